@@ -1,0 +1,3 @@
+package io.migplan.agent;
+/** placeholder removed once sources land */
+final class Placeholder {}

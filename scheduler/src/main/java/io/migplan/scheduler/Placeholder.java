@@ -1,0 +1,2 @@
+package io.migplan.scheduler;
+final class Placeholder {}
