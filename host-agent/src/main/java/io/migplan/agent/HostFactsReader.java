@@ -1,0 +1,79 @@
+package io.migplan.agent;
+
+import io.migplan.agent.inventory.Problems;
+import io.migplan.proto.v1.Host;
+import io.migplan.proto.v1.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * The host's own facts: id, release, failure domain and labels from the config; CPUs and memory
+ * from the config when set, else from the host ({@code /proc/meminfo} under the root, and the
+ * JVM's processor count). Does not set the agent endpoint, which only the running server knows.
+ */
+public final class HostFactsReader {
+  private final AgentConfig config;
+  private final HostRoot root;
+  private final IntSupplier processors;
+
+  public HostFactsReader(AgentConfig config, HostRoot root) {
+    this(config, root, () -> Runtime.getRuntime().availableProcessors());
+  }
+
+  HostFactsReader(AgentConfig config, HostRoot root, IntSupplier processors) {
+    this.config = config;
+    this.root = root;
+    this.processors = processors;
+  }
+
+  public Host read(List<Problem> problems) {
+    Host.Builder host =
+        Host.newBuilder()
+            .setId(config.hostId())
+            .setRelease(config.release())
+            .setFailureDomain(config.failureDomain())
+            .putAllLabels(config.labels());
+    host.setCpus(config.cpus().orElseGet(processors::getAsInt));
+    if (config.memoryMib().isPresent()) {
+      host.setMemoryMib(config.memoryMib().get());
+    } else {
+      host.setMemoryMib(memTotalMib(root.procMeminfo(), problems));
+    }
+    return host.build();
+  }
+
+  /** MemTotal from meminfo (the kernel prints it in kB, meaning KiB), in whole MiB; 0 if unknown. */
+  static long memTotalMib(Path meminfo, List<Problem> problems) {
+    if (!Files.exists(meminfo)) {
+      problems.add(
+          Problems.of(
+              meminfo,
+              "Host memory is unknown: "
+                  + meminfo
+                  + " does not exist; set memoryMib in the agent config."));
+      return 0;
+    }
+    try {
+      for (String line : Files.readAllLines(meminfo)) {
+        if (line.startsWith("MemTotal:")) {
+          String[] parts = line.substring("MemTotal:".length()).strip().split("\\s+");
+          return Long.parseLong(parts[0]) / 1024;
+        }
+      }
+      problems.add(
+          Problems.of(
+              meminfo, "Host memory is unknown: no MemTotal line; set memoryMib in the agent config."));
+    } catch (IOException | RuntimeException e) {
+      problems.add(
+          Problems.of(
+              meminfo,
+              "Host memory is unknown ("
+                  + Problems.describe(e)
+                  + "); set memoryMib in the agent config."));
+    }
+    return 0;
+  }
+}

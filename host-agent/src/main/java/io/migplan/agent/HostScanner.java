@@ -1,0 +1,84 @@
+package io.migplan.agent;
+
+import io.migplan.agent.inventory.MdevInventory;
+import io.migplan.agent.inventory.MdevInventoryReader;
+import io.migplan.agent.inventory.Problems;
+import io.migplan.agent.libvirt.DomainXmlReader;
+import io.migplan.proto.v1.Host;
+import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.Problem;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Assembles one {@link HostSnapshot}: host facts, parents with types, active mdevs, running VMs
+ * and every problem met on the way, stamped with a fresh generation. Never throws: whatever
+ * cannot be read is a problem in the snapshot. Does not decide when to scan or whom to tell.
+ */
+public final class HostScanner {
+  private final HostRoot root;
+  private final HostFactsReader facts;
+  private final MdevInventoryReader mdevs;
+  private final DomainXmlReader domains;
+  private final GenerationClock generations;
+  private final LongSupplier clock;
+  private volatile String agentEndpoint = "";
+
+  public HostScanner(AgentConfig config) {
+    this(config, new GenerationClock(), System::currentTimeMillis);
+  }
+
+  HostScanner(AgentConfig config, GenerationClock generations, LongSupplier clock) {
+    this.root = HostRoot.of(config.root());
+    this.facts = new HostFactsReader(config, root);
+    this.mdevs = new MdevInventoryReader(root, config.driverVersion());
+    this.domains = new DomainXmlReader(root);
+    this.generations = generations;
+    this.clock = clock;
+  }
+
+  public GenerationClock generations() {
+    return generations;
+  }
+
+  public HostRoot root() {
+    return root;
+  }
+
+  /** The host:port reported in {@code host.agent_endpoint}; known once the server is bound. */
+  public void setAgentEndpoint(String endpoint) {
+    this.agentEndpoint = endpoint;
+  }
+
+  public HostSnapshot scan() {
+    List<Problem> problems = new ArrayList<>();
+    HostSnapshot.Builder snapshot = HostSnapshot.newBuilder();
+    try {
+      Host host = facts.read(problems).toBuilder().setAgentEndpoint(agentEndpoint).build();
+      snapshot.setHost(host);
+      MdevInventory inventory = mdevs.read();
+      snapshot.addAllParents(inventory.parents()).addAllInstances(inventory.instances());
+      problems.addAll(inventory.problems());
+      DomainXmlReader.Result vms = domains.read();
+      snapshot.addAllVms(vms.vms());
+      problems.addAll(vms.problems());
+    } catch (RuntimeException e) {
+      // The readers catch their own faults; this is the last net so a scan always answers.
+      problems.add(
+          Problems.of(root.root(), "The scan stopped early (" + Problems.describe(e) + "); see the agent log."));
+    }
+    problems.sort(Comparator.comparing(Problem::getPath).thenComparing(Problem::getMessage));
+    return snapshot
+        .addAllProblems(problems)
+        .setGeneration(generations.next())
+        .setScannedAtUnixMs(clock.getAsLong())
+        .build();
+  }
+
+  /** The snapshot without what changes on every scan, for "did anything change?" checks. */
+  public static HostSnapshot content(HostSnapshot snapshot) {
+    return snapshot.toBuilder().clearGeneration().clearScannedAtUnixMs().build();
+  }
+}

@@ -1,3 +1,0 @@
-package io.migplan.agent;
-/** placeholder removed once sources land */
-final class Placeholder {}

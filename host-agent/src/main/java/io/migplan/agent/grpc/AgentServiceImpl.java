@@ -1,0 +1,93 @@
+package io.migplan.agent.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.migplan.agent.probe.ProbeBackend;
+import io.migplan.proto.v1.AgentServiceGrpc;
+import io.migplan.proto.v1.GetInventoryRequest;
+import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.ProbeCompatibilityRequest;
+import io.migplan.proto.v1.ProbeCompatibilityResponse;
+import io.migplan.proto.v1.ProbeQuestion;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The agent's gRPC face: returns the inventory and answers probe batches. Validates requests
+ * (INVALID_ARGUMENT with a sentence); the decisions belong to the scanner and the probe backend.
+ */
+public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBase {
+  /** Bound on one batch; the scheduler asks distinct signatures x types, far fewer in practice. */
+  static final int MAX_QUESTIONS = 10_000;
+
+  private final Supplier<HostSnapshot> lastScan;
+  private final Supplier<HostSnapshot> rescan;
+  private final ProbeBackend probes;
+
+  public AgentServiceImpl(
+      Supplier<HostSnapshot> lastScan, Supplier<HostSnapshot> rescan, ProbeBackend probes) {
+    this.lastScan = lastScan;
+    this.rescan = rescan;
+    this.probes = probes;
+  }
+
+  @Override
+  public void getInventory(GetInventoryRequest request, StreamObserver<HostSnapshot> response) {
+    try {
+      response.onNext(request.getRescan() ? rescan.get() : lastScan.get());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Status.INTERNAL.withDescription("scan failed: " + e).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void probeCompatibility(
+      ProbeCompatibilityRequest request, StreamObserver<ProbeCompatibilityResponse> response) {
+    String invalid = validate(request);
+    if (invalid != null) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(invalid).asRuntimeException());
+      return;
+    }
+    try {
+      // Probes read the types as they are now, not as they were at the last periodic scan.
+      HostSnapshot inventory = rescan.get();
+      response.onNext(
+          ProbeCompatibilityResponse.newBuilder()
+              .addAllAnswers(probes.answer(request.getQuestionsList(), inventory))
+              .build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Status.INTERNAL.withDescription("probe failed: " + e).asRuntimeException());
+    }
+  }
+
+  static String validate(ProbeCompatibilityRequest request) {
+    if (request.getQuestionsCount() > MAX_QUESTIONS) {
+      return "too many questions: "
+          + request.getQuestionsCount()
+          + " in one batch, at most "
+          + MAX_QUESTIONS
+          + "; split the batch.";
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < request.getQuestionsCount(); i++) {
+      ProbeQuestion q = request.getQuestions(i);
+      String which = "question " + i + (q.getId().isEmpty() ? "" : " (id " + q.getId() + ")");
+      if (q.getId().isBlank()) {
+        return which + " has no id; every question needs one to match its answer.";
+      }
+      if (!ids.add(q.getId())) {
+        return which + " repeats an id used earlier in the batch; ids must be unique.";
+      }
+      if (q.getTargetTypeId().isBlank()) {
+        return which + " has no target_type_id.";
+      }
+      if (q.getSourceSignature().isBlank()) {
+        return which + " has no source_signature.";
+      }
+    }
+    return null;
+  }
+}

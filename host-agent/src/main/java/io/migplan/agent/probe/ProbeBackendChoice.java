@@ -1,0 +1,28 @@
+package io.migplan.agent.probe;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The probe backend an agent is configured with; the YAML spelling is {@link #key()}. */
+public enum ProbeBackendChoice {
+  /** Always ask the type's version attribute (write the source signature to it). */
+  VERSION_ATTRIBUTE("version-attribute"),
+  /** Always compare signatures of the same type. */
+  SAME_SIGNATURE("same-signature"),
+  /** The version attribute where the target type has one, otherwise signature comparison. */
+  AUTO("auto");
+
+  private final String key;
+
+  ProbeBackendChoice(String key) {
+    this.key = key;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public static Optional<ProbeBackendChoice> fromKey(String key) {
+    return Arrays.stream(values()).filter(c -> c.key.equals(key)).findFirst();
+  }
+}
