@@ -171,7 +171,10 @@ public final class AgentConfig {
     return probeBackend;
   }
 
-  /** Reads a YAML file; errors name the file and the field. */
+  /**
+   * Reads a YAML file; errors name the file and the field. A relative {@code root} is taken
+   * relative to the file's directory.
+   */
   public static AgentConfig load(Path file) throws IOException {
     String text;
     try {
@@ -180,7 +183,13 @@ public final class AgentConfig {
       throw new IOException("agent config " + file + " could not be read: " + e.getMessage(), e);
     }
     try {
-      return parseYaml(text);
+      AgentConfig config = parseYaml(text);
+      if (!config.root().isAbsolute()) {
+        // A relative root belongs to the file, so a config and its tree can move together.
+        Path dir = file.toAbsolutePath().getParent();
+        config = config.toBuilder().root(dir.resolve(config.root()).normalize()).build();
+      }
+      return config;
     } catch (InvalidConfigException e) {
       throw new InvalidConfigException(e.field(), "agent config " + file + ": " + e.getMessage());
     }

@@ -1,0 +1,24 @@
+package io.migplan.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code host-agent run | scan | simulate}: the jar's main class. */
+@Command(
+    name = "host-agent",
+    mixinStandardHelpOptions = true,
+    version = "host-agent 0.1.0",
+    description = "Reads mdev inventory, answers migration probes and reports to the scheduler.",
+    subcommands = {RunCommand.class, ScanCommand.class, SimulateCommand.class})
+public final class AgentCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, scan or simulate");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentCommand()).execute(args));
+  }
+}

@@ -1,0 +1,40 @@
+package io.migplan.agent.cli;
+
+import io.migplan.agent.AgentConfig;
+import io.migplan.agent.HostAgent;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Serves one host until SIGTERM/SIGINT, then closes the server and the reporter cleanly. */
+@Command(name = "run", description = "Run the agent for this host.", mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "agent YAML config file")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig cfg;
+    try {
+      cfg = AgentConfig.load(config);
+    } catch (AgentConfig.InvalidConfigException e) {
+      System.err.println("invalid config (" + e.field() + "): " + e.getMessage());
+      return 2;
+    }
+    HostAgent agent = HostAgent.start(cfg);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  stopped.countDown();
+                },
+                "agent-shutdown"));
+    System.out.println(cfg.hostId() + " " + agent.endpoint());
+    stopped.await();
+    return 0;
+  }
+}
