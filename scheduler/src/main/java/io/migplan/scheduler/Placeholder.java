@@ -1,2 +1,0 @@
-package io.migplan.scheduler;
-final class Placeholder {}

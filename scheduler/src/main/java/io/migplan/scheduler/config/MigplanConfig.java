@@ -1,0 +1,57 @@
+package io.migplan.scheduler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.NotBlank;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+/**
+ * The scheduler's own settings ({@code migplan.*}). Quarkus validates them at start, so a
+ * zero or negative duration stops the boot with a message naming the key. It does not
+ * hold the datasource settings: those are Quarkus's own keys, chosen by
+ * {@link io.migplan.scheduler.SchedulerMain} before boot.
+ */
+@ConfigMapping(prefix = "migplan")
+public interface MigplanConfig {
+
+    Heartbeat heartbeat();
+
+    Probe probe();
+
+    EmbeddedDb embeddedDb();
+
+    interface Heartbeat {
+        /** No heartbeat (or report) for this long: the host is STALE. 3 missed 10 s agent beats. */
+        @WithDefault("30s")
+        @DurationMin(millis = 1)
+        Duration staleAfter();
+
+        /** No heartbeat for this long: the host is DOWN. Must be longer than stale-after. */
+        @WithDefault("120s")
+        @DurationMin(millis = 1)
+        Duration downAfter();
+
+        /**
+         * How often the sweeper looks at heartbeat ages, as a Quarkus scheduler period
+         * ("5s", or "off" to disable). 5 s keeps a state at most 5 s late against a 30 s rule.
+         */
+        @WithDefault("5s")
+        @NotBlank
+        String sweepEvery();
+    }
+
+    interface Probe {
+        /** Deadline for one host's batch of compatibility probes; past it the verdict is UNKNOWN. */
+        @WithDefault("2s")
+        @DurationMin(millis = 1)
+        Duration timeout();
+    }
+
+    interface EmbeddedDb {
+        /** Where the embedded PostgreSQL keeps its data when no datasource URL is set. */
+        @WithDefault(".data/pg")
+        @NotBlank
+        String dir();
+    }
+}

@@ -1,0 +1,51 @@
+package io.migplan.scheduler.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.proto.v1.HeartbeatResponse;
+import io.migplan.proto.v1.InventoryServiceGrpc;
+import io.migplan.proto.v1.ReportInventoryRequest;
+import io.migplan.proto.v1.ReportInventoryResponse;
+import io.migplan.scheduler.inventory.InvalidReportException;
+import io.migplan.scheduler.inventory.InventoryStore;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.time.Clock;
+
+/** InventoryService: agents report snapshots and heartbeats. The rules are in {@link InventoryStore}. */
+@GrpcService
+public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase {
+
+    @Inject
+    InventoryStore store;
+    @Inject
+    Clock clock;
+
+    @Override
+    @Blocking
+    public void reportInventory(ReportInventoryRequest request, StreamObserver<ReportInventoryResponse> response) {
+        GrpcCalls.answer(response, () -> {
+            try {
+                var outcome = store.report(request, clock.instant());
+                return ReportInventoryResponse.newBuilder().setApplied(outcome.applied())
+                        .setStoredGeneration(outcome.storedGeneration()).setMessage(outcome.message()).build();
+            } catch (InvalidReportException e) {
+                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            }
+        });
+    }
+
+    @Override
+    @Blocking
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+        GrpcCalls.answer(response, () -> {
+            if (request.getHostId().isBlank()) {
+                throw Status.INVALID_ARGUMENT.withDescription("host_id is empty").asRuntimeException();
+            }
+            boolean resend = store.heartbeat(request.getHostId(), request.getGeneration(), clock.instant());
+            return HeartbeatResponse.newBuilder().setResendInventory(resend).build();
+        });
+    }
+}

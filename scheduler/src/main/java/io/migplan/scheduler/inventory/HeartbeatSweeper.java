@@ -1,0 +1,67 @@
+package io.migplan.scheduler.inventory;
+
+import io.migplan.scheduler.config.MigplanConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Decides a host's liveness from the age of its last heartbeat (a report counts as one):
+ * older than {@code migplan.heartbeat.stale-after} is STALE, older than
+ * {@code down-after} is DOWN. It only ever lowers a state; a heartbeat raises it again
+ * ({@link InventoryStore#heartbeat}). It keeps no state of its own, so any replica may run it.
+ */
+@ApplicationScoped
+public class HeartbeatSweeper {
+
+    private static final Logger LOG = Logger.getLogger(HeartbeatSweeper.class);
+
+    /** How many hosts one sweep moved to each state. */
+    public record Sweep(int stale, int down) {
+    }
+
+    @Inject
+    EntityManager em;
+    @Inject
+    MigplanConfig config;
+    @Inject
+    Clock clock;
+
+    void checkConfig(@Observes StartupEvent ignored) {
+        var hb = config.heartbeat();
+        if (hb.downAfter().compareTo(hb.staleAfter()) <= 0) {
+            throw new IllegalStateException("migplan.heartbeat.down-after (" + hb.downAfter()
+                    + ") must be longer than migplan.heartbeat.stale-after (" + hb.staleAfter() + ")");
+        }
+    }
+
+    // The default here repeats MigplanConfig's: @Scheduled expressions read raw config keys.
+    @Scheduled(identity = "heartbeat-sweeper", every = "${migplan.heartbeat.sweep-every:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledSweep() {
+        sweep(clock.instant());
+    }
+
+    /** Applies the rules as of {@code now}. */
+    @Transactional
+    public Sweep sweep(Instant now) {
+        Instant downBefore = now.minus(config.heartbeat().downAfter());
+        Instant staleBefore = now.minus(config.heartbeat().staleAfter());
+        int down = em.createQuery("update HostEntity set state = ?1 where lastHeartbeatAt < ?2 and state <> ?1")
+                .setParameter(1, HostState.DOWN).setParameter(2, downBefore).executeUpdate();
+        int stale = em.createQuery("update HostEntity set state = ?1 where lastHeartbeatAt < ?2 and state = ?3")
+                .setParameter(1, HostState.STALE).setParameter(2, staleBefore).setParameter(3, HostState.UP)
+                .executeUpdate();
+        if (down + stale > 0) {
+            LOG.infof("heartbeat sweep: %d host(s) now STALE, %d now DOWN", stale, down);
+        }
+        return new Sweep(stale, down);
+    }
+}

@@ -1,0 +1,40 @@
+package io.migplan.scheduler.inventory;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Map;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A host row: its facts from the last applied report, and its liveness. */
+@Entity
+@Table(name = "host")
+public class HostEntity extends PanacheEntityBase {
+    @Id
+    public String id;
+    public String release;
+    public int cpus;
+    @Column(name = "memory_mib")
+    public long memoryMib;
+    @Column(name = "failure_domain")
+    public String failureDomain;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> labels;
+    @Column(name = "agent_endpoint")
+    public String agentEndpoint;
+    public long generation;
+    @Enumerated(EnumType.STRING)
+    public HostState state;
+    @Column(name = "last_report_at")
+    public Instant lastReportAt;
+    @Column(name = "last_heartbeat_at")
+    public Instant lastHeartbeatAt;
+    @Column(name = "scanned_at")
+    public Instant scannedAt;
+}

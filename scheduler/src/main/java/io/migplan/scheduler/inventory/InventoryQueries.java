@@ -1,0 +1,142 @@
+package io.migplan.scheduler.inventory;
+
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the stored inventory into the shapes the API returns (hosts, VMs), sorted so the
+ * output is deterministic. Read-only; it decides only how a VM reference is resolved
+ * ({@link #findVm}).
+ */
+@ApplicationScoped
+public class InventoryQueries {
+
+    @Inject
+    EntityManager em;
+
+    /** A host in the list: facts, liveness and how much it holds. */
+    public record HostSummary(String id, String release, HostState state, String failureDomain,
+            Map<String, String> labels, int cpus, long memoryMib, long generation, Instant lastHeartbeatAt,
+            long vmCount, long deviceCount, long parentCount) {
+    }
+
+    /** One host in full. */
+    public record HostDetail(String id, String release, HostState state, String failureDomain,
+            Map<String, String> labels, int cpus, long memoryMib, long generation, String agentEndpoint,
+            Instant lastReportAt, Instant lastHeartbeatAt, Instant scannedAt, List<Parent> parents,
+            List<Instance> instances, List<VmInfo> vms, List<Problem> problems) {
+    }
+
+    public record Parent(String address, String vendorId, String deviceId, String board, String driver,
+            String driverVersion, List<Type> types) {
+    }
+
+    public record Type(String typeId, String name, String description, String deviceApi, int availableInstances,
+            String signature, String signatureSource) {
+    }
+
+    public record Instance(String uuid, String typeId, String parent) {
+    }
+
+    /** A VM with its host and its mdevs (type and parent as its host reported the instance). */
+    public record VmInfo(String name, String uuid, String host, int vcpus, long memoryMib, List<Instance> devices) {
+    }
+
+    public record Problem(String path, String message) {
+    }
+
+    public List<HostSummary> hosts() {
+        Map<String, Long> vms = countBy("select host, count(*) from VmEntity group by host");
+        Map<String, Long> devices = countBy("select host, count(*) from DeviceInstanceEntity group by host");
+        Map<String, Long> parents = countBy("select host, count(*) from ParentDeviceEntity group by host");
+        return HostEntity.<HostEntity>listAll(Sort.by("id")).stream()
+                .map(h -> new HostSummary(h.id, h.release, h.state, h.failureDomain, h.labels, h.cpus, h.memoryMib,
+                        h.generation, h.lastHeartbeatAt, vms.getOrDefault(h.id, 0L), devices.getOrDefault(h.id, 0L),
+                        parents.getOrDefault(h.id, 0L)))
+                .toList();
+    }
+
+    public HostDetail host(String id) {
+        HostEntity h = HostEntity.findById(id);
+        if (h == null) {
+            throw new UnknownObjectException("no host named '" + id + "'");
+        }
+        Map<String, List<Type>> typesByParent = DeviceTypeEntity.<DeviceTypeEntity>list("host", Sort.by("typeId"), id)
+                .stream().collect(Collectors.groupingBy(t -> t.parent, Collectors.mapping(
+                        t -> new Type(t.typeId, t.name, t.description, t.deviceApi, t.availableInstances, t.signature,
+                                t.signatureSource), Collectors.toList())));
+        List<Parent> parents = ParentDeviceEntity.<ParentDeviceEntity>list("host", Sort.by("address"), id).stream()
+                .map(p -> new Parent(p.address, p.vendorId, p.deviceId, p.board, p.driver, p.driverVersion,
+                        typesByParent.getOrDefault(p.address, List.of())))
+                .toList();
+        List<Instance> instances = DeviceInstanceEntity.<DeviceInstanceEntity>list("host", Sort.by("uuid"), id).stream()
+                .map(d -> new Instance(d.uuid, d.typeId, d.parent)).toList();
+        List<Problem> problems = InventoryProblemEntity.<InventoryProblemEntity>list("host", Sort.by("path").and("id"), id)
+                .stream().map(p -> new Problem(p.path, p.message)).toList();
+        return new HostDetail(h.id, h.release, h.state, h.failureDomain, h.labels, h.cpus, h.memoryMib, h.generation,
+                h.agentEndpoint, h.lastReportAt, h.lastHeartbeatAt, h.scannedAt, parents, instances,
+                vms(VmEntity.list("host", Sort.by("name"), id)), problems);
+    }
+
+    /** Every VM, by name then host. */
+    public List<VmInfo> vms() {
+        return vms(VmEntity.listAll(Sort.by("name").and("host")));
+    }
+
+    public VmInfo vm(String ref) {
+        return vms(List.of(findVm(ref))).get(0);
+    }
+
+    /**
+     * The VM a caller means: by name, else by UUID. A VM being migrated is reported by both
+     * hosts for a moment; then the row written last (the newest report) wins.
+     */
+    public VmEntity findVm(String ref) {
+        List<VmEntity> found = VmEntity.list("name", Sort.descending("id"), ref);
+        if (found.isEmpty()) {
+            found = VmEntity.list("uuid", Sort.descending("id"), ref);
+        }
+        if (found.isEmpty()) {
+            throw new UnknownObjectException("no VM named '" + ref + "'");
+        }
+        return found.get(0);
+    }
+
+    /** The mdevs of {@code vm}, with type and parent from its host's instances, in UUID order. */
+    public List<Instance> devicesOf(VmEntity vm) {
+        return vms(List.of(vm)).get(0).devices();
+    }
+
+    private List<VmInfo> vms(List<VmEntity> vms) {
+        if (vms.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = vms.stream().map(v -> v.id).toList();
+        Map<Long, List<String>> uuids = VmDeviceEntity.<VmDeviceEntity>list("vm in ?1", Sort.by("deviceUuid"), ids)
+                .stream().collect(Collectors.groupingBy(d -> d.vm,
+                        Collectors.mapping(d -> d.deviceUuid, Collectors.toList())));
+        List<String> hosts = vms.stream().map(v -> v.host).distinct().toList();
+        Map<String, DeviceInstanceEntity> instances = new HashMap<>();
+        DeviceInstanceEntity.<DeviceInstanceEntity>list("host in ?1", hosts)
+                .forEach(d -> instances.put(d.host + "\n" + d.uuid, d));
+        return vms.stream().map(v -> new VmInfo(v.name, v.uuid, v.host, v.vcpus, v.memoryMib,
+                uuids.getOrDefault(v.id, List.of()).stream().map(u -> {
+                    DeviceInstanceEntity d = instances.get(v.host + "\n" + u);
+                    return new Instance(u, d == null ? null : d.typeId, d == null ? null : d.parent);
+                }).sorted(Comparator.comparing(Instance::uuid)).toList()))
+                .toList();
+    }
+
+    private Map<String, Long> countBy(String hql) {
+        return em.createQuery(hql, Object[].class).getResultStream()
+                .collect(Collectors.toMap(r -> (String) r[0], r -> (Long) r[1]));
+    }
+}

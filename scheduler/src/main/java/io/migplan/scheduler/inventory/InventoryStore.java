@@ -1,0 +1,167 @@
+package io.migplan.scheduler.inventory;
+
+import io.migplan.proto.v1.DeviceInstance;
+import io.migplan.proto.v1.DeviceType;
+import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.ParentDevice;
+import io.migplan.proto.v1.Problem;
+import io.migplan.proto.v1.ReportInventoryRequest;
+import io.migplan.proto.v1.Vm;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes what agents send: a report replaces the host's whole previous snapshot in one
+ * transaction, a heartbeat refreshes liveness. It decides which report wins (a strictly
+ * newer generation) and that a rejected report writes nothing; it does not decide when a
+ * silent host becomes STALE or DOWN ({@link HeartbeatSweeper}).
+ */
+@ApplicationScoped
+public class InventoryStore {
+
+    private static final Logger LOG = Logger.getLogger(InventoryStore.class);
+
+    /** Generation of the placeholder row a first report locks; every valid report is newer. */
+    private static final long NO_GENERATION = -1;
+
+    /** The outcome of one report, as the gRPC answer carries it. */
+    public record ReportOutcome(boolean applied, long storedGeneration, String message) {
+    }
+
+    @Inject
+    EntityManager em;
+
+    /**
+     * Validates the whole report, then, if its generation is newer than the stored one,
+     * replaces the host's snapshot. A report counts as a heartbeat when applied.
+     *
+     * @throws InvalidReportException with every finding, before anything is written
+     */
+    @Transactional
+    public ReportOutcome report(ReportInventoryRequest request, Instant now) {
+        List<String> findings = SnapshotValidator.validate(request);
+        if (!findings.isEmpty()) {
+            throw new InvalidReportException(findings);
+        }
+        HostSnapshot s = request.getSnapshot();
+        String hostId = s.getHost().getId();
+
+        // Two first reports of one host may race: both insert-or-skip a placeholder, then the
+        // row lock orders them, so the newer generation always ends up stored.
+        em.createNativeQuery("insert into host (id, cpus, memory_mib, generation, state, last_report_at,"
+                        + " last_heartbeat_at) values (?1, 0, 0, ?2, 'DOWN', ?3, ?3) on conflict (id) do nothing")
+                .setParameter(1, hostId).setParameter(2, NO_GENERATION).setParameter(3, now)
+                .executeUpdate();
+        HostEntity host = em.find(HostEntity.class, hostId, LockModeType.PESSIMISTIC_WRITE);
+        if (s.getGeneration() <= host.generation) {
+            LOG.debugf("host %s: report of generation %d ignored, %d is stored", hostId, s.getGeneration(),
+                    host.generation);
+            return new ReportOutcome(false, host.generation, "generation " + s.getGeneration()
+                    + " is not newer than the stored generation " + host.generation + "; nothing changed");
+        }
+
+        // Bulk deletes run at once; the database cascades vm -> vm_device and parent -> type.
+        DeviceTypeEntity.delete("host", hostId);
+        DeviceInstanceEntity.delete("host", hostId);
+        VmEntity.delete("host", hostId);
+        InventoryProblemEntity.delete("host", hostId);
+        ParentDeviceEntity.delete("host", hostId);
+
+        var h = s.getHost();
+        host.release = h.getRelease();
+        host.cpus = h.getCpus();
+        host.memoryMib = h.getMemoryMib();
+        host.failureDomain = h.getFailureDomain();
+        host.labels = new TreeMap<>(h.getLabelsMap());
+        host.agentEndpoint = h.getAgentEndpoint();
+        host.generation = s.getGeneration();
+        host.state = HostState.UP;
+        host.lastReportAt = now;
+        host.lastHeartbeatAt = now;
+        host.scannedAt = s.getScannedAtUnixMs() > 0 ? Instant.ofEpochMilli(s.getScannedAtUnixMs()) : null;
+
+        for (ParentDevice p : s.getParentsList()) {
+            ParentDeviceEntity pe = new ParentDeviceEntity();
+            pe.host = hostId;
+            pe.address = p.getAddress();
+            pe.vendorId = p.getVendorId();
+            pe.deviceId = p.getDeviceId();
+            pe.board = p.getBoard();
+            pe.driver = p.getDriver();
+            pe.driverVersion = p.getDriverVersion();
+            pe.persist();
+            for (DeviceType t : p.getTypesList()) {
+                DeviceTypeEntity te = new DeviceTypeEntity();
+                te.host = hostId;
+                te.parent = p.getAddress();
+                te.typeId = t.getTypeId();
+                te.name = t.getName();
+                te.description = t.getDescription();
+                te.deviceApi = t.getDeviceApi();
+                te.availableInstances = t.getAvailableInstances();
+                te.signature = t.getSignature();
+                te.signatureSource = t.getSignatureSource().name().replaceFirst("^SIGNATURE_SOURCE_", "");
+                te.persist();
+            }
+        }
+        for (DeviceInstance d : s.getInstancesList()) {
+            DeviceInstanceEntity de = new DeviceInstanceEntity();
+            de.host = hostId;
+            de.uuid = d.getUuid();
+            de.typeId = d.getTypeId();
+            de.parent = d.getParentAddress();
+            de.persist();
+        }
+        for (Vm v : s.getVmsList()) {
+            VmEntity ve = new VmEntity();
+            ve.host = hostId;
+            ve.name = v.getName();
+            ve.uuid = v.getUuid();
+            ve.vcpus = v.getVcpus();
+            ve.memoryMib = v.getMemoryMib();
+            ve.persist();
+            for (String u : v.getDeviceUuidsList()) {
+                VmDeviceEntity vd = new VmDeviceEntity();
+                vd.vm = ve.id;
+                vd.deviceUuid = u;
+                vd.persist();
+            }
+        }
+        for (Problem p : s.getProblemsList()) {
+            InventoryProblemEntity pe = new InventoryProblemEntity();
+            pe.host = hostId;
+            pe.path = p.getPath();
+            pe.message = p.getMessage();
+            pe.persist();
+        }
+        LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
+                s.getGeneration(), s.getParentsCount(), s.getInstancesCount(), s.getVmsCount());
+        return new ReportOutcome(true, s.getGeneration(), "generation " + s.getGeneration() + " stored");
+    }
+
+    /**
+     * Marks the host alive. Answers whether the agent should report again: the host is
+     * unknown here, or the stored generation is not the one the agent last sent.
+     */
+    @Transactional
+    public boolean heartbeat(String hostId, long generation, Instant now) {
+        // A targeted update, not a read-modify-write of the entity: a report committing
+        // meanwhile must not have its new columns overwritten with what was read before.
+        int updated = em.createQuery("update HostEntity set lastHeartbeatAt = ?1, state = ?2 where id = ?3")
+                .setParameter(1, now).setParameter(2, HostState.UP).setParameter(3, hostId)
+                .executeUpdate();
+        if (updated == 0) {
+            return true;
+        }
+        Long stored = em.createQuery("select generation from HostEntity where id = ?1", Long.class)
+                .setParameter(1, hostId).getSingleResult();
+        return stored != generation;
+    }
+}

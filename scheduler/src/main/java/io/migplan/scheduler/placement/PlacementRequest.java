@@ -1,0 +1,32 @@
+package io.migplan.scheduler.placement;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The VM to move, as the filters see it: what it needs on a target.
+ *
+ * @param devices its mdevs, in the order its host reported them
+ * @param now     the moment the question is answered, for age-based rules
+ */
+public record PlacementRequest(String vmName, String vmUuid, String sourceHost, int vcpus, long memoryMib,
+        List<DeviceRequest> devices, Instant now) {
+
+    /**
+     * One mdev of the VM.
+     *
+     * @param sourceSignature the signature of its type on its parent at the source, empty when the
+     *                        source did not report that type (the probe then decides on the type alone)
+     */
+    public record DeviceRequest(String uuid, String typeId, String sourceParent, String sourceSignature) {
+    }
+
+    /** How many instances of each type the VM needs, by type id in order. */
+    public Map<String, Integer> countsByType() {
+        Map<String, Integer> counts = new TreeMap<>();
+        devices.forEach(d -> counts.merge(d.typeId(), 1, Integer::sum));
+        return counts;
+    }
+}

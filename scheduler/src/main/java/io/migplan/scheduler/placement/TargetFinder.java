@@ -1,0 +1,117 @@
+package io.migplan.scheduler.placement;
+
+import io.migplan.proto.v1.ProbeQuestion;
+import io.migplan.scheduler.placement.DeviceAllocator.Landing;
+import io.migplan.scheduler.placement.Placement.Candidate;
+import io.migplan.scheduler.placement.Placement.HostRejection;
+import io.migplan.scheduler.placement.filter.CompatibilityFilter;
+import io.migplan.scheduler.placement.filter.CpuMemoryFilter;
+import io.migplan.scheduler.placement.filter.DeviceTypePresentFilter;
+import io.migplan.scheduler.placement.filter.FreeInstanceFilter;
+import io.migplan.scheduler.placement.filter.HostFilter;
+import io.migplan.scheduler.placement.filter.HostStateFilter;
+import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.placement.probe.CompatibilityProber;
+import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
+import io.migplan.scheduler.placement.probe.ProbeOutcome;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Answers "where can this VM move?": runs the cheap filters on every other host and keeps
+ * all their reasons, then asks the agents of the hosts that passed (one batch each, in
+ * parallel, under the probe deadline) and applies their verdicts. Every other host ends up
+ * a candidate with a score and a landing device, or rejected with reasons. It reserves
+ * nothing: the answer may be stale a moment later.
+ */
+@ApplicationScoped
+public class TargetFinder {
+
+    /** Cheap rules first, in the order their reasons are listed. */
+    static final List<HostFilter> CHEAP_FILTERS = List.of(new HostStateFilter(), new CpuMemoryFilter(),
+            new DeviceTypePresentFilter(), new FreeInstanceFilter());
+
+    private final CompatibilityFilter compatibility = new CompatibilityFilter();
+
+    @Inject
+    ClusterViewLoader loader;
+    @Inject
+    CompatibilityProber prober;
+    @Inject
+    Clock clock;
+
+    /**
+     * @throws io.migplan.scheduler.inventory.UnknownObjectException when no VM has that name or UUID
+     * @throws IncompleteInventoryException when the VM's devices cannot be resolved
+     */
+    public Placement find(String vmRef) {
+        // Read everything in one short read-only transaction, so the probes below (up to the
+        // probe timeout) hold no database connection and all views come from one snapshot.
+        record Views(PlacementRequest request, List<HostView> hosts) {
+        }
+        Views views = QuarkusTransaction.requiringNew().call(() -> {
+            PlacementRequest request = loader.request(vmRef, clock.instant());
+            return new Views(request, loader.hostsExcept(request.sourceHost()));
+        });
+        PlacementRequest request = views.request();
+
+        Map<String, List<Reason>> reasons = new LinkedHashMap<>();
+        Map<String, List<Landing>> passed = new LinkedHashMap<>();
+        Map<String, HostView> byId = new LinkedHashMap<>();
+        for (HostView host : views.hosts()) {
+            byId.put(host.id(), host);
+            List<Reason> found = new ArrayList<>();
+            CHEAP_FILTERS.forEach(f -> found.addAll(f.filter(request, host)));
+            if (found.isEmpty()) {
+                // The cheap filters guarantee enough free instances, so allocation succeeds.
+                passed.put(host.id(), DeviceAllocator.allocate(request, host).orElseThrow());
+            } else {
+                reasons.put(host.id(), found);
+            }
+        }
+
+        List<Batch> batches = passed.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> new Batch(e.getKey(), byId.get(e.getKey()).agentEndpoint(), questions(e.getValue())))
+                .toList();
+        Map<String, ProbeOutcome> outcomes = batches.isEmpty() ? Map.of() : prober.probe(batches);
+
+        List<Candidate> candidates = new ArrayList<>();
+        for (var e : passed.entrySet()) {
+            HostView host = byId.get(e.getKey());
+            List<Reason> verdicts = compatibility.filter(host, e.getValue(),
+                    outcomes.getOrDefault(host.id(), new ProbeOutcome.Answered("", Map.of())));
+            if (verdicts.isEmpty()) {
+                String device = e.getValue().stream().map(Landing::parent).distinct().sorted()
+                        .collect(Collectors.joining(","));
+                candidates.add(new Candidate(host.id(), device, Scorer.score(request, host)));
+            } else {
+                reasons.put(host.id(), verdicts);
+            }
+        }
+        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::host));
+        List<HostRejection> rejected = reasons.entrySet().stream()
+                .map(e -> new HostRejection(e.getKey(), List.copyOf(e.getValue())))
+                .sorted(Comparator.comparing(HostRejection::host))
+                .toList();
+        return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), rejected),
+                List.copyOf(candidates), rejected);
+    }
+
+    private static List<ProbeQuestion> questions(List<Landing> landings) {
+        return landings.stream().map(l -> ProbeQuestion.newBuilder()
+                .setId(l.device().uuid())
+                .setTargetTypeId(l.device().typeId())
+                .setTargetParent(l.parent())
+                .setSourceSignature(l.device().sourceSignature())
+                .setSourceTypeId(l.device().typeId())
+                .build()).toList();
+    }
+}

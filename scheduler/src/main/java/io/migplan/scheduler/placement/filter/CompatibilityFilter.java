@@ -1,0 +1,63 @@
+package io.migplan.scheduler.placement.filter;
+
+import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.scheduler.placement.DeviceAllocator.Landing;
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.probe.ProbeOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The target host's agent must say COMPATIBLE for every mdev landing there: the device type
+ * on that parent accepts the state of the VM's device. INCOMPATIBLE becomes
+ * {@code PROBE_INCOMPATIBLE} with the agent's code and sentence; anything else (UNKNOWN, no
+ * answer, agent unreachable, timeout) becomes {@code PROBE_UNKNOWN} with why, because an
+ * unknown verdict is never compatible. It reads a probe outcome; asking is
+ * {@link io.migplan.scheduler.placement.probe.CompatibilityProber}'s job.
+ */
+public final class CompatibilityFilter {
+
+    public static final String PROBE_INCOMPATIBLE = "PROBE_INCOMPATIBLE";
+    public static final String PROBE_UNKNOWN = "PROBE_UNKNOWN";
+
+    static final String TALLY_INCOMPATIBLE = "probe incompatible";
+    static final String TALLY_UNKNOWN = "probe unknown";
+
+    public List<Reason> filter(HostView host, List<Landing> landings, ProbeOutcome outcome) {
+        if (landings.isEmpty()) {
+            return List.of();
+        }
+        if (outcome instanceof ProbeOutcome.Failed failed) {
+            String what = landings.stream().map(l -> l.device().typeId() + " on " + l.parent()).distinct()
+                    .collect(Collectors.joining(", "));
+            return List.of(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + what
+                    + " unknown: " + failed.why(), TALLY_UNKNOWN));
+        }
+        ProbeOutcome.Answered answered = (ProbeOutcome.Answered) outcome;
+        List<Reason> out = new ArrayList<>();
+        for (Landing l : landings) {
+            String where = l.device().typeId() + " on " + l.parent();
+            ProbeAnswer a = answered.answers().get(l.device().uuid());
+            if (a == null) {
+                out.add(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
+                        + " unknown: agent at " + answered.endpoint() + " gave no answer for mdev "
+                        + l.device().uuid(), TALLY_UNKNOWN));
+                continue;
+            }
+            String agentSays = (a.getCode().isEmpty() ? "" : a.getCode() + ": ")
+                    + (a.getMessage().isEmpty() ? "no explanation given" : a.getMessage());
+            switch (a.getVerdict()) {
+                case VERDICT_COMPATIBLE -> {
+                }
+                case VERDICT_INCOMPATIBLE -> out.add(new Reason(PROBE_INCOMPATIBLE, "host " + host.id() + ": "
+                        + where + " does not accept the state of mdev " + l.device().uuid() + " ("
+                        + l.device().typeId() + " from " + l.device().sourceParent() + ") - " + agentSays,
+                        TALLY_INCOMPATIBLE));
+                default -> out.add(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
+                        + " with mdev " + l.device().uuid() + " unknown - " + agentSays, TALLY_UNKNOWN));
+            }
+        }
+        return out;
+    }
+}

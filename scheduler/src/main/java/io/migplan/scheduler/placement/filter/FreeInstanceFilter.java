@@ -1,0 +1,41 @@
+package io.migplan.scheduler.placement.filter;
+
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.PlacementRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * For each device type the VM needs and the host offers, the host's parents together must
+ * be able to create as many more instances as the VM has mdevs of that type (the sum of
+ * {@code available_instances}). Rejects with {@code NO_FREE_INSTANCE}, listing what each
+ * parent has. A type the host lacks entirely is left to {@link DeviceTypePresentFilter}.
+ * Cross-type locks on one GPU are not modelled (see DeviceAllocator).
+ */
+public final class FreeInstanceFilter implements HostFilter {
+
+    public static final String NO_FREE_INSTANCE = "NO_FREE_INSTANCE";
+
+    @Override
+    public List<Reason> filter(PlacementRequest request, HostView host) {
+        return request.countsByType().entrySet().stream()
+                .filter(e -> !host.parentsWith(e.getKey()).isEmpty())
+                .filter(e -> available(host, e.getKey()) < e.getValue())
+                .map(e -> reason(host, e))
+                .toList();
+    }
+
+    private static int available(HostView host, String type) {
+        return host.parentsWith(type).stream().mapToInt(p -> p.type(type).orElseThrow().availableInstances()).sum();
+    }
+
+    private static Reason reason(HostView host, Map.Entry<String, Integer> need) {
+        String type = need.getKey();
+        String perParent = host.parentsWith(type).stream()
+                .map(p -> p.type(type).orElseThrow().availableInstances() + " on " + p.address())
+                .collect(Collectors.joining(", "));
+        return new Reason(NO_FREE_INSTANCE, "host " + host.id() + ": no free instance of " + type
+                + " (requested " + need.getValue() + ", available " + perParent + ")", "no free " + type);
+    }
+}

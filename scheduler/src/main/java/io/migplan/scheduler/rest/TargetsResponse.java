@@ -1,0 +1,25 @@
+package io.migplan.scheduler.rest;
+
+import io.migplan.scheduler.placement.Placement;
+import java.util.List;
+
+/** The JSON of {@code GET /api/v1/vms/{id}/targets}; summary phrases stay internal. */
+public record TargetsResponse(String vm, String sourceHost, String summary, List<Candidate> candidates,
+        List<Rejection> rejected) {
+
+    public record Candidate(String host, String device, double score) {
+    }
+
+    public record Rejection(String host, List<Reason> reasons) {
+    }
+
+    public record Reason(String code, String message) {
+    }
+
+    public static TargetsResponse of(Placement p) {
+        return new TargetsResponse(p.vm(), p.sourceHost(), p.summary(),
+                p.candidates().stream().map(c -> new Candidate(c.host(), c.device(), c.score())).toList(),
+                p.rejected().stream().map(r -> new Rejection(r.host(),
+                        r.reasons().stream().map(x -> new Reason(x.code(), x.message())).toList())).toList());
+    }
+}
