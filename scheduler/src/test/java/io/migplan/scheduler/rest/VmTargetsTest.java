@@ -1,0 +1,196 @@
+package io.migplan.scheduler.rest;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.parent;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static io.migplan.scheduler.testsupport.Snapshots.type;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.testsupport.FakeAgent;
+import io.migplan.scheduler.testsupport.Fleet;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/v1/vms/{id}/targets} over a fleet reported through gRPC, with real agents
+ * (in-test AgentService servers) answering the probes. See {@link Fleet} for the table.
+ */
+@QuarkusTest
+class VmTargetsTest {
+
+    @Inject
+    AgroalDataSource ds;
+
+    SchedulerGrpc grpc;
+    Fleet fleet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Inventory.clear(ds);
+        grpc = new SchedulerGrpc();
+        fleet = new Fleet().reportTo(grpc, ds);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        fleet.close();
+        grpc.close();
+    }
+
+    private static JsonPath targets(String vm) {
+        return given().get("/api/v1/vms/{id}/targets", vm).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static List<Map<String, String>> reasonsOf(JsonPath body, String host) {
+        return body.getList("rejected.find { it.host == '" + host + "' }.reasons");
+    }
+
+    @Test
+    void compatibleHostsWithRoomAreCandidatesBestScoreFirst() {
+        given().get("/api/v1/vms/vm-1/targets").then().statusCode(200)
+                .body("vm", equalTo("vm-1"))
+                .body("sourceHost", equalTo("src"))
+                .body("candidates.host", contains("good-a", "good-b"))
+                // good-a: mean of free CPU (28/32) and memory (120/128 GiB) after placement.
+                .body("candidates[0].score", equalTo(90.6f))
+                // good-b already runs 16 vCPUs / 64 GiB: (12/32 + 56/128) / 2.
+                .body("candidates[1].score", equalTo(40.6f))
+                // The parent with the most free nvidia-231 instances.
+                .body("candidates[0].device", equalTo("0000:d8:00.0"))
+                .body("rejected.host", contains("dead", "down", "full", "mismatch", "no-type", "small", "stale"));
+    }
+
+    @Test
+    void theSummaryCountsEveryReason() {
+        assertThat(targets("vm-1").getString("summary")).isEqualTo("2/9 hosts eligible: 2 no free nvidia-231,"
+                + " 1 down, 1 insufficient CPU, 1 insufficient memory, 1 no device type nvidia-231,"
+                + " 1 probe incompatible, 1 probe unknown, 1 stale");
+    }
+
+    @Test
+    void aStaleHostIsRejectedWithHostStale() {
+        assertThat(reasonsOf(targets("vm-1"), "stale")).singleElement().satisfies(r -> {
+            assertThat(r.get("code")).isEqualTo("HOST_STALE");
+            assertThat(r.get("message")).startsWith("host stale is STALE: last heartbeat ");
+        });
+    }
+
+    @Test
+    void aDownHostIsRejectedWithHostDown() {
+        assertThat(reasonsOf(targets("vm-1"), "down")).singleElement()
+                .satisfies(r -> assertThat(r.get("code")).isEqualTo("HOST_DOWN"));
+    }
+
+    @Test
+    void aHostWithoutTheTypeIsRejectedWithNoDeviceType() {
+        assertThat(reasonsOf(targets("vm-1"), "no-type")).containsExactly(
+                Map.of("code", "NO_DEVICE_TYPE", "message", "host no-type has no device type nvidia-231"));
+    }
+
+    @Test
+    void aHostWithoutAFreeInstanceIsRejectedWithNoFreeInstance() {
+        assertThat(reasonsOf(targets("vm-1"), "full")).containsExactly(Map.of("code", "NO_FREE_INSTANCE",
+                "message", "host full: no free instance of nvidia-231 (requested 1, available 0 on 0000:3b:00.0)"));
+    }
+
+    @Test
+    void everyCheapReasonOfAHostIsListedAndItsAgentIsNotAsked() {
+        assertThat(reasonsOf(targets("vm-1"), "small")).extracting(r -> r.get("code"))
+                .containsExactly("INSUFFICIENT_CPU", "INSUFFICIENT_MEMORY", "NO_FREE_INSTANCE");
+        assertThat(reasonsOf(targets("vm-1"), "small").get(0).get("message"))
+                .isEqualTo("host small: not enough CPU for VM vm-1 (requested 4 vCPUs, free 2 of 2)");
+        assertThat(fleet.neverAsked.calls()).isZero();
+    }
+
+    @Test
+    void anAgentThatRefusesTheSignatureRejectsWithProbeIncompatible() {
+        assertThat(reasonsOf(targets("vm-1"), "mismatch")).singleElement().satisfies(r -> {
+            assertThat(r.get("code")).isEqualTo("PROBE_INCOMPATIBLE");
+            assertThat(r.get("message")).startsWith("host mismatch: nvidia-231 on 0000:3b:00.0 does not accept"
+                    + " the state of mdev " + Fleet.MDEV).contains("SIGNATURE_MISMATCH").contains(Fleet.OTHER_SIG);
+        });
+    }
+
+    @Test
+    void anUnreachableAgentIsProbeUnknownNeverCompatible() {
+        assertThat(reasonsOf(targets("vm-1"), "dead")).singleElement().satisfies(r -> {
+            assertThat(r.get("code")).isEqualTo("PROBE_UNKNOWN");
+            assertThat(r.get("message")).contains("agent at " + fleet.deadEndpoint + " is unreachable");
+        });
+    }
+
+    @Test
+    void aSlowAgentIsProbeUnknownAndDoesNotHoldTheAnswerBeyondTheDeadline() throws Exception {
+        try (FakeAgent slow = new FakeAgent().signature("nvidia-231", Fleet.SIG).delay(Duration.ofSeconds(4))) {
+            grpc.inventory().reportInventory(report(host("slow", 1, slow.endpoint())
+                    .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, Fleet.SIG)))));
+
+            long start = System.nanoTime();
+            JsonPath body = targets("vm-1");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(reasonsOf(body, "slow")).singleElement().satisfies(r -> {
+                assertThat(r.get("code")).isEqualTo("PROBE_UNKNOWN");
+                assertThat(r.get("message")).contains("did not answer within 1000 ms");
+            });
+            // The test probe timeout is 1 s; the 4 s agent must not be waited for.
+            assertThat(took).isLessThan(Duration.ofMillis(3000));
+            assertThat(body.getList("candidates.host")).contains("good-a", "good-b");
+        }
+    }
+
+    @Test
+    void aVmWithoutDevicesNeedsNoProbe() {
+        given().get("/api/v1/vms/vm-plain/targets").then().statusCode(200)
+                .body("candidates.host", hasItem("dead"))
+                .body("candidates.host", hasItem("mismatch"))
+                .body("candidates.find { it.host == 'dead' }.device", equalTo(""));
+    }
+
+    @Test
+    void aVmIsFoundByUuidToo() {
+        given().get("/api/v1/vms/{id}/targets", Fleet.VM_UUID).then().statusCode(200).body("vm", equalTo("vm-1"));
+        given().get("/api/v1/vms/{id}", Fleet.VM_UUID).then().statusCode(200)
+                .body("name", equalTo("vm-1"))
+                .body("host", equalTo("src"))
+                .body("devices", hasSize(1))
+                .body("devices[0].uuid", equalTo(Fleet.MDEV))
+                .body("devices[0].typeId", equalTo("nvidia-231"))
+                .body("devices[0].parent", equalTo(Fleet.SRC_PARENT));
+    }
+
+    @Test
+    void theVmListShowsEveryVmWithItsHost() {
+        given().get("/api/v1/vms").then().statusCode(200)
+                .body("name", contains("busy", "vm-1", "vm-plain"))
+                .body("find { it.name == 'vm-1' }.host", equalTo("src"))
+                .body("find { it.name == 'vm-1' }.vcpus", equalTo(4))
+                .body("find { it.name == 'vm-1' }.memoryMib", equalTo(8192));
+    }
+
+    @Test
+    void anUnknownVmIs404WithCodeAndMessage() {
+        given().get("/api/v1/vms/nope/targets").then().statusCode(404)
+                .body("code", equalTo("NOT_FOUND"))
+                .body("message", equalTo("no VM named 'nope'"));
+        given().get("/api/v1/vms/nope").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        given().get("/api/v1/hosts/nope").then().statusCode(404)
+                .body("message", containsString("no host named 'nope'"));
+    }
+}

@@ -1,0 +1,109 @@
+package io.migplan.scheduler.testsupport;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.migplan.proto.v1.AgentServiceGrpc;
+import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.proto.v1.ProbeCompatibilityRequest;
+import io.migplan.proto.v1.ProbeCompatibilityResponse;
+import io.migplan.proto.v1.ProbeQuestion;
+import io.migplan.proto.v1.Verdict;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real AgentService on an ephemeral loopback port, standing in for the host agent at the
+ * system edge. Rule: a question is COMPATIBLE iff its source signature equals the signature
+ * this agent holds for the target type (what a same-signature probe backend does),
+ * INCOMPATIBLE with SIGNATURE_MISMATCH otherwise, UNKNOWN for a type it does not know.
+ */
+public final class FakeAgent implements AutoCloseable {
+
+    private final Server server;
+    private final Map<String, String> signatures = new ConcurrentHashMap<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile Duration delay = Duration.ZERO;
+
+    public FakeAgent() throws IOException {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new AgentServiceGrpc.AgentServiceImplBase() {
+                    @Override
+                    public void probeCompatibility(ProbeCompatibilityRequest request,
+                            StreamObserver<ProbeCompatibilityResponse> response) {
+                        calls.incrementAndGet();
+                        sleep(delay);
+                        var out = ProbeCompatibilityResponse.newBuilder();
+                        request.getQuestionsList().forEach(q -> out.addAnswers(answer(q)));
+                        response.onNext(out.build());
+                        response.onCompleted();
+                    }
+                })
+                .build().start();
+    }
+
+    /** This agent's signature for {@code typeId} (on any of its parents). */
+    public FakeAgent signature(String typeId, String signature) {
+        signatures.put(typeId, signature);
+        return this;
+    }
+
+    /** Answers only after {@code delay}, to play an agent that is too slow. */
+    public FakeAgent delay(Duration delay) {
+        this.delay = delay;
+        return this;
+    }
+
+    public String endpoint() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    /** An endpoint nobody listens on: a port that was free a moment ago. */
+    public static String deadEndpoint() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private ProbeAnswer answer(ProbeQuestion q) {
+        String mine = signatures.get(q.getTargetTypeId());
+        var a = ProbeAnswer.newBuilder().setId(q.getId()).setBackend("same-signature");
+        if (mine == null) {
+            return a.setVerdict(Verdict.VERDICT_UNKNOWN).setCode("TYPE_UNKNOWN")
+                    .setMessage("no type " + q.getTargetTypeId() + " here").build();
+        }
+        if (mine.equals(q.getSourceSignature())) {
+            return a.setVerdict(Verdict.VERDICT_COMPATIBLE).setCode("SIGNATURE_MATCH").build();
+        }
+        return a.setVerdict(Verdict.VERDICT_INCOMPATIBLE).setCode("SIGNATURE_MISMATCH")
+                .setMessage(q.getTargetTypeId() + " on " + q.getTargetParent() + " has signature " + mine
+                        + ", the source has " + q.getSourceSignature())
+                .build();
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

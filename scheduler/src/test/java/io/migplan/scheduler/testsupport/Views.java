@@ -1,0 +1,58 @@
+package io.migplan.scheduler.testsupport;
+
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.HostView.ParentView;
+import io.migplan.scheduler.placement.HostView.TypeView;
+import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import java.time.Instant;
+import java.util.List;
+
+/** In-memory host and VM views for filter tests: no database involved. */
+public final class Views {
+
+    public static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+    public static final String SIG = "nvidia-231/T4/550.90.07";
+
+    private Views() {
+    }
+
+    /** An UP host with 32 CPUs and 128 GiB, nothing running, no parents yet. */
+    public static HostView host(String id) {
+        return new HostView(id, HostState.UP, NOW.minusSeconds(5), 32, 131072, 0, 0, "127.0.0.1:9400", List.of());
+    }
+
+    public static HostView withState(HostView h, HostState state, Instant lastHeartbeat) {
+        return new HostView(h.id(), state, lastHeartbeat, h.cpus(), h.memoryMib(), h.usedCpus(), h.usedMemoryMib(),
+                h.agentEndpoint(), h.parents());
+    }
+
+    public static HostView withCapacity(HostView h, int cpus, long memoryMib, int usedCpus, long usedMemoryMib) {
+        return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), cpus, memoryMib, usedCpus, usedMemoryMib,
+                h.agentEndpoint(), h.parents());
+    }
+
+    public static HostView withParents(HostView h, ParentView... parents) {
+        return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
+                h.usedMemoryMib(), h.agentEndpoint(), List.of(parents));
+    }
+
+    public static ParentView parent(String address, TypeView... types) {
+        return new ParentView(address, "T4", "550.90.07", List.of(types));
+    }
+
+    public static TypeView type(String typeId, int available) {
+        return new TypeView(typeId, "GRID T4-2Q", available, SIG);
+    }
+
+    public static DeviceRequest device(String uuid, String typeId) {
+        return new DeviceRequest(uuid, typeId, "0000:3b:00.0", SIG);
+    }
+
+    /** vm-1: 4 vCPUs, 8 GiB, with the given mdevs. */
+    public static PlacementRequest vm(DeviceRequest... devices) {
+        return new PlacementRequest("vm-1", "5d3c8e10-0000-4000-8000-000000000001", "src", 4, 8192,
+                List.of(devices), NOW);
+    }
+}
