@@ -7,6 +7,7 @@ import io.smallrye.config.PropertiesConfigSourceLoader;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,11 +29,11 @@ public class SchedulerMain {
 
     public static void main(String... args) {
         SmallRyeConfig config = preBootConfig();
-        if (config.getOptionalValue(URL_KEY, String.class).filter(s -> !s.isBlank()).isPresent()) {
+        if (configuredUrl(config).isPresent()) {
             Quarkus.run(args);
             return;
         }
-        Path dir = Path.of(config.getOptionalValue(DIR_KEY, String.class).orElse(DEFAULT_DIR));
+        Path dir = embeddedDir(config);
         EmbeddedDatabase db;
         try {
             db = EmbeddedDatabase.start(dir);
@@ -72,6 +73,15 @@ public class SchedulerMain {
                 .withSources(PropertiesConfigSourceLoader.inFileSystem(
                         Path.of("config", "application.properties").toUri().toString(), 260, cl))
                 .build();
+    }
+
+    /** The datasource URL an operator configured, if any (a blank value counts as none). */
+    static Optional<String> configuredUrl(SmallRyeConfig config) {
+        return config.getOptionalValue(URL_KEY, String.class).filter(s -> !s.isBlank());
+    }
+
+    static Path embeddedDir(SmallRyeConfig config) {
+        return Path.of(config.getOptionalValue(DIR_KEY, String.class).orElse(DEFAULT_DIR));
     }
 
     private static void closeQuietly(EmbeddedDatabase db) {

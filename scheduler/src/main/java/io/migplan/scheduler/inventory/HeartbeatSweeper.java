@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
 
@@ -35,10 +36,14 @@ public class HeartbeatSweeper {
     Clock clock;
 
     void checkConfig(@Observes StartupEvent ignored) {
-        var hb = config.heartbeat();
-        if (hb.downAfter().compareTo(hb.staleAfter()) <= 0) {
-            throw new IllegalStateException("migplan.heartbeat.down-after (" + hb.downAfter()
-                    + ") must be longer than migplan.heartbeat.stale-after (" + hb.staleAfter() + ")");
+        checkDurations(config.heartbeat().staleAfter(), config.heartbeat().downAfter());
+    }
+
+    /** Stops the boot when DOWN would come before STALE: the states would skip a step. */
+    static void checkDurations(Duration staleAfter, Duration downAfter) {
+        if (downAfter.compareTo(staleAfter) <= 0) {
+            throw new IllegalStateException("migplan.heartbeat.down-after (" + downAfter
+                    + ") must be longer than migplan.heartbeat.stale-after (" + staleAfter + ")");
         }
     }
 
