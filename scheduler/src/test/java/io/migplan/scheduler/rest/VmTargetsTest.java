@@ -185,6 +185,17 @@ class VmTargetsTest {
     }
 
     @Test
+    void aVmHoldingAnUnreportedMdevIsAConflictNotARejection() {
+        grpc.inventory().reportInventory(report(host("odd", 1, fleet.agreeing.endpoint())
+                .addVms(io.migplan.scheduler.testsupport.Snapshots.vm("vm-ghost",
+                        "5d3c8e10-0000-4000-8000-0000000000ff", 1, 1024, "ghost-mdev"))));
+
+        given().get("/api/v1/vms/vm-ghost/targets").then().statusCode(409)
+                .body("code", equalTo("INVENTORY_INCOMPLETE"))
+                .body("message", containsString("mdev ghost-mdev"));
+    }
+
+    @Test
     void anUnknownVmIs404WithCodeAndMessage() {
         given().get("/api/v1/vms/nope/targets").then().statusCode(404)
                 .body("code", equalTo("NOT_FOUND"))
