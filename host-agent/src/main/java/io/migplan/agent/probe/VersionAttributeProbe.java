@@ -142,7 +142,7 @@ public final class VersionAttributeProbe implements ProbeBackend {
       }
       return askListedStrings(parent, file, signature);
     } catch (IOException | RuntimeException e) {
-      return new ParentResult(parent, Outcome.FAILED, Problems.describe(e));
+      return new ParentResult(parent, Outcome.FAILED, file + ": " + Problems.describe(e));
     }
   }
 
@@ -152,7 +152,7 @@ public final class VersionAttributeProbe implements ProbeBackend {
       Files.write(file, signature.getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE);
       return new ParentResult(parent, Outcome.ACCEPTED, file.getFileName().toString());
     } catch (IOException e) {
-      return new ParentResult(parent, classifyWriteFailure(e), Problems.describe(e));
+      return new ParentResult(parent, classifyWriteFailure(e), file + ": " + Problems.describe(e));
     }
   }
 
