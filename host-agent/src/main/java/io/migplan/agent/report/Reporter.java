@@ -123,6 +123,7 @@ public final class Reporter implements AutoCloseable {
         report(scan.get(), "retry");
         return;
       }
+      retryConnectionNow();
       HeartbeatResponse response =
           stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
               .heartbeat(
@@ -142,6 +143,7 @@ public final class Reporter implements AutoCloseable {
   }
 
   private void report(HostSnapshot snapshot, String why) {
+    retryConnectionNow();
     try {
       ReportInventoryResponse response =
           stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -165,6 +167,16 @@ public final class Reporter implements AutoCloseable {
     } catch (StatusRuntimeException e) {
       reportPending = true;
       markUnreachable(e);
+    }
+  }
+
+  /**
+   * After a failure gRPC waits out its own reconnect backoff (up to two minutes) and fails calls
+   * meanwhile; the agent's ticks are the retry schedule, so reconnect when a tick asks.
+   */
+  private void retryConnectionNow() {
+    if (!reachable) {
+      channel.resetConnectBackoff();
     }
   }
 

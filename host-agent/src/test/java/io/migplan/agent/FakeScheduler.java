@@ -1,0 +1,56 @@
+package io.migplan.agent;
+
+import io.grpc.Server;
+import io.grpc.stub.StreamObserver;
+import io.migplan.agent.grpc.GrpcTransport;
+import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.proto.v1.HeartbeatResponse;
+import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.InventoryServiceGrpc;
+import io.migplan.proto.v1.ReportInventoryRequest;
+import io.migplan.proto.v1.ReportInventoryResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A real InventoryService on loopback that records what agents send. */
+public final class FakeScheduler extends InventoryServiceGrpc.InventoryServiceImplBase implements AutoCloseable {
+  public final List<HostSnapshot> reports = new CopyOnWriteArrayList<>();
+  public final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+  /** The next heartbeat answers resend_inventory=true once. */
+  public final AtomicBoolean resendOnce = new AtomicBoolean();
+  private final Server server;
+
+  public FakeScheduler(int port) throws IOException {
+    server = GrpcTransport.startServer("127.0.0.1", port, List.of(this));
+  }
+
+  public String target() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  public List<HostSnapshot> reportsFrom(String hostId) {
+    return reports.stream().filter(r -> r.getHost().getId().equals(hostId)).toList();
+  }
+
+  @Override
+  public void reportInventory(ReportInventoryRequest request, StreamObserver<ReportInventoryResponse> response) {
+    reports.add(request.getSnapshot());
+    response.onNext(ReportInventoryResponse.newBuilder().setApplied(true)
+        .setStoredGeneration(request.getSnapshot().getGeneration()).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+    heartbeats.add(request);
+    response.onNext(HeartbeatResponse.newBuilder().setResendInventory(resendOnce.getAndSet(false)).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void close() {
+    GrpcTransport.stop(server);
+  }
+}
