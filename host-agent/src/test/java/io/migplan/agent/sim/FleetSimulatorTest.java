@@ -1,0 +1,51 @@
+package io.migplan.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.migplan.agent.Await;
+import io.migplan.agent.FakeScheduler;
+import io.migplan.agent.grpc.GrpcTransport;
+import io.migplan.proto.v1.AgentServiceGrpc;
+import io.migplan.proto.v1.GetInventoryRequest;
+import io.migplan.proto.v1.HostSnapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetSimulatorTest {
+  @TempDir Path dir;
+
+  @Test
+  void everySimulatedHostServesOnItsOwnPortAndReportsToTheScheduler() throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler(0);
+        FleetSimulator.RunningFleet fleet = FleetSimulator.start(FleetSpec.of(3, 5), dir, scheduler.target())) {
+      assertThat(fleet.hosts()).extracting(FleetSimulator.SimulatedHost::hostId)
+          .containsExactly("host-01", "host-02", "host-03");
+      assertThat(fleet.hosts()).extracting(FleetSimulator.SimulatedHost::endpoint).doesNotHaveDuplicates();
+
+      Await.until("a report from every host", Duration.ofSeconds(10),
+          () -> fleet.hosts().stream().allMatch(h -> !scheduler.reportsFrom(h.hostId()).isEmpty()));
+      for (FleetSimulator.SimulatedHost h : fleet.hosts()) {
+        HostSnapshot reported = scheduler.reportsFrom(h.hostId()).get(0);
+        assertThat(reported.getHost().getAgentEndpoint()).isEqualTo(h.endpoint());
+        assertThat(reported.getProblemsList()).isEmpty();
+        ManagedChannel channel = GrpcTransport.channel(h.endpoint());
+        try {
+          HostSnapshot served = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+              .getInventory(GetInventoryRequest.getDefaultInstance());
+          assertThat(served.getHost().getId()).isEqualTo(h.hostId());
+          assertThat(served.getParentsList()).isEqualTo(reported.getParentsList());
+        } finally {
+          GrpcTransport.close(channel);
+        }
+      }
+    }
+    // A second start reuses the trees already in the directory.
+    try (FleetSimulator.RunningFleet again = FleetSimulator.start(FleetSpec.of(3, 999), dir, null)) {
+      assertThat(again.host("host-02").agent().scan().getParentsList()).isNotEmpty();
+    }
+  }
+}
