@@ -149,5 +149,6 @@ public final class HostAgent implements AutoCloseable {
     if (server != null) {
       GrpcTransport.stop(server);
     }
+    LOG.info("host {}: stopped", config.hostId());
   }
 }

@@ -189,10 +189,12 @@ public final class Reporter implements AutoCloseable {
 
   private void markUnreachable(StatusRuntimeException e) {
     // Log the change of state loudly, the repeats quietly, so a long outage does not flood logs.
+    // The status's cause carries a full stack trace; the code and description say enough.
+    String status = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
     if (reachable) {
-      LOG.warn("host {}: scheduler {} unreachable ({}); retrying at the next tick", hostId, target, e.getStatus());
+      LOG.warn("host {}: scheduler {} unreachable ({}); retrying at the next tick", hostId, target, status);
     } else {
-      LOG.debug("host {}: scheduler {} still unreachable ({})", hostId, target, e.getStatus());
+      LOG.debug("host {}: scheduler {} still unreachable ({})", hostId, target, status);
     }
     reachable = false;
   }
