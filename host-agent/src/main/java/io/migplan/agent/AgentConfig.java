@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * "1h" or ISO-8601 ("PT30S").
  */
 public final class AgentConfig {
-  /** The agent's listening port unless configured; the scheduler's gRPC port is 9000, well apart. */
+  /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
   public static final int DEFAULT_PORT = 9400;
   /** How often inventory is re-read; sysfs reads are cheap, but changes only matter at migration pace. */
   public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofSeconds(30);

@@ -25,7 +25,7 @@ class AgentConfigTest {
         listenAddress: 10.1.2.3
         port: 9500
         advertiseAddress: gpu-node-17.dc1
-        schedulerTarget: scheduler.dc1:9000
+        schedulerTarget: scheduler.dc1:8080
         scanInterval: 1m
         heartbeatInterval: 2500ms
         callTimeout: PT3S
@@ -42,7 +42,7 @@ class AgentConfigTest {
     assertThat(c.listenAddress()).isEqualTo("10.1.2.3");
     assertThat(c.port()).isEqualTo(9500);
     assertThat(c.advertiseAddress()).contains("gpu-node-17.dc1");
-    assertThat(c.schedulerTarget()).contains("scheduler.dc1:9000");
+    assertThat(c.schedulerTarget()).contains("scheduler.dc1:8080");
     assertThat(c.scanInterval()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(2500));
     assertThat(c.callTimeout()).isEqualTo(Duration.ofSeconds(3));
