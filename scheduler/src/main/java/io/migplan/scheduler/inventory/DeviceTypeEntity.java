@@ -7,6 +7,9 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.Map;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** One mdev type on one parent of one host, with what is free there. */
 @Entity
@@ -29,4 +32,10 @@ public class DeviceTypeEntity extends PanacheEntityBase {
     /** VERSION_ATTRIBUTE, DERIVED or UNSPECIFIED (the proto enum without its prefix). */
     @Column(name = "signature_source")
     public String signatureSource;
+    /** Parsed description fields, e.g. framebuffer_mib, max_instance; low_gm_mib, fences. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> attributes;
+    /** Every attribute file as the agent read it. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, String> raw;
 }

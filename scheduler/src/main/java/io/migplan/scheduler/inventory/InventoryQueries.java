@@ -1,5 +1,6 @@
 package io.migplan.scheduler.inventory;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,11 +37,12 @@ public class InventoryQueries {
     }
 
     public record Parent(String address, String vendorId, String deviceId, String board, String driver,
-            String driverVersion, List<Type> types) {
+            String driverVersion, String physicalFunction, String kind,
+            @JsonRawValue String capacity, List<Type> types) {
     }
 
     public record Type(String typeId, String name, String description, String deviceApi, int availableInstances,
-            String signature, String signatureSource) {
+            String signature, String signatureSource, Map<String, String> attributes, Map<String, String> raw) {
     }
 
     public record Instance(String uuid, String typeId, String parent) {
@@ -72,10 +74,10 @@ public class InventoryQueries {
         Map<String, List<Type>> typesByParent = DeviceTypeEntity.<DeviceTypeEntity>list("host", Sort.by("typeId"), id)
                 .stream().collect(Collectors.groupingBy(t -> t.parent, Collectors.mapping(
                         t -> new Type(t.typeId, t.name, t.description, t.deviceApi, t.availableInstances, t.signature,
-                                t.signatureSource), Collectors.toList())));
+                                t.signatureSource, t.attributes, t.raw), Collectors.toList())));
         List<Parent> parents = ParentDeviceEntity.<ParentDeviceEntity>list("host", Sort.by("address"), id).stream()
                 .map(p -> new Parent(p.address, p.vendorId, p.deviceId, p.board, p.driver, p.driverVersion,
-                        typesByParent.getOrDefault(p.address, List.of())))
+                        p.physicalFunction, p.kind, p.capacity, typesByParent.getOrDefault(p.address, List.of())))
                 .toList();
         List<Instance> instances = DeviceInstanceEntity.<DeviceInstanceEntity>list("host", Sort.by("uuid"), id).stream()
                 .map(d -> new Instance(d.uuid, d.typeId, d.parent)).toList();

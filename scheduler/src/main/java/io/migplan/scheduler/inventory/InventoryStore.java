@@ -96,6 +96,9 @@ public class InventoryStore {
             pe.board = p.getBoard();
             pe.driver = p.getDriver();
             pe.driverVersion = p.getDriverVersion();
+            pe.physicalFunction = p.getPhysicalFunction();
+            pe.kind = ParentKinds.name(p.getKind());
+            pe.capacity = CapacityJson.write(p.getCapacity());
             pe.persist();
             for (DeviceType t : p.getTypesList()) {
                 DeviceTypeEntity te = new DeviceTypeEntity();
@@ -108,6 +111,8 @@ public class InventoryStore {
                 te.availableInstances = t.getAvailableInstances();
                 te.signature = t.getSignature();
                 te.signatureSource = t.getSignatureSource().name().replaceFirst("^SIGNATURE_SOURCE_", "");
+                te.attributes = new TreeMap<>(t.getAttributesMap());
+                te.raw = new TreeMap<>(t.getRawMap());
                 te.persist();
             }
         }

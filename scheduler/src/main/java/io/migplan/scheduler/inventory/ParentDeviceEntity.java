@@ -7,6 +7,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /** A physical device that parents mdevs, on one host. */
 @Entity
@@ -25,4 +27,12 @@ public class ParentDeviceEntity extends PanacheEntityBase {
     public String driver;
     @Column(name = "driver_version")
     public String driverVersion;
+    /** SR-IOV: the physical GPU this VF belongs to; empty otherwise. */
+    @Column(name = "physical_function")
+    public String physicalFunction;
+    /** MDEV or NVIDIA_VGPU (vGPU 17+ without mdev). */
+    public String kind;
+    /** The agent's capacity model in protobuf JSON form (see {@link CapacityJson}). */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public String capacity;
 }

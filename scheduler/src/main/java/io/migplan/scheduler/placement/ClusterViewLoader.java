@@ -8,6 +8,7 @@ import io.migplan.scheduler.inventory.VmEntity;
 import io.migplan.scheduler.placement.HostView.ParentView;
 import io.migplan.scheduler.placement.HostView.TypeView;
 import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.placement.PlacementRequest.SourceFacts;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +37,10 @@ public class ClusterViewLoader {
         VmEntity vm = queries.findVm(ref);
         Map<String, String> signatures = DeviceTypeEntity.<DeviceTypeEntity>list("host", vm.host).stream()
                 .collect(Collectors.toMap(t -> t.parent + "\n" + t.typeId, t -> t.signature, (a, b) -> a));
+        String release = HostEntity.<HostEntity>findByIdOptional(vm.host).map(h -> h.release).orElse("");
+        Map<String, SourceFacts> facts = ParentDeviceEntity.<ParentDeviceEntity>list("host", vm.host).stream()
+                .collect(Collectors.toMap(p -> p.address,
+                        p -> new SourceFacts(p.board, p.driver, p.driverVersion, release), (a, b) -> a));
         List<DeviceRequest> devices = queries.devicesOf(vm).stream().map(d -> {
             if (d.typeId() == null) {
                 throw new IncompleteInventoryException("VM " + vm.name + " holds mdev " + d.uuid() + ", which host "
@@ -43,7 +48,8 @@ public class ClusterViewLoader {
                         + " be judged until the host reports it");
             }
             return new DeviceRequest(d.uuid(), d.typeId(), d.parent(),
-                    signatures.getOrDefault(d.parent() + "\n" + d.typeId(), ""));
+                    signatures.getOrDefault(d.parent() + "\n" + d.typeId(), ""),
+                    facts.getOrDefault(d.parent(), new SourceFacts("", "", "", release)));
         }).toList();
         return new PlacementRequest(vm.name, vm.uuid, vm.host, vm.vcpus, vm.memoryMib, devices, now);
     }

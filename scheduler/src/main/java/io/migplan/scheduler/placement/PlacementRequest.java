@@ -19,8 +19,15 @@ public record PlacementRequest(String vmName, String vmUuid, String sourceHost, 
      *
      * @param sourceSignature the signature of its type on its parent at the source, empty when the
      *                        source did not report that type (the probe then decides on the type alone)
+     * @param source          what the source reported of the parent and host, for rule-based probes
      */
-    public record DeviceRequest(String uuid, String typeId, String sourceParent, String sourceSignature) {
+    public record DeviceRequest(String uuid, String typeId, String sourceParent, String sourceSignature,
+            SourceFacts source) {
+    }
+
+    /** The source parent's board and driver and the source host's release; empty strings when not reported. */
+    public record SourceFacts(String board, String driver, String driverVersion, String release) {
+        public static final SourceFacts NONE = new SourceFacts("", "", "", "");
     }
 
     /** How many instances of each type the VM needs, by type id in order. */

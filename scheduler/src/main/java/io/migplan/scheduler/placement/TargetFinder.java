@@ -112,6 +112,10 @@ public class TargetFinder {
                 .setTargetParent(l.parent())
                 .setSourceSignature(l.device().sourceSignature())
                 .setSourceTypeId(l.device().typeId())
+                .setSourceBoard(l.device().source().board())
+                .setSourceDriver(l.device().source().driver())
+                .setSourceDriverVersion(l.device().source().driverVersion())
+                .setSourceRelease(l.device().source().release())
                 .build()).toList();
     }
 }

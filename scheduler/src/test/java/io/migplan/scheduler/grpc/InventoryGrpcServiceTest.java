@@ -16,7 +16,11 @@ import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.CapacityRule;
+import io.migplan.proto.v1.ParentKind;
 import io.migplan.proto.v1.Problem;
+import io.migplan.proto.v1.TypeDemand;
 import io.migplan.proto.v1.ReportInventoryRequest;
 import io.migplan.proto.v1.ReportInventoryResponse;
 import io.migplan.scheduler.testsupport.Inventory;
@@ -85,6 +89,30 @@ class InventoryGrpcServiceTest {
                 .body("[0].id", equalTo("h1"))
                 .body("[0].vmCount", equalTo(1))
                 .body("[0].deviceCount", equalTo(1));
+    }
+
+    @Test
+    void capacityModelAttributesAndSriovGroupingAreStoredAndServed() {
+        var vf = parent("0000:59:00.4", type("nvidia-231", 1, T4_SIG).toBuilder()
+                .putAttributes("framebuffer_mib", "2048").putAttributes("max_instance", "8")
+                .putRaw("description", "num_heads=4, framebuffer=2048M, max_instance=8\n").build())
+                .toBuilder().setPhysicalFunction("0000:59:00.0").setKind(ParentKind.PARENT_KIND_MDEV)
+                .setCapacity(Capacity.newBuilder().setRule(CapacityRule.CAPACITY_RULE_ONE_PER_VF)
+                        .setGroup("0000:59:00.0").setUsedInstances(0)
+                        .putDemand("nvidia-231", TypeDemand.newBuilder().setMaxInstances(8)
+                                .putResources("framebuffer_mib", 2048).build()))
+                .build();
+        grpc.inventory().reportInventory(report(host("h-sriov", 1, "127.0.0.1:9400").addParents(vf)));
+
+        given().get("/api/v1/hosts/h-sriov").then().statusCode(200)
+                .body("parents[0].physicalFunction", equalTo("0000:59:00.0"))
+                .body("parents[0].kind", equalTo("MDEV"))
+                .body("parents[0].capacity.rule", equalTo("CAPACITY_RULE_ONE_PER_VF"))
+                .body("parents[0].capacity.group", equalTo("0000:59:00.0"))
+                .body("parents[0].capacity.demand.'nvidia-231'.maxInstances", equalTo(8))
+                .body("parents[0].capacity.demand.'nvidia-231'.resources.framebuffer_mib", equalTo("2048"))
+                .body("parents[0].types[0].attributes.framebuffer_mib", equalTo("2048"))
+                .body("parents[0].types[0].raw.description", equalTo("num_heads=4, framebuffer=2048M, max_instance=8\n"));
     }
 
     @Test

@@ -77,6 +77,19 @@ class VmTargetsTest {
     }
 
     @Test
+    void probesCarryTheSourceBoardDriverAndReleaseForRuleBackends() {
+        targets("vm-1");
+
+        assertThat(fleet.agreeing.questions()).isNotEmpty().allSatisfy(q -> {
+            assertThat(q.getSourceTypeId()).isEqualTo("nvidia-231");
+            assertThat(q.getSourceBoard()).isEqualTo("T4");
+            assertThat(q.getSourceDriver()).isEqualTo("nvidia");
+            assertThat(q.getSourceDriverVersion()).isEqualTo("550.90.07");
+            assertThat(q.getSourceRelease()).isEqualTo("2025.1");
+        });
+    }
+
+    @Test
     void theSummaryCountsEveryReason() {
         assertThat(targets("vm-1").getString("summary")).isEqualTo("2/9 hosts eligible: 2 no free nvidia-231,"
                 + " 1 down, 1 insufficient CPU, 1 insufficient memory, 1 no device type nvidia-231,"

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +31,7 @@ public final class FakeAgent implements AutoCloseable {
     private final Server server;
     private final Map<String, String> signatures = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final List<ProbeQuestion> questions = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
 
     public FakeAgent() throws IOException {
@@ -38,6 +41,7 @@ public final class FakeAgent implements AutoCloseable {
                     public void probeCompatibility(ProbeCompatibilityRequest request,
                             StreamObserver<ProbeCompatibilityResponse> response) {
                         calls.incrementAndGet();
+                        questions.addAll(request.getQuestionsList());
                         sleep(delay);
                         var out = ProbeCompatibilityResponse.newBuilder();
                         request.getQuestionsList().forEach(q -> out.addAnswers(answer(q)));
@@ -66,6 +70,11 @@ public final class FakeAgent implements AutoCloseable {
 
     public int calls() {
         return calls.get();
+    }
+
+    /** Every question this agent was asked, in arrival order. */
+    public List<ProbeQuestion> questions() {
+        return List.copyOf(questions);
     }
 
     /** An endpoint nobody listens on: a port that was free a moment ago. */

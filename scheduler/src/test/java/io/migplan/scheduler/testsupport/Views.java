@@ -47,7 +47,7 @@ public final class Views {
     }
 
     public static DeviceRequest device(String uuid, String typeId) {
-        return new DeviceRequest(uuid, typeId, "0000:3b:00.0", SIG);
+        return new DeviceRequest(uuid, typeId, "0000:3b:00.0", SIG, PlacementRequest.SourceFacts.NONE);
     }
 
     /** vm-1: 4 vCPUs, 8 GiB, with the given mdevs. */
