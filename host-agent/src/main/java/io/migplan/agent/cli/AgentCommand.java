@@ -3,13 +3,13 @@ package io.migplan.agent.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code host-agent run | scan | simulate}: the jar's main class. */
+/** {@code host-agent run | scan | simulate | warmup}: the jar's main class. */
 @Command(
     name = "host-agent",
     mixinStandardHelpOptions = true,
     version = "host-agent 0.1.0",
     description = "Reads mdev inventory, answers migration probes and reports to the scheduler.",
-    subcommands = {RunCommand.class, ScanCommand.class, SimulateCommand.class})
+    subcommands = {RunCommand.class, ScanCommand.class, SimulateCommand.class, WarmupCommand.class})
 public final class AgentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

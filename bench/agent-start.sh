@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Agent start time and resident memory of one real agent process.
+# Start time: from exec to the agent's "serving at" line (server bound, first scan done).
+# RSS: VmRSS of the process 3 s later, idle, after its first report attempt.
+# Usage: bench/agent-start.sh [runs=10]   (after ./mvnw -B -DskipTests install)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${1:-10}"
+JAR=host-agent/target/host-agent-0.1.0-SNAPSHOT.jar
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+# The JVM flags deploy/bin/migplan-agent uses (see the reasons there).
+FLAGS=(-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k
+  -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1
+  -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1)
+
+# One generated T4 host tree; the scheduler address is a closed port, so reports just fail.
+timeout 15 java -jar "$JAR" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 >/dev/null 2>&1 || true
+CONFIG="$WORK/fleet/host-01/agent.yaml"
+sed -i 's/^port:.*$/port: 0/' "$CONFIG"
+grep -q '^port:' "$CONFIG" || echo 'port: 0' >>"$CONFIG"
+
+measure() {
+  local label="$1"; shift
+  local starts=() rsss=()
+  for _ in $(seq 1 "$RUNS"); do
+    local t0 t1 pid line
+    t0=$(date +%s%N)
+    coproc AGENT { exec java "$@" -jar "$JAR" run --config "$CONFIG" 2>&1; }
+    pid=$AGENT_PID
+    while IFS= read -r line <&"${AGENT[0]}"; do
+      case "$line" in *"serving at"*) break ;; esac
+    done
+    t1=$(date +%s%N)
+    sleep 3
+    rsss+=("$(awk '/VmRSS/ {print $2}' /proc/$pid/status)")
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    starts+=("$(( (t1 - t0) / 1000000 ))")
+  done
+  local ms rss
+  ms=$(printf '%s\n' "${starts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  rss=$(printf '%s\n' "${rsss[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-28s start median %5d ms   RSS median %6.1f MB   (%d runs)\n' "$label" "$ms" "$(echo "$rss/1024" | bc -l)" "$RUNS"
+}
+
+# Baseline in the same run: the JVM alone printing its version (the floor of any Java agent).
+t_base=()
+for _ in $(seq 1 "$RUNS"); do
+  t0=$(date +%s%N); java "${FLAGS[@]}" -version >/dev/null 2>&1; t1=$(date +%s%N)
+  t_base+=("$(( (t1 - t0) / 1000000 ))")
+done
+printf '%-28s start median %5d ms\n' "JVM -version (floor)" "$(printf '%s\n' "${t_base[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+# The class-data archive the launcher builds on first start, from one warmup run.
+java "${FLAGS[@]}" -XX:ArchiveClassesAtExit="$WORK/agent.jsa" -jar "$JAR" warmup --config "$CONFIG" >/dev/null 2>&1
+measure "agent, launcher (flags+CDS)" "${FLAGS[@]}" -XX:SharedArchiveFile="$WORK/agent.jsa"
+measure "agent, flags, no CDS" "${FLAGS[@]}"
+measure "agent, JVM defaults"
