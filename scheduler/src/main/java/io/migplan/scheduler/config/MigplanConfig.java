@@ -2,6 +2,7 @@ package io.migplan.scheduler.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -20,6 +21,22 @@ public interface MigplanConfig {
     Probe probe();
 
     EmbeddedDb embeddedDb();
+
+    Matrix matrix();
+
+    interface Matrix {
+        /**
+         * Ask agents in the background whenever a report changes a host, so queries find
+         * verdicts already stored. Off, verdicts are only asked (and stored) by queries.
+         */
+        @WithDefault("true")
+        boolean refreshOnReport();
+
+        /** Questions per ProbeCompatibility call: one host's full cross product can be thousands. */
+        @WithDefault("1000")
+        @Min(1)
+        int batchSize();
+    }
 
     interface Heartbeat {
         /** No heartbeat (or report) for this long: the host is STALE. 3 missed 10 s agent beats. */

@@ -8,6 +8,7 @@ import io.migplan.proto.v1.Problem;
 import io.migplan.proto.v1.ReportInventoryRequest;
 import io.migplan.proto.v1.Vm;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -37,6 +38,8 @@ public class InventoryStore {
 
     @Inject
     EntityManager em;
+    @Inject
+    Event<InventoryApplied> applied;
 
     /**
      * Validates the whole report, then, if its generation is newer than the stored one,
@@ -146,6 +149,7 @@ public class InventoryStore {
             pe.message = p.getMessage();
             pe.persist();
         }
+        applied.fire(new InventoryApplied(hostId, s.getGeneration()));
         LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
                 s.getGeneration(), s.getParentsCount(), s.getInstancesCount(), s.getVmsCount());
         return new ReportOutcome(true, s.getGeneration(), "generation " + s.getGeneration() + " stored");

@@ -75,4 +75,10 @@ public class ClusterViewLoader {
                     h.agentEndpoint, parents.getOrDefault(h.id, List.of()));
         }).toList();
     }
+
+    /** Every host's stored generation, by id: the generation compatibility verdicts are valid at. */
+    public Map<String, Long> generations() {
+        return em.createQuery("select id, generation from HostEntity", Object[].class).getResultStream()
+                .collect(Collectors.toMap(r -> (String) r[0], r -> ((Number) r[1]).longValue()));
+    }
 }

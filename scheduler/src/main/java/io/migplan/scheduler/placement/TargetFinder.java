@@ -1,6 +1,10 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
+import io.migplan.scheduler.matrix.CompatibilityMatrix;
+import io.migplan.scheduler.matrix.CompatibilityMatrix.StoredVerdict;
+import io.migplan.scheduler.matrix.MatrixKey;
 import io.migplan.scheduler.placement.DeviceAllocator.Landing;
 import io.migplan.scheduler.placement.Placement.Candidate;
 import io.migplan.scheduler.placement.Placement.HostRejection;
@@ -20,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,9 @@ import java.util.stream.Collectors;
 /**
  * Answers "where can this VM move?": runs the cheap filters on every other host and keeps
  * all their reasons, then asks the agents of the hosts that passed (one batch each, in
- * parallel, under the probe deadline) and applies their verdicts. Every other host ends up
+ * parallel, under the probe deadline) and applies their verdicts. Verdicts come from the
+ * {@link CompatibilityMatrix} when it holds them for the host's current generation; what it
+ * lacks is asked now and stored. Every other host ends up
  * a candidate with a score and a landing device, or rejected with reasons. It reserves
  * nothing: the answer may be stale a moment later.
  */
@@ -46,6 +53,8 @@ public class TargetFinder {
     @Inject
     CompatibilityProber prober;
     @Inject
+    CompatibilityMatrix matrix;
+    @Inject
     Clock clock;
 
     /**
@@ -55,11 +64,11 @@ public class TargetFinder {
     public Placement find(String vmRef) {
         // Read everything in one short read-only transaction, so the probes below (up to the
         // probe timeout) hold no database connection and all views come from one snapshot.
-        record Views(PlacementRequest request, List<HostView> hosts) {
+        record Views(PlacementRequest request, List<HostView> hosts, Map<String, Long> generations) {
         }
         Views views = QuarkusTransaction.requiringNew().call(() -> {
             PlacementRequest request = loader.request(vmRef, clock.instant());
-            return new Views(request, loader.hostsExcept(request.sourceHost()));
+            return new Views(request, loader.hostsExcept(request.sourceHost()), loader.generations());
         });
         PlacementRequest request = views.request();
 
@@ -78,10 +87,32 @@ public class TargetFinder {
             }
         }
 
-        List<Batch> batches = passed.entrySet().stream().filter(e -> !e.getValue().isEmpty())
-                .map(e -> new Batch(e.getKey(), byId.get(e.getKey()).agentEndpoint(), questions(e.getValue())))
-                .toList();
-        Map<String, ProbeOutcome> outcomes = batches.isEmpty() ? Map.of() : prober.probe(batches);
+        // Verdicts already in the matrix at the host's current generation are used as they are;
+        // a host with any cell missing is asked now, under the deadline, and its answers stored.
+        Map<MatrixKey, StoredVerdict> known = matrix.valid(passed.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(l -> key(e.getKey(), l)))
+                .filter(k -> !k.sourceSignature().isEmpty()).toList());
+        Map<String, ProbeOutcome> outcomes = new HashMap<>();
+        List<Batch> batches = new ArrayList<>();
+        for (var e : passed.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            HostView host = byId.get(e.getKey());
+            if (e.getValue().stream().allMatch(l -> known.containsKey(key(host.id(), l)))) {
+                Map<String, ProbeAnswer> answers = new HashMap<>();
+                e.getValue().forEach(l -> answers.put(l.device().uuid(),
+                        known.get(key(host.id(), l)).toAnswer(l.device().uuid())));
+                outcomes.put(host.id(), new ProbeOutcome.Answered(host.agentEndpoint(), answers));
+            } else {
+                batches.add(new Batch(host.id(), host.agentEndpoint(), questions(e.getValue())));
+            }
+        }
+        if (!batches.isEmpty()) {
+            Map<String, ProbeOutcome> asked = prober.probe(batches);
+            outcomes.putAll(asked);
+            remember(asked, passed, views.generations());
+        }
 
         List<Candidate> candidates = new ArrayList<>();
         for (var e : passed.entrySet()) {
@@ -103,6 +134,28 @@ public class TargetFinder {
                 .toList();
         return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), rejected),
                 List.copyOf(candidates), rejected);
+    }
+
+    private static MatrixKey key(String host, Landing l) {
+        return new MatrixKey(host, l.parent(), l.device().typeId(), l.device().sourceSignature());
+    }
+
+    /** Stores what agents answered just now, at the generation each host held when its view was read. */
+    private void remember(Map<String, ProbeOutcome> asked, Map<String, List<Landing>> passed,
+            Map<String, Long> generations) {
+        for (var e : asked.entrySet()) {
+            if (!(e.getValue() instanceof ProbeOutcome.Answered answered) || !generations.containsKey(e.getKey())) {
+                continue;
+            }
+            Map<MatrixKey, ProbeAnswer> cells = new HashMap<>();
+            for (Landing l : passed.get(e.getKey())) {
+                ProbeAnswer a = answered.answers().get(l.device().uuid());
+                if (a != null && !l.device().sourceSignature().isEmpty()) {
+                    cells.put(key(e.getKey(), l), a);
+                }
+            }
+            matrix.record(generations.get(e.getKey()), cells, clock.instant());
+        }
     }
 
     private static List<ProbeQuestion> questions(List<Landing> landings) {

@@ -90,6 +90,34 @@ class VmTargetsTest {
     }
 
     @Test
+    void aSecondQueryUsesStoredVerdictsAndAsksNoAgentAgain() {
+        targets("vm-1");
+        int asked = fleet.agreeing.calls();
+        assertThat(asked).isPositive();
+
+        JsonPath again = targets("vm-1");
+
+        assertThat(fleet.agreeing.calls()).isEqualTo(asked);
+        assertThat(again.getList("candidates.host", String.class)).contains("good-a", "good-b");
+        assertThat(Inventory.count(ds, "compatibility_verdict")).isPositive();
+    }
+
+    @Test
+    void aNewReportOfTheTargetMakesItsStoredVerdictStaleSoTheAgentIsAskedAgain() {
+        targets("vm-1");
+        int asked = fleet.agreeing.calls();
+        // good-a's agent now holds another signature, and good-a reports a newer generation.
+        fleet.agreeing.signature("nvidia-231", "nvidia-231/T4/nvidia-570.124.06");
+        fleet.reportAgain("good-a", 2);
+
+        JsonPath after = targets("vm-1");
+
+        assertThat(fleet.agreeing.calls()).isGreaterThan(asked);
+        assertThat(after.getList("candidates.host", String.class)).doesNotContain("good-a");
+        assertThat(reasonsOf(after, "good-a")).extracting(r -> r.get("code")).containsExactly("PROBE_INCOMPATIBLE");
+    }
+
+    @Test
     void theSummaryCountsEveryReason() {
         assertThat(targets("vm-1").getString("summary")).isEqualTo("2/9 hosts eligible: 2 no free nvidia-231,"
                 + " 1 down, 1 insufficient CPU, 1 insufficient memory, 1 no device type nvidia-231,"

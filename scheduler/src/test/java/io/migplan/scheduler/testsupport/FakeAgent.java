@@ -31,6 +31,7 @@ public final class FakeAgent implements AutoCloseable {
     private final Server server;
     private final Map<String, String> signatures = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<ProbeQuestion> questions = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
 
@@ -41,6 +42,11 @@ public final class FakeAgent implements AutoCloseable {
                     public void probeCompatibility(ProbeCompatibilityRequest request,
                             StreamObserver<ProbeCompatibilityResponse> response) {
                         calls.incrementAndGet();
+                        if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            response.onError(io.grpc.Status.UNAVAILABLE.withDescription("agent restarting")
+                                    .asRuntimeException());
+                            return;
+                        }
                         questions.addAll(request.getQuestionsList());
                         sleep(delay);
                         var out = ProbeCompatibilityResponse.newBuilder();
@@ -61,6 +67,12 @@ public final class FakeAgent implements AutoCloseable {
     /** Answers only after {@code delay}, to play an agent that is too slow. */
     public FakeAgent delay(Duration delay) {
         this.delay = delay;
+        return this;
+    }
+
+    /** Answers the next {@code n} calls with UNAVAILABLE, as an agent that is restarting. */
+    public FakeAgent failNext(int n) {
+        failuresLeft.set(n);
         return this;
     }
 

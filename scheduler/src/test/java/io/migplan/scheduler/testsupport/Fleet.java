@@ -9,6 +9,7 @@ import static io.migplan.scheduler.testsupport.Snapshots.vm;
 
 import io.agroal.api.AgroalDataSource;
 import io.migplan.proto.v1.Host;
+import io.migplan.proto.v1.HostSnapshot;
 import java.io.IOException;
 
 /**
@@ -40,6 +41,7 @@ public final class Fleet implements AutoCloseable {
     /** The agent of hosts the cheap filters reject: it must never be asked. */
     public final FakeAgent neverAsked;
     public final String deadEndpoint;
+    private SchedulerGrpc grpc;
 
     public Fleet() throws IOException {
         agreeing = new FakeAgent().signature("nvidia-231", SIG);
@@ -56,9 +58,8 @@ public final class Fleet implements AutoCloseable {
                 .addInstances(instance(MDEV, "nvidia-231", SRC_PARENT))
                 .addVms(vm("vm-1", VM_UUID, 4, 8192, MDEV))
                 .addVms(vm("vm-plain", "5d3c8e10-0000-4000-8000-000000000002", 2, 2048))));
-        inv.reportInventory(report(host("good-a", 1, agreeing.endpoint())
-                .addParents(parent("0000:3b:00.0", type("nvidia-231", 4, SIG)))
-                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, SIG)))));
+        this.grpc = grpc;
+        inv.reportInventory(report(goodA(1)));
         inv.reportInventory(report(host("good-b", 1, agreeing.endpoint())
                 .addParents(parent("0000:3b:00.0", type("nvidia-231", 2, SIG)))
                 .addVms(vm("busy", "5d3c8e10-0000-4000-8000-000000000003", 16, 65536))));
@@ -83,6 +84,20 @@ public final class Fleet implements AutoCloseable {
         Inventory.update(ds, "update host set state = 'DOWN', last_heartbeat_at = now() - interval '3 hours'"
                 + " where id = 'down'");
         return this;
+    }
+
+    private HostSnapshot.Builder goodA(long generation) {
+        return host("good-a", generation, agreeing.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 4, SIG)))
+                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, SIG)));
+    }
+
+    /** Reports {@code good-a} again, unchanged, at a newer generation (what a re-scan after a change does). */
+    public void reportAgain(String hostId, long generation) {
+        if (!hostId.equals("good-a")) {
+            throw new IllegalArgumentException("only good-a can be reported again, not " + hostId);
+        }
+        grpc.inventory().reportInventory(report(goodA(generation)));
     }
 
     @Override

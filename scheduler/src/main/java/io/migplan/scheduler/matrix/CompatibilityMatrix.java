@@ -1,0 +1,102 @@
+package io.migplan.scheduler.matrix;
+
+import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.proto.v1.Verdict;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stored compatibility verdicts. It decides one thing: a verdict is valid only while
+ * its target host still holds the generation it was asked at; {@link #valid} never returns
+ * anything else, so a stale answer is never used. It stores only what agents answered (an
+ * agent's own UNKNOWN included); an unreachable agent leaves no row, so it is asked again.
+ * Whether UNKNOWN is compatible is not its business (it never is: the compatibility filter).
+ */
+@ApplicationScoped
+public class CompatibilityMatrix {
+
+    /** A verdict as stored. */
+    public record StoredVerdict(Verdict verdict, String code, String message, String backend, long generation) {
+        public ProbeAnswer toAnswer(String id) {
+            return ProbeAnswer.newBuilder().setId(id).setVerdict(verdict).setCode(code).setMessage(message)
+                    .setBackend(backend).build();
+        }
+    }
+
+    @Inject
+    EntityManager em;
+
+    /** The valid verdicts among {@code keys}: those asked at their host's current generation. */
+    @Transactional
+    public Map<MatrixKey, StoredVerdict> valid(Collection<MatrixKey> keys) {
+        Map<MatrixKey, StoredVerdict> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<String> hosts = keys.stream().map(MatrixKey::targetHost).distinct().toList();
+        List<String> signatures = keys.stream().map(MatrixKey::sourceSignature).distinct().toList();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select v.target_host, v.target_parent, v.target_type_id,"
+                        + " v.source_signature, v.verdict, v.code, v.message, v.backend, v.target_generation"
+                        + " from compatibility_verdict v join host h on h.id = v.target_host"
+                        + " and h.generation = v.target_generation"
+                        + " where v.target_host = any(?1) and v.source_signature = any(?2)")
+                .setParameter(1, hosts.toArray(String[]::new))
+                .setParameter(2, signatures.toArray(String[]::new))
+                .getResultList();
+        for (Object[] r : rows) {
+            MatrixKey k = new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]);
+            if (keys.contains(k)) {
+                out.put(k, new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
+                        (String) r[7], ((Number) r[8]).longValue()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stores what an agent answered at {@code generation}. An answer for a generation older
+     * than the one already stored is dropped: a late reply never overwrites a fresher one.
+     */
+    @Transactional
+    public void record(long generation, Map<MatrixKey, ProbeAnswer> answers, Instant now) {
+        for (var e : answers.entrySet()) {
+            MatrixKey k = e.getKey();
+            ProbeAnswer a = e.getValue();
+            String verdict = switch (a.getVerdict()) {
+                case VERDICT_COMPATIBLE -> "COMPATIBLE";
+                case VERDICT_INCOMPATIBLE -> "INCOMPATIBLE";
+                // An unspecified verdict is no verdict: store it as the agent's UNKNOWN.
+                default -> "UNKNOWN";
+            };
+            em.createNativeQuery("insert into compatibility_verdict (target_host, target_parent, target_type_id,"
+                            + " source_signature, target_generation, verdict, code, message, backend, asked_at)"
+                            + " select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 where exists (select 1 from host where id = ?1)"
+                            + " on conflict (target_host, target_parent, target_type_id, source_signature) do update"
+                            + " set target_generation = excluded.target_generation, verdict = excluded.verdict,"
+                            + " code = excluded.code, message = excluded.message, backend = excluded.backend,"
+                            + " asked_at = excluded.asked_at"
+                            + " where compatibility_verdict.target_generation <= excluded.target_generation")
+                    .setParameter(1, k.targetHost()).setParameter(2, k.targetParent())
+                    .setParameter(3, k.targetTypeId()).setParameter(4, k.sourceSignature())
+                    .setParameter(5, generation).setParameter(6, verdict).setParameter(7, a.getCode())
+                    .setParameter(8, a.getMessage()).setParameter(9, a.getBackend()).setParameter(10, now)
+                    .executeUpdate();
+        }
+    }
+
+    /** Drops the verdicts of {@code host} asked at an older generation than it holds: they can never be valid again. */
+    @Transactional
+    public int forgetStale(String host) {
+        return em.createNativeQuery("delete from compatibility_verdict v using host h where h.id = ?1"
+                        + " and v.target_host = h.id and v.target_generation < h.generation")
+                .setParameter(1, host).executeUpdate();
+    }
+}
