@@ -113,9 +113,11 @@ class AgentRoundTripTest {
             assertThat(r.get("message")).contains("SIGNATURE_MISMATCH").contains("570.124.06");
         });
 
-        // An agent that stops answering gives UNKNOWN, never a candidate.
+        // Verdicts are kept for the generation they were asked at: a host that reports again
+        // is asked again, and an agent that no longer answers then gives UNKNOWN, never a candidate.
         String silent = after.getString("candidates[0].host");
         assertThat(silent).as("a second compatible T4 host in the seeded fleet").isNotNull();
+        fleet.host(silent).agent().reportNow();
         fleet.host(silent).agent().close();
         JsonPath unknown = targets(vm);
         assertThat(unknown.getList("candidates.host", String.class)).doesNotContain(silent);

@@ -24,6 +24,17 @@ public interface MigplanConfig {
 
     Matrix matrix();
 
+    Placement placement();
+
+    interface Placement {
+        /**
+         * Allow targets on an older release than the source. Off by default: a backward move is
+         * offered only where policy allows it and the target's probe still says compatible.
+         */
+        @WithDefault("false")
+        boolean allowBackward();
+    }
+
     interface Matrix {
         /**
          * Ask agents in the background whenever a report changes a host, so queries find

@@ -37,4 +37,9 @@ public class HostEntity extends PanacheEntityBase {
     public Instant lastHeartbeatAt;
     @Column(name = "scanned_at")
     public Instant scannedAt;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "admin_state")
+    public AdminState adminState;
+    @Column(name = "admin_reason")
+    public String adminReason;
 }

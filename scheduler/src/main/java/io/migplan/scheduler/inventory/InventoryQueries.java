@@ -24,13 +24,14 @@ public class InventoryQueries {
     EntityManager em;
 
     /** A host in the list: facts, liveness and how much it holds. */
-    public record HostSummary(String id, String release, HostState state, String failureDomain,
-            Map<String, String> labels, int cpus, long memoryMib, long generation, Instant lastHeartbeatAt,
-            long vmCount, long deviceCount, long parentCount) {
+    public record HostSummary(String id, String release, HostState state, AdminState adminState, String adminReason,
+            String failureDomain, Map<String, String> labels, int cpus, long memoryMib, long generation,
+            Instant lastHeartbeatAt, long vmCount, long deviceCount, long parentCount) {
     }
 
     /** One host in full. */
-    public record HostDetail(String id, String release, HostState state, String failureDomain,
+    public record HostDetail(String id, String release, HostState state, AdminState adminState, String adminReason,
+            String failureDomain,
             Map<String, String> labels, int cpus, long memoryMib, long generation, String agentEndpoint,
             Instant lastReportAt, Instant lastHeartbeatAt, Instant scannedAt, List<Parent> parents,
             List<Instance> instances, List<VmInfo> vms, List<Problem> problems) {
@@ -60,7 +61,8 @@ public class InventoryQueries {
         Map<String, Long> devices = countBy("select host, count(*) from DeviceInstanceEntity group by host");
         Map<String, Long> parents = countBy("select host, count(*) from ParentDeviceEntity group by host");
         return HostEntity.<HostEntity>listAll(Sort.by("id")).stream()
-                .map(h -> new HostSummary(h.id, h.release, h.state, h.failureDomain, h.labels, h.cpus, h.memoryMib,
+                .map(h -> new HostSummary(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain,
+                        h.labels, h.cpus, h.memoryMib,
                         h.generation, h.lastHeartbeatAt, vms.getOrDefault(h.id, 0L), devices.getOrDefault(h.id, 0L),
                         parents.getOrDefault(h.id, 0L)))
                 .toList();
@@ -83,7 +85,7 @@ public class InventoryQueries {
                 .map(d -> new Instance(d.uuid, d.typeId, d.parent)).toList();
         List<Problem> problems = InventoryProblemEntity.<InventoryProblemEntity>list("host", Sort.by("path").and("id"), id)
                 .stream().map(p -> new Problem(p.path, p.message)).toList();
-        return new HostDetail(h.id, h.release, h.state, h.failureDomain, h.labels, h.cpus, h.memoryMib, h.generation,
+        return new HostDetail(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain, h.labels, h.cpus, h.memoryMib, h.generation,
                 h.agentEndpoint, h.lastReportAt, h.lastHeartbeatAt, h.scannedAt, parents, instances,
                 vms(VmEntity.list("host", Sort.by("name"), id)), problems);
     }

@@ -156,6 +156,22 @@ public class InventoryStore {
     }
 
     /**
+     * Sets what operators decided about a host. Reports never change it.
+     *
+     * @throws UnknownObjectException when no host has that id
+     */
+    @Transactional
+    public void setAdminState(String hostId, AdminState state, String reason) {
+        int updated = em.createQuery("update HostEntity set adminState = ?1, adminReason = ?2 where id = ?3")
+                .setParameter(1, state).setParameter(2, reason == null ? "" : reason).setParameter(3, hostId)
+                .executeUpdate();
+        if (updated == 0) {
+            throw new UnknownObjectException("no host named '" + hostId + "'");
+        }
+        LOG.infof("host %s: admin state %s (%s)", hostId, state, reason);
+    }
+
+    /**
      * Marks the host alive. Answers whether the agent should report again: the host is
      * unknown here, or the stored generation is not the one the agent last sent.
      */

@@ -51,7 +51,7 @@ public class ClusterViewLoader {
                     signatures.getOrDefault(d.parent() + "\n" + d.typeId(), ""),
                     facts.getOrDefault(d.parent(), new SourceFacts("", "", "", release)));
         }).toList();
-        return new PlacementRequest(vm.name, vm.uuid, vm.host, vm.vcpus, vm.memoryMib, devices, now);
+        return new PlacementRequest(vm.name, vm.uuid, vm.host, release, vm.vcpus, vm.memoryMib, devices, now);
     }
 
     /** Every host except {@code exclude}, by id. */
@@ -72,7 +72,8 @@ public class ClusterViewLoader {
         return HostEntity.<HostEntity>list("id <> ?1", Sort.by("id"), exclude).stream().map(h -> {
             long[] u = used.getOrDefault(h.id, new long[2]);
             return new HostView(h.id, h.state, h.lastHeartbeatAt, h.cpus, h.memoryMib, (int) u[0], u[1],
-                    h.agentEndpoint, parents.getOrDefault(h.id, List.of()));
+                    h.agentEndpoint, parents.getOrDefault(h.id, List.of()), h.generation, h.release, h.failureDomain,
+                    h.adminState, h.adminReason);
         }).toList();
     }
 

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * @param usedMemoryMib memory of the VMs the host runs now
  */
 public record HostView(String id, HostState state, Instant lastHeartbeatAt, int cpus, long memoryMib,
-        int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents) {
+        int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents, long generation,
+        String release, String failureDomain, AdminState adminState, String adminReason) {
 
     /** A parent device and the types it can create. */
     public record ParentView(String address, String board, String driverVersion, List<TypeView> types) {

@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * @param devices its mdevs, in the order its host reported them
  * @param now     the moment the question is answered, for age-based rules
  */
-public record PlacementRequest(String vmName, String vmUuid, String sourceHost, int vcpus, long memoryMib,
-        List<DeviceRequest> devices, Instant now) {
+public record PlacementRequest(String vmName, String vmUuid, String sourceHost, String sourceRelease, int vcpus,
+        long memoryMib, List<DeviceRequest> devices, Instant now) {
 
     /**
      * One mdev of the VM.

@@ -14,6 +14,8 @@ import io.migplan.scheduler.placement.filter.DeviceTypePresentFilter;
 import io.migplan.scheduler.placement.filter.FreeInstanceFilter;
 import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.placement.filter.HostStateFilter;
+import io.migplan.scheduler.placement.filter.ReleaseDirectionFilter;
+import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.placement.filter.Reason;
 import io.migplan.scheduler.placement.probe.CompatibilityProber;
 import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
@@ -43,8 +45,10 @@ import java.util.stream.Collectors;
 public class TargetFinder {
 
     /** Cheap rules first, in the order their reasons are listed. */
-    static final List<HostFilter> CHEAP_FILTERS = List.of(new HostStateFilter(), new CpuMemoryFilter(),
-            new DeviceTypePresentFilter(), new FreeInstanceFilter());
+    static List<HostFilter> cheapFilters(boolean allowBackward) {
+        return List.of(new HostStateFilter(), new ReleaseDirectionFilter(allowBackward), new CpuMemoryFilter(),
+                new DeviceTypePresentFilter(), new FreeInstanceFilter());
+    }
 
     private final CompatibilityFilter compatibility = new CompatibilityFilter();
 
@@ -56,6 +60,8 @@ public class TargetFinder {
     CompatibilityMatrix matrix;
     @Inject
     Clock clock;
+    @Inject
+    MigplanConfig config;
 
     /**
      * @throws io.migplan.scheduler.inventory.UnknownObjectException when no VM has that name or UUID
@@ -78,7 +84,7 @@ public class TargetFinder {
         for (HostView host : views.hosts()) {
             byId.put(host.id(), host);
             List<Reason> found = new ArrayList<>();
-            CHEAP_FILTERS.forEach(f -> found.addAll(f.filter(request, host)));
+            cheapFilters(config.placement().allowBackward()).forEach(f -> found.addAll(f.filter(request, host)));
             if (found.isEmpty()) {
                 // The cheap filters guarantee enough free instances, so allocation succeeds.
                 passed.put(host.id(), DeviceAllocator.allocate(request, host).orElseThrow());

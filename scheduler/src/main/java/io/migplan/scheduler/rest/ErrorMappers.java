@@ -24,6 +24,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return error(Response.Status.BAD_REQUEST, "INVALID_ARGUMENT", e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response incomplete(IncompleteInventoryException e) {
         return error(Response.Status.CONFLICT, "INVENTORY_INCOMPLETE", e.getMessage());
     }

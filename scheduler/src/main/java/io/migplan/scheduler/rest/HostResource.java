@@ -4,12 +4,18 @@ import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.HostDetail;
 import io.migplan.scheduler.inventory.InventoryQueries.HostSummary;
 import jakarta.inject.Inject;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.InventoryStore;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -19,11 +25,38 @@ public class HostResource {
 
     @Inject
     InventoryQueries queries;
+    @Inject
+    InventoryStore store;
 
     @GET
     @Operation(summary = "Every host with release, state, capacity, generation and counts of VMs and devices")
     public List<HostSummary> list() {
         return queries.hosts();
+    }
+
+    /** Body of {@code PUT /hosts/{id}/admin-state}. */
+    public record AdminStateChange(String state, String reason) {
+    }
+
+    @PUT
+    @Path("{id}/admin-state")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Take a host out of placement (DRAINING, MAINTENANCE) or back in (ACTIVE)")
+    @APIResponse(responseCode = "400", description = "Missing or unknown state")
+    @APIResponse(responseCode = "404", description = "No host with this id")
+    public HostDetail setAdminState(@PathParam("id") String id, AdminStateChange change) {
+        if (change == null || change.state() == null || change.state().isBlank()) {
+            throw new InvalidRequestException("state is required: one of " + Arrays.toString(AdminState.values()));
+        }
+        AdminState state;
+        try {
+            state = AdminState.valueOf(change.state().strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("state '" + change.state() + "' is not one of "
+                    + Arrays.toString(AdminState.values()));
+        }
+        store.setAdminState(id, state, change.reason());
+        return queries.host(id);
     }
 
     @GET

@@ -25,7 +25,8 @@ class EmbeddedDatabaseTest {
             assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:");
             var result = Flyway.configure().dataSource(db.jdbcUrl(), db.username(), db.password())
                     .locations("classpath:db/migration").load().migrate();
-            assertThat(result.migrationsExecuted).isEqualTo(1);
+            assertThat(result.migrationsExecuted).isPositive();
+            assertThat(result.success).isTrue();
             sql(db, "insert into host (id, cpus, memory_mib, generation, state, last_report_at, last_heartbeat_at)"
                     + " values ('h1', 8, 1024, 1, 'UP', now(), now())");
         }

@@ -118,6 +118,48 @@ class VmTargetsTest {
     }
 
     @Test
+    void aHostAnOperatorDrainsIsRejectedWithHostDrainingUntilActiveAgain() {
+        given().contentType("application/json").body(Map.of("state", "DRAINING", "reason", "replace DIMM"))
+                .put("/api/v1/hosts/good-a/admin-state").then().statusCode(200)
+                .body("adminState", equalTo("DRAINING"))
+                .body("adminReason", equalTo("replace DIMM"));
+
+        JsonPath drained = targets("vm-1");
+        assertThat(reasonsOf(drained, "good-a")).extracting(r -> r.get("code")).containsExactly("HOST_DRAINING");
+        assertThat(drained.getString("summary")).contains("1 draining");
+
+        given().contentType("application/json").body(Map.of("state", "active"))
+                .put("/api/v1/hosts/good-a/admin-state").then().statusCode(200).body("adminState", equalTo("ACTIVE"));
+        assertThat(targets("vm-1").getList("candidates.host", String.class)).contains("good-a");
+    }
+
+    @Test
+    void aBadAdminStateIs400AndAnUnknownHost404BothWithCodeAndMessage() {
+        given().contentType("application/json").body(Map.of("state", "ASLEEP"))
+                .put("/api/v1/hosts/good-a/admin-state").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", containsString("'ASLEEP' is not one of [ACTIVE, DRAINING, MAINTENANCE]"));
+        given().contentType("application/json").body(Map.of("state", "DRAINING"))
+                .put("/api/v1/hosts/nope/admin-state").then().statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
+        given().get("/api/v1/hosts/good-a").then().body("adminState", equalTo("ACTIVE"));
+    }
+
+    @Test
+    void aHostOnAnOlderReleaseIsRejectedWithOlderRelease() {
+        grpc.inventory().reportInventory(report(host("old", 1, fleet.agreeing.endpoint())
+                .setHost(io.migplan.proto.v1.Host.newBuilder().setId("old").setRelease("2024.4").setCpus(32)
+                        .setMemoryMib(131072).setAgentEndpoint(fleet.agreeing.endpoint()))
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, Fleet.SIG)))));
+
+        assertThat(reasonsOf(targets("vm-1"), "old")).singleElement().satisfies(r -> {
+            assertThat(r.get("code")).isEqualTo("OLDER_RELEASE");
+            assertThat(r.get("message")).isEqualTo("host old runs release 2024.4, older than 2025.1 on src:"
+                    + " backward migration is not allowed by policy");
+        });
+    }
+
+    @Test
     void theSummaryCountsEveryReason() {
         assertThat(targets("vm-1").getString("summary")).isEqualTo("2/9 hosts eligible: 2 no free nvidia-231,"
                 + " 1 down, 1 insufficient CPU, 1 insufficient memory, 1 no device type nvidia-231,"

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.testsupport;
 
+import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.HostView.ParentView;
@@ -20,22 +21,38 @@ public final class Views {
 
     /** An UP host with 32 CPUs and 128 GiB, nothing running, no parents yet. */
     public static HostView host(String id) {
-        return new HostView(id, HostState.UP, NOW.minusSeconds(5), 32, 131072, 0, 0, "127.0.0.1:9400", List.of());
+        return new HostView(id, HostState.UP, NOW.minusSeconds(5), 32, 131072, 0, 0, "127.0.0.1:9400", List.of(), 1,
+                "2025.1", "rack-a", AdminState.ACTIVE, "");
     }
 
     public static HostView withState(HostView h, HostState state, Instant lastHeartbeat) {
         return new HostView(h.id(), state, lastHeartbeat, h.cpus(), h.memoryMib(), h.usedCpus(), h.usedMemoryMib(),
-                h.agentEndpoint(), h.parents());
+                h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(), h.adminState(),
+                h.adminReason());
     }
 
     public static HostView withCapacity(HostView h, int cpus, long memoryMib, int usedCpus, long usedMemoryMib) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), cpus, memoryMib, usedCpus, usedMemoryMib,
-                h.agentEndpoint(), h.parents());
+                h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(), h.adminState(),
+                h.adminReason());
     }
 
     public static HostView withParents(HostView h, ParentView... parents) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
-                h.usedMemoryMib(), h.agentEndpoint(), List.of(parents));
+                h.usedMemoryMib(), h.agentEndpoint(), List.of(parents), h.generation(), h.release(), h.failureDomain(),
+                h.adminState(), h.adminReason());
+    }
+
+    public static HostView withAdmin(HostView h, AdminState adminState, String reason) {
+        return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
+                h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(),
+                adminState, reason);
+    }
+
+    public static HostView withRelease(HostView h, String release) {
+        return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
+                h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), release, h.failureDomain(),
+                h.adminState(), h.adminReason());
     }
 
     public static ParentView parent(String address, TypeView... types) {
@@ -52,7 +69,7 @@ public final class Views {
 
     /** vm-1: 4 vCPUs, 8 GiB, with the given mdevs. */
     public static PlacementRequest vm(DeviceRequest... devices) {
-        return new PlacementRequest("vm-1", "5d3c8e10-0000-4000-8000-000000000001", "src", 4, 8192,
+        return new PlacementRequest("vm-1", "5d3c8e10-0000-4000-8000-000000000001", "src", "2025.1", 4, 8192,
                 List.of(devices), NOW);
     }
 }

@@ -3,26 +3,46 @@ package io.migplan.scheduler.placement.filter;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A host must be UP: a STALE host's inventory may be out of date and a DOWN host is
- * presumed gone. Rejects with {@code HOST_STALE} or {@code HOST_DOWN}, saying how long ago
- * the last heartbeat arrived. It does not judge the age itself; the heartbeat sweeper sets
- * the state.
+ * A host must be UP and ACTIVE: a STALE host's inventory may be out of date, a DOWN host is
+ * presumed gone, a DRAINING host is being emptied and a host in MAINTENANCE is out of
+ * service. Rejects with {@code HOST_STALE}, {@code HOST_DOWN}, {@code HOST_DRAINING} or
+ * {@code HOST_MAINTENANCE}, saying how long ago the last heartbeat arrived or why the host
+ * was taken out. It does not judge heartbeat age itself; the heartbeat sweeper sets the state.
  */
 public final class HostStateFilter implements HostFilter {
 
     public static final String HOST_STALE = "HOST_STALE";
     public static final String HOST_DOWN = "HOST_DOWN";
+    public static final String HOST_DRAINING = "HOST_DRAINING";
+    public static final String HOST_MAINTENANCE = "HOST_MAINTENANCE";
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
-        return switch (host.state()) {
-            case UP -> List.of();
-            case STALE -> List.of(new Reason(HOST_STALE, message(request, host), "stale"));
-            case DOWN -> List.of(new Reason(HOST_DOWN, message(request, host), "down"));
-        };
+        List<Reason> out = new ArrayList<>(2);
+        switch (host.state()) {
+            case UP -> {
+            }
+            case STALE -> out.add(new Reason(HOST_STALE, message(request, host), "stale"));
+            case DOWN -> out.add(new Reason(HOST_DOWN, message(request, host), "down"));
+        }
+        switch (host.adminState()) {
+            case ACTIVE -> {
+            }
+            case DRAINING -> out.add(new Reason(HOST_DRAINING, admin(host, "is draining"), "draining"));
+            case MAINTENANCE -> out.add(new Reason(HOST_MAINTENANCE, admin(host, "is in maintenance"),
+                    "in maintenance"));
+        }
+        return out;
+    }
+
+    private static String admin(HostView host, String what) {
+        return "host " + host.id() + " " + what
+                + (host.adminReason() == null || host.adminReason().isBlank() ? "" : " (" + host.adminReason() + ")")
+                + ": it takes no VMs";
     }
 
     private static String message(PlacementRequest request, HostView host) {

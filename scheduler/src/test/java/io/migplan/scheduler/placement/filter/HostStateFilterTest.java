@@ -3,9 +3,11 @@ package io.migplan.scheduler.placement.filter;
 import static io.migplan.scheduler.testsupport.Views.NOW;
 import static io.migplan.scheduler.testsupport.Views.host;
 import static io.migplan.scheduler.testsupport.Views.vm;
+import static io.migplan.scheduler.testsupport.Views.withAdmin;
 import static io.migplan.scheduler.testsupport.Views.withState;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.HostView;
 import java.util.List;
@@ -24,7 +26,22 @@ class HostStateFilterTest {
                         List.of(new Reason("HOST_STALE", "host h4 is STALE: last heartbeat 45 s ago", "stale"))),
                 Arguments.of("a DOWN host is rejected",
                         withState(host("h5"), HostState.DOWN, NOW.minusSeconds(600)),
-                        List.of(new Reason("HOST_DOWN", "host h5 is DOWN: last heartbeat 600 s ago", "down"))));
+                        List.of(new Reason("HOST_DOWN", "host h5 is DOWN: last heartbeat 600 s ago", "down"))),
+                Arguments.of("a draining host is rejected with the operator's reason",
+                        withAdmin(host("h6"), AdminState.DRAINING, "campaign c1"),
+                        List.of(new Reason("HOST_DRAINING", "host h6 is draining (campaign c1): it takes no VMs",
+                                "draining"))),
+                Arguments.of("a host in maintenance is rejected",
+                        withAdmin(host("h7"), AdminState.MAINTENANCE, ""),
+                        List.of(new Reason("HOST_MAINTENANCE", "host h7 is in maintenance: it takes no VMs",
+                                "in maintenance"))),
+                Arguments.of("a down host in maintenance gives both reasons",
+                        withAdmin(withState(host("h8"), HostState.DOWN, NOW.minusSeconds(300)), AdminState.MAINTENANCE,
+                                "kernel upgrade"),
+                        List.of(new Reason("HOST_DOWN", "host h8 is DOWN: last heartbeat 300 s ago", "down"),
+                                new Reason("HOST_MAINTENANCE",
+                                        "host h8 is in maintenance (kernel upgrade): it takes no VMs",
+                                        "in maintenance"))));
     }
 
     @ParameterizedTest(name = "{0}")

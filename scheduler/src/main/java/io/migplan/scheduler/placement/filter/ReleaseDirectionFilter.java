@@ -1,0 +1,40 @@
+package io.migplan.scheduler.placement.filter;
+
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.placement.Releases;
+import java.util.List;
+
+/**
+ * Migrations go forward: a target must run the source's release or a newer one
+ * ({@link Releases} orders them). A target on an older release is rejected with
+ * {@code OLDER_RELEASE} unless policy allows backward moves; even then the target's probe
+ * must still say COMPATIBLE (the compatibility filter), because claiming an untested
+ * backward path is worse than not offering it.
+ */
+public final class ReleaseDirectionFilter implements HostFilter {
+
+    public static final String OLDER_RELEASE = "OLDER_RELEASE";
+
+    private final boolean allowBackward;
+
+    public ReleaseDirectionFilter(boolean allowBackward) {
+        this.allowBackward = allowBackward;
+    }
+
+    @Override
+    public List<Reason> filter(PlacementRequest request, HostView host) {
+        // A release nobody reported cannot be judged here; the probe still decides compatibility.
+        if (allowBackward || isBlank(request.sourceRelease()) || isBlank(host.release())
+                || Releases.compare(host.release(), request.sourceRelease()) >= 0) {
+            return List.of();
+        }
+        return List.of(new Reason(OLDER_RELEASE, "host " + host.id() + " runs release " + host.release()
+                + ", older than " + request.sourceRelease() + " on " + request.sourceHost()
+                + ": backward migration is not allowed by policy", "older release"));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}
