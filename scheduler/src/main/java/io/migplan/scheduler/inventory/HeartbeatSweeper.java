@@ -4,6 +4,7 @@ import io.migplan.scheduler.config.MigplanConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -48,6 +49,9 @@ public class HeartbeatSweeper {
     }
 
     // The default here repeats MigplanConfig's: @Scheduled expressions read raw config keys.
+    @Inject
+    Event<HostChanged> changed;
+
     @Scheduled(identity = "heartbeat-sweeper", every = "${migplan.heartbeat.sweep-every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledSweep() {
@@ -66,6 +70,7 @@ public class HeartbeatSweeper {
                 .executeUpdate();
         if (down + stale > 0) {
             LOG.infof("heartbeat sweep: %d host(s) now STALE, %d now DOWN", stale, down);
+            changed.fire(new HostChanged(null));
         }
         return new Sweep(stale, down);
     }

@@ -40,6 +40,8 @@ public class InventoryStore {
     EntityManager em;
     @Inject
     Event<InventoryApplied> applied;
+    @Inject
+    Event<HostChanged> changed;
 
     /**
      * Validates the whole report, then, if its generation is newer than the stored one,
@@ -168,6 +170,7 @@ public class InventoryStore {
         if (updated == 0) {
             throw new UnknownObjectException("no host named '" + hostId + "'");
         }
+        changed.fire(new HostChanged(hostId));
         LOG.infof("host %s: admin state %s (%s)", hostId, state, reason);
     }
 
@@ -179,11 +182,16 @@ public class InventoryStore {
     public boolean heartbeat(String hostId, long generation, Instant now) {
         // A targeted update, not a read-modify-write of the entity: a report committing
         // meanwhile must not have its new columns overwritten with what was read before.
-        int updated = em.createQuery("update HostEntity set lastHeartbeatAt = ?1, state = ?2 where id = ?3")
-                .setParameter(1, now).setParameter(2, HostState.UP).setParameter(3, hostId)
-                .executeUpdate();
+        int updated = em.createQuery("update HostEntity set lastHeartbeatAt = ?1 where id = ?2")
+                .setParameter(1, now).setParameter(2, hostId).executeUpdate();
         if (updated == 0) {
             return true;
+        }
+        // Only a host coming back changes what placement sees; plain beats change no state.
+        int back = em.createQuery("update HostEntity set state = ?1 where id = ?2 and state <> ?1")
+                .setParameter(1, HostState.UP).setParameter(2, hostId).executeUpdate();
+        if (back > 0) {
+            changed.fire(new HostChanged(hostId));
         }
         Long stored = em.createQuery("select generation from HostEntity where id = ?1", Long.class)
                 .setParameter(1, hostId).getSingleResult();

@@ -11,6 +11,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The stored compatibility verdicts. It decides one thing: a verdict is valid only while
@@ -23,7 +27,8 @@ import java.util.Map;
 public class CompatibilityMatrix {
 
     /** A verdict as stored. */
-    public record StoredVerdict(Verdict verdict, String code, String message, String backend, long generation) {
+    public record StoredVerdict(Verdict verdict, String code, String message, String backend, long generation,
+            Instant askedAt) {
         public ProbeAnswer toAnswer(String id) {
             return ProbeAnswer.newBuilder().setId(id).setVerdict(verdict).setCode(code).setMessage(message)
                     .setBackend(backend).build();
@@ -32,6 +37,66 @@ public class CompatibilityMatrix {
 
     @Inject
     EntityManager em;
+
+    /**
+     * What this replica stored or read, for queries that must not wait for the database. It
+     * may lack what another replica stored (the query then asks the agent), and it may hold
+     * verdicts of deleted hosts, which {@link #cached} rejects by generation and report time.
+     */
+    private final Map<MatrixKey, StoredVerdict> cache = new ConcurrentHashMap<>();
+    private volatile boolean warmed;
+
+    /**
+     * The cached verdicts among {@code keys} that are valid for the hosts as the caller sees
+     * them: asked at the host's current generation, after its last report was applied.
+     */
+    public Map<MatrixKey, StoredVerdict> cached(Collection<MatrixKey> keys, Function<String, HostEntry> hosts) {
+        warm();
+        Map<MatrixKey, StoredVerdict> out = new HashMap<>();
+        for (MatrixKey k : keys) {
+            StoredVerdict v = cache.get(k);
+            HostEntry h = v == null ? null : hosts.apply(k.targetHost());
+            if (h != null && v.generation() == h.view().generation()
+                    && (h.lastReportAt() == null || !v.askedAt().isBefore(h.lastReportAt()))) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    /** Loads the stored verdicts of current generations once, so a restarted scheduler starts warm. */
+    @SuppressWarnings("unchecked")
+    private void warm() {
+        if (warmed) {
+            return;
+        }
+        synchronized (cache) {
+            if (warmed) {
+                return;
+            }
+            List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "select v.target_host, v.target_parent, v.target_type_id, v.source_signature, v.verdict, v.code,"
+                            + " v.message, v.backend, v.target_generation, v.asked_at from compatibility_verdict v"
+                            + " join host h on h.id = v.target_host and h.generation = v.target_generation")
+                    .getResultList());
+            for (Object[] r : rows) {
+                cache.putIfAbsent(new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]),
+                        new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
+                                (String) r[7], ((Number) r[8]).longValue(), instant(r[9])));
+            }
+            warmed = true;
+        }
+    }
+
+    private static Instant instant(Object o) {
+        if (o instanceof Instant i) {
+            return i;
+        }
+        if (o instanceof java.time.OffsetDateTime t) {
+            return t.toInstant();
+        }
+        return ((java.sql.Timestamp) o).toInstant();
+    }
 
     /** The valid verdicts among {@code keys}: those asked at their host's current generation. */
     @Transactional
@@ -44,7 +109,7 @@ public class CompatibilityMatrix {
         List<String> signatures = keys.stream().map(MatrixKey::sourceSignature).distinct().toList();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select v.target_host, v.target_parent, v.target_type_id,"
-                        + " v.source_signature, v.verdict, v.code, v.message, v.backend, v.target_generation"
+                        + " v.source_signature, v.verdict, v.code, v.message, v.backend, v.target_generation, v.asked_at"
                         + " from compatibility_verdict v join host h on h.id = v.target_host"
                         + " and h.generation = v.target_generation"
                         + " where v.target_host = any(?1) and v.source_signature = any(?2)")
@@ -55,7 +120,7 @@ public class CompatibilityMatrix {
             MatrixKey k = new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]);
             if (keys.contains(k)) {
                 out.put(k, new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
-                        (String) r[7], ((Number) r[8]).longValue()));
+                        (String) r[7], ((Number) r[8]).longValue(), instant(r[9])));
             }
         }
         return out;
@@ -76,7 +141,7 @@ public class CompatibilityMatrix {
                 // An unspecified verdict is no verdict: store it as the agent's UNKNOWN.
                 default -> "UNKNOWN";
             };
-            em.createNativeQuery("insert into compatibility_verdict (target_host, target_parent, target_type_id,"
+            int written = em.createNativeQuery("insert into compatibility_verdict (target_host, target_parent, target_type_id,"
                             + " source_signature, target_generation, verdict, code, message, backend, asked_at)"
                             + " select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 where exists (select 1 from host where id = ?1)"
                             + " on conflict (target_host, target_parent, target_type_id, source_signature) do update"
@@ -89,6 +154,13 @@ public class CompatibilityMatrix {
                     .setParameter(5, generation).setParameter(6, verdict).setParameter(7, a.getCode())
                     .setParameter(8, a.getMessage()).setParameter(9, a.getBackend()).setParameter(10, now)
                     .executeUpdate();
+            StoredVerdict stored = new StoredVerdict(Verdict.valueOf("VERDICT_" + verdict), a.getCode(),
+                    a.getMessage(), a.getBackend(), generation, now);
+            // The cache mirrors what was written: a late answer the database refused (an older
+            // generation) is not cached either, and a host re-created under the same id starts clean.
+            if (written > 0) {
+                cache.put(k, stored);
+            }
         }
     }
 

@@ -20,7 +20,11 @@ import io.migplan.scheduler.placement.filter.Reason;
 import io.migplan.scheduler.placement.probe.CompatibilityProber;
 import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
 import io.migplan.scheduler.placement.probe.ProbeOutcome;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
+import io.migplan.scheduler.snapshot.VmRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -53,7 +57,7 @@ public class TargetFinder {
     private final CompatibilityFilter compatibility = new CompatibilityFilter();
 
     @Inject
-    ClusterViewLoader loader;
+    ClusterSnapshotHolder snapshots;
     @Inject
     CompatibilityProber prober;
     @Inject
@@ -68,15 +72,22 @@ public class TargetFinder {
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Placement find(String vmRef) {
-        // Read everything in one short read-only transaction, so the probes below (up to the
-        // probe timeout) hold no database connection and all views come from one snapshot.
-        record Views(PlacementRequest request, List<HostView> hosts, Map<String, Long> generations) {
+        // Everything is read from the in-memory snapshot: no database round trip, and every
+        // host is judged against the same picture of the fleet.
+        ClusterSnapshot snapshot = snapshots.current();
+        VmRecord vm = snapshot.vm(vmRef)
+                .orElseThrow(() -> new UnknownObjectException("no VM named '" + vmRef + "'"));
+        if (vm.unresolved() != null) {
+            throw new IncompleteInventoryException(vm.unresolved());
         }
-        Views views = QuarkusTransaction.requiringNew().call(() -> {
-            PlacementRequest request = loader.request(vmRef, clock.instant());
-            return new Views(request, loader.hostsExcept(request.sourceHost()), loader.generations());
-        });
-        PlacementRequest request = views.request();
+        PlacementRequest request = vm.request(clock.instant());
+        record Views(List<HostView> hosts, Map<String, Long> generations) {
+        }
+        List<HostView> others = snapshot.hosts().stream().map(HostEntry::view)
+                .filter(h -> !h.id().equals(vm.host())).toList();
+        Map<String, Long> generationsById = new HashMap<>();
+        others.forEach(h -> generationsById.put(h.id(), h.generation()));
+        Views views = new Views(others, generationsById);
 
         Map<String, List<Reason>> reasons = new LinkedHashMap<>();
         Map<String, List<Landing>> passed = new LinkedHashMap<>();
@@ -95,9 +106,9 @@ public class TargetFinder {
 
         // Verdicts already in the matrix at the host's current generation are used as they are;
         // a host with any cell missing is asked now, under the deadline, and its answers stored.
-        Map<MatrixKey, StoredVerdict> known = matrix.valid(passed.entrySet().stream()
+        Map<MatrixKey, StoredVerdict> known = matrix.cached(passed.entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(l -> key(e.getKey(), l)))
-                .filter(k -> !k.sourceSignature().isEmpty()).toList());
+                .filter(k -> !k.sourceSignature().isEmpty()).toList(), id -> snapshot.host(id).orElse(null));
         Map<String, ProbeOutcome> outcomes = new HashMap<>();
         List<Batch> batches = new ArrayList<>();
         for (var e : passed.entrySet()) {

@@ -97,7 +97,7 @@ class VmTargetsTest {
 
         JsonPath again = targets("vm-1");
 
-        assertThat(fleet.agreeing.calls()).isEqualTo(asked);
+        assertThat(fleet.agreeing.calls()).as("questions: %s", fleet.agreeing.questions()).isEqualTo(asked);
         assertThat(again.getList("candidates.host", String.class)).contains("good-a", "good-b");
         assertThat(Inventory.count(ds, "compatibility_verdict")).isPositive();
     }

@@ -1,6 +1,8 @@
 package io.migplan.scheduler.testsupport;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
+import io.quarkus.arc.Arc;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +20,17 @@ public final class Inventory {
     /** Every host and, by cascade, everything it reported. */
     public static void clear(AgroalDataSource ds) {
         update(ds, "delete from host");
+    }
+
+    /**
+     * Direct SQL bypasses the events that keep the scheduler's in-memory snapshot current, as
+     * another replica's writes would; the periodic reconcile then catches up. Tests run it now.
+     */
+    private static void reconcile() {
+        var holder = Arc.container().instance(ClusterSnapshotHolder.class);
+        if (holder.isAvailable()) {
+            holder.get().reconcile();
+        }
     }
 
     public static long count(AgroalDataSource ds, String table) {
@@ -42,7 +55,9 @@ public final class Inventory {
 
     public static int update(AgroalDataSource ds, String sql) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            return s.executeUpdate(sql);
+            int n = s.executeUpdate(sql);
+            reconcile();
+            return n;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

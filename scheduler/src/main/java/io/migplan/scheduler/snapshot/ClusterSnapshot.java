@@ -1,0 +1,110 @@
+package io.migplan.scheduler.snapshot;
+
+import io.migplan.scheduler.placement.HostView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * An immutable picture of the fleet (hosts as the filters see them, and VMs) built from
+ * PostgreSQL, so "where can it move" and the planners read memory, not the database. It is a
+ * cache: PostgreSQL stays the only source of truth, and {@link ClusterSnapshotHolder} swaps in
+ * a new picture when a report lands. It decides nothing about placement.
+ */
+public final class ClusterSnapshot {
+
+    /** One host with its VMs, and when its last report was applied (newest report wins name clashes). */
+    public record HostEntry(HostView view, List<VmRecord> vms, Instant lastReportAt) {
+    }
+
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>());
+
+    private final TreeMap<String, HostEntry> hosts;
+    private final Map<String, VmRecord> byName;
+    private final Map<String, VmRecord> byUuid;
+
+    private ClusterSnapshot(TreeMap<String, HostEntry> hosts) {
+        this.hosts = hosts;
+        Map<String, VmRecord> names = new HashMap<>();
+        Map<String, VmRecord> uuids = new HashMap<>();
+        // Oldest report first, so the VM of the newest report overwrites: during a migration
+        // both hosts list the VM for a moment, and the host that reported last is current.
+        List<HostEntry> byAge = new ArrayList<>(hosts.values());
+        byAge.sort(Comparator.comparing(HostEntry::lastReportAt, Comparator.nullsFirst(Comparator.naturalOrder())));
+        for (HostEntry e : byAge) {
+            for (VmRecord vm : e.vms()) {
+                names.put(vm.name(), vm);
+                if (vm.uuid() != null && !vm.uuid().isEmpty()) {
+                    uuids.put(vm.uuid(), vm);
+                }
+            }
+        }
+        this.byName = names;
+        this.byUuid = uuids;
+    }
+
+    public static ClusterSnapshot of(Collection<HostEntry> entries) {
+        TreeMap<String, HostEntry> m = new TreeMap<>();
+        entries.forEach(e -> m.put(e.view().id(), e));
+        return new ClusterSnapshot(m);
+    }
+
+    /** A copy with {@code entry} added or replacing the host of the same id. */
+    public ClusterSnapshot with(HostEntry entry) {
+        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
+        m.put(entry.view().id(), entry);
+        return new ClusterSnapshot(m);
+    }
+
+    /** A copy without host {@code id}. */
+    public ClusterSnapshot without(String id) {
+        if (!hosts.containsKey(id)) {
+            return this;
+        }
+        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
+        m.remove(id);
+        return new ClusterSnapshot(m);
+    }
+
+    /** A copy with host {@code id}'s view changed (liveness, admin state), its VMs kept. */
+    public ClusterSnapshot withView(String id, UnaryOperator<HostView> change) {
+        HostEntry e = hosts.get(id);
+        if (e == null) {
+            return this;
+        }
+        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
+        m.put(id, new HostEntry(change.apply(e.view()), e.vms(), e.lastReportAt()));
+        return new ClusterSnapshot(m);
+    }
+
+    /** The VM named {@code ref}, else the VM with UUID {@code ref}. */
+    public Optional<VmRecord> vm(String ref) {
+        VmRecord vm = byName.get(ref);
+        return Optional.ofNullable(vm != null ? vm : byUuid.get(ref));
+    }
+
+    public Optional<HostEntry> host(String id) {
+        return Optional.ofNullable(hosts.get(id));
+    }
+
+    /** Every host, by id. */
+    public Collection<HostEntry> hosts() {
+        return Collections.unmodifiableCollection(hosts.values());
+    }
+
+    public int hostCount() {
+        return hosts.size();
+    }
+
+    public int vmCount() {
+        return byName.size();
+    }
+}

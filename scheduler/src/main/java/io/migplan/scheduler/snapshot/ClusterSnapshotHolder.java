@@ -1,0 +1,107 @@
+package io.migplan.scheduler.snapshot;
+
+import io.migplan.scheduler.inventory.HostChanged;
+import io.migplan.scheduler.inventory.InventoryApplied;
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.snapshot.SnapshotLoader.HostPulse;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Holds the current {@link ClusterSnapshot} and keeps it in step with PostgreSQL: a host is
+ * re-read right after its report commits (before the report call returns, so a caller that
+ * asks next sees it), after its admin state or liveness changes, and a periodic reconcile
+ * compares every host's generation and state with the database to catch what another
+ * scheduler replica wrote. Readers get an immutable picture without locks.
+ */
+@ApplicationScoped
+public class ClusterSnapshotHolder {
+
+    private static final Logger LOG = Logger.getLogger(ClusterSnapshotHolder.class);
+
+    @Inject
+    SnapshotLoader loader;
+
+    private volatile ClusterSnapshot current;
+
+    /** The fleet as last read; the first call reads it all. */
+    public ClusterSnapshot current() {
+        ClusterSnapshot s = current;
+        if (s == null) {
+            synchronized (this) {
+                if (current == null) {
+                    List<HostEntry> all = loader.all();
+                    current = ClusterSnapshot.of(all);
+                    LOG.infof("cluster snapshot loaded: %d hosts, %d VMs", current.hostCount(), current.vmCount());
+                }
+                s = current;
+            }
+        }
+        return s;
+    }
+
+    /** Re-reads one host (or drops it when it is gone). */
+    public synchronized void reload(String hostId) {
+        ClusterSnapshot s = current();
+        List<HostEntry> fresh = loader.one(hostId);
+        current = fresh.isEmpty() ? s.without(hostId) : s.with(fresh.get(0));
+    }
+
+    void onApplied(@Observes(during = TransactionPhase.AFTER_SUCCESS) InventoryApplied event) {
+        reload(event.hostId());
+    }
+
+    void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) HostChanged event) {
+        if (event.hostId() == null) {
+            reconcile();
+        } else {
+            reload(event.hostId());
+        }
+    }
+
+    /**
+     * Brings every host in line with the database: new or re-reported hosts are re-read, hosts
+     * whose liveness or admin state changed get those fields, deleted hosts are dropped.
+     */
+    @Scheduled(every = "${migplan.snapshot.reconcile-every:5s}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    public synchronized void reconcile() {
+        ClusterSnapshot s = current();
+        Map<String, HostPulse> pulses = loader.pulses();
+        Set<String> seen = new HashSet<>();
+        for (var e : pulses.entrySet()) {
+            seen.add(e.getKey());
+            HostPulse p = e.getValue();
+            HostEntry held = s.host(e.getKey()).orElse(null);
+            if (held == null || held.view().generation() != p.generation()) {
+                List<HostEntry> fresh = loader.one(e.getKey());
+                s = fresh.isEmpty() ? s.without(e.getKey()) : s.with(fresh.get(0));
+            } else if (held.view().state() != p.state() || held.view().adminState() != p.adminState()
+                    || !Objects.equals(held.view().adminReason(), p.adminReason())
+                    || !Objects.equals(held.view().lastHeartbeatAt(), p.lastHeartbeatAt())) {
+                s = s.withView(e.getKey(), v -> pulse(v, p));
+            }
+        }
+        for (HostEntry e : List.copyOf(s.hosts())) {
+            if (!seen.contains(e.view().id())) {
+                s = s.without(e.view().id());
+            }
+        }
+        current = s;
+    }
+
+    private static HostView pulse(HostView v, HostPulse p) {
+        return new HostView(v.id(), p.state(), p.lastHeartbeatAt(), v.cpus(), v.memoryMib(), v.usedCpus(),
+                v.usedMemoryMib(), v.agentEndpoint(), v.parents(), v.generation(), v.release(), v.failureDomain(),
+                p.adminState(), p.adminReason());
+    }
+}
