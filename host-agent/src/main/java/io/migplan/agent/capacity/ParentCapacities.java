@@ -52,7 +52,7 @@ public final class ParentCapacities {
     for (ParentDevice.Builder parent : parents) {
       List<String> present = instanceTypes.getOrDefault(parent.getAddress(), List.of());
       String driver = driverOf(parent);
-      if (driver.equals("nvidia") && isVf(parent)) {
+      if (parent.getKind() == ParentKind.PARENT_KIND_NVIDIA_VGPU || (driver.equals("nvidia") && isVf(parent))) {
         Map<String, TypeDemand> demands = vfDemands(parent);
         String group = parent.getPhysicalFunction().isEmpty() ? parent.getAddress() : parent.getPhysicalFunction();
         for (String typeId : present) {
