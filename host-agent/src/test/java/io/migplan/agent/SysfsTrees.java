@@ -159,6 +159,9 @@ public final class SysfsTrees {
   public static void link(Path link, String target) {
     try {
       mkdirs(link.getParent());
+      if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(Path.of(target))) {
+        return; // already there: helpers may register the same parent twice
+      }
       Files.createSymbolicLink(link, Path.of(target));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
