@@ -98,8 +98,13 @@ class CorruptionTest {
     }
   }
 
+  private HostScanner scanner;
+
   private HostSnapshot scan() {
-    return new HostScanner(AgentConfig.builder().hostId("h").release("r").root(root).cpus(8).memoryMib(1024L).build()).scan();
+    if (scanner == null) {
+      scanner = new HostScanner(AgentConfig.builder().hostId("h").release("r").root(root).cpus(8).memoryMib(1024L).build());
+    }
+    return scanner.scan();
   }
 
   @Test

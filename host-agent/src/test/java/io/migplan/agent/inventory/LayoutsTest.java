@@ -122,6 +122,21 @@ class LayoutsTest {
   }
 
   @Test
+  void theMixedSizeConfigKeyReachesTheScanner() {
+    String gpu = "pci0000:d7/0000:d7:00.0/0000:d8:00.0";
+    Path dir = mdevParent(root, gpu);
+    T4.forEach(t -> nvidiaType(dir, t, t.max()));
+    AgentConfig config = AgentConfig.parseYaml(
+        "hostId: h\nrelease: r\ncpus: 8\nmemoryMib: 1024\nroot: " + root + "\nnvidiaMixedSizeParents: [\"*\"]\n");
+
+    HostSnapshot s = new HostScanner(config).scan();
+
+    assertThat(config.nvidiaMixedSizeParents()).containsExactly("*");
+    assertThat(s.getParents(0).getCapacity().getRule()).isEqualTo(CapacityRule.CAPACITY_RULE_NVIDIA_MIXED_SIZE);
+    assertModelReproducesSysfs(s.getParents(0));
+  }
+
+  @Test
   void nvidiaSriovVfsCarryTheirPhysicalFunctionAndShareOneCapacityGroup() {
     // L40S-1B as seen on a VF parent (nvidia/OBSERVED.md section C); the 2B row is this test's.
     NvidiaType l40s1b = new NvidiaType("nvidia-1145", "NVIDIA L40S-1B", 1024, 4, 45, "5120x2880", 32);
