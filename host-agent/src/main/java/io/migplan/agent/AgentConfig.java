@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *
  * <p>YAML keys are the field names: {@code hostId, release, failureDomain, labels, root,
  * listenAddress, port, advertiseAddress, schedulerTarget, scanInterval, heartbeatInterval,
- * callTimeout, cpus, memoryMib, driverVersion, probeBackend}. Durations read "30s", "500ms", "2m",
+ * callTimeout, cpus, memoryMib, driverVersion, probeBackend, nvidiaMixedSizeParents}. Durations read "30s", "500ms", "2m",
  * "1h" or ISO-8601 ("PT30S").
  */
 public final class AgentConfig {
@@ -44,7 +44,7 @@ public final class AgentConfig {
       Set.of(
           "hostId", "release", "failureDomain", "labels", "root", "listenAddress", "port",
           "advertiseAddress", "schedulerTarget", "scanInterval", "heartbeatInterval", "callTimeout",
-          "cpus", "memoryMib", "driverVersion", "probeBackend");
+          "cpus", "memoryMib", "driverVersion", "probeBackend", "nvidiaMixedSizeParents");
 
   private final String hostId;
   private final String release;
@@ -62,6 +62,7 @@ public final class AgentConfig {
   private final Long memoryMib;
   private final String driverVersion;
   private final ProbeBackendChoice probeBackend;
+  private final Set<String> nvidiaMixedSizeParents;
 
   private AgentConfig(Builder b) {
     this.hostId = b.hostId;
@@ -80,6 +81,7 @@ public final class AgentConfig {
     this.memoryMib = b.memoryMib;
     this.driverVersion = b.driverVersion;
     this.probeBackend = b.probeBackend;
+    this.nvidiaMixedSizeParents = Set.copyOf(b.nvidiaMixedSizeParents);
   }
 
   public static Builder builder() {
@@ -104,6 +106,7 @@ public final class AgentConfig {
     b.memoryMib = memoryMib;
     b.driverVersion = driverVersion;
     b.probeBackend = probeBackend;
+    b.nvidiaMixedSizeParents = new java.util.TreeSet<>(nvidiaMixedSizeParents);
     return b;
   }
 
@@ -169,6 +172,15 @@ public final class AgentConfig {
 
   public ProbeBackendChoice probeBackend() {
     return probeBackend;
+  }
+
+  /**
+   * NVIDIA GPUs (PCI addresses, or "*" for all) the operator put in mixed-size mode. Sysfs shows
+   * no mode, and an empty GPU reads the same in both, so this is how the agent knows before the
+   * first vGPU (see capacity.ParentCapacities). Default: none.
+   */
+  public Set<String> nvidiaMixedSizeParents() {
+    return nvidiaMixedSizeParents;
   }
 
   /**
@@ -265,6 +277,25 @@ public final class AgentConfig {
                                         + Arrays.stream(ProbeBackendChoice.values())
                                             .map(ProbeBackendChoice::key)
                                             .collect(Collectors.joining(", "))))));
+    if (node.has("nvidiaMixedSizeParents") && !node.get("nvidiaMixedSizeParents").isNull()) {
+      JsonNode list = node.get("nvidiaMixedSizeParents");
+      java.util.TreeSet<String> parents = new java.util.TreeSet<>();
+      if (list.isValueNode()) {
+        parents.add(list.asText());
+      } else if (list.isArray()) {
+        for (JsonNode item : list) {
+          if (!item.isValueNode() || item.isNull()) {
+            throw new InvalidConfigException(
+                "nvidiaMixedSizeParents", "nvidiaMixedSizeParents must be a list of PCI addresses or \"*\"");
+          }
+          parents.add(item.asText());
+        }
+      } else {
+        throw new InvalidConfigException(
+            "nvidiaMixedSizeParents", "nvidiaMixedSizeParents must be a list of PCI addresses or \"*\"");
+      }
+      b.nvidiaMixedSizeParents(parents);
+    }
     return b.build();
   }
 
@@ -352,6 +383,7 @@ public final class AgentConfig {
     private Long memoryMib;
     private String driverVersion;
     private ProbeBackendChoice probeBackend = ProbeBackendChoice.AUTO;
+    private Set<String> nvidiaMixedSizeParents = new java.util.TreeSet<>();
 
     private Builder() {}
 
@@ -440,6 +472,11 @@ public final class AgentConfig {
       return this;
     }
 
+    public Builder nvidiaMixedSizeParents(Set<String> v) {
+      nvidiaMixedSizeParents = new java.util.TreeSet<>(v == null ? Set.of() : v);
+      return this;
+    }
+
     public AgentConfig build() {
       require(hostId != null && !hostId.isBlank(), "hostId", "hostId is required and must not be blank");
       require(release != null && !release.isBlank(), "release", "release is required and must not be blank");
@@ -463,6 +500,12 @@ public final class AgentConfig {
           "memoryMib",
           "memoryMib must be positive, got " + memoryMib);
       require(probeBackend != null, "probeBackend", "probeBackend must be set");
+      for (String parent : nvidiaMixedSizeParents) {
+        require(
+            parent != null && !parent.isBlank(),
+            "nvidiaMixedSizeParents",
+            "nvidiaMixedSizeParents must hold PCI addresses or \"*\", not blanks");
+      }
       Objects.requireNonNull(labels);
       for (var e : labels.entrySet()) {
         require(

@@ -33,7 +33,7 @@ public final class HostScanner {
   HostScanner(AgentConfig config, GenerationClock generations, LongSupplier clock) {
     this.root = HostRoot.of(config.root());
     this.facts = new HostFactsReader(config, root);
-    this.mdevs = new MdevInventoryReader(root, config.driverVersion());
+    this.mdevs = new MdevInventoryReader(root, config.driverVersion(), config.nvidiaMixedSizeParents());
     this.domains = new DomainXmlReader(root);
     this.generations = generations;
     this.clock = clock;
@@ -61,7 +61,7 @@ public final class HostScanner {
       MdevInventory inventory = mdevs.read();
       snapshot.addAllParents(inventory.parents()).addAllInstances(inventory.instances());
       problems.addAll(inventory.problems());
-      DomainXmlReader.Result vms = domains.read();
+      DomainXmlReader.Result vms = domains.read(inventory.pciDeviceIds());
       snapshot.addAllVms(vms.vms());
       problems.addAll(vms.problems());
     } catch (RuntimeException e) {

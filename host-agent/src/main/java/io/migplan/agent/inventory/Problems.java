@@ -11,6 +11,12 @@ public final class Problems {
     return Problem.newBuilder().setPath(path.toString()).setMessage(message).build();
   }
 
+  /** At most 80 characters of a value, for quoting bad input in a sentence without flooding it. */
+  public static String excerpt(String value) {
+    // 80 characters: one terminal line, enough to recognise a value.
+    return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+  }
+
   /** A sentence-safe description of an exception (IOExceptions often carry only the path). */
   public static String describe(Exception e) {
     String msg = e.getMessage();

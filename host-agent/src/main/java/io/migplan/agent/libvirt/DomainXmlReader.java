@@ -1,6 +1,7 @@
 package io.migplan.agent.libvirt;
 
 import io.migplan.agent.HostRoot;
+import io.migplan.agent.inventory.PciAddresses;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.proto.v1.Problem;
 import io.migplan.proto.v1.Vm;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -28,8 +30,10 @@ import org.xml.sax.SAXException;
  * host root. On a real host each file is a {@code <domstatus>} wrapping the {@code <domain>};
  * a bare {@code <domain>} (as {@code virsh dumpxml} prints it) is read the same.
  *
- * <p>Decides: name, UUID, vCPUs (default 1), memory in MiB (rounded up) and the UUIDs of mdev
- * hostdevs. A file that does not parse becomes a {@link Problem} and the other VMs are still read.
+ * <p>Decides: name, UUID, vCPUs (default 1), memory in MiB (rounded up) and the devices the VM
+ * holds: the UUIDs of mdev hostdevs, and for PCI hostdevs whose address is a known vGPU VF (vGPU
+ * 17+, no mdev) that vGPU's device id, so VMs and inventory name devices alike. Other PCI
+ * hostdevs (NICs, whole GPUs) are not devices of the inventory and are left out. A file that does not parse becomes a {@link Problem} and the other VMs are still read.
  * Parsing refuses DTDs and external entities, since the files are input the agent does not own.
  *
  * <p>Does not decide: whether a VM is migratable, nor anything from inactive domain definitions.
@@ -43,11 +47,29 @@ public final class DomainXmlReader {
 
   public record Result(List<Vm> vms, List<Problem> problems) {}
 
+  /**
+   * The largest state file read: libvirt's status XML of a big VM is some hundreds of KiB, so
+   * 16 MiB is far beyond any real one and keeps a runaway file from filling the heap.
+   */
+  static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+
   public Result read() {
+    return read(Map.of());
+  }
+
+  /** @param pciDeviceIds VF address ({@code 0000:59:00.4}) -> device id, for PCI hostdevs */
+  public Result read(Map<String, String> pciDeviceIds) {
     List<Vm> vms = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     Path dir = root.libvirtRunningDomains();
     if (!Files.isDirectory(dir)) {
+      if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        problems.add(
+            Problems.of(
+                dir,
+                "libvirt's running-domain directory is not a directory; no VM is reported, check the"
+                    + " libvirt installation."));
+      }
       return new Result(vms, problems);
     }
     List<Path> files = new ArrayList<>();
@@ -63,10 +85,24 @@ public final class DomainXmlReader {
       return new Result(vms, problems);
     }
     files.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    DocumentBuilder builder;
+    try {
+      builder = newSafeBuilder();
+    } catch (ParserConfigurationException e) {
+      problems.add(Problems.of(dir, "No XML parser is available (" + Problems.describe(e) + "); see the agent log."));
+      return new Result(vms, problems);
+    }
     for (Path file : files) {
-      try (InputStream in = Files.newInputStream(file)) {
-        vms.add(parse(in));
-      } catch (IOException | SAXException | ParserConfigurationException | RuntimeException e) {
+      try {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+          throw new IOException("the file is " + size + " bytes, more than libvirt ever writes (" + MAX_FILE_BYTES + ")");
+        }
+        builder.reset();
+        try (InputStream in = Files.newInputStream(file)) {
+          vms.add(parse(builder.parse(in), pciDeviceIds));
+        }
+      } catch (IOException | SAXException | RuntimeException e) {
         problems.add(
             Problems.of(
                 file,
@@ -84,7 +120,10 @@ public final class DomainXmlReader {
   /** Parses one {@code <domain>} or {@code <domstatus>} document. */
   public static Vm parse(InputStream in)
       throws IOException, SAXException, ParserConfigurationException {
-    Document doc = newSafeBuilder().parse(in);
+    return parse(newSafeBuilder().parse(in), Map.of());
+  }
+
+  static Vm parse(Document doc, Map<String, String> pciDeviceIds) {
     Element top = doc.getDocumentElement();
     Element domain;
     if ("domain".equals(top.getTagName())) {
@@ -131,14 +170,26 @@ public final class DomainXmlReader {
     Element devices = child(domain, "devices");
     if (devices != null) {
       for (Element hostdev : children(devices, "hostdev")) {
-        if (!"subsystem".equals(hostdev.getAttribute("mode"))
-            || !"mdev".equals(hostdev.getAttribute("type"))) {
+        if (!"subsystem".equals(hostdev.getAttribute("mode"))) {
           continue;
         }
         Element source = child(hostdev, "source");
         Element address = source == null ? null : child(source, "address");
-        if (address != null && !address.getAttribute("uuid").isBlank()) {
-          uuids.add(address.getAttribute("uuid").strip());
+        if (address == null) {
+          continue;
+        }
+        if ("mdev".equals(hostdev.getAttribute("type"))) {
+          if (!address.getAttribute("uuid").isBlank()) {
+            uuids.add(address.getAttribute("uuid").strip());
+          }
+        } else if ("pci".equals(hostdev.getAttribute("type")) && !pciDeviceIds.isEmpty()) {
+          PciAddresses.fromLibvirt(
+                  address.getAttribute("domain"),
+                  address.getAttribute("bus"),
+                  address.getAttribute("slot"),
+                  address.getAttribute("function"))
+              .map(pciDeviceIds::get)
+              .ifPresent(uuids::add);
         }
       }
     }

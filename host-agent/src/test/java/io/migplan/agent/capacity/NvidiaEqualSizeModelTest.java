@@ -1,0 +1,60 @@
+package io.migplan.agent.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migplan.agent.SysfsTrees;
+import io.migplan.agent.SysfsTrees.NvidiaType;
+import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.TypeDemand;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class NvidiaEqualSizeModelTest {
+  static Map<String, TypeDemand> t4Demands() {
+    Map<String, TypeDemand> demands = new TreeMap<>();
+    for (NvidiaType t : SysfsTrees.T4) {
+      demands.put(t.id(), TypeDemand.newBuilder().putResources("framebuffer_mib", t.fbMib()).setMaxInstances(t.max()).build());
+    }
+    return demands;
+  }
+
+  @Test
+  void anEmptyT4FitsEveryTypeUpToItsMaxInstance() {
+    Capacity empty = NvidiaEqualSizeModel.of(t4Demands(), List.of());
+    for (NvidiaType t : SysfsTrees.T4) {
+      assertThat(NvidiaEqualSizeModel.fits(empty, t.id())).as(t.id()).isEqualTo(t.max());
+    }
+  }
+
+  @Test
+  void afterOneT4_2QTheOther2GibTypesReadMaxMinusOneAndEveryOtherSizeZero() {
+    Capacity after = NvidiaEqualSizeModel.afterCreate(NvidiaEqualSizeModel.of(t4Demands(), List.of()), "nvidia-231");
+
+    assertThat(after.getLockedFramebufferMib()).isEqualTo(2048);
+    assertThat(after.getUsedInstances()).isEqualTo(1);
+    for (NvidiaType t : SysfsTrees.T4) {
+      assertThat(NvidiaEqualSizeModel.fits(after, t.id())).as(t.id()).isEqualTo(t.fbMib() == 2048 ? t.max() - 1 : 0);
+    }
+  }
+
+  @Test
+  void theDerivedSequenceRunsDownTo0AndThenRefuses() {
+    Capacity c = NvidiaEqualSizeModel.of(t4Demands(), List.of());
+    for (int left = 8; left > 0; left--) {
+      assertThat(NvidiaEqualSizeModel.fits(c, "nvidia-231")).isEqualTo(left);
+      c = NvidiaEqualSizeModel.afterCreate(c, "nvidia-231");
+    }
+    Capacity full = c;
+    assertThat(NvidiaEqualSizeModel.fits(full, "nvidia-231")).isZero();
+    assertThatThrownBy(() -> NvidiaEqualSizeModel.afterCreate(full, "nvidia-231"))
+        .hasMessageContaining("no free instance of nvidia-231");
+  }
+
+  @Test
+  void anUnknownTypeNeverFits() {
+    assertThat(NvidiaEqualSizeModel.fits(NvidiaEqualSizeModel.of(t4Demands(), List.of()), "nvidia-999")).isZero();
+  }
+}
