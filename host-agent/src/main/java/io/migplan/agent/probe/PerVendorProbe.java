@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Routes each question to the backend configured for its vendor ({@link ProbeSettings}): the
- * vendor is the driver of the first parent holding the target type (parents in address order),
+ * {@link Vendors vendor} of the first parent holding the target type (parents in address order),
  * and a type absent from the host goes to the default backend, which says NO_SUCH_TYPE. Questions
  * for one backend go to it as one batch, so a vendor command runs once per batch; answers come
  * back in question order and name the backend that decided.
@@ -61,7 +61,8 @@ public final class PerVendorProbe implements ProbeBackend {
   /** The backend that answers this question on this inventory. */
   public ProbeBackend backendFor(ProbeQuestion q, HostSnapshot inventory) {
     TargetTypes targets = TargetTypes.of(q, inventory);
-    String vendor = targets.isEmpty() ? "" : targets.targets().get(0).parent().getDriver();
+    String vendor =
+        targets.isEmpty() ? "" : Vendors.of(targets.targets().get(0).parent(), q.getTargetTypeId());
     return backends.get(vendor.isEmpty() ? settings.defaultBackend() : settings.choiceFor(vendor));
   }
 

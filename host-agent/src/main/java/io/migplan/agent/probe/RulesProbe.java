@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Answers from the declarative vendor rules ({@link ProbeRules}, format and defaults in {@code
- * probe-rules.default.yaml}): the rule is the one naming the target parent's driver; it may
+ * probe-rules.default.yaml}): the rule is the one naming the target parent's {@link Vendors
+ * vendor} (its driver); it may
  * declare the type not migratable, or require the same type, the same board and a driver version
  * within a window of the source's. The source's facts come from {@link SourceFacts}; when one the
  * rule needs is unknown the answer is UNKNOWN ({@code FACTS_UNKNOWN}), and a driver no rule names
@@ -60,7 +61,7 @@ public final class RulesProbe implements ProbeBackend {
 
   private ProbeAnswer decide(ProbeQuestion q, SourceFacts src, ParentDevice parent) {
     String target = "type " + q.getTargetTypeId() + " on parent " + parent.getAddress();
-    String driver = parent.getDriver();
+    String driver = Vendors.of(parent, q.getTargetTypeId());
     Optional<ProbeRules.Rule> found = rules.forDriver(driver);
     if (found.isEmpty()) {
       return ProbeAnswers.unknown(
@@ -104,7 +105,7 @@ public final class RulesProbe implements ProbeBackend {
       if (parent.getBoard().isEmpty()) {
         return ProbeAnswers.unknown(
             q, name(), ProbeCodes.FACTS_UNKNOWN,
-            "parent " + parent.getAddress() + " reports no board, and " + byRule
+            target + ": the parent reports no board, and " + byRule
                 + " needs it to compare with the source's board " + src.board() + ".");
       }
       if (!src.board().equals(parent.getBoard())) {
@@ -142,13 +143,13 @@ public final class RulesProbe implements ProbeBackend {
       return ProbeAnswers.unknown(
           q, name(), ProbeCodes.FACTS_UNKNOWN,
           "the source's driver version '" + src.driverVersion() + "' is not a dotted version, and "
-              + byRule + " compares versions.");
+              + byRule + " compares versions for " + target + ".");
     }
     Optional<DriverVersion> to = DriverVersion.parse(parent.getDriverVersion());
     if (to.isEmpty()) {
       return ProbeAnswers.unknown(
           q, name(), ProbeCodes.FACTS_UNKNOWN,
-          "parent " + parent.getAddress() + " reports "
+          target + ": the parent reports "
               + (parent.getDriverVersion().isEmpty()
                   ? "no driver version"
                   : "driver version '" + parent.getDriverVersion() + "', not a dotted version")
