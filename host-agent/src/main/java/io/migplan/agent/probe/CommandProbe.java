@@ -286,15 +286,10 @@ public final class CommandProbe implements ProbeBackend {
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
     try {
+      // Only the tool is this JVM's child to reap; its orphaned children are init's.
       process.waitFor();
-      for (ProcessHandle c : children) {
-        c.onExit().get(1, TimeUnit.SECONDS);
-      }
-    } catch (Exception e) {
-      // Killed with SIGKILL; the kernel reaps them shortly, there is nothing more to do.
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
