@@ -6,8 +6,10 @@ import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.proto.v1.Verdict;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Answers from the declarative vendor rules ({@link ProbeRules}, format and defaults in {@code
@@ -46,8 +48,15 @@ public final class RulesProbe implements ProbeBackend {
     SourceFacts source = SourceFacts.of(q);
     List<ProbeAnswer> refusals = new ArrayList<>();
     ProbeAnswer unknown = null;
+    Set<String> decided = new HashSet<>();
     for (TargetTypes.Target t : targets.targets()) {
-      ProbeAnswer a = decide(q, source, t.parent());
+      ParentDevice p = t.parent();
+      // A verdict depends on the parent only through vendor, board and driver version: a host's
+      // identical GPUs get one evaluation, not one each.
+      if (!decided.add(Vendors.of(p, q.getTargetTypeId()) + '\0' + p.getBoard() + '\0' + p.getDriverVersion())) {
+        continue;
+      }
+      ProbeAnswer a = decide(q, source, p);
       if (a.getVerdict() == Verdict.VERDICT_COMPATIBLE) {
         return a;
       }
