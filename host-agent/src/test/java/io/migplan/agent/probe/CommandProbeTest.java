@@ -93,14 +93,15 @@ class CommandProbeTest {
     Path tool = CommandScripts.write(dir, "slow",
         "echo $$ > " + pids + "\nsleep 30 &\necho $! >> " + pids + "\nwait\n");
     long start = System.nanoTime();
-    ProbeAnswer a = new CommandProbe(List.of(tool.toString()), Duration.ofMillis(300))
+    // Long enough for bash to start and fork on a loaded machine before the kill.
+    ProbeAnswer a = new CommandProbe(List.of(tool.toString()), Duration.ofSeconds(2))
         .answer(List.of(T4), host).get(0);
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(a.getVerdict()).isEqualTo(Verdict.VERDICT_UNKNOWN);
     assertThat(a.getCode()).isEqualTo(ProbeCodes.PROBE_TIMEOUT);
-    assertThat(a.getMessage()).contains("command " + tool + " timed out after 300ms and was killed");
-    assertThat(tookMillis).isLessThan(3_000);
+    assertThat(a.getMessage()).contains("command " + tool + " timed out after 2s and was killed");
+    assertThat(tookMillis).isBetween(2_000L, 10_000L);
     List<String> lines = Files.readAllLines(pids);
     assertThat(lines).hasSize(2);
     for (String pid : lines) {
