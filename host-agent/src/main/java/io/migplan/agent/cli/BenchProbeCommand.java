@@ -62,6 +62,8 @@ final class BenchProbeCommand implements Callable<Integer> {
   static final String[] SOURCE_VERSIONS = {DRIVER, DRIVER, DRIVER, "550.54.14", "550.127.05", "535.183.01", "570.124.06"};
   /** T4 vGPU sizes in GiB (a 16 GiB board) and series letters (OBSERVED.md A): 5 x 4 = 20 types. */
   static final int[] SIZES_GIB = {1, 2, 4, 8, 16};
+  /** T4 framebuffer (OBSERVED.md B): max_instance = board / type framebuffer. */
+  static final int BOARD_GIB = 16;
   static final String[] SERIES = {"A", "B", "C", "Q"};
   /** First T4 type id (T4-1B = nvidia-222, OBSERVED.md A/B). */
   static final int FIRST_TYPE_ID = 222;
@@ -91,6 +93,7 @@ final class BenchProbeCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("bench-probe");
     try {
       List<String> parents = writeHost(dir, gpus);
+      // CPU and memory are given only so the scan reads no /proc; probes do not look at them.
       AgentConfig base = AgentConfig.builder().hostId("bench").release("bench").root(dir)
           .listenAddress("127.0.0.1").port(0).cpus(8).memoryMib(65536L).build();
       HostScanner scanner = new HostScanner(base);
@@ -113,6 +116,7 @@ final class BenchProbeCommand implements Callable<Integer> {
           ManagedChannel channel = GrpcTransport.channel(agent.endpoint());
           try {
             var stub = AgentServiceGrpc.newBlockingStub(channel);
+            // A generous deadline: a slow batch should be measured, not cut off.
             rows.add(new Row(backend.key(), "loopback gRPC", time(warmup, iterations,
                 () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).probeCompatibility(request))));
           } finally {
@@ -287,7 +291,7 @@ final class BenchProbeCommand implements Callable<Integer> {
       for (String series : SERIES) {
         for (int size : SIZES_GIB) {
           Path type = parent.resolve("mdev_supported_types").resolve("nvidia-" + id++);
-          int max = 16 / size;
+          int max = BOARD_GIB / size;
           write(type.resolve("available_instances"), max + "\n");
           write(type.resolve("device_api"), "vfio-pci\n");
           write(type.resolve("name"), "GRID T4-" + size + series + "\n");

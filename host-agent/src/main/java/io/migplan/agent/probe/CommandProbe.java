@@ -62,7 +62,7 @@ public final class CommandProbe implements ProbeBackend {
    * batch bound (AgentServiceImpl.MAX_QUESTIONS) needs ~2 MB; the cap only stops a runaway tool.
    */
   static final int MAX_STDOUT_BYTES = 16 * 1024 * 1024;
-  /** How many characters of a bad output line to quote. */
+  /** Quote this much of a bad output line: enough to recognise it, short enough for one sentence. */
   static final int QUOTE_CHARS = 80;
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -105,6 +105,12 @@ class CommandProbeTest {
     List<String> lines = Files.readAllLines(pids);
     assertThat(lines).hasSize(2);
     for (String pid : lines) {
+      // SIGKILL is sent to the tool's children without waiting for them; on a loaded machine
+      // they may take a moment to die.
+      long until = System.nanoTime() + 5_000_000_000L;
+      while (running(pid.strip()) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
       assertThat(running(pid.strip())).as("process " + pid + " still runs").isFalse();
     }
   }
