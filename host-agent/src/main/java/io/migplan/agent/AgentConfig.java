@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.migplan.agent.probe.ProbeBackendChoice;
+import io.migplan.agent.probe.ProbeSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
  *
  * <p>YAML keys are the field names: {@code hostId, release, failureDomain, labels, root,
  * listenAddress, port, advertiseAddress, schedulerTarget, scanInterval, heartbeatInterval,
- * callTimeout, cpus, memoryMib, driverVersion, probeBackend, nvidiaMixedSizeParents}. Durations read "30s", "500ms", "2m",
- * "1h" or ISO-8601 ("PT30S").
+   * callTimeout, cpus, memoryMib, driverVersion, probes, nvidiaMixedSizeParents}; {@code probeBackend}
+   * is the older spelling of {@code probes.default} (see {@link ProbeSettings} for the section).
+   * Durations read "30s", "500ms", "2m", "1h" or ISO-8601 ("PT30S").
  */
 public final class AgentConfig {
   /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
@@ -44,7 +45,7 @@ public final class AgentConfig {
       Set.of(
           "hostId", "release", "failureDomain", "labels", "root", "listenAddress", "port",
           "advertiseAddress", "schedulerTarget", "scanInterval", "heartbeatInterval", "callTimeout",
-          "cpus", "memoryMib", "driverVersion", "probeBackend", "nvidiaMixedSizeParents");
+          "cpus", "memoryMib", "driverVersion", "probeBackend", "probes", "nvidiaMixedSizeParents");
 
   private final String hostId;
   private final String release;
@@ -61,7 +62,7 @@ public final class AgentConfig {
   private final Integer cpus;
   private final Long memoryMib;
   private final String driverVersion;
-  private final ProbeBackendChoice probeBackend;
+  private final ProbeSettings probes;
   private final Set<String> nvidiaMixedSizeParents;
 
   private AgentConfig(Builder b) {
@@ -80,7 +81,7 @@ public final class AgentConfig {
     this.cpus = b.cpus;
     this.memoryMib = b.memoryMib;
     this.driverVersion = b.driverVersion;
-    this.probeBackend = b.probeBackend;
+    this.probes = b.probes;
     this.nvidiaMixedSizeParents = Set.copyOf(b.nvidiaMixedSizeParents);
   }
 
@@ -105,7 +106,7 @@ public final class AgentConfig {
     b.cpus = cpus;
     b.memoryMib = memoryMib;
     b.driverVersion = driverVersion;
-    b.probeBackend = probeBackend;
+    b.probes = probes;
     b.nvidiaMixedSizeParents = new java.util.TreeSet<>(nvidiaMixedSizeParents);
     return b;
   }
@@ -170,8 +171,13 @@ public final class AgentConfig {
     return Optional.ofNullable(driverVersion);
   }
 
+  /** The backend for vendors the {@code probes.byVendor} map does not name. */
   public ProbeBackendChoice probeBackend() {
-    return probeBackend;
+    return probes.defaultBackend();
+  }
+
+  public ProbeSettings probes() {
+    return probes;
   }
 
   /**
@@ -200,6 +206,14 @@ public final class AgentConfig {
         // A relative root belongs to the file, so a config and its tree can move together.
         Path dir = file.toAbsolutePath().getParent();
         config = config.toBuilder().root(dir.resolve(config.root()).normalize()).build();
+      }
+      if (config.probes().rulesFile() != null && !config.probes().rulesFile().isAbsolute()) {
+        // Like root: a rules file beside the config moves with it.
+        Path dir = file.toAbsolutePath().getParent();
+        config =
+            config.toBuilder()
+                .probes(config.probes().withRulesFile(dir.resolve(config.probes().rulesFile()).normalize()))
+                .build();
       }
       return config;
     } catch (InvalidConfigException e) {
@@ -262,21 +276,7 @@ public final class AgentConfig {
     integer(node, "cpus").ifPresent(v -> b.cpus((int) (long) v));
     integer(node, "memoryMib").ifPresent(b::memoryMib);
     text(node, "driverVersion").ifPresent(b::driverVersion);
-    text(node, "probeBackend")
-        .ifPresent(
-            v ->
-                b.probeBackend(
-                    ProbeBackendChoice.fromKey(v)
-                        .orElseThrow(
-                            () ->
-                                new InvalidConfigException(
-                                    "probeBackend",
-                                    "probeBackend '"
-                                        + v
-                                        + "' is not one of "
-                                        + Arrays.stream(ProbeBackendChoice.values())
-                                            .map(ProbeBackendChoice::key)
-                                            .collect(Collectors.joining(", "))))));
+    b.probes(ProbeSettings.parse(node.get("probes"), text(node, "probeBackend")));
     if (node.has("nvidiaMixedSizeParents") && !node.get("nvidiaMixedSizeParents").isNull()) {
       JsonNode list = node.get("nvidiaMixedSizeParents");
       java.util.TreeSet<String> parents = new java.util.TreeSet<>();
@@ -382,7 +382,7 @@ public final class AgentConfig {
     private Integer cpus;
     private Long memoryMib;
     private String driverVersion;
-    private ProbeBackendChoice probeBackend = ProbeBackendChoice.AUTO;
+    private ProbeSettings probes = ProbeSettings.DEFAULTS;
     private Set<String> nvidiaMixedSizeParents = new java.util.TreeSet<>();
 
     private Builder() {}
@@ -467,8 +467,14 @@ public final class AgentConfig {
       return this;
     }
 
+    /** The default backend ({@code probes.default}). */
     public Builder probeBackend(ProbeBackendChoice v) {
-      probeBackend = v;
+      probes = probes.withDefaultBackend(v);
+      return this;
+    }
+
+    public Builder probes(ProbeSettings v) {
+      probes = v;
       return this;
     }
 
@@ -499,7 +505,8 @@ public final class AgentConfig {
           memoryMib == null || memoryMib > 0,
           "memoryMib",
           "memoryMib must be positive, got " + memoryMib);
-      require(probeBackend != null, "probeBackend", "probeBackend must be set");
+      require(probes != null, "probes", "probes must be set");
+      probes.validate();
       for (String parent : nvidiaMixedSizeParents) {
         require(
             parent != null && !parent.isBlank(),

@@ -5,14 +5,16 @@ import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.migplan.agent.grpc.AgentServiceImpl;
 import io.migplan.agent.grpc.GrpcTransport;
-import io.migplan.agent.probe.AutoProbe;
+import io.migplan.agent.probe.PerVendorProbe;
 import io.migplan.agent.probe.ProbeBackend;
+import io.migplan.agent.probe.ProbeInventory;
 import io.migplan.agent.report.Reporter;
 import io.migplan.proto.v1.HostSnapshot;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,10 +55,16 @@ public final class HostAgent implements AutoCloseable {
   }
 
   private void startServing() throws IOException {
-    ProbeBackend probes = AutoProbe.forChoice(config.probeBackend(), scanner.root());
+    ProbeBackend probes = PerVendorProbe.create(config.probes(), scanner.root());
+    Duration maxAge =
+        config.probes().inventoryMaxAge() != null ? config.probes().inventoryMaxAge() : config.scanInterval();
+    ProbeInventory probeInventory =
+        new ProbeInventory(this::lastScan, this::scan, maxAge, System::currentTimeMillis);
     HealthStatusManager health = new HealthStatusManager();
     List<BindableService> services =
-        List.of(new AgentServiceImpl(this::lastScan, this::scan, probes), health.getHealthService());
+        List.of(
+            new AgentServiceImpl(this::lastScan, this::scan, probeInventory, probes),
+            health.getHealthService());
     server = GrpcTransport.startServer(config.listenAddress(), config.port(), services);
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     endpoint = hostPort(advertisedHost(), port);

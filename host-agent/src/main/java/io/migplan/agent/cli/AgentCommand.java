@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       SimulateCommand.class,
       WarmupCommand.class,
-      BenchScanCommand.class
+      BenchScanCommand.class,
+      BenchProbeCommand.class
     })
 public final class AgentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

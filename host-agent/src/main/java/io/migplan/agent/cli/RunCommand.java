@@ -17,13 +17,15 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentConfig cfg;
+    HostAgent agent;
     try {
       cfg = AgentConfig.load(config);
+      // Starting loads the probe rules file, whose errors are config errors too.
+      agent = HostAgent.start(cfg);
     } catch (AgentConfig.InvalidConfigException e) {
       System.err.println("invalid config (" + e.field() + "): " + e.getMessage());
       return 2;
     }
-    HostAgent agent = HostAgent.start(cfg);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -23,12 +23,27 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
 
   private final Supplier<HostSnapshot> lastScan;
   private final Supplier<HostSnapshot> rescan;
+  private final Supplier<HostSnapshot> probeInventory;
   private final ProbeBackend probes;
 
+  /** Probes read a fresh scan per batch. */
   public AgentServiceImpl(
       Supplier<HostSnapshot> lastScan, Supplier<HostSnapshot> rescan, ProbeBackend probes) {
+    this(lastScan, rescan, rescan, probes);
+  }
+
+  /**
+   * Probes read {@code probeInventory}, e.g. a {@link io.migplan.agent.probe.ProbeInventory} that
+   * reuses the last scan while it is recent.
+   */
+  public AgentServiceImpl(
+      Supplier<HostSnapshot> lastScan,
+      Supplier<HostSnapshot> rescan,
+      Supplier<HostSnapshot> probeInventory,
+      ProbeBackend probes) {
     this.lastScan = lastScan;
     this.rescan = rescan;
+    this.probeInventory = probeInventory;
     this.probes = probes;
   }
 
@@ -51,8 +66,7 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
       return;
     }
     try {
-      // Probes read the types as they are now, not as they were at the last periodic scan.
-      HostSnapshot inventory = rescan.get();
+      HostSnapshot inventory = probeInventory.get();
       response.onNext(
           ProbeCompatibilityResponse.newBuilder()
               .addAllAnswers(probes.answer(request.getQuestionsList(), inventory))

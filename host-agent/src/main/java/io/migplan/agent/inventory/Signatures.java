@@ -43,6 +43,44 @@ public final class Signatures {
     return firstLine.filter(s -> !s.isBlank());
   }
 
+  /** The parts of a derived signature; a part the agent did not know is empty. */
+  public record Derived(
+      String typeId, Optional<String> board, Optional<String> driver, Optional<String> driverVersion) {}
+
+  /**
+   * Reads a {@code DERIVED} signature back into its parts; anything else (a version attribute's
+   * string, free text) is empty. The driver ends at the first {@code -} followed by a digit or by
+   * {@code unknown}, because driver names may hold a dash ({@code vfio-pci}) but versions start
+   * with a digit, while a version may hold dashes ({@code 6.8.0-45-generic}).
+   */
+  public static Optional<Derived> parseDerived(String signature) {
+    if (signature == null) {
+      return Optional.empty();
+    }
+    String[] fields = signature.split("/", -1);
+    if (fields.length != 3 || fields[0].isEmpty() || fields[1].isEmpty()) {
+      return Optional.empty();
+    }
+    String driverAndVersion = fields[2];
+    for (int i = driverAndVersion.indexOf('-'); i > 0; i = driverAndVersion.indexOf('-', i + 1)) {
+      String version = driverAndVersion.substring(i + 1);
+      if (version.equals(UNKNOWN_VERSION)
+          || (!version.isEmpty() && Character.isDigit(version.charAt(0)))) {
+        return Optional.of(
+            new Derived(
+                fields[0],
+                known(fields[1], UNKNOWN_BOARD),
+                known(driverAndVersion.substring(0, i), UNKNOWN_DRIVER),
+                known(version, UNKNOWN_VERSION)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> known(String value, String placeholder) {
+    return value.equals(placeholder) ? Optional.empty() : Optional.of(value);
+  }
+
   private static String orElse(String value, String fallback) {
     return value == null || value.isBlank() ? fallback : value;
   }

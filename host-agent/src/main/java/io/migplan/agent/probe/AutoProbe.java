@@ -31,12 +31,15 @@ public final class AutoProbe implements ProbeBackend {
     return sameSignature.answerOne(q, inventory);
   }
 
-  /** The backend a config names. */
+  /** The backend a config names; the rules backend with the built-in rules. */
   public static ProbeBackend forChoice(ProbeBackendChoice choice, HostRoot root) {
     return switch (choice) {
       case VERSION_ATTRIBUTE -> new VersionAttributeProbe(root);
       case SAME_SIGNATURE -> new SameTypeSignatureProbe();
       case AUTO -> new AutoProbe(root);
+      case RULES -> new RulesProbe(ProbeRules.defaults());
+      case COMMAND -> throw new IllegalArgumentException(
+          "the command backend needs probes.command; build it with PerVendorProbe.create");
     };
   }
 }

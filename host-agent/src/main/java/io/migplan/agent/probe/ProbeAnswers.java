@@ -22,9 +22,13 @@ public final class ProbeAnswers {
   }
 
   public static ProbeAnswer unknown(ProbeQuestion q, String backend, String message) {
+    return unknown(q, backend, ProbeCodes.PROBE_ERROR, message);
+  }
+
+  public static ProbeAnswer unknown(ProbeQuestion q, String backend, String code, String message) {
     return base(q, backend)
         .setVerdict(Verdict.VERDICT_UNKNOWN)
-        .setCode(ProbeCodes.PROBE_ERROR)
+        .setCode(code)
         .setMessage(message)
         .build();
   }

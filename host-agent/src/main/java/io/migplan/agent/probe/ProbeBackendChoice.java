@@ -10,7 +10,11 @@ public enum ProbeBackendChoice {
   /** Always compare signatures of the same type. */
   SAME_SIGNATURE("same-signature"),
   /** The version attribute where the target type has one, otherwise signature comparison. */
-  AUTO("auto");
+  AUTO("auto"),
+  /** The declarative vendor rules ({@link RulesProbe}). */
+  RULES("rules"),
+  /** An external vendor tool ({@link CommandProbe}). */
+  COMMAND("command");
 
   private final String key;
 
@@ -20,6 +24,11 @@ public enum ProbeBackendChoice {
 
   public String key() {
     return key;
+  }
+
+  /** "auto, version-attribute, ..." for error messages. */
+  public static String keys() {
+    return String.join(", ", Arrays.stream(values()).map(ProbeBackendChoice::key).toList());
   }
 
   public static Optional<ProbeBackendChoice> fromKey(String key) {

@@ -14,6 +14,20 @@ public final class ProbeCodes {
   public static final String NOT_MIGRATABLE = "NOT_MIGRATABLE";
   /** The probe itself failed; the verdict is UNKNOWN, never compatible. */
   public static final String PROBE_ERROR = "PROBE_ERROR";
+  /** Same type, but the target parent's board differs from the source's (FACTS.md section 5). */
+  public static final String BOARD_MISMATCH = "BOARD_MISMATCH";
+  /** The target's driver is older than the source's and the rule allows no backward move. */
+  public static final String DRIVER_BACKWARD = "DRIVER_BACKWARD";
+  /** The driver versions differ by more than the rule's window allows, in either direction. */
+  public static final String DRIVER_OUTSIDE_WINDOW = "DRIVER_OUTSIDE_WINDOW";
+  /** A vendor tool said incompatible without giving a code of its own. */
+  public static final String VENDOR_REJECTED = "VENDOR_REJECTED";
+  /** UNKNOWN: a fact the rule needs (source type, board or driver version) is not known. */
+  public static final String FACTS_UNKNOWN = "FACTS_UNKNOWN";
+  /** UNKNOWN: the rules file has no rule for the target's driver. */
+  public static final String NO_RULE = "NO_RULE";
+  /** UNKNOWN: the probe (a vendor tool) did not answer within its timeout. */
+  public static final String PROBE_TIMEOUT = "PROBE_TIMEOUT";
 
   private ProbeCodes() {}
 }

@@ -44,5 +44,6 @@ class AutoProbeTest {
     assertThat(AutoProbe.forChoice(ProbeBackendChoice.AUTO, r)).isInstanceOf(AutoProbe.class);
     assertThat(AutoProbe.forChoice(ProbeBackendChoice.VERSION_ATTRIBUTE, r)).isInstanceOf(VersionAttributeProbe.class);
     assertThat(AutoProbe.forChoice(ProbeBackendChoice.SAME_SIGNATURE, r)).isInstanceOf(SameTypeSignatureProbe.class);
+    assertThat(AutoProbe.forChoice(ProbeBackendChoice.RULES, r)).isInstanceOf(RulesProbe.class);
   }
 }

@@ -1,0 +1,361 @@
+package io.migplan.agent.probe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migplan.agent.inventory.Problems;
+import io.migplan.proto.v1.DeviceType;
+import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.ParentDevice;
+import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.proto.v1.ProbeQuestion;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks an external vendor tool (an NVML wrapper, say) and reports what it says. Protocol, one
+ * process per batch, no shell ({@link ProcessBuilder} with the configured argv):
+ *
+ * <ul>
+ *   <li>stdin: one JSON object per line per question whose target type exists here: {@code id,
+ *       targetTypeId, targetParent, sourceSignature, sourceTypeId, sourceBoard, sourceDriver,
+ *       sourceDriverVersion, sourceRelease} (source facts from the question, else parsed from a
+ *       derived signature, "" when unknown) and {@code targets}: every (parent, type) on this host
+ *       the state could land on, each {@code parent, typeId, name, board, driver, driverVersion,
+ *       signature, signatureSource, deviceApi}. stdin is closed after the last line.
+ *   <li>stdout: one line per question, {@code {"id":"q1","verdict":"COMPATIBLE|INCOMPATIBLE|UNKNOWN",
+ *       "code":"...","message":"..."}}, in any order; {@code id} may be left out when the batch
+ *       has one question. An INCOMPATIBLE without a code reads {@code VENDOR_REJECTED}.
+ *   <li>exit status 0. Anything else, a line that is not such an object, an unknown or repeated
+ *       id, or no exit within the timeout (the process and its children are killed) makes every
+ *       answer of the batch UNKNOWN with what went wrong (and a stderr excerpt); a question the
+ *       tool did not answer is UNKNOWN.
+ * </ul>
+ *
+ * <p>A type absent from this host is answered NO_SUCH_TYPE without asking the tool. The timeout
+ * bounds the whole batch, so a tool has to answer all of it within that time.
+ *
+ * <p>It does not judge what the tool says; a tool that creates or changes devices breaks the
+ * probe contract, and nothing here can stop it.
+ */
+public final class CommandProbe implements ProbeBackend {
+  /**
+   * Keep this much of stderr in a message: a tool's error line fits, and the message still reads
+   * as one sentence in the scheduler's diagnosis.
+   */
+  static final int STDERR_EXCERPT_CHARS = 400;
+  /**
+   * Read at most this much stdout: a verdict line is ~200 bytes, so the agent's 10,000-question
+   * batch bound (AgentServiceImpl.MAX_QUESTIONS) needs ~2 MB; the cap only stops a runaway tool.
+   */
+  static final int MAX_STDOUT_BYTES = 16 * 1024 * 1024;
+  /** Quote this much of a bad output line: enough to recognise it, short enough for one sentence. */
+  static final int QUOTE_CHARS = 80;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> VERDICTS = Set.of("COMPATIBLE", "INCOMPATIBLE", "UNKNOWN");
+
+  private final List<String> exec;
+  private final Duration timeout;
+
+  public CommandProbe(List<String> exec, Duration timeout) {
+    if (exec.isEmpty()) {
+      throw new IllegalArgumentException("a command probe needs a program to run");
+    }
+    this.exec = List.copyOf(exec);
+    this.timeout = timeout;
+  }
+
+  @Override
+  public ProbeAnswer answerOne(ProbeQuestion q, HostSnapshot inventory) {
+    return answer(List.of(q), inventory).get(0);
+  }
+
+  @Override
+  public List<ProbeAnswer> answer(List<ProbeQuestion> questions, HostSnapshot inventory) {
+    ProbeAnswer[] answers = new ProbeAnswer[questions.size()];
+    Map<String, Integer> asked = new LinkedHashMap<>();
+    StringBuilder input = new StringBuilder();
+    for (int i = 0; i < questions.size(); i++) {
+      ProbeQuestion q = questions.get(i);
+      TargetTypes targets = TargetTypes.of(q, inventory);
+      if (targets.isEmpty()) {
+        answers[i] =
+            ProbeAnswers.incompatible(
+                q, name(), ProbeCodes.NO_SUCH_TYPE, TargetTypes.where(q) + " does not exist on this host.");
+        continue;
+      }
+      asked.put(q.getId(), i);
+      input.append(requestLine(q, targets)).append('\n');
+    }
+    if (!asked.isEmpty()) {
+      Run run = run(input.toString().getBytes(StandardCharsets.UTF_8));
+      Map<String, ProbeAnswer> told = run.failure == null ? parse(run, questions, asked) : Map.of();
+      for (var e : asked.entrySet()) {
+        ProbeQuestion q = questions.get(e.getValue());
+        ProbeAnswer a = told.get(e.getKey());
+        if (a == null) {
+          a =
+              run.failure != null
+                  ? ProbeAnswers.unknown(q, name(), run.failureCode, run.failure + " (type " + q.getTargetTypeId() + ")")
+                  : ProbeAnswers.unknown(
+                      q, name(), ProbeCodes.PROBE_ERROR,
+                      command() + " gave no answer for question " + q.getId() + " (type " + q.getTargetTypeId() + ").");
+        }
+        answers[e.getValue()] = a;
+      }
+    }
+    return List.of(answers);
+  }
+
+  private String command() {
+    return "command " + exec.get(0);
+  }
+
+  static String requestLine(ProbeQuestion q, TargetTypes targets) {
+    SourceFacts src = SourceFacts.of(q);
+    ObjectNode line = JSON.createObjectNode();
+    line.put("id", q.getId());
+    line.put("targetTypeId", q.getTargetTypeId());
+    line.put("targetParent", q.getTargetParent());
+    line.put("sourceSignature", q.getSourceSignature());
+    line.put("sourceTypeId", src.typeId());
+    line.put("sourceBoard", src.board());
+    line.put("sourceDriver", src.driver());
+    line.put("sourceDriverVersion", src.driverVersion());
+    line.put("sourceRelease", q.getSourceRelease());
+    ArrayNode list = line.putArray("targets");
+    for (TargetTypes.Target t : targets.targets()) {
+      ParentDevice p = t.parent();
+      DeviceType type = t.type();
+      list.addObject()
+          .put("parent", p.getAddress())
+          .put("typeId", type.getTypeId())
+          .put("name", type.getName())
+          .put("board", p.getBoard())
+          .put("driver", p.getDriver())
+          .put("driverVersion", p.getDriverVersion())
+          .put("signature", type.getSignature())
+          .put("signatureSource", type.getSignatureSource().name())
+          .put("deviceApi", type.getDeviceApi());
+    }
+    try {
+      return JSON.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What one process run produced; {@code failure} set means no answer of it is trusted. */
+  private static final class Run {
+    String stdout = "";
+    String failure;
+    String failureCode = ProbeCodes.PROBE_ERROR;
+  }
+
+  private Run run(byte[] input) {
+    Run run = new Run();
+    Process process;
+    try {
+      process = new ProcessBuilder(exec).start();
+    } catch (IOException e) {
+      run.failure = command() + " could not be started: " + Problems.describe(e);
+      return run;
+    }
+    Capture out = new Capture(process.getInputStream(), MAX_STDOUT_BYTES, "probe-command-stdout");
+    Capture err = new Capture(process.getErrorStream(), STDERR_EXCERPT_CHARS * 4, "probe-command-stderr");
+    Thread writer = daemon("probe-command-stdin", () -> {
+      try (OutputStream os = process.getOutputStream()) {
+        os.write(input);
+      } catch (IOException e) {
+        // The tool may exit without reading all of stdin; its exit status and output decide.
+      }
+    });
+    writer.start();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      boolean exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      // A child of the tool may still hold stdout open after the tool exits: same deadline.
+      boolean drained = exited && out.await(deadline) && err.await(deadline);
+      if (!drained) {
+        kill(process);
+        run.failure = command() + " timed out after " + format(timeout) + " and was killed" + excerpt(err);
+        run.failureCode = ProbeCodes.PROBE_TIMEOUT;
+        return run;
+      }
+    } catch (InterruptedException e) {
+      kill(process);
+      Thread.currentThread().interrupt();
+      run.failure = command() + " was interrupted (the agent is stopping)";
+      return run;
+    }
+    if (process.exitValue() != 0) {
+      run.failure = command() + " exited with status " + process.exitValue() + excerpt(err);
+      return run;
+    }
+    if (out.overflowed) {
+      run.failure = command() + " printed more than " + MAX_STDOUT_BYTES + " bytes";
+      return run;
+    }
+    run.stdout = out.text();
+    return run;
+  }
+
+  private Map<String, ProbeAnswer> parse(Run run, List<ProbeQuestion> questions, Map<String, Integer> asked) {
+    Map<String, ProbeAnswer> told = new HashMap<>();
+    String[] lines = run.stdout.split("\n");
+    int number = 0;
+    for (String raw : lines) {
+      number++;
+      String line = raw.strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String problem = null;
+      JsonNode node = null;
+      try {
+        node = JSON.readTree(line);
+      } catch (JsonProcessingException e) {
+        problem = "is not JSON";
+      }
+      String id = null;
+      if (problem == null) {
+        if (node == null || !node.isObject()) {
+          problem = "is not a JSON object";
+        } else {
+          id = text(node, "id");
+          if (id.isEmpty() && asked.size() == 1) {
+            id = asked.keySet().iterator().next();
+          }
+          if (!asked.containsKey(id)) {
+            problem = id.isEmpty() ? "has no id" : "answers id '" + id + "', which was not asked";
+          } else if (told.containsKey(id)) {
+            problem = "answers id '" + id + "' a second time";
+          } else if (!VERDICTS.contains(text(node, "verdict"))) {
+            problem = "has verdict '" + text(node, "verdict") + "', not COMPATIBLE, INCOMPATIBLE or UNKNOWN";
+          }
+        }
+      }
+      if (problem != null) {
+        // One bad line means the tool and the agent disagree on the protocol: trust none of it.
+        String failure = command() + " broke the protocol: output line " + number + " '" + quote(line) + "' " + problem;
+        Map<String, ProbeAnswer> all = new HashMap<>();
+        for (var e : asked.entrySet()) {
+          ProbeQuestion q = questions.get(e.getValue());
+          all.put(e.getKey(), ProbeAnswers.unknown(q, name(), ProbeCodes.PROBE_ERROR, failure + " (type " + q.getTargetTypeId() + ")."));
+        }
+        return all;
+      }
+      told.put(id, toAnswer(questions.get(asked.get(id)), node));
+    }
+    return told;
+  }
+
+  private ProbeAnswer toAnswer(ProbeQuestion q, JsonNode node) {
+    String code = text(node, "code");
+    String message = text(node, "message");
+    String said = message.isEmpty() ? command() + " said so for type " + q.getTargetTypeId() + "." : message;
+    return switch (text(node, "verdict")) {
+      case "COMPATIBLE" -> ProbeAnswers.compatible(q, name(), said);
+      case "INCOMPATIBLE" -> ProbeAnswers.incompatible(q, name(), code.isEmpty() ? ProbeCodes.VENDOR_REJECTED : code, said);
+      default -> ProbeAnswers.unknown(q, name(), code.isEmpty() ? ProbeCodes.PROBE_ERROR : code, said);
+    };
+  }
+
+  private static String text(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    return v == null || v.isNull() || !v.isValueNode() ? "" : v.asText().strip();
+  }
+
+  /** Kills the tool and everything it started; children are listed first, as they are reparented once it dies. */
+  private static void kill(Process process) {
+    List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      // Only the tool is this JVM's child to reap; its orphaned children are init's.
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String excerpt(Capture err) {
+    String text = err.text().strip();
+    if (text.isEmpty()) {
+      return "";
+    }
+    String one = text.replaceAll("\\s*\\n\\s*", " | ");
+    return "; stderr: " + (one.length() > STDERR_EXCERPT_CHARS ? one.substring(0, STDERR_EXCERPT_CHARS) + "..." : one);
+  }
+
+  private static String quote(String line) {
+    return line.length() > QUOTE_CHARS ? line.substring(0, QUOTE_CHARS) + "..." : line;
+  }
+
+  /** "2s", "1500ms": as a config would spell it. */
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
+  private static Thread daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Reads a stream to its end on its own thread, keeping at most {@code limit} bytes. */
+  private static final class Capture {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final Thread thread;
+    private volatile boolean overflowed;
+
+    Capture(InputStream in, int limit, String name) {
+      thread = daemon(name, () -> {
+        byte[] buf = new byte[8192];
+        try (in) {
+          for (int n; (n = in.read(buf)) >= 0; ) {
+            synchronized (bytes) {
+              int room = limit - bytes.size();
+              if (n > room) {
+                overflowed = true;
+              }
+              bytes.write(buf, 0, Math.max(0, Math.min(n, room)));
+            }
+          }
+        } catch (IOException e) {
+          // The stream closes when the process is killed; what was read so far is kept.
+        }
+      });
+      thread.start();
+    }
+
+    boolean await(long deadlineNanos) throws InterruptedException {
+      long left = deadlineNanos - System.nanoTime();
+      if (left > 0) {
+        TimeUnit.NANOSECONDS.timedJoin(thread, left);
+      }
+      return !thread.isAlive();
+    }
+
+    String text() {
+      synchronized (bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.migplan.agent.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migplan.agent.AgentConfig;
+import io.migplan.agent.TestTrees;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProbeSettingsTest {
+  static final String HEAD = "hostId: h1\nrelease: r1\n";
+  @TempDir Path dir;
+
+  @Test
+  void theProbesSectionChoosesABackendPerVendor() {
+    AgentConfig c = AgentConfig.parseYaml(HEAD + """
+        probes:
+          default: same-signature
+          byVendor: {nvidia: rules, mtty: command, i915: version-attribute}
+          rulesFile: /etc/migplan/probe-rules.yaml
+          command: {exec: [/usr/local/bin/nvml-probe, --json], timeout: 2s}
+          inventoryMaxAge: 5s
+        """);
+    ProbeSettings p = c.probes();
+    assertThat(c.probeBackend()).isEqualTo(ProbeBackendChoice.SAME_SIGNATURE);
+    assertThat(p.byVendor()).isEqualTo(Map.of(
+        "nvidia", ProbeBackendChoice.RULES, "mtty", ProbeBackendChoice.COMMAND,
+        "i915", ProbeBackendChoice.VERSION_ATTRIBUTE));
+    assertThat(p.choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);
+    assertThat(p.choiceFor("mdpy")).isEqualTo(ProbeBackendChoice.SAME_SIGNATURE);
+    assertThat(p.rulesFile()).isEqualTo(Path.of("/etc/migplan/probe-rules.yaml"));
+    assertThat(p.commandExec()).containsExactly("/usr/local/bin/nvml-probe", "--json");
+    assertThat(p.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(p.inventoryMaxAge()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void withoutTheSectionEveryVendorGetsAutoAndTheOlderKeyStillSetsTheDefault() {
+    assertThat(AgentConfig.parseYaml(HEAD).probes()).isEqualTo(ProbeSettings.DEFAULTS);
+    assertThat(ProbeSettings.DEFAULTS.commandTimeout()).isEqualTo(Duration.ofMillis(1500));
+    AgentConfig legacy = AgentConfig.parseYaml(HEAD + "probeBackend: version-attribute\nprobes: {byVendor: {nvidia: rules}}\n");
+    assertThat(legacy.probeBackend()).isEqualTo(ProbeBackendChoice.VERSION_ATTRIBUTE);
+    assertThat(legacy.probes().choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);
+  }
+
+  static Stream<Arguments> badSections() {
+    return Stream.of(
+        Arguments.of("an unknown default backend", "probes: {default: guess}\n", "probes.default",
+            "probes.default 'guess' is not one of version-attribute, same-signature, auto, rules, command"),
+        Arguments.of("an unknown backend for a vendor", "probes: {byVendor: {nvidia: nvml}}\n", "probes.byVendor.nvidia",
+            "probes.byVendor.nvidia 'nvml' is not one of"),
+        Arguments.of("both spellings of the default", "probeBackend: auto\nprobes: {default: rules}\n", "probeBackend",
+            "probeBackend is the older spelling of probes.default; set only probes.default"),
+        Arguments.of("the command backend without a command", "probes: {byVendor: {nvidia: command}}\n",
+            "probes.command.exec", "probes.byVendor.nvidia chooses 'command' but probes.command.exec is not set"),
+        Arguments.of("a command given as one string", "probes: {command: {exec: /bin/tool --json}}\n",
+            "probes.command.exec", "must be a list"),
+        Arguments.of("a command timeout that is not a duration", "probes: {command: {exec: [t], timeout: soon}}\n",
+            "probes.command.timeout", "probes.command.timeout 'soon' is not a duration"),
+        Arguments.of("a zero command timeout", "probes: {command: {exec: [t], timeout: 0s}}\n",
+            "probes.command.timeout", "must be a positive duration"),
+        Arguments.of("a misspelt key", "probes: {byVendors: {nvidia: rules}}\n", "probes.byVendors",
+            "unknown key 'probes.byVendors'"),
+        Arguments.of("a list instead of a section", "probes: [rules]\n", "probes", "probes must be a mapping"),
+        Arguments.of("the older key with a bad value", "probeBackend: guess\n", "probeBackend",
+            "probeBackend 'guess' is not one of"));
+  }
+
+  @ParameterizedTest(name = "{0} fails naming {2}")
+  @MethodSource("badSections")
+  void badValuesFailNamingTheField(String sentence, String yaml, String field, String message) {
+    assertThatThrownBy(() -> AgentConfig.parseYaml(HEAD + yaml))
+        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.getMessage()).contains(message);
+        });
+  }
+
+  @Test
+  void aRelativeRulesFileIsRelativeToTheConfigFile() throws Exception {
+    Path file = dir.resolve("etc/agent.yaml");
+    TestTrees.write(file, HEAD + "probes: {rulesFile: rules/probe-rules.yaml}\n");
+    assertThat(AgentConfig.load(file).probes().rulesFile())
+        .isEqualTo(dir.resolve("etc/rules/probe-rules.yaml").toAbsolutePath());
+  }
+
+  @Test
+  void theBuilderValidatesTheSectionToo() {
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r")
+            .probes(ProbeSettings.DEFAULTS.withDefaultBackend(ProbeBackendChoice.COMMAND)).build())
+        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class,
+            e -> assertThat(e.field()).isEqualTo("probes.command.exec"));
+    assertThat(AgentConfig.builder().hostId("h").release("r")
+            .probes(ProbeSettings.DEFAULTS.withCommand(List.of("/bin/true"), Duration.ofSeconds(1))
+                .withDefaultBackend(ProbeBackendChoice.COMMAND)).build().probeBackend())
+        .isEqualTo(ProbeBackendChoice.COMMAND);
+  }
+}
