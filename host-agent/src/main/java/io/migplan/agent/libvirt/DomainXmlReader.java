@@ -194,7 +194,37 @@ public final class DomainXmlReader {
       }
     }
     vm.addAllDeviceUuids(uuids);
+    vm.setAntiAffinityGroup(antiAffinityGroup(domain));
     return vm.build();
+  }
+
+  /** The namespace of the agent's element in libvirt's per-application {@code <metadata>}. */
+  public static final String PLACEMENT_NAMESPACE = "https://migplan.io/xmlns/libvirt/placement/1";
+
+  /**
+   * The anti-affinity group from {@code <metadata><p:placement xmlns:p="...placement/1"
+   * antiAffinityGroup="g"/>}. libvirt keeps one element per namespace there, under whatever
+   * prefix the writer chose, so the element is found by the namespace it declares.
+   */
+  private static String antiAffinityGroup(Element domain) {
+    Element metadata = child(domain, "metadata");
+    if (metadata == null) {
+      return "";
+    }
+    for (Node n = metadata.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (!(n instanceof Element e)) {
+        continue;
+      }
+      String tag = e.getTagName();
+      int colon = tag.indexOf(':');
+      String prefix = colon < 0 ? "" : tag.substring(0, colon);
+      String local = colon < 0 ? tag : tag.substring(colon + 1);
+      String declared = e.getAttribute(prefix.isEmpty() ? "xmlns" : "xmlns:" + prefix);
+      if ("placement".equals(local) && PLACEMENT_NAMESPACE.equals(declared)) {
+        return e.getAttribute("antiAffinityGroup").strip();
+      }
+    }
+    return "";
   }
 
   static DocumentBuilder newSafeBuilder() throws ParserConfigurationException {

@@ -69,6 +69,22 @@ class DomainXmlReaderTest {
   }
 
   @Test
+  void theAntiAffinityGroupIsReadFromOurMetadataElementWhateverItsPrefix() throws Exception {
+    Vm vm = parse("<domain><name>db-2</name><metadata>"
+        + "<other:placement xmlns:other='https://example.org/not-ours' antiAffinityGroup='wrong'/>"
+        + "<mp:placement xmlns:mp='https://migplan.io/xmlns/libvirt/placement/1' antiAffinityGroup=' db '/>"
+        + "</metadata></domain>");
+    assertThat(vm.getAntiAffinityGroup()).isEqualTo("db");
+  }
+
+  @Test
+  void aDomainWithoutOurMetadataHasNoAntiAffinityGroup() throws Exception {
+    assertThat(parse("<domain><name>a</name></domain>").getAntiAffinityGroup()).isEmpty();
+    assertThat(parse("<domain><name>a</name><metadata><x:placement xmlns:x='urn:x' antiAffinityGroup='g'/>"
+        + "</metadata></domain>").getAntiAffinityGroup()).isEmpty();
+  }
+
+  @Test
   void currentMemoryIsUsedWhenMemoryIsAbsent() throws Exception {
     Vm vm = parse("<domain><name>a</name><currentMemory unit='MiB'>2048</currentMemory></domain>");
     assertThat(vm.getMemoryMib()).isEqualTo(2048);

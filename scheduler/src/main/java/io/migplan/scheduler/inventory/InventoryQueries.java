@@ -50,7 +50,8 @@ public class InventoryQueries {
     }
 
     /** A VM with its host and its mdevs (type and parent as its host reported the instance). */
-    public record VmInfo(String name, String uuid, String host, int vcpus, long memoryMib, List<Instance> devices) {
+    public record VmInfo(String name, String uuid, String host, int vcpus, long memoryMib, String antiAffinityGroup,
+            List<Instance> devices) {
     }
 
     public record Problem(String path, String message) {
@@ -131,7 +132,7 @@ public class InventoryQueries {
         Map<String, DeviceInstanceEntity> instances = new HashMap<>();
         DeviceInstanceEntity.<DeviceInstanceEntity>list("host in ?1", hosts)
                 .forEach(d -> instances.put(d.host + "\n" + d.uuid, d));
-        return vms.stream().map(v -> new VmInfo(v.name, v.uuid, v.host, v.vcpus, v.memoryMib,
+        return vms.stream().map(v -> new VmInfo(v.name, v.uuid, v.host, v.vcpus, v.memoryMib, v.antiAffinityGroup,
                 uuids.getOrDefault(v.id, List.of()).stream().map(u -> {
                     DeviceInstanceEntity d = instances.get(v.host + "\n" + u);
                     return new Instance(u, d == null ? null : d.typeId, d == null ? null : d.parent);

@@ -136,6 +136,7 @@ public class InventoryStore {
             ve.uuid = v.getUuid();
             ve.vcpus = v.getVcpus();
             ve.memoryMib = v.getMemoryMib();
+            ve.antiAffinityGroup = v.getAntiAffinityGroup();
             ve.persist();
             for (String u : v.getDeviceUuidsList()) {
                 VmDeviceEntity vd = new VmDeviceEntity();

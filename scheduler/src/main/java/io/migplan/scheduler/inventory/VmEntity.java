@@ -21,4 +21,6 @@ public class VmEntity extends PanacheEntityBase {
     public int vcpus;
     @Column(name = "memory_mib")
     public long memoryMib;
+    @Column(name = "anti_affinity_group")
+    public String antiAffinityGroup;
 }

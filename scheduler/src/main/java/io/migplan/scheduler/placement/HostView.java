@@ -4,6 +4,7 @@ import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,10 +13,12 @@ import java.util.Optional;
  *
  * @param usedCpus      vCPUs of the VMs the host runs now
  * @param usedMemoryMib memory of the VMs the host runs now
+ * @param antiAffinityGroups anti-affinity group -> a VM of that group the host runs now
  */
 public record HostView(String id, HostState state, Instant lastHeartbeatAt, int cpus, long memoryMib,
         int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents, long generation,
-        String release, String failureDomain, AdminState adminState, String adminReason) {
+        String release, String failureDomain, AdminState adminState, String adminReason,
+        Map<String, String> antiAffinityGroups) {
 
     /** A parent device and the types it can create. */
     public record ParentView(String address, String board, String driverVersion, List<TypeView> types) {

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * @param now     the moment the question is answered, for age-based rules
  */
 public record PlacementRequest(String vmName, String vmUuid, String sourceHost, String sourceRelease, int vcpus,
-        long memoryMib, List<DeviceRequest> devices, Instant now) {
+        long memoryMib, List<DeviceRequest> devices, Instant now, String antiAffinityGroup) {
 
     /**
      * One mdev of the VM.

@@ -8,6 +8,7 @@ import io.migplan.scheduler.matrix.MatrixKey;
 import io.migplan.scheduler.placement.DeviceAllocator.Landing;
 import io.migplan.scheduler.placement.Placement.Candidate;
 import io.migplan.scheduler.placement.Placement.HostRejection;
+import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import io.migplan.scheduler.placement.filter.CompatibilityFilter;
 import io.migplan.scheduler.placement.filter.CpuMemoryFilter;
 import io.migplan.scheduler.placement.filter.DeviceTypePresentFilter;
@@ -51,7 +52,7 @@ public class TargetFinder {
     /** Cheap rules first, in the order their reasons are listed. */
     static List<HostFilter> cheapFilters(boolean allowBackward) {
         return List.of(new HostStateFilter(), new ReleaseDirectionFilter(allowBackward), new CpuMemoryFilter(),
-                new DeviceTypePresentFilter(), new FreeInstanceFilter());
+                new AntiAffinityFilter(), new DeviceTypePresentFilter(), new FreeInstanceFilter());
     }
 
     private final CompatibilityFilter compatibility = new CompatibilityFilter();

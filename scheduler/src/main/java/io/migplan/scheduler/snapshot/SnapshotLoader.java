@@ -87,13 +87,18 @@ public class SnapshotLoader {
                     (String) r[3], r[4] == null ? "" : (String) r[4], source));
         }
         Map<String, List<VmRecord>> vms = new HashMap<>();
-        for (Object[] r : rows("select v.id, v.host, v.name, v.uuid, v.vcpus, v.memory_mib, h.release from vm v"
-                + " join host h on h.id = v.host" + (only == null ? "" : " where v.host = :id")
-                + " order by v.host, v.name", only)) {
+        Map<String, Map<String, String>> groups = new HashMap<>();
+        for (Object[] r : rows("select v.id, v.host, v.name, v.uuid, v.vcpus, v.memory_mib, h.release,"
+                + " v.anti_affinity_group from vm v join host h on h.id = v.host"
+                + (only == null ? "" : " where v.host = :id") + " order by v.host, v.name", only)) {
             long id = num(r[0]);
+            String group = (String) r[7];
             vms.computeIfAbsent((String) r[1], k -> new ArrayList<>()).add(new VmRecord((String) r[2], (String) r[3],
                     (String) r[1], (String) r[6], (int) num(r[4]), num(r[5]),
-                    List.copyOf(devices.getOrDefault(id, List.of())), unresolved.get(id)));
+                    List.copyOf(devices.getOrDefault(id, List.of())), unresolved.get(id), group));
+            if (!group.isEmpty()) {
+                groups.computeIfAbsent((String) r[1], k -> new HashMap<>()).putIfAbsent(group, (String) r[2]);
+            }
         }
         List<HostEntry> out = new ArrayList<>();
         for (Object[] r : rows("select h.id, h.state, h.last_heartbeat_at, h.cpus, h.memory_mib, h.agent_endpoint,"
@@ -103,7 +108,8 @@ public class SnapshotLoader {
             long[] u = used.getOrDefault(id, new long[2]);
             HostView view = new HostView(id, HostState.valueOf((String) r[1]), instant(r[2]), (int) num(r[3]),
                     num(r[4]), (int) u[0], u[1], (String) r[5], List.copyOf(parents.getOrDefault(id, List.of())),
-                    num(r[6]), (String) r[7], (String) r[8], AdminState.valueOf((String) r[9]), (String) r[10]);
+                    num(r[6]), (String) r[7], (String) r[8], AdminState.valueOf((String) r[9]), (String) r[10],
+                    Map.copyOf(groups.getOrDefault(id, Map.of())));
             out.add(new HostEntry(view, List.copyOf(vms.getOrDefault(id, List.of())), instant(r[11])));
         }
         return out;

@@ -12,10 +12,10 @@ import java.util.List;
  *                   (its type is unknown, so it cannot be placed); null when complete
  */
 public record VmRecord(String name, String uuid, String host, String release, int vcpus, long memoryMib,
-        List<DeviceRequest> devices, String unresolved) {
+        List<DeviceRequest> devices, String unresolved, String antiAffinityGroup) {
 
     /** The placement question for this VM, asked at {@code now}. */
     public PlacementRequest request(Instant now) {
-        return new PlacementRequest(name, uuid, host, release, vcpus, memoryMib, devices, now);
+        return new PlacementRequest(name, uuid, host, release, vcpus, memoryMib, devices, now, antiAffinityGroup);
     }
 }

@@ -4,6 +4,7 @@ import static io.migplan.scheduler.testsupport.Snapshots.host;
 import static io.migplan.scheduler.testsupport.Snapshots.parent;
 import static io.migplan.scheduler.testsupport.Snapshots.report;
 import static io.migplan.scheduler.testsupport.Snapshots.type;
+import static io.migplan.scheduler.testsupport.Snapshots.vm;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -157,6 +158,28 @@ class VmTargetsTest {
             assertThat(r.get("message")).isEqualTo("host old runs release 2024.4, older than 2025.1 on src:"
                     + " backward migration is not allowed by policy");
         });
+    }
+
+    @Test
+    void aHostRunningAnotherMemberOfTheVmsAntiAffinityGroupIsRejected() {
+        grpc.inventory().reportInventory(report(host("src", 2, fleet.agreeing.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 5, Fleet.SIG)))
+                .addInstances(io.migplan.scheduler.testsupport.Snapshots.instance(Fleet.MDEV, "nvidia-231",
+                        "0000:3b:00.0"))
+                .addVms(vm("vm-1", Fleet.VM_UUID, 4, 8192, Fleet.MDEV).toBuilder().setAntiAffinityGroup("db").build())));
+        grpc.inventory().reportInventory(report(host("good-b", 2, fleet.agreeing.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, Fleet.OTHER_SIG)))
+                .addVms(vm("db-2", "5d3c8e10-0000-4000-8000-0000000000d2", 2, 2048).toBuilder()
+                        .setAntiAffinityGroup("db").build())));
+
+        JsonPath body = targets("vm-1");
+
+        assertThat(body.getList("candidates.host", String.class)).doesNotContain("good-b").contains("good-a");
+        assertThat(reasonsOf(body, "good-b")).singleElement().satisfies(r -> {
+            assertThat(r.get("code")).isEqualTo("ANTI_AFFINITY");
+            assertThat(r.get("message")).isEqualTo("host good-b already runs VM db-2 of anti-affinity group db");
+        });
+        given().get("/api/v1/vms/vm-1").then().statusCode(200).body("antiAffinityGroup", equalTo("db"));
     }
 
     @Test

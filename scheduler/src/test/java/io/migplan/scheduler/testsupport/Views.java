@@ -9,6 +9,7 @@ import io.migplan.scheduler.placement.PlacementRequest;
 import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** In-memory host and VM views for filter tests: no database involved. */
 public final class Views {
@@ -22,37 +23,49 @@ public final class Views {
     /** An UP host with 32 CPUs and 128 GiB, nothing running, no parents yet. */
     public static HostView host(String id) {
         return new HostView(id, HostState.UP, NOW.minusSeconds(5), 32, 131072, 0, 0, "127.0.0.1:9400", List.of(), 1,
-                "2025.1", "rack-a", AdminState.ACTIVE, "");
+                "2025.1", "rack-a", AdminState.ACTIVE, "", Map.of());
     }
 
     public static HostView withState(HostView h, HostState state, Instant lastHeartbeat) {
         return new HostView(h.id(), state, lastHeartbeat, h.cpus(), h.memoryMib(), h.usedCpus(), h.usedMemoryMib(),
                 h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(), h.adminState(),
-                h.adminReason());
+                h.adminReason(), h.antiAffinityGroups());
     }
 
     public static HostView withCapacity(HostView h, int cpus, long memoryMib, int usedCpus, long usedMemoryMib) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), cpus, memoryMib, usedCpus, usedMemoryMib,
                 h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(), h.adminState(),
-                h.adminReason());
+                h.adminReason(), h.antiAffinityGroups());
     }
 
     public static HostView withParents(HostView h, ParentView... parents) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), List.of(parents), h.generation(), h.release(), h.failureDomain(),
-                h.adminState(), h.adminReason());
+                h.adminState(), h.adminReason(), h.antiAffinityGroups());
     }
 
     public static HostView withAdmin(HostView h, AdminState adminState, String reason) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(),
-                adminState, reason);
+                adminState, reason, h.antiAffinityGroups());
+    }
+
+    public static HostView withGroups(HostView h, Map<String, String> groups) {
+        return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
+                h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(),
+                h.adminState(), h.adminReason(), groups);
+    }
+
+    /** vm-1 as {@link #vm} in anti-affinity group {@code group}. */
+    public static PlacementRequest vmInGroup(String group, DeviceRequest... devices) {
+        return new PlacementRequest("vm-1", "5d3c8e10-0000-4000-8000-000000000001", "src", "2025.1", 4, 8192,
+                List.of(devices), NOW, group);
     }
 
     public static HostView withRelease(HostView h, String release) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), release, h.failureDomain(),
-                h.adminState(), h.adminReason());
+                h.adminState(), h.adminReason(), h.antiAffinityGroups());
     }
 
     public static ParentView parent(String address, TypeView... types) {
@@ -70,6 +83,6 @@ public final class Views {
     /** vm-1: 4 vCPUs, 8 GiB, with the given mdevs. */
     public static PlacementRequest vm(DeviceRequest... devices) {
         return new PlacementRequest("vm-1", "5d3c8e10-0000-4000-8000-000000000001", "src", "2025.1", 4, 8192,
-                List.of(devices), NOW);
+                List.of(devices), NOW, "");
     }
 }

@@ -1,0 +1,29 @@
+package io.migplan.scheduler.placement.filter;
+
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.PlacementRequest;
+import java.util.List;
+
+/**
+ * VMs of one anti-affinity group never share a host: a target that already runs a VM of the
+ * moving VM's group is rejected with {@code ANTI_AFFINITY}, naming that VM. A VM without a
+ * group passes everywhere. The group comes from the VM's libvirt metadata, through its agent.
+ */
+public final class AntiAffinityFilter implements HostFilter {
+
+    public static final String ANTI_AFFINITY = "ANTI_AFFINITY";
+
+    @Override
+    public List<Reason> filter(PlacementRequest request, HostView host) {
+        String group = request.antiAffinityGroup();
+        if (group == null || group.isEmpty()) {
+            return List.of();
+        }
+        String member = host.antiAffinityGroups().get(group);
+        if (member == null || member.equals(request.vmName())) {
+            return List.of();
+        }
+        return List.of(new Reason(ANTI_AFFINITY, "host " + host.id() + " already runs VM " + member
+                + " of anti-affinity group " + group, "anti-affinity"));
+    }
+}
