@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "host-agent 0.1.0",
     description = "Reads mdev inventory, answers migration probes and reports to the scheduler.",
-    subcommands = {RunCommand.class, ScanCommand.class, SimulateCommand.class})
+    subcommands = {RunCommand.class, ScanCommand.class, SimulateCommand.class, BenchFleetCommand.class})
 public final class AgentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

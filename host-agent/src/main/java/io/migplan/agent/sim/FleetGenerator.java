@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -57,21 +56,23 @@ public final class FleetGenerator {
     }
   }
 
-  /** Writes the fleet; an existing host tree is left as it is (reused). */
+  /**
+   * Writes the fleet, hosts in parallel on every core (each host's bytes depend only on the seed
+   * and its index); an existing host tree is left as it is (reused).
+   */
   public static List<GeneratedHost> generate(FleetSpec spec, Path dir) throws IOException {
     List<FleetSpec.HostGroup> layout = spec.layout();
-    List<GeneratedHost> hosts = new ArrayList<>(layout.size());
     Files.createDirectories(dir);
-    for (int i = 1; i <= layout.size(); i++) {
-      String hostId = FleetSpec.hostId(i, layout.size());
+    return Parallel.map(layout.size(), i -> {
+      int index = i + 1;
+      String hostId = FleetSpec.hostId(index, layout.size());
       Path root = dir.resolve(hostId);
       Path config = root.resolve("agent.yaml");
       if (!Files.exists(config)) {
-        writeHost(spec, layout.get(i - 1), i, hostId, root);
+        writeHost(spec, layout.get(i), index, hostId, root);
       }
-      hosts.add(new GeneratedHost(hostId, root, config));
-    }
-    return hosts;
+      return new GeneratedHost(hostId, root, config);
+    });
   }
 
   /** A per-host random stream: hosts do not shift each other's values when one changes. */

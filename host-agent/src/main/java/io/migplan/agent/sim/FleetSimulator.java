@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,9 +214,12 @@ public final class FleetSimulator {
     SharedResources shared =
         SharedResources.create(
             options.threads(), id -> delays.getOrDefault(id, Duration.ZERO), options.listener());
-    List<SimulatedHost> started = new ArrayList<>();
+    // Agents start on every core (binding a port and a first scan each); a failure closes those
+    // already started, whichever they are.
+    List<SimulatedHost> started = Collections.synchronizedList(new ArrayList<>());
     try {
-      for (FleetGenerator.GeneratedHost g : generated) {
+      Parallel.map(generated.size(), i -> {
+        FleetGenerator.GeneratedHost g = generated.get(i);
         AgentConfig.Builder config =
             g.config().toBuilder().listenAddress("127.0.0.1").port(0).schedulerTarget(schedulerTarget);
         if (options.scanInterval() != null) {
@@ -228,9 +232,13 @@ public final class FleetSimulator {
           config.callTimeout(options.callTimeout());
         }
         HostAgent agent = HostAgent.start(config.build(), shared);
-        started.add(new SimulatedHost(g.hostId(), agent.endpoint(), g.root(), agent));
-      }
-      return new RunningFleet(started, shared, delays);
+        SimulatedHost host = new SimulatedHost(g.hostId(), agent.endpoint(), g.root(), agent);
+        started.add(host);
+        return host;
+      });
+      List<SimulatedHost> ordered = new ArrayList<>(started);
+      ordered.sort(java.util.Comparator.comparing(SimulatedHost::hostId));
+      return new RunningFleet(ordered, shared, delays);
     } catch (IOException | RuntimeException e) {
       started.forEach(h -> h.agent().close());
       shared.close();
