@@ -1,7 +1,14 @@
 package io.migplan.agent;
 
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.migplan.agent.grpc.AgentServiceImpl;
 import io.migplan.agent.grpc.GrpcTransport;
@@ -29,22 +36,33 @@ import org.slf4j.LoggerFactory;
 public final class HostAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
 
-  private final AgentConfig config;
-  private final HostScanner scanner;
+  private volatile AgentConfig config;
+  private volatile HostScanner scanner;
+  private final SharedResources shared;
   private final AtomicReference<HostSnapshot> current = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean suspended;
   private Server server;
   private Reporter reporter;
   private String endpoint;
 
-  private HostAgent(AgentConfig config) {
+  private HostAgent(AgentConfig config, SharedResources shared) {
     this.config = config;
     this.scanner = new HostScanner(config);
+    this.shared = shared;
   }
 
   /** Binds the server (port 0 = any free port), scans once and starts reporting. */
   public static HostAgent start(AgentConfig config) throws IOException {
-    HostAgent agent = new HostAgent(config);
+    return start(config, null);
+  }
+
+  /**
+   * As {@link #start(AgentConfig)}, but reporting on the shared executor and channel (many agents
+   * in one process, as the simulator runs them); null means own resources, as a real host does.
+   */
+  public static HostAgent start(AgentConfig config, SharedResources shared) throws IOException {
+    HostAgent agent = new HostAgent(config, shared);
     try {
       agent.startServing();
     } catch (IOException | RuntimeException e) {
@@ -63,8 +81,11 @@ public final class HostAgent implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     List<BindableService> services =
         List.of(
-            new AgentServiceImpl(this::lastScan, this::scan, probeInventory, probes),
-            health.getHealthService());
+                new AgentServiceImpl(this::lastScan, this::scan, probeInventory, probes),
+                health.getHealthService())
+            .stream()
+            .map(this::answeringOnlyWhenUp)
+            .toList();
     server = GrpcTransport.startServer(config.listenAddress(), config.port(), services);
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     endpoint = hostPort(advertisedHost(), port);
@@ -78,7 +99,7 @@ public final class HostAgent implements AutoCloseable {
         first.getParentsCount(),
         first.getVmsCount(),
         first.getProblemsCount());
-    if (config.schedulerTarget().isPresent()) {
+    if (config.schedulerTarget().isPresent() && shared == null) {
       reporter =
           new Reporter(
               config.hostId(),
@@ -89,7 +110,43 @@ public final class HostAgent implements AutoCloseable {
               this::scan,
               scanner.generations()::advancePast);
       reporter.start();
+    } else if (config.schedulerTarget().isPresent()) {
+      String target = config.schedulerTarget().get();
+      reporter =
+          Reporter.sharing(
+              config.hostId(),
+              target,
+              config.scanInterval(),
+              config.heartbeatInterval(),
+              config.callTimeout(),
+              this::scan,
+              generation -> scanner.generations().advancePast(generation),
+              shared.channel(target),
+              shared.executor(),
+              shared.startDelay(config.hostId()),
+              shared.listener());
+      reporter.start();
     }
+  }
+
+  /** While suspended, every call is answered UNAVAILABLE, as a host that went down would look. */
+  private BindableService answeringOnlyWhenUp(BindableService service) {
+    ServerInterceptor gate =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            if (!suspended) {
+              return next.startCall(call, headers);
+            }
+            call.close(
+                Status.UNAVAILABLE.withDescription("host " + config.hostId() + " is down"),
+                new Metadata());
+            return new ServerCall.Listener<>() {};
+          }
+        };
+    ServerServiceDefinition gated = ServerInterceptors.intercept(service, gate);
+    return () -> gated;
   }
 
   private String advertisedHost() {
@@ -144,6 +201,57 @@ public final class HostAgent implements AutoCloseable {
     if (reporter != null) {
       reporter.reportNow();
     }
+  }
+
+  /** As {@link #reportNow()} without waiting for the scheduler's answer. */
+  public void requestReport() {
+    if (reporter != null) {
+      reporter.requestReport();
+    }
+  }
+
+  /**
+   * The agent stops answering (every call UNAVAILABLE) and stops reporting and heartbeating, as a
+   * crashed host looks from outside, while keeping its port; {@link #resume()} undoes it.
+   */
+  public void suspend() {
+    suspended = true;
+    if (reporter != null) {
+      reporter.pause();
+    }
+  }
+
+  /** Answers again and reports at once. */
+  public void resume() {
+    suspended = false;
+    if (reporter != null) {
+      reporter.resume();
+    }
+  }
+
+  public boolean isSuspended() {
+    return suspended;
+  }
+
+  /**
+   * Takes new host facts (release, driver version, labels ...) as an agent restarted after an
+   * upgrade would, but keeps its server, port and generation clock; the next scan reports them.
+   * Where the agent listens and reports cannot change this way.
+   */
+  public void reload(AgentConfig newConfig) {
+    AgentConfig old = config;
+    if (!newConfig.hostId().equals(old.hostId())
+        || !newConfig.root().equals(old.root())
+        || !newConfig.schedulerTarget().equals(old.schedulerTarget())) {
+      throw new IllegalArgumentException(
+          "host "
+              + old.hostId()
+              + ": reload may change host facts only, not the host id, root or scheduler target");
+    }
+    HostScanner next = new HostScanner(newConfig, scanner.generations(), System::currentTimeMillis);
+    next.setAgentEndpoint(endpoint);
+    config = newConfig;
+    scanner = next;
   }
 
   @Override

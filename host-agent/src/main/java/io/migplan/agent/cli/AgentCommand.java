@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       WarmupCommand.class,
       BenchScanCommand.class,
-      BenchProbeCommand.class
+      BenchProbeCommand.class,
+      BenchFleetCommand.class
     })
 public final class AgentCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,19 +3,36 @@ package io.migplan.agent.cli;
 import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Generates (or reuses) a fleet and runs all its agents in this process until interrupted. */
+/**
+ * Generates (or reuses) a fleet from a spec file or from {@code --hosts/--seed}, runs all its
+ * agents in this process and serves {@code migplan.v1.SimulatorService} until interrupted.
+ */
 @Command(
     name = "simulate",
     description = "Run a simulated fleet of host agents reporting to a scheduler.",
     mixinStandardHelpOptions = true)
 final class SimulateCommand implements Callable<Integer> {
-  @Option(names = "--hosts", required = true, description = "number of hosts (1-99)")
-  int hosts;
+  /** Beside the agents' 9400 and the scheduler's 8080. */
+  static final int DEFAULT_CONTROL_PORT = 9390;
+
+  static final class Fleet {
+    @Option(names = "--hosts", description = "number of hosts of the default T4/V100 fleet (1-" + FleetSpec.MAX_HOSTS + ")")
+    Integer hosts;
+
+    @Option(names = "--spec", description = "fleet spec, YAML or JSON (see host-agent/README.md)")
+    Path spec;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Fleet fleetChoice;
 
   @Option(names = "--scheduler", required = true, description = "scheduler host:port")
   String scheduler;
@@ -23,16 +40,34 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true, description = "where host trees are written or reused")
   Path dir;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of every random choice (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "1", description = "seed of the default fleet (default: ${DEFAULT-VALUE}); a spec has its own")
   long seed;
 
-  @Option(names = "--release", defaultValue = FleetSpec.DEFAULT_RELEASE, description = "release of every host (default: ${DEFAULT-VALUE})")
+  @Option(names = "--release", defaultValue = FleetSpec.DEFAULT_RELEASE, description = "release of the default fleet (default: ${DEFAULT-VALUE})")
   String release;
+
+  @Option(names = "--control-port", defaultValue = "" + DEFAULT_CONTROL_PORT, description = "port of SimulatorService (default: ${DEFAULT-VALUE}; 0 = any)")
+  int controlPort;
+
+  @Option(names = "--control-address", defaultValue = "127.0.0.1", description = "address of SimulatorService (default: ${DEFAULT-VALUE})")
+  String controlAddress;
+
+  @Option(names = "--threads", defaultValue = "" + FleetSimulator.Options.DEFAULT_THREADS, description = "threads shared by all agents' reporting (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--start-spread", description = "spread of the first reports, e.g. 10s (default: 10ms per host, at most the heartbeat interval)")
+  String startSpread;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
 
   @Override
   public Integer call() throws Exception {
-    FleetSimulator.RunningFleet fleet =
-        FleetSimulator.start(new FleetSpec(hosts, seed, release), dir, scheduler);
+    FleetSpec spec = fleetSpec(fleetChoice, seed, release, commandSpec);
+    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads);
+    if (startSpread != null) {
+      options = options.withStartSpread(duration("--start-spread", startSpread, commandSpec));
+    }
+    FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -42,11 +77,30 @@ final class SimulateCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "fleet-shutdown"));
+    int port = fleet.startControlServer(controlAddress, controlPort);
     for (FleetSimulator.SimulatedHost h : fleet.hosts()) {
       System.out.println(h.hostId() + " " + h.endpoint());
     }
+    System.out.println("control " + controlAddress + ":" + port);
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  static FleetSpec fleetSpec(Fleet choice, long seed, String release, CommandLine.Model.CommandSpec cmd)
+      throws java.io.IOException {
+    try {
+      return choice.spec != null ? FleetSpec.load(choice.spec) : FleetSpec.of(choice.hosts, seed, release);
+    } catch (FleetSpec.InvalidSpecException e) {
+      throw new CommandLine.ParameterException(cmd.commandLine(), "invalid fleet spec (" + e.field() + "): " + e.getMessage());
+    }
+  }
+
+  static Duration duration(String option, String value, CommandLine.Model.CommandSpec cmd) {
+    try {
+      return io.migplan.agent.AgentConfig.parseDuration(option, value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd.commandLine(), e.getMessage());
+    }
   }
 }

@@ -11,11 +11,19 @@ import io.migplan.proto.v1.InventoryServiceGrpc;
 import io.migplan.proto.v1.ReportInventoryRequest;
 import io.migplan.proto.v1.ReportInventoryResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * ({@code resend_inventory}). An unreachable scheduler is logged and retried at the next tick; the
  * agent keeps serving. Every call carries a deadline.
  *
- * <p>All state lives on one thread, so ticks never overlap. It does not decide what a snapshot
+ * <p>All state lives on one thread at a time (a serial queue over its own thread, or over an
+ * executor shared by many agents), so ticks never overlap. It does not decide what a snapshot
  * holds (the scanner does) nor what the scheduler does with it.
  */
 public final class Reporter implements AutoCloseable {
@@ -42,8 +51,17 @@ public final class Reporter implements AutoCloseable {
   private final Supplier<HostSnapshot> scan;
   private final LongConsumer generationFloor;
   private final ManagedChannel channel;
+  private final boolean ownsChannel;
   private final InventoryServiceGrpc.InventoryServiceBlockingStub stub;
   private final ScheduledExecutorService executor;
+  private final boolean ownsExecutor;
+  private final SerialExecutor serial;
+  private final Duration startDelay;
+  private final Listener listener;
+  private final AtomicBoolean scanQueued = new AtomicBoolean();
+  private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
+  private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+  private volatile boolean paused;
 
   // Touched only on the executor thread.
   private HostSnapshot lastReportedContent;
@@ -64,6 +82,63 @@ public final class Reporter implements AutoCloseable {
       Duration callTimeout,
       Supplier<HostSnapshot> scan,
       LongConsumer generationFloor) {
+    this(
+        hostId,
+        target,
+        scanInterval,
+        heartbeatInterval,
+        callTimeout,
+        scan,
+        generationFloor,
+        GrpcTransport.channel(target),
+        true,
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "reporter-" + hostId);
+              t.setDaemon(true);
+              return t;
+            }),
+        true,
+        Duration.ZERO,
+        Listener.NONE);
+  }
+
+  /**
+   * A reporter that borrows the channel and executor (many agents in one process). Its first
+   * report waits {@code startDelay}; its scans and heartbeats keep that phase. Closing it leaves
+   * the channel and executor to their owner.
+   */
+  public static Reporter sharing(
+      String hostId,
+      String target,
+      Duration scanInterval,
+      Duration heartbeatInterval,
+      Duration callTimeout,
+      Supplier<HostSnapshot> scan,
+      LongConsumer generationFloor,
+      ManagedChannel channel,
+      ScheduledExecutorService executor,
+      Duration startDelay,
+      Listener listener) {
+    return new Reporter(
+        hostId, target, scanInterval, heartbeatInterval, callTimeout, scan, generationFloor,
+        channel, false, executor, false, startDelay, listener);
+  }
+
+  private Reporter(
+      String hostId,
+      String target,
+      Duration scanInterval,
+      Duration heartbeatInterval,
+      Duration callTimeout,
+      Supplier<HostSnapshot> scan,
+      LongConsumer generationFloor,
+      ManagedChannel channel,
+      boolean ownsChannel,
+      ScheduledExecutorService executor,
+      boolean ownsExecutor,
+      Duration startDelay,
+      Listener listener) {
     this.hostId = hostId;
     this.target = target;
     this.scanInterval = scanInterval;
@@ -71,34 +146,59 @@ public final class Reporter implements AutoCloseable {
     this.callTimeout = callTimeout;
     this.scan = scan;
     this.generationFloor = generationFloor;
-    this.channel = GrpcTransport.channel(target);
+    this.channel = channel;
+    this.ownsChannel = ownsChannel;
     this.stub = InventoryServiceGrpc.newBlockingStub(channel);
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "reporter-" + hostId);
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = executor;
+    this.ownsExecutor = ownsExecutor;
+    this.serial = new SerialExecutor(executor, hostId);
+    this.startDelay = startDelay;
+    this.listener = listener;
+  }
+
+  /** Told of every report the scheduler answered, from the reporter's thread. */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (hostId, generation, applied) -> {};
+
+    void acknowledged(String hostId, long generation, boolean applied);
   }
 
   public void start() {
-    executor.execute(() -> report(scan.get(), "start"));
-    executor.scheduleWithFixedDelay(
-        this::scanTick, scanInterval.toMillis(), scanInterval.toMillis(), TimeUnit.MILLISECONDS);
-    executor.scheduleWithFixedDelay(
-        this::heartbeatTick,
-        heartbeatInterval.toMillis(),
-        heartbeatInterval.toMillis(),
-        TimeUnit.MILLISECONDS);
+    long delay = startDelay.toMillis();
+    executor.schedule(
+        () -> serial.execute(() -> report(scan.get(), "start")), delay, TimeUnit.MILLISECONDS);
+    ticks.add(
+        executor.scheduleWithFixedDelay(
+            () -> enqueueOnce(scanQueued, this::scanTick),
+            delay + scanInterval.toMillis(),
+            scanInterval.toMillis(),
+            TimeUnit.MILLISECONDS));
+    ticks.add(
+        executor.scheduleWithFixedDelay(
+            () -> enqueueOnce(heartbeatQueued, this::heartbeatTick),
+            delay + heartbeatInterval.toMillis(),
+            heartbeatInterval.toMillis(),
+            TimeUnit.MILLISECONDS));
+  }
+
+  /** A tick still waiting its turn is not queued twice, so a slow scheduler cannot pile them up. */
+  private void enqueueOnce(AtomicBoolean queued, Runnable tick) {
+    if (queued.compareAndSet(false, true)) {
+      serial.execute(
+          () -> {
+            queued.set(false);
+            tick.run();
+          });
+    }
   }
 
   /** Scans and reports now, on the reporter's thread; waits at most twice the call timeout. */
   public void reportNow() {
+    FutureTask<Void> task = new FutureTask<>(() -> report(scan.get(), "requested"), null);
+    serial.execute(task);
     try {
-      executor
-          .submit(() -> report(scan.get(), "requested"))
-          .get(callTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+      task.get(callTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -106,7 +206,33 @@ public final class Reporter implements AutoCloseable {
     }
   }
 
+  /** Scans and reports soon, on the reporter's thread, without waiting for it. */
+  public void requestReport() {
+    serial.execute(() -> report(scan.get(), "requested"));
+  }
+
+  /**
+   * Stops reporting and heartbeating (the host looks dead to the scheduler) until {@link
+   * #resume()}; the ticks keep their schedule and do nothing.
+   */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Reports at once and then ticks as before. */
+  public void resume() {
+    paused = false;
+    serial.execute(
+        () -> {
+          reportPending = true;
+          report(scan.get(), "resumed");
+        });
+  }
+
   private void scanTick() {
+    if (paused) {
+      return;
+    }
     try {
       HostSnapshot snapshot = scan.get();
       if (reportPending || !HostScanner.content(snapshot).equals(lastReportedContent)) {
@@ -118,6 +244,9 @@ public final class Reporter implements AutoCloseable {
   }
 
   private void heartbeatTick() {
+    if (paused) {
+      return;
+    }
     try {
       if (reportPending) {
         report(scan.get(), "retry");
@@ -143,12 +272,16 @@ public final class Reporter implements AutoCloseable {
   }
 
   private void report(HostSnapshot snapshot, String why) {
+    if (paused) {
+      return;
+    }
     retryConnectionNow();
     try {
       ReportInventoryResponse response =
           stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
               .reportInventory(ReportInventoryRequest.newBuilder().setSnapshot(snapshot).build());
       markReachable();
+      listener.acknowledged(hostId, snapshot.getGeneration(), response.getApplied());
       lastReportedContent = HostScanner.content(snapshot);
       lastReportedGeneration = snapshot.getGeneration();
       reportPending = false;
@@ -201,12 +334,81 @@ public final class Reporter implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    ticks.forEach(t -> t.cancel(false));
+    serial.close();
+    if (ownsExecutor) {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    GrpcTransport.close(channel);
+    if (ownsChannel) {
+      GrpcTransport.close(channel);
+    }
+  }
+
+  /**
+   * Runs one reporter's tasks one at a time, in order, on a possibly shared pool: what keeps
+   * "all state on one thread" true when a thousand reporters share four threads.
+   */
+  private static final class SerialExecutor implements Executor {
+    private final Executor pool;
+    private final String hostId;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+    private boolean closed;
+
+    SerialExecutor(Executor pool, String hostId) {
+      this.pool = pool;
+      this.hostId = hostId;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        queue.add(task);
+        if (running) {
+          return;
+        }
+        running = true;
+      }
+      try {
+        pool.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        // The pool is shutting down with the process; nothing is left to report to.
+        synchronized (this) {
+          running = false;
+          queue.clear();
+        }
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        Runnable next;
+        synchronized (this) {
+          next = closed ? null : queue.poll();
+          if (next == null) {
+            running = false;
+            return;
+          }
+        }
+        try {
+          next.run();
+        } catch (RuntimeException e) {
+          LOG.warn("host {}: reporter task failed: {}", hostId, e.toString());
+        }
+      }
+    }
+
+    synchronized void close() {
+      closed = true;
+      queue.clear();
+    }
   }
 }

@@ -5,32 +5,44 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Writes a deterministic fleet of sysfs-shaped host trees under {@code DIR/<host>/}: per host 1-2
- * NVIDIA GPUs (T4 or V100 boards with their real mdev types), active vGPUs with their VMs as
- * libvirt {@code <domstatus>} files, and an {@code agent.yaml} with the host's facts.
+ * Writes a deterministic fleet of sysfs-shaped host trees under {@code DIR/<host>/} from a {@link
+ * FleetSpec}: per host its group's GPUs (with the board's real mdev types), vGPUs drawn from the
+ * group's VM mix up to its fill level, each with a VM as a libvirt {@code <domstatus>} file, the
+ * driver version in {@code sys/module/nvidia/version}, {@code proc/meminfo} and an {@code
+ * agent.yaml} with the host's facts.
  *
- * <p>Decides: every value from the seed (same spec, same bytes), and availability by the NVIDIA
- * equal-size rule (FACTS.md section 3a): on a GPU whose vGPUs have framebuffer F, the types of
- * size F read {@code max_instance - used} and all others 0; an empty GPU reads {@code
- * max_instance} everywhere. At most half of a GPU is used, so moves have somewhere to go.
+ * <p>Decides: every value from the seed (same spec, same bytes); per GPU one type drawn by weight
+ * and {@code fill * max_instance} vGPUs of it (rounded up or down at random so the fleet averages
+ * the fill level), fewer when the host's memory runs out (memory is not overcommitted; CPUs may
+ * be, as desktop hosts do); availability by the equal-size rule of {@link HostTree}.
  *
- * <p>Does not model GVT-g, SR-IOV VFs or mixed-size mode.
+ * <p>Does not model GVT-g, SR-IOV VFs or mixed-size mode. Files are written plainly, without
+ * fsync: a tree is a test fixture, not data to keep.
  */
 public final class FleetGenerator {
   /** The vendor id of NVIDIA in the PCI ID database. */
   static final String NVIDIA_VENDOR = "0x10de";
-  /** A 2024 production branch driver, as seen on a real host (nvidia/OBSERVED.md D6). */
-  public static final String DRIVER_VERSION = "550.90.07";
-  /** The two GPU slots of fixtures/derived/nvidia-2xT4-host: (PCI root dir, bridge, GPU BDF). */
+  /** The driver version hosts get when the spec does not say (see FleetSpec). */
+  public static final String DRIVER_VERSION = FleetSpec.DEFAULT_DRIVER_VERSION;
+  /**
+   * GPU slots as (PCI root dir, bridge, GPU BDF). The first two are those of
+   * fixtures/derived/nvidia-2xT4-host; the others follow its one-GPU-per-root-port pattern on the
+   * bus numbers a dual-socket 8-GPU server typically uses.
+   */
   private static final String[][] SLOTS = {
     {"pci0000:3a", "0000:3a:00.0", "0000:3b:00.0"},
     {"pci0000:d7", "0000:d7:00.0", "0000:d8:00.0"},
+    {"pci0000:5d", "0000:5d:00.0", "0000:5e:00.0"},
+    {"pci0000:85", "0000:85:00.0", "0000:86:00.0"},
+    {"pci0000:ae", "0000:ae:00.0", "0000:af:00.0"},
+    {"pci0000:17", "0000:17:00.0", "0000:18:00.0"},
+    {"pci0000:24", "0000:24:00.0", "0000:25:00.0"},
+    {"pci0000:9a", "0000:9a:00.0", "0000:9b:00.0"},
   };
   /** Spreads host indexes over the seed space (2^64 / golden ratio, as SplittableRandom does). */
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
@@ -44,46 +56,47 @@ public final class FleetGenerator {
     }
   }
 
-  /** Writes the fleet; an existing host tree is left as it is (reused). */
+  /**
+   * Writes the fleet, hosts in parallel on every core (each host's bytes depend only on the seed
+   * and its index); an existing host tree is left as it is (reused).
+   */
   public static List<GeneratedHost> generate(FleetSpec spec, Path dir) throws IOException {
-    List<GeneratedHost> hosts = new ArrayList<>();
-    for (int i = 1; i <= spec.hosts(); i++) {
-      String hostId = FleetSpec.hostId(i);
+    List<FleetSpec.HostGroup> layout = spec.layout();
+    Files.createDirectories(dir);
+    return Parallel.map(layout.size(), i -> {
+      int index = i + 1;
+      String hostId = FleetSpec.hostId(index, layout.size());
       Path root = dir.resolve(hostId);
       Path config = root.resolve("agent.yaml");
       if (!Files.exists(config)) {
-        writeHost(spec, i, root);
+        writeHost(spec, layout.get(i), index, hostId, root);
       }
-      hosts.add(new GeneratedHost(hostId, root, config));
-    }
-    return hosts;
+      return new GeneratedHost(hostId, root, config);
+    });
   }
 
-  /** The board of host i: pairs of hosts share a board, so every board spans both racks. */
-  static GpuBoard boardOf(int index) {
-    return GpuBoard.ALL.get(((index - 1) / 2) % GpuBoard.ALL.size());
+  /** A per-host random stream: hosts do not shift each other's values when one changes. */
+  static SplittableRandom random(long seed, int index) {
+    return new SplittableRandom(seed ^ (index * GOLDEN_GAMMA));
   }
 
-  static void writeHost(FleetSpec spec, int index, Path root) throws IOException {
-    String hostId = FleetSpec.hostId(index);
-    SplittableRandom rnd = new SplittableRandom(spec.seed() ^ (index * GOLDEN_GAMMA));
-    GpuBoard board = boardOf(index);
-    // Typical GPU servers of the T4/V100 era: 64 or 128 threads, 512 or 768 GiB.
-    int cpus = rnd.nextBoolean() ? 64 : 128;
-    long memoryMib = (rnd.nextBoolean() ? 512L : 768L) * 1024;
-    String rack = index % 2 == 1 ? "rack-a" : "rack-b";
-    int gpus = 1 + rnd.nextInt(2);
+  static void writeHost(FleetSpec spec, FleetSpec.HostGroup group, int index, String hostId, Path root)
+      throws IOException {
+    SplittableRandom rnd = random(spec.seed(), index);
+    GpuBoard board = group.gpuBoard();
+    long memoryLeftMib = group.memoryMib();
 
-    Files.createDirectories(root);
-    write(root.resolve("sys/module/nvidia/version"), DRIVER_VERSION);
+    Files.createDirectories(root.resolve("sys/module/nvidia"));
+    Files.createDirectories(root.resolve("proc"));
+    write(root.resolve("sys/module/nvidia/version"), group.driverVersion());
     Files.createDirectories(root.resolve("sys/bus/pci/drivers/nvidia"));
     Files.createDirectories(root.resolve("sys/class/mdev_bus"));
     Files.createDirectories(root.resolve("sys/bus/mdev/devices"));
     Files.createDirectories(root.resolve("run/libvirt/qemu"));
-    write(root.resolve("proc/meminfo"), "MemTotal:       " + memoryMib * 1024 + " kB");
+    write(root.resolve("proc/meminfo"), "MemTotal:       " + group.memoryMib() * 1024 + " kB");
 
     int vmNumber = 0;
-    for (int g = 0; g < gpus; g++) {
+    for (int g = 0; g < group.gpusPerHost(); g++) {
       String[] slot = SLOTS[g];
       String bdf = slot[2];
       String devicePath = "devices/" + slot[0] + "/" + slot[1] + "/" + bdf;
@@ -92,15 +105,20 @@ public final class FleetGenerator {
       write(gpuDir.resolve("vendor"), NVIDIA_VENDOR);
       write(gpuDir.resolve("device"), board.pciDeviceId());
       Files.createSymbolicLink(gpuDir.resolve("driver"), Path.of("../../../../bus/pci/drivers/nvidia"));
-      Files.createSymbolicLink(
-          root.resolve("sys/class/mdev_bus").resolve(bdf), Path.of("../../" + devicePath));
+      Files.createSymbolicLink(root.resolve("sys/class/mdev_bus").resolve(bdf), Path.of("../../" + devicePath));
 
-      GpuBoard.VgpuType used = board.type(board.popularTypes().get(rnd.nextInt(board.popularTypes().size())));
-      // Up to half the GPU, so every used GPU still has room for arrivals.
-      int count = rnd.nextInt(used.maxInstance() / 2 + 1);
+      FleetSpec.VmShape shape = pick(group.vmMix(), rnd);
+      GpuBoard.VgpuType used = board.type(shape.type());
+      int count = (int) Math.floor(group.fill() * used.maxInstance() + rnd.nextDouble());
+      count = (int) Math.min(Math.min(count, used.maxInstance()), memoryLeftMib / shape.memoryMib());
+      memoryLeftMib -= count * shape.memoryMib();
+
+      Path typesDir = gpuDir.resolve("mdev_supported_types");
+      Files.createDirectory(typesDir);
       for (GpuBoard.VgpuType type : board.types()) {
-        Path typeDir = gpuDir.resolve("mdev_supported_types").resolve(type.typeId());
-        Files.createDirectories(typeDir.resolve("devices"));
+        Path typeDir = typesDir.resolve(type.typeId());
+        Files.createDirectory(typeDir);
+        Files.createDirectory(typeDir.resolve("devices"));
         write(typeDir.resolve("name"), type.name());
         write(typeDir.resolve("description"), type.description());
         write(typeDir.resolve("device_api"), "vfio-pci");
@@ -110,46 +128,49 @@ public final class FleetGenerator {
       for (int n = 0; n < count; n++) {
         UUID uuid = UUID.nameUUIDFromBytes((hostId + "/" + bdf + "/" + n).getBytes(StandardCharsets.UTF_8));
         Path mdev = gpuDir.resolve(uuid.toString());
-        Files.createDirectories(mdev);
-        Files.createSymbolicLink(
-            mdev.resolve("mdev_type"), Path.of("../mdev_supported_types/" + used.typeId()));
+        Files.createDirectory(mdev);
+        Files.createSymbolicLink(mdev.resolve("mdev_type"), Path.of("../mdev_supported_types/" + used.typeId()));
         Files.createFile(mdev.resolve("remove"));
         Files.createSymbolicLink(
-            gpuDir.resolve("mdev_supported_types").resolve(used.typeId()).resolve("devices").resolve(uuid.toString()),
-            Path.of("../../../" + uuid));
+            typesDir.resolve(used.typeId()).resolve("devices").resolve(uuid.toString()), Path.of("../../../" + uuid));
         Files.createSymbolicLink(
             root.resolve("sys/bus/mdev/devices").resolve(uuid.toString()),
             Path.of("../../../" + devicePath + "/" + uuid));
         vmNumber++;
         String vmName = String.format("%s-vm-%02d", hostId, vmNumber);
-        // Sized like desktop/workstation VMs that carry one vGPU.
-        int vcpus = rnd.nextBoolean() ? 4 : 8;
-        int memoryGib = rnd.nextBoolean() ? 8 : 16;
-        write(root.resolve("run/libvirt/qemu").resolve(vmName + ".xml"), domstatus(vmName, vcpus, memoryGib, uuid));
+        write(root.resolve("run/libvirt/qemu").resolve(vmName + ".xml"),
+            domstatus(vmName, shape.vcpus(), shape.memoryMib(), uuid.toString()));
       }
     }
 
     String yaml =
-        "# Generated by FleetGenerator (seed "
-            + spec.seed()
+        "# Generated by FleetGenerator (seed " + spec.seed() + ", group " + group.name()
             + "); root is relative to this file.\n"
-            + "hostId: "
-            + hostId
-            + "\nrelease: \""
-            + spec.release()
-            + "\"\nfailureDomain: "
-            + rack
-            + "\nlabels:\n  gpu-board: "
-            + board.model()
-            + "\nroot: .\ncpus: "
-            + cpus
-            + "\nmemoryMib: "
-            + memoryMib
-            + "\n";
+            + "hostId: " + hostId + "\n"
+            + "release: \"" + group.release() + "\"\n"
+            + "failureDomain: " + spec.failureDomainOf(index) + "\n"
+            + "labels:\n"
+            + "  gpu-board: " + board.model() + "\n"
+            + "  sim-group: " + group.name() + "\n"
+            + "root: .\n"
+            + "cpus: " + group.cpus() + "\n"
+            + "memoryMib: " + group.memoryMib() + "\n";
     Files.writeString(root.resolve("agent.yaml"), yaml);
   }
 
-  /** The equal-size rule: see the class comment. */
+  private static FleetSpec.VmShape pick(List<FleetSpec.VmShape> mix, SplittableRandom rnd) {
+    int total = mix.stream().mapToInt(FleetSpec.VmShape::weight).sum();
+    int r = rnd.nextInt(total);
+    for (FleetSpec.VmShape shape : mix) {
+      r -= shape.weight();
+      if (r < 0) {
+        return shape;
+      }
+    }
+    throw new IllegalStateException("weights add up to " + total);
+  }
+
+  /** The equal-size rule for a GPU holding {@code count} vGPUs of {@code used}: see {@link HostTree}. */
   static int available(GpuBoard.VgpuType type, GpuBoard.VgpuType used, int count) {
     if (count == 0) {
       return type.maxInstance();
@@ -157,21 +178,26 @@ public final class FleetGenerator {
     return type.framebufferMib() == used.framebufferMib() ? type.maxInstance() - count : 0;
   }
 
-  private static String domstatus(String name, int vcpus, int memoryGib, UUID mdev) {
+  /** The libvirt status file of a running VM holding the given mdevs. */
+  static String domstatus(String name, int vcpus, long memoryMib, String... mdevs) {
     UUID vmUuid = UUID.nameUUIDFromBytes(("vm/" + name).getBytes(StandardCharsets.UTF_8));
+    StringBuilder hostdevs = new StringBuilder();
+    for (String mdev : mdevs) {
+      hostdevs.append("      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci' display='off'>\n")
+          .append("        <source>\n")
+          .append("          <address uuid='").append(mdev).append("'/>\n")
+          .append("        </source>\n")
+          .append("      </hostdev>\n");
+    }
     return "<domstatus state='running' reason='booted' pid='1'>\n"
         + "  <domain type='kvm' id='1'>\n"
         + "    <name>" + name + "</name>\n"
         + "    <uuid>" + vmUuid + "</uuid>\n"
-        + "    <memory unit='KiB'>" + (long) memoryGib * 1024 * 1024 + "</memory>\n"
-        + "    <currentMemory unit='KiB'>" + (long) memoryGib * 1024 * 1024 + "</currentMemory>\n"
+        + "    <memory unit='KiB'>" + memoryMib * 1024 + "</memory>\n"
+        + "    <currentMemory unit='KiB'>" + memoryMib * 1024 + "</currentMemory>\n"
         + "    <vcpu placement='static'>" + vcpus + "</vcpu>\n"
         + "    <devices>\n"
-        + "      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci' display='off'>\n"
-        + "        <source>\n"
-        + "          <address uuid='" + mdev + "'/>\n"
-        + "        </source>\n"
-        + "      </hostdev>\n"
+        + hostdevs
         + "    </devices>\n"
         + "  </domain>\n"
         + "</domstatus>\n";
@@ -179,7 +205,6 @@ public final class FleetGenerator {
 
   /** Values end with a newline, as the kernel writes them. */
   private static void write(Path file, String value) throws IOException {
-    Files.createDirectories(file.getParent());
     Files.writeString(file, value + (value.endsWith("\n") ? "" : "\n"));
   }
 }

@@ -83,6 +83,67 @@ class FleetGeneratorTest {
     assertThat(freeSlots).isPositive();
   }
 
+  @Test
+  void aSpecsGroupsGetTheirBoardsVersionsDomainsAndFillLevel() throws Exception {
+    FleetSpec spec = FleetSpec.parse("""
+        seed: 3
+        failureDomains: [r1, r2, r3]
+        groups:
+          - {name: t4, board: T4, hosts: 10, gpusPerHost: 2, fill: 0.75,
+             vmMix: [{type: nvidia-231, weight: 3}, {type: nvidia-232, weight: 1}]}
+          - {name: p40, board: P40, hosts: 2, gpusPerHost: 4, release: "2024.4", driverVersion: "535.161.07", fill: 0.5}
+          - {name: tight, board: T4, hosts: 1, memoryMib: 32768, fill: 1,
+             vmMix: [{type: nvidia-222, vcpus: 4, memoryMib: 16384}]}
+        """);
+    List<FleetGenerator.GeneratedHost> hosts = FleetGenerator.generate(spec, dir);
+    assertThat(hosts).hasSize(13);
+
+    double usedShare = 0;
+    int t4Gpus = 0;
+    Map<String, Integer> typesUsed = new TreeMap<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      FleetGenerator.GeneratedHost generated = hosts.get(i);
+      FleetSpec.HostGroup group = spec.groupOf(i + 1);
+      HostSnapshot s = new HostScanner(generated.config()).scan();
+      assertThat(s.getProblemsList()).as(generated.hostId()).isEmpty();
+      assertThat(s.getHost().getRelease()).isEqualTo(group.release());
+      assertThat(s.getHost().getFailureDomain()).isEqualTo(List.of("r1", "r2", "r3").get(i % 3));
+      assertThat(s.getHost().getLabelsMap()).containsEntry("sim-group", group.name());
+      assertThat(s.getParentsList()).hasSize(group.gpusPerHost()).allSatisfy(p -> {
+        assertThat(p.getBoard()).isEqualTo(group.board());
+        assertThat(p.getDriverVersion()).isEqualTo(group.driverVersion());
+      });
+      for (ParentDevice p : s.getParentsList()) {
+        assertEqualSizeRuleAllowingFull(p, s.getInstancesList());
+        if (group.name().equals("t4")) {
+          t4Gpus++;
+          List<DeviceInstance> on = s.getInstancesList().stream().filter(d -> d.getParentAddress().equals(p.getAddress())).toList();
+          on.forEach(d -> typesUsed.merge(d.getTypeId(), 1, Integer::sum));
+          int max = on.isEmpty() ? 1 : num(MAX, p.getTypesList().stream().filter(t -> t.getTypeId().equals(on.get(0).getTypeId())).findFirst().orElseThrow());
+          usedShare += (double) on.size() / max;
+        }
+      }
+      if (group.name().equals("tight")) {
+        // 16 T4-1B fit the GPU, but 32 GiB of memory holds two 16 GiB VMs.
+        assertThat(s.getVmsList()).hasSize(2).allSatisfy(vm -> assertThat(vm.getMemoryMib()).isEqualTo(16384));
+      }
+    }
+    assertThat(usedShare / t4Gpus).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(typesUsed.keySet()).containsExactlyInAnyOrder("nvidia-231", "nvidia-232");
+    assertThat(typesUsed.get("nvidia-231")).isGreaterThan(typesUsed.get("nvidia-232"));
+    assertThat(TestTrees.read(dir.resolve("host-11/sys/module/nvidia/version"))).isEqualTo("535.161.07\n");
+  }
+
+  private static void assertEqualSizeRuleAllowingFull(ParentDevice p, List<DeviceInstance> all) {
+    Map<String, DeviceType> types = p.getTypesList().stream().collect(Collectors.toMap(DeviceType::getTypeId, t -> t));
+    List<DeviceInstance> on = all.stream().filter(i -> i.getParentAddress().equals(p.getAddress())).toList();
+    for (DeviceType t : p.getTypesList()) {
+      int expected = on.isEmpty() ? num(MAX, t)
+          : num(FB, t) == num(FB, types.get(on.get(0).getTypeId())) ? num(MAX, t) - on.size() : 0;
+      assertThat(t.getAvailableInstances()).as(p.getAddress() + " " + t.getTypeId()).isEqualTo(expected);
+    }
+  }
+
   /** Checks one GPU against FACTS.md 3a and returns the free slots of its used type. */
   private static int assertEqualSizeRule(ParentDevice p, List<DeviceInstance> all) {
     Map<String, Long> used = all.stream().filter(i -> i.getParentAddress().equals(p.getAddress()))

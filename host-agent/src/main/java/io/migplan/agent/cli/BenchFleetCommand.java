@@ -1,0 +1,177 @@
+package io.migplan.agent.cli;
+
+import io.migplan.agent.sim.FleetGenerator;
+import io.migplan.agent.sim.FleetSimulator;
+import io.migplan.agent.sim.FleetSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the simulator against a running scheduler: how long a fleet takes to generate and to
+ * start, how long until the scheduler has acknowledged a report from every host, reports
+ * acknowledged per second, and the simulator's resident memory, heap and threads (optionally
+ * the scheduler's memory too). A benchmark, not a test: it passes no judgement on the numbers.
+ */
+@Command(
+    name = "bench-fleet",
+    description = "Generate a fleet, run it against a scheduler and print time, memory and thread figures.",
+    mixinStandardHelpOptions = true)
+final class BenchFleetCommand implements Callable<Integer> {
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  SimulateCommand.Fleet fleetChoice;
+
+  @Option(names = "--scheduler", required = true, description = "scheduler host:port")
+  String scheduler;
+
+  @Option(names = "--dir", required = true, description = "an empty or missing directory for the trees")
+  Path dir;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed of the default fleet (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--threads", defaultValue = "" + FleetSimulator.Options.DEFAULT_THREADS, description = "threads shared by all agents (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--start-spread", description = "spread of the first reports (default: 10ms per host, at most the heartbeat interval)")
+  String startSpread;
+
+  @Option(names = "--timeout", defaultValue = "10m", description = "give up waiting for every host after this (default: ${DEFAULT-VALUE})")
+  String timeout;
+
+  @Option(names = "--hold", defaultValue = "30s", description = "keep the fleet running this long after every host was acknowledged, to measure the steady state (default: ${DEFAULT-VALUE})")
+  String hold;
+
+  @Option(names = "--scheduler-pid", description = "read the scheduler's resident memory from /proc/PID/status")
+  Long schedulerPid;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (fleetChoice == null) {
+      fleetChoice = new SimulateCommand.Fleet();
+      // The size the simulator is built to run beside a scheduler on a 2-core machine.
+      fleetChoice.hosts = 1000;
+    }
+    FleetSpec spec = SimulateCommand.fleetSpec(fleetChoice, seed, FleetSpec.DEFAULT_RELEASE, commandSpec);
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new CommandLine.ParameterException(commandSpec.commandLine(),
+              "--dir " + dir + " is not empty; generation is timed only on a fresh directory");
+        }
+      }
+    }
+    Duration wait = SimulateCommand.duration("--timeout", timeout, commandSpec);
+    Duration holdFor = SimulateCommand.duration("--hold", hold, commandSpec);
+
+    long t0 = System.nanoTime();
+    FleetGenerator.generate(spec, dir);
+    long generated = System.nanoTime();
+    print("hosts", spec.hosts());
+    print("generation_s", seconds(generated - t0));
+    print("tree_files", countFiles(dir));
+
+    Set<String> acknowledgedHosts = ConcurrentHashMap.newKeySet();
+    LongAdder acknowledged = new LongAdder();
+    AtomicLong allAcknowledgedAt = new AtomicLong();
+    AtomicLong firstAcknowledgedAt = new AtomicLong();
+    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads)
+        .withListener((host, generation, applied) -> {
+          acknowledged.increment();
+          firstAcknowledgedAt.compareAndSet(0, System.nanoTime());
+          if (acknowledgedHosts.add(host) && acknowledgedHosts.size() == spec.hosts()) {
+            allAcknowledgedAt.set(System.nanoTime());
+          }
+        });
+    if (startSpread != null) {
+      options = options.withStartSpread(SimulateCommand.duration("--start-spread", startSpread, commandSpec));
+    }
+    long starting = System.nanoTime();
+    try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options)) {
+      long started = System.nanoTime();
+      print("start_s", seconds(started - starting));
+      long deadline = starting + wait.toNanos();
+      while (allAcknowledgedAt.get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      if (allAcknowledgedAt.get() == 0) {
+        print("acknowledged_hosts", acknowledgedHosts.size());
+        System.out.println("error: not every host was acknowledged within " + wait);
+        return 1;
+      }
+      long all = allAcknowledgedAt.get();
+      long initialReports = acknowledged.sum();
+      print("all_acknowledged_s", seconds(all - starting));
+      print("reports_acknowledged", initialReports);
+      print("first_acknowledged_s", seconds(firstAcknowledgedAt.get() - starting));
+      // The rate while reports flowed: first acknowledgement to the last host's first one.
+      print("reports_per_s_while_starting", round(initialReports / seconds(all - firstAcknowledgedAt.get())));
+      memory("after_start");
+
+      long before = acknowledged.sum();
+      long holdStart = System.nanoTime();
+      Thread.sleep(holdFor.toMillis());
+      print("hold_s", seconds(System.nanoTime() - holdStart));
+      print("reports_per_s_steady", round((acknowledged.sum() - before) / seconds(System.nanoTime() - holdStart)));
+      memory("steady");
+      print("scheduler_channels", fleet.schedulerChannels());
+    }
+    return 0;
+  }
+
+  private void memory(String when) throws IOException {
+    print(when + "_rss_mib", statusKib(Path.of("/proc/self/status"), "VmRSS") / 1024);
+    print(when + "_native_threads", statusKib(Path.of("/proc/self/status"), "Threads"));
+    print(when + "_java_threads", Thread.activeCount());
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    print(when + "_heap_used_after_gc_mib", (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
+    if (schedulerPid != null) {
+      print(when + "_scheduler_rss_mib", statusKib(Path.of("/proc/" + schedulerPid + "/status"), "VmRSS") / 1024);
+    }
+  }
+
+  /** A number from /proc/.../status ("VmRSS:   123456 kB", "Threads:  42"); -1 when absent. */
+  static long statusKib(Path status, String key) throws IOException {
+    if (!Files.exists(status)) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith(key + ":")) {
+        return Long.parseLong(line.substring(key.length() + 1).strip().split("\\s+")[0]);
+      }
+    }
+    return -1;
+  }
+
+  private static long countFiles(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      return paths.count();
+    }
+  }
+
+  private static double seconds(long nanos) {
+    return round(nanos / 1e9);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static void print(String key, Object value) {
+    System.out.println(key + ": " + value);
+    System.out.flush();
+  }
+}

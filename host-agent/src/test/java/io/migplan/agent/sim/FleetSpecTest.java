@@ -1,0 +1,105 @@
+package io.migplan.agent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migplan.agent.TestTrees;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FleetSpecTest {
+  static final String YAML = """
+      seed: 42
+      groups:
+        - {name: t4, board: T4, hosts: 4, gpusPerHost: 2, release: "2025.1", driverVersion: "550.90.07", cpus: 64,
+           memoryMib: 524288, fill: 0.75,
+           vmMix: [{type: nvidia-231, weight: 3, vcpus: 8, memoryMib: 16384}, {type: nvidia-232, weight: 1, vcpus: 8, memoryMib: 32768}]}
+        - {name: v100, board: V100, hosts: 2}
+        - {name: p40, board: P40, hosts: 1, gpusPerHost: 4, release: "2024.4", driverVersion: "535.161.07"}
+      failureDomains: [rack-a, rack-b, rack-c]
+      """;
+
+  @TempDir Path dir;
+
+  @Test
+  void aYamlSpecReadsEveryFieldAndFillsDefaults() throws Exception {
+    Path file = dir.resolve("fleet.yaml");
+    TestTrees.write(file, YAML);
+    FleetSpec spec = FleetSpec.load(file);
+
+    assertThat(spec.seed()).isEqualTo(42);
+    assertThat(spec.hosts()).isEqualTo(7);
+    assertThat(spec.failureDomains()).containsExactly("rack-a", "rack-b", "rack-c");
+    FleetSpec.HostGroup t4 = spec.groups().get(0);
+    assertThat(t4).isEqualTo(new FleetSpec.HostGroup("t4", "T4", 4, 2, "2025.1", "550.90.07", 64, 524288, 0.75,
+        List.of(new FleetSpec.VmShape("nvidia-231", 3, 8, 16384), new FleetSpec.VmShape("nvidia-232", 1, 8, 32768))));
+    FleetSpec.HostGroup v100 = spec.groups().get(1);
+    assertThat(v100.gpusPerHost()).isEqualTo(1);
+    assertThat(v100.release()).isEqualTo(FleetSpec.DEFAULT_RELEASE);
+    assertThat(v100.driverVersion()).isEqualTo(FleetSpec.DEFAULT_DRIVER_VERSION);
+    assertThat(v100.vmMix()).extracting(FleetSpec.VmShape::type).containsExactlyElementsOf(GpuBoard.V100.popularTypes());
+    assertThat(spec.groups().get(2).driverVersion()).isEqualTo("535.161.07");
+
+    // Groups take consecutive hosts; failure domains go round.
+    assertThat(spec.layout()).extracting(FleetSpec.HostGroup::name)
+        .containsExactly("t4", "t4", "t4", "t4", "v100", "v100", "p40");
+    assertThat(spec.failureDomainOf(1)).isEqualTo("rack-a");
+    assertThat(spec.failureDomainOf(4)).isEqualTo("rack-a");
+    assertThat(spec.hostId(7)).isEqualTo("host-07");
+  }
+
+  @Test
+  void jsonIsReadTheSameWay() {
+    FleetSpec spec = FleetSpec.parse("""
+        {"seed": 7, "groups": [{"name": "a", "board": "P40", "hosts": 3, "fill": 0.5,
+          "vmMix": [{"type": "nvidia-156", "weight": 2}]}]}
+        """);
+    assertThat(spec.groups().get(0).vmMix()).containsExactly(new FleetSpec.VmShape("nvidia-156", 2, 8, 16384));
+    assertThat(spec.failureDomains()).isEqualTo(FleetSpec.DEFAULT_FAILURE_DOMAINS);
+  }
+
+  @Test
+  void theDefaultFleetAlternatesT4AndV100InPairsAndNumbersLargeFleetsWithFourDigits() {
+    FleetSpec six = FleetSpec.of(6, 1);
+    assertThat(six.layout()).extracting(FleetSpec.HostGroup::board)
+        .containsExactly("T4", "T4", "V100", "V100", "T4", "T4");
+    assertThat(FleetSpec.of(1, 1).groups()).hasSize(1);
+    FleetSpec big = FleetSpec.of(1000, 1);
+    assertThat(big.hostId(1)).isEqualTo("host-0001");
+    assertThat(big.hostId(1000)).isEqualTo("host-1000");
+    assertThat(big.layout()).hasSize(1000);
+  }
+
+  @ParameterizedTest(name = "{0} is refused")
+  @CsvSource(delimiter = '|', value = {
+      "groups[0].board               | 'groups: [{name: a, board: K80, hosts: 1}]'",
+      "groups[0].hosts               | 'groups: [{name: a, board: T4}]'",
+      "groups[0].hosts               | 'groups: [{name: a, board: T4, hosts: 0}]'",
+      "groups[0].fill                | 'groups: [{name: a, board: T4, hosts: 1, fill: 1.5}]'",
+      "groups[0].fill                | 'groups: [{name: a, board: T4, hosts: 1, fill: full}]'",
+      "groups[0].gpusPerHost         | 'groups: [{name: a, board: T4, hosts: 1, gpusPerHost: 9}]'",
+      "groups[0].driverVersion       | 'groups: [{name: a, board: T4, hosts: 1, driverVersion: latest}]'",
+      "groups[1].name                | 'groups: [{name: a, board: T4, hosts: 1}, {name: a, board: V100, hosts: 1}]'",
+      "groups[0].vmMix[1].type       | 'groups: [{name: a, board: T4, hosts: 1, vmMix: [{type: nvidia-231}, {type: nvidia-105}]}]'",
+      "groups[0].vmMix[0].weight     | 'groups: [{name: a, board: T4, hosts: 1, vmMix: [{type: nvidia-231, weight: 0}]}]'",
+      "groups[0].vmMix[0].memoryMib  | 'groups: [{name: a, board: T4, hosts: 1, memoryMib: 1024, vmMix: [{type: nvidia-231, memoryMib: 2048}]}]'",
+      "groups[0].colour              | 'groups: [{name: a, board: T4, hosts: 1, colour: red}]'",
+      "failureDomains[1]             | 'failureDomains: [r1, r1]\ngroups: [{name: a, board: T4, hosts: 1}]'",
+      "groups                        | 'seed: 3'",
+      "groups                        | 'groups: [{name: a, board: T4, hosts: 6000}, {name: b, board: T4, hosts: 6000}]'",
+      "seed                          | 'seed: abc\ngroups: [{name: a, board: T4, hosts: 1}]'",
+      "fleet                         | 'fleet: 3'",
+  })
+  void aBadValueIsRefusedWithItsFieldNamed(String field, String yaml) {
+    String text = yaml.replace("\\n", "\n");
+    assertThatThrownBy(() -> FleetSpec.parse(text))
+        .isInstanceOfSatisfying(FleetSpec.InvalidSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.getMessage()).contains(field);
+        });
+  }
+}
