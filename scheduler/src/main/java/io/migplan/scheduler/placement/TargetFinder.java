@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -50,12 +51,10 @@ import java.util.stream.Collectors;
 public class TargetFinder {
 
     /** Cheap rules first, in the order their reasons are listed. */
-    static List<HostFilter> cheapFilters(boolean allowBackward) {
+    public static List<HostFilter> cheapFilters(boolean allowBackward) {
         return List.of(new HostStateFilter(), new ReleaseDirectionFilter(allowBackward), new CpuMemoryFilter(),
                 new AntiAffinityFilter(), new DeviceTypePresentFilter(), new FreeInstanceFilter());
     }
-
-    private final CompatibilityFilter compatibility = new CompatibilityFilter();
 
     @Inject
     ClusterSnapshotHolder snapshots;
@@ -82,34 +81,57 @@ public class TargetFinder {
             throw new IncompleteInventoryException(vm.unresolved());
         }
         PlacementRequest request = vm.request(clock.instant());
-        record Views(List<HostView> hosts, Map<String, Long> generations) {
-        }
         List<HostView> others = snapshot.hosts().stream().map(HostEntry::view)
                 .filter(h -> !h.id().equals(vm.host())).toList();
-        Map<String, Long> generationsById = new HashMap<>();
-        others.forEach(h -> generationsById.put(h.id(), h.generation()));
-        Views views = new Views(others, generationsById);
 
+        // Verdicts already in the matrix at the host's current generation are used as they are;
+        // a host with any cell missing is asked now, under the deadline, and its answers stored.
+        Evaluation first = evaluate(request, others, cheapFilters(config.placement().allowBackward()),
+                keys -> matrix.cached(keys, id -> snapshot.host(id).orElse(null)));
+        if (first.toAsk().isEmpty()) {
+            return first.placement(request, Map.of());
+        }
+        Map<String, ProbeOutcome> asked = prober.probe(first.toAsk());
+        remember(asked, first.passed(), first.generations());
+        return first.placement(request, asked);
+    }
+
+    /**
+     * The part of the answer that needs no agent: the cheap filters on every host (all their
+     * reasons kept), a landing for each host that passes, the verdicts {@code known} already
+     * holds, and the batches still to ask. Pure, so it is tested and measured without beans.
+     */
+    public static Evaluation evaluate(PlacementRequest request, List<HostView> others, List<HostFilter> cheap,
+            Function<List<MatrixKey>, Map<MatrixKey, StoredVerdict>> known) {
         Map<String, List<Reason>> reasons = new LinkedHashMap<>();
         Map<String, List<Landing>> passed = new LinkedHashMap<>();
-        Map<String, HostView> byId = new LinkedHashMap<>();
-        for (HostView host : views.hosts()) {
+        Map<String, HostView> byId = new HashMap<>();
+        for (HostView host : others) {
             byId.put(host.id(), host);
-            List<Reason> found = new ArrayList<>();
-            cheapFilters(config.placement().allowBackward()).forEach(f -> found.addAll(f.filter(request, host)));
-            if (found.isEmpty()) {
+            List<Reason> found = null;
+            for (HostFilter f : cheap) {
+                List<Reason> r = f.filter(request, host);
+                if (!r.isEmpty()) {
+                    if (found == null) {
+                        found = new ArrayList<>(2);
+                    }
+                    found.addAll(r);
+                }
+            }
+            if (found == null) {
                 // The cheap filters guarantee enough free instances, so allocation succeeds.
                 passed.put(host.id(), DeviceAllocator.allocate(request, host).orElseThrow());
             } else {
                 reasons.put(host.id(), found);
             }
         }
-
-        // Verdicts already in the matrix at the host's current generation are used as they are;
-        // a host with any cell missing is asked now, under the deadline, and its answers stored.
-        Map<MatrixKey, StoredVerdict> known = matrix.cached(passed.entrySet().stream()
-                .flatMap(e -> e.getValue().stream().map(l -> key(e.getKey(), l)))
-                .filter(k -> !k.sourceSignature().isEmpty()).toList(), id -> snapshot.host(id).orElse(null));
+        List<MatrixKey> keys = new ArrayList<>();
+        passed.forEach((h, landings) -> landings.forEach(l -> {
+            if (!l.device().sourceSignature().isEmpty()) {
+                keys.add(key(h, l));
+            }
+        }));
+        Map<MatrixKey, StoredVerdict> stored = keys.isEmpty() ? Map.of() : known.apply(keys);
         Map<String, ProbeOutcome> outcomes = new HashMap<>();
         List<Batch> batches = new ArrayList<>();
         for (var e : passed.entrySet()) {
@@ -117,41 +139,54 @@ public class TargetFinder {
                 continue;
             }
             HostView host = byId.get(e.getKey());
-            if (e.getValue().stream().allMatch(l -> known.containsKey(key(host.id(), l)))) {
+            if (e.getValue().stream().allMatch(l -> stored.containsKey(key(host.id(), l)))) {
                 Map<String, ProbeAnswer> answers = new HashMap<>();
                 e.getValue().forEach(l -> answers.put(l.device().uuid(),
-                        known.get(key(host.id(), l)).toAnswer(l.device().uuid())));
+                        stored.get(key(host.id(), l)).toAnswer(l.device().uuid())));
                 outcomes.put(host.id(), new ProbeOutcome.Answered(host.agentEndpoint(), answers));
             } else {
                 batches.add(new Batch(host.id(), host.agentEndpoint(), questions(e.getValue())));
             }
         }
-        if (!batches.isEmpty()) {
-            Map<String, ProbeOutcome> asked = prober.probe(batches);
-            outcomes.putAll(asked);
-            remember(asked, passed, views.generations());
+        return new Evaluation(byId, reasons, passed, outcomes, List.copyOf(batches));
+    }
+
+    /** What {@link #evaluate} found; {@link #placement} completes it with the agents' answers. */
+    public record Evaluation(Map<String, HostView> hosts, Map<String, List<Reason>> reasons,
+            Map<String, List<Landing>> passed, Map<String, ProbeOutcome> outcomes, List<Batch> toAsk) {
+
+        Map<String, Long> generations() {
+            Map<String, Long> out = new HashMap<>();
+            hosts.forEach((id, h) -> out.put(id, h.generation()));
+            return out;
         }
 
-        List<Candidate> candidates = new ArrayList<>();
-        for (var e : passed.entrySet()) {
-            HostView host = byId.get(e.getKey());
-            List<Reason> verdicts = compatibility.filter(host, e.getValue(),
-                    outcomes.getOrDefault(host.id(), new ProbeOutcome.Answered("", Map.of())));
-            if (verdicts.isEmpty()) {
-                String device = e.getValue().stream().map(Landing::parent).distinct().sorted()
-                        .collect(Collectors.joining(","));
-                candidates.add(new Candidate(host.id(), device, Scorer.score(request, host)));
-            } else {
-                reasons.put(host.id(), verdicts);
+        /** Every host a candidate or rejected, given what the agents asked now answered. */
+        public Placement placement(PlacementRequest request, Map<String, ProbeOutcome> asked) {
+            CompatibilityFilter compatibility = new CompatibilityFilter();
+            Map<String, List<Reason>> all = new HashMap<>(reasons);
+            List<Candidate> candidates = new ArrayList<>();
+            for (var e : passed.entrySet()) {
+                HostView host = hosts.get(e.getKey());
+                ProbeOutcome outcome = outcomes.containsKey(host.id()) ? outcomes.get(host.id())
+                        : asked.getOrDefault(host.id(), new ProbeOutcome.Answered("", Map.of()));
+                List<Reason> verdicts = compatibility.filter(host, e.getValue(), outcome);
+                if (verdicts.isEmpty()) {
+                    String device = e.getValue().stream().map(Landing::parent).distinct().sorted()
+                            .collect(Collectors.joining(","));
+                    candidates.add(new Candidate(host.id(), device, Scorer.score(request, host)));
+                } else {
+                    all.put(host.id(), verdicts);
+                }
             }
+            candidates.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::host));
+            List<HostRejection> rejected = all.entrySet().stream()
+                    .map(e -> new HostRejection(e.getKey(), List.copyOf(e.getValue())))
+                    .sorted(Comparator.comparing(HostRejection::host))
+                    .toList();
+            return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), rejected),
+                    List.copyOf(candidates), rejected);
         }
-        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::host));
-        List<HostRejection> rejected = reasons.entrySet().stream()
-                .map(e -> new HostRejection(e.getKey(), List.copyOf(e.getValue())))
-                .sorted(Comparator.comparing(HostRejection::host))
-                .toList();
-        return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), rejected),
-                List.copyOf(candidates), rejected);
     }
 
     private static MatrixKey key(String host, Landing l) {
