@@ -1,0 +1,33 @@
+package io.migplan.scheduler.solver.domain;
+
+import java.util.List;
+
+/**
+ * A value of the planning variable: a host plus one slot per device of the VM. Targets are
+ * shared between VMs with the same devices, so the solver compares them by identity.
+ */
+public final class Target {
+
+    private final TargetHost host;
+    private final List<Slot> slots;
+
+    public Target(TargetHost host, List<Slot> slots) {
+        this.host = host;
+        this.slots = List.copyOf(slots);
+    }
+
+    public TargetHost host() {
+        return host;
+    }
+
+    public List<Slot> slots() {
+        return slots;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder(host.id());
+        slots.forEach(s -> b.append(' ').append(s.unit().id()));
+        return b.toString();
+    }
+}
