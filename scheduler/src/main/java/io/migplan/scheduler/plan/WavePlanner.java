@@ -20,13 +20,13 @@ import java.util.Map;
  * dependencies (two hosts swapping VMs) cannot be ordered and is broken at the migration met
  * first, which then waits for nothing.</li>
  * </ol>
- * Assignment: migrations sorted by dependency depth, then by how loaded their busiest end is
- * (the hosts with most migrations relative to their limit go first, since they decide the
- * number of waves), then source, target and VM name for a deterministic order; each goes into
- * the earliest wave after its dependencies with room on both ends and in the cluster. Without
- * dependencies this reaches the lower bound max(ceil(n / parallel), ceil(out_h / outbound),
- * ceil(in_h / inbound)) in the common cases; it is not guaranteed optimal (that is an edge
- * colouring problem).
+ * Assignment, one wave at a time: the migrations whose dependencies are done are ordered by
+ * how many waves their busiest end still needs at its limit (the hosts that decide the number
+ * of waves go first), then by remaining load, dependency depth, source, target and VM name
+ * (so the order is total and the result deterministic), and taken while the wave has room.
+ * Without dependencies this reaches the lower bound max(ceil(n / parallel),
+ * ceil(out_h / outbound), ceil(in_h / inbound)) in the cases tested; it is not guaranteed
+ * optimal (scheduling with per-host capacities is an edge-colouring problem).
  */
 public final class WavePlanner {
 
@@ -40,54 +40,77 @@ public final class WavePlanner {
     /** The wave (1-based) of each VM. */
     public static Map<String, Integer> plan(List<Move> moves, int maxOutboundPerHost, int maxInboundPerHost,
             int maxParallel) {
-        Map<String, Integer> outCount = new HashMap<>();
-        Map<String, Integer> inCount = new HashMap<>();
+        Map<String, Integer> outLeft = new HashMap<>();
+        Map<String, Integer> inLeft = new HashMap<>();
         Map<String, List<Move>> leaving = new HashMap<>();
         for (Move m : moves) {
-            outCount.merge(m.from(), 1, Integer::sum);
-            inCount.merge(m.to(), 1, Integer::sum);
+            outLeft.merge(m.from(), 1, Integer::sum);
+            inLeft.merge(m.to(), 1, Integer::sum);
             leaving.computeIfAbsent(m.from(), h -> new ArrayList<>()).add(m);
         }
         Map<Move, Integer> depth = new HashMap<>();
         moves.forEach(m -> depth(m, leaving, depth, new HashMap<>()));
 
-        Comparator<Move> order = Comparator.<Move>comparingInt(depth::get)
-                .thenComparing(Comparator.<Move>comparingDouble(m -> Math.max(
-                        outCount.get(m.from()) / (double) maxOutboundPerHost,
-                        inCount.get(m.to()) / (double) maxInboundPerHost)).reversed())
-                .thenComparing(Move::from).thenComparing(Move::to).thenComparing(Move::vm);
-        List<Move> sorted = new ArrayList<>(moves);
-        sorted.sort(order);
-
-        List<Integer> waveSize = new ArrayList<>();
-        List<Map<String, Integer>> waveOut = new ArrayList<>();
-        List<Map<String, Integer>> waveIn = new ArrayList<>();
-        Map<String, Integer> lastWaveLeaving = new HashMap<>();
+        List<Move> left = new ArrayList<>(moves);
+        left.sort(Comparator.comparing(Move::vm));
         Map<String, Integer> result = new HashMap<>();
-        for (Move m : sorted) {
-            // Dependencies were sorted earlier, so every migration out of the target has a wave by now.
-            int earliest = lastWaveLeaving.getOrDefault(m.to(), -1) + 1;
-            int w = earliest;
-            while (true) {
-                if (w == waveSize.size()) {
-                    waveSize.add(0);
-                    waveOut.add(new HashMap<>());
-                    waveIn.add(new HashMap<>());
-                }
-                if (waveSize.get(w) < maxParallel
-                        && waveOut.get(w).getOrDefault(m.from(), 0) < maxOutboundPerHost
-                        && waveIn.get(w).getOrDefault(m.to(), 0) < maxInboundPerHost) {
+        Map<String, Integer> leavingHost = new HashMap<>();
+        leaving.forEach((h, list) -> leavingHost.put(h, list.size()));
+        int wave = 0;
+        while (!left.isEmpty()) {
+            wave++;
+            // Waves a host still needs at its limit: the busiest ends decide how many waves there are.
+            Comparator<Move> urgency = Comparator.<Move>comparingInt(m -> Math.max(
+                            ceil(outLeft.get(m.from()), maxOutboundPerHost), ceil(inLeft.get(m.to()), maxInboundPerHost)))
+                    .thenComparingInt(m -> outLeft.get(m.from()) + inLeft.get(m.to()))
+                    .thenComparingInt(depth::get)
+                    .reversed()
+                    .thenComparing(Move::from).thenComparing(Move::to).thenComparing(Move::vm);
+            List<Move> ordered = new ArrayList<>(left);
+            ordered.sort(urgency);
+            Map<String, Integer> out = new HashMap<>();
+            Map<String, Integer> in = new HashMap<>();
+            List<Move> taken = new ArrayList<>();
+            for (Move m : ordered) {
+                if (taken.size() == maxParallel) {
                     break;
                 }
-                w++;
+                // Waits while migrations out of its target are still unscheduled (or in this wave).
+                if (leavingHost.getOrDefault(m.to(), 0) > 0 && !cycleOnly(m, leaving, result, depth)) {
+                    continue;
+                }
+                if (out.getOrDefault(m.from(), 0) < maxOutboundPerHost && in.getOrDefault(m.to(), 0) < maxInboundPerHost) {
+                    out.merge(m.from(), 1, Integer::sum);
+                    in.merge(m.to(), 1, Integer::sum);
+                    taken.add(m);
+                }
             }
-            waveSize.set(w, waveSize.get(w) + 1);
-            waveOut.get(w).merge(m.from(), 1, Integer::sum);
-            waveIn.get(w).merge(m.to(), 1, Integer::sum);
-            lastWaveLeaving.merge(m.from(), w, Math::max);
-            result.put(m.vm(), w + 1);
+            if (taken.isEmpty()) {
+                throw new IllegalStateException("no migration can start: dependencies do not resolve");
+            }
+            for (Move m : taken) {
+                result.put(m.vm(), wave);
+                outLeft.merge(m.from(), -1, Integer::sum);
+                inLeft.merge(m.to(), -1, Integer::sum);
+                leavingHost.merge(m.from(), -1, Integer::sum);
+            }
+            left.removeAll(taken);
         }
         return result;
+    }
+
+    /**
+     * Whether every unscheduled migration out of {@code m}'s target waits, in turn, on {@code m}
+     * (a cycle): then {@code m} goes first instead of waiting forever.
+     */
+    private static boolean cycleOnly(Move m, Map<String, List<Move>> leaving, Map<String, Integer> scheduled,
+            Map<Move, Integer> depth) {
+        for (Move before : leaving.getOrDefault(m.to(), List.of())) {
+            if (!scheduled.containsKey(before.vm()) && depth.get(before) < depth.get(m)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Longest chain of "migrations out of my target" below a move; a cycle counts as no dependency. */

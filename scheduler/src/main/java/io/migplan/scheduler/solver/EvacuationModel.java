@@ -46,6 +46,8 @@ public final class EvacuationModel {
     private final Map<String, DeviceUnit> unitsByParent = new HashMap<>();
     private final Map<String, ParentSpec> parentsByKey = new HashMap<>();
     private final Map<String, Target> interned = new HashMap<>();
+    /** Device types of a VM to the targets already built for them, so VMs alike share one lookup. */
+    private final Map<List<String>, Map<TargetSpec, Target>> byTypes = new HashMap<>();
     private final Map<String, Integer> failureDomains = new HashMap<>();
 
     private EvacuationModel(EvacuationProblem problem) {
@@ -74,8 +76,16 @@ public final class EvacuationModel {
         }
         for (VmSpec spec : problem.vms()) {
             specs.put(spec.name(), spec);
-            List<Target> eligible = new ArrayList<>(new LinkedHashSet<>(spec.eligible().stream()
-                    .map(t -> target(spec, t)).filter(t -> t != null).toList()));
+            Map<TargetSpec, Target> cache = byTypes.computeIfAbsent(
+                    spec.devices().stream().map(DeviceSpec::typeId).toList(), k -> new HashMap<>());
+            LinkedHashSet<Target> unique = new LinkedHashSet<>();
+            for (TargetSpec t : spec.eligible()) {
+                Target target = cache.computeIfAbsent(t, k -> target(spec, k));
+                if (target != null) {
+                    unique.add(target);
+                }
+            }
+            List<Target> eligible = new ArrayList<>(unique);
             long largest = spec.devices().stream().mapToLong(DeviceSpec::framebufferMib).max().orElse(0);
             VmMove vm = new VmMove(vms.size(), spec.name(), spec.sourceHost(), spec.vcpus(), spec.memoryMib(),
                     spec.devices().stream().map(DeviceSpec::typeId).toList(), largest, spec.antiAffinityGroup(),
