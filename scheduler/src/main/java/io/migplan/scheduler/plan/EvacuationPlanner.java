@@ -50,7 +50,7 @@ public final class EvacuationPlanner {
                 .get(construction, limits.timeLimit(), limits.unimprovedLimit(), limits.giveUpLimit())
                 .buildSolver();
         int total = model.vms().size();
-        long[] lastReport = {Long.MIN_VALUE};
+        long[] lastReport = {-PROGRESS_INTERVAL_MILLIS};
         solver.addEventListener(event -> {
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             if (elapsed - lastReport[0] >= PROGRESS_INTERVAL_MILLIS) {

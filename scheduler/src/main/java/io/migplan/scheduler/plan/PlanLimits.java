@@ -38,6 +38,17 @@ public record PlanLimits(Duration timeLimit, Duration unimprovedLimit, Duration 
         return new PlanLimits(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(3), 2, 2, 20);
     }
 
+    /**
+     * Defaults with the unimproved limits scaled to the problem: local search gains in proportion
+     * to the VMs it can move, so a 10-VM evacuation should not wait as long as a 2,500-VM one.
+     * About 0.1 ms per VM, at least 16 ms, at most 2 s, rounded up to a power of two so that
+     * solver factories (cached per termination) stay few; giving up takes three times as long.
+     */
+    public static PlanLimits forProblem(int vms) {
+        long millis = Long.highestOneBit(Math.max(16, Math.min(2048, vms / 10)) * 2L - 1);
+        return defaults().withUnimprovedLimits(Duration.ofMillis(millis), Duration.ofMillis(3 * millis));
+    }
+
     public PlanLimits withTimeLimit(Duration limit) {
         return new PlanLimits(limit, unimprovedLimit, giveUpLimit, maxOutboundPerHost, maxInboundPerHost, maxParallel);
     }

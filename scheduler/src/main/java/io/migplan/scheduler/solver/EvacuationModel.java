@@ -18,15 +18,18 @@ import io.migplan.scheduler.solver.domain.TargetHost;
 import io.migplan.scheduler.solver.domain.VmDifficulty;
 import io.migplan.scheduler.solver.domain.VmMove;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Turns an {@link EvacuationProblem} into solver objects: one {@link TargetHost} per host not
- * being emptied, one {@link DeviceUnit} per GPU or pool (the VFs of one SR-IOV physical
+ * Turns an {@link EvacuationProblem} into solver objects: one {@link TargetHost} per host that
+ * some eligible target names, one {@link DeviceUnit} per GPU or pool (the VFs of one SR-IOV physical
  * function become one unit), one {@link VmMove} per VM whose eligible targets are interned so
  * VMs with the same devices share them. Targets naming a host being emptied or an unknown host
  * or parent are dropped: the filters should never produce them, and a plan must not use them.
@@ -41,13 +44,16 @@ public final class EvacuationModel {
     private final List<DeviceUnit> units = new ArrayList<>();
     private final List<VmMove> vms = new ArrayList<>();
     private final Map<String, VmSpec> specs = new HashMap<>();
+    private final Map<String, HostSpec> hostSpecs = new HashMap<>();
     private final Map<String, TargetHost> hostsById = new HashMap<>();
     /** host id + parent address to the unit that parent belongs to. */
     private final Map<String, DeviceUnit> unitsByParent = new HashMap<>();
     private final Map<String, ParentSpec> parentsByKey = new HashMap<>();
     private final Map<String, Target> interned = new HashMap<>();
+    private final Set<String> unitsBuilt = new HashSet<>();
     /** Device types of a VM to the targets already built for them, so VMs alike share one lookup. */
     private final Map<List<String>, Map<TargetSpec, Target>> byTypes = new HashMap<>();
+    private final Map<List<String>, Map<TargetSpec, Target>> byIdentity = new HashMap<>();
     private final Map<String, Integer> failureDomains = new HashMap<>();
 
     private EvacuationModel(EvacuationProblem problem) {
@@ -63,29 +69,34 @@ public final class EvacuationModel {
     private void build() {
         int newest = Integer.MIN_VALUE;
         for (HostSpec h : problem.hosts()) {
-            if (problem.evacuating().contains(h.id()) || hostsById.containsKey(h.id())) {
-                continue;
+            if (!problem.evacuating().contains(h.id())) {
+                hostSpecs.putIfAbsent(h.id(), h);
+                newest = Math.max(newest, h.releaseRank());
             }
-            TargetHost host = new TargetHost(hosts.size(), h.id(), h.releaseRank(), h.cpus(), h.usedCpus(),
-                    h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), h.antiAffinityGroups());
-            host.setFailureDomainIndex(domainIndex(host.failureDomain()));
-            hosts.add(host);
-            hostsById.put(h.id(), host);
-            newest = Math.max(newest, h.releaseRank());
-            buildUnits(h);
         }
+        BitSet seen = new BitSet();
         for (VmSpec spec : problem.vms()) {
             specs.put(spec.name(), spec);
-            Map<TargetSpec, Target> cache = byTypes.computeIfAbsent(
-                    spec.devices().stream().map(DeviceSpec::typeId).toList(), k -> new HashMap<>());
-            LinkedHashSet<Target> unique = new LinkedHashSet<>();
+            List<String> types = spec.devices().stream().map(DeviceSpec::typeId).toList();
+            Map<TargetSpec, Target> cache = byTypes.computeIfAbsent(types, k -> new HashMap<>());
+            // Filters usually hand the same TargetSpec object to many VMs: look it up by identity first.
+            Map<TargetSpec, Target> same = byIdentity.computeIfAbsent(types, k -> new IdentityHashMap<>());
+            List<Target> eligible = new ArrayList<>(spec.eligible().size());
             for (TargetSpec t : spec.eligible()) {
-                Target target = cache.computeIfAbsent(t, k -> target(spec, k));
-                if (target != null) {
-                    unique.add(target);
+                Target target = same.get(t);
+                if (target == null) {
+                    target = cache.computeIfAbsent(t, k -> target(spec, k));
+                    if (target == null) {
+                        continue;
+                    }
+                    same.put(t, target);
+                }
+                if (!seen.get(target.id())) {
+                    seen.set(target.id());
+                    eligible.add(target);
                 }
             }
-            List<Target> eligible = new ArrayList<>(unique);
+            eligible.forEach(t -> seen.clear(t.id()));
             long largest = spec.devices().stream().mapToLong(DeviceSpec::framebufferMib).max().orElse(0);
             VmMove vm = new VmMove(vms.size(), spec.name(), spec.sourceHost(), spec.vcpus(), spec.memoryMib(),
                     spec.devices().stream().map(DeviceSpec::typeId).toList(), largest, spec.antiAffinityGroup(),
@@ -93,6 +104,27 @@ public final class EvacuationModel {
             vm.setSourceFailureDomainIndex(domainIndex(vm.sourceFailureDomain()));
             vms.add(vm);
         }
+    }
+
+    /**
+     * The host as a target, built the first time an eligible target names it: hosts no VM may
+     * move to cost nothing, so evacuating one host of thousands stays cheap.
+     */
+    private TargetHost host(String id) {
+        TargetHost known = hostsById.get(id);
+        if (known != null) {
+            return known;
+        }
+        HostSpec h = hostSpecs.get(id);
+        if (h == null) {
+            return null;
+        }
+        TargetHost host = new TargetHost(hosts.size(), h.id(), h.releaseRank(), h.cpus(), h.usedCpus(),
+                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), h.antiAffinityGroups());
+        host.setFailureDomainIndex(domainIndex(host.failureDomain()));
+        hosts.add(host);
+        hostsById.put(h.id(), host);
+        return host;
     }
 
     private int domainIndex(String domain) {
@@ -104,7 +136,11 @@ public final class EvacuationModel {
         return new CapacityLedger(hosts, units, failureDomains.size());
     }
 
+    /** The host's device units, built the first time a VM's device could land there. */
     private void buildUnits(HostSpec h) {
+        if (!unitsBuilt.add(h.id())) {
+            return;
+        }
         Map<String, List<ParentSpec>> vfGroups = new LinkedHashMap<>();
         for (ParentSpec p : h.parents()) {
             parentsByKey.put(key(h.id(), p.address()), p);
@@ -138,12 +174,15 @@ public final class EvacuationModel {
     }
 
     private Target target(VmSpec vm, TargetSpec spec) {
-        TargetHost host = hostsById.get(spec.host());
-        if (host == null || spec.parents().size() != vm.devices().size()) {
+        TargetHost host = spec.parents().size() == vm.devices().size() ? host(spec.host()) : null;
+        if (host == null) {
             return null;
         }
         StringBuilder key = new StringBuilder(spec.host());
         List<Slot> slots = new ArrayList<>();
+        if (!vm.devices().isEmpty()) {
+            buildUnits(hostSpecs.get(spec.host()));
+        }
         for (int i = 0; i < vm.devices().size(); i++) {
             DeviceSpec device = vm.devices().get(i);
             String parentKey = key(spec.host(), spec.parents().get(i));
@@ -160,7 +199,7 @@ public final class EvacuationModel {
             slots.add(new Slot(unit, type, parent));
             key.append('\u0000').append(parent).append('\u0000').append(device.typeId());
         }
-        return interned.computeIfAbsent(key.toString(), k -> new Target(host, slots));
+        return interned.computeIfAbsent(key.toString(), k -> new Target(interned.size(), host, slots));
     }
 
     /**

@@ -132,10 +132,11 @@ public final class Fleet {
             specs.add(spec);
             specById.put(h.id(), spec);
         }
-        // One TargetSpec per (host, parents), shared by all VMs, as a filter run would cache them.
-        Map<String, TargetSpec> targets = new HashMap<>();
         List<Host> candidates = hosts.stream().filter(h -> !evacuating.contains(h.id()))
                 .sorted(Comparator.comparingInt(Host::releaseRank).reversed()).toList();
+        // Per candidate, device signature to its landings: shared by all VMs, as a filter run would cache them.
+        List<Map<String, List<TargetSpec>>> targets = new ArrayList<>();
+        candidates.forEach(h -> targets.add(new HashMap<>()));
         List<VmSpec> moving = new ArrayList<>();
         for (String source : evacuating.stream().sorted().toList()) {
             Host src = hostsById.get(source);
@@ -189,11 +190,13 @@ public final class Fleet {
     }
 
     private VmSpec vmSpec(Host src, Vm vm, List<Host> candidates, Map<String, HostSpec> specs,
-            Map<String, TargetSpec> targets) {
+            List<Map<String, List<TargetSpec>>> targets) {
         record Scored(TargetSpec target, int rank, double score) {
         }
         List<Scored> eligible = new ArrayList<>();
-        for (Host h : candidates) {
+        String signature = vm.devices().isEmpty() ? "" : vm.devices().get(0).typeId() + "x" + vm.devices().size();
+        for (int i = 0; i < candidates.size(); i++) {
+            Host h = candidates.get(i);
             if (h.releaseRank() < src.releaseRank() || (!vm.devices().isEmpty() && h.board() != src.board())) {
                 continue;
             }
@@ -206,10 +209,10 @@ public final class Fleet {
             // The scheduler's Scorer: mean free share of CPU and memory after the move.
             double score = ((freeCpus - vm.vcpus()) / (double) spec.cpus()
                     + (freeMemory - vm.memoryMib()) / (double) spec.memoryMib()) / 2;
-            for (List<String> parents : landings(h, vm)) {
-                String key = h.id() + "|" + String.join(",", parents);
-                eligible.add(new Scored(targets.computeIfAbsent(key, k -> new TargetSpec(h.id(), parents)),
-                        h.releaseRank(), score));
+            List<TargetSpec> here = targets.get(i).computeIfAbsent(signature,
+                    k -> landings(h, vm).stream().map(p -> new TargetSpec(h.id(), p)).toList());
+            for (TargetSpec t : here) {
+                eligible.add(new Scored(t, h.releaseRank(), score));
             }
         }
         eligible.sort(Comparator.comparingInt(Scored::rank).reversed()

@@ -37,7 +37,8 @@ public final class CapacityLedger {
     private final long[] addedCpus;
     private final long[] addedMemory;
     private final int[][] unitAdded;
-    private final Map<String, Integer> groupsPlanned = new HashMap<>();
+    /** Per host index, anti-affinity group to VMs planned in; null until a grouped VM is planned there. */
+    private final Map<String, Integer>[] groupsPlanned;
     /** [source failure domain][target failure domain] -> VMs planned. */
     private final int[][] domainPairs;
 
@@ -46,6 +47,9 @@ public final class CapacityLedger {
         domainPairs = new int[failureDomains][failureDomains];
         addedCpus = new long[hosts.size()];
         addedMemory = new long[hosts.size()];
+        @SuppressWarnings("unchecked")
+        Map<String, Integer>[] groups = new Map[hosts.size()];
+        groupsPlanned = groups;
         unitAdded = new int[units.size()][];
         for (DeviceUnit unit : units) {
             unitAdded[unit.index()] = new int[unit.typeCount()];
@@ -59,7 +63,7 @@ public final class CapacityLedger {
             return false;
         }
         if (vm.inAntiAffinityGroup() && host.residents(vm.antiAffinityGroup())
-                + groupsPlanned.getOrDefault(groupKey(host, vm.antiAffinityGroup()), 0) > 0) {
+                + planned(host, vm.antiAffinityGroup()) > 0) {
             return false;
         }
         return devicesFit(target);
@@ -106,7 +110,7 @@ public final class CapacityLedger {
         }
         if (vm.inAntiAffinityGroup()) {
             int there = host.residents(vm.antiAffinityGroup())
-                    + groupsPlanned.getOrDefault(groupKey(host, vm.antiAffinityGroup()), 0);
+                    + planned(host, vm.antiAffinityGroup());
             if (there > 0) {
                 out.add(new Shortfall(ANTI_AFFINITY, "host " + host.id() + ": already runs " + there
                         + " VM(s) of anti-affinity group " + vm.antiAffinityGroup(), "anti-affinity"));
@@ -137,7 +141,10 @@ public final class CapacityLedger {
         addedMemory[host.index()] += sign * vm.memoryMib();
         target.slots().forEach(s -> unitAdded[s.unit().index()][s.typeIndex()] += sign);
         if (vm.inAntiAffinityGroup()) {
-            groupsPlanned.merge(groupKey(host, vm.antiAffinityGroup()), sign, Integer::sum);
+            if (groupsPlanned[host.index()] == null) {
+                groupsPlanned[host.index()] = new HashMap<>();
+            }
+            groupsPlanned[host.index()].merge(vm.antiAffinityGroup(), sign, Integer::sum);
         }
         domainPairs[vm.sourceFailureDomainIndex()][host.failureDomainIndex()] += sign;
     }
@@ -203,7 +210,8 @@ public final class CapacityLedger {
         return s;
     }
 
-    private static String groupKey(TargetHost host, String group) {
-        return host.index() + "\u0000" + group;
+    private int planned(TargetHost host, String group) {
+        Map<String, Integer> groups = groupsPlanned[host.index()];
+        return groups == null ? 0 : groups.getOrDefault(group, 0);
     }
 }

@@ -10,10 +10,21 @@ public final class Target {
 
     private final TargetHost host;
     private final List<Slot> slots;
+    private final int id;
 
     public Target(TargetHost host, List<Slot> slots) {
+        this(-1, host, slots);
+    }
+
+    /** @param id unique within one problem, for the value ranges' membership bits; -1 when ranges are never asked */
+    public Target(int id, TargetHost host, List<Slot> slots) {
+        this.id = id;
         this.host = host;
         this.slots = List.copyOf(slots);
+    }
+
+    public int id() {
+        return id;
     }
 
     public TargetHost host() {
