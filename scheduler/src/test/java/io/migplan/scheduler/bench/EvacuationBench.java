@@ -7,6 +7,7 @@ import io.migplan.scheduler.plan.EvacuationProblem;
 import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;
 import io.migplan.scheduler.plan.GreedyEvacuationPlanner;
 import io.migplan.scheduler.plan.PlanLimits;
+import io.migplan.scheduler.solver.SolverFactories.Construction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ import java.util.function.Supplier;
  *
  * <p>Arguments: {@code --sizes 100,1000,5000} host counts; {@code --runs 5} timed runs per planner
  * (the median is reported); {@code --seed 42}; {@code --json DIR} also writes each fleet and
- * every plan as plain JSON; {@code --eligible} puts the eligible target lists into that JSON.
+ * every plan as plain JSON; {@code --eligible} puts the eligible target lists into that JSON;
+ * {@code --construction optaplanner} runs OptaPlanner's own first fit decreasing instead of the
+ * ledger construction, for comparison.
  */
 public final class EvacuationBench {
 
@@ -46,7 +49,8 @@ public final class EvacuationBench {
             Files.createDirectories(json);
         }
 
-        EvacuationPlanner planner = new EvacuationPlanner();
+        EvacuationPlanner planner = new EvacuationPlanner("optaplanner".equals(opts.get("construction"))
+                ? Construction.OPTAPLANNER_FIRST_FIT_DECREASING : Construction.LEDGER_FIRST_FIT_DECREASING);
         GreedyEvacuationPlanner greedy = new GreedyEvacuationPlanner();
         Fleet warm = FleetGenerator.generate(200, seed + 1);
         EvacuationProblem warmProblem = warm.evacuation("warm", FleetGenerator.pickEvacuation(warm, 10, seed + 1));

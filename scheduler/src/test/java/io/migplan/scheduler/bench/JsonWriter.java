@@ -51,6 +51,8 @@ final class JsonWriter {
             host.put("releaseRank", h.releaseRank());
             host.put("cpus", h.cpus());
             host.put("memoryMib", h.memoryMib());
+            host.put("usedCpus", fleet.usedCpus(h));
+            host.put("usedMemoryMib", fleet.usedMemoryMib(h));
             host.put("failureDomain", h.failureDomain());
             host.put("board", h.board().name());
             List<Object> gpus = new ArrayList<>();

@@ -17,6 +17,7 @@ import io.migplan.scheduler.plan.EvacuationPlan.Migration;
 import io.migplan.scheduler.plan.EvacuationPlan.Reason;
 import io.migplan.scheduler.plan.EvacuationPlan.Unplaced;
 import io.migplan.scheduler.plan.EvacuationProblem.VmSpec;
+import io.migplan.scheduler.solver.SolverFactories;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,6 +159,26 @@ class EvacuationPlannerTest {
         assertThat(plan.metrics().waves()).isEqualTo(waves.size());
         assertThat(Set.copyOf(waves.keySet())).isEqualTo(
                 java.util.stream.IntStream.rangeClosed(1, waves.size()).boxed().collect(Collectors.toSet()));
+    }
+
+    @Test
+    void optaplannersOwnFirstFitDecreasingReachesTheSamePlacements() {
+        Fleet fleet = FleetGenerator.generate(20, 13);
+        EvacuationProblem problem = fleet.evacuation("p-ffd", FleetGenerator.pickEvacuation(fleet, 2, 13));
+        EvacuationPlan plan = new EvacuationPlanner(SolverFactories.Construction.OPTAPLANNER_FIRST_FIT_DECREASING)
+                .plan(problem, limits(), p -> { });
+        EvacuationPlan ledger = PLANNER.plan(problem, limits(), p -> { });
+        assertThat(PlanChecker.violations(problem, plan)).isEmpty();
+        assertThat(plan.unplaced()).hasSameSizeAs(ledger.unplaced());
+    }
+
+    @Test
+    void scalesTheUnimprovedLimitsWithTheProblem() {
+        assertThat(PlanLimits.forProblem(10).unimprovedLimit()).isEqualTo(Duration.ofMillis(16));
+        assertThat(PlanLimits.forProblem(500).unimprovedLimit()).isEqualTo(Duration.ofMillis(64));
+        assertThat(PlanLimits.forProblem(2500).unimprovedLimit()).isEqualTo(Duration.ofMillis(256));
+        assertThat(PlanLimits.forProblem(1_000_000).unimprovedLimit()).isEqualTo(Duration.ofMillis(2048));
+        assertThat(PlanLimits.forProblem(2500).giveUpLimit()).isEqualTo(Duration.ofMillis(768));
     }
 
     private static Map<String, Long> perHost(EvacuationPlan plan) {
