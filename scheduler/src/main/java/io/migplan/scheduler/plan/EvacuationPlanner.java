@@ -20,8 +20,9 @@ import org.optaplanner.core.api.solver.Solver;
  * among the eligible ones given; it does not compute eligibility, reserve capacity or run
  * migrations.
  *
- * <p>Thread-safe: plans may run concurrently; {@link #terminateEarly} may be called from any
- * thread and makes the running plan return its best solution so far.
+ * <p>Thread-safe: plans may run concurrently, each under its own problem id (ids must be unique
+ * among running plans); {@link #terminateEarly} may be called from any thread and makes the
+ * running plan return its best solution so far, still assembled into a complete plan.
  */
 public final class EvacuationPlanner {
 
@@ -82,7 +83,8 @@ public final class EvacuationPlanner {
 
     /**
      * Stops the plan with this problem id at its best solution so far; a plan not yet started
-     * stops as soon as it starts. Returns whether a running plan was found.
+     * stops as soon as it starts (the request is remembered until then). Returns whether a
+     * running plan was found.
      */
     public boolean terminateEarly(String problemId) {
         Solver<EvacuationSolution> solver = running.get(problemId);

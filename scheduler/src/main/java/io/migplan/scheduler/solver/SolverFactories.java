@@ -65,10 +65,6 @@ public final class SolverFactories {
                 k -> SolverFactory.create(config(k)));
     }
 
-    static SolverConfig config(Construction construction, Duration timeLimit, Duration unimproved, Duration giveUp) {
-        return config(new Key(construction, timeLimit, unimproved, giveUp));
-    }
-
     private static SolverConfig config(Key key) {
         TerminationConfig termination = new TerminationConfig()
                 .withTerminationCompositionStyle(TerminationCompositionStyle.OR)

@@ -66,11 +66,6 @@ public final class TargetHost {
         return (after * after - before * before) / PER_MILLE;
     }
 
-    /** CPU utilisation in [0, 1] after adding {@code addedCpus}. */
-    public double cpuUtilisation(long addedCpus) {
-        return cpus <= 0 ? 1 : (usedCpus + addedCpus) / (double) cpus;
-    }
-
     public String id() {
         return id;
     }
