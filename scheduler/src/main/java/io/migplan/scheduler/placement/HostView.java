@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.proto.v1.Capacity;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import java.time.Instant;
@@ -21,7 +22,8 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         Map<String, String> antiAffinityGroups) {
 
     /** A parent device and the types it can create. */
-    public record ParentView(String address, String board, String driverVersion, List<TypeView> types) {
+    public record ParentView(String address, String board, String driverVersion, List<TypeView> types,
+            Capacity capacity) {
         public Optional<TypeView> type(String typeId) {
             return types.stream().filter(t -> t.typeId().equals(typeId)).findFirst();
         }

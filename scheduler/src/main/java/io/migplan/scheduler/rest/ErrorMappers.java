@@ -2,6 +2,7 @@ package io.migplan.scheduler.rest;
 
 import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.placement.IncompleteInventoryException;
+import io.migplan.scheduler.plans.PlanFinishedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -26,6 +27,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
         return error(Response.Status.BAD_REQUEST, "INVALID_ARGUMENT", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response finished(PlanFinishedException e) {
+        return error(Response.Status.CONFLICT, "PLAN_FINISHED", e.getMessage());
     }
 
     @ServerExceptionMapper

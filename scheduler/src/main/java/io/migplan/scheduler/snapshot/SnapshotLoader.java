@@ -1,6 +1,7 @@
 package io.migplan.scheduler.snapshot;
 
 import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.CapacityJson;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.HostView.ParentView;
@@ -60,11 +61,12 @@ public class SnapshotLoader {
         }
         Map<String, List<ParentView>> parents = new HashMap<>();
         Map<String, SourceFacts> facts = new HashMap<>();
-        for (Object[] r : rows("select p.host, p.address, p.board, p.driver, p.driver_version, h.release"
-                + " from parent_device p join host h on h.id = p.host" + hostFilter
+        for (Object[] r : rows("select p.host, p.address, p.board, p.driver, p.driver_version, h.release,"
+                + " cast(p.capacity as text) from parent_device p join host h on h.id = p.host" + hostFilter
                 + " order by p.host, p.address", only)) {
             parents.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(new ParentView((String) r[1],
-                    (String) r[2], (String) r[4], List.copyOf(types.getOrDefault(r[0] + "\n" + r[1], List.of()))));
+                    (String) r[2], (String) r[4], List.copyOf(types.getOrDefault(r[0] + "\n" + r[1], List.of())),
+                    CapacityJson.read((String) r[6])));
             facts.put(r[0] + "\n" + r[1], new SourceFacts((String) r[2], (String) r[3], (String) r[4], (String) r[5]));
         }
         Map<Long, List<DeviceRequest>> devices = new HashMap<>();

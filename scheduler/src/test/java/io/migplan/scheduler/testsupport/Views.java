@@ -69,7 +69,7 @@ public final class Views {
     }
 
     public static ParentView parent(String address, TypeView... types) {
-        return new ParentView(address, "T4", "550.90.07", List.of(types));
+        return new ParentView(address, "T4", "550.90.07", List.of(types), io.migplan.proto.v1.Capacity.getDefaultInstance());
     }
 
     public static TypeView type(String typeId, int available) {
