@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.migplan.proto.v1.InventoryServiceGrpc;
 import io.migplan.proto.v1.PlacementServiceGrpc;
+import io.migplan.proto.v1.PlanServiceGrpc;
 import io.restassured.RestAssured;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +29,10 @@ public final class SchedulerGrpc implements AutoCloseable {
 
     public PlacementServiceGrpc.PlacementServiceBlockingStub placement() {
         return PlacementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public PlanServiceGrpc.PlanServiceBlockingStub plans() {
+        return PlanServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.migplan.scheduler.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.migplan.proto.v1.CancelPlanRequest;
+import io.migplan.proto.v1.CreateEvacuationPlanRequest;
+import io.migplan.proto.v1.CreateEvacuationPlanResponse;
+import io.migplan.proto.v1.GetPlanRequest;
+import io.migplan.proto.v1.Plan;
+import io.migplan.proto.v1.PlanServiceGrpc;
+import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.plans.EvacuationRequest;
+import io.migplan.scheduler.plans.PlanFinishedException;
+import io.migplan.scheduler.plans.PlanService;
+import io.migplan.scheduler.rest.InvalidRequestException;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
+
+/**
+ * PlanService: the operations of {@code /api/v1/plans}, for programs. {@link PlanService} decides
+ * everything (validation, defaults, solving, cancelling); this class only translates the request,
+ * the plan and the failures, so both APIs accept and refuse the same things.
+ */
+@GrpcService
+public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
+
+    @Inject
+    PlanService plans;
+
+    @Override
+    @Blocking
+    public void createEvacuationPlan(CreateEvacuationPlanRequest request,
+            StreamObserver<CreateEvacuationPlanResponse> response) {
+        GrpcCalls.answer(response, () -> mapped(() -> CreateEvacuationPlanResponse.newBuilder()
+                .setId(plans.create(toRequest(request))).build()));
+    }
+
+    @Override
+    @Blocking
+    public void getPlan(GetPlanRequest request, StreamObserver<Plan> response) {
+        GrpcCalls.answer(response, () -> mapped(() -> PlanViews.toProto(plans.get(id(request.getId())))));
+    }
+
+    @Override
+    @Blocking
+    public void cancelPlan(CancelPlanRequest request, StreamObserver<Plan> response) {
+        GrpcCalls.answer(response, () -> mapped(() -> PlanViews.toProto(plans.cancel(id(request.getId())))));
+    }
+
+    /** A path segment cannot be empty in REST; here an unset id is a caller's mistake, not a missing plan. */
+    private static String id(String id) {
+        if (id.isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("id is empty: the id CreateEvacuationPlan returned")
+                    .asRuntimeException();
+        }
+        return id;
+    }
+
+    /** proto3 has no absent int: 0 stands for "not given", so PlanService applies its default. */
+    static EvacuationRequest toRequest(CreateEvacuationPlanRequest r) {
+        return new EvacuationRequest(r.getHostsList(), given(r.getMaxOutboundPerHost()),
+                given(r.getMaxInboundPerHost()), given(r.getMaxParallel()), given(r.getTimeLimitSeconds()));
+    }
+
+    private static Integer given(int value) {
+        return value == 0 ? null : value;
+    }
+
+    /** The statuses matching the REST API's 400, 404 and 409; anything else stays INTERNAL. */
+    private static <T> T mapped(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (InvalidRequestException e) {
+            throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        } catch (UnknownObjectException e) {
+            throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        } catch (PlanFinishedException e) {
+            throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.migplan.scheduler.grpc;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.instance;
+import static io.migplan.scheduler.testsupport.Snapshots.parent;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static io.migplan.scheduler.testsupport.Snapshots.type;
+import static io.migplan.scheduler.testsupport.Snapshots.vm;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.agroal.api.AgroalDataSource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.migplan.proto.v1.CancelPlanRequest;
+import io.migplan.proto.v1.CreateEvacuationPlanRequest;
+import io.migplan.proto.v1.GetPlanRequest;
+import io.migplan.proto.v1.Plan;
+import io.migplan.proto.v1.PlanMigration;
+import io.migplan.proto.v1.PlanStatus;
+import io.migplan.scheduler.plans.EvacuationRequest;
+import io.migplan.scheduler.testsupport.FakeAgent;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PlanService over real gRPC on the test app's port: the REST API's operations, answers and
+ * refusals, on the fleet of {@code EvacuationPlansTest} (three T4-2Q VMs on src, two T4 targets).
+ */
+@QuarkusTest
+class PlanGrpcServiceTest {
+
+    static final String SIG = "nvidia-231/T4/nvidia-550.90.07";
+
+    @Inject
+    AgroalDataSource ds;
+
+    SchedulerGrpc grpc;
+    FakeAgent agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Inventory.clear(ds);
+        grpc = new SchedulerGrpc();
+        agent = new FakeAgent().signature("nvidia-231", SIG);
+        var inv = grpc.inventory();
+        inv.reportInventory(report(host("src", 1, agent.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 5, SIG)))
+                .addInstances(instance(uuid(1), "nvidia-231", "0000:3b:00.0"))
+                .addInstances(instance(uuid(2), "nvidia-231", "0000:3b:00.0"))
+                .addInstances(instance(uuid(3), "nvidia-231", "0000:3b:00.0"))
+                .addVms(vm("vm-1", vmUuid(1), 4, 8192, uuid(1)))
+                .addVms(vm("vm-2", vmUuid(2), 4, 8192, uuid(2)))
+                .addVms(vm("vm-3", vmUuid(3), 4, 8192, uuid(3)))));
+        inv.reportInventory(report(host("t4-a", 1, agent.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 2, SIG)))));
+        inv.reportInventory(report(host("t4-b", 1, agent.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, SIG)))));
+        inv.reportInventory(report(host("v100", 1, agent.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-106", 8, "nvidia-106/V100/nvidia-550.90.07")))));
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        grpc.close();
+        agent.close();
+    }
+
+    static String uuid(int n) {
+        return "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b000" + n;
+    }
+
+    static String vmUuid(int n) {
+        return "5d3c8e10-0000-4000-8000-00000000000" + n;
+    }
+
+    private String create(CreateEvacuationPlanRequest.Builder request) {
+        String id = grpc.plans().createEvacuationPlan(request.build()).getId();
+        assertThat(id).isNotBlank();
+        return id;
+    }
+
+    private Plan awaitDone(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Plan plan = grpc.plans().getPlan(GetPlanRequest.newBuilder().setId(id).build());
+            if (plan.getStatus() != PlanStatus.PLAN_STATUS_SOLVING) {
+                return plan;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("plan " + id + " still SOLVING after 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void assertRefused(ThrowingCallable call, Status.Code code, String description) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).isEqualTo(description);
+        });
+    }
+
+    @Test
+    void aPlanCreatedOverGrpcComesBackReadyAndReadsTheSameOverRest() throws Exception {
+        String id = create(CreateEvacuationPlanRequest.newBuilder().addHosts("src").setMaxOutboundPerHost(2)
+                .setMaxInboundPerHost(2).setMaxParallel(2).setTimeLimitSeconds(10));
+
+        Plan plan = awaitDone(id);
+
+        assertThat(plan.getId()).isEqualTo(id);
+        assertThat(plan.getStatus()).isEqualTo(PlanStatus.PLAN_STATUS_READY);
+        assertThat(plan.getMigrationsList()).extracting(PlanMigration::getVm)
+                .containsExactlyInAnyOrder("vm-1", "vm-2", "vm-3");
+        assertThat(plan.getMigrationsList()).extracting(PlanMigration::getFrom).containsOnly("src");
+        assertThat(plan.getMigrationsList()).extracting(PlanMigration::getTo).isSubsetOf("t4-a", "t4-b");
+        assertThat(plan.getMigrationsList()).extracting(PlanMigration::getType).containsOnly("nvidia-231");
+        assertThat(plan.getUnplacedList()).isEmpty();
+        assertThat(plan.getMetrics().getMigrations()).isEqualTo(3);
+        assertThat(plan.getMetrics().getVms()).isEqualTo(3);
+        // Two leave src at once at most, so three migrations take at least two waves.
+        assertThat(plan.getMetrics().getWaves()).isGreaterThanOrEqualTo(2);
+        assertThat(plan.getMetrics().getHardViolations()).isZero();
+        assertThat(plan.getError()).isEmpty();
+
+        JsonPath rest = given().get("/api/v1/plans/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertThat(rest.getString("status")).isEqualTo("READY");
+        List<Map<String, Object>> migrations = rest.getList("migrations");
+        assertThat(plan.getMigrationsList()).extracting(m -> Map.<String, Object>of("vm", m.getVm(), "from",
+                        m.getFrom(), "to", m.getTo(), "device", m.getDevice(), "type", m.getType(), "wave", m.getWave()))
+                .containsExactlyElementsOf(migrations);
+        assertThat(plan.getMetrics().getWaves()).isEqualTo(rest.getInt("metrics.waves"));
+        assertThat(plan.getProgress().getBestScore()).isEqualTo(rest.getString("progress.bestScore"));
+    }
+
+    @Test
+    void limitsLeftAtZeroTakeTheDefaults() throws Exception {
+        String id = create(CreateEvacuationPlanRequest.newBuilder().addHosts("src"));
+
+        assertThat(awaitDone(id).getStatus()).isEqualTo(PlanStatus.PLAN_STATUS_READY);
+    }
+
+    @Test
+    void badRequestsAreInvalidArgumentNamingWhatIsWrongAndNothingIsStored() {
+        long before = Inventory.count(ds, "plan");
+
+        assertRefused(() -> grpc.plans().createEvacuationPlan(CreateEvacuationPlanRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, "hosts is required: the ids of the hosts to empty");
+        assertRefused(() -> grpc.plans().createEvacuationPlan(CreateEvacuationPlanRequest.newBuilder()
+                        .addHosts("src").addHosts("nope").build()),
+                Status.Code.INVALID_ARGUMENT, "hosts names 'nope', which is not a known host");
+        assertRefused(() -> grpc.plans().createEvacuationPlan(CreateEvacuationPlanRequest.newBuilder()
+                        .addHosts("src").setMaxParallel(-1).build()),
+                Status.Code.INVALID_ARGUMENT, "maxParallel must be at least 1, got -1");
+        assertRefused(() -> grpc.plans().getPlan(GetPlanRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, "id is empty: the id CreateEvacuationPlan returned");
+        assertThat(Inventory.count(ds, "plan")).isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownPlanIsNotFound() {
+        assertRefused(() -> grpc.plans().getPlan(GetPlanRequest.newBuilder().setId("nope").build()),
+                Status.Code.NOT_FOUND, "no plan with id 'nope'");
+        assertRefused(() -> grpc.plans().cancelPlan(CancelPlanRequest.newBuilder().setId("nope").build()),
+                Status.Code.NOT_FOUND, "no plan with id 'nope'");
+    }
+
+    @Test
+    void aFinishedPlanCannotBeCancelled() throws Exception {
+        String id = create(CreateEvacuationPlanRequest.newBuilder().addHosts("src"));
+        awaitDone(id);
+
+        assertRefused(() -> grpc.plans().cancelPlan(CancelPlanRequest.newBuilder().setId(id).build()),
+                Status.Code.FAILED_PRECONDITION,
+                "plan " + id + " is READY; only a plan being solved can be cancelled");
+        assertThat(grpc.plans().getPlan(GetPlanRequest.newBuilder().setId(id).build()).getStatus())
+                .isEqualTo(PlanStatus.PLAN_STATUS_READY);
+    }
+
+    @Test
+    void limitsLeftAtZeroReachPlanServiceAsAbsentAndOthersUnchanged() {
+        var request = CreateEvacuationPlanRequest.newBuilder().addHosts("src").addHosts("t4-a")
+                .setMaxParallel(4).setMaxInboundPerHost(-1).build();
+
+        // Negative values go through so that PlanService refuses them with the REST API's message.
+        assertThat(PlanGrpcService.toRequest(request))
+                .isEqualTo(new EvacuationRequest(List.of("src", "t4-a"), null, -1, 4, null));
+    }
+}
