@@ -1,11 +1,5 @@
 package io.migplan.scheduler.grpc;
 
-import static io.migplan.scheduler.testsupport.Snapshots.host;
-import static io.migplan.scheduler.testsupport.Snapshots.instance;
-import static io.migplan.scheduler.testsupport.Snapshots.parent;
-import static io.migplan.scheduler.testsupport.Snapshots.report;
-import static io.migplan.scheduler.testsupport.Snapshots.type;
-import static io.migplan.scheduler.testsupport.Snapshots.vm;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +14,7 @@ import io.migplan.proto.v1.Plan;
 import io.migplan.proto.v1.PlanMigration;
 import io.migplan.proto.v1.PlanStatus;
 import io.migplan.scheduler.plans.EvacuationRequest;
-import io.migplan.scheduler.testsupport.FakeAgent;
+import io.migplan.scheduler.testsupport.EvacuationFleet;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,48 +35,23 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class PlanGrpcServiceTest {
 
-    static final String SIG = "nvidia-231/T4/nvidia-550.90.07";
-
     @Inject
     AgroalDataSource ds;
 
     SchedulerGrpc grpc;
-    FakeAgent agent;
+    EvacuationFleet fleet;
 
     @BeforeEach
     void setUp() throws Exception {
         Inventory.clear(ds);
         grpc = new SchedulerGrpc();
-        agent = new FakeAgent().signature("nvidia-231", SIG);
-        var inv = grpc.inventory();
-        inv.reportInventory(report(host("src", 1, agent.endpoint())
-                .addParents(parent("0000:3b:00.0", type("nvidia-231", 5, SIG)))
-                .addInstances(instance(uuid(1), "nvidia-231", "0000:3b:00.0"))
-                .addInstances(instance(uuid(2), "nvidia-231", "0000:3b:00.0"))
-                .addInstances(instance(uuid(3), "nvidia-231", "0000:3b:00.0"))
-                .addVms(vm("vm-1", vmUuid(1), 4, 8192, uuid(1)))
-                .addVms(vm("vm-2", vmUuid(2), 4, 8192, uuid(2)))
-                .addVms(vm("vm-3", vmUuid(3), 4, 8192, uuid(3)))));
-        inv.reportInventory(report(host("t4-a", 1, agent.endpoint())
-                .addParents(parent("0000:3b:00.0", type("nvidia-231", 2, SIG)))));
-        inv.reportInventory(report(host("t4-b", 1, agent.endpoint())
-                .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, SIG)))));
-        inv.reportInventory(report(host("v100", 1, agent.endpoint())
-                .addParents(parent("0000:3b:00.0", type("nvidia-106", 8, "nvidia-106/V100/nvidia-550.90.07")))));
+        fleet = EvacuationFleet.reportTo(grpc);
     }
 
     @AfterEach
     void tearDown() throws InterruptedException {
         grpc.close();
-        agent.close();
-    }
-
-    static String uuid(int n) {
-        return "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b000" + n;
-    }
-
-    static String vmUuid(int n) {
-        return "5d3c8e10-0000-4000-8000-00000000000" + n;
+        fleet.close();
     }
 
     private String create(CreateEvacuationPlanRequest.Builder request) {
