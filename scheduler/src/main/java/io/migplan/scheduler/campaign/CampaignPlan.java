@@ -60,12 +60,13 @@ public record CampaignPlan(String problemId, List<Batch> batches, List<Unmovable
      * @param canaryMovedTwice of those, VMs that first left a canary host
      * @param waves            sum over batches of their waves
      * @param lowerBound       migrations no plan can do without (see docs/campaign-planner.md)
+     * @param planMillis       planning the campaign, without the naive comparison
      * @param naive            the same fleet upgraded host by host in name order, release-unaware
      */
     public record Metrics(int vms, int migrations, double migrationsPerVm, int movedTwice, int canaryMovedTwice,
             int batches, int waves, int lowerBound, long planMillis, Naive naive) {
     }
 
-    public record Naive(int migrations, double migrationsPerVm, int movedTwice) {
+    public record Naive(int migrations, double migrationsPerVm, int movedTwice, long planMillis) {
     }
 }

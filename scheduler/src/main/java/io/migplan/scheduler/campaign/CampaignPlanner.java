@@ -79,15 +79,18 @@ public final class CampaignPlanner {
         long start = System.nanoTime();
         Run smart = new Run(problem, policy, planner, false);
         smart.execute();
+        long smartMillis = (System.nanoTime() - start) / 1_000_000;
+        long naiveStart = System.nanoTime();
         Run naive = new Run(problem, policy, naivePlanner, true);
         naive.execute();
         int vms = smart.movableVms;
-        Naive naiveMetrics = new Naive(naive.migrationCount, ratio(naive.migrationCount, vms), naive.movedTwice());
+        Naive naiveMetrics = new Naive(naive.migrationCount, ratio(naive.migrationCount, vms), naive.movedTwice(),
+                (System.nanoTime() - naiveStart) / 1_000_000);
         int waves = smart.batches.stream().mapToInt(b -> b.migrations().stream().mapToInt(Migration::wave).max()
                 .orElse(0)).sum();
         Metrics metrics = new Metrics(vms, smart.migrationCount, ratio(smart.migrationCount, vms), smart.movedTwice(),
-                smart.canaryMovedTwice(), smart.batches.size(), waves, lowerBound(problem, smart),
-                (System.nanoTime() - start) / 1_000_000, naiveMetrics);
+                smart.canaryMovedTwice(), smart.batches.size(), waves, lowerBound(problem, smart), smartMillis,
+                naiveMetrics);
         return new CampaignPlan(problem.id(), smart.batches, smart.unmovable, smart.heldBack, smart.blocked, metrics);
     }
 
@@ -133,6 +136,7 @@ public final class CampaignPlanner {
         /** Hosts in scope that will never be upgraded: not targets, since VMs there would move again. */
         final Set<String> notUpgrading = new HashSet<>();
         final Set<String> canaryVms = new HashSet<>();
+        final Map<String, Boolean> upgraded = new HashMap<>();
         int movableVms;
         int migrationCount;
 
@@ -284,7 +288,7 @@ public final class CampaignPlanner {
         }
 
         boolean isUpgraded(FleetState.Host h) {
-            return Releases.compare(h.release, problem.toRelease()) >= 0;
+            return upgraded.computeIfAbsent(h.release, r -> Releases.compare(r, problem.toRelease()) >= 0);
         }
 
         /** Empties the batch's hosts round by round, then upgrades those emptied. */
@@ -360,42 +364,42 @@ public final class CampaignPlanner {
         EvacuationProblem evacuation(int batch, int round, List<FleetState.Vm> pending, Set<String> evacuating,
                 boolean restricted) {
             Map<String, HostSpec> used = new LinkedHashMap<>();
+            Comparator<FleetState.Host> order = Comparator.comparingDouble(FleetState.Host::freeShare).reversed()
+                    .thenComparing(FleetState.Host::id);
+            if (!naive) {
+                order = Comparator.<FleetState.Host, Boolean>comparing(h -> !isUpgraded(h)).thenComparing(order);
+            }
             List<FleetState.Host> targets = state.hosts.values().stream()
-                    .filter(h -> !evacuating.contains(h.id()) && !notUpgrading.contains(h.id())).toList();
+                    .filter(h -> !evacuating.contains(h.id()) && !notUpgrading.contains(h.id())).sorted(order).toList();
+            int headroom = policy.headroomPercent();
             List<VmSpec> specs = new ArrayList<>();
             for (FleetState.Vm vm : pending) {
                 FleetState.Host src = state.hosts.get(vm.host);
                 HostView source = src.view();
-                List<FleetState.Host> fits = new ArrayList<>();
-                for (FleetState.Host t : targets) {
-                    if (t.freeCpus(policy.headroomPercent()) >= vm.base.vcpus()
-                            && t.freeMemory(policy.headroomPercent()) >= vm.base.memoryMib()
-                            && problem.eligibility().allows(vm.base, source, t.view())) {
-                        fits.add(t);
-                    }
-                }
-                Comparator<FleetState.Host> order = Comparator.comparingDouble(FleetState.Host::freeShare).reversed()
-                        .thenComparing(FleetState.Host::id);
-                if (!naive) {
-                    order = Comparator.<FleetState.Host, Boolean>comparing(h -> !isUpgraded(h)).thenComparing(order);
-                }
-                fits.sort(order);
-                if (restricted && fits.stream().anyMatch(this::isUpgraded)) {
-                    fits.removeIf(h -> !isUpgraded(h));
-                }
                 List<TargetSpec> eligible = new ArrayList<>();
                 int hostsTaken = 0;
-                for (FleetState.Host t : fits) {
+                boolean upgradedTaken = false;
+                // Upgraded hosts come first, so once one has room the rest are never offered.
+                for (FleetState.Host t : targets) {
                     if (hostsTaken >= MAX_TARGET_HOSTS) {
                         break;
+                    }
+                    boolean upgraded = isUpgraded(t);
+                    if (restricted && upgradedTaken && !upgraded) {
+                        break;
+                    }
+                    if (t.freeCpus(headroom) < vm.base.vcpus() || t.freeMemory(headroom) < vm.base.memoryMib()
+                            || !problem.eligibility().allows(vm.base, source, t.view())) {
+                        continue;
                     }
                     List<List<String>> landings = t.landings(vm.base);
                     if (landings.isEmpty()) {
                         continue;
                     }
                     hostsTaken++;
+                    upgradedTaken |= upgraded;
                     landings.forEach(l -> eligible.add(new TargetSpec(t.id(), l)));
-                    used.computeIfAbsent(t.id(), id -> t.spec(state.rank(t.release), policy.headroomPercent()));
+                    used.computeIfAbsent(t.id(), id -> t.spec(state.rank(t.release), headroom));
                 }
                 List<Reason> reasons = eligible.isEmpty() ? List.of(new Reason("NO_ROOM", "no eligible host has room for "
                         + vm.base.vcpus() + " vCPUs, " + vm.base.memoryMib() + " MiB and devices "

@@ -4,8 +4,10 @@ import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.plan.EvacuationProblem.DeviceSpec;
 import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One rolling-upgrade question, complete in itself: the fleet as it is now, the release step and
@@ -73,8 +75,11 @@ public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> 
          * older than its host's: the generated fleets' rule.
          */
         static Eligibility sameBoardNotOlder() {
+            // A campaign asks this for every VM and host; the fleet has a handful of releases.
+            Map<String, Boolean> notOlder = new ConcurrentHashMap<>();
             return (vm, source, target) -> (vm.devices().isEmpty() || source.deviceGroup().equals(target.deviceGroup()))
-                    && Releases.compare(target.release(), source.release()) >= 0;
+                    && notOlder.computeIfAbsent(target.release() + '\u0000' + source.release(),
+                            k -> Releases.compare(target.release(), source.release()) >= 0);
         }
     }
 }

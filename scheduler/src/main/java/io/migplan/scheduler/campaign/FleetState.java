@@ -93,6 +93,7 @@ final class FleetState {
         final Map<String, Parent> parentsByAddress = new HashMap<>();
         final Map<String, Unit> units = new LinkedHashMap<>();
         final Map<String, Integer> antiAffinity;
+        private HostView view;
 
         Host(HostSpec base) {
             this.base = base;
@@ -119,7 +120,10 @@ final class FleetState {
         }
 
         HostView view() {
-            return new HostView(base.id(), release, group, base.failureDomain());
+            if (view == null || !view.release().equals(release)) {
+                view = new HostView(base.id(), release, group, base.failureDomain());
+            }
+            return view;
         }
 
         int reserveCpus(int headroomPercent) {
@@ -229,6 +233,7 @@ final class FleetState {
     final Map<String, Vm> vms = new LinkedHashMap<>();
     final Map<String, List<Vm>> vmsByHost = new HashMap<>();
     private final List<String> releases;
+    private final Map<String, Integer> ranks = new HashMap<>();
 
     FleetState(CampaignProblem problem) {
         problem.hosts().forEach(h -> hosts.put(h.id(), new Host(h)));
@@ -244,12 +249,14 @@ final class FleetState {
     }
 
     int rank(String release) {
-        for (int i = 0; i < releases.size(); i++) {
-            if (Releases.compare(releases.get(i), release) == 0) {
-                return i;
+        return ranks.computeIfAbsent(release, r -> {
+            for (int i = 0; i < releases.size(); i++) {
+                if (Releases.compare(releases.get(i), r) == 0) {
+                    return i;
+                }
             }
-        }
-        return -1;
+            return -1;
+        });
     }
 
     List<Vm> vmsOn(String host) {

@@ -202,6 +202,7 @@ class CampaignPlannerTest {
 
     private static CampaignPlan.Metrics withoutTime(CampaignPlan.Metrics m) {
         return new CampaignPlan.Metrics(m.vms(), m.migrations(), m.migrationsPerVm(), m.movedTwice(),
-                m.canaryMovedTwice(), m.batches(), m.waves(), m.lowerBound(), 0, m.naive());
+                m.canaryMovedTwice(), m.batches(), m.waves(), m.lowerBound(), 0,
+                new CampaignPlan.Naive(m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(), 0));
     }
 }
