@@ -237,7 +237,7 @@ public final class CampaignPlanner {
         /**
          * The next batch: emptiest hosts first, within the maintenance and failure-domain limits,
          * taking a host only while its VMs fit in the room upgraded hosts of its group still
-         * have (CPU, memory and free instances of each type, counted roughly); if no host fits,
+         * have (see {@link Room}); if no host fits,
          * the emptiest alone, whose VMs then fall back to hosts still to upgrade.
          */
         List<String> pick(List<String> candidates, boolean needRoom) {
@@ -271,16 +271,16 @@ public final class CampaignPlanner {
         Map<String, Room> rooms() {
             Map<String, Room> rooms = new HashMap<>();
             for (FleetState.Host h : state.hosts.values()) {
-                if (!isUpgraded(h)) {
+                if (!isUpgraded(h) || notUpgrading.contains(h.id())) {
                     continue;
                 }
                 Room room = rooms.computeIfAbsent(h.group, g -> new Room());
                 room.cpus += Math.max(0, h.freeCpus(policy.headroomPercent()));
                 room.memory += Math.max(0, h.freeMemory(policy.headroomPercent()));
+                Set<FleetState.Unit> seen = new HashSet<>();
                 for (FleetState.Parent p : h.parents) {
-                    for (var e : p.base.capacity().getDemandMap().entrySet()) {
-                        long fb = e.getValue().getResourcesMap().getOrDefault(FleetState.FRAMEBUFFER, 0L);
-                        room.instances.merge(e.getKey(), p.available(e.getKey(), fb), Integer::sum);
+                    if (seen.add(p.unit)) {
+                        room.add(p);
                     }
                 }
             }
@@ -416,32 +416,72 @@ public final class CampaignPlanner {
         }
     }
 
-    /** Free room of a device group's upgraded hosts, spent as hosts join a batch. */
+    /**
+     * Free room of a device group's upgraded hosts, spent as hosts join a batch. Devices are
+     * counted per GPU lock: free instances of GPUs already locked to a type, plus empty GPUs,
+     * each good for the type's max_instances. CPU and memory are pooled over the hosts, so it
+     * is an estimate: the evacuation planner decides, and may still fall back.
+     */
     private static final class Room {
         int cpus;
         long memory;
-        final Map<String, Integer> instances = new HashMap<>();
+        int emptyUnits;
+        final Map<String, Integer> free = new HashMap<>();
+        final Map<String, Integer> maxPerUnit = new HashMap<>();
+
+        void add(FleetState.Parent p) {
+            for (var e : p.base.capacity().getDemandMap().entrySet()) {
+                int max = e.getValue().getMaxInstances();
+                long fb = e.getValue().getResourcesMap().getOrDefault(FleetState.FRAMEBUFFER, 0L);
+                if (max <= 0) {
+                    continue;
+                }
+                maxPerUnit.merge(e.getKey(), max, Math::min);
+                if (p.unit.used > 0 && p.unit.locked == fb) {
+                    free.merge(e.getKey(), Math.max(0, max - p.unit.used), Integer::sum);
+                }
+            }
+            if (p.unit.used == 0) {
+                emptyUnits++;
+            }
+        }
 
         boolean take(List<FleetState.Vm> vms) {
             int needCpus = 0;
             long needMemory = 0;
-            Map<String, Integer> needInstances = new HashMap<>();
+            Map<String, Integer> need = new TreeMap<>();
             for (FleetState.Vm v : vms) {
                 needCpus += v.base.vcpus();
                 needMemory += v.base.memoryMib();
-                v.base.devices().forEach(d -> needInstances.merge(d.typeId(), 1, Integer::sum));
+                v.base.devices().forEach(d -> need.merge(d.typeId(), 1, Integer::sum));
             }
             if (needCpus > cpus || needMemory > memory) {
                 return false;
             }
-            for (var e : needInstances.entrySet()) {
-                if (instances.getOrDefault(e.getKey(), 0) < e.getValue()) {
-                    return false;
+            int units = 0;
+            Map<String, Integer> fromFree = new HashMap<>();
+            for (var e : need.entrySet()) {
+                int own = Math.min(e.getValue(), free.getOrDefault(e.getKey(), 0));
+                fromFree.put(e.getKey(), own);
+                int rest = e.getValue() - own;
+                if (rest > 0) {
+                    Integer max = maxPerUnit.get(e.getKey());
+                    if (max == null) {
+                        return false;
+                    }
+                    int opened = (rest + max - 1) / max;
+                    units += opened;
+                    // What the opened GPUs hold beyond this host's VMs is free for the next host.
+                    fromFree.put(e.getKey(), own - (opened * max - rest));
                 }
+            }
+            if (units > emptyUnits) {
+                return false;
             }
             cpus -= needCpus;
             memory -= needMemory;
-            needInstances.forEach((t, n) -> instances.merge(t, -n, Integer::sum));
+            emptyUnits -= units;
+            fromFree.forEach((t, n) -> free.merge(t, -n, Integer::sum));
             return true;
         }
     }
