@@ -106,16 +106,16 @@ public final class CampaignPlanner {
      */
     private static int lowerBound(CampaignProblem problem, Run run) {
         int bound = run.movableVms;
+        FleetState initial = new FleetState(problem);
         Map<String, List<FleetState.Host>> groups = new TreeMap<>();
-        for (FleetState.Host h : new FleetState(problem).hosts.values()) {
+        for (FleetState.Host h : initial.hosts.values()) {
             groups.computeIfAbsent(h.group, g -> new ArrayList<>()).add(h);
         }
-        FleetState initial = new FleetState(problem);
         for (var e : groups.entrySet()) {
             if (e.getKey().isEmpty() || e.getValue().stream().anyMatch(h -> !problem.scope().contains(h.id()))) {
                 continue;
             }
-            bound += e.getValue().stream()
+            bound += e.getValue().stream().filter(h -> !run.heldBackHosts().contains(h.id()))
                     .mapToInt(h -> (int) initial.vmsOn(h.id()).stream().filter(v -> !v.base.devices().isEmpty()).count())
                     .min().orElse(0);
         }
@@ -146,6 +146,12 @@ public final class CampaignPlanner {
             this.planner = planner;
             this.naive = naive;
             this.state = new FleetState(problem);
+        }
+
+        Set<String> heldBackHosts() {
+            Set<String> out = new HashSet<>();
+            heldBack.forEach(h -> out.add(h.host()));
+            return out;
         }
 
         int movedTwice() {

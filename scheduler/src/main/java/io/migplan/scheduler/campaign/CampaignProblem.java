@@ -3,6 +3,7 @@ package io.migplan.scheduler.campaign;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.plan.EvacuationProblem.DeviceSpec;
 import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,22 @@ public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> 
         Objects.requireNonNull(eligibility, "eligibility");
         if (Releases.compare(toRelease, fromRelease) <= 0) {
             throw new IllegalArgumentException("a campaign goes forward: " + fromRelease + " -> " + toRelease);
+        }
+        Map<String, String> releases = new HashMap<>();
+        hosts.forEach(h -> releases.put(h.id(), h.release()));
+        for (String h : scope) {
+            if (!releases.containsKey(h)) {
+                throw new IllegalArgumentException("host in scope is not in the fleet: " + h);
+            }
+            if (Releases.compare(releases.get(h), fromRelease) != 0) {
+                throw new IllegalArgumentException("host in scope " + h + " runs " + releases.get(h) + ", not "
+                        + fromRelease);
+            }
+        }
+        for (CampaignVm vm : vms) {
+            if (!releases.containsKey(vm.host())) {
+                throw new IllegalArgumentException(vm.name() + " runs on a host not in the fleet: " + vm.host());
+            }
         }
     }
 
