@@ -59,11 +59,29 @@ public final class FleetSnapshot {
     private final ClusterSnapshot snapshot;
     private final Map<MatrixKey, StoredVerdict> verdicts;
     private final List<String> vmNames;
+    private final List<Free> free;
+
+    /** A host's available instances by type id, summed over its parents. */
+    public record Free(String host, Map<String, Integer> byType) {
+    }
 
     private FleetSnapshot(ClusterSnapshot snapshot, Map<MatrixKey, StoredVerdict> verdicts, List<String> vmNames) {
         this.snapshot = snapshot;
         this.verdicts = verdicts;
         this.vmNames = vmNames;
+        List<Free> totals = new ArrayList<>();
+        for (HostEntry e : snapshot.hosts()) {
+            Map<String, Integer> byType = new HashMap<>();
+            e.view().parents().forEach(p -> p.types().forEach(t -> byType.merge(t.typeId(), t.availableInstances(),
+                    Integer::sum)));
+            totals.add(new Free(e.view().id(), Map.copyOf(byType)));
+        }
+        this.free = List.copyOf(totals);
+    }
+
+    /** Every host's free instances by type, in snapshot order: the data of the cheapest possible check. */
+    public List<Free> free() {
+        return free;
     }
 
     public ClusterSnapshot snapshot() {

@@ -2,6 +2,7 @@ package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,15 +20,20 @@ public final class FreeInstanceFilter implements HostFilter {
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
+        List<DeviceRequest> devices = request.devices();
+        if (devices.isEmpty()) {
+            return List.of();
+        }
+        if (devices.size() == 1) {
+            String type = devices.get(0).typeId();
+            return !host.offers(type) || host.availableInstances(type) >= 1 ? List.of()
+                    : List.of(reason(host, Map.entry(type, 1)));
+        }
         return request.countsByType().entrySet().stream()
-                .filter(e -> !host.parentsWith(e.getKey()).isEmpty())
-                .filter(e -> available(host, e.getKey()) < e.getValue())
+                .filter(e -> host.offers(e.getKey()))
+                .filter(e -> host.availableInstances(e.getKey()) < e.getValue())
                 .map(e -> reason(host, e))
                 .toList();
-    }
-
-    private static int available(HostView host, String type) {
-        return host.parentsWith(type).stream().mapToInt(p -> p.type(type).orElseThrow().availableInstances()).sum();
     }
 
     private static Reason reason(HostView host, Map.Entry<String, Integer> need) {
