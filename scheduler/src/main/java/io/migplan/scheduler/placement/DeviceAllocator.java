@@ -3,7 +3,6 @@ package io.migplan.scheduler.placement;
 import io.migplan.scheduler.placement.HostView.ParentView;
 import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,21 +29,31 @@ public final class DeviceAllocator {
 
     /** One landing per device, or empty when some device finds no free instance. */
     public static Optional<List<Landing>> allocate(PlacementRequest request, HostView host) {
-        Map<String, Integer> left = new HashMap<>();
-        for (ParentView p : host.parents()) {
-            p.types().forEach(t -> left.put(p.address() + "\n" + t.typeId(), t.availableInstances()));
+        List<DeviceRequest> devices = request.devices();
+        if (devices.isEmpty()) {
+            return Optional.of(List.of());
         }
-        List<Landing> out = new ArrayList<>();
-        for (DeviceRequest d : request.devices()) {
-            Optional<ParentView> best = host.parentsWith(d.typeId()).stream()
-                    .filter(p -> left.get(p.address() + "\n" + d.typeId()) > 0)
-                    .min(Comparator.<ParentView>comparingInt(p -> -left.get(p.address() + "\n" + d.typeId()))
-                            .thenComparing(ParentView::address));
-            if (best.isEmpty()) {
+        // Instances taken by the devices placed so far, by parent and type: only those differ
+        // from what the host reported, so the rest is read from the views as they are.
+        Map<String, Integer> taken = new HashMap<>();
+        List<Landing> out = new ArrayList<>(devices.size());
+        for (DeviceRequest d : devices) {
+            ParentView best = null;
+            int bestLeft = 0;
+            for (ParentView p : host.parentsWith(d.typeId())) {
+                int left = p.type(d.typeId()).orElseThrow().availableInstances()
+                        - (taken.isEmpty() ? 0 : taken.getOrDefault(p.address() + "\n" + d.typeId(), 0));
+                // Most room left wins; a tie goes to the lower address, so answers are stable.
+                if (left > bestLeft || (left == bestLeft && left > 0 && best.address().compareTo(p.address()) > 0)) {
+                    best = p;
+                    bestLeft = left;
+                }
+            }
+            if (best == null) {
                 return Optional.empty();
             }
-            left.merge(best.get().address() + "\n" + d.typeId(), -1, Integer::sum);
-            out.add(new Landing(d, best.get().address()));
+            taken.merge(best.address() + "\n" + d.typeId(), 1, Integer::sum);
+            out.add(new Landing(d, best.address()));
         }
         return Optional.of(out);
     }

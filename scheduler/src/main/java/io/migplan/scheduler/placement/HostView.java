@@ -4,9 +4,13 @@ import io.migplan.proto.v1.Capacity;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import java.time.Instant;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 
 /**
  * What the filters know of one host: built from the database once per question, so every
@@ -21,11 +25,22 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         String release, String failureDomain, AdminState adminState, String adminReason,
         Map<String, String> antiAffinityGroups) {
 
+    public HostView {
+        // Indexed by type once per view, not once per question: a placement question visits
+        // every host, and an SR-IOV host has dozens of parents with several types each.
+        parents = parents instanceof Parents indexed ? indexed : new Parents(parents);
+    }
+
     /** A parent device and the types it can create. */
     public record ParentView(String address, String board, String driverVersion, List<TypeView> types,
             Capacity capacity) {
         public Optional<TypeView> type(String typeId) {
-            return types.stream().filter(t -> t.typeId().equals(typeId)).findFirst();
+            for (TypeView t : types) {
+                if (t.typeId().equals(typeId)) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
         }
     }
 
@@ -43,6 +58,59 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
 
     /** The parents offering {@code typeId}, in address order. */
     public List<ParentView> parentsWith(String typeId) {
-        return parents.stream().filter(p -> p.type(typeId).isPresent()).toList();
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? List.of() : o.parents;
+    }
+
+    /** Whether some parent offers {@code typeId}, free or not. */
+    public boolean offers(String typeId) {
+        return ((Parents) parents).byType.containsKey(typeId);
+    }
+
+    /** How many more instances of {@code typeId} the host's parents can create together. */
+    public int availableInstances(String typeId) {
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? 0 : o.available;
+    }
+
+    /** The parents offering one type, and their available instances summed. */
+    private record Offer(List<ParentView> parents, int available) {
+    }
+
+    /**
+     * The host's parents as given (an immutable list, equal to any list of the same parents),
+     * with each type's offer computed once.
+     */
+    private static final class Parents extends AbstractList<ParentView> implements RandomAccess {
+        private final List<ParentView> list;
+        private final Map<String, Offer> byType;
+
+        Parents(List<ParentView> parents) {
+            this.list = List.copyOf(parents);
+            Map<String, List<ParentView>> with = new HashMap<>();
+            for (ParentView p : list) {
+                for (TypeView t : p.types()) {
+                    List<ParentView> ps = with.computeIfAbsent(t.typeId(), k -> new ArrayList<>());
+                    // A type listed twice on one parent counts once, as ParentView.type finds the first.
+                    if (ps.isEmpty() || ps.get(ps.size() - 1) != p) {
+                        ps.add(p);
+                    }
+                }
+            }
+            Map<String, Offer> offers = new HashMap<>();
+            with.forEach((type, ps) -> offers.put(type, new Offer(List.copyOf(ps),
+                    ps.stream().mapToInt(p -> p.type(type).orElseThrow().availableInstances()).sum())));
+            this.byType = Map.copyOf(offers);
+        }
+
+        @Override
+        public ParentView get(int index) {
+            return list.get(index);
+        }
+
+        @Override
+        public int size() {
+            return list.size();
+        }
     }
 }

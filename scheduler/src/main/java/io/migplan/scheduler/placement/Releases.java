@@ -3,6 +3,8 @@ package io.migplan.scheduler.placement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,14 @@ public final class Releases {
     public static final Comparator<String> ORDER = Releases::compare;
 
     private static final Pattern TOKEN = Pattern.compile("\\d+|\\p{L}+");
+
+    /**
+     * Tokens of the releases seen so far: a fleet runs a handful, and a placement question
+     * compares the source's release with every host's. Bounded so odd input cannot grow it.
+     */
+    private static final Map<String, List<String>> TOKENS = new ConcurrentHashMap<>();
+    /** Far more distinct releases than a fleet runs at once, even mid-campaign. */
+    private static final int MAX_CACHED = 1_024;
 
     private Releases() {
     }
@@ -58,12 +68,27 @@ public final class Releases {
     }
 
     private static List<String> tokens(String s) {
+        if (s == null) {
+            return List.of();
+        }
+        List<String> cached = TOKENS.get(s);
+        if (cached != null) {
+            return cached;
+        }
+        List<String> read = read(s);
+        if (TOKENS.size() < MAX_CACHED) {
+            TOKENS.put(s, read);
+        }
+        return read;
+    }
+
+    private static List<String> read(String s) {
         List<String> out = new ArrayList<>();
-        Matcher m = TOKEN.matcher(s == null ? "" : s);
+        Matcher m = TOKEN.matcher(s);
         while (m.find()) {
             out.add(m.group());
         }
-        return out;
+        return List.copyOf(out);
     }
 
     private static boolean isNumber(String token) {

@@ -3,9 +3,9 @@ package io.migplan.scheduler.placement;
 import io.migplan.scheduler.placement.Placement.HostRejection;
 import io.migplan.scheduler.placement.filter.Reason;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -23,9 +23,17 @@ public final class Summary {
         if (total == 0) {
             return "0/0 hosts eligible: no other host is known";
         }
-        Map<String, Long> counts = new TreeMap<>();
+        // Counted in a hash map: the phrases are sorted once below, not on every one of
+        // thousands of rejections.
+        Map<String, Long> counts = new HashMap<>();
         for (HostRejection r : rejected) {
-            r.reasons().stream().map(Reason::tally).distinct().forEach(t -> counts.merge(t, 1L, Long::sum));
+            List<Reason> reasons = r.reasons();
+            for (int i = 0; i < reasons.size(); i++) {
+                String tally = reasons.get(i).tally();
+                if (!seenBefore(reasons, i, tally)) {
+                    counts.merge(tally, 1L, Long::sum);
+                }
+            }
         }
         String head = eligible + "/" + total + " hosts eligible";
         if (counts.isEmpty()) {
@@ -36,5 +44,15 @@ public final class Summary {
                         .thenComparing(Map.Entry.comparingByKey()))
                 .map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", "));
+    }
+
+    /** Whether a reason before {@code i} has the same phrase: a host has a handful of reasons at most. */
+    private static boolean seenBefore(List<Reason> reasons, int i, String tally) {
+        for (int j = 0; j < i; j++) {
+            if (reasons.get(j).tally().equals(tally)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -139,10 +139,16 @@ public class TargetFinder {
                 continue;
             }
             HostView host = byId.get(e.getKey());
-            if (e.getValue().stream().allMatch(l -> stored.containsKey(key(host.id(), l)))) {
-                Map<String, ProbeAnswer> answers = new HashMap<>();
-                e.getValue().forEach(l -> answers.put(l.device().uuid(),
-                        stored.get(key(host.id(), l)).toAnswer(l.device().uuid())));
+            Map<String, ProbeAnswer> answers = new HashMap<>();
+            for (Landing l : e.getValue()) {
+                StoredVerdict v = stored.get(key(host.id(), l));
+                if (v == null) {
+                    answers = null;
+                    break;
+                }
+                answers.put(l.device().uuid(), v.toAnswer(l.device().uuid()));
+            }
+            if (answers != null) {
                 outcomes.put(host.id(), new ProbeOutcome.Answered(host.agentEndpoint(), answers));
             } else {
                 batches.add(new Batch(host.id(), host.agentEndpoint(), questions(e.getValue())));
@@ -164,28 +170,40 @@ public class TargetFinder {
         /** Every host a candidate or rejected, given what the agents asked now answered. */
         public Placement placement(PlacementRequest request, Map<String, ProbeOutcome> asked) {
             CompatibilityFilter compatibility = new CompatibilityFilter();
-            Map<String, List<Reason>> all = new HashMap<>(reasons);
-            List<Candidate> candidates = new ArrayList<>();
+            List<HostRejection> rejected = new ArrayList<>(reasons.size() + passed.size());
+            reasons.forEach((host, r) -> rejected.add(new HostRejection(host, List.copyOf(r))));
+            List<Candidate> candidates = new ArrayList<>(passed.size());
             for (var e : passed.entrySet()) {
                 HostView host = hosts.get(e.getKey());
                 ProbeOutcome outcome = outcomes.containsKey(host.id()) ? outcomes.get(host.id())
-                        : asked.getOrDefault(host.id(), new ProbeOutcome.Answered("", Map.of()));
+                        : asked.getOrDefault(host.id(), NO_ANSWER);
                 List<Reason> verdicts = compatibility.filter(host, e.getValue(), outcome);
                 if (verdicts.isEmpty()) {
-                    String device = e.getValue().stream().map(Landing::parent).distinct().sorted()
-                            .collect(Collectors.joining(","));
-                    candidates.add(new Candidate(host.id(), device, Scorer.score(request, host)));
+                    candidates.add(new Candidate(host.id(), parents(e.getValue()), Scorer.score(request, host)));
                 } else {
-                    all.put(host.id(), verdicts);
+                    rejected.add(new HostRejection(host.id(), List.copyOf(verdicts)));
                 }
             }
             candidates.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::host));
-            List<HostRejection> rejected = all.entrySet().stream()
-                    .map(e -> new HostRejection(e.getKey(), List.copyOf(e.getValue())))
-                    .sorted(Comparator.comparing(HostRejection::host))
-                    .toList();
-            return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), rejected),
-                    List.copyOf(candidates), rejected);
+            // Hosts usually arrive in id order, which this sort then only checks.
+            rejected.sort(Comparator.comparing(HostRejection::host));
+            List<HostRejection> all = List.copyOf(rejected);
+            return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), all),
+                    List.copyOf(candidates), all);
+        }
+
+        /** What a host's agent said when nobody asked it. */
+        private static final ProbeOutcome NO_ANSWER = new ProbeOutcome.Answered("", Map.of());
+
+        /** The distinct parents the landings use, sorted, comma separated. */
+        private static String parents(List<Landing> landings) {
+            if (landings.isEmpty()) {
+                return "";
+            }
+            if (landings.size() == 1) {
+                return landings.get(0).parent();
+            }
+            return landings.stream().map(Landing::parent).distinct().sorted().collect(Collectors.joining(","));
         }
     }
 

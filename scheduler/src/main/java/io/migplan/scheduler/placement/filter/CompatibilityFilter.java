@@ -1,6 +1,7 @@
 package io.migplan.scheduler.placement.filter;
 
 import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.placement.DeviceAllocator.Landing;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.probe.ProbeOutcome;
@@ -35,11 +36,16 @@ public final class CompatibilityFilter {
                     + " unknown: " + failed.why(), TALLY_UNKNOWN));
         }
         ProbeOutcome.Answered answered = (ProbeOutcome.Answered) outcome;
-        List<Reason> out = new ArrayList<>();
+        List<Reason> out = null;
         for (Landing l : landings) {
-            String where = l.device().typeId() + " on " + l.parent();
             ProbeAnswer a = answered.answers().get(l.device().uuid());
+            // The sentences are built for rejections only: most landings are compatible.
+            if (a != null && a.getVerdict() == Verdict.VERDICT_COMPATIBLE) {
+                continue;
+            }
+            String where = l.device().typeId() + " on " + l.parent();
             if (a == null) {
+                out = out == null ? new ArrayList<>() : out;
                 out.add(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
                         + " unknown: agent at " + answered.endpoint() + " gave no answer for mdev "
                         + l.device().uuid(), TALLY_UNKNOWN));
@@ -47,9 +53,8 @@ public final class CompatibilityFilter {
             }
             String agentSays = (a.getCode().isEmpty() ? "" : a.getCode() + ": ")
                     + (a.getMessage().isEmpty() ? "no explanation given" : a.getMessage());
+            out = out == null ? new ArrayList<>() : out;
             switch (a.getVerdict()) {
-                case VERDICT_COMPATIBLE -> {
-                }
                 case VERDICT_INCOMPATIBLE -> out.add(new Reason(PROBE_INCOMPATIBLE, "host " + host.id() + ": "
                         + where + " does not accept the state of mdev " + l.device().uuid() + " ("
                         + l.device().typeId() + " from " + l.device().sourceParent() + ") - " + agentSays,
@@ -58,6 +63,6 @@ public final class CompatibilityFilter {
                         + " with mdev " + l.device().uuid() + " unknown - " + agentSays, TALLY_UNKNOWN));
             }
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 }

@@ -18,6 +18,9 @@ public final class CpuMemoryFilter implements HostFilter {
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
+        if (request.vcpus() <= host.freeCpus() && request.memoryMib() <= host.freeMemoryMib()) {
+            return List.of();
+        }
         List<Reason> out = new ArrayList<>(2);
         if (request.vcpus() > host.freeCpus()) {
             out.add(new Reason(INSUFFICIENT_CPU, "host " + host.id() + ": not enough CPU for VM " + request.vmName()

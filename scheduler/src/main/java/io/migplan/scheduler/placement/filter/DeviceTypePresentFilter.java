@@ -2,6 +2,7 @@ package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import java.util.List;
 
 /**
@@ -15,10 +16,21 @@ public final class DeviceTypePresentFilter implements HostFilter {
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
+        List<DeviceRequest> devices = request.devices();
+        // Most VMs have one mdev, or a few of one type: answer those without sorting the types.
+        if (devices.isEmpty() || (devices.size() == 1 && host.offers(devices.get(0).typeId()))) {
+            return List.of();
+        }
+        if (devices.size() == 1) {
+            return List.of(reason(host, devices.get(0).typeId()));
+        }
         return request.countsByType().keySet().stream()
-                .filter(type -> host.parentsWith(type).isEmpty())
-                .map(type -> new Reason(NO_DEVICE_TYPE, "host " + host.id() + " has no device type " + type,
-                        "no device type " + type))
+                .filter(type -> !host.offers(type))
+                .map(type -> reason(host, type))
                 .toList();
+    }
+
+    private static Reason reason(HostView host, String type) {
+        return new Reason(NO_DEVICE_TYPE, "host " + host.id() + " has no device type " + type, "no device type " + type);
     }
 }

@@ -1,10 +1,11 @@
 package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.HostView.ParentView;
 import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * For each device type the VM needs and the host offers, the host's parents together must
@@ -19,23 +20,33 @@ public final class FreeInstanceFilter implements HostFilter {
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
+        List<DeviceRequest> devices = request.devices();
+        if (devices.isEmpty()) {
+            return List.of();
+        }
+        if (devices.size() == 1) {
+            String type = devices.get(0).typeId();
+            return !host.offers(type) || host.availableInstances(type) >= 1 ? List.of()
+                    : List.of(reason(host, Map.entry(type, 1)));
+        }
         return request.countsByType().entrySet().stream()
-                .filter(e -> !host.parentsWith(e.getKey()).isEmpty())
-                .filter(e -> available(host, e.getKey()) < e.getValue())
+                .filter(e -> host.offers(e.getKey()))
+                .filter(e -> host.availableInstances(e.getKey()) < e.getValue())
                 .map(e -> reason(host, e))
                 .toList();
     }
 
-    private static int available(HostView host, String type) {
-        return host.parentsWith(type).stream().mapToInt(p -> p.type(type).orElseThrow().availableInstances()).sum();
-    }
-
     private static Reason reason(HostView host, Map.Entry<String, Integer> need) {
         String type = need.getKey();
-        String perParent = host.parentsWith(type).stream()
-                .map(p -> p.type(type).orElseThrow().availableInstances() + " on " + p.address())
-                .collect(Collectors.joining(", "));
-        return new Reason(NO_FREE_INSTANCE, "host " + host.id() + ": no free instance of " + type
-                + " (requested " + need.getValue() + ", available " + perParent + ")", "no free " + type);
+        // One builder for the whole sentence: an SR-IOV host lists dozens of parents here.
+        StringBuilder m = new StringBuilder(128).append("host ").append(host.id()).append(": no free instance of ")
+                .append(type).append(" (requested ").append(need.getValue()).append(", available ");
+        List<ParentView> parents = host.parentsWith(type);
+        for (int i = 0; i < parents.size(); i++) {
+            ParentView p = parents.get(i);
+            m.append(i == 0 ? "" : ", ").append(p.type(type).orElseThrow().availableInstances()).append(" on ")
+                    .append(p.address());
+        }
+        return new Reason(NO_FREE_INSTANCE, m.append(')').toString(), "no free " + type);
     }
 }

@@ -1,5 +1,7 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import java.time.Duration;
@@ -22,6 +24,9 @@ public final class HostStateFilter implements HostFilter {
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
+        if (host.state() == HostState.UP && host.adminState() == AdminState.ACTIVE) {
+            return List.of();
+        }
         List<Reason> out = new ArrayList<>(2);
         switch (host.state()) {
             case UP -> {
