@@ -64,6 +64,8 @@ public class MatrixRefresher {
         return t;
     });
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    /** Hosts whose refresh is waiting in the queue. */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     /** A source signature with the facts rule-based probes read. */
     record Source(String typeId, String signature, String board, String driver, String driverVersion,
@@ -79,8 +81,11 @@ public class MatrixRefresher {
     }
 
     void onApplied(@Observes(during = TransactionPhase.AFTER_SUCCESS) InventoryApplied event) {
-        if (config.matrix().refreshOnReport()) {
+        // A host reporting again before its refresh ran needs one refresh, not two: when a fleet
+        // starts, a thousand reports must not queue a thousand duplicate fleet-wide refreshes.
+        if (config.matrix().refreshOnReport() && queued.add(event.hostId())) {
             executor.submit(() -> {
+                queued.remove(event.hostId());
                 try {
                     refresh(event.hostId());
                 } catch (RuntimeException e) {
