@@ -51,6 +51,13 @@ public final class ClusterSnapshot {
         this.byUuid = uuids;
     }
 
+    /** A copy whose VMs are those of {@code previous}: only host views changed, so the VM index is shared. */
+    private ClusterSnapshot(TreeMap<String, HostEntry> hosts, ClusterSnapshot previous) {
+        this.hosts = hosts;
+        this.byName = previous.byName;
+        this.byUuid = previous.byUuid;
+    }
+
     public static ClusterSnapshot of(Collection<HostEntry> entries) {
         TreeMap<String, HostEntry> m = new TreeMap<>();
         entries.forEach(e -> m.put(e.view().id(), e));
@@ -59,29 +66,33 @@ public final class ClusterSnapshot {
 
     /** A copy with {@code entry} added or replacing the host of the same id. */
     public ClusterSnapshot with(HostEntry entry) {
-        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
-        m.put(entry.view().id(), entry);
-        return new ClusterSnapshot(m);
+        return with(List.of(entry), List.of());
     }
 
     /** A copy without host {@code id}. */
     public ClusterSnapshot without(String id) {
-        if (!hosts.containsKey(id)) {
-            return this;
-        }
-        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
-        m.remove(id);
-        return new ClusterSnapshot(m);
+        return with(List.of(), List.of(id));
     }
 
-    /** A copy with host {@code id}'s view changed (liveness, admin state), its VMs kept. */
-    public ClusterSnapshot withView(String id, UnaryOperator<HostView> change) {
-        HostEntry e = hosts.get(id);
-        if (e == null) {
+    /**
+     * A copy with host views changed (liveness, admin state), every host's VMs kept; hosts not in
+     * the snapshot are ignored. One copy for any number of hosts, and the VM index is reused.
+     */
+    public ClusterSnapshot withViews(Map<String, UnaryOperator<HostView>> changes) {
+        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
+        changes.forEach((id, change) -> m.computeIfPresent(id,
+                (k, e) -> new HostEntry(change.apply(e.view()), e.vms(), e.lastReportAt())));
+        return new ClusterSnapshot(m, this);
+    }
+
+    /** A copy with {@code entries} added or replacing their hosts and {@code removed} dropped. */
+    public ClusterSnapshot with(Collection<HostEntry> entries, Collection<String> removed) {
+        if (entries.isEmpty() && removed.stream().noneMatch(hosts::containsKey)) {
             return this;
         }
         TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
-        m.put(id, new HostEntry(change.apply(e.view()), e.vms(), e.lastReportAt()));
+        removed.forEach(m::remove);
+        entries.forEach(e -> m.put(e.view().id(), e));
         return new ClusterSnapshot(m);
     }
 

@@ -10,11 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,32 +74,42 @@ public class ClusterSnapshotHolder {
 
     /**
      * Brings every host in line with the database: new or re-reported hosts are re-read, hosts
-     * whose liveness or admin state changed get those fields, deleted hosts are dropped.
+     * whose liveness or admin state changed get those fields, deleted hosts are dropped, all in
+     * one new picture. A heartbeat alone changes nothing placement reads (the time of the last
+     * one only matters once a host is STALE or DOWN, and then it no longer moves), so routine
+     * beats cost no copy.
      */
     @Scheduled(every = "${migplan.snapshot.reconcile-every:5s}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public synchronized void reconcile() {
         ClusterSnapshot s = current();
         Map<String, HostPulse> pulses = loader.pulses();
-        Set<String> seen = new HashSet<>();
+        List<HostEntry> reread = new ArrayList<>();
+        Set<String> removed = new HashSet<>();
+        Map<String, UnaryOperator<HostView>> changed = new HashMap<>();
         for (var e : pulses.entrySet()) {
-            seen.add(e.getKey());
             HostPulse p = e.getValue();
             HostEntry held = s.host(e.getKey()).orElse(null);
             if (held == null || held.view().generation() != p.generation()) {
                 List<HostEntry> fresh = loader.one(e.getKey());
-                s = fresh.isEmpty() ? s.without(e.getKey()) : s.with(fresh.get(0));
+                if (fresh.isEmpty()) {
+                    removed.add(e.getKey());
+                } else {
+                    reread.add(fresh.get(0));
+                }
             } else if (held.view().state() != p.state() || held.view().adminState() != p.adminState()
-                    || !Objects.equals(held.view().adminReason(), p.adminReason())
-                    || !Objects.equals(held.view().lastHeartbeatAt(), p.lastHeartbeatAt())) {
-                s = s.withView(e.getKey(), v -> pulse(v, p));
+                    || !Objects.equals(held.view().adminReason(), p.adminReason())) {
+                changed.put(e.getKey(), v -> pulse(v, p));
             }
         }
-        for (HostEntry e : List.copyOf(s.hosts())) {
-            if (!seen.contains(e.view().id())) {
-                s = s.without(e.view().id());
+        for (HostEntry e : s.hosts()) {
+            if (!pulses.containsKey(e.view().id())) {
+                removed.add(e.view().id());
             }
         }
-        current = s;
+        if (!changed.isEmpty()) {
+            s = s.withViews(changed);
+        }
+        current = s.with(reread, removed);
     }
 
     private static HostView pulse(HostView v, HostPulse p) {
