@@ -1,6 +1,10 @@
 package io.migplan.scheduler.matrix;
 
 import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.proto.v1.ProbeQuestion;
+import io.migplan.scheduler.db.Timestamps;
+import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
+import io.migplan.scheduler.placement.probe.ProbeOutcome;
 import io.migplan.proto.v1.Verdict;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -82,20 +86,10 @@ public class CompatibilityMatrix {
             for (Object[] r : rows) {
                 cache.putIfAbsent(new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]),
                         new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
-                                (String) r[7], ((Number) r[8]).longValue(), instant(r[9])));
+                                (String) r[7], ((Number) r[8]).longValue(), Timestamps.toInstant(r[9])));
             }
             warmed = true;
         }
-    }
-
-    private static Instant instant(Object o) {
-        if (o instanceof Instant i) {
-            return i;
-        }
-        if (o instanceof java.time.OffsetDateTime t) {
-            return t.toInstant();
-        }
-        return ((java.sql.Timestamp) o).toInstant();
     }
 
     /** The valid verdicts among {@code keys}: those asked at their host's current generation. */
@@ -120,7 +114,7 @@ public class CompatibilityMatrix {
             MatrixKey k = new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]);
             if (keys.contains(k)) {
                 out.put(k, new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
-                        (String) r[7], ((Number) r[8]).longValue(), instant(r[9])));
+                        (String) r[7], ((Number) r[8]).longValue(), Timestamps.toInstant(r[9])));
             }
         }
         return out;
@@ -162,6 +156,32 @@ public class CompatibilityMatrix {
                 cache.put(k, stored);
             }
         }
+    }
+
+    /**
+     * Stores what agents answered to {@code batches} (at the generation {@code generationOf}
+     * gives for each host) and returns the answers by cell. Hosts that gave no answer add
+     * nothing: their cells stay unasked.
+     */
+    public Map<MatrixKey, ProbeAnswer> recordAnswers(List<Batch> batches, Map<String, ProbeOutcome> outcomes,
+            Function<String, Long> generationOf, Instant now) {
+        Map<MatrixKey, ProbeAnswer> out = new HashMap<>();
+        for (Batch b : batches) {
+            Long generation = generationOf.apply(b.host());
+            if (!(outcomes.get(b.host()) instanceof ProbeOutcome.Answered answered) || generation == null) {
+                continue;
+            }
+            Map<MatrixKey, ProbeAnswer> cells = new HashMap<>();
+            for (ProbeQuestion q : b.questions()) {
+                ProbeAnswer a = answered.answers().get(q.getId());
+                if (a != null && !q.getSourceSignature().isEmpty()) {
+                    cells.put(MatrixKey.of(b.host(), q), a);
+                }
+            }
+            record(generation, cells, now);
+            out.putAll(cells);
+        }
+        return out;
     }
 
     /** Drops the verdicts of {@code host} asked at an older generation than it holds: they can never be valid again. */

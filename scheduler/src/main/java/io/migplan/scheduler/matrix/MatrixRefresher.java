@@ -7,6 +7,7 @@ import io.migplan.proto.v1.ProbeCompatibilityResponse;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.InventoryApplied;
+import io.migplan.scheduler.placement.PlacementRequest.SourceFacts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,7 +121,8 @@ public class MatrixRefresher {
             for (Source s : sources) {
                 if (s.typeId().equals(slot.typeId())) {
                     MatrixKey k = new MatrixKey(target.host(), slot.parent(), slot.typeId(), s.signature());
-                    questions.put(k, question(questions.size(), slot, s));
+                    questions.put(k, k.question("m" + questions.size(),
+                            new SourceFacts(s.board(), s.driver(), s.driverVersion(), s.release())));
                 }
             }
         }
@@ -160,13 +162,6 @@ public class MatrixRefresher {
         }
         failures.remove(target.host());
         return stored;
-    }
-
-    private static ProbeQuestion question(int n, Slot slot, Source s) {
-        return ProbeQuestion.newBuilder().setId("m" + n).setTargetTypeId(slot.typeId()).setTargetParent(slot.parent())
-                .setSourceSignature(s.signature()).setSourceTypeId(s.typeId()).setSourceBoard(s.board())
-                .setSourceDriver(s.driver()).setSourceDriverVersion(s.driverVersion()).setSourceRelease(s.release())
-                .build();
     }
 
     /**

@@ -92,7 +92,9 @@ public class TargetFinder {
             return first.placement(request, Map.of());
         }
         Map<String, ProbeOutcome> asked = prober.probe(first.toAsk());
-        remember(asked, first.passed(), first.generations());
+        // Stored at the generation each host held in the snapshot the question was judged on.
+        matrix.recordAnswers(first.toAsk(), asked, id -> snapshot.host(id).map(h -> h.view().generation()).orElse(null),
+                clock.instant());
         return first.placement(request, asked);
     }
 
@@ -151,7 +153,7 @@ public class TargetFinder {
             if (answers != null) {
                 outcomes.put(host.id(), new ProbeOutcome.Answered(host.agentEndpoint(), answers));
             } else {
-                batches.add(new Batch(host.id(), host.agentEndpoint(), questions(e.getValue())));
+                batches.add(new Batch(host.id(), host.agentEndpoint(), questions(host.id(), e.getValue())));
             }
         }
         return new Evaluation(byId, reasons, passed, outcomes, List.copyOf(batches));
@@ -160,12 +162,6 @@ public class TargetFinder {
     /** What {@link #evaluate} found; {@link #placement} completes it with the agents' answers. */
     public record Evaluation(Map<String, HostView> hosts, Map<String, List<Reason>> reasons,
             Map<String, List<Landing>> passed, Map<String, ProbeOutcome> outcomes, List<Batch> toAsk) {
-
-        Map<String, Long> generations() {
-            Map<String, Long> out = new HashMap<>();
-            hosts.forEach((id, h) -> out.put(id, h.generation()));
-            return out;
-        }
 
         /** Every host a candidate or rejected, given what the agents asked now answered. */
         public Placement placement(PlacementRequest request, Map<String, ProbeOutcome> asked) {
@@ -211,35 +207,7 @@ public class TargetFinder {
         return new MatrixKey(host, l.parent(), l.device().typeId(), l.device().sourceSignature());
     }
 
-    /** Stores what agents answered just now, at the generation each host held when its view was read. */
-    private void remember(Map<String, ProbeOutcome> asked, Map<String, List<Landing>> passed,
-            Map<String, Long> generations) {
-        for (var e : asked.entrySet()) {
-            if (!(e.getValue() instanceof ProbeOutcome.Answered answered) || !generations.containsKey(e.getKey())) {
-                continue;
-            }
-            Map<MatrixKey, ProbeAnswer> cells = new HashMap<>();
-            for (Landing l : passed.get(e.getKey())) {
-                ProbeAnswer a = answered.answers().get(l.device().uuid());
-                if (a != null && !l.device().sourceSignature().isEmpty()) {
-                    cells.put(key(e.getKey(), l), a);
-                }
-            }
-            matrix.record(generations.get(e.getKey()), cells, clock.instant());
-        }
-    }
-
-    private static List<ProbeQuestion> questions(List<Landing> landings) {
-        return landings.stream().map(l -> ProbeQuestion.newBuilder()
-                .setId(l.device().uuid())
-                .setTargetTypeId(l.device().typeId())
-                .setTargetParent(l.parent())
-                .setSourceSignature(l.device().sourceSignature())
-                .setSourceTypeId(l.device().typeId())
-                .setSourceBoard(l.device().source().board())
-                .setSourceDriver(l.device().source().driver())
-                .setSourceDriverVersion(l.device().source().driverVersion())
-                .setSourceRelease(l.device().source().release())
-                .build()).toList();
+    private static List<ProbeQuestion> questions(String host, List<Landing> landings) {
+        return landings.stream().map(l -> key(host, l).question(l.device().uuid(), l.device().source())).toList();
     }
 }

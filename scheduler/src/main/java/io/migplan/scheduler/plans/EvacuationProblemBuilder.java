@@ -113,7 +113,7 @@ public final class EvacuationProblemBuilder {
                         DeviceRequest d = request.devices().get(i);
                         MatrixKey k = new MatrixKey(host.id(), o.parents().get(i), d.typeId(), d.sourceSignature());
                         if (needed.add(k)) {
-                            questions.put(k, question(questions.size(), k, d));
+                            questions.put(k, k.question("e" + questions.size(), d.source()));
                         }
                     }
                 }
@@ -219,13 +219,6 @@ public final class EvacuationProblemBuilder {
                     "probe incompatible");
         }
         return new Reason("PROBE_UNKNOWN", where + " compatibility unknown - " + says, "probe unknown");
-    }
-
-    private static ProbeQuestion question(int n, MatrixKey k, DeviceRequest d) {
-        return ProbeQuestion.newBuilder().setId("e" + n).setTargetTypeId(k.targetTypeId())
-                .setTargetParent(k.targetParent()).setSourceSignature(d.sourceSignature())
-                .setSourceTypeId(d.typeId()).setSourceBoard(d.source().board()).setSourceDriver(d.source().driver())
-                .setSourceDriverVersion(d.source().driverVersion()).setSourceRelease(d.source().release()).build();
     }
 
     /** Each device's type and the framebuffer one instance takes, from the source parent's capacity model. */

@@ -3,7 +3,6 @@ package io.migplan.scheduler.plans;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.proto.v1.ProbeAnswer;
-import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.matrix.CompatibilityMatrix;
@@ -13,7 +12,6 @@ import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.placement.probe.CompatibilityProber;
 import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
-import io.migplan.scheduler.placement.probe.ProbeOutcome;
 import io.migplan.scheduler.plan.EvacuationPlan;
 import io.migplan.scheduler.plan.EvacuationPlanner;
 import io.migplan.scheduler.plan.EvacuationProblem;
@@ -32,8 +30,6 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -177,24 +173,8 @@ public class PlanService {
 
     /** Asks agents for the cells the matrix lacks, stores their answers, returns them by cell. */
     private Map<MatrixKey, ProbeAnswer> ask(List<Batch> batches, ClusterSnapshot snapshot) {
-        Map<String, ProbeOutcome> outcomes = prober.probe(batches);
-        Map<MatrixKey, ProbeAnswer> out = new HashMap<>();
-        for (Batch b : batches) {
-            if (!(outcomes.get(b.host()) instanceof ProbeOutcome.Answered answered)) {
-                continue;
-            }
-            Map<MatrixKey, ProbeAnswer> cells = new HashMap<>();
-            for (ProbeQuestion q : b.questions()) {
-                ProbeAnswer a = answered.answers().get(q.getId());
-                if (a != null) {
-                    cells.put(new MatrixKey(b.host(), q.getTargetParent(), q.getTargetTypeId(),
-                            q.getSourceSignature()), a);
-                }
-            }
-            snapshot.host(b.host()).ifPresent(h -> matrix.record(h.view().generation(), cells, clock.instant()));
-            out.putAll(cells);
-        }
-        return out;
+        return matrix.recordAnswers(batches, prober.probe(batches),
+                h -> snapshot.host(h).map(e -> e.view().generation()).orElse(null), clock.instant());
     }
 
     private void finish(String id, PlanStatus status, PlanView result, String score, long millis, String error) {

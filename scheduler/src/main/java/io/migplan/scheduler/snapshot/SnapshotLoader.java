@@ -1,5 +1,6 @@
 package io.migplan.scheduler.snapshot;
 
+import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.CapacityJson;
 import io.migplan.scheduler.inventory.HostState;
@@ -13,9 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,11 +107,11 @@ public class SnapshotLoader {
                 + " from host h" + hostFilter + " order by h.id", only)) {
             String id = (String) r[0];
             long[] u = used.getOrDefault(id, new long[2]);
-            HostView view = new HostView(id, HostState.valueOf((String) r[1]), instant(r[2]), (int) num(r[3]),
+            HostView view = new HostView(id, HostState.valueOf((String) r[1]), Timestamps.toInstant(r[2]), (int) num(r[3]),
                     num(r[4]), (int) u[0], u[1], (String) r[5], List.copyOf(parents.getOrDefault(id, List.of())),
                     num(r[6]), (String) r[7], (String) r[8], AdminState.valueOf((String) r[9]), (String) r[10],
                     Map.copyOf(groups.getOrDefault(id, Map.of())));
-            out.add(new HostEntry(view, List.copyOf(vms.getOrDefault(id, List.of())), instant(r[11])));
+            out.add(new HostEntry(view, List.copyOf(vms.getOrDefault(id, List.of())), Timestamps.toInstant(r[11])));
         }
         return out;
     }
@@ -123,7 +122,7 @@ public class SnapshotLoader {
         Map<String, HostPulse> out = new LinkedHashMap<>();
         for (Object[] r : rows("select id, generation, state, last_heartbeat_at, admin_state, admin_reason from host",
                 null)) {
-            out.put((String) r[0], new HostPulse(num(r[1]), HostState.valueOf((String) r[2]), instant(r[3]),
+            out.put((String) r[0], new HostPulse(num(r[1]), HostState.valueOf((String) r[2]), Timestamps.toInstant(r[3]),
                     AdminState.valueOf((String) r[4]), (String) r[5]));
         }
         return out;
@@ -145,21 +144,5 @@ public class SnapshotLoader {
 
     private static long num(Object o) {
         return ((Number) o).longValue();
-    }
-
-    private static Instant instant(Object o) {
-        if (o == null) {
-            return null;
-        }
-        if (o instanceof Instant i) {
-            return i;
-        }
-        if (o instanceof OffsetDateTime t) {
-            return t.toInstant();
-        }
-        if (o instanceof Timestamp t) {
-            return t.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + o.getClass().getName());
     }
 }
