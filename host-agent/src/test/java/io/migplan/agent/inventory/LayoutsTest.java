@@ -4,7 +4,6 @@ import static io.migplan.agent.SysfsTrees.T4;
 import static io.migplan.agent.SysfsTrees.device;
 import static io.migplan.agent.SysfsTrees.domain;
 import static io.migplan.agent.SysfsTrees.mdev;
-import static io.migplan.agent.SysfsTrees.mdevHostdev;
 import static io.migplan.agent.SysfsTrees.mdevParent;
 import static io.migplan.agent.SysfsTrees.nvidiaType;
 import static io.migplan.agent.SysfsTrees.pciHostdev;

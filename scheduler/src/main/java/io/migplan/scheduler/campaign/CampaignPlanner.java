@@ -6,7 +6,6 @@ import io.migplan.scheduler.campaign.CampaignPlan.Metrics;
 import io.migplan.scheduler.campaign.CampaignPlan.Migration;
 import io.migplan.scheduler.campaign.CampaignPlan.Naive;
 import io.migplan.scheduler.campaign.CampaignPlan.Unmovable;
-import io.migplan.scheduler.campaign.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.campaign.CampaignProblem.HostView;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.plan.EvacuationPlan;
