@@ -6,15 +6,19 @@ import io.migplan.proto.v1.ProbeCompatibilityRequest;
 import io.migplan.proto.v1.ProbeCompatibilityResponse;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.config.MigplanConfig;
-import io.migplan.scheduler.inventory.InventoryApplied;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.placement.PlacementRequest.SourceFacts;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
+import io.migplan.scheduler.snapshot.SnapshotUpdated;
+import io.migplan.scheduler.snapshot.VmRecord;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +36,8 @@ import org.jboss.logging.Logger;
  * Keeps the compatibility matrix filled: after a report changes host H, it asks (1) H's
  * agent about every source signature in the fleet that one of H's types could receive, and
  * (2) every other live host's agent about H's own signatures, in batches, skipping cells
- * already valid. Answers are stored at the generation the target held when the question
+ * already valid. The fleet is read from the cluster snapshot once it holds the report, not from
+ * the database. Answers are stored at the generation the target held when the question
  * was built. It runs in the background on its own two threads and never blocks a report or
  * a query; an unreachable agent is retried with backoff ({@link AgentProbeCall}) and then
  * left unasked, with the reason kept for {@link #lastFailure}.
@@ -49,7 +54,7 @@ public class MatrixRefresher {
     private static final int WORKERS = 2;
 
     @Inject
-    EntityManager em;
+    ClusterSnapshotHolder snapshots;
     @Inject
     CompatibilityMatrix matrix;
     @Inject
@@ -69,8 +74,7 @@ public class MatrixRefresher {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     /** A source signature with the facts rule-based probes read. */
-    record Source(String typeId, String signature, String board, String driver, String driverVersion,
-            String release) {
+    record Source(String typeId, String signature, SourceFacts facts) {
     }
 
     /** One (parent, type) slot of a host. */
@@ -81,7 +85,8 @@ public class MatrixRefresher {
     record Target(String host, long generation, String endpoint, List<Slot> slots) {
     }
 
-    void onApplied(@Observes(during = TransactionPhase.AFTER_SUCCESS) InventoryApplied event) {
+    /** After the snapshot holds the report, so the refresh reads the fleet from memory. */
+    void onApplied(@Observes SnapshotUpdated event) {
         // A host reporting again before its refresh ran needs one refresh, not two: when a fleet
         // starts, a thousand reports must not queue a thousand duplicate fleet-wide refreshes.
         if (config.matrix().refreshOnReport() && queued.add(event.hostId())) {
@@ -106,7 +111,8 @@ public class MatrixRefresher {
         record Work(List<Source> fleetSources, List<Source> hostSources, List<Target> targets) {
         }
         matrix.forgetStale(hostId);
-        Work work = QuarkusTransaction.requiringNew().call(() -> new Work(sources(null), sources(hostId), targets()));
+        ClusterSnapshot snapshot = snapshots.current();
+        Work work = new Work(sources(snapshot, null), sources(snapshot, hostId), targets(snapshot));
         int stored = 0;
         for (Target t : work.targets()) {
             List<Source> relevant = t.host().equals(hostId) ? work.fleetSources() : work.hostSources();
@@ -121,8 +127,7 @@ public class MatrixRefresher {
             for (Source s : sources) {
                 if (s.typeId().equals(slot.typeId())) {
                     MatrixKey k = new MatrixKey(target.host(), slot.parent(), slot.typeId(), s.signature());
-                    questions.put(k, k.question("m" + questions.size(),
-                            new SourceFacts(s.board(), s.driver(), s.driverVersion(), s.release())));
+                    questions.put(k, k.question("m" + questions.size(), s.facts()));
                 }
             }
         }
@@ -165,38 +170,42 @@ public class MatrixRefresher {
     }
 
     /**
-     * Distinct signatures of types that hold an active device (a VM's state that may have to
-     * move), fleet-wide or on {@code onlyHost}, with the facts of one source that has it.
+     * Distinct signatures of the devices VMs hold (state that may have to move), fleet-wide or
+     * on {@code onlyHost}, each with the facts of the first source (by host id) that has it.
      */
-    @SuppressWarnings("unchecked")
-    private List<Source> sources(String onlyHost) {
-        List<Object[]> rows = em.createNativeQuery("select distinct on (t.type_id, t.signature) t.type_id,"
-                        + " t.signature, p.board, p.driver, p.driver_version, h.release"
-                        + " from device_instance d"
-                        + " join device_type t on t.host = d.host and t.parent = d.parent and t.type_id = d.type_id"
-                        + " join parent_device p on p.host = t.host and p.address = t.parent"
-                        + " join host h on h.id = t.host"
-                        + " where t.signature <> '' and (cast(?1 as text) is null or d.host = ?1)"
-                        + " order by t.type_id, t.signature, t.host")
-                .setParameter(1, onlyHost)
-                .getResultList();
-        return rows.stream().map(r -> new Source((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                (String) r[4], (String) r[5])).toList();
+    private static List<Source> sources(ClusterSnapshot snapshot, String onlyHost) {
+        Map<String, Source> distinct = new LinkedHashMap<>();
+        for (HostEntry e : snapshot.hosts()) {
+            if (onlyHost != null && !onlyHost.equals(e.view().id())) {
+                continue;
+            }
+            for (VmRecord vm : e.vms()) {
+                for (DeviceRequest d : vm.devices()) {
+                    if (!d.sourceSignature().isEmpty()) {
+                        distinct.putIfAbsent(d.typeId() + "\n" + d.sourceSignature(), new Source(d.typeId(),
+                                d.sourceSignature(), d.source()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(distinct.values());
     }
 
     /** Every host that can answer now (UP, with an endpoint), with its (parent, type) slots. */
-    @SuppressWarnings("unchecked")
-    private List<Target> targets() {
-        List<Object[]> rows = em.createNativeQuery("select h.id, h.generation, h.agent_endpoint, t.parent, t.type_id"
-                        + " from host h join device_type t on t.host = h.id"
-                        + " where h.state = 'UP' and h.agent_endpoint <> '' order by h.id, t.parent, t.type_id")
-                .getResultList();
-        Map<String, Target> byHost = new LinkedHashMap<>();
-        for (Object[] r : rows) {
-            byHost.computeIfAbsent((String) r[0], h -> new Target(h, ((Number) r[1]).longValue(), (String) r[2],
-                    new ArrayList<>())).slots().add(new Slot((String) r[3], (String) r[4]));
+    private static List<Target> targets(ClusterSnapshot snapshot) {
+        List<Target> out = new ArrayList<>();
+        for (HostEntry e : snapshot.hosts()) {
+            HostView h = e.view();
+            if (h.state() != HostState.UP || h.agentEndpoint() == null || h.agentEndpoint().isEmpty()) {
+                continue;
+            }
+            List<Slot> slots = new ArrayList<>();
+            h.parents().forEach(p -> p.types().forEach(t -> slots.add(new Slot(p.address(), t.typeId()))));
+            if (!slots.isEmpty()) {
+                out.add(new Target(h.id(), h.generation(), h.agentEndpoint(), slots));
+            }
         }
-        return List.copyOf(byHost.values());
+        return out;
     }
 
     @PreDestroy

@@ -7,6 +7,7 @@ import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.SnapshotLoader.HostPulse;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -34,6 +35,8 @@ public class ClusterSnapshotHolder {
 
     @Inject
     SnapshotLoader loader;
+    @Inject
+    Event<SnapshotUpdated> updated;
 
     private volatile ClusterSnapshot current;
 
@@ -62,6 +65,7 @@ public class ClusterSnapshotHolder {
 
     void onApplied(@Observes(during = TransactionPhase.AFTER_SUCCESS) InventoryApplied event) {
         reload(event.hostId());
+        updated.fire(new SnapshotUpdated(event.hostId()));
     }
 
     void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) HostChanged event) {
