@@ -73,10 +73,14 @@ public final class NvidiaEqualSizeModel {
     if (framebuffer == null || max == null) {
       return Optional.empty();
     }
-    return Optional.of(
-        TypeDemand.newBuilder()
-            .putResources(TypeAttributes.FRAMEBUFFER_MIB, Long.parseLong(framebuffer))
-            .setMaxInstances(Integer.parseInt(max))
-            .build());
+    return Optional.of(demand(Long.parseLong(framebuffer), Integer.parseInt(max)));
+  }
+
+  /** What one vGPU of a type with this framebuffer and max_instance takes. */
+  public static TypeDemand demand(long framebufferMib, int maxInstances) {
+    return TypeDemand.newBuilder()
+        .putResources(TypeAttributes.FRAMEBUFFER_MIB, framebufferMib)
+        .setMaxInstances(maxInstances)
+        .build();
   }
 }

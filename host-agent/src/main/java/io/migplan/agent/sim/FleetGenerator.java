@@ -1,6 +1,9 @@
 package io.migplan.agent.sim;
 
 import io.migplan.agent.AgentConfig;
+import io.migplan.agent.capacity.NvidiaEqualSizeModel;
+import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.CapacityRule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -172,10 +175,13 @@ public final class FleetGenerator {
 
   /** The equal-size rule for a GPU holding {@code count} vGPUs of {@code used}: see {@link HostTree}. */
   static int available(GpuBoard.VgpuType type, GpuBoard.VgpuType used, int count) {
-    if (count == 0) {
-      return type.maxInstance();
-    }
-    return type.framebufferMib() == used.framebufferMib() ? type.maxInstance() - count : 0;
+    Capacity gpu = Capacity.newBuilder()
+        .setRule(CapacityRule.CAPACITY_RULE_NVIDIA_EQUAL_SIZE)
+        .setLockedFramebufferMib(count == 0 ? 0 : used.framebufferMib())
+        .setUsedInstances(count)
+        .putDemand(type.typeId(), NvidiaEqualSizeModel.demand(type.framebufferMib(), type.maxInstance()))
+        .build();
+    return NvidiaEqualSizeModel.fits(gpu, type.typeId());
   }
 
   /** The libvirt status file of a running VM holding the given mdevs. */

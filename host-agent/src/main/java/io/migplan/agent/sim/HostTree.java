@@ -1,5 +1,8 @@
 package io.migplan.agent.sim;
 
+import io.migplan.agent.capacity.NvidiaEqualSizeModel;
+import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.TypeDemand;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -43,20 +46,19 @@ final class HostTree {
 
     /** The framebuffer all vGPUs here share, or 0 when the GPU is empty. */
     int lockedFramebufferMib() {
-      return instances.values().stream()
-          .map(types::get)
-          .filter(t -> t != null)
-          .mapToInt(TypeInfo::framebufferMib)
-          .findFirst()
-          .orElse(0);
+      return (int) capacity().getLockedFramebufferMib();
+    }
+
+    /** The agent's equal-size model of this GPU, the rule every availability here follows. */
+    Capacity capacity() {
+      Map<String, TypeDemand> demands = new TreeMap<>();
+      types.values().forEach(t -> demands.put(t.typeId(),
+          NvidiaEqualSizeModel.demand(t.framebufferMib(), t.maxInstance())));
+      return NvidiaEqualSizeModel.of(demands, List.copyOf(instances.values()));
     }
 
     int available(TypeInfo type) {
-      int locked = lockedFramebufferMib();
-      if (used() == 0) {
-        return type.maxInstance();
-      }
-      return locked == type.framebufferMib() ? Math.max(0, type.maxInstance() - used()) : 0;
+      return NvidiaEqualSizeModel.fits(capacity(), type.typeId());
     }
 
     /** Why a vGPU of {@code typeId} cannot be created here, or empty when it can. */
