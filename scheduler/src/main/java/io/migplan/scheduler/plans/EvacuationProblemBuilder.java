@@ -222,7 +222,7 @@ public final class EvacuationProblemBuilder {
     }
 
     /** Each device's type and the framebuffer one instance takes, from the source parent's capacity model. */
-    private static List<DeviceSpec> devices(PlacementRequest request, ClusterSnapshot snapshot) {
+    public static List<DeviceSpec> devices(PlacementRequest request, ClusterSnapshot snapshot) {
         List<DeviceSpec> out = new ArrayList<>();
         for (DeviceRequest d : request.devices()) {
             long fb = snapshot.host(request.sourceHost()).stream()
@@ -236,7 +236,8 @@ public final class EvacuationProblemBuilder {
         return out;
     }
 
-    private static HostSpec hostSpec(HostView h, Map<String, Integer> ranks) {
+    /** The host as the planners see it: capacity, what its VMs use, its parents' free instances. */
+    public static HostSpec hostSpec(HostView h, Map<String, Integer> ranks) {
         List<ParentSpec> parents = new ArrayList<>();
         for (ParentView p : h.parents()) {
             Map<String, Integer> available = new HashMap<>();
@@ -251,7 +252,7 @@ public final class EvacuationProblemBuilder {
     }
 
     /** Release -> rank, 0 the oldest, in {@link Releases} order. */
-    private static Map<String, Integer> releaseRanks(ClusterSnapshot snapshot) {
+    public static Map<String, Integer> releaseRanks(ClusterSnapshot snapshot) {
         TreeSet<String> releases = new TreeSet<>(Releases.ORDER);
         snapshot.hosts().forEach(e -> releases.add(e.view().release() == null ? "" : e.view().release()));
         // Spellings the order calls equal ("2025.01", "2025.1") share a rank.

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.rest;
 
+import io.migplan.scheduler.campaigns.CampaignConflictException;
 import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.placement.IncompleteInventoryException;
 import io.migplan.scheduler.plans.PlanFinishedException;
@@ -32,6 +33,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response finished(PlanFinishedException e) {
         return error(Response.Status.CONFLICT, "PLAN_FINISHED", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response campaignConflict(CampaignConflictException e) {
+        return error(Response.Status.CONFLICT, e.code(), e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -17,9 +17,9 @@ public final class Inventory {
     private Inventory() {
     }
 
-    /** Every host and, by cascade, everything it reported. */
+    /** Every campaign, every host and, by cascade, everything they hold. */
     public static void clear(AgroalDataSource ds) {
-        update(ds, "delete from host");
+        update(ds, "delete from campaign; delete from host");
     }
 
     /**

@@ -1,0 +1,174 @@
+package io.migplan.scheduler.testsupport;
+
+import static io.restassured.RestAssured.given;
+
+import io.migplan.agent.sim.FleetSimulator.RunningFleet;
+import io.migplan.agent.sim.SimulationException;
+import io.migplan.scheduler.placement.Releases;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A test orchestrator: drives a campaign through the scheduler's REST loop and performs what it
+ * is told on a simulated fleet (migrations and upgrades), as an upgrade tool would. It records
+ * every migration it performed, so tests can check the campaign's promises against what
+ * happened rather than against what the scheduler says.
+ */
+public final class Orchestrator {
+
+    /** One migration performed: where, between which releases, onto which parent. */
+    public record Performed(String id, String vm, String from, String to, String fromRelease, String toRelease,
+            List<Long> reservations) {
+    }
+
+    private final RunningFleet fleet;
+    private final String campaign;
+    private final String toRelease;
+    public final List<Performed> performed = new ArrayList<>();
+    public final List<String> failedOnPurpose = new ArrayList<>();
+    public final Set<String> issued = new HashSet<>();
+    public final List<String> upgraded = new ArrayList<>();
+    /** Migration ids the orchestrator should report failed instead of performing. */
+    private Predicate<Map<String, Object>> failWhen = p -> false;
+    /** Called after each step, e.g. to fail a host part-way. */
+    private Runnable afterStep = () -> {
+    };
+
+    public Orchestrator(RunningFleet fleet, String campaign, String toRelease) {
+        this.fleet = fleet;
+        this.campaign = campaign;
+        this.toRelease = toRelease;
+    }
+
+    /** Reports the first migration for which {@code when} holds (given the action's JSON) failed, without doing it. */
+    public Orchestrator failOnce(Predicate<Map<String, Object>> when) {
+        boolean[] used = {false};
+        this.failWhen = a -> {
+            if (!used[0] && when.test(a)) {
+                used[0] = true;
+                return true;
+            }
+            return false;
+        };
+        return this;
+    }
+
+    public Orchestrator afterEachStep(Runnable r) {
+        this.afterStep = r;
+        return this;
+    }
+
+    /** Steps until the campaign is COMPLETED (or another end state); fails after {@code limit}. */
+    public String runToEnd(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonPath next = step();
+            String state = next.getString("state");
+            if (!state.equals("RUNNING")) {
+                return state;
+            }
+            afterStep.run();
+        }
+        throw new AssertionError("campaign " + campaign + " did not end within " + limit + "; last next: "
+                + given().get("/api/v1/campaigns/{id}/next", campaign).asString() + "\nhistory: " + history());
+    }
+
+    /** One round: ask next, perform its migrations and upgrades, report each. */
+    public JsonPath step() {
+        JsonPath next = given().get("/api/v1/campaigns/{id}/next", campaign).then().statusCode(200).extract()
+                .jsonPath();
+        List<Map<String, Object>> start = next.getList("start");
+        for (Map<String, Object> a : start) {
+            String id = (String) a.get("id");
+            if (!issued.add(id)) {
+                throw new AssertionError("migration " + id + " was issued twice");
+            }
+            perform(a);
+        }
+        for (String host : next.getList("upgrade", String.class)) {
+            given().post("/api/v1/campaigns/{id}/hosts/{host}/upgrade-started", campaign, host).then().statusCode(200);
+            fleet.upgradeHost(host, toRelease, "");
+            upgraded.add(host);
+        }
+        if (start.isEmpty() && next.getList("upgrade").isEmpty()) {
+            sleep(100);
+        }
+        return next;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void perform(Map<String, Object> a) {
+        String id = (String) a.get("id");
+        String vm = (String) a.get("vm");
+        String to = (String) a.get("to");
+        if (failWhen.test(a)) {
+            failedOnPurpose.add(id);
+            given().contentType(ContentType.JSON).body(Map.of("reason", "test: the hypervisor refused"))
+                    .post("/api/v1/campaigns/{id}/migrations/{m}/failed", campaign, id).then().statusCode(200);
+            return;
+        }
+        String from = fleet.hostOf(vm).orElseThrow(() -> new AssertionError("VM " + vm + " runs nowhere"));
+        if (!from.equals(a.get("from"))) {
+            throw new AssertionError("migration " + id + " says VM " + vm + " is on " + a.get("from")
+                    + " but it runs on " + from + "\nhistory: " + history());
+        }
+        String fromRelease = fleet.status(from).release();
+        String toRelease = fleet.status(to).release();
+        List<String> parents = (List<String>) a.get("parents");
+        try {
+            fleet.migrateVm(vm, to, parents.isEmpty() ? "" : parents.get(0));
+        } catch (SimulationException e) {
+            given().contentType(ContentType.JSON).body(Map.of("reason", e.getMessage()))
+                    .post("/api/v1/campaigns/{id}/migrations/{m}/failed", campaign, id).then().statusCode(200);
+            throw new AssertionError("the fleet refused migration " + id + " of VM " + vm + " to " + to + ": "
+                    + e.getMessage(), e);
+        }
+        List<Long> reservations = new ArrayList<>();
+        ((List<Number>) a.get("reservations")).forEach(n -> reservations.add(n.longValue()));
+        performed.add(new Performed(id, vm, from, to, fromRelease, toRelease, reservations));
+        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", campaign, id).then().statusCode(200);
+    }
+
+    /** The campaign's history, one event a line, for failure messages. */
+    public String history() {
+        JsonPath view = given().get("/api/v1/campaigns/{id}", campaign).then().extract().jsonPath();
+        List<String> kinds = view.getList("history.kind", String.class);
+        List<String> messages = view.getList("history.message", String.class);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < kinds.size(); i++) {
+            if (!kinds.get(i).equals("MIGRATION_ISSUED") && !kinds.get(i).equals("MIGRATION_DONE")) {
+                out.append('\n').append(kinds.get(i)).append(": ").append(messages.get(i));
+            }
+        }
+        return out.toString();
+    }
+
+    /** Migrations per VM as performed. */
+    public Map<String, Integer> movesPerVm() {
+        Map<String, Integer> out = new HashMap<>();
+        performed.forEach(p -> out.merge(p.vm(), 1, Integer::sum));
+        return out;
+    }
+
+    /** Performed migrations that went to an older release. */
+    public List<Performed> backward() {
+        return performed.stream().filter(p -> Releases.compare(p.toRelease(), p.fromRelease()) < 0).toList();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
