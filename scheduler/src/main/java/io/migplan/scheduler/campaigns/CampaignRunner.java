@@ -495,9 +495,8 @@ public class CampaignRunner {
                 if (claimed == null) {
                     return;
                 }
+                // The row records when it was issued; the history keeps decisions, not every step.
                 store.issue(m.id(), claimed, now);
-                store.event(c.id(), "MIGRATION_ISSUED", "VM " + m.vm() + " " + m.from() + " -> " + m.to() + " ("
-                        + m.id() + ", batch " + m.batch() + ", wave " + m.wave() + ")", now);
                 started.add(action(m, claimed));
                 inFlight++;
                 out.merge(m.from(), 1, Integer::sum);

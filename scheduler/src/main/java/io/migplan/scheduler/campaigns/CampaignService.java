@@ -56,6 +56,10 @@ public class CampaignService {
     @Inject
     Clock clock;
 
+    /** What a report changed: the campaign's state and the migration's or host's state after it. */
+    public record Reported(String campaign, String state, String subject, String subjectState) {
+    }
+
     /** One campaign in a list. */
     public record Listed(String id, String state, String fromRelease, String toRelease, Instant createdAt) {
     }
@@ -268,23 +272,23 @@ public class CampaignService {
     }
 
     /** The orchestrator finished a migration: the VM runs on the target. */
-    public CampaignView migrationDone(String id, String migration) {
+    public Reported migrationDone(String id, String migration) {
         return report(id, migration, "DONE", "");
     }
 
     /** The orchestrator's migration failed: the VM still runs on its source; the rest is planned again. */
-    public CampaignView migrationFailed(String id, String migration, String reason) {
+    public Reported migrationFailed(String id, String migration, String reason) {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
         return report(id, migration, "FAILED", why);
     }
 
-    private CampaignView report(String id, String migrationId, String outcome, String error) {
+    private Reported report(String id, String migrationId, String outcome, String error) {
         Instant now = clock.instant();
         return QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.lock(id);
             MigrationRow m = store.migration(id, migrationId);
             if (m.state().equals(outcome)) {
-                return view(c); // the same report again: already recorded
+                return new Reported(id, c.state(), migrationId, outcome); // the same report again: already recorded
             }
             if (!m.state().equals("ISSUED")) {
                 throw new CampaignConflictException("MIGRATION_NOT_IN_FLIGHT", "migration " + migrationId + " of VM "
@@ -294,8 +298,6 @@ public class CampaignService {
             if (outcome.equals("DONE")) {
                 // Its slots stay claimed until the target's report shows the VM (CampaignRunner settles it).
                 store.finish(migrationId, "DONE", "", false, now);
-                store.event(id, "MIGRATION_DONE", "VM " + m.vm() + " moved " + m.from() + " -> " + m.to()
-                        + " (" + migrationId + ")", now);
             } else {
                 m.reservations().forEach(reservations::release);
                 store.finish(migrationId, "FAILED", error, true, now);
@@ -306,12 +308,12 @@ public class CampaignService {
                     runner.requestReplan(c, reason, now);
                 }
             }
-            return view(store.lock(id));
+            return new Reported(id, c.state(), migrationId, outcome);
         });
     }
 
     /** The orchestrator started upgrading an emptied host; its agent's report of the new release completes it. */
-    public CampaignView upgradeStarted(String id, String host) {
+    public Reported upgradeStarted(String id, String host) {
         Instant now = clock.instant();
         return QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.lock(id);
@@ -319,7 +321,7 @@ public class CampaignService {
                     .orElseThrow(() -> new io.migplan.scheduler.inventory.UnknownObjectException("campaign " + id
                             + " does not upgrade host '" + host + "'"));
             if (h.state().equals("UPGRADING") || h.state().equals("PROBING") || h.state().equals("DONE")) {
-                return view(c);
+                return new Reported(id, c.state(), host, h.state());
             }
             if (!h.state().equals("READY_TO_UPGRADE")) {
                 throw new CampaignConflictException("HOST_NOT_READY", "host " + host + " is " + h.state()
@@ -327,7 +329,7 @@ public class CampaignService {
             }
             store.setHostState(id, host, "UPGRADING", "");
             store.event(id, "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(), now);
-            return view(c);
+            return new Reported(id, c.state(), host, "UPGRADING");
         });
     }
 

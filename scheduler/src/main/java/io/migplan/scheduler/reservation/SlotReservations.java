@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Claims target slots atomically in PostgreSQL. A claim for (host, parent, type) succeeds only
  * while the slot's live claims (not released, not expired) are fewer than the free instances
- * the host last reported for that type. The claim first locks the slot's {@code device_type}
+ * the host last reported for that type. The claim first shares the host row's lock (so a report
+ * replacing the host's rows is not in the middle of it), then locks the slot's {@code device_type}
  * row ({@code select … for update}), so concurrent claimers on any connection or replica are
  * served one at a time and never take the same last instance; no in-process lock is involved.
  * It does not decide which slot a migration should use (the planners do), and it counts per
@@ -37,6 +38,10 @@ public class SlotReservations {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a claim needs a positive time to live, got " + ttl);
         }
+        // A report replaces the host's rows in one transaction that holds the host row; sharing
+        // that lock first means the slot is read before or after a report, never while its rows
+        // are being replaced (a row deleted under a waiting lock would read as "no such type").
+        em.createNativeQuery("select id from host where id = ?1 for share").setParameter(1, host).getResultList();
         @SuppressWarnings("unchecked")
         List<Object> locked = em.createNativeQuery("select available_instances from device_type"
                         + " where host = ?1 and parent = ?2 and type_id = ?3 for update")

@@ -74,7 +74,7 @@ public class CampaignResource {
     @Path("{id}/migrations/{migration}/done")
     @Operation(summary = "A migration issued by next finished: the VM runs on its target")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
-    public CampaignView migrationDone(@PathParam("id") String id, @PathParam("migration") String migration) {
+    public CampaignService.Reported migrationDone(@PathParam("id") String id, @PathParam("migration") String migration) {
         return campaigns.migrationDone(id, migration);
     }
 
@@ -82,7 +82,7 @@ public class CampaignResource {
     @Path("{id}/migrations/{migration}/failed")
     @Operation(summary = "A migration issued by next failed: the VM still runs on its source; the rest is re-planned")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
-    public CampaignView migrationFailed(@PathParam("id") String id, @PathParam("migration") String migration,
+    public CampaignService.Reported migrationFailed(@PathParam("id") String id, @PathParam("migration") String migration,
             Failure failure) {
         return campaigns.migrationFailed(id, migration, failure == null ? null : failure.reason());
     }
@@ -91,7 +91,7 @@ public class CampaignResource {
     @Path("{id}/hosts/{host}/upgrade-started")
     @Operation(summary = "The orchestrator started upgrading a host next handed out")
     @APIResponse(responseCode = "409", description = "The host is not empty and ready (HOST_NOT_READY)")
-    public CampaignView upgradeStarted(@PathParam("id") String id, @PathParam("host") String host) {
+    public CampaignService.Reported upgradeStarted(@PathParam("id") String id, @PathParam("host") String host) {
         return campaigns.upgradeStarted(id, host);
     }
 

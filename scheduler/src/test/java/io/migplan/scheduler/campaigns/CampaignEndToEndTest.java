@@ -113,7 +113,8 @@ class CampaignEndToEndTest {
         Set<Long> slots = new HashSet<>();
         o.performed.forEach(p -> assertThat(p.reservations()).isNotEmpty().allMatch(slots::add));
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
-        assertThat(view.getList("history.kind", String.class)).contains("PLANNED", "HOST_DONE", "COMPLETED")
+        assertThat(view.getList("history.kind", String.class)).as(o.history())
+                .contains("PLANNED", "HOST_DONE", "COMPLETED")
                 .doesNotContain("REPLANNED");
     }
 
