@@ -48,6 +48,8 @@ public final class CampaignPlanner {
      * ones by release and free room are kept, and a VM left unplaced is offered the next best.
      */
     static final int MAX_TARGET_HOSTS = 48;
+    /** Hosts of one device group tried as its canary before the group goes on without one. */
+    static final int MAX_CANARY_TRIES = 3;
     /** Rounds per batch: each retries the VMs left unplaced with the targets recomputed. */
     static final int MAX_ROUNDS = 6;
 
@@ -176,6 +178,7 @@ public final class CampaignPlanner {
             }
             List<String> canaries = canaries(remaining);
             remaining.removeAll(canaries);
+            Map<String, Integer> canaryTries = new HashMap<>();
             while (!canaries.isEmpty()) {
                 List<String> batch = pick(canaries, false);
                 canaries.removeAll(batch);
@@ -183,6 +186,23 @@ public final class CampaignPlanner {
                     state.vmsOn(h).forEach(v -> canaryVms.add(v.base.name()));
                 }
                 runBatch(batch, true);
+                // A canary that could not be emptied (it was left as it was) waits for a later batch,
+                // when upgraded hosts may have room; the next emptiest host of its group tries instead.
+                for (String h : batch) {
+                    if (!notUpgrading.remove(h)) {
+                        continue;
+                    }
+                    blocked.removeIf(b -> b.host().equals(h));
+                    String group = state.hosts.get(h).group;
+                    if (canaryTries.merge(group, 1, Integer::sum) < MAX_CANARY_TRIES) {
+                        remaining.stream().filter(r -> state.hosts.get(r).group.equals(group)).min(emptiest())
+                                .ifPresent(next -> {
+                                    remaining.remove(next);
+                                    canaries.add(next);
+                                });
+                    }
+                    remaining.add(h);
+                }
             }
             while (!remaining.isEmpty()) {
                 List<String> batch = pick(remaining, true);
@@ -303,6 +323,9 @@ public final class CampaignPlanner {
             int waveOffset = 0;
             boolean restricted = !naive;
             Map<String, List<Reason>> lastReasons = new TreeMap<>();
+            // Where each VM of the batch runs now, to put back the VMs of a host that cannot be emptied.
+            Map<String, List<String>> origin = new HashMap<>();
+            hosts.forEach(h -> state.vmsOn(h).forEach(v -> origin.put(v.base.name(), v.parents)));
             for (int round = 1; round <= MAX_ROUNDS; round++) {
                 List<FleetState.Vm> pending = new ArrayList<>();
                 hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
@@ -349,6 +372,16 @@ public final class CampaignPlanner {
                         reasons.add(new Reason("NOT_EMPTIED", h + " still runs " + left.size() + " VMs"));
                     }
                     blocked.add(new HostHold(h, reasons));
+                    // A host that stays is left as it was: moving some of its VMs would gain nothing.
+                    for (var it = migrations.iterator(); it.hasNext(); ) {
+                        Migration m = it.next();
+                        if (m.from().equals(h)) {
+                            state.migrate(m.vm(), h, origin.get(m.vm()));
+                            state.vms.get(m.vm()).moves -= 2;
+                            migrationCount--;
+                            it.remove();
+                        }
+                    }
                 }
             }
             if (!emptied.isEmpty() || !migrations.isEmpty()) {

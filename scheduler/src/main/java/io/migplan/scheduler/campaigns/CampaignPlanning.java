@@ -94,7 +94,10 @@ class CampaignPlanning {
             store.upsertHost(campaign, new HostRow(h, null, false, "WAITING", "host " + h + " is " + state
                     + "; it is planned once it is up again"));
         }
-        return new Written(stored(plan), batchOf.size(), migrations);
+        return new Written(stored(plan, vm -> {
+            VmRecord record = built.vms().get(vm);
+            return record == null ? null : CampaignProblemBuilder.explain(record, snapshot, built.verdicts(), to);
+        }), batchOf.size(), migrations);
     }
 
     /**
@@ -125,11 +128,20 @@ class CampaignPlanning {
         return weakest;
     }
 
-    private static StoredPlan stored(CampaignPlan plan) {
+    /** The plan's lists and figures; each unmovable VM gets the verdict that rules it out, when one does. */
+    private static StoredPlan stored(CampaignPlan plan, java.util.function.Function<String, String> explain) {
         var m = plan.metrics();
-        return new StoredPlan(
-                plan.unmovable().stream().map(u -> new CampaignView.Unmovable(u.vm(), u.host(), reasons(u.reasons())))
-                        .toList(),
+        List<CampaignView.Unmovable> unmovable = new ArrayList<>();
+        for (CampaignPlan.Unmovable u : plan.unmovable()) {
+            List<CampaignView.Reason> why = reasons(u.reasons());
+            String verdict = explain.apply(u.vm());
+            if (verdict != null) {
+                why.add(new CampaignView.Reason(verdict.contains("cannot migrate at all") ? "NOT_MIGRATABLE"
+                        : "NO_COMPATIBLE_TARGET", verdict));
+            }
+            unmovable.add(new CampaignView.Unmovable(u.vm(), u.host(), why));
+        }
+        return new StoredPlan(unmovable,
                 plan.heldBack().stream().map(h -> new CampaignView.HostNote(h.host(), reasons(h.reasons()))).toList(),
                 plan.blocked().stream().map(h -> new CampaignView.HostNote(h.host(), reasons(h.reasons()))).toList(),
                 new CampaignView.Metrics(m.vms(), m.migrations(), m.migrationsPerVm(), m.movedTwice(), m.batches(),

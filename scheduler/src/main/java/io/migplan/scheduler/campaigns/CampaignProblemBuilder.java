@@ -135,7 +135,7 @@ final class CampaignProblemBuilder {
         stored.apply(keys).forEach((k, v) -> {
             var host = up.get(k.targetHost()).view();
             book.add(k.targetHost(), board(host), host.release(), k.targetTypeId(), k.sourceSignature(), v.verdict(),
-                    v.message());
+                    v.code(), v.message());
         });
         return book;
     }
@@ -169,6 +169,37 @@ final class CampaignProblemBuilder {
             }
             return true;
         };
+    }
+
+    /**
+     * Why a VM the planner found no host for cannot move: the first device whose verdict refuses
+     * every host of its board (or a sentence saying no host of its board offers its type).
+     */
+    static String explain(VmRecord vm, ClusterSnapshot snapshot, VerdictBook book, String to) {
+        if (vm.unresolved() != null) {
+            return vm.unresolved();
+        }
+        HostEntry source = snapshot.host(vm.host()).orElse(null);
+        for (DeviceRequest d : vm.devices()) {
+            String sourceBoard = source == null ? "" : boardOf(source, d.sourceParent());
+            String why = null;
+            for (HostEntry t : snapshot.hosts()) {
+                if (t.view().id().equals(vm.host()) || !t.view().offers(d.typeId())) {
+                    continue;
+                }
+                var j = book.judge(d.typeId(), d.sourceSignature(), sourceBoard, vm.release(), t.view().id(),
+                        board(t.view()), to, false);
+                if (j.compatible()) {
+                    why = null;
+                    break;
+                }
+                why = why == null ? j.why() : why;
+            }
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
     }
 
     /** A host's device group: the board of its first parent, empty without GPUs (as the planner groups hosts). */

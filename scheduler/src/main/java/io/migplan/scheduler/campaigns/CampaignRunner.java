@@ -73,6 +73,12 @@ public class CampaignRunner {
     /** A slot claimed for a migration the orchestrator never reports is freed after this long. */
     static final Duration RESERVATION_TTL = Duration.ofMinutes(30);
 
+    /**
+     * Transaction timeout of a step that may plan: re-planning 20,000 VMs takes tens of seconds
+     * here, beyond the default 60 s under load.
+     */
+    static final int PLANNING_TIMEOUT_SECONDS = 600;
+
     /** States of a host still to be finished by the campaign. */
     static final Set<String> OPEN_HOST = Set.of("PENDING", "DRAINING", "READY_TO_UPGRADE", "UPGRADING", "PROBING",
             "WAITING");
@@ -105,7 +111,7 @@ public class CampaignRunner {
         List<String> running = QuarkusTransaction.requiringNew().call(() -> store.idsIn(List.of("RUNNING")));
         for (String id : running) {
             try {
-                QuarkusTransaction.requiringNew().run(() -> {
+                QuarkusTransaction.requiringNew().timeout(PLANNING_TIMEOUT_SECONDS).run(() -> {
                     CampaignRow c = store.lock(id);
                     if (c.state().equals("RUNNING")) {
                         new Step(c).advance();
@@ -122,7 +128,7 @@ public class CampaignRunner {
      * migrations in flight, hosts to upgrade, and why nothing more can be done yet.
      */
     public NextStep next(String id) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().timeout(PLANNING_TIMEOUT_SECONDS).call(() -> {
             CampaignRow c = store.lock(id);
             Step step = new Step(c);
             if (c.state().equals("RUNNING")) {
@@ -416,8 +422,8 @@ public class CampaignRunner {
             Written w = planning.plan(c.id(), version, snapshot, c.from(), c.to(), c.settings(), stillOld, upgrading,
                     lastBatch, now);
             store.setPlan(c.id(), version, store.write(w.plan()), now);
-            store.event(c.id(), "REPLANNED", "because " + reason + ": plan " + version + " has " + w.migrations()
-                    + " migrations for " + w.batchedHosts() + " hosts (" + cancelled + " planned migrations replaced)",
+            store.event(c.id(), "REPLANNED", "because " + reason + ": plan " + version + ": "
+                    + CampaignService.summary(w, stillOld.size()) + " (" + cancelled + " planned migrations replaced)",
                     now);
             replan = null;
             c = store.lock(c.id());

@@ -84,7 +84,7 @@ public class CampaignService {
         Settings settings = settings(request.policy(), scope, dryRun, snapshot);
         String id = "camp-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = clock.instant();
-        QuarkusTransaction.requiringNew().run(() -> {
+        QuarkusTransaction.requiringNew().timeout(CampaignRunner.PLANNING_TIMEOUT_SECONDS).run(() -> {
             if (!dryRun) {
                 em.createNativeQuery("lock table campaign in share row exclusive mode").executeUpdate();
                 List<String> active = store.idsIn(ACTIVE);
@@ -96,13 +96,19 @@ public class CampaignService {
             store.insertCampaign(id, dryRun ? "DRY_RUN" : "RUNNING", from, to, settings, "{}", now);
             Written w = planning.plan(id, 1, snapshot, from, to, settings, scope, Set.of(), 0, now);
             store.setPlan(id, 1, store.write(w.plan()), now);
-            store.event(id, "PLANNED", (dryRun ? "dry run: " : "") + w.batchedHosts() + " of " + scope.size()
-                    + " hosts in " + w.plan().metrics().batches() + " batches, " + w.migrations() + " migrations for "
-                    + w.plan().metrics().vms() + " VMs (" + String.format("%.3f", w.plan().metrics().migrationsPerVm())
-                    + " per VM; the naive order needs " + w.plan().metrics().naive().migrations() + "), "
-                    + w.plan().unmovable().size() + " VMs unmovable", now);
+            store.event(id, "PLANNED", (dryRun ? "dry run: " : "") + summary(w, scope.size()), now);
         });
         return get(id);
+    }
+
+    /** One line an operator reads first: batches, migrations per VM against the naive order, what cannot move. */
+    static String summary(Written w, int hosts) {
+        var m = w.plan().metrics();
+        return String.format(java.util.Locale.ROOT, "%d of %d hosts in %d batches (%d waves), %d migrations for %d VMs:"
+                + " %.3f per VM, %d moved twice; the naive order (host by host, by name) needs %d: %.3f per VM, %d moved"
+                + " twice; %d VMs cannot move", w.batchedHosts(), hosts, m.batches(), m.waves(), w.migrations(), m.vms(),
+                m.migrationsPerVm(), m.movedTwice(), m.naive().migrations(), m.naive().migrationsPerVm(),
+                m.naive().movedTwice(), w.plan().unmovable().size());
     }
 
     private static String required(String field, String value) {

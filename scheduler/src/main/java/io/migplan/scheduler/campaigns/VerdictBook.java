@@ -11,7 +11,8 @@ import java.util.Map;
  * already at a release taught about every host of the same board that will run it ("learned",
  * e.g. from a canary). It answers one question, {@link #judge}, and says whether the answer was
  * probed, learned or only assumed from the release policy (forward N -> N+1, same type, same
- * board); an assumed answer must be confirmed by a probe before a VM is sent.
+ * board); an assumed answer must be confirmed by a probe before a VM is sent. A type an agent
+ * called {@code NOT_MIGRATABLE} (e.g. GVT-g) goes nowhere, whatever the release.
  */
 final class VerdictBook {
 
@@ -34,7 +35,12 @@ final class VerdictBook {
     private record Lesson(String board, String release, String type, String signature) {
     }
 
+    /** The code an agent gives a type whose state cannot migrate at all, on any release. */
+    static final String NOT_MIGRATABLE = "NOT_MIGRATABLE";
+
     private final Map<String, Map<Cell, Answer>> probed = new HashMap<>();
+    /** Types some agent called not migratable at all, with its words. */
+    private final Map<String, String> notMigratable = new HashMap<>();
     private final Map<Lesson, Answer> learned = new HashMap<>();
 
     private record Answer(boolean compatible, String why) {
@@ -48,7 +54,17 @@ final class VerdictBook {
      */
     void add(String host, String board, String release, String type, String signature, Verdict verdict,
             String message) {
+        add(host, board, release, type, signature, verdict, "", message);
+    }
+
+    /** As {@link #add(String, String, String, String, String, Verdict, String)}, with the answer's code. */
+    void add(String host, String board, String release, String type, String signature, Verdict verdict,
+            String code, String message) {
         boolean ok = verdict == Verdict.VERDICT_COMPATIBLE;
+        if (NOT_MIGRATABLE.equals(code)) {
+            notMigratable.putIfAbsent(type, "host " + host + " says " + type + " cannot migrate at all"
+                    + (message.isEmpty() ? "" : ": " + message));
+        }
         String why = ok ? "" : "host " + host + " (" + board + ", release " + release + ") answered "
                 + verdict.name().substring("VERDICT_".length()) + " for " + type + (message.isEmpty() ? ""
                 : ": " + message);
@@ -66,6 +82,10 @@ final class VerdictBook {
      */
     Judgement judge(String type, String signature, String sourceBoard, String sourceRelease, String target,
             String targetBoard, String targetRelease, boolean targetRunsItNow) {
+        String never = notMigratable.get(type);
+        if (never != null) {
+            return new Judgement(false, Basis.PROBED, never);
+        }
         if (targetRunsItNow) {
             Answer a = probed.getOrDefault(target, Map.of()).get(new Cell(type, signature));
             if (a != null) {

@@ -207,4 +207,31 @@ class CampaignPlannerTest {
                 m.canaryMovedTwice(), m.batches(), m.waves(), m.lowerBound(), 0,
                 new CampaignPlan.Naive(m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(), 0));
     }
+
+    /**
+     * The emptiest T4 host runs one 8Q VM and no GPU elsewhere has room for an 8Q: it cannot be
+     * the canary. It is left untouched, the next emptiest host is the canary, and once that one
+     * is upgraded (and empty) the first host's VM moves there, once.
+     */
+    @Test
+    void aCanaryThatCannotBeEmptiedIsReplacedAndTriedAgainLater() {
+        TestFleet f = new TestFleet().host("t4-a", "T4", "rack-0", TestFleet.FROM, 2)
+                .host("t4-b", "T4", "rack-1", TestFleet.FROM, 2).host("t4-c", "T4", "rack-0", TestFleet.FROM, 2);
+        f.vm("big", "t4-a", "nvidia-233", 0);
+        for (String h : List.of("t4-b", "t4-c")) {
+            for (int k = 0; k < 3; k++) {
+                f.vm(h + "-small-" + k, h, "nvidia-232", 0);
+            }
+            f.vm(h + "-small-3", h, "nvidia-232", 1);
+        }
+        CampaignProblem problem = f.problem();
+        CampaignPlan plan = new CampaignPlanner().plan(problem, ONE_AT_A_TIME);
+
+        assertComplete(problem, plan);
+        assertTrue(plan.blocked().isEmpty(), "nothing blocked: " + plan.blocked());
+        assertEquals(List.of("t4-b"), plan.batches().get(0).hosts(), "the second emptiest host is the canary");
+        assertTrue(plan.batches().get(0).canary());
+        assertTrue(plan.batches().stream().flatMap(b -> b.migrations().stream()).noneMatch(
+                m -> m.vm().equals("big") && !m.to().equals("t4-b")), "the 8Q VM moves once, to the upgraded canary");
+    }
 }

@@ -42,7 +42,6 @@ class CampaignEndToEndTest {
 
     static final String FROM = FleetSpec.DEFAULT_RELEASE;
     static final String TO = "2025.2";
-    static final int HOSTS = 40;
 
     @Inject
     AgroalDataSource ds;
@@ -55,28 +54,33 @@ class CampaignEndToEndTest {
     RunningFleet fleet;
 
     /**
-     * Two boards, mixed vGPU types, half-full GPUs, and one empty spare host per board: 18 T4 and
-     * 18 V100 hosts, plus 2 spares of each.
+     * Two boards, mixed vGPU types, half-full GPUs, and empty spare hosts on each board:
+     * {@code perBoard} T4 and V100 hosts each, plus {@code spares} of each.
      */
-    static FleetSpec spec() {
+    static FleetSpec spec(int perBoard, int spares) {
         List<VmShape> t4 = List.of(new VmShape("nvidia-222", 1, 4, 8192), new VmShape("nvidia-230", 1, 4, 8192),
                 new VmShape("nvidia-231", 1, 8, 16384));
         List<VmShape> v100 = List.of(new VmShape("nvidia-105", 1, 4, 8192), new VmShape("nvidia-106", 1, 8, 16384));
         String driver = FleetSpec.DEFAULT_DRIVER_VERSION;
         return new FleetSpec(7L, List.of(
-                new HostGroup("t4", "T4", 18, 2, FROM, driver, 64, 512 * 1024, 0.5, t4),
-                new HostGroup("t4-spare", "T4", 2, 2, FROM, driver, 64, 512 * 1024, 0.0, t4),
-                new HostGroup("v100", "V100", 18, 2, FROM, driver, 128, 768 * 1024, 0.5, v100),
-                new HostGroup("v100-spare", "V100", 2, 2, FROM, driver, 128, 768 * 1024, 0.0, v100)),
+                new HostGroup("t4", "T4", perBoard, 2, FROM, driver, 64, 512 * 1024, 0.5, t4),
+                new HostGroup("t4-spare", "T4", spares, 2, FROM, driver, 64, 512 * 1024, 0.0, t4),
+                new HostGroup("v100", "V100", perBoard, 2, FROM, driver, 128, 768 * 1024, 0.5, v100),
+                new HostGroup("v100-spare", "V100", spares, 2, FROM, driver, 128, 768 * 1024, 0.0, v100)),
                 FleetSpec.DEFAULT_FAILURE_DOMAINS, 0);
     }
 
     @BeforeEach
-    void startFleet() throws Exception {
+    void clear() {
         Inventory.clear(ds);
-        fleet = FleetSimulator.start(spec(), dir, "127.0.0.1:" + RestAssured.port);
+    }
+
+    /** 18 T4 and 18 V100 hosts and 2 spares of each: the fleet of at least 40 hosts. */
+    void startFleet(int perBoard, int spares) throws Exception {
+        int hosts = 2 * (perBoard + spares);
+        fleet = FleetSimulator.start(spec(perBoard, spares), dir, "127.0.0.1:" + RestAssured.port);
         await("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
-                .getList("id").size() == HOSTS);
+                .getList("id").size() == hosts);
     }
 
     @AfterEach
@@ -88,9 +92,10 @@ class CampaignEndToEndTest {
     }
 
     @Test
-    void upgradesEveryHostMovingEachVmOnceForwardWithoutDoubleBooking() {
+    void upgradesEveryHostMovingEachVmOnceForwardWithoutDoubleBooking() throws Exception {
+        startFleet(18, 2);
         int vmsBefore = vmCount();
-        JsonPath created = create(false);
+        JsonPath created = create("10%");
         String id = created.getString("id");
         double planned = created.getDouble("metrics.migrationsPerVm");
         assertThat(created.getList("unmovable")).isEmpty();
@@ -98,7 +103,7 @@ class CampaignEndToEndTest {
         assertThat(planned).as("each VM moves once when every board has a spare").isEqualTo(1.0);
 
         Orchestrator o = new Orchestrator(fleet, id, TO);
-        assertThat(o.runToEnd(Duration.ofMinutes(4))).isEqualTo("COMPLETED");
+        assertThat(o.runToEnd(Duration.ofMinutes(10))).isEqualTo("COMPLETED");
 
         assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
         assertThat(fleet.listHosts().stream().mapToInt(HostStatus::vms).sum()).isEqualTo(vmsBefore);
@@ -119,9 +124,10 @@ class CampaignEndToEndTest {
     }
 
     @Test
-    void aFailedMigrationAndAHostGoingDownAreReplannedAndTheCampaignCompletes() {
+    void aFailedMigrationAndAHostGoingDownAreReplannedAndTheCampaignCompletes() throws Exception {
+        startFleet(7, 1);
         int vmsBefore = vmCount();
-        String id = create(false).getString("id");
+        String id = create("25%").getString("id");
         // A host of a late batch, not a canary: it goes down once the second batch is under way.
         JsonPath plan = view(id);
         List<String> lastBatch = plan.getList("batches[-1].hosts", String.class);
@@ -139,13 +145,13 @@ class CampaignEndToEndTest {
                 Inventory.update(ds, "update host set last_heartbeat_at = now() - interval '1 hour' where id = '"
                         + victim + "'");
                 sweeper.sweep(Instant.now());
-            } else if (failed[0] && !recovered[0] && done >= HOSTS / 2) {
+            } else if (failed[0] && !recovered[0] && done >= 8) {
                 recovered[0] = true;
                 fleet.recoverHost(victim);
                 fleet.host(victim).agent().reportNow();
             }
         });
-        assertThat(o.runToEnd(Duration.ofMinutes(5))).isEqualTo("COMPLETED");
+        assertThat(o.runToEnd(Duration.ofMinutes(10))).isEqualTo("COMPLETED");
 
         assertThat(o.failedOnPurpose).hasSize(1);
         assertThat(recovered[0]).as("the victim came back while the campaign ran").isTrue();
@@ -159,9 +165,10 @@ class CampaignEndToEndTest {
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
     }
 
-    private static JsonPath create(boolean dryRun) {
+    private static JsonPath create(String maxHostsInMaintenance) {
         return given().contentType(ContentType.JSON).body(Map.of("fromRelease", FROM, "toRelease", TO,
-                        "policy", Map.of("maxHostsInMaintenance", "10%", "maxParallel", 8), "dryRun", dryRun))
+                        "policy", Map.of("maxHostsInMaintenance", maxHostsInMaintenance, "maxParallel", 16, "maxOutboundPerHost", 4,
+                                "maxInboundPerHost", 4), "dryRun", false))
                 .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath();
     }
 

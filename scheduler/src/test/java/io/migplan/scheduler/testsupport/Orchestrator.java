@@ -38,6 +38,8 @@ public final class Orchestrator {
     public final List<String> upgraded = new ArrayList<>();
     /** Migration ids the orchestrator should report failed instead of performing. */
     private Predicate<Map<String, Object>> failWhen = p -> false;
+    /** The driver version each upgraded host gets ("" keeps its driver). */
+    private java.util.function.Function<String, String> driverFor = h -> "";
     /** Called after each step, e.g. to fail a host part-way. */
     private Runnable afterStep = () -> {
     };
@@ -58,6 +60,12 @@ public final class Orchestrator {
             }
             return false;
         };
+        return this;
+    }
+
+    /** Upgrades hosts to the driver version {@code driverFor} gives ("" keeps the host's driver). */
+    public Orchestrator driverVersions(java.util.function.Function<String, String> driverFor) {
+        this.driverFor = driverFor;
         return this;
     }
 
@@ -95,7 +103,7 @@ public final class Orchestrator {
         }
         for (String host : next.getList("upgrade", String.class)) {
             given().post("/api/v1/campaigns/{id}/hosts/{host}/upgrade-started", campaign, host).then().statusCode(200);
-            fleet.upgradeHost(host, toRelease, "");
+            fleet.upgradeHost(host, toRelease, driverFor.apply(host));
             upgraded.add(host);
         }
         if (start.isEmpty() && next.getList("upgrade").isEmpty()) {
