@@ -3,6 +3,10 @@ package io.migplan.scheduler.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.migplan.scheduler.campaigns.CampaignConflictException;
+import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.plans.PlanFinishedException;
+import io.migplan.scheduler.rest.InvalidRequestException;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -26,6 +30,11 @@ final class GrpcCalls {
             observer.onError(e);
             return;
         } catch (RuntimeException e) {
+            StatusRuntimeException refusal = refusal(e);
+            if (refusal != null) {
+                observer.onError(refusal);
+                return;
+            }
             String incident = UUID.randomUUID().toString();
             LOG.errorf(e, "internal error in a gRPC call, incident %s", incident);
             observer.onError(Status.INTERNAL.withDescription(
@@ -34,5 +43,27 @@ final class GrpcCalls {
         }
         observer.onNext(value);
         observer.onCompleted();
+    }
+
+    /**
+     * The status matching the REST API's 400, 404 and 409 for the services' refusals, so both APIs
+     * refuse the same things; null for anything else, which is an internal fault. A campaign
+     * conflict has several causes, so its stable code leads the description, as in
+     * {@code "CAMPAIGN_ACTIVE: campaign camp-1 is still running ..."}.
+     */
+    static StatusRuntimeException refusal(RuntimeException e) {
+        if (e instanceof InvalidRequestException) {
+            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof UnknownObjectException) {
+            return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof PlanFinishedException) {
+            return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof CampaignConflictException c) {
+            return Status.FAILED_PRECONDITION.withDescription(c.code() + ": " + c.getMessage()).asRuntimeException();
+        }
+        return null;
     }
 }

@@ -8,20 +8,16 @@ import io.migplan.proto.v1.CreateEvacuationPlanResponse;
 import io.migplan.proto.v1.GetPlanRequest;
 import io.migplan.proto.v1.Plan;
 import io.migplan.proto.v1.PlanServiceGrpc;
-import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.plans.EvacuationRequest;
-import io.migplan.scheduler.plans.PlanFinishedException;
 import io.migplan.scheduler.plans.PlanService;
-import io.migplan.scheduler.rest.InvalidRequestException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import java.util.function.Supplier;
 
 /**
  * PlanService: the operations of {@code /api/v1/plans}, for programs. {@link PlanService} decides
- * everything (validation, defaults, solving, cancelling); this class only translates the request,
- * the plan and the failures, so both APIs accept and refuse the same things.
+ * everything (validation, defaults, solving, cancelling); this class only translates the request
+ * and the plan, and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
  */
 @GrpcService
 public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
@@ -33,20 +29,20 @@ public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
     @Blocking
     public void createEvacuationPlan(CreateEvacuationPlanRequest request,
             StreamObserver<CreateEvacuationPlanResponse> response) {
-        GrpcCalls.answer(response, () -> mapped(() -> CreateEvacuationPlanResponse.newBuilder()
-                .setId(plans.create(toRequest(request))).build()));
+        GrpcCalls.answer(response, () -> CreateEvacuationPlanResponse.newBuilder()
+                .setId(plans.create(toRequest(request))).build());
     }
 
     @Override
     @Blocking
     public void getPlan(GetPlanRequest request, StreamObserver<Plan> response) {
-        GrpcCalls.answer(response, () -> mapped(() -> PlanViews.toProto(plans.get(id(request.getId())))));
+        GrpcCalls.answer(response, () -> PlanViews.toProto(plans.get(id(request.getId()))));
     }
 
     @Override
     @Blocking
     public void cancelPlan(CancelPlanRequest request, StreamObserver<Plan> response) {
-        GrpcCalls.answer(response, () -> mapped(() -> PlanViews.toProto(plans.cancel(id(request.getId())))));
+        GrpcCalls.answer(response, () -> PlanViews.toProto(plans.cancel(id(request.getId()))));
     }
 
     /** A path segment cannot be empty in REST; here an unset id is a caller's mistake, not a missing plan. */
@@ -66,18 +62,5 @@ public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
 
     private static Integer given(int value) {
         return value == 0 ? null : value;
-    }
-
-    /** The statuses matching the REST API's 400, 404 and 409; anything else stays INTERNAL. */
-    private static <T> T mapped(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (InvalidRequestException e) {
-            throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-        } catch (UnknownObjectException e) {
-            throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
-        } catch (PlanFinishedException e) {
-            throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-        }
     }
 }

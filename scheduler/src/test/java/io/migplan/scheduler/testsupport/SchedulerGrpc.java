@@ -2,6 +2,7 @@ package io.migplan.scheduler.testsupport;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.migplan.proto.v1.CampaignServiceGrpc;
 import io.migplan.proto.v1.InventoryServiceGrpc;
 import io.migplan.proto.v1.PlacementServiceGrpc;
 import io.migplan.proto.v1.PlanServiceGrpc;
@@ -33,6 +34,10 @@ public final class SchedulerGrpc implements AutoCloseable {
 
     public PlanServiceGrpc.PlanServiceBlockingStub plans() {
         return PlanServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public CampaignServiceGrpc.CampaignServiceBlockingStub campaigns() {
+        return CampaignServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override
