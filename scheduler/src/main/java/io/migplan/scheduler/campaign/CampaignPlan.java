@@ -61,12 +61,14 @@ public record CampaignPlan(String problemId, List<Batch> batches, List<Unmovable
      * @param waves            sum over batches of their waves
      * @param lowerBound       migrations no plan can do without (see docs/campaign-planner.md)
      * @param planMillis       planning the campaign, without the naive comparison
+     * @param blocked          hosts in scope that could not be emptied (see {@link CampaignPlan#blocked})
      * @param naive            the same fleet upgraded host by host in name order, release-unaware
      */
     public record Metrics(int vms, int migrations, double migrationsPerVm, int movedTwice, int canaryMovedTwice,
-            int batches, int waves, int lowerBound, long planMillis, Naive naive) {
+            int batches, int waves, int lowerBound, int blocked, long planMillis, Naive naive) {
     }
 
-    public record Naive(int migrations, double migrationsPerVm, int movedTwice, long planMillis) {
+    /** @param blocked hosts the naive order could not empty: its migrations count only the others */
+    public record Naive(int migrations, double migrationsPerVm, int movedTwice, int blocked, long planMillis) {
     }
 }

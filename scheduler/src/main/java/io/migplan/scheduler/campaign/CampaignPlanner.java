@@ -86,12 +86,13 @@ public final class CampaignPlanner {
         naive.execute();
         int vms = smart.movableVms;
         Naive naiveMetrics = new Naive(naive.migrationCount, ratio(naive.migrationCount, vms), naive.movedTwice(),
+                naive.blocked.size(),
                 (System.nanoTime() - naiveStart) / 1_000_000);
         int waves = smart.batches.stream().mapToInt(b -> b.migrations().stream().mapToInt(Migration::wave).max()
                 .orElse(0)).sum();
         Metrics metrics = new Metrics(vms, smart.migrationCount, ratio(smart.migrationCount, vms), smart.movedTwice(),
-                smart.canaryMovedTwice(), smart.batches.size(), waves, lowerBound(problem, smart), smartMillis,
-                naiveMetrics);
+                smart.canaryMovedTwice(), smart.batches.size(), waves, lowerBound(problem, smart),
+                smart.blocked.size(), smartMillis, naiveMetrics);
         return new CampaignPlan(problem.id(), smart.batches, smart.unmovable, smart.heldBack, smart.blocked, metrics);
     }
 

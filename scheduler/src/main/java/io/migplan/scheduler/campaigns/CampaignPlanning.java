@@ -145,8 +145,9 @@ class CampaignPlanning {
                 plan.heldBack().stream().map(h -> new CampaignView.HostNote(h.host(), reasons(h.reasons()))).toList(),
                 plan.blocked().stream().map(h -> new CampaignView.HostNote(h.host(), reasons(h.reasons()))).toList(),
                 new CampaignView.Metrics(m.vms(), m.migrations(), m.migrationsPerVm(), m.movedTwice(), m.batches(),
-                        m.waves(), m.lowerBound(), m.planMillis(), new CampaignView.Naive(m.naive().migrations(),
-                                m.naive().migrationsPerVm(), m.naive().movedTwice())));
+                        m.waves(), m.lowerBound(), m.blocked(), m.planMillis(), new CampaignView.Naive(
+                                m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(),
+                                m.naive().blocked())));
     }
 
     private static List<CampaignView.Reason> reasons(List<Reason> reasons) {

@@ -105,10 +105,11 @@ public class CampaignService {
     static String summary(Written w, int hosts) {
         var m = w.plan().metrics();
         return String.format(java.util.Locale.ROOT, "%d of %d hosts in %d batches (%d waves), %d migrations for %d VMs:"
-                + " %.3f per VM, %d moved twice; the naive order (host by host, by name) needs %d: %.3f per VM, %d moved"
-                + " twice; %d VMs cannot move", w.batchedHosts(), hosts, m.batches(), m.waves(), w.migrations(), m.vms(),
-                m.migrationsPerVm(), m.movedTwice(), m.naive().migrations(), m.naive().migrationsPerVm(),
-                m.naive().movedTwice(), w.plan().unmovable().size());
+                + " %.3f per VM, %d moved twice, %d hosts not emptied; the naive order (host by host, by name): %d"
+                + " migrations, %.3f per VM, %d moved twice, %d hosts not emptied; %d VMs cannot move",
+                w.batchedHosts(), hosts, m.batches(), m.waves(), w.migrations(), m.vms(), m.migrationsPerVm(),
+                m.movedTwice(), m.blocked(), m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(),
+                m.naive().blocked(), w.plan().unmovable().size());
     }
 
     private static String required(String field, String value) {

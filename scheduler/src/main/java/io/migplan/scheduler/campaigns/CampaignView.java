@@ -37,11 +37,13 @@ public record CampaignView(String id, String state, String fromRelease, String t
     }
 
     /** The latest plan's figures (see docs/campaign-planner.md); the naive order planned on the same fleet. */
+    /** @param blocked hosts of the scope the plan could not empty (listed in {@code blocked}) */
     public record Metrics(int vms, int migrations, double migrationsPerVm, int movedTwice, int batches, int waves,
-            int lowerBound, long planMillis, Naive naive) {
+            int lowerBound, int blocked, long planMillis, Naive naive) {
     }
 
-    public record Naive(int migrations, double migrationsPerVm, int movedTwice) {
+    /** @param blocked hosts the naive order could not empty; its migrations count only the others */
+    public record Naive(int migrations, double migrationsPerVm, int movedTwice, int blocked) {
     }
 
     /**

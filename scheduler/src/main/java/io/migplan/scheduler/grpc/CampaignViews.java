@@ -91,10 +91,11 @@ final class CampaignViews {
     private static CampaignMetrics metrics(CampaignView.Metrics m) {
         var b = CampaignMetrics.newBuilder().setVms(m.vms()).setMigrations(m.migrations())
                 .setMigrationsPerVm(m.migrationsPerVm()).setMovedTwice(m.movedTwice()).setBatches(m.batches())
-                .setWaves(m.waves()).setLowerBound(m.lowerBound()).setPlanMillis(m.planMillis());
+                .setWaves(m.waves()).setLowerBound(m.lowerBound()).setBlocked(m.blocked()).setPlanMillis(m.planMillis());
         if (m.naive() != null) {
             b.setNaive(NaiveMetrics.newBuilder().setMigrations(m.naive().migrations())
-                    .setMigrationsPerVm(m.naive().migrationsPerVm()).setMovedTwice(m.naive().movedTwice()));
+                    .setMigrationsPerVm(m.naive().migrationsPerVm()).setMovedTwice(m.naive().movedTwice())
+                    .setBlocked(m.naive().blocked()));
         }
         return b.build();
     }

@@ -204,8 +204,9 @@ class CampaignPlannerTest {
 
     private static CampaignPlan.Metrics withoutTime(CampaignPlan.Metrics m) {
         return new CampaignPlan.Metrics(m.vms(), m.migrations(), m.migrationsPerVm(), m.movedTwice(),
-                m.canaryMovedTwice(), m.batches(), m.waves(), m.lowerBound(), 0,
-                new CampaignPlan.Naive(m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(), 0));
+                m.canaryMovedTwice(), m.batches(), m.waves(), m.lowerBound(), m.blocked(), 0,
+                new CampaignPlan.Naive(m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(),
+                        m.naive().blocked(), 0));
     }
 
     /**
