@@ -33,6 +33,11 @@ public final class DeviceAllocator {
         if (devices.isEmpty()) {
             return Optional.of(List.of());
         }
+        if (devices.size() == 1) {
+            // Most VMs have one mdev: the host view already knows its roomiest parent per type.
+            ParentView p = host.roomiest(devices.get(0).typeId());
+            return p == null ? Optional.empty() : Optional.of(List.of(new Landing(devices.get(0), p.address())));
+        }
         // Instances taken by the devices placed so far, by parent and type: only those differ
         // from what the host reported, so the rest is read from the views as they are.
         Map<String, Integer> taken = new HashMap<>();

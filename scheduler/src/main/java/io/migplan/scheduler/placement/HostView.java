@@ -73,8 +73,18 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         return o == null ? 0 : o.available;
     }
 
-    /** The parents offering one type, and their available instances summed. */
-    private record Offer(List<ParentView> parents, int available) {
+    /**
+     * The parent where one instance of {@code typeId} would go: the most available instances,
+     * ties to the lower address ({@link DeviceAllocator}'s rule for a host nothing was placed on
+     * yet); null when no parent has one free.
+     */
+    public ParentView roomiest(String typeId) {
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? null : o.roomiest;
+    }
+
+    /** The parents offering one type, their available instances summed, and the roomiest of them. */
+    private record Offer(List<ParentView> parents, int available, ParentView roomiest) {
     }
 
     /**
@@ -98,8 +108,21 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 }
             }
             Map<String, Offer> offers = new HashMap<>();
-            with.forEach((type, ps) -> offers.put(type, new Offer(List.copyOf(ps),
-                    ps.stream().mapToInt(p -> p.type(type).orElseThrow().availableInstances()).sum())));
+            with.forEach((type, ps) -> {
+                int sum = 0;
+                ParentView roomiest = null;
+                int most = 0;
+                for (ParentView p : ps) {
+                    int available = p.type(type).orElseThrow().availableInstances();
+                    sum += available;
+                    if (available > most || (available == most && available > 0
+                            && roomiest.address().compareTo(p.address()) > 0)) {
+                        roomiest = p;
+                        most = available;
+                    }
+                }
+                offers.put(type, new Offer(List.copyOf(ps), sum, roomiest));
+            });
             this.byType = Map.copyOf(offers);
         }
 
