@@ -45,8 +45,10 @@ public final class DeviceAllocator {
         for (DeviceRequest d : devices) {
             ParentView best = null;
             int bestLeft = 0;
-            for (ParentView p : host.parentsWith(d.typeId())) {
-                int left = p.type(d.typeId()).orElseThrow().availableInstances()
+            List<ParentView> offering = host.parentsWith(d.typeId());
+            for (int k = 0; k < offering.size(); k++) {
+                ParentView p = offering.get(k);
+                int left = host.availableOn(d.typeId(), k)
                         - (taken.isEmpty() ? 0 : taken.getOrDefault(p.address() + "\n" + d.typeId(), 0));
                 // Most room left wins; a tie goes to the lower address, so answers are stable.
                 if (left > bestLeft || (left == bestLeft && left > 0 && best.address().compareTo(p.address()) > 0)) {

@@ -83,8 +83,19 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         return o == null ? null : o.roomiest;
     }
 
-    /** The parents offering one type, their available instances summed, and the roomiest of them. */
-    private record Offer(List<ParentView> parents, int available, ParentView roomiest) {
+    /**
+     * Available instances of {@code typeId} on the {@code k}-th parent of {@link #parentsWith}: what
+     * {@code parentsWith(typeId).get(k).type(typeId)} says, without scanning that parent's types.
+     */
+    public int availableOn(String typeId, int k) {
+        return ((Parents) parents).byType.get(typeId).availableByParent[k];
+    }
+
+    /**
+     * The parents offering one type, their available instances (each, in the parents' order, and
+     * summed), and the roomiest of them.
+     */
+    private record Offer(List<ParentView> parents, int[] availableByParent, int available, ParentView roomiest) {
     }
 
     /**
@@ -112,8 +123,11 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 int sum = 0;
                 ParentView roomiest = null;
                 int most = 0;
-                for (ParentView p : ps) {
+                int[] each = new int[ps.size()];
+                for (int k = 0; k < ps.size(); k++) {
+                    ParentView p = ps.get(k);
                     int available = p.type(type).orElseThrow().availableInstances();
+                    each[k] = available;
                     sum += available;
                     if (available > most || (available == most && available > 0
                             && roomiest.address().compareTo(p.address()) > 0)) {
@@ -121,7 +135,7 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                         most = available;
                     }
                 }
-                offers.put(type, new Offer(List.copyOf(ps), sum, roomiest));
+                offers.put(type, new Offer(List.copyOf(ps), each, sum, roomiest));
             });
             this.byType = Map.copyOf(offers);
         }

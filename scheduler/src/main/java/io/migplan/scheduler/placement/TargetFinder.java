@@ -133,9 +133,11 @@ public class TargetFinder {
      */
     public static Evaluation evaluate(PlacementRequest request, List<HostView> others, List<HostFilter> cheap,
             Function<List<MatrixKey>, Map<MatrixKey, StoredVerdict>> known) {
-        Map<String, List<Reason>> reasons = new LinkedHashMap<>();
-        Map<String, List<Landing>> passed = new LinkedHashMap<>();
-        Map<String, HostView> byId = new HashMap<>();
+        // Sized for the whole fleet up front: growing them host by host showed up in profiles.
+        int capacity = others.size() * 4 / 3 + 1;
+        Map<String, List<Reason>> reasons = new LinkedHashMap<>(capacity);
+        Map<String, List<Landing>> passed = new LinkedHashMap<>(capacity);
+        Map<String, HostView> byId = new HashMap<>(capacity);
         for (HostView host : others) {
             byId.put(host.id(), host);
             List<Reason> found = null;

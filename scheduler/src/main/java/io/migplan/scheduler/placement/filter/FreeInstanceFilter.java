@@ -57,7 +57,7 @@ public final class FreeInstanceFilter implements HostFilter {
         List<ParentView> parents = host.parentsWith(type);
         for (int i = 0; i < parents.size(); i++) {
             ParentView p = parents.get(i);
-            m.append(i == 0 ? "" : ", ").append(p.type(type).orElseThrow().availableInstances()).append(" on ")
+            m.append(i == 0 ? "" : ", ").append(host.availableOn(type, i)).append(" on ")
                     .append(p.address());
         }
         return new Reason(NO_FREE_INSTANCE, m.append(')').toString(), PHRASES.of(type));
