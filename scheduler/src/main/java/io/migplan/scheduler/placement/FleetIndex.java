@@ -160,7 +160,8 @@ public final class FleetIndex {
      * Per host, the stored verdict on one instance of {@code typeId} landing on its roomiest
      * parent, for state of {@code sourceSignature}, as {@link #verdictCode}; 0 while not known.
      * Filled by callers once they have looked a verdict up: a verdict valid for a host's
-     * generation stays valid while this snapshot holds that generation.
+     * generation stays valid while this snapshot holds that generation (a newer report or
+     * generation means a new snapshot, and the matrix does not re-ask a cell that is valid).
      */
     byte[] verdicts(String typeId, String sourceSignature) {
         return verdicts.computeIfAbsent(new VerdictColumnKey(typeId, sourceSignature), k -> new byte[views.length]);
