@@ -33,6 +33,11 @@ public final class DeviceAllocator {
         if (devices.isEmpty()) {
             return Optional.of(List.of());
         }
+        if (devices.size() == 1) {
+            // Most VMs have one mdev: the host view already knows its roomiest parent per type.
+            ParentView p = host.roomiest(devices.get(0).typeId());
+            return p == null ? Optional.empty() : Optional.of(List.of(new Landing(devices.get(0), p.address())));
+        }
         // Instances taken by the devices placed so far, by parent and type: only those differ
         // from what the host reported, so the rest is read from the views as they are.
         Map<String, Integer> taken = new HashMap<>();
@@ -40,8 +45,10 @@ public final class DeviceAllocator {
         for (DeviceRequest d : devices) {
             ParentView best = null;
             int bestLeft = 0;
-            for (ParentView p : host.parentsWith(d.typeId())) {
-                int left = p.type(d.typeId()).orElseThrow().availableInstances()
+            List<ParentView> offering = host.parentsWith(d.typeId());
+            for (int k = 0; k < offering.size(); k++) {
+                ParentView p = offering.get(k);
+                int left = host.availableOn(d.typeId(), k)
                         - (taken.isEmpty() ? 0 : taken.getOrDefault(p.address() + "\n" + d.typeId(), 0));
                 // Most room left wins; a tie goes to the lower address, so answers are stable.
                 if (left > bestLeft || (left == bestLeft && left > 0 && best.address().compareTo(p.address()) > 0)) {

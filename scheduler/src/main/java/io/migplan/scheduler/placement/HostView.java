@@ -73,8 +73,29 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         return o == null ? 0 : o.available;
     }
 
-    /** The parents offering one type, and their available instances summed. */
-    private record Offer(List<ParentView> parents, int available) {
+    /**
+     * The parent where one instance of {@code typeId} would go: the most available instances,
+     * ties to the lower address ({@link DeviceAllocator}'s rule for a host nothing was placed on
+     * yet); null when no parent has one free.
+     */
+    public ParentView roomiest(String typeId) {
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? null : o.roomiest;
+    }
+
+    /**
+     * Available instances of {@code typeId} on the {@code k}-th parent of {@link #parentsWith}: what
+     * {@code parentsWith(typeId).get(k).type(typeId)} says, without scanning that parent's types.
+     */
+    public int availableOn(String typeId, int k) {
+        return ((Parents) parents).byType.get(typeId).availableByParent[k];
+    }
+
+    /**
+     * The parents offering one type, their available instances (each, in the parents' order, and
+     * summed), and the roomiest of them.
+     */
+    private record Offer(List<ParentView> parents, int[] availableByParent, int available, ParentView roomiest) {
     }
 
     /**
@@ -98,8 +119,24 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 }
             }
             Map<String, Offer> offers = new HashMap<>();
-            with.forEach((type, ps) -> offers.put(type, new Offer(List.copyOf(ps),
-                    ps.stream().mapToInt(p -> p.type(type).orElseThrow().availableInstances()).sum())));
+            with.forEach((type, ps) -> {
+                int sum = 0;
+                ParentView roomiest = null;
+                int most = 0;
+                int[] each = new int[ps.size()];
+                for (int k = 0; k < ps.size(); k++) {
+                    ParentView p = ps.get(k);
+                    int available = p.type(type).orElseThrow().availableInstances();
+                    each[k] = available;
+                    sum += available;
+                    if (available > most || (available == most && available > 0
+                            && roomiest.address().compareTo(p.address()) > 0)) {
+                        roomiest = p;
+                        most = available;
+                    }
+                }
+                offers.put(type, new Offer(List.copyOf(ps), each, sum, roomiest));
+            });
             this.byType = Map.copyOf(offers);
         }
 

@@ -13,8 +13,13 @@ public final class Scorer {
     }
 
     public static double score(PlacementRequest vm, HostView host) {
-        double cpu = share(host.freeCpus() - vm.vcpus(), host.cpus());
-        double memory = share(host.freeMemoryMib() - vm.memoryMib(), host.memoryMib());
+        return score(vm, host.cpus(), host.freeCpus(), host.memoryMib(), host.freeMemoryMib());
+    }
+
+    /** The same score from a host's numbers, for callers that hold them rather than its view. */
+    public static double score(PlacementRequest vm, int cpus, int freeCpus, long memoryMib, long freeMemoryMib) {
+        double cpu = share(freeCpus - vm.vcpus(), cpus);
+        double memory = share(freeMemoryMib - vm.memoryMib(), memoryMib);
         double score = 100 * (cpu + memory) / 2;
         // One decimal keeps scores readable and ties stable against floating-point noise.
         return Math.round(Math.max(0, Math.min(100, score)) * 10) / 10.0;

@@ -19,10 +19,6 @@ public final class Summary {
     }
 
     public static String of(int eligible, List<HostRejection> rejected) {
-        int total = eligible + rejected.size();
-        if (total == 0) {
-            return "0/0 hosts eligible: no other host is known";
-        }
         // Counted in a hash map: the phrases are sorted once below, not on every one of
         // thousands of rejections.
         Map<String, Long> counts = new HashMap<>();
@@ -35,11 +31,22 @@ public final class Summary {
                 }
             }
         }
+        return of(eligible, eligible + rejected.size(), counts);
+    }
+
+    /**
+     * The same sentence from counts already made: {@code hostsByPhrase} says how many rejected
+     * hosts gave each phrase (a host once per phrase), {@code total} how many hosts were judged.
+     */
+    public static String of(int eligible, int total, Map<String, Long> hostsByPhrase) {
+        if (total == 0) {
+            return "0/0 hosts eligible: no other host is known";
+        }
         String head = eligible + "/" + total + " hosts eligible";
-        if (counts.isEmpty()) {
+        if (hostsByPhrase.isEmpty()) {
             return head;
         }
-        return head + ": " + counts.entrySet().stream()
+        return head + ": " + hostsByPhrase.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
                         .thenComparing(Map.Entry.comparingByKey()))
                 .map(e -> e.getValue() + " " + e.getKey())

@@ -45,7 +45,8 @@ import java.util.stream.Collectors;
  * {@link CompatibilityMatrix} when it holds them for the host's current generation; what it
  * lacks is asked now and stored. Every other host ends up
  * a candidate with a score and a landing device, or rejected with reasons. It reserves
- * nothing: the answer may be stale a moment later.
+ * nothing: the answer may be stale a moment later. {@link #shortlist} gives the same decision
+ * without the per-host reasons (see {@link ShortlistEvaluation}), fast enough to ask per VM.
  */
 @ApplicationScoped
 public class TargetFinder {
@@ -75,14 +76,9 @@ public class TargetFinder {
         // Everything is read from the in-memory snapshot: no database round trip, and every
         // host is judged against the same picture of the fleet.
         ClusterSnapshot snapshot = snapshots.current();
-        VmRecord vm = snapshot.vm(vmRef)
-                .orElseThrow(() -> new UnknownObjectException("no VM named '" + vmRef + "'"));
-        if (vm.unresolved() != null) {
-            throw new IncompleteInventoryException(vm.unresolved());
-        }
-        PlacementRequest request = vm.request(clock.instant());
+        PlacementRequest request = request(snapshot, vmRef);
         List<HostView> others = snapshot.hosts().stream().map(HostEntry::view)
-                .filter(h -> !h.id().equals(vm.host())).toList();
+                .filter(h -> !h.id().equals(request.sourceHost())).toList();
 
         // Verdicts already in the matrix at the host's current generation are used as they are;
         // a host with any cell missing is asked now, under the deadline, and its answers stored.
@@ -99,15 +95,49 @@ public class TargetFinder {
     }
 
     /**
+     * The same decision as {@link #find}, as a {@link Shortlist}: its summary and counts, the best
+     * {@code limit} candidates, hosts per rejection code. Agents are asked exactly as for
+     * {@link #find}; no sentence is written.
+     *
+     * @throws io.migplan.scheduler.inventory.UnknownObjectException when no VM has that name or UUID
+     * @throws IncompleteInventoryException when the VM's devices cannot be resolved
+     */
+    public Shortlist shortlist(String vmRef, int limit) {
+        ClusterSnapshot snapshot = snapshots.current();
+        PlacementRequest request = request(snapshot, vmRef);
+        ShortlistEvaluation first = ShortlistEvaluation.evaluate(request, FleetIndex.of(snapshot),
+                config.placement().allowBackward(), keys -> matrix.cached(keys, id -> snapshot.host(id).orElse(null)));
+        List<Batch> toAsk = first.toAsk();
+        if (toAsk.isEmpty()) {
+            return first.shortlist(Map.of(), limit);
+        }
+        Map<String, ProbeOutcome> asked = prober.probe(toAsk);
+        matrix.recordAnswers(toAsk, asked, id -> snapshot.host(id).map(h -> h.view().generation()).orElse(null),
+                clock.instant());
+        return first.shortlist(asked, limit);
+    }
+
+    private PlacementRequest request(ClusterSnapshot snapshot, String vmRef) {
+        VmRecord vm = snapshot.vm(vmRef)
+                .orElseThrow(() -> new UnknownObjectException("no VM named '" + vmRef + "'"));
+        if (vm.unresolved() != null) {
+            throw new IncompleteInventoryException(vm.unresolved());
+        }
+        return vm.request(clock.instant());
+    }
+
+    /**
      * The part of the answer that needs no agent: the cheap filters on every host (all their
      * reasons kept), a landing for each host that passes, the verdicts {@code known} already
      * holds, and the batches still to ask. Pure, so it is tested and measured without beans.
      */
     public static Evaluation evaluate(PlacementRequest request, List<HostView> others, List<HostFilter> cheap,
             Function<List<MatrixKey>, Map<MatrixKey, StoredVerdict>> known) {
-        Map<String, List<Reason>> reasons = new LinkedHashMap<>();
-        Map<String, List<Landing>> passed = new LinkedHashMap<>();
-        Map<String, HostView> byId = new HashMap<>();
+        // Sized for the whole fleet up front: growing them host by host showed up in profiles.
+        int capacity = others.size() * 4 / 3 + 1;
+        Map<String, List<Reason>> reasons = new LinkedHashMap<>(capacity);
+        Map<String, List<Landing>> passed = new LinkedHashMap<>(capacity);
+        Map<String, HostView> byId = new HashMap<>(capacity);
         for (HostView host : others) {
             byId.put(host.id(), host);
             List<Reason> found = null;
@@ -187,27 +217,27 @@ public class TargetFinder {
             return new Placement(request.vmName(), request.sourceHost(), Summary.of(candidates.size(), all),
                     List.copyOf(candidates), all);
         }
-
-        /** What a host's agent said when nobody asked it. */
-        private static final ProbeOutcome NO_ANSWER = new ProbeOutcome.Answered("", Map.of());
-
-        /** The distinct parents the landings use, sorted, comma separated. */
-        private static String parents(List<Landing> landings) {
-            if (landings.isEmpty()) {
-                return "";
-            }
-            if (landings.size() == 1) {
-                return landings.get(0).parent();
-            }
-            return landings.stream().map(Landing::parent).distinct().sorted().collect(Collectors.joining(","));
-        }
     }
 
-    private static MatrixKey key(String host, Landing l) {
+    /** What a host's agent said when nobody asked it. */
+    static final ProbeOutcome NO_ANSWER = new ProbeOutcome.Answered("", Map.of());
+
+    /** The distinct parents the landings use, sorted, comma separated. */
+    static String parents(List<Landing> landings) {
+        if (landings.isEmpty()) {
+            return "";
+        }
+        if (landings.size() == 1) {
+            return landings.get(0).parent();
+        }
+        return landings.stream().map(Landing::parent).distinct().sorted().collect(Collectors.joining(","));
+    }
+
+    static MatrixKey key(String host, Landing l) {
         return new MatrixKey(host, l.parent(), l.device().typeId(), l.device().sourceSignature());
     }
 
-    private static List<ProbeQuestion> questions(String host, List<Landing> landings) {
+    static List<ProbeQuestion> questions(String host, List<Landing> landings) {
         return landings.stream().map(l -> key(host, l).question(l.device().uuid(), l.device().source())).toList();
     }
 }

@@ -8,9 +8,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/vms")
@@ -36,13 +40,51 @@ public class VmResource {
         return queries.vm(id);
     }
 
+    /** Candidates a summary lists when the caller does not say. */
+    static final int DEFAULT_LIMIT = 10;
+    /** More than a caller choosing a target reads; the full view lists every host. */
+    static final int MAX_LIMIT = 100;
+
     @GET
     @Path("{id}/targets")
-    @Operation(summary = "Where the VM can move: candidates with score and landing device, every other host"
-            + " rejected with reason codes and sentences, and a one-line summary")
+    @Operation(summary = "Where the VM can move: by default candidates with score and landing device, every other"
+            + " host rejected with reason codes and sentences, and a one-line summary; with view=summary the same"
+            + " summary and counts, the best candidates (limit, default 10) and hosts per rejection code")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {TargetsResponse.class, TargetsSummaryResponse.class})))
+    @APIResponse(responseCode = "400", description = "Unknown view, or a limit that is not 1.." + MAX_LIMIT)
     @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
     @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host")
-    public TargetsResponse targets(@PathParam("id") String id) {
-        return TargetsResponse.of(targets.find(id));
+    public Object targets(@PathParam("id") String id,
+            @Parameter(description = "full (default): every host with its reasons; summary: the decision only")
+            @QueryParam("view") String view,
+            @Parameter(description = "view=summary only: how many candidates to list, 1.." + MAX_LIMIT
+                    + ", default " + DEFAULT_LIMIT)
+            @QueryParam("limit") String limit) {
+        if (view == null || view.equals("full")) {
+            if (limit != null) {
+                throw new InvalidRequestException("limit applies to view=summary only; the full view lists every host");
+            }
+            return TargetsResponse.of(targets.find(id));
+        }
+        if (!view.equals("summary")) {
+            throw new InvalidRequestException("view '" + view + "' is not one of [full, summary]");
+        }
+        return TargetsSummaryResponse.of(targets.shortlist(id, limit(limit)));
+    }
+
+    private static int limit(String limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(limit.trim());
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, with what is allowed
+        }
+        throw new InvalidRequestException("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + limit + "'");
     }
 }

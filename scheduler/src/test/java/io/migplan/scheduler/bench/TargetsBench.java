@@ -1,6 +1,7 @@
 package io.migplan.scheduler.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.scheduler.placement.FleetIndex;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.HostView.ParentView;
 import io.migplan.scheduler.placement.HostView.TypeView;
@@ -8,10 +9,13 @@ import io.migplan.scheduler.placement.Placement;
 import io.migplan.scheduler.placement.Placement.HostRejection;
 import io.migplan.scheduler.placement.PlacementRequest;
 import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.placement.Shortlist;
+import io.migplan.scheduler.placement.ShortlistEvaluation;
 import io.migplan.scheduler.placement.TargetFinder;
 import io.migplan.scheduler.placement.TargetFinder.Evaluation;
 import io.migplan.scheduler.placement.filter.Reason;
 import io.migplan.scheduler.rest.TargetsResponse;
+import io.migplan.scheduler.rest.TargetsSummaryResponse;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.VmRecord;
@@ -36,12 +40,19 @@ import java.util.TreeMap;
  * summary); separately its JSON as the REST layer writes it; and two baselines that only ask
  * every other host "has it a free instance of the VM's types", the floor of any diagnosis that
  * visits every host: one scans each host's parents and types as a naive loop would, the other
- * reads per-type totals computed once per fleet (one lookup per host). Not a test; run it with {@code bin/bench-targets}.
+ * reads per-type totals computed once per fleet (one lookup per host). Then, in the same run, the
+ * summary view ({@code ?view=summary}: {@link ShortlistEvaluation} over the {@link FleetIndex},
+ * default limit) and its JSON, starting with the same questions; each summary of a question also
+ * answered in full is checked against the one the full answer implies; then the same summary
+ * questions again ("sum-warm"), when the index's verdict columns hold what the first pass looked
+ * up, as they do between two changes of the snapshot. Not a test; run it with
+ * {@code bin/bench-targets}.
  *
  * <p>Arguments: {@code --sizes 100,1000,5000} host counts; {@code --queries 20000} questions per
- * size (fewer when they would take longer than {@code --budget 60} seconds); {@code --seed 42}.
- * Each size also prints a SHA-256 of the JSON of its first timed answers, so two builds of the
- * scheduler can be shown to give the same answers to the same questions.
+ * size and form (fewer when they would take longer than {@code --budget 60} seconds per form, so
+ * the full form often answers fewer); {@code --seed 42}.
+ * Each size also prints a SHA-256 of the JSON of its first timed answers (full and summary), so
+ * two builds of the scheduler can be shown to give the same answers to the same questions.
  */
 public final class TargetsBench {
 
@@ -53,6 +64,8 @@ public final class TargetsBench {
     static final int TALLIED = 200;
     /** Answers digested per size: the warm-up per size guarantees at least this many timed questions. */
     static final int DIGESTED = WARM_UP_PER_SIZE;
+    /** Candidates in a summary: the REST default. */
+    static final int LIMIT = 10;
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -65,33 +78,52 @@ public final class TargetsBench {
         Instant now = Instant.parse("2025-06-01T12:00:00Z");
 
         Bench warm = new Bench(FleetSnapshot.of(FleetGenerator.generate(200, seed + 1), now, seed + 1), mapper, now);
-        warm.run(WARM_UP_QUESTIONS, new Random(seed + 1), false);
+        warm.run(WARM_UP_QUESTIONS, WARM_UP_QUESTIONS, new Random(seed + 1), false);
 
-        System.out.printf(Locale.ROOT, "%-6s %7s %7s %8s %8s %8s %8s %8s %8s %8s %9s %8s %8s %8s%n", "hosts",
-                "vms", "queries", "p50_ms", "p90_ms", "p99_ms", "max_ms", "json_p50", "json_p99", "json_kb",
+        System.out.printf(Locale.ROOT, "%-8s %-6s %7s %7s %8s %8s %8s %8s %8s %8s %8s %9s %8s %8s %8s%n", "view",
+                "hosts", "vms", "queries", "p50_ms", "p90_ms", "p99_ms", "max_ms", "json_p50", "json_p99", "json_kb",
                 "scan_p50", "idx_p50", "x_scan", "x_idx");
         for (int size : sizes) {
             long t0 = System.nanoTime();
             FleetSnapshot fleet = FleetSnapshot.of(FleetGenerator.generate(size, seed), now, seed);
             long built = (System.nanoTime() - t0) / 1_000_000;
+            long t1 = System.nanoTime();
+            FleetIndex.of(fleet.snapshot());
+            double indexed = (System.nanoTime() - t1) / 1e6;
             Bench bench = new Bench(fleet, mapper, now);
             Random r = new Random(seed);
-            Timings w = bench.run(WARM_UP_PER_SIZE, r, false);
+            Timings w = bench.run(WARM_UP_PER_SIZE, WARM_UP_PER_SIZE, r, false);
             double perQuestion = (w.mean(w.answer) + w.mean(w.json) + w.mean(w.scan) + w.mean(w.indexed)) / 1e9;
+            double perSummary = (w.mean(w.shortlist) + w.mean(w.shortJson)) / 1e9;
             int n = (int) Math.max(WARM_UP_PER_SIZE, Math.min(queries, budgetSeconds / perQuestion));
-            Timings t = bench.run(n, r, true);
+            int m = (int) Math.max(n, Math.min(queries, budgetSeconds / perSummary));
+            Timings t = bench.run(n, m, r, true);
             ClusterSnapshot s = fleet.snapshot();
             System.out.printf(Locale.ROOT,
-                    "%-6d %7d %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.0f %9.3f %8.3f %8.2f %8.1f%n",
+                    "%-8s %-6d %7d %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.0f %9.3f %8.3f %8.2f %8.1f%n", "full",
                     s.hostCount(), s.vmCount(), n, ms(t.answer, 0.50), ms(t.answer, 0.90), ms(t.answer, 0.99),
                     ms(t.answer, 1.0), ms(t.json, 0.50), ms(t.json, 0.99), t.jsonBytes / (double) n / 1024,
                     ms(t.scan, 0.50), ms(t.indexed, 0.50), ms(t.answer, 0.50) / ms(t.scan, 0.50),
                     ms(t.answer, 0.50) / ms(t.indexed, 0.50));
+            System.out.printf(Locale.ROOT,
+                    "%-8s %-6d %7d %7d %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.2f %9s %8s %8.2f %8.1f%n", "summary",
+                    s.hostCount(), s.vmCount(), m, ms(t.shortlist, 0.50), ms(t.shortlist, 0.90),
+                    ms(t.shortlist, 0.99), ms(t.shortlist, 1.0), ms(t.shortJson, 0.50), ms(t.shortJson, 0.99),
+                    t.shortJsonBytes / (double) m / 1024, "-", "-", ms(t.shortlist, 0.50) / ms(t.scan, 0.50),
+                    ms(t.shortlist, 0.50) / ms(t.indexed, 0.50));
+            System.out.printf(Locale.ROOT, "%-8s %-6d %7d %7d %8.3f %8.3f %8.3f %8.3f%n", "sum-warm", s.hostCount(),
+                    s.vmCount(), m, ms(t.shortWarm, 0.50), ms(t.shortWarm, 0.90), ms(t.shortWarm, 0.99),
+                    ms(t.shortWarm, 1.0));
             System.out.printf(Locale.ROOT, "#      p99: scan %.3f ms, indexed %.3f ms, answer+json %.3f ms;"
                     + " %d verdicts stored; snapshot built in %d ms; mean eligible %.0f of %d%n", ms(t.scan, 0.99),
                     ms(t.indexed, 0.99), ms(t.total, 0.99), fleet.verdictCount(), built, t.eligible / (double) n,
                     s.hostCount() - 1);
+            System.out.printf(Locale.ROOT, "#      summary p99 with its JSON %.3f ms; fleet index built in %.1f ms"
+                    + " (type and verdict columns on first use); each of the first %d summaries"
+                    + " equals the one derived from the full answer to the same question%n", ms(t.shortTotal, 0.99),
+                    indexed, n);
             System.out.println("#      sha256 of the first " + DIGESTED + " answers' JSON: " + t.digest);
+            System.out.println("#      sha256 of the first " + DIGESTED + " summaries' JSON: " + t.shortDigest);
             System.out.println("#      reasons over " + TALLIED + " questions: " + t.codes);
             System.out.println("#      e.g. " + t.example);
         }
@@ -105,19 +137,32 @@ public final class TargetsBench {
         final long[] indexed;
         /** Answer and JSON together: what one request costs the scheduler. */
         final long[] total;
+        /** The summary view, its JSON, and both together. */
+        final long[] shortlist;
+        final long[] shortJson;
+        final long[] shortTotal;
+        /** The same summary questions again, every verdict column of the fleet index filled by the first pass. */
+        final long[] shortWarm;
         final MessageDigest sha = sha256();
+        final MessageDigest shortSha = sha256();
         String digest = "";
+        String shortDigest = "";
         long jsonBytes;
+        long shortJsonBytes;
         long eligible;
         final Map<String, Integer> codes = new TreeMap<>();
         String example = "";
 
-        Timings(int n) {
+        Timings(int n, int m) {
             answer = new long[n];
             json = new long[n];
             scan = new long[n];
             indexed = new long[n];
             total = new long[n];
+            shortlist = new long[m];
+            shortJson = new long[m];
+            shortTotal = new long[m];
+            shortWarm = new long[m];
         }
 
         double mean(long[] times) {
@@ -139,11 +184,22 @@ public final class TargetsBench {
             this.now = now;
         }
 
-        Timings run(int n, Random r, boolean tally) throws Exception {
-            Timings t = new Timings(n);
+        /**
+         * {@code n} questions answered in full (with JSON and baselines), then {@code m >= n}
+         * questions as summaries, the first {@code n} of them the same questions, each checked
+         * against the summary the full answer implies. Two passes, so neither form's garbage
+         * lands in the other's pauses.
+         */
+        Timings run(int n, int m, Random r, boolean tally) throws Exception {
+            Timings t = new Timings(n, m);
             List<String> names = fleet.vmNames();
+            String[] asked = new String[m];
+            for (int i = 0; i < m; i++) {
+                asked[i] = names.get(r.nextInt(names.size()));
+            }
+            Shortlist[] expected = new Shortlist[n];
             for (int i = 0; i < n; i++) {
-                String vm = names.get(r.nextInt(names.size()));
+                String vm = asked[i];
                 long t0 = System.nanoTime();
                 Placement p = answer(vm);
                 long t1 = System.nanoTime();
@@ -153,6 +209,7 @@ public final class TargetsBench {
                 long t3 = System.nanoTime();
                 int looked = indexed(vm);
                 long t4 = System.nanoTime();
+                expected[i] = Shortlist.of(p, LIMIT);
                 if (scanned != looked) {
                     throw new IllegalStateException("VM " + vm + ": the two baselines disagree");
                 }
@@ -176,8 +233,34 @@ public final class TargetsBench {
                     }
                 }
             }
+            for (int i = 0; i < m; i++) {
+                String vm = asked[i];
+                long t0 = System.nanoTime();
+                Shortlist sl = shortlist(vm);
+                long t1 = System.nanoTime();
+                byte[] json = mapper.writeValueAsBytes(TargetsSummaryResponse.of(sl));
+                long t2 = System.nanoTime();
+                if (i < n && !sl.equals(expected[i])) {
+                    throw new IllegalStateException("VM " + vm + ": the summary " + sl
+                            + " differs from the one the full answer gives: " + expected[i]);
+                }
+                t.shortlist[i] = t1 - t0;
+                t.shortJson[i] = t2 - t1;
+                t.shortTotal[i] = t2 - t0;
+                t.shortJsonBytes += json.length;
+                if (i < DIGESTED) {
+                    t.shortSha.update(json);
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                long t0 = System.nanoTime();
+                sink += shortlist(asked[i]).eligible();
+                t.shortWarm[i] = System.nanoTime() - t0;
+            }
             t.digest = HexFormat.of().formatHex(t.sha.digest());
-            for (long[] times : List.of(t.answer, t.json, t.total, t.scan, t.indexed)) {
+            t.shortDigest = HexFormat.of().formatHex(t.shortSha.digest());
+            for (long[] times : List.of(t.answer, t.json, t.total, t.scan, t.indexed, t.shortlist, t.shortJson,
+                    t.shortTotal, t.shortWarm)) {
                 Arrays.sort(times);
             }
             return t;
@@ -196,6 +279,20 @@ public final class TargetsBench {
                         + " hosts would be asked; the generated matrix should hold every verdict");
             }
             return e.placement(request, Map.of());
+        }
+
+        /** What TargetFinder.shortlist does when the matrix holds every verdict. */
+        Shortlist shortlist(String ref) {
+            ClusterSnapshot snapshot = fleet.snapshot();
+            VmRecord vm = snapshot.vm(ref).orElseThrow();
+            PlacementRequest request = vm.request(now);
+            ShortlistEvaluation e = ShortlistEvaluation.evaluate(request, FleetIndex.of(snapshot), false,
+                    fleet::cached);
+            if (!e.toAsk().isEmpty()) {
+                throw new IllegalStateException("VM " + ref + ": " + e.toAsk().size()
+                        + " hosts would be asked; the generated matrix should hold every verdict");
+            }
+            return e.shortlist(Map.of(), LIMIT);
         }
 
         /** The other hosts with a free instance of each of the VM's types; no reasons, no landings, no JSON. */

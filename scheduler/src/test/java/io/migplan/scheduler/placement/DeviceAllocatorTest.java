@@ -26,6 +26,20 @@ class DeviceAllocatorTest {
     }
 
     @Test
+    void aSingleDeviceGoesWhereTheHostViewSaysTheMostRoomIsTiesToTheLowerAddress() {
+        HostView h = withParents(host("h1"), parent("0000:d8:00.0", type("nvidia-231", 3)),
+                parent("0000:3b:00.0", type("nvidia-231", 3)), parent("0000:af:00.0", type("nvidia-231", 1),
+                        type("nvidia-232", 0)));
+
+        assertThat(h.roomiest("nvidia-231").address()).isEqualTo("0000:3b:00.0");
+        assertThat(h.roomiest("nvidia-232")).as("offered, none free").isNull();
+        assertThat(h.roomiest("nvidia-999")).isNull();
+        assertThat(DeviceAllocator.allocate(vm(device("u1", "nvidia-231")), h).orElseThrow())
+                .extracting(Landing::parent).containsExactly("0000:3b:00.0");
+        assertThat(DeviceAllocator.allocate(vm(device("u1", "nvidia-232")), h)).isEmpty();
+    }
+
+    @Test
     void nothingIsAllocatedWhenOneDeviceFindsNoInstance() {
         HostView h = withParents(host("h1"), parent("0000:3b:00.0", type("nvidia-231", 1)));
 

@@ -302,6 +302,73 @@ class VmTargetsTest {
     }
 
     @Test
+    void theSummaryViewGivesTheFullAnswersSummaryCountsAndBestCandidates() {
+        for (String vm : List.of("vm-1", "vm-plain")) {
+            JsonPath full = targets(vm);
+            JsonPath summary = given().queryParam("view", "summary").get("/api/v1/vms/{id}/targets", vm).then()
+                    .statusCode(200).extract().jsonPath();
+
+            List<Map<String, Object>> candidates = full.getList("candidates");
+            List<Map<String, Object>> rejected = full.getList("rejected");
+            assertThat(summary.getString("vm")).isEqualTo(full.getString("vm"));
+            assertThat(summary.getString("sourceHost")).isEqualTo(full.getString("sourceHost"));
+            assertThat(summary.getString("summary")).isEqualTo(full.getString("summary"));
+            assertThat(summary.getInt("eligible")).isEqualTo(candidates.size());
+            assertThat(summary.getInt("hosts")).isEqualTo(candidates.size() + rejected.size());
+            assertThat(summary.getList("candidates"))
+                    .isEqualTo(candidates.subList(0, Math.min(VmResource.DEFAULT_LIMIT, candidates.size())));
+            Map<String, Integer> byCode = new java.util.TreeMap<>();
+            for (Map<String, Object> r : rejected) {
+                @SuppressWarnings("unchecked")
+                List<Map<String, String>> reasons = (List<Map<String, String>>) r.get("reasons");
+                reasons.stream().map(x -> x.get("code")).distinct().forEach(c -> byCode.merge(c, 1, Integer::sum));
+            }
+            Map<String, Integer> summarised = new java.util.TreeMap<>();
+            summary.<Map<String, Object>>getList("rejectedByCode")
+                    .forEach(c -> summarised.put((String) c.get("code"), (Integer) c.get("hosts")));
+            assertThat(summarised).as(vm).isEqualTo(byCode);
+            assertThat(summary.getMap("$")).doesNotContainKey("rejected");
+        }
+    }
+
+    @Test
+    void theSummaryViewListsAsManyCandidatesAsAskedMostHostsFirstInItsCodes() {
+        JsonPath full = targets("vm-1");
+
+        given().queryParam("view", "summary").queryParam("limit", 1).get("/api/v1/vms/vm-1/targets").then()
+                .statusCode(200)
+                .body("candidates", hasSize(1))
+                .body("candidates[0].host", equalTo(full.getString("candidates[0].host")))
+                .body("candidates[0].device", equalTo(full.getString("candidates[0].device")))
+                .body("rejectedByCode[0].code", equalTo("NO_FREE_INSTANCE"))
+                .body("rejectedByCode[0].hosts", equalTo(2));
+    }
+
+    @Test
+    void anUnknownViewOrABadLimitIs400WithCodeAndMessage() {
+        given().queryParam("view", "brief").get("/api/v1/vms/vm-1/targets").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", equalTo("view 'brief' is not one of [full, summary]"));
+        for (String limit : List.of("0", "101", "ten", "-3")) {
+            given().queryParam("view", "summary").queryParam("limit", limit).get("/api/v1/vms/vm-1/targets").then()
+                    .statusCode(400)
+                    .body("code", equalTo("INVALID_ARGUMENT"))
+                    .body("message", equalTo("limit must be a whole number from 1 to 100, got '" + limit + "'"));
+        }
+        given().queryParam("limit", 5).get("/api/v1/vms/vm-1/targets").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", containsString("limit applies to view=summary only"));
+        given().queryParam("view", "summary").get("/api/v1/vms/nope/targets").then().statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void theFullViewCanBeAskedForByName() {
+        given().queryParam("view", "full").get("/api/v1/vms/vm-1/targets").then().statusCode(200)
+                .body("rejected.host", contains("dead", "down", "full", "mismatch", "no-type", "small", "stale"));
+    }
+
+    @Test
     void anUnknownVmIs404WithCodeAndMessage() {
         given().get("/api/v1/vms/nope/targets").then().statusCode(404)
                 .body("code", equalTo("NOT_FOUND"))

@@ -13,17 +13,32 @@ public final class AntiAffinityFilter implements HostFilter {
 
     public static final String ANTI_AFFINITY = "ANTI_AFFINITY";
 
+    static final String TALLY = "anti-affinity";
+
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
-        String group = request.antiAffinityGroup();
-        if (group == null || group.isEmpty()) {
-            return List.of();
-        }
-        String member = host.antiAffinityGroups().get(group);
-        if (member == null || member.equals(request.vmName())) {
+        String member = otherMember(request, host);
+        if (member == null) {
             return List.of();
         }
         return List.of(new Reason(ANTI_AFFINITY, "host " + host.id() + " already runs VM " + member
-                + " of anti-affinity group " + group, "anti-affinity"));
+                + " of anti-affinity group " + request.antiAffinityGroup(), TALLY));
+    }
+
+    @Override
+    public void tally(PlacementRequest request, HostView host, Tally out) {
+        if (otherMember(request, host) != null) {
+            out.add(ANTI_AFFINITY, TALLY);
+        }
+    }
+
+    /** The VM of the request's group that the host runs, other than the VM itself; null when none. */
+    private static String otherMember(PlacementRequest request, HostView host) {
+        String group = request.antiAffinityGroup();
+        if (group == null || group.isEmpty()) {
+            return null;
+        }
+        String member = host.antiAffinityGroups().get(group);
+        return member == null || member.equals(request.vmName()) ? null : member;
     }
 }

@@ -65,4 +65,35 @@ public final class CompatibilityFilter {
         }
         return out == null ? List.of() : out;
     }
+
+    /** The code and phrase of every reason {@link #filter} gives, in its order, without the sentences. */
+    public void tally(List<Landing> landings, ProbeOutcome outcome, Tally out) {
+        if (landings.isEmpty()) {
+            return;
+        }
+        if (outcome instanceof ProbeOutcome.Failed) {
+            out.add(PROBE_UNKNOWN, TALLY_UNKNOWN);
+            return;
+        }
+        ProbeOutcome.Answered answered = (ProbeOutcome.Answered) outcome;
+        for (Landing l : landings) {
+            ProbeAnswer a = answered.answers().get(l.device().uuid());
+            tally(a == null ? null : a.getVerdict(), out);
+        }
+    }
+
+    /**
+     * What {@link #filter} says of one landing whose agent gave {@code verdict} (null: no
+     * answer): nothing when compatible, else the code and phrase of its reason.
+     */
+    public static void tally(Verdict verdict, Tally out) {
+        if (verdict == Verdict.VERDICT_COMPATIBLE) {
+            return;
+        }
+        if (verdict == Verdict.VERDICT_INCOMPATIBLE) {
+            out.add(PROBE_INCOMPATIBLE, TALLY_INCOMPATIBLE);
+        } else {
+            out.add(PROBE_UNKNOWN, TALLY_UNKNOWN);
+        }
+    }
 }

@@ -16,22 +16,37 @@ public final class CpuMemoryFilter implements HostFilter {
     public static final String INSUFFICIENT_CPU = "INSUFFICIENT_CPU";
     public static final String INSUFFICIENT_MEMORY = "INSUFFICIENT_MEMORY";
 
+    public static final String TALLY_CPU = "insufficient CPU";
+    public static final String TALLY_MEMORY = "insufficient memory";
+
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
-        if (request.vcpus() <= host.freeCpus() && request.memoryMib() <= host.freeMemoryMib()) {
+        boolean cpu = lacksCpu(request, host.freeCpus());
+        boolean memory = lacksMemory(request, host.freeMemoryMib());
+        if (!cpu && !memory) {
             return List.of();
         }
         List<Reason> out = new ArrayList<>(2);
-        if (request.vcpus() > host.freeCpus()) {
+        if (cpu) {
             out.add(new Reason(INSUFFICIENT_CPU, "host " + host.id() + ": not enough CPU for VM " + request.vmName()
                     + " (requested " + request.vcpus() + " vCPUs, free " + Math.max(host.freeCpus(), 0)
-                    + " of " + host.cpus() + ")", "insufficient CPU"));
+                    + " of " + host.cpus() + ")", TALLY_CPU));
         }
-        if (request.memoryMib() > host.freeMemoryMib()) {
+        if (memory) {
             out.add(new Reason(INSUFFICIENT_MEMORY, "host " + host.id() + ": not enough memory for VM "
                     + request.vmName() + " (requested " + request.memoryMib() + " MiB, free "
-                    + Math.max(host.freeMemoryMib(), 0) + " of " + host.memoryMib() + " MiB)", "insufficient memory"));
+                    + Math.max(host.freeMemoryMib(), 0) + " of " + host.memoryMib() + " MiB)", TALLY_MEMORY));
         }
         return out;
+    }
+
+    /** The CPU rule on its own, for callers that hold a host's free vCPUs rather than its view. */
+    public static boolean lacksCpu(PlacementRequest request, int freeCpus) {
+        return request.vcpus() > freeCpus;
+    }
+
+    /** The memory rule on its own, for callers that hold a host's free memory rather than its view. */
+    public static boolean lacksMemory(PlacementRequest request, long freeMemoryMib) {
+        return request.memoryMib() > freeMemoryMib;
     }
 }

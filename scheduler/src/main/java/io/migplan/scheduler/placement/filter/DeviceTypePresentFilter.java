@@ -30,7 +30,15 @@ public final class DeviceTypePresentFilter implements HostFilter {
                 .toList();
     }
 
+    /** "no device type nvidia-231", one string per type rather than one per rejected host. */
+    private static final Phrases PHRASES = new Phrases("no device type ");
+
+    /** The summary phrase of a host that lacks {@code type}. */
+    public static String phrase(String type) {
+        return PHRASES.of(type);
+    }
+
     private static Reason reason(HostView host, String type) {
-        return new Reason(NO_DEVICE_TYPE, "host " + host.id() + " has no device type " + type, "no device type " + type);
+        return new Reason(NO_DEVICE_TYPE, "host " + host.id() + " has no device type " + type, PHRASES.of(type));
     }
 }

@@ -26,14 +26,27 @@ public final class FreeInstanceFilter implements HostFilter {
         }
         if (devices.size() == 1) {
             String type = devices.get(0).typeId();
-            return !host.offers(type) || host.availableInstances(type) >= 1 ? List.of()
+            return !host.offers(type) || !lacks(host.availableInstances(type), 1) ? List.of()
                     : List.of(reason(host, Map.entry(type, 1)));
         }
         return request.countsByType().entrySet().stream()
                 .filter(e -> host.offers(e.getKey()))
-                .filter(e -> host.availableInstances(e.getKey()) < e.getValue())
+                .filter(e -> lacks(host.availableInstances(e.getKey()), e.getValue()))
                 .map(e -> reason(host, e))
                 .toList();
+    }
+
+    /** The rule on its own: a host whose parents can create {@code available} more instances of a type. */
+    public static boolean lacks(int available, int requested) {
+        return available < requested;
+    }
+
+    /** "no free nvidia-231", one string per type rather than one per rejected host. */
+    private static final Phrases PHRASES = new Phrases("no free ");
+
+    /** The summary phrase of a host without enough free instances of {@code type}. */
+    public static String phrase(String type) {
+        return PHRASES.of(type);
     }
 
     private static Reason reason(HostView host, Map.Entry<String, Integer> need) {
@@ -44,9 +57,9 @@ public final class FreeInstanceFilter implements HostFilter {
         List<ParentView> parents = host.parentsWith(type);
         for (int i = 0; i < parents.size(); i++) {
             ParentView p = parents.get(i);
-            m.append(i == 0 ? "" : ", ").append(p.type(type).orElseThrow().availableInstances()).append(" on ")
+            m.append(i == 0 ? "" : ", ").append(host.availableOn(type, i)).append(" on ")
                     .append(p.address());
         }
-        return new Reason(NO_FREE_INSTANCE, m.append(')').toString(), "no free " + type);
+        return new Reason(NO_FREE_INSTANCE, m.append(')').toString(), PHRASES.of(type));
     }
 }

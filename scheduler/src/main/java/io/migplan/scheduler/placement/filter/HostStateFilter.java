@@ -22,6 +22,11 @@ public final class HostStateFilter implements HostFilter {
     public static final String HOST_DRAINING = "HOST_DRAINING";
     public static final String HOST_MAINTENANCE = "HOST_MAINTENANCE";
 
+    static final String TALLY_STALE = "stale";
+    static final String TALLY_DOWN = "down";
+    static final String TALLY_DRAINING = "draining";
+    static final String TALLY_MAINTENANCE = "in maintenance";
+
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
         if (host.state() == HostState.UP && host.adminState() == AdminState.ACTIVE) {
@@ -31,17 +36,34 @@ public final class HostStateFilter implements HostFilter {
         switch (host.state()) {
             case UP -> {
             }
-            case STALE -> out.add(new Reason(HOST_STALE, message(request, host), "stale"));
-            case DOWN -> out.add(new Reason(HOST_DOWN, message(request, host), "down"));
+            case STALE -> out.add(new Reason(HOST_STALE, message(request, host), TALLY_STALE));
+            case DOWN -> out.add(new Reason(HOST_DOWN, message(request, host), TALLY_DOWN));
         }
         switch (host.adminState()) {
             case ACTIVE -> {
             }
-            case DRAINING -> out.add(new Reason(HOST_DRAINING, admin(host, "is draining"), "draining"));
+            case DRAINING -> out.add(new Reason(HOST_DRAINING, admin(host, "is draining"), TALLY_DRAINING));
             case MAINTENANCE -> out.add(new Reason(HOST_MAINTENANCE, admin(host, "is in maintenance"),
-                    "in maintenance"));
+                    TALLY_MAINTENANCE));
         }
         return out;
+    }
+
+    /** Judges the host alone: {@code request} is not read, so it may be null (a fleet index asks once per host). */
+    @Override
+    public void tally(PlacementRequest request, HostView host, Tally out) {
+        switch (host.state()) {
+            case UP -> {
+            }
+            case STALE -> out.add(HOST_STALE, TALLY_STALE);
+            case DOWN -> out.add(HOST_DOWN, TALLY_DOWN);
+        }
+        switch (host.adminState()) {
+            case ACTIVE -> {
+            }
+            case DRAINING -> out.add(HOST_DRAINING, TALLY_DRAINING);
+            case MAINTENANCE -> out.add(HOST_MAINTENANCE, TALLY_MAINTENANCE);
+        }
     }
 
     private static String admin(HostView host, String what) {

@@ -16,6 +16,8 @@ public final class ReleaseDirectionFilter implements HostFilter {
 
     public static final String OLDER_RELEASE = "OLDER_RELEASE";
 
+    static final String TALLY = "older release";
+
     private final boolean allowBackward;
 
     public ReleaseDirectionFilter(boolean allowBackward) {
@@ -24,14 +26,27 @@ public final class ReleaseDirectionFilter implements HostFilter {
 
     @Override
     public List<Reason> filter(PlacementRequest request, HostView host) {
-        // A release nobody reported cannot be judged here; the probe still decides compatibility.
-        if (allowBackward || isBlank(request.sourceRelease()) || isBlank(host.release())
-                || Releases.compare(host.release(), request.sourceRelease()) >= 0) {
+        if (!older(request, host)) {
             return List.of();
         }
         return List.of(new Reason(OLDER_RELEASE, "host " + host.id() + " runs release " + host.release()
                 + ", older than " + request.sourceRelease() + " on " + request.sourceHost()
-                + ": backward migration is not allowed by policy", "older release"));
+                + ": backward migration is not allowed by policy", TALLY));
+    }
+
+    @Override
+    public void tally(PlacementRequest request, HostView host, Tally out) {
+        if (older(request, host)) {
+            out.add(OLDER_RELEASE, TALLY);
+        }
+    }
+
+    private boolean older(PlacementRequest request, HostView host) {
+        // A release nobody reported cannot be judged here; the probe still decides compatibility.
+        if (allowBackward || isBlank(request.sourceRelease()) || isBlank(host.release())) {
+            return false;
+        }
+        return Releases.compare(host.release(), request.sourceRelease()) < 0;
     }
 
     private static boolean isBlank(String s) {
