@@ -115,7 +115,8 @@ final class CampaignProblemBuilder {
             if (scope.contains(vm.host())) {
                 for (DeviceRequest d : vm.devices()) {
                     if (!d.sourceSignature().isEmpty()) {
-                        signaturesByType.computeIfAbsent(d.typeId(), t -> new LinkedHashSet<>()).add(d.sourceSignature());
+                        signaturesByType.computeIfAbsent(d.typeId(), t -> new LinkedHashSet<>())
+                                .add(d.sourceSignature());
                     }
                 }
             }

@@ -240,13 +240,13 @@ public class CampaignRunner {
         /** Done migrations whose VM the target now reports: their slots are released. */
         void settleDone() {
             for (MigrationRow m : List.copyOf(open)) {
-                // Both hosts must have reported: the target with the VM, the source without it.
-                if (m.state().equals("DONE") && runsOn(m.to(), m.vm()) && !runsOn(m.from(), m.vm())) {
-                    {
-                        m.reservations().forEach(reservations::release);
-                        store.settle(m.id());
-                        open.remove(m);
-                    }
+                // Both hosts must have reported: the target with the VM, the source without it
+                // (or the source went silent since, and its last report can no longer change).
+                if (m.state().equals("DONE") && runsOn(m.to(), m.vm())
+                        && (!runsOn(m.from(), m.vm()) || !up(m.from()))) {
+                    m.reservations().forEach(reservations::release);
+                    store.settle(m.id());
+                    open.remove(m);
                 }
             }
         }
