@@ -614,8 +614,11 @@ public class CampaignRunner {
                     waiting.add("the agent of " + target.view().id() + " did not answer: "
                             + (o instanceof ProbeOutcome.Failed f ? f.why() : "no outcome"));
                 }
-                matrix.recordAnswers(List.of(b), o == null ? Map.of() : Map.of(b.host(), o),
-                        h -> target.view().generation(), now);
+                // The agent's answers are stored in a transaction of their own: they hold whatever
+                // this step decides, and row locks on the matrix must not last across the step's
+                // further probes (the background refresher writes the same cells).
+                QuarkusTransaction.requiringNew().run(() -> matrix.recordAnswers(List.of(b),
+                        o == null ? Map.of() : Map.of(b.host(), o), h -> target.view().generation(), now));
             }
             if (outcomes.get(target.view().id()) instanceof ProbeOutcome.Answered a) {
                 byId.forEach((qid, k) -> {

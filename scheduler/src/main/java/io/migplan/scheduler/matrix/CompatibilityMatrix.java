@@ -126,7 +126,10 @@ public class CompatibilityMatrix {
      */
     @Transactional
     public void record(long generation, Map<MatrixKey, ProbeAnswer> answers, Instant now) {
-        for (var e : answers.entrySet()) {
+        // In key order: two transactions storing overlapping cells (the background refresher and a
+        // campaign step asking the same upgraded host) then lock the rows in the same order
+        // instead of deadlocking on each other's upserts.
+        for (var e : answers.entrySet().stream().sorted(Map.Entry.comparingByKey(MatrixKey.ORDER)).toList()) {
             MatrixKey k = e.getKey();
             ProbeAnswer a = e.getValue();
             String verdict = switch (a.getVerdict()) {

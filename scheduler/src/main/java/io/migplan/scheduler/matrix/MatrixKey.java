@@ -2,9 +2,15 @@ package io.migplan.scheduler.matrix;
 
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.placement.PlacementRequest.SourceFacts;
+import java.util.Comparator;
 
 /** One cell of the compatibility matrix: a source signature against one type on one target parent. */
 public record MatrixKey(String targetHost, String targetParent, String targetTypeId, String sourceSignature) {
+
+    /** Host, parent, type, signature: the order in which cells are written, so writers lock rows alike. */
+    public static final Comparator<MatrixKey> ORDER = Comparator.comparing(MatrixKey::targetHost)
+            .thenComparing(MatrixKey::targetParent).thenComparing(MatrixKey::targetTypeId)
+            .thenComparing(MatrixKey::sourceSignature);
 
     /** The cell a question to {@code host}'s agent asks about. */
     public static MatrixKey of(String host, ProbeQuestion q) {

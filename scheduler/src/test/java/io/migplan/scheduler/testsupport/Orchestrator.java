@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,13 @@ public final class Orchestrator {
     public final List<String> failedOnPurpose = new ArrayList<>();
     public final Set<String> issued = new HashSet<>();
     public final List<String> upgraded = new ArrayList<>();
+    /**
+     * Issued migrations taken but neither performed nor reported (see {@link #holdWhen}), by id in
+     * the order they were issued; the caller finishes them with {@link #move} and {@link #reportDone}.
+     */
+    public final Map<String, Map<String, Object>> held = new LinkedHashMap<>();
+    /** Issued migrations to keep in flight instead of performing them now. */
+    private Predicate<Map<String, Object>> holdWhen = a -> false;
     /** Migration ids the orchestrator should report failed instead of performing. */
     private Predicate<Map<String, Object>> failWhen = p -> false;
     /** The driver version each upgraded host gets ("" keeps its driver). */
@@ -69,6 +77,16 @@ public final class Orchestrator {
         return this;
     }
 
+    /**
+     * Keeps every issued migration for which {@code when} holds (given the action's JSON) in flight:
+     * taken, but neither performed nor reported, as when the orchestrator (or the scheduler) stops
+     * between issuing a migration and reporting it. They collect in {@link #held}.
+     */
+    public Orchestrator holdWhen(Predicate<Map<String, Object>> when) {
+        this.holdWhen = when;
+        return this;
+    }
+
     public Orchestrator afterEachStep(Runnable r) {
         this.afterStep = r;
         return this;
@@ -99,6 +117,10 @@ public final class Orchestrator {
             if (!issued.add(id)) {
                 throw new AssertionError("migration " + id + " was issued twice");
             }
+            if (holdWhen.test(a)) {
+                held.put(id, a);
+                continue;
+            }
             perform(a);
         }
         for (String host : next.getList("upgrade", String.class)) {
@@ -112,17 +134,27 @@ public final class Orchestrator {
         return next;
     }
 
-    @SuppressWarnings("unchecked")
     private void perform(Map<String, Object> a) {
         String id = (String) a.get("id");
-        String vm = (String) a.get("vm");
-        String to = (String) a.get("to");
         if (failWhen.test(a)) {
             failedOnPurpose.add(id);
             given().contentType(ContentType.JSON).body(Map.of("reason", "test: the hypervisor refused"))
                     .post("/api/v1/campaigns/{id}/migrations/{m}/failed", campaign, id).then().statusCode(200);
             return;
         }
+        move(a);
+        reportDone(id);
+    }
+
+    /**
+     * Performs an issued migration (given the action's JSON) on the fleet and records it, without
+     * reporting it. A refusal from the fleet is reported failed and fails the test.
+     */
+    @SuppressWarnings("unchecked")
+    public Performed move(Map<String, Object> a) {
+        String id = (String) a.get("id");
+        String vm = (String) a.get("vm");
+        String to = (String) a.get("to");
         String from = fleet.hostOf(vm).orElseThrow(() -> new AssertionError("VM " + vm + " runs nowhere"));
         if (!from.equals(a.get("from"))) {
             throw new AssertionError("migration " + id + " says VM " + vm + " is on " + a.get("from")
@@ -141,8 +173,14 @@ public final class Orchestrator {
         }
         List<Long> reservations = new ArrayList<>();
         ((List<Number>) a.get("reservations")).forEach(n -> reservations.add(n.longValue()));
-        performed.add(new Performed(id, vm, from, to, fromRelease, toRelease, reservations));
-        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", campaign, id).then().statusCode(200);
+        Performed p = new Performed(id, vm, from, to, fromRelease, toRelease, reservations);
+        performed.add(p);
+        return p;
+    }
+
+    /** Reports a performed migration done. */
+    public void reportDone(String migration) {
+        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", campaign, migration).then().statusCode(200);
     }
 
     /** The campaign's history, one event a line, for failure messages. */

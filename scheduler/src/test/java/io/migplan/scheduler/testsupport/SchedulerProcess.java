@@ -1,0 +1,193 @@
+package io.migplan.scheduler.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged scheduler ({@code quarkus-run.jar}) run as an OS process of its own, so a test can
+ * kill it the hard way and start it again on the same port and database. It knows how to start,
+ * wait for readiness and kill; it decides nothing about what the scheduler is asked.
+ */
+public final class SchedulerProcess {
+
+    /**
+     * The packaged jar boots in ~2.5 s on an idle machine of ours; 2 cores shared with other
+     * builds have taken over 60 s, so the cap is generous.
+     */
+    private static final Duration READY_WITHIN = Duration.ofMinutes(3);
+    /** The same cap bin/demo gives it: the default (a quarter of RAM) is far more than a test fleet needs. */
+    private static final String HEAP = "-Xmx512m";
+    /** C1 only: a short-lived test process gains nothing from C2 and its boot spends less CPU compiling. */
+    private static final String JIT = "-XX:TieredStopAtLevel=1";
+
+    private final Path jar;
+    private final int port;
+    private final Map<String, String> properties;
+    private final Process process;
+    private final Path log;
+
+    private SchedulerProcess(Path jar, int port, Map<String, String> properties, Process process, Path log) {
+        this.jar = jar;
+        this.port = port;
+        this.properties = properties;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code java -jar jar} serving HTTP and gRPC on 127.0.0.1:{@code port}, with
+     * {@code properties} as {@code -D} options (e.g. the datasource), its output in {@code log},
+     * its working directory beside the log (so no {@code config/} of the caller's is read), and
+     * returns once {@code /q/health/ready} answers 200.
+     */
+    public static SchedulerProcess start(Path jar, int port, Map<String, String> properties, Path log) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no packaged scheduler at " + jar.toAbsolutePath()
+                    + "; run the package phase first (./mvnw -B verify does)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(HEAP);
+        command.add(JIT);
+        command.add("-Dquarkus.http.host=127.0.0.1");
+        command.add("-Dquarkus.http.port=" + port);
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            ProcessBuilder pb = new ProcessBuilder(command).directory(log.toAbsolutePath().getParent().toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // The datasource is given as -D options; the caller's DB_* would only confuse a reader of the log.
+            pb.environment().keySet().removeAll(List.of("DB_URL", "DB_USER", "DB_PASSWORD"));
+            SchedulerProcess started = new SchedulerProcess(jar, port, Map.copyOf(properties), pb.start(), log);
+            started.awaitReady();
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the scheduler process did not start: " + command, e);
+        }
+    }
+
+    /** The same jar, port and properties again, appending to the same log. */
+    public SchedulerProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the scheduler process " + process.pid() + " still runs");
+        }
+        return start(jar, port, properties, log);
+    }
+
+    /** A port free now on loopback; the scheduler binds it a moment later. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /**
+     * SIGKILL (what {@link Process#destroyForcibly()} sends on Linux): no shutdown hook, no
+     * graceful close of connections or transactions. Returns once the OS no longer lists the pid.
+     */
+    public void kill() {
+        long pid = process.pid();
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the scheduler process " + pid + " survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while killing the scheduler", e);
+        }
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            throw new AssertionError("the scheduler process " + pid + " is still alive after SIGKILL");
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The exit status: 137 (128 + 9) after a SIGKILL. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the scheduler exited with " + process.exitValue() + " before it was ready;"
+                        + " its log:\n" + tail());
+            }
+            try {
+                HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (ConnectException e) {
+                last = "connection refused";
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the scheduler", e);
+            }
+            sleep(200);
+        }
+        process.destroyForcibly();
+        throw new AssertionError("the scheduler on port " + port + " was not ready within " + READY_WITHIN
+                + " (last answer: " + last + "); its log:\n" + tail());
+    }
+
+    /** The last lines of the log, for failure messages. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log " + log + " unreadable: " + e + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
