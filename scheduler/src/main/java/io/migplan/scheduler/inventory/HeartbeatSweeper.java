@@ -36,8 +36,22 @@ public class HeartbeatSweeper {
     @Inject
     Clock clock;
 
+    /** When this scheduler started: heartbeats sent while it was down were lost, not missed. */
+    private volatile Instant startedAt;
+
     void checkConfig(@Observes StartupEvent ignored) {
         checkDurations(config.heartbeat().staleAfter(), config.heartbeat().downAfter());
+        startedAt = clock.instant();
+    }
+
+    /**
+     * Whether a sweep at {@code now} may judge hosts: only once {@code staleAfter} has passed since
+     * the scheduler started, so agents have had a full period to reach it again. Without this, a
+     * scheduler restarted after a long stop would mark every host STALE or DOWN for the heartbeats
+     * it could not receive, and campaigns would re-plan around hosts that are fine.
+     */
+    static boolean judging(Instant startedAt, Instant now, Duration staleAfter) {
+        return startedAt == null || !now.isBefore(startedAt.plus(staleAfter));
     }
 
     /** Stops the boot when DOWN would come before STALE: the states would skip a step. */
@@ -55,7 +69,10 @@ public class HeartbeatSweeper {
     @Scheduled(identity = "heartbeat-sweeper", every = "${migplan.heartbeat.sweep-every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledSweep() {
-        sweep(clock.instant());
+        Instant now = clock.instant();
+        if (judging(startedAt, now, config.heartbeat().staleAfter())) {
+            sweep(now);
+        }
     }
 
     /** Applies the rules as of {@code now}. */
