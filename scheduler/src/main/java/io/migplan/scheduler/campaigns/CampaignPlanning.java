@@ -55,7 +55,8 @@ class CampaignPlanning {
     Written plan(String campaign, int version, ClusterSnapshot snapshot, String from, String to, Settings settings,
             Collection<String> scope, Set<String> upgrading, int batchOffset, Instant now) {
         CampaignProblemBuilder builder = new CampaignProblemBuilder(
-                keys -> matrix.cached(keys, h -> snapshot.host(h).orElse(null)), settings.allowBackward());
+                keys -> matrix.cached(keys, h -> snapshot.host(h).orElse(null)), settings.allowBackward(),
+                CampaignRunner.adminReasonPrefix(campaign));
         CampaignProblemBuilder.Built built = builder.build(campaign + "-v" + version, snapshot, from, to, scope,
                 upgrading, now);
         CampaignPolicy policy = new CampaignPolicy(settings.maxHostsInMaintenance(), settings.maxPerFailureDomain(),

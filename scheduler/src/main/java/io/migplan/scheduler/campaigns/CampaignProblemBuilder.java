@@ -47,12 +47,23 @@ final class CampaignProblemBuilder {
 
     private final Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored;
     private final boolean allowBackward;
+    private final String ownMarks;
 
-    /** @param stored the valid verdicts among the keys given (the matrix at the hosts' current generations) */
+    /**
+     * @param stored   the valid verdicts among the keys given (the matrix at the hosts' current generations)
+     * @param ownMarks how the campaign's own admin-state reasons begin: hosts it marked are its to plan
+     */
     CampaignProblemBuilder(Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored,
-            boolean allowBackward) {
+            boolean allowBackward, String ownMarks) {
         this.stored = stored;
         this.allowBackward = allowBackward;
+        this.ownMarks = ownMarks;
+    }
+
+    /** Whether a host takes VMs as far as operators are concerned (the campaign's own marks aside). */
+    static boolean inService(io.migplan.scheduler.placement.HostView h, String ownMarks) {
+        return h.adminState() == AdminState.ACTIVE
+                || (h.adminReason() != null && !ownMarks.isEmpty() && h.adminReason().startsWith(ownMarks));
     }
 
     /**
@@ -145,7 +156,7 @@ final class CampaignProblemBuilder {
             Set<String> upgrading, String to) {
         return (vm, source, target) -> {
             HostEntry t = up.get(target.id());
-            if (t == null || t.view().adminState() != AdminState.ACTIVE) {
+            if (t == null || !inService(t.view(), ownMarks)) {
                 return false;
             }
             VmRecord record = records.get(vm.name());

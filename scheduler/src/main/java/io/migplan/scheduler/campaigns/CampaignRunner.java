@@ -10,6 +10,7 @@ import io.migplan.scheduler.campaigns.CampaignStore.MigrationRow;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.inventory.InventoryStore;
 import io.migplan.scheduler.matrix.CompatibilityMatrix;
 import io.migplan.scheduler.matrix.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.matrix.MatrixKey;
@@ -101,6 +102,8 @@ public class CampaignRunner {
     SlotReservations reservations;
     @Inject
     MigplanConfig config;
+    @Inject
+    InventoryStore inventory;
     @Inject
     Clock clock;
 
@@ -229,12 +232,49 @@ public class CampaignRunner {
             if (replan != null && open.stream().noneMatch(m -> !m.state().equals("PLANNED"))) {
                 replan();
             }
+            syncAdminStates();
             if (hosts.values().stream().noneMatch(h -> OPEN_HOST.contains(h.state())) && open.isEmpty()) {
                 store.setState(c.id(), "COMPLETED", now);
                 long done = hosts.values().stream().filter(h -> h.state().equals("DONE")).count();
                 store.event(c.id(), "COMPLETED", done + " of " + hosts.size() + " hosts at " + c.to(), now);
                 c = store.lock(c.id());
             }
+        }
+
+        /**
+         * Shows the campaign's intent in each host's admin state, so every other placement (the
+         * targets of a VM, evacuation plans) leaves alone what the campaign is emptying or
+         * upgrading: DRAINING while emptied, MAINTENANCE from empty until probed, ACTIVE again
+         * after. Only hosts that are ACTIVE, or that this campaign marked, are touched: an
+         * operator's own decision stays.
+         */
+        void syncAdminStates() {
+            for (HostRow h : hosts.values()) {
+                AdminState wanted = switch (h.state()) {
+                    case "DRAINING" -> AdminState.DRAINING;
+                    case "READY_TO_UPGRADE", "UPGRADING", "PROBING" -> AdminState.MAINTENANCE;
+                    case "WAITING" -> null;
+                    default -> AdminState.ACTIVE;
+                };
+                if (wanted != null) {
+                    mark(h.host(), wanted);
+                }
+            }
+        }
+
+        void mark(String id, AdminState wanted) {
+            Optional<HostEntry> e = host(id);
+            if (e.isEmpty()) {
+                return;
+            }
+            var view = e.get().view();
+            String ours = CampaignRunner.adminReasonPrefix(c.id());
+            boolean mine = view.adminReason() != null && view.adminReason().startsWith(ours);
+            if (view.adminState() == wanted || !(view.adminState() == AdminState.ACTIVE || mine)) {
+                return;
+            }
+            inventory.setAdminState(id, wanted, wanted == AdminState.ACTIVE ? "" : ours
+                    + (wanted == AdminState.DRAINING ? "being emptied for " : "being upgraded to ") + c.to());
         }
 
         /** Done migrations whose VM the target now reports: their slots are released. */
@@ -516,7 +556,7 @@ public class CampaignRunner {
             if (t.isEmpty() || t.get().view().state() != HostState.UP) {
                 return "target " + m.to() + " of VM " + m.vm() + " is not up";
             }
-            if (t.get().view().adminState() != AdminState.ACTIVE) {
+            if (!CampaignProblemBuilder.inService(t.get().view(), adminReasonPrefix(c.id()))) {
                 return "target " + m.to() + " of VM " + m.vm() + " is " + t.get().view().adminState();
             }
             HostRow row = hosts.get(m.to());
@@ -648,6 +688,11 @@ public class CampaignRunner {
             return new NextStep(c.id(), state, List.copyOf(started), inFlight, upgrade, List.copyOf(
                     new LinkedHashSet<>(waiting)));
         }
+    }
+
+    /** How a campaign's admin-state reasons begin, so it knows which marks are its own. */
+    static String adminReasonPrefix(String campaign) {
+        return "campaign " + campaign + ": ";
     }
 
     private static NextStep.Action action(MigrationRow m, List<Long> reservations) {

@@ -9,6 +9,8 @@ import io.migplan.scheduler.campaigns.CampaignStore.HostRow;
 import io.migplan.scheduler.campaigns.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaigns.CampaignStore.Settings;
 import io.migplan.scheduler.db.Timestamps;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.InventoryStore;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.reservation.SlotReservations;
 import io.migplan.scheduler.rest.InvalidRequestException;
@@ -53,6 +55,8 @@ public class CampaignService {
     ClusterSnapshotHolder snapshots;
     @Inject
     SlotReservations reservations;
+    @Inject
+    InventoryStore inventory;
     @Inject
     Clock clock;
 
@@ -392,6 +396,13 @@ public class CampaignService {
                 }
             }
             int cancelled = store.cancelPlanned(id, now);
+            // Hosts this campaign took out of placement go back in; an operator's marks stay.
+            ClusterSnapshot snapshot = snapshots.current();
+            for (HostRow h : store.hosts(id)) {
+                snapshot.host(h.host()).map(e -> e.view()).filter(v -> v.adminReason() != null
+                        && v.adminReason().startsWith(CampaignRunner.adminReasonPrefix(id)))
+                        .ifPresent(v -> inventory.setAdminState(h.host(), AdminState.ACTIVE, ""));
+            }
             store.setState(id, "ABORTED", now);
             store.event(id, "ABORTED", cancelled + " planned migrations cancelled, " + released
                     + " reservations released; every VM stays where it runs", now);

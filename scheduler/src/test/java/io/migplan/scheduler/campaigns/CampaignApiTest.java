@@ -140,6 +140,10 @@ class CampaignApiTest {
         List<Integer> claims = next.getList("start[0].reservations", Integer.class);
         assertThat(claims).isNotEmpty();
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isGreaterThanOrEqualTo(claims.size());
+        // The host being emptied is out of placement for everyone else, marked by the campaign.
+        String source = next.getString("start[0].from");
+        given().get("/api/v1/hosts/{h}", source).then().statusCode(200).body("adminState", equalTo("DRAINING"))
+                .body("adminReason", containsString("campaign " + id));
         // Asked again, it is in flight, not issued twice.
         JsonPath again = given().get("/api/v1/campaigns/{id}/next", id).then().statusCode(200).extract().jsonPath();
         assertThat(again.getList("inFlight.id")).contains(issued);
@@ -162,6 +166,7 @@ class CampaignApiTest {
         assertThat(aborted.getList("history.kind")).contains("ABORTED");
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
         assertThat(Inventory.count(ds, "campaign_migration where state = 'PLANNED'")).isZero();
+        given().get("/api/v1/hosts/{h}", source).then().statusCode(200).body("adminState", equalTo("ACTIVE"));
         given().post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200);
         given().post("/api/v1/campaigns/{id}/resume", id).then().statusCode(409).body("code", equalTo("CAMPAIGN_STATE"));
         given().get("/api/v1/campaigns/{id}/next", id).then().statusCode(200).body("start", org.hamcrest.Matchers.empty());

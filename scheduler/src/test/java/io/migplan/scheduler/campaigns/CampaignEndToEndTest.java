@@ -118,6 +118,9 @@ class CampaignEndToEndTest {
         Set<Long> slots = new HashSet<>();
         o.performed.forEach(p -> assertThat(p.reservations()).isNotEmpty().allMatch(slots::add));
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
+        // Every host the campaign took out of placement is back in it.
+        await("every host back in placement", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
+                .getList("adminState", String.class).stream().allMatch("ACTIVE"::equals));
         assertThat(view.getList("history.kind", String.class)).as(o.history())
                 .contains("PLANNED", "HOST_DONE", "COMPLETED")
                 .doesNotContain("REPLANNED");
