@@ -118,8 +118,7 @@ class CampaignPlanning {
         boolean runsItNow = !upgrading.contains(m.to()) && Releases.compare(target.view().release(), release) == 0;
         Basis weakest = Basis.PROBED;
         for (var d : vm.devices()) {
-            String sourceBoard = source.view().parents().stream().filter(p -> p.address().equals(d.sourceParent()))
-                    .map(p -> p.board()).findFirst().orElse(CampaignProblemBuilder.board(source.view()));
+            String sourceBoard = CampaignProblemBuilder.boardOf(source, d.sourceParent());
             Basis b = built.verdicts().judge(d.typeId(), d.sourceSignature(), sourceBoard, source.view().release(),
                     m.to(), CampaignProblemBuilder.board(target.view()), release, runsItNow).basis();
             if (b.compareTo(weakest) > 0) {

@@ -219,7 +219,8 @@ final class CampaignProblemBuilder {
         return h.parents().isEmpty() ? "" : h.parents().get(0).board();
     }
 
-    private static String boardOf(HostEntry host, String parent) {
+    /** The board of one parent of the host, or the host's device group when it reported no such parent. */
+    static String boardOf(HostEntry host, String parent) {
         for (ParentView p : host.view().parents()) {
             if (p.address().equals(parent)) {
                 return p.board();

@@ -220,15 +220,7 @@ public class CampaignRunner {
                 }
             }
             checkPlannedMigrations();
-            Integer current = currentBatch();
-            if (current != null) {
-                for (HostRow h : List.copyOf(hosts.values())) {
-                    if (current.equals(h.batch()) && h.state().equals("PENDING")) {
-                        hostState(h, "DRAINING", "");
-                    }
-                }
-                drained(current);
-            }
+            startCurrentBatch();
             if (replan != null && open.stream().noneMatch(m -> !m.state().equals("PLANNED"))) {
                 replan();
             }
@@ -409,6 +401,20 @@ public class CampaignRunner {
             }
         }
 
+        /** The current batch's hosts are being emptied; those already empty are ready to upgrade. */
+        void startCurrentBatch() {
+            Integer current = currentBatch();
+            if (current == null) {
+                return;
+            }
+            for (HostRow h : List.copyOf(hosts.values())) {
+                if (current.equals(h.batch()) && h.state().equals("PENDING")) {
+                    hostState(h, "DRAINING", "");
+                }
+            }
+            drained(current);
+        }
+
         /** The lowest batch with a host not finished; null when none. */
         Integer currentBatch() {
             return hosts.values().stream().filter(h -> h.batch() != null && OPEN_HOST.contains(h.state())
@@ -468,15 +474,7 @@ public class CampaignRunner {
             replan = null;
             c = store.lock(c.id());
             load();
-            Integer current = currentBatch();
-            if (current != null) {
-                for (HostRow h : List.copyOf(hosts.values())) {
-                    if (current.equals(h.batch()) && h.state().equals("PENDING")) {
-                        hostState(h, "DRAINING", "");
-                    }
-                }
-                drained(current);
-            }
+            startCurrentBatch();
         }
 
         /** Issues what the current batch's next wave may start now, within the limits. */
@@ -675,17 +673,16 @@ public class CampaignRunner {
 
         NextStep result() {
             List<NextStep.Action> inFlight = new ArrayList<>();
-            Set<String> justStarted = new HashSet<>();
-            started.forEach(a -> justStarted.add(a.id()));
-            for (MigrationRow m : store.migrations(c.id(), true)) {
-                if (m.state().equals("ISSUED") && !justStarted.contains(m.id())) {
+            // The step's rows as loaded: ISSUED ones were issued before this step (those it
+            // issued are still PLANNED here, and a re-plan reloads the rows).
+            for (MigrationRow m : open) {
+                if (m.state().equals("ISSUED")) {
                     inFlight.add(action(m, m.reservations()));
                 }
             }
             List<String> upgrade = hosts.values().stream().filter(h -> h.state().equals("READY_TO_UPGRADE"))
                     .map(HostRow::host).toList();
-            String state = store.find(c.id(), false).map(CampaignRow::state).orElse(c.state());
-            return new NextStep(c.id(), state, List.copyOf(started), inFlight, upgrade, List.copyOf(
+            return new NextStep(c.id(), c.state(), List.copyOf(started), inFlight, upgrade, List.copyOf(
                     new LinkedHashSet<>(waiting)));
         }
     }

@@ -11,6 +11,7 @@ import io.migplan.scheduler.campaigns.CampaignStore.Settings;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.reservation.SlotReservations;
 import io.migplan.scheduler.rest.InvalidRequestException;
@@ -222,8 +223,7 @@ public class CampaignService {
     }
 
     public CampaignView get(String id) {
-        return QuarkusTransaction.requiringNew().call(() -> view(store.find(id, false).orElseThrow(
-                () -> new io.migplan.scheduler.inventory.UnknownObjectException("no campaign with id '" + id + "'"))));
+        return QuarkusTransaction.requiringNew().call(() -> view(store.require(id, false)));
     }
 
     CampaignView view(CampaignRow c) {
@@ -329,7 +329,7 @@ public class CampaignService {
         return QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.lock(id);
             HostRow h = store.hosts(id).stream().filter(r -> r.host().equals(host)).findFirst()
-                    .orElseThrow(() -> new io.migplan.scheduler.inventory.UnknownObjectException("campaign " + id
+                    .orElseThrow(() -> new UnknownObjectException("campaign " + id
                             + " does not upgrade host '" + host + "'"));
             if (h.state().equals("UPGRADING") || h.state().equals("PROBING") || h.state().equals("DONE")) {
                 return new Reported(id, c.state(), host, h.state());

@@ -54,7 +54,12 @@ class CampaignStore {
 
     /** The campaign's row, locked until the transaction ends: one step at a time, on any replica. */
     CampaignRow lock(String id) {
-        return find(id, true).orElseThrow(() -> new UnknownObjectException("no campaign with id '" + id + "'"));
+        return require(id, true);
+    }
+
+    /** The campaign's row, locked or not; an unknown id is the caller's 404. */
+    CampaignRow require(String id, boolean forUpdate) {
+        return find(id, forUpdate).orElseThrow(() -> new UnknownObjectException("no campaign with id '" + id + "'"));
     }
 
     Optional<CampaignRow> find(String id, boolean forUpdate) {

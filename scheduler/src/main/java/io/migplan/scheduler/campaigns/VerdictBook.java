@@ -51,13 +51,8 @@ final class VerdictBook {
      * {@code verdict} for {@code type} and {@code signature} on one of its parents. A host is
      * compatible for a cell when any of its parents accepts; a release is learned incompatible for
      * a board as soon as one host of it refuses (one refusal is enough not to trust the rest).
+     * {@code code} is the agent's code ({@code NOT_MIGRATABLE} rules the type out everywhere).
      */
-    void add(String host, String board, String release, String type, String signature, Verdict verdict,
-            String message) {
-        add(host, board, release, type, signature, verdict, "", message);
-    }
-
-    /** As {@link #add(String, String, String, String, String, Verdict, String)}, with the answer's code. */
     void add(String host, String board, String release, String type, String signature, Verdict verdict,
             String code, String message) {
         boolean ok = verdict == Verdict.VERDICT_COMPATIBLE;

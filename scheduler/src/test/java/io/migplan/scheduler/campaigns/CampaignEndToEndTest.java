@@ -12,6 +12,7 @@ import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.inventory.HeartbeatSweeper;
 import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.Await;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -25,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class CampaignEndToEndTest {
     void startFleet(int perBoard, int spares) throws Exception {
         int hosts = 2 * (perBoard + spares);
         fleet = FleetSimulator.start(spec(perBoard, spares), dir, "127.0.0.1:" + RestAssured.port);
-        await("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
+        Await.until("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
                 .getList("id").size() == hosts);
     }
 
@@ -107,7 +107,7 @@ class CampaignEndToEndTest {
 
         assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
         assertThat(fleet.listHosts().stream().mapToInt(HostStatus::vms).sum()).isEqualTo(vmsBefore);
-        await("the scheduler sees every VM once", () -> vmCount() == vmsBefore);
+        Await.until("the scheduler sees every VM once", () -> vmCount() == vmsBefore);
         assertThat(o.backward()).isEmpty();
         assertThat(o.movesPerVm().values()).containsOnly(1);
         JsonPath view = view(id);
@@ -119,7 +119,7 @@ class CampaignEndToEndTest {
         o.performed.forEach(p -> assertThat(p.reservations()).isNotEmpty().allMatch(slots::add));
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
         // Every host the campaign took out of placement is back in it.
-        await("every host back in placement", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
+        Await.until("every host back in placement", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
                 .getList("adminState", String.class).stream().allMatch("ACTIVE"::equals));
         assertThat(view.getList("history.kind", String.class)).as(o.history())
                 .contains("PLANNED", "HOST_DONE", "COMPLETED")
@@ -181,20 +181,5 @@ class CampaignEndToEndTest {
 
     private static int vmCount() {
         return given().get("/api/v1/vms").then().statusCode(200).extract().jsonPath().getList("name").size();
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.migplan.agent.sim.FleetSpec;
 import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.db.TestDatabaseResource;
+import io.migplan.scheduler.testsupport.Await;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.Orchestrator.Performed;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +91,7 @@ class CampaignRestartIT {
         // (their retry schedule is their ticks), not within the default ten.
         fleet = FleetSimulator.start(spec(), dir, "127.0.0.1:" + port,
                 Options.defaults().withIntervals(Duration.ofSeconds(5), Duration.ofSeconds(1)));
-        await("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
+        Await.until("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
                 .getList("id").size() == HOSTS);
     }
 
@@ -144,7 +144,7 @@ class CampaignRestartIT {
         // agents report the move), the rest while it is down.
         if (inFlight.size() > 1) {
             Performed p = o.move(inFlight.get(0));
-            await("the scheduler sees VM " + p.vm() + " on " + p.to(), () -> p.to().equals(
+            Await.until("the scheduler sees VM " + p.vm() + " on " + p.to(), () -> p.to().equals(
                     given().get("/api/v1/vms/{vm}", p.vm()).then().extract().jsonPath().getString("host")));
         }
         long pid = scheduler.pid();
@@ -205,7 +205,7 @@ class CampaignRestartIT {
         assertThat(o.backward()).isEmpty();
         assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
         assertThat(fleetVms()).isEqualTo(vmsBefore);
-        await("the scheduler sees every VM once", () -> given().get("/api/v1/vms").then().statusCode(200).extract()
+        Await.until("the scheduler sees every VM once", () -> given().get("/api/v1/vms").then().statusCode(200).extract()
                 .jsonPath().getList("name").size() == vmsBefore);
         assertThat(count("slot_reservation where not released")).as("slots still claimed").isZero();
         assertThat(count("campaign_migration where state = 'ISSUED'")).as("migrations still in flight").isZero();
@@ -228,21 +228,6 @@ class CampaignRestartIT {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }

@@ -25,7 +25,7 @@ class VerdictBookTest {
     @Test
     void theTargetsOwnAnswerCountsOnlyAtTheReleaseItRunsNow() {
         VerdictBook book = new VerdictBook();
-        book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_INCOMPATIBLE, "SIGNATURE_MISMATCH");
+        book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_INCOMPATIBLE, "", "SIGNATURE_MISMATCH");
         Judgement now = book.judge("nvidia-231", SIG, "T4", "2025.1", "t", "T4", "2025.1", true);
         assertThat(now.compatible()).isFalse();
         assertThat(now.basis()).isEqualTo(Basis.PROBED);
@@ -38,8 +38,8 @@ class VerdictBookTest {
     @Test
     void oneParentAcceptingIsEnoughForItsHost() {
         VerdictBook book = new VerdictBook();
-        book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_INCOMPATIBLE, "");
-        book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "");
+        book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_INCOMPATIBLE, "", "");
+        book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "", "");
         assertThat(book.judge("nvidia-231", SIG, "T4", "2025.1", "t", "T4", "2025.1", true))
                 .isEqualTo(new Judgement(true, Basis.PROBED, ""));
     }
@@ -47,8 +47,8 @@ class VerdictBookTest {
     @Test
     void aCanarysRefusalIsLearnedForEveryHostOfItsBoardAtItsRelease() {
         VerdictBook book = new VerdictBook();
-        book.add("canary", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "");
-        book.add("other", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_UNKNOWN, "no answer");
+        book.add("canary", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "", "");
+        book.add("other", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_UNKNOWN, "", "no answer");
         Judgement later = book.judge("nvidia-231", SIG, "T4", "2025.1", "next", "T4", "2025.2", false);
         assertThat(later.compatible()).isFalse();
         assertThat(later.basis()).isEqualTo(Basis.LEARNED);
@@ -63,7 +63,7 @@ class VerdictBookTest {
     @Test
     void aLearnedAcceptanceIsSaidSo() {
         VerdictBook book = new VerdictBook();
-        book.add("canary", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "");
+        book.add("canary", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "", "");
         assertThat(book.judge("nvidia-231", SIG, "T4", "2025.1", "next", "T4", "2025.2", false))
                 .isEqualTo(new Judgement(true, Basis.LEARNED, ""));
     }
