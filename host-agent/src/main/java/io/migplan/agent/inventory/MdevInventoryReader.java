@@ -1,7 +1,6 @@
 package io.migplan.agent.inventory;
 
 import io.migplan.agent.HostRoot;
-import io.migplan.agent.capacity.ParentCapacities;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.ParentDevice;

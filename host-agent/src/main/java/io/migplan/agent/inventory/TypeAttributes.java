@@ -1,5 +1,6 @@
 package io.migplan.agent.inventory;
 
+import io.migplan.capacity.Resources;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -27,20 +28,20 @@ import java.util.TreeMap;
  * scanning rather than regular expressions: this runs for every type on every scan.
  */
 public final class TypeAttributes {
-  public static final String FRAMEBUFFER_MIB = "framebuffer_mib";
+  public static final String FRAMEBUFFER_MIB = Resources.FRAMEBUFFER_MIB;
   public static final String MAX_INSTANCE = "max_instance";
   public static final String NUM_HEADS = "num_heads";
   public static final String FRL_CONFIG = "frl_config";
   public static final String MAX_RESOLUTION = "max_resolution";
-  public static final String LOW_GM_MIB = "low_gm_mib";
-  public static final String HIGH_GM_MIB = "high_gm_mib";
-  public static final String FENCES = "fences";
+  public static final String LOW_GM_MIB = Resources.LOW_GM_MIB;
+  public static final String HIGH_GM_MIB = Resources.HIGH_GM_MIB;
+  public static final String FENCES = Resources.FENCES;
   public static final String RESOLUTION = "resolution";
   public static final String WEIGHT = "weight";
-  public static final String MEMORY_MIB = "memory_mib";
-  public static final String PORTS = "ports";
+  public static final String MEMORY_MIB = Resources.MEMORY_MIB;
+  public static final String PORTS = Resources.PORTS;
   public static final String SERIES = "series";
-  public static final String GPU_INSTANCE_SLICES = "gpu_instance_slices";
+  public static final String GPU_INSTANCE_SLICES = Resources.GPU_INSTANCE_SLICES;
 
   /** What a description said, and why it could not all be read (empty when it could). */
   public record Parsed(Map<String, String> attributes, Optional<String> complaint) {

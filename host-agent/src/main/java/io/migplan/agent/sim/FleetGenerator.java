@@ -1,7 +1,8 @@
 package io.migplan.agent.sim;
 
 import io.migplan.agent.AgentConfig;
-import io.migplan.agent.capacity.NvidiaEqualSizeModel;
+import io.migplan.capacity.CapacityModels;
+import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
 import java.io.IOException;
@@ -181,7 +182,7 @@ public final class FleetGenerator {
         .setUsedInstances(count)
         .putDemand(type.typeId(), NvidiaEqualSizeModel.demand(type.framebufferMib(), type.maxInstance()))
         .build();
-    return NvidiaEqualSizeModel.fits(gpu, type.typeId());
+    return CapacityModels.fits(gpu, type.typeId());
   }
 
   /** The libvirt status file of a running VM holding the given mdevs. */

@@ -1,6 +1,7 @@
 package io.migplan.agent.sim;
 
-import io.migplan.agent.capacity.NvidiaEqualSizeModel;
+import io.migplan.capacity.CapacityModels;
+import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.TypeDemand;
 import java.io.IOException;
@@ -58,7 +59,7 @@ final class HostTree {
     }
 
     int available(TypeInfo type) {
-      return NvidiaEqualSizeModel.fits(capacity(), type.typeId());
+      return CapacityModels.fits(capacity(), type.typeId());
     }
 
     /** Why a vGPU of {@code typeId} cannot be created here, or empty when it can. */

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaign;
 
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.scheduler.campaign.CampaignPlan.Batch;
 import io.migplan.scheduler.campaign.CampaignPlan.HostHold;
 import io.migplan.scheduler.campaign.CampaignPlan.Metrics;
@@ -303,12 +304,7 @@ public final class CampaignPlanner {
                 Room room = rooms.computeIfAbsent(h.group, g -> new Room());
                 room.cpus += Math.max(0, h.freeCpus(policy.headroomPercent()));
                 room.memory += Math.max(0, h.freeMemory(policy.headroomPercent()));
-                Set<FleetState.Unit> seen = new HashSet<>();
-                for (FleetState.Parent p : h.parents) {
-                    if (seen.add(p.unit)) {
-                        room.add(p);
-                    }
-                }
+                h.units.values().forEach(room::add);
             }
             return rooms;
         }
@@ -457,9 +453,10 @@ public final class CampaignPlanner {
 
     /**
      * Free room of a device group's upgraded hosts, spent as hosts join a batch. Devices are
-     * counted per GPU lock: free instances of GPUs already locked to a type, plus empty GPUs,
-     * each good for the type's max_instances. CPU and memory are pooled over the hosts, so it
-     * is an estimate: the evacuation planner decides, and may still fall back.
+     * counted per unit by the capacity model: what units already in use still take of each type,
+     * plus empty units, each good for what an empty one takes of the type. CPU and memory are
+     * pooled over the hosts, so it is an estimate: the evacuation planner decides, and may still
+     * fall back.
      */
     private static final class Room {
         int cpus;
@@ -468,19 +465,20 @@ public final class CampaignPlanner {
         final Map<String, Integer> free = new HashMap<>();
         final Map<String, Integer> maxPerUnit = new HashMap<>();
 
-        void add(FleetState.Parent p) {
-            for (var e : p.base.capacity().getDemandMap().entrySet()) {
-                int max = e.getValue().getMaxInstances();
-                long fb = e.getValue().getResourcesMap().getOrDefault(FleetState.FRAMEBUFFER, 0L);
-                if (max <= 0) {
+        void add(FleetState.Unit unit) {
+            CapacityUnit c = unit.capacity;
+            for (int t = 0; t < c.typeCount(); t++) {
+                if (c.maxInstances(t) <= 0) {
                     continue;
                 }
-                maxPerUnit.merge(e.getKey(), max, Math::min);
-                if (p.unit.used > 0 && p.unit.locked == fb) {
-                    free.merge(e.getKey(), Math.max(0, max - p.unit.used), Integer::sum);
+                if (c.usedInstances() == 0) {
+                    maxPerUnit.merge(c.typeId(t), c.headroom(t), Math::min);
+                } else {
+                    maxPerUnit.merge(c.typeId(t), c.maxInstances(t), Math::min);
+                    free.merge(c.typeId(t), c.headroom(t), Integer::sum);
                 }
             }
-            if (p.unit.used == 0) {
+            if (c.usedInstances() == 0) {
                 emptyUnits++;
             }
         }

@@ -1,8 +1,8 @@
 package io.migplan.scheduler.campaign;
 
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
-import io.migplan.proto.v1.TypeDemand;
 import io.migplan.scheduler.campaign.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.campaign.CampaignProblem.HostView;
 import io.migplan.scheduler.placement.Releases;
@@ -20,32 +20,35 @@ import java.util.TreeSet;
 /**
  * The fleet while a campaign is simulated: where each VM is, what each host and device has
  * used, which release each host runs. It applies migrations and upgrades and answers "which
- * device units of this host could take this device now"; it decides nothing.
- *
- * <p>Device arithmetic follows the capacity rules the generated fleets use: NVIDIA equal-size
- * (a GPU locked to the size of its first instance while it has any, up to the type's
- * max_instances) and one instance per VF (VFs of one function share the lock and the type's
- * max_instances). For any other rule it trusts the reported {@code available} counts, moved by
- * the instances the campaign added or removed.
+ * device units of this host could take this device now"; it decides nothing, and counts devices
+ * only through the capacity model ({@link CapacityUnit}): a GPU, a pool, or the VFs of one
+ * physical function is one unit whose instances are created and removed as VMs move.
  */
 final class FleetState {
 
-    static final String FRAMEBUFFER = "framebuffer_mib";
-
-    /** The lock and count shared by the parents of one physical unit (a GPU, or a function's VFs). */
+    /** One physical capacity (a GPU, a pool, or a function's VFs) and what the campaign did to it. */
     static final class Unit {
         final String id;
-        long locked;
-        int used;
+        final CapacityUnit capacity;
 
-        Unit(String id) {
+        Unit(String id, CapacityUnit capacity) {
             this.id = id;
+            this.capacity = capacity;
+        }
+
+        int used() {
+            return capacity.usedInstances();
+        }
+
+        long locked() {
+            return capacity.lockedFramebufferMib();
         }
     }
 
     static final class Parent {
         final ParentSpec base;
         final Unit unit;
+        /** Instances on this parent itself (for a VF, 0 or 1). */
         int used;
 
         Parent(ParentSpec base, Unit unit) {
@@ -62,24 +65,10 @@ final class FleetState {
             return base.capacity().getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF;
         }
 
-        long framebuffer(DeviceSpec d) {
-            TypeDemand demand = base.capacity().getDemandMap().get(d.typeId());
-            return demand == null ? d.framebufferMib() : demand.getResourcesMap().getOrDefault(FRAMEBUFFER,
-                    d.framebufferMib());
-        }
-
-        int available(String typeId, long framebuffer) {
-            TypeDemand demand = base.capacity().getDemandMap().get(typeId);
-            Capacity c = base.capacity();
-            boolean lockOk = unit.used == 0 || unit.locked == framebuffer;
-            if (demand != null && demand.getMaxInstances() > 0
-                    && c.getRule() == CapacityRule.CAPACITY_RULE_NVIDIA_EQUAL_SIZE) {
-                return lockOk ? Math.max(0, demand.getMaxInstances() - unit.used) : 0;
-            }
-            if (demand != null && demand.getMaxInstances() > 0 && perVf()) {
-                return used == 0 && lockOk && unit.used < demand.getMaxInstances() ? 1 : 0;
-            }
-            return Math.max(0, base.available().getOrDefault(typeId, 0) - (used - c.getUsedInstances()));
+        /** More instances of a type this parent takes now: a VF one while free, else its unit's headroom. */
+        int available(String typeId) {
+            int type = unit.capacity.typeIndex(typeId);
+            return type < 0 ? 0 : unit.capacity.parentHeadroom(type, used);
         }
     }
 
@@ -102,14 +91,22 @@ final class FleetState {
             this.usedCpus = base.usedCpus();
             this.usedMemoryMib = base.usedMemoryMib();
             this.antiAffinity = new HashMap<>(base.antiAffinityGroups());
+            Map<String, List<ParentSpec>> functions = new LinkedHashMap<>();
+            for (ParentSpec p : base.parents()) {
+                Capacity c = p.capacity();
+                if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()) {
+                    functions.computeIfAbsent(c.getGroup(), g -> new ArrayList<>()).add(p);
+                } else {
+                    units.put(p.address(), new Unit(p.address(), CapacityUnit.of(p.address(), c, p.available())));
+                }
+            }
+            functions.forEach((group, vfs) -> units.put(group, new Unit(group,
+                    CapacityUnit.ofFunction(group, vfs.stream().map(ParentSpec::capacity).toList()))));
             for (ParentSpec p : base.parents()) {
                 Capacity c = p.capacity();
                 String unitId = c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()
                         ? c.getGroup() : p.address();
-                Unit unit = units.computeIfAbsent(unitId, Unit::new);
-                Parent parent = new Parent(p, unit);
-                unit.used += parent.used;
-                unit.locked = Math.max(unit.locked, c.getLockedFramebufferMib());
+                Parent parent = new Parent(p, units.get(unitId));
                 parents.add(parent);
                 parentsByAddress.put(p.address(), parent);
             }
@@ -161,7 +158,7 @@ final class FleetState {
                 List<List<String>> out = new ArrayList<>();
                 TreeSet<String> seen = new TreeSet<>();
                 for (Parent p : parents) {
-                    if (p.available(d.typeId(), p.framebuffer(d)) > 0 && seen.add(p.unit.id)) {
+                    if (p.available(d.typeId()) > 0 && seen.add(p.unit.id)) {
                         out.add(List.of(p.address()));
                     }
                 }
@@ -172,7 +169,7 @@ final class FleetState {
             for (DeviceSpec d : vm.devices()) {
                 Parent found = null;
                 for (Parent p : parents) {
-                    if (!taken.containsKey(p.unit) && p.available(d.typeId(), p.framebuffer(d)) > 0) {
+                    if (!taken.containsKey(p.unit) && p.available(d.typeId()) > 0) {
                         found = p;
                         break;
                     }
@@ -190,15 +187,16 @@ final class FleetState {
         HostSpec spec(int rank, int headroomPercent) {
             List<ParentSpec> specs = new ArrayList<>();
             for (Parent p : parents) {
-                Capacity c = p.base.capacity().toBuilder().setUsedInstances(p.used)
-                        .setLockedFramebufferMib(p.unit.used > 0 ? p.unit.locked : 0).build();
+                Capacity c = p.perVf()
+                        ? p.base.capacity().toBuilder().setUsedInstances(p.used)
+                                .setLockedFramebufferMib(p.unit.locked()).build()
+                        : p.unit.capacity.toCapacity(p.base.capacity());
                 Map<String, Integer> available = new TreeMap<>();
-                for (var e : p.base.capacity().getDemandMap().entrySet()) {
-                    long fb = e.getValue().getResourcesMap().getOrDefault(FRAMEBUFFER, 0L);
-                    available.put(e.getKey(), p.available(e.getKey(), fb));
+                for (String type : p.base.capacity().getDemandMap().keySet()) {
+                    available.put(type, p.available(type));
                 }
                 for (String type : p.base.available().keySet()) {
-                    available.computeIfAbsent(type, t -> p.available(t, 0));
+                    available.computeIfAbsent(type, p::available);
                 }
                 specs.add(new ParentSpec(p.address(), p.base.board(), c, available));
             }
@@ -275,11 +273,14 @@ final class FleetState {
         src.usedMemoryMib -= vm.base.memoryMib();
         dst.usedCpus += vm.base.vcpus();
         dst.usedMemoryMib += vm.base.memoryMib();
-        for (String address : vm.parents) {
-            Parent p = src.parentsByAddress.get(address);
+        for (int i = 0; i < vm.parents.size(); i++) {
+            Parent p = src.parentsByAddress.get(vm.parents.get(i));
             if (p != null) {
                 p.used--;
-                p.unit.used--;
+                int type = p.unit.capacity.typeIndex(vm.base.devices().get(i).typeId());
+                if (type >= 0 && p.unit.used() > 0) {
+                    p.unit.capacity.remove(type);
+                }
             }
         }
         List<String> landed = new ArrayList<>();
@@ -292,8 +293,12 @@ final class FleetState {
                         .orElseThrow(() -> new IllegalStateException("no free VF of " + unitId + " on " + to));
             }
             p.used++;
-            p.unit.used++;
-            p.unit.locked = p.framebuffer(d);
+            int type = p.unit.capacity.typeIndex(d.typeId());
+            if (type < 0) {
+                throw new IllegalStateException("the capacity model of " + p.address() + " on " + to
+                        + " has no type " + d.typeId());
+            }
+            p.unit.capacity.create(type);
             landed.add(p.address());
         }
         String aa = vm.base.antiAffinityGroup();

@@ -1,9 +1,11 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.scheduler.placement.HostView.ParentView;
 import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +15,10 @@ import java.util.Optional;
  * device, the parent with the most available instances of its type left (ties by address),
  * counting the devices already placed. Spreading this way keeps the most room on every GPU.
  *
- * <p>It does not model cross-type locks (NVIDIA's equal-size mode, GVT-g's shared aperture):
- * it trusts each type's reported {@code available_instances}, and the agent confirms on
- * creation. Two devices of different types on one empty GPU may therefore look possible here
- * when the driver would refuse the second.
+ * <p>What is left on a parent is its reported count less what this VM already took there, bounded
+ * by its capacity model after those instances ({@link CapacityUnit}), so cross-type rules hold
+ * between the VM's own devices: a second device of another size does not land on a GPU the first
+ * one locked, nor on a GVT-g pool the first one emptied. The agent confirms on creation.
  */
 public final class DeviceAllocator {
 
@@ -38,9 +40,11 @@ public final class DeviceAllocator {
             ParentView p = host.roomiest(devices.get(0).typeId());
             return p == null ? Optional.empty() : Optional.of(List.of(new Landing(devices.get(0), p.address())));
         }
-        // Instances taken by the devices placed so far, by parent and type: only those differ
-        // from what the host reported, so the rest is read from the views as they are.
+        // Instances taken by the devices placed so far, by parent and type, and the capacity units
+        // they were counted into: only those differ from what the host reported.
         Map<String, Integer> taken = new HashMap<>();
+        Map<String, Integer> takenOnParent = new HashMap<>();
+        Map<CapacityUnit, CapacityUnit> counted = new IdentityHashMap<>();
         List<Landing> out = new ArrayList<>(devices.size());
         for (DeviceRequest d : devices) {
             ParentView best = null;
@@ -50,6 +54,12 @@ public final class DeviceAllocator {
                 ParentView p = offering.get(k);
                 int left = host.availableOn(d.typeId(), k)
                         - (taken.isEmpty() ? 0 : taken.getOrDefault(p.address() + "\n" + d.typeId(), 0));
+                CapacityUnit unit = counted.get(host.capacityUnit(p.address()));
+                if (unit != null && left > 0) {
+                    int t = unit.typeIndex(d.typeId());
+                    left = t < 0 ? 0 : Math.min(left, unit.parentHeadroom(t, p.capacity().getUsedInstances()
+                            + takenOnParent.getOrDefault(p.address(), 0)));
+                }
                 // Most room left wins; a tie goes to the lower address, so answers are stable.
                 if (left > bestLeft || (left == bestLeft && left > 0 && best.address().compareTo(p.address()) > 0)) {
                     best = p;
@@ -60,6 +70,12 @@ public final class DeviceAllocator {
                 return Optional.empty();
             }
             taken.merge(best.address() + "\n" + d.typeId(), 1, Integer::sum);
+            takenOnParent.merge(best.address(), 1, Integer::sum);
+            CapacityUnit unit = counted.computeIfAbsent(host.capacityUnit(best.address()), CapacityUnit::copy);
+            int t = unit.typeIndex(d.typeId());
+            if (t >= 0 && unit.headroom(t) > 0) {
+                unit.create(t);
+            }
             out.add(new Landing(d, best.address()));
         }
         return Optional.of(out);

@@ -1,6 +1,8 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.CapacityRule;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import java.time.Instant;
@@ -44,7 +46,7 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         }
     }
 
-    /** One device type on one parent, with how many more instances it can create. */
+    /** One device type on one parent, with how many more instances the agent reported it can create. */
     public record TypeView(String typeId, String name, int availableInstances, String signature) {
     }
 
@@ -67,7 +69,10 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         return ((Parents) parents).byType.containsKey(typeId);
     }
 
-    /** How many more instances of {@code typeId} the host's parents can create together. */
+    /**
+     * How many more instances of {@code typeId} the host's parents can create together: on each
+     * parent what its agent reported, bounded by the parent's capacity model.
+     */
     public int availableInstances(String typeId) {
         Offer o = ((Parents) parents).byType.get(typeId);
         return o == null ? 0 : o.available;
@@ -85,10 +90,19 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
 
     /**
      * Available instances of {@code typeId} on the {@code k}-th parent of {@link #parentsWith}: what
-     * {@code parentsWith(typeId).get(k).type(typeId)} says, without scanning that parent's types.
+     * {@code parentsWith(typeId).get(k).type(typeId)} reports, bounded by the parent's capacity
+     * model, without scanning that parent's types.
      */
     public int availableOn(String typeId, int k) {
         return ((Parents) parents).byType.get(typeId).availableByParent[k];
+    }
+
+    /**
+     * The capacity unit a parent belongs to (the parent itself, or the function of an SR-IOV VF),
+     * as reported; shared, so {@link CapacityUnit#copy} it before counting instances into it.
+     */
+    public CapacityUnit capacityUnit(String parentAddress) {
+        return ((Parents) parents).units.get(parentAddress);
     }
 
     /**
@@ -105,9 +119,11 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
     private static final class Parents extends AbstractList<ParentView> implements RandomAccess {
         private final List<ParentView> list;
         private final Map<String, Offer> byType;
+        private final Map<String, CapacityUnit> units;
 
         Parents(List<ParentView> parents) {
             this.list = List.copyOf(parents);
+            this.units = units(list);
             Map<String, List<ParentView>> with = new HashMap<>();
             for (ParentView p : list) {
                 for (TypeView t : p.types()) {
@@ -126,7 +142,7 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 int[] each = new int[ps.size()];
                 for (int k = 0; k < ps.size(); k++) {
                     ParentView p = ps.get(k);
-                    int available = p.type(type).orElseThrow().availableInstances();
+                    int available = Math.min(p.type(type).orElseThrow().availableInstances(), modelled(p, type));
                     each[k] = available;
                     sum += available;
                     if (available > most || (available == most && available > 0
@@ -138,6 +154,34 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 offers.put(type, new Offer(List.copyOf(ps), each, sum, roomiest));
             });
             this.byType = Map.copyOf(offers);
+        }
+
+        /** What the parent's capacity model says it takes of {@code type} now. */
+        private int modelled(ParentView p, String type) {
+            CapacityUnit unit = units.get(p.address());
+            int t = unit.typeIndex(type);
+            return t < 0 ? 0 : unit.parentHeadroom(t, p.capacity().getUsedInstances());
+        }
+
+        /** Each parent's capacity unit; the VFs of one function share theirs. */
+        private static Map<String, CapacityUnit> units(List<ParentView> parents) {
+            Map<String, List<ParentView>> functions = new HashMap<>();
+            Map<String, CapacityUnit> out = new HashMap<>();
+            for (ParentView p : parents) {
+                Capacity c = p.capacity();
+                if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()) {
+                    functions.computeIfAbsent(c.getGroup(), g -> new ArrayList<>()).add(p);
+                } else {
+                    Map<String, Integer> reported = new HashMap<>();
+                    p.types().forEach(t -> reported.putIfAbsent(t.typeId(), t.availableInstances()));
+                    out.put(p.address(), CapacityUnit.of(p.address(), c, reported));
+                }
+            }
+            functions.forEach((group, vfs) -> {
+                CapacityUnit unit = CapacityUnit.ofFunction(group, vfs.stream().map(ParentView::capacity).toList());
+                vfs.forEach(vf -> out.put(vf.address(), unit));
+            });
+            return out;
         }
 
         @Override

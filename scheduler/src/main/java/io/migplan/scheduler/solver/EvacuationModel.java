@@ -1,8 +1,8 @@
 package io.migplan.scheduler.solver;
 
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
-import io.migplan.proto.v1.TypeDemand;
 import io.migplan.scheduler.plan.EvacuationProblem;
 import io.migplan.scheduler.plan.EvacuationProblem.DeviceSpec;
 import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;
@@ -36,8 +36,6 @@ import java.util.Set;
  */
 public final class EvacuationModel {
 
-    /** The name the capacity model gives a vGPU's framebuffer in {@link TypeDemand#getResourcesMap()}. */
-    static final String FRAMEBUFFER = "framebuffer_mib";
 
     private final EvacuationProblem problem;
     private final List<TargetHost> hosts = new ArrayList<>();
@@ -48,7 +46,6 @@ public final class EvacuationModel {
     private final Map<String, TargetHost> hostsById = new HashMap<>();
     /** host id + parent address to the unit that parent belongs to. */
     private final Map<String, DeviceUnit> unitsByParent = new HashMap<>();
-    private final Map<String, ParentSpec> parentsByKey = new HashMap<>();
     private final Map<String, Target> interned = new HashMap<>();
     private final Set<String> unitsBuilt = new HashSet<>();
     /** Device types of a VM to the targets already built for them, so VMs alike share one lookup. */
@@ -143,14 +140,12 @@ public final class EvacuationModel {
         }
         Map<String, List<ParentSpec>> vfGroups = new LinkedHashMap<>();
         for (ParentSpec p : h.parents()) {
-            parentsByKey.put(key(h.id(), p.address()), p);
             Capacity c = p.capacity();
             if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF) {
                 String group = c.getGroup().isEmpty() ? p.address() : c.getGroup();
                 vfGroups.computeIfAbsent(group, g -> new ArrayList<>()).add(p);
             } else {
-                DeviceUnit unit = new DeviceUnit(h.id(), p.address(), c.getRule(), c.getLockedFramebufferMib(),
-                        c.getUsedInstances(), Integer.MAX_VALUE, List.of(), c.getPoolFreeMap());
+                DeviceUnit unit = new DeviceUnit(h.id(), CapacityUnit.of(p.address(), c, p.available()), List.of());
                 addUnit(unit);
                 unitsByParent.put(key(h.id(), p.address()), unit);
             }
@@ -159,10 +154,8 @@ public final class EvacuationModel {
             List<ParentSpec> vfs = e.getValue();
             List<String> free = vfs.stream().filter(p -> p.capacity().getUsedInstances() == 0)
                     .map(ParentSpec::address).sorted().toList();
-            long locked = vfs.stream().mapToLong(p -> p.capacity().getLockedFramebufferMib()).max().orElse(0);
-            int used = vfs.stream().mapToInt(p -> p.capacity().getUsedInstances()).sum();
-            DeviceUnit unit = new DeviceUnit(h.id(), e.getKey(), CapacityRule.CAPACITY_RULE_ONE_PER_VF, locked, used,
-                    free.size(), free, Map.of());
+            DeviceUnit unit = new DeviceUnit(h.id(),
+                    CapacityUnit.ofFunction(e.getKey(), vfs.stream().map(ParentSpec::capacity).toList()), free);
             addUnit(unit);
             vfs.forEach(p -> unitsByParent.put(key(h.id(), p.address()), unit));
         }
@@ -190,9 +183,9 @@ public final class EvacuationModel {
             if (unit == null) {
                 return null;
             }
-            int type = unit.typeIndex(device.typeId());
+            int type = unit.addType(device.typeId());
             if (type < 0) {
-                type = addType(unit, parentsByKey.get(parentKey), device);
+                return null;
             }
             // VFs of one function are interchangeable, so the unit (not the VF) names the slot.
             String parent = unit.rule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF ? unit.id() : spec.parents().get(i);
@@ -200,22 +193,6 @@ public final class EvacuationModel {
             key.append('\u0000').append(parent).append('\u0000').append(device.typeId());
         }
         return interned.computeIfAbsent(key.toString(), k -> new Target(interned.size(), host, slots));
-    }
-
-    /**
-     * A type's numbers come from the parent's capacity model; when the model lacks the type,
-     * what sysfs reports free now is its limit and the VM's own framebuffer its size.
-     */
-    private static int addType(DeviceUnit unit, ParentSpec parent, DeviceSpec device) {
-        TypeDemand demand = parent.capacity().getDemandMap().get(device.typeId());
-        int available = parent.available().getOrDefault(device.typeId(), 0);
-        if (demand == null) {
-            return unit.addType(device.typeId(), device.framebufferMib(), available + unit.usedInstances(), available,
-                    Map.of());
-        }
-        long framebuffer = demand.getResourcesMap().getOrDefault(FRAMEBUFFER, device.framebufferMib());
-        int max = demand.getMaxInstances() > 0 ? demand.getMaxInstances() : available + unit.usedInstances();
-        return unit.addType(device.typeId(), framebuffer, max, available, demand.getResourcesMap());
     }
 
     private static String key(String host, String parent) {

@@ -26,18 +26,18 @@ class FleetStateTest {
         FleetState.Host source = state.hosts.get("t4-1");
         FleetState.Host spare = state.hosts.get("t4-4");
         FleetState.Parent gpu1 = source.parentsByAddress.get(TestFleet.gpuAddress(1));
-        assertEquals(8192, gpu1.unit.locked);
-        assertEquals(0, gpu1.available("nvidia-232", 4096), "locked to 8Q, no 4Q");
+        assertEquals(8192, gpu1.unit.locked());
+        assertEquals(0, gpu1.available("nvidia-232"), "locked to 8Q, no 4Q");
 
         String large = state.vmsOn("t4-1").stream().filter(v -> v.parents.contains(TestFleet.gpuAddress(1)))
                 .findFirst().orElseThrow().base.name();
         state.migrate(large, "t4-4", List.of(TestFleet.gpuAddress(0)));
 
-        assertEquals(4, gpu1.available("nvidia-232", 4096), "empty again, any size");
+        assertEquals(4, gpu1.available("nvidia-232"), "empty again, any size");
         FleetState.Parent target = spare.parentsByAddress.get(TestFleet.gpuAddress(0));
         assertEquals(1, target.used);
-        assertEquals(1, target.available("nvidia-233", 8192));
-        assertEquals(0, target.available("nvidia-232", 4096));
+        assertEquals(1, target.available("nvidia-233"));
+        assertEquals(0, target.available("nvidia-232"));
         assertEquals(4, spare.usedCpus);
         assertEquals(16, source.usedCpus);
         assertEquals(List.of(TestFleet.gpuAddress(0)), state.vms.get(large).parents);
@@ -67,15 +67,15 @@ class FleetStateTest {
                 Set.of("a", "b"), Eligibility.sameBoardNotOlder());
         FleetState state = new FleetState(problem);
         assertEquals(List.of(List.of("pf0-vf0")), state.hosts.get("b").landings(vm), "one landing per function");
-        assertEquals(1, state.hosts.get("a").parentsByAddress.get("pf0-vf1").available("a40-8q", 8192),
+        assertEquals(1, state.hosts.get("a").parentsByAddress.get("pf0-vf1").available("a40-8q"),
                 "the function has room for a second 8Q");
 
         state.migrate("vm", "b", List.of("pf0"));
 
         assertEquals(List.of("pf0-vf0"), state.vms.get("vm").parents);
-        assertEquals(1, state.hosts.get("b").units.get("pf0").used);
-        assertEquals(0, state.hosts.get("a").units.get("pf0").used);
-        assertEquals(1, state.hosts.get("a").parentsByAddress.get("pf0-vf0").available("a40-8q", 8192));
+        assertEquals(1, state.hosts.get("b").units.get("pf0").used());
+        assertEquals(0, state.hosts.get("a").units.get("pf0").used());
+        assertEquals(1, state.hosts.get("a").parentsByAddress.get("pf0-vf0").available("a40-8q"));
     }
 
     @Test

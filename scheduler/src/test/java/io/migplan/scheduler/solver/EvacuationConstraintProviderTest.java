@@ -16,13 +16,20 @@ import static io.migplan.scheduler.solver.Fixtures.on;
 import static io.migplan.scheduler.solver.Fixtures.t4;
 import static io.migplan.scheduler.solver.Fixtures.vm;
 
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.capacity.GvtgPoolModel;
+import io.migplan.capacity.NvidiaEqualSizeModel;
+import io.migplan.capacity.OnePerVfModel;
+import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
+import io.migplan.proto.v1.TypeDemand;
 import io.migplan.scheduler.solver.domain.DeviceUnit;
 import io.migplan.scheduler.solver.domain.EvacuationSolution;
 import io.migplan.scheduler.solver.domain.Slot;
 import io.migplan.scheduler.solver.domain.Target;
 import io.migplan.scheduler.solver.domain.TargetHost;
 import io.migplan.scheduler.solver.domain.VmMove;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -101,9 +108,14 @@ class EvacuationConstraintProviderTest {
     void deviceCapacity_countsOneVgpuPerFreeVfOfAPhysicalFunction() {
         TargetHost h = host("h1", 64, 0);
         // An A40-like function with 2 free VFs; A40-8Q: 8,192 MiB, max_instance 6.
-        DeviceUnit pf = new DeviceUnit("h1", "0000:59:00.0", CapacityRule.CAPACITY_RULE_ONE_PER_VF, 8192, 4, 2,
-                List.of("0000:59:00.5", "0000:59:00.6"), Map.of());
-        pf.addType("nvidia-560", 8192, 6, 1, Map.of());
+        Map<String, TypeDemand> a40 = Map.of("nvidia-560", NvidiaEqualSizeModel.demand(8192, 6));
+        List<Capacity> vfs = new ArrayList<>();
+        for (int vf = 0; vf < 6; vf++) {
+            vfs.add(OnePerVfModel.of("0000:59:00.0", a40, vf < 4 ? 1 : 0, 8192));
+        }
+        DeviceUnit pf = new DeviceUnit("h1", CapacityUnit.ofFunction("0000:59:00.0", vfs),
+                List.of("0000:59:00.5", "0000:59:00.6"));
+        pf.addType("nvidia-560");
         pf.setIndex(90);
         Target t = new Target(h, List.of(new Slot(pf, 0, pf.id())));
         // 3 planned: 2 free VFs, and 6 - 4 used = 2 by max_instance: 1 over.
@@ -115,10 +127,13 @@ class EvacuationConstraintProviderTest {
     void deviceCapacity_sharesAGvtgApertureBetweenTypes() {
         TargetHost h = host("h1", 64, 0);
         // FACTS 3c: V5_4 takes 128 MB low / 512 MB high / 4 fences; V5_2 256 / 1024 / 4.
-        DeviceUnit igpu = new DeviceUnit("h1", "0000:00:02.0", CapacityRule.CAPACITY_RULE_SHARED_POOL, 0, 0,
-                Integer.MAX_VALUE, List.of(), Map.of("low_gm_mib", 384L, "high_gm_mib", 2048L, "fences", 28L));
-        int v54 = igpu.addType("i915-GVTg_V5_4", 0, 0, 3, Map.of("low_gm_mib", 128L, "high_gm_mib", 512L, "fences", 4L));
-        int v52 = igpu.addType("i915-GVTg_V5_2", 0, 0, 1, Map.of("low_gm_mib", 256L, "high_gm_mib", 1024L, "fences", 4L));
+        Capacity pools = Capacity.newBuilder().setRule(CapacityRule.CAPACITY_RULE_SHARED_POOL)
+                .putAllPoolFree(Map.of("low_gm_mib", 384L, "high_gm_mib", 2048L, "fences", 28L))
+                .putDemand("i915-GVTg_V5_4", GvtgPoolModel.demand("128", "512", "4").orElseThrow())
+                .putDemand("i915-GVTg_V5_2", GvtgPoolModel.demand("256", "1024", "4").orElseThrow()).build();
+        DeviceUnit igpu = new DeviceUnit("h1", CapacityUnit.of("0000:00:02.0", pools, Map.of()), List.of());
+        int v54 = igpu.addType("i915-GVTg_V5_4");
+        int v52 = igpu.addType("i915-GVTg_V5_2");
         igpu.setIndex(91);
         Target t54 = new Target(h, List.of(new Slot(igpu, v54, igpu.id())));
         Target t52 = new Target(h, List.of(new Slot(igpu, v52, igpu.id())));

@@ -1,5 +1,8 @@
 package io.migplan.scheduler.solver;
 
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.capacity.NvidiaEqualSizeModel;
+import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
 import io.migplan.scheduler.solver.domain.DeviceUnit;
 import io.migplan.scheduler.solver.domain.Slot;
@@ -43,10 +46,13 @@ final class Fixtures {
 
     /** A T4 under the equal-size rule, with both types listed. */
     static DeviceUnit t4(TargetHost host, String address, long lockedFb, int used) {
-        DeviceUnit unit = new DeviceUnit(host.id(), address, CapacityRule.CAPACITY_RULE_NVIDIA_EQUAL_SIZE, lockedFb,
-                used, Integer.MAX_VALUE, List.of(), Map.of());
-        unit.addType(T4_2Q, FB_2Q, 8, lockedFb == 0 || lockedFb == FB_2Q ? 8 - used : 0, Map.of());
-        unit.addType(T4_4Q, FB_4Q, 4, lockedFb == 0 || lockedFb == FB_4Q ? 4 - used : 0, Map.of());
+        Capacity gpu = Capacity.newBuilder().setRule(CapacityRule.CAPACITY_RULE_NVIDIA_EQUAL_SIZE)
+                .setLockedFramebufferMib(lockedFb).setUsedInstances(used)
+                .putDemand(T4_2Q, NvidiaEqualSizeModel.demand(FB_2Q, 8))
+                .putDemand(T4_4Q, NvidiaEqualSizeModel.demand(FB_4Q, 4)).build();
+        DeviceUnit unit = new DeviceUnit(host.id(), CapacityUnit.of(address, gpu, Map.of()), List.of());
+        unit.addType(T4_2Q);
+        unit.addType(T4_4Q);
         unit.setIndex(units++);
         return unit;
     }

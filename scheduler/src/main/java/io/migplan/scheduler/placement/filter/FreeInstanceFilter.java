@@ -12,7 +12,9 @@ import java.util.Map;
  * be able to create as many more instances as the VM has mdevs of that type (the sum of
  * {@code available_instances}). Rejects with {@code NO_FREE_INSTANCE}, listing what each
  * parent has. A type the host lacks entirely is left to {@link DeviceTypePresentFilter}.
- * Cross-type locks on one GPU are not modelled (see DeviceAllocator).
+ * Each parent's count is what its agent reported, bounded by its capacity model (see {@link
+ * HostView#availableInstances}); rules between the VM's own devices of different types (a size
+ * lock, a shared pool) are left to {@link io.migplan.scheduler.placement.DeviceAllocator}.
  */
 public final class FreeInstanceFilter implements HostFilter {
 

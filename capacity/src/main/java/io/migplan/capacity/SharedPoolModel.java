@@ -1,4 +1,4 @@
-package io.migplan.agent.capacity;
+package io.migplan.capacity;
 
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
@@ -25,33 +25,48 @@ import java.util.TreeMap;
 public final class SharedPoolModel {
   private SharedPoolModel() {}
 
-  /** How many more instances of a type fit; 0 for a type the model does not know. */
-  public static int fits(Capacity capacity, String typeId) {
-    TypeDemand demand = capacity.getDemandMap().get(typeId);
-    if (demand == null || demand.getResourcesCount() == 0) {
-      return 0;
-    }
+  static int headroom(CapacityUnit u, int t) {
     long fits = Long.MAX_VALUE;
-    for (Map.Entry<String, Long> need : demand.getResourcesMap().entrySet()) {
-      if (need.getValue() <= 0) {
-        continue;
+    long[] need = u.need[t];
+    for (int r = 0; r < need.length; r++) {
+      if (need[r] > 0) {
+        fits = Math.min(fits, Math.max(0, u.poolFree[r]) / need[r]);
       }
-      long free = capacity.getPoolFreeOrDefault(need.getKey(), 0L);
-      fits = Math.min(fits, Math.max(0, free) / need.getValue());
     }
-    if (fits == Long.MAX_VALUE) {
-      return 0;
-    }
-    return (int) Math.min(Integer.MAX_VALUE, fits);
+    // A type that takes nothing the model counts is one it knows nothing about.
+    return fits == Long.MAX_VALUE ? 0 : (int) Math.min(Integer.MAX_VALUE, fits);
   }
 
-  public static Capacity afterCreate(Capacity capacity, String typeId) {
-    Models.requireFits(fits(capacity, typeId), capacity, typeId);
-    Capacity.Builder next = capacity.toBuilder();
-    for (Map.Entry<String, Long> need : capacity.getDemandMap().get(typeId).getResourcesMap().entrySet()) {
-      next.putPoolFree(need.getKey(), capacity.getPoolFreeOrDefault(need.getKey(), 0L) - need.getValue());
+  /** In type order, each new instance takes its demand from every pool while all still have it. */
+  static int overflow(CapacityUnit u, int[] added) {
+    long[] free = u.poolFree.clone();
+    int over = 0;
+    for (int t = 0; t < added.length; t++) {
+      int n = added[t];
+      if (n == 0) {
+        continue;
+      }
+      long[] need = u.need[t];
+      long fit = Long.MAX_VALUE;
+      for (int r = 0; r < need.length; r++) {
+        if (need[r] > 0) {
+          fit = Math.min(fit, Math.max(0, free[r]) / need[r]);
+        }
+      }
+      int placed = fit == Long.MAX_VALUE ? 0 : (int) Math.min(n, fit);
+      for (int r = 0; r < need.length; r++) {
+        free[r] -= placed * need[r];
+      }
+      over += n - placed;
     }
-    return next.setUsedInstances(capacity.getUsedInstances() + 1).build();
+    return over;
+  }
+
+  static void apply(CapacityUnit u, int t, int sign) {
+    long[] need = u.need[t];
+    for (int r = 0; r < need.length; r++) {
+      u.poolFree[r] -= sign * need[r];
+    }
   }
 
   /**
@@ -77,6 +92,7 @@ public final class SharedPoolModel {
     return Capacity.newBuilder()
         .setRule(rule)
         .setUsedInstances(instanceTypes.size())
+        .putAllUsedByType(NvidiaEqualSizeModel.countByType(instanceTypes))
         .putAllPoolTotal(total)
         .putAllPoolFree(free)
         .putAllDemand(demands)

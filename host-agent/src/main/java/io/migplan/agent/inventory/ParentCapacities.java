@@ -1,6 +1,12 @@
-package io.migplan.agent.capacity;
+package io.migplan.agent.inventory;
 
-import io.migplan.agent.inventory.TypeAttributes;
+import io.migplan.capacity.GvtgPoolModel;
+import io.migplan.capacity.NvidiaEqualSizeModel;
+import io.migplan.capacity.NvidiaMixedSizeModel;
+import io.migplan.capacity.OnePerVfModel;
+import io.migplan.capacity.Resources;
+import io.migplan.capacity.SamplePoolModels;
+import io.migplan.capacity.SharedPoolModel;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
@@ -82,7 +88,7 @@ public final class ParentCapacities {
     }
     switch (driver) {
       case "nvidia" -> {
-        Optional<Map<String, TypeDemand>> demands = allDemands(parent, NvidiaEqualSizeModel::demand);
+        Optional<Map<String, TypeDemand>> demands = allDemands(parent, ParentCapacities::nvidiaDemand);
         if (demands.isPresent()) {
           return mixedSize(parent, demands.get(), present, mixedSizeConfigured)
               ? NvidiaMixedSizeModel.of(demands.get(), present)
@@ -90,13 +96,13 @@ public final class ParentCapacities {
         }
       }
       case "i915" -> {
-        Optional<Map<String, TypeDemand>> demands = allDemands(parent, GvtgPoolModel::demand);
+        Optional<Map<String, TypeDemand>> demands = allDemands(parent, ParentCapacities::gvtgDemand);
         if (demands.isPresent()) {
           return GvtgPoolModel.infer(demands.get(), available, present);
         }
       }
       case "mtty", "mdpy", "mbochs" -> {
-        Optional<Map<String, TypeDemand>> demands = allDemands(parent, SamplePoolModels::demand);
+        Optional<Map<String, TypeDemand>> demands = allDemands(parent, ParentCapacities::sampleDemand);
         if (demands.isPresent()) {
           return SamplePoolModels.infer(demands.get(), available, present);
         }
@@ -136,6 +142,34 @@ public final class ParentCapacities {
       }
     }
     return false;
+  }
+
+  /** framebuffer_mib and max_instance from the parsed description; empty when either is missing. */
+  static Optional<TypeDemand> nvidiaDemand(DeviceType type) {
+    String framebuffer = type.getAttributesMap().get(TypeAttributes.FRAMEBUFFER_MIB);
+    String max = type.getAttributesMap().get(TypeAttributes.MAX_INSTANCE);
+    if (framebuffer == null || max == null) {
+      return Optional.empty();
+    }
+    return Optional.of(NvidiaEqualSizeModel.demand(Long.parseLong(framebuffer), Integer.parseInt(max)));
+  }
+
+  /** low_gm_mib, high_gm_mib and fences from the parsed description; empty if one is missing. */
+  static Optional<TypeDemand> gvtgDemand(DeviceType type) {
+    Map<String, String> a = type.getAttributesMap();
+    return GvtgPoolModel.demand(
+        a.get(TypeAttributes.LOW_GM_MIB), a.get(TypeAttributes.HIGH_GM_MIB), a.get(TypeAttributes.FENCES));
+  }
+
+  /** What one instance of a sample type takes; empty for other drivers or unparsed types. */
+  static Optional<TypeDemand> sampleDemand(DeviceType type) {
+    Map<String, String> a = type.getAttributesMap();
+    return switch (TypeAttributes.driverOf(type.getTypeId())) {
+      case "mtty" -> SamplePoolModels.amount(Resources.PORTS, a.get(TypeAttributes.PORTS));
+      case "mdpy" -> SamplePoolModels.amount(Resources.DEVICES, "1");
+      case "mbochs" -> SamplePoolModels.amount(Resources.MEMORY_MIB, a.get(TypeAttributes.MEMORY_MIB));
+      default -> Optional.empty();
+    };
   }
 
   private static Map<String, TypeDemand> vfDemands(ParentDevice.Builder parent) {

@@ -1,4 +1,4 @@
-package io.migplan.agent.capacity;
+package io.migplan.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +23,7 @@ class GvtgPoolModelTest {
   }
 
   private static List<Integer> counts(Capacity c) {
-    return TYPES.stream().map(t -> GvtgPoolModel.fits(c, t)).toList();
+    return TYPES.stream().map(t -> CapacityModels.fits(c, t)).toList();
   }
 
   @Test
@@ -33,7 +33,7 @@ class GvtgPoolModelTest {
     assertThat(boot.getPoolTotalMap()).containsEntry("low_gm_mib", 896L).containsEntry("high_gm_mib", 2688L).containsEntry("fences", 28L);
     assertThat(counts(boot)).containsExactly(7, 5, 2, 1);
 
-    Capacity after = GvtgPoolModel.afterCreate(boot, "i915-GVTg_V5_4");
+    Capacity after = CapacityModels.afterCreate(boot, "i915-GVTg_V5_4");
 
     assertThat(counts(after)).containsExactly(5, 4, 2, 1);
     assertThat(after.getPoolFreeMap()).containsEntry("low_gm_mib", 768L).containsEntry("high_gm_mib", 2176L).containsEntry("fences", 24L);
@@ -44,7 +44,7 @@ class GvtgPoolModelTest {
     Map<String, Integer> atBoot = Map.of("i915-GVTg_V5_8", 7, "i915-GVTg_V5_4", 5, "i915-GVTg_V5_2", 2, "i915-GVTg_V5_1", 1);
     Capacity inferred = GvtgPoolModel.infer(demands(), atBoot, List.of());
     assertThat(counts(inferred)).containsExactly(7, 5, 2, 1);
-    assertThat(counts(GvtgPoolModel.afterCreate(inferred, "i915-GVTg_V5_4"))).containsExactly(5, 4, 2, 1);
+    assertThat(counts(CapacityModels.afterCreate(inferred, "i915-GVTg_V5_4"))).containsExactly(5, 4, 2, 1);
   }
 
   @Test

@@ -1,9 +1,7 @@
-package io.migplan.agent.capacity;
+package io.migplan.capacity;
 
-import io.migplan.agent.inventory.TypeAttributes;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
-import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.TypeDemand;
 import java.util.List;
 import java.util.Map;
@@ -25,22 +23,11 @@ public final class SamplePoolModels {
   /** max_mbytes, the default of mbochs.c's memory parameter (MiB). */
   public static final long DEFAULT_MBOCHS_MIB = 256;
 
-  public static final String PORTS = TypeAttributes.PORTS;
-  public static final String DEVICES = "devices";
-  public static final String MEMORY = TypeAttributes.MEMORY_MIB;
+  public static final String PORTS = Resources.PORTS;
+  public static final String DEVICES = Resources.DEVICES;
+  public static final String MEMORY = Resources.MEMORY_MIB;
 
   private SamplePoolModels() {}
-
-  /** What one instance of a sample type takes; empty for other drivers or unparsed types. */
-  public static Optional<TypeDemand> demand(DeviceType type) {
-    String typeId = type.getTypeId();
-    return switch (TypeAttributes.driverOf(typeId)) {
-      case "mtty" -> amount(PORTS, type.getAttributesMap().get(TypeAttributes.PORTS));
-      case "mdpy" -> amount(DEVICES, "1");
-      case "mbochs" -> amount(MEMORY, type.getAttributesMap().get(TypeAttributes.MEMORY_MIB));
-      default -> Optional.empty();
-    };
-  }
 
   public static boolean isSampleDriver(String driver) {
     return driver.equals("mtty") || driver.equals("mdpy") || driver.equals("mbochs");
@@ -61,7 +48,8 @@ public final class SamplePoolModels {
         .build();
   }
 
-  private static Optional<TypeDemand> amount(String resource, String value) {
+  /** What one instance takes of a sample driver's pool; empty when the value was not read. */
+  public static Optional<TypeDemand> amount(String resource, String value) {
     if (value == null) {
       return Optional.empty();
     }

@@ -1,9 +1,7 @@
-package io.migplan.agent.capacity;
+package io.migplan.capacity;
 
-import io.migplan.agent.inventory.TypeAttributes;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
-import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.TypeDemand;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +24,9 @@ import java.util.Optional;
  * iGPU with few fences. It does not model the "aggregation" proposal, which is not in mainline.
  */
 public final class GvtgPoolModel {
-  public static final String LOW_GM = TypeAttributes.LOW_GM_MIB;
-  public static final String HIGH_GM = TypeAttributes.HIGH_GM_MIB;
-  public static final String FENCES = TypeAttributes.FENCES;
+  public static final String LOW_GM = Resources.LOW_GM_MIB;
+  public static final String HIGH_GM = Resources.HIGH_GM_MIB;
+  public static final String FENCES = Resources.FENCES;
   /** HOST_LOW_GM_SIZE, aperture kept by the host (drivers/gpu/drm/i915/gvt/gvt.h). */
   static final long HOST_LOW_GM_MIB = 128;
   /** HOST_HIGH_GM_SIZE, hidden memory kept by the host (gvt.h). */
@@ -37,14 +35,6 @@ public final class GvtgPoolModel {
   static final long HOST_FENCES = 4;
 
   private GvtgPoolModel() {}
-
-  public static int fits(Capacity capacity, String typeId) {
-    return SharedPoolModel.fits(capacity, typeId);
-  }
-
-  public static Capacity afterCreate(Capacity capacity, String typeId) {
-    return SharedPoolModel.afterCreate(capacity, typeId);
-  }
 
   /** Pools of an iGPU whose sizes are known, before any vGPU exists. */
   public static Capacity fromHardware(
@@ -69,14 +59,7 @@ public final class GvtgPoolModel {
     return SharedPoolModel.infer(CapacityRule.CAPACITY_RULE_SHARED_POOL, demands, available, instanceTypes);
   }
 
-  /** low_gm_mib, high_gm_mib and fences from the parsed description; empty if one is missing. */
-  public static Optional<TypeDemand> demand(DeviceType type) {
-    return demand(
-        type.getAttributesMap().get(LOW_GM),
-        type.getAttributesMap().get(HIGH_GM),
-        type.getAttributesMap().get(FENCES));
-  }
-
+  /** What one vGPU takes, from its description's low_gm_mib, high_gm_mib and fences; empty if one is missing. */
   public static Optional<TypeDemand> demand(String lowMib, String highMib, String fences) {
     if (lowMib == null || highMib == null || fences == null) {
       return Optional.empty();

@@ -1,4 +1,4 @@
-package io.migplan.agent.capacity;
+package io.migplan.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.migplan.agent.capacity;
+package io.migplan.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,12 +12,12 @@ class NvidiaMixedSizeModelTest {
     Capacity c = NvidiaMixedSizeModel.of(NvidiaEqualSizeModelTest.t4Demands(), List.of("nvidia-233"));
     assertThat(c.getPoolTotalMap()).containsEntry("framebuffer_mib", 16384L);
     assertThat(c.getPoolFreeMap()).containsEntry("framebuffer_mib", 8192L);
-    assertThat(NvidiaMixedSizeModel.fits(c, "nvidia-232")).isEqualTo(2); // 8 GiB left / 4 GiB
-    assertThat(NvidiaMixedSizeModel.fits(c, "nvidia-230")).isEqualTo(8);
-    assertThat(NvidiaMixedSizeModel.fits(c, "nvidia-234")).isZero();
-    Capacity next = NvidiaMixedSizeModel.afterCreate(c, "nvidia-232");
-    assertThat(NvidiaMixedSizeModel.fits(next, "nvidia-231")).isEqualTo(2);
-    assertThat(NvidiaMixedSizeModel.fits(next, "nvidia-232")).isEqualTo(1);
+    assertThat(CapacityModels.fits(c, "nvidia-232")).isEqualTo(2); // 8 GiB left / 4 GiB
+    assertThat(CapacityModels.fits(c, "nvidia-230")).isEqualTo(8);
+    assertThat(CapacityModels.fits(c, "nvidia-234")).isZero();
+    Capacity next = CapacityModels.afterCreate(c, "nvidia-232");
+    assertThat(CapacityModels.fits(next, "nvidia-231")).isEqualTo(2);
+    assertThat(CapacityModels.fits(next, "nvidia-232")).isEqualTo(1);
     assertThat(next.getUsedInstances()).isEqualTo(2);
   }
 }
