@@ -129,15 +129,15 @@ class CampaignPlanning {
     }
 
     /** The plan's lists and figures; each unmovable VM gets the verdict that rules it out, when one does. */
-    private static StoredPlan stored(CampaignPlan plan, java.util.function.Function<String, String> explain) {
+    private static StoredPlan stored(CampaignPlan plan,
+            java.util.function.Function<String, CampaignView.Reason> explain) {
         var m = plan.metrics();
         List<CampaignView.Unmovable> unmovable = new ArrayList<>();
         for (CampaignPlan.Unmovable u : plan.unmovable()) {
             List<CampaignView.Reason> why = reasons(u.reasons());
-            String verdict = explain.apply(u.vm());
+            CampaignView.Reason verdict = explain.apply(u.vm());
             if (verdict != null) {
-                why.add(new CampaignView.Reason(verdict.contains("cannot migrate at all") ? "NOT_MIGRATABLE"
-                        : "NO_COMPATIBLE_TARGET", verdict));
+                why.add(verdict);
             }
             unmovable.add(new CampaignView.Unmovable(u.vm(), u.host(), why));
         }

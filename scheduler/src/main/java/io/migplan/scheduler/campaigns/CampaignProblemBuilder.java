@@ -185,16 +185,17 @@ final class CampaignProblemBuilder {
 
     /**
      * Why a VM the planner found no host for cannot move: the first device whose verdict refuses
-     * every host of its board (or a sentence saying no host of its board offers its type).
+     * every host that offers its type, as that verdict's code and sentence; null when no verdict
+     * rules it out.
      */
-    static String explain(VmRecord vm, ClusterSnapshot snapshot, VerdictBook book, String to) {
+    static CampaignView.Reason explain(VmRecord vm, ClusterSnapshot snapshot, VerdictBook book, String to) {
         if (vm.unresolved() != null) {
-            return vm.unresolved();
+            return new CampaignView.Reason(VerdictBook.NO_COMPATIBLE_TARGET, vm.unresolved());
         }
         HostEntry source = snapshot.host(vm.host()).orElse(null);
         for (DeviceRequest d : vm.devices()) {
             String sourceBoard = source == null ? "" : boardOf(source, d.sourceParent());
-            String why = null;
+            VerdictBook.Judgement why = null;
             for (HostEntry t : snapshot.hosts()) {
                 if (t.view().id().equals(vm.host()) || !t.view().offers(d.typeId())) {
                     continue;
@@ -205,10 +206,10 @@ final class CampaignProblemBuilder {
                     why = null;
                     break;
                 }
-                why = why == null ? j.why() : why;
+                why = why == null ? j : why;
             }
             if (why != null) {
-                return why;
+                return new CampaignView.Reason(why.code(), why.why());
             }
         }
         return null;

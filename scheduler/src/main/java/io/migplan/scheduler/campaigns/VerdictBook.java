@@ -25,8 +25,15 @@ final class VerdictBook {
         ASSUMED
     }
 
-    /** A verdict and where it came from; {@code why} names the refusing host and its words. */
-    record Judgement(boolean compatible, Basis basis, String why) {
+    /**
+     * A verdict and where it came from; {@code why} names the refusing host and its words, and
+     * {@code code} says what kind of refusal it is ({@link #NOT_MIGRATABLE} or {@link
+     * #NO_COMPATIBLE_TARGET}; empty when compatible).
+     */
+    record Judgement(boolean compatible, Basis basis, String code, String why) {
+        static Judgement of(boolean compatible, Basis basis, String why) {
+            return new Judgement(compatible, basis, compatible ? "" : NO_COMPATIBLE_TARGET, why);
+        }
     }
 
     private record Cell(String type, String signature) {
@@ -37,6 +44,8 @@ final class VerdictBook {
 
     /** The code an agent gives a type whose state cannot migrate at all, on any release. */
     static final String NOT_MIGRATABLE = "NOT_MIGRATABLE";
+    /** The code of any other refusal: an agent, a lesson or the release policy says no. */
+    static final String NO_COMPATIBLE_TARGET = "NO_COMPATIBLE_TARGET";
 
     private final Map<String, Map<Cell, Answer>> probed = new HashMap<>();
     /** Types some agent called not migratable at all, with its words. */
@@ -79,22 +88,22 @@ final class VerdictBook {
             String targetBoard, String targetRelease, boolean targetRunsItNow) {
         String never = notMigratable.get(type);
         if (never != null) {
-            return new Judgement(false, Basis.PROBED, never);
+            return new Judgement(false, Basis.PROBED, NOT_MIGRATABLE, never);
         }
         if (targetRunsItNow) {
             Answer a = probed.getOrDefault(target, Map.of()).get(new Cell(type, signature));
             if (a != null) {
-                return new Judgement(a.compatible(), Basis.PROBED, a.why());
+                return Judgement.of(a.compatible(), Basis.PROBED, a.why());
             }
         }
         Answer lesson = learned.get(new Lesson(targetBoard, targetRelease, type, signature));
         if (lesson != null && !lesson.compatible()) {
-            return new Judgement(false, Basis.LEARNED, lesson.why());
+            return Judgement.of(false, Basis.LEARNED, lesson.why());
         }
         boolean expected = sourceBoard.equals(targetBoard) && Releases.compare(targetRelease, sourceRelease) >= 0;
         String why = expected ? "" : "release policy expects " + type + " state to move only to the same board ("
                 + sourceBoard + ") at a release not older than " + sourceRelease + "; " + target + " is "
                 + targetBoard + " at " + targetRelease;
-        return new Judgement(expected, lesson != null ? Basis.LEARNED : Basis.ASSUMED, why);
+        return Judgement.of(expected, lesson != null ? Basis.LEARNED : Basis.ASSUMED, why);
     }
 }

@@ -15,7 +15,7 @@ class VerdictBookTest {
     void withNothingAskedTheReleasePolicyIsAssumedSameBoardForwardOnly() {
         VerdictBook book = new VerdictBook();
         assertThat(book.judge("nvidia-231", SIG, "T4", "2025.1", "t", "T4", "2025.2", false))
-                .isEqualTo(new Judgement(true, Basis.ASSUMED, ""));
+                .isEqualTo(new Judgement(true, Basis.ASSUMED, "", ""));
         Judgement otherBoard = book.judge("nvidia-231", SIG, "T4", "2025.1", "t", "V100", "2025.2", false);
         assertThat(otherBoard.compatible()).isFalse();
         assertThat(otherBoard.why()).contains("same board (T4)").contains("t is V100 at 2025.2");
@@ -36,12 +36,26 @@ class VerdictBookTest {
     }
 
     @Test
+    void aTypeAnAgentCallsNotMigratableIsRefusedEverywhereWithThatCodeWhateverItsWords() {
+        VerdictBook book = new VerdictBook();
+        book.add("t", "HD630", "2025.1", "i915-GVTg_V5_4", SIG, Verdict.VERDICT_INCOMPATIBLE,
+                VerdictBook.NOT_MIGRATABLE, "no migration support in this driver");
+
+        Judgement j = book.judge("i915-GVTg_V5_4", SIG, "HD630", "2025.1", "other", "HD630", "2025.2", false);
+        assertThat(j.compatible()).isFalse();
+        assertThat(j.code()).isEqualTo(VerdictBook.NOT_MIGRATABLE);
+        assertThat(j.why()).contains("host t").contains("no migration support in this driver");
+        Judgement policy = book.judge("nvidia-231", SIG, "T4", "2025.1", "t", "V100", "2025.2", false);
+        assertThat(policy.code()).isEqualTo(VerdictBook.NO_COMPATIBLE_TARGET);
+    }
+
+    @Test
     void oneParentAcceptingIsEnoughForItsHost() {
         VerdictBook book = new VerdictBook();
         book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_INCOMPATIBLE, "", "");
         book.add("t", "T4", "2025.1", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "", "");
         assertThat(book.judge("nvidia-231", SIG, "T4", "2025.1", "t", "T4", "2025.1", true))
-                .isEqualTo(new Judgement(true, Basis.PROBED, ""));
+                .isEqualTo(new Judgement(true, Basis.PROBED, "", ""));
     }
 
     @Test
@@ -65,6 +79,6 @@ class VerdictBookTest {
         VerdictBook book = new VerdictBook();
         book.add("canary", "T4", "2025.2", "nvidia-231", SIG, Verdict.VERDICT_COMPATIBLE, "", "");
         assertThat(book.judge("nvidia-231", SIG, "T4", "2025.1", "next", "T4", "2025.2", false))
-                .isEqualTo(new Judgement(true, Basis.LEARNED, ""));
+                .isEqualTo(new Judgement(true, Basis.LEARNED, "", ""));
     }
 }
