@@ -107,8 +107,11 @@ public class CampaignRunner {
     @Inject
     Clock clock;
 
-    /** Advances every running campaign, so they progress (and complete) between orchestrator calls. */
-    @Scheduled(every = "${migplan.campaign.tick-every:2s}", skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+    /**
+     * Advances every running campaign, so they progress (and complete) between orchestrator calls;
+     * every {@link io.migplan.scheduler.config.MigplanConfig.Campaign#tickEvery()}.
+     */
+    @Scheduled(every = "${migplan.campaign.tick-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> running = QuarkusTransaction.requiringNew().call(() -> store.idsIn(List.of("RUNNING")));

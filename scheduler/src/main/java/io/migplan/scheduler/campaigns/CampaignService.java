@@ -70,19 +70,15 @@ public class CampaignService {
     }
 
     /**
-     * Validates the request, plans the campaign and stores it: as DRY_RUN (a plan to read,
-     * nothing reserved or issued) or RUNNING (the orchestrator may ask {@code next}).
+     * Plans the campaign and stores it: as DRY_RUN (a plan to read, nothing reserved or issued)
+     * or RUNNING (the orchestrator may ask {@code next}). The request's fields were checked
+     * against its annotations (REST and gRPC both validate it); here the rules between fields
+     * ({@link CampaignRequest#validate()}) and those that need the cluster.
      */
     public CampaignView create(CampaignRequest request) {
-        if (request == null) {
-            throw new InvalidRequestException("a campaign needs a body: {fromRelease, toRelease, hosts | selector,"
-                    + " policy, dryRun}");
-        }
-        String from = required("fromRelease", request.fromRelease());
-        String to = required("toRelease", request.toRelease());
-        if (Releases.compare(to, from) <= 0) {
-            throw new InvalidRequestException("toRelease must be newer than fromRelease: " + from + " -> " + to);
-        }
+        request.validate();
+        String from = request.fromRelease().strip();
+        String to = request.toRelease().strip();
         ClusterSnapshot snapshot = snapshots.current();
         List<String> scope = scope(request, from, snapshot);
         boolean dryRun = Boolean.TRUE.equals(request.dryRun());
@@ -117,26 +113,12 @@ public class CampaignService {
                 m.naive().blocked(), w.plan().unmovable().size());
     }
 
-    private static String required(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(field + " is required");
-        }
-        return value.strip();
-    }
-
     /** The hosts named, selected by labels, or every host at {@code from}; all must run {@code from}. */
     private List<String> scope(CampaignRequest r, String from, ClusterSnapshot snapshot) {
-        boolean named = r.hosts() != null && !r.hosts().isEmpty();
-        boolean selected = r.selector() != null && !r.selector().isEmpty();
-        if (named && selected) {
-            throw new InvalidRequestException("give hosts or selector, not both");
-        }
+        boolean selected = r.selected();
         Set<String> out = new LinkedHashSet<>();
-        if (named) {
+        if (r.named()) {
             for (String h : r.hosts()) {
-                if (h == null || h.isBlank()) {
-                    throw new InvalidRequestException("hosts holds an empty host id");
-                }
                 var e = snapshot.host(h).orElseThrow(() -> new InvalidRequestException("hosts names '" + h
                         + "', which is not a known host"));
                 if (Releases.compare(e.view().release(), from) != 0) {
@@ -169,52 +151,30 @@ public class CampaignService {
         CampaignPolicy d = CampaignPolicy.defaults();
         CampaignPolicyRequest q = p == null ? new CampaignPolicyRequest(null, null, null, null, null, null, null) : p;
         int maintenance = maintenance(q.maxHostsInMaintenance(), scope.size(), d.maxHostsInMaintenance());
-        int perDomain = atLeastOne("maxPerFailureDomain", q.maxPerFailureDomain(), d.maxPerFailureDomain());
-        int out = atLeastOne("maxOutboundPerHost", q.maxOutboundPerHost(), d.maxOutboundPerHost());
-        int in = atLeastOne("maxInboundPerHost", q.maxInboundPerHost(), d.maxInboundPerHost());
-        int parallel = atLeastOne("maxParallel", q.maxParallel(), d.maxParallel());
-        int headroom = q.headroomPercent() == null ? d.headroomPercent() : q.headroomPercent();
-        if (headroom < 0 || headroom > 99) {
-            throw new InvalidRequestException("headroomPercent must be in 0..99, got " + headroom);
-        }
+        int perDomain = or(q.maxPerFailureDomain(), d.maxPerFailureDomain());
+        int out = or(q.maxOutboundPerHost(), d.maxOutboundPerHost());
+        int in = or(q.maxInboundPerHost(), d.maxInboundPerHost());
+        int parallel = or(q.maxParallel(), d.maxParallel());
+        int headroom = or(q.headroomPercent(), d.headroomPercent());
         int vms = scope.stream().mapToInt(h -> snapshot.host(h).map(e -> e.vms().size()).orElse(0)).sum();
         return new Settings(scope, maintenance, perDomain, out, in, parallel, headroom,
                 Boolean.TRUE.equals(q.allowBackward()), dryRun, vms);
     }
 
-    /** "4" or "10%" of the scope (at least one host). */
+    /** "4" or "10%" of the scope (at least one host); a value valid as {@link CountOrShare}. */
     static int maintenance(String value, int scope, int fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
         String v = value.strip();
-        try {
-            if (v.endsWith("%")) {
-                double share = Double.parseDouble(v.substring(0, v.length() - 1).strip());
-                if (!(share > 0 && share <= 100)) {
-                    throw new InvalidRequestException("maxHostsInMaintenance must be a share in (0, 100]%, got " + v);
-                }
-                return Math.max(1, (int) Math.floor(scope * share / 100));
-            }
-            int n = Integer.parseInt(v);
-            if (n < 1) {
-                throw new InvalidRequestException("maxHostsInMaintenance must be at least 1, got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("maxHostsInMaintenance must be a count (\"4\") or a share (\"10%\"), got '"
-                    + v + "'");
+        if (v.endsWith("%")) {
+            return Math.max(1, (int) Math.floor(scope * CountOrShare.Check.share(v) / 100));
         }
+        return CountOrShare.Check.count(v);
     }
 
-    private static int atLeastOne(String field, Integer value, int fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < 1) {
-            throw new InvalidRequestException("policy." + field + " must be at least 1, got " + value);
-        }
-        return value;
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     public List<Listed> list() {

@@ -8,10 +8,11 @@ import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
- * The scheduler's own settings ({@code migplan.*}). Quarkus validates them at start, so a
- * zero or negative duration stops the boot with a message naming the key. It does not
- * hold the datasource settings: those are Quarkus's own keys, chosen by
- * {@link io.migplan.scheduler.SchedulerMain} before boot.
+ * The scheduler's own settings ({@code migplan.*}), every one with its default. Quarkus validates
+ * them at start, so a zero or negative duration stops the boot with a message naming the key.
+ * The timers' periods ({@link SchedulerPeriod}) are read by {@code @Scheduled(every = "${key}")}
+ * as well, which finds the defaults declared here. It does not hold the datasource settings:
+ * those are Quarkus's own keys, chosen by {@link io.migplan.scheduler.SchedulerMain} before boot.
  */
 @ConfigMapping(prefix = "migplan")
 public interface MigplanConfig {
@@ -25,6 +26,30 @@ public interface MigplanConfig {
     Matrix matrix();
 
     Placement placement();
+
+    Campaign campaign();
+
+    Snapshot snapshot();
+
+    interface Campaign {
+        /**
+         * How often running campaigns are advanced between the orchestrator's calls (settling
+         * reports, re-planning, starting batches), as a Quarkus scheduler period ("2s", or "off").
+         */
+        @WithDefault("2s")
+        @SchedulerPeriod
+        String tickEvery();
+    }
+
+    interface Snapshot {
+        /**
+         * How often the in-memory cluster snapshot is compared with PostgreSQL, which catches
+         * other replicas' writes, as a Quarkus scheduler period ("5s", or "off").
+         */
+        @WithDefault("5s")
+        @SchedulerPeriod
+        String reconcileEvery();
+    }
 
     interface Placement {
         /**
@@ -65,7 +90,7 @@ public interface MigplanConfig {
          * ("5s", or "off" to disable). 5 s keeps a state at most 5 s late against a 30 s rule.
          */
         @WithDefault("5s")
-        @NotBlank
+        @SchedulerPeriod
         String sweepEvery();
     }
 

@@ -20,23 +20,28 @@ import io.migplan.scheduler.campaigns.CampaignService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import jakarta.validation.Validator;
 
 /**
  * CampaignService: the operations of {@code /api/v1/campaigns}, for programs. {@link CampaignService}
- * decides everything (validation, defaults, planning, the orchestrator's loop); this class only
- * checks what REST's path makes impossible (an empty id), {@link CampaignViews} translates the
- * messages and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
+ * decides everything (defaults, planning, the orchestrator's loop) but the request's field rules,
+ * its record's annotations, which this class checks as REST's {@code @Valid} does. It also checks
+ * what REST's path makes impossible (an empty id); {@link CampaignViews} translates the messages
+ * and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
  */
 @GrpcService
 public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImplBase {
 
     @Inject
     CampaignService campaigns;
+    @Inject
+    Validator validator;
 
     @Override
     @Blocking
     public void createCampaign(CreateCampaignRequest request, StreamObserver<Campaign> response) {
-        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.create(CampaignViews.toRequest(request))));
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.create(
+                GrpcCalls.valid(validator, CampaignViews.toRequest(request)))));
     }
 
     @Override

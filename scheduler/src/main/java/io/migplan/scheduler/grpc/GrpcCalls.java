@@ -7,6 +7,11 @@ import io.migplan.scheduler.campaigns.CampaignConflictException;
 import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.plans.PlanFinishedException;
 import io.migplan.scheduler.rest.InvalidRequestException;
+import io.migplan.scheduler.rest.Violations;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -46,6 +51,18 @@ final class GrpcCalls {
     }
 
     /**
+     * The request, once it meets its record's constraints, the same the REST API checks with
+     * {@code @Valid}; else a {@link ConstraintViolationException}, refused as INVALID_ARGUMENT.
+     */
+    static <R> R valid(Validator validator, R request) {
+        Set<ConstraintViolation<R>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return request;
+    }
+
+    /**
      * The status matching the REST API's 400, 404 and 409 for the services' refusals, so both APIs
      * refuse the same things; null for anything else, which is an internal fault. A campaign
      * conflict has several causes, so its stable code leads the description, as in
@@ -54,6 +71,10 @@ final class GrpcCalls {
     static StatusRuntimeException refusal(RuntimeException e) {
         if (e instanceof InvalidRequestException) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (e instanceof ConstraintViolationException c && !Violations.onReturnValue(c.getConstraintViolations())) {
+            return Status.INVALID_ARGUMENT.withDescription(Violations.describe(c.getConstraintViolations()))
+                    .asRuntimeException();
         }
         if (e instanceof UnknownObjectException) {
             return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();

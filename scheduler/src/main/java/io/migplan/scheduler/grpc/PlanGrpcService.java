@@ -13,10 +13,12 @@ import io.migplan.scheduler.plans.PlanService;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import jakarta.validation.Validator;
 
 /**
  * PlanService: the operations of {@code /api/v1/plans}, for programs. {@link PlanService} decides
- * everything (validation, defaults, solving, cancelling); this class only translates the request
+ * everything (defaults, solving, cancelling) but the request's field rules, its record's
+ * annotations, which this class checks as REST's {@code @Valid} does; it translates the request
  * and the plan, and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
  */
 @GrpcService
@@ -24,13 +26,15 @@ public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
 
     @Inject
     PlanService plans;
+    @Inject
+    Validator validator;
 
     @Override
     @Blocking
     public void createEvacuationPlan(CreateEvacuationPlanRequest request,
             StreamObserver<CreateEvacuationPlanResponse> response) {
         GrpcCalls.answer(response, () -> CreateEvacuationPlanResponse.newBuilder()
-                .setId(plans.create(toRequest(request))).build());
+                .setId(plans.create(GrpcCalls.valid(validator, toRequest(request)))).build());
     }
 
     @Override

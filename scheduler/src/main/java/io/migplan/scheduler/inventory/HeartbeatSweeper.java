@@ -62,11 +62,11 @@ public class HeartbeatSweeper {
         }
     }
 
-    // The default here repeats MigplanConfig's: @Scheduled expressions read raw config keys.
     @Inject
     Event<HostChanged> changed;
 
-    @Scheduled(identity = "heartbeat-sweeper", every = "${migplan.heartbeat.sweep-every:5s}",
+    /** Every {@link MigplanConfig.Heartbeat#sweepEvery()}; the key's default and check are there. */
+    @Scheduled(identity = "heartbeat-sweeper", every = "${migplan.heartbeat.sweep-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledSweep() {
         Instant now = clock.instant();

@@ -41,8 +41,8 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Evacuation plans as asynchronous jobs, kept in PostgreSQL: {@link #create} validates the
- * request, stores the plan as SOLVING and returns its id at once; one planning thread builds
+ * Evacuation plans as asynchronous jobs, kept in PostgreSQL: {@link #create} checks a valid
+ * request's hosts against the cluster, stores the plan as SOLVING and returns its id at once; one planning thread builds
  * the problem from the cluster snapshot (asking agents for missing verdicts), solves it and
  * stores the result as READY (every VM placed), INFEASIBLE (some VMs unplaced, with reasons)
  * or FAILED; {@link #cancel} stops the solver at its best solution, stored as CANCELLED.
@@ -52,9 +52,6 @@ import org.jboss.logging.Logger;
 public class PlanService {
 
     private static final Logger LOG = Logger.getLogger(PlanService.class);
-
-    /** Longest solve a request may ask for: an operator waiting longer would rather re-plan. */
-    static final int MAX_TIME_LIMIT_SECONDS = 600;
 
     @Inject
     EntityManager em;
@@ -91,17 +88,15 @@ public class PlanService {
         }
     }
 
-    /** Validates, stores the plan as SOLVING and starts solving it. Returns the plan's id. */
+    /**
+     * Stores the plan as SOLVING and starts solving it. Returns the plan's id. The request's
+     * fields were checked against its annotations (REST and gRPC both validate it); here only
+     * what needs the cluster: every host must be known.
+     */
     public String create(EvacuationRequest request) {
-        if (request == null || request.hosts() == null || request.hosts().isEmpty()) {
-            throw new InvalidRequestException("hosts is required: the ids of the hosts to empty");
-        }
         ClusterSnapshot snapshot = snapshots.current();
         Set<String> hosts = new LinkedHashSet<>();
         for (String h : request.hosts()) {
-            if (h == null || h.isBlank()) {
-                throw new InvalidRequestException("hosts holds an empty host id");
-            }
             if (snapshot.host(h).isEmpty()) {
                 throw new InvalidRequestException("hosts names '" + h + "', which is not a known host");
             }
@@ -120,27 +115,18 @@ public class PlanService {
         return id;
     }
 
+    /** The request's limits, the defaults where it gives none. */
     private static PlanLimits limits(EvacuationRequest r) {
         PlanLimits d = PlanLimits.defaults();
-        int out = positive("maxOutboundPerHost", r.maxOutboundPerHost(), d.maxOutboundPerHost());
-        int in = positive("maxInboundPerHost", r.maxInboundPerHost(), d.maxInboundPerHost());
-        int par = positive("maxParallel", r.maxParallel(), d.maxParallel());
-        int seconds = positive("timeLimitSeconds", r.timeLimitSeconds(), (int) d.timeLimit().toSeconds());
-        if (seconds > MAX_TIME_LIMIT_SECONDS) {
-            throw new InvalidRequestException("timeLimitSeconds must be at most " + MAX_TIME_LIMIT_SECONDS
-                    + ", got " + seconds);
-        }
+        int out = or(r.maxOutboundPerHost(), d.maxOutboundPerHost());
+        int in = or(r.maxInboundPerHost(), d.maxInboundPerHost());
+        int par = or(r.maxParallel(), d.maxParallel());
+        int seconds = or(r.timeLimitSeconds(), (int) d.timeLimit().toSeconds());
         return d.withTimeLimit(Duration.ofSeconds(seconds)).withWaveLimits(out, in, par);
     }
 
-    private static int positive(String field, Integer value, int fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < 1) {
-            throw new InvalidRequestException(field + " must be at least 1, got " + value);
-        }
-        return value;
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
     }
 
     private void solve(String id, Set<String> hosts, PlanLimits requested) {

@@ -5,6 +5,8 @@ import io.migplan.scheduler.campaigns.CampaignService;
 import io.migplan.scheduler.campaigns.CampaignView;
 import io.migplan.scheduler.campaigns.NextStep;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -41,8 +43,9 @@ public class CampaignResource {
     @APIResponse(responseCode = "201", description = "The campaign with its plan")
     @APIResponse(responseCode = "400", description = "A field is missing or wrong; nothing was stored")
     @APIResponse(responseCode = "409", description = "Another campaign is running or paused (CAMPAIGN_ACTIVE)")
-    public Response create(CampaignRequest request) {
-        CampaignView view = campaigns.create(request);
+    public Response create(@Valid @NotNull(message = "is required: \\{fromRelease, toRelease, hosts | selector, policy,"
+            + " dryRun\\}") CampaignRequest body) {
+        CampaignView view = campaigns.create(body);
         return Response.created(URI.create("/api/v1/campaigns/" + view.id())).entity(view).build();
     }
 

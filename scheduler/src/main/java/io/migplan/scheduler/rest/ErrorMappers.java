@@ -4,6 +4,7 @@ import io.migplan.scheduler.campaigns.CampaignConflictException;
 import io.migplan.scheduler.inventory.UnknownObjectException;
 import io.migplan.scheduler.placement.IncompleteInventoryException;
 import io.migplan.scheduler.plans.PlanFinishedException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,6 +29,18 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
         return error(Response.Status.BAD_REQUEST, "INVALID_ARGUMENT", e.getMessage());
+    }
+
+    /**
+     * A request breaking its record's or parameter's constraints: 400 naming each field, its
+     * limit and the value given (see {@link Violations}), in place of Quarkus' violation report.
+     */
+    @ServerExceptionMapper
+    public Response violated(ConstraintViolationException e) {
+        if (Violations.onReturnValue(e.getConstraintViolations())) {
+            return internal(e);
+        }
+        return error(Response.Status.BAD_REQUEST, "INVALID_ARGUMENT", Violations.describe(e.getConstraintViolations()));
     }
 
     @ServerExceptionMapper

@@ -3,9 +3,12 @@ package io.migplan.scheduler.rest;
 import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.HostDetail;
 import io.migplan.scheduler.inventory.InventoryQueries.HostSummary;
-import jakarta.inject.Inject;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -13,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -34,8 +36,20 @@ public class HostResource {
         return queries.hosts();
     }
 
-    /** Body of {@code PUT /hosts/{id}/admin-state}. */
-    public record AdminStateChange(String state, String reason) {
+    /**
+     * Body of {@code PUT /hosts/{id}/admin-state}.
+     *
+     * @param state  one of {@link AdminState}, in any case
+     * @param reason why, shown with the host; empty when absent
+     */
+    public record AdminStateChange(
+            @NotNull(message = "is required: one of " + STATES)
+            @Pattern(regexp = "(?i)\\s*(ACTIVE|DRAINING|MAINTENANCE)\\s*", message = "is not one of " + STATES)
+            String state,
+            String reason) {
+
+        /** {@link AdminState}'s values, as an annotation needs them: a constant. */
+        static final String STATES = "[ACTIVE, DRAINING, MAINTENANCE]";
     }
 
     @PUT
@@ -44,18 +58,10 @@ public class HostResource {
     @Operation(summary = "Take a host out of placement (DRAINING, MAINTENANCE) or back in (ACTIVE)")
     @APIResponse(responseCode = "400", description = "Missing or unknown state")
     @APIResponse(responseCode = "404", description = "No host with this id")
-    public HostDetail setAdminState(@PathParam("id") String id, AdminStateChange change) {
-        if (change == null || change.state() == null || change.state().isBlank()) {
-            throw new InvalidRequestException("state is required: one of " + Arrays.toString(AdminState.values()));
-        }
-        AdminState state;
-        try {
-            state = AdminState.valueOf(change.state().strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("state '" + change.state() + "' is not one of "
-                    + Arrays.toString(AdminState.values()));
-        }
-        store.setAdminState(id, state, change.reason());
+    public HostDetail setAdminState(@PathParam("id") String id,
+            @Valid @NotNull(message = "is required: \\{state, reason\\}") AdminStateChange body) {
+        AdminState state = AdminState.valueOf(body.state().strip().toUpperCase(Locale.ROOT));
+        store.setAdminState(id, state, body.reason());
         return queries.host(id);
     }
 

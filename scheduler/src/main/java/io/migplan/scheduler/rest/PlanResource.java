@@ -4,6 +4,8 @@ import io.migplan.scheduler.plans.EvacuationRequest;
 import io.migplan.scheduler.plans.PlanService;
 import io.migplan.scheduler.plans.PlanView;
 import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -31,8 +33,9 @@ public class PlanResource {
     @Operation(summary = "Plan how to empty hosts; answers at once with the plan's id while it is solved")
     @APIResponse(responseCode = "202", description = "Accepted: {id}; poll GET /api/v1/plans/{id}")
     @APIResponse(responseCode = "400", description = "No hosts, an unknown host, or a limit out of range")
-    public Response evacuation(EvacuationRequest request) {
-        String id = plans.create(request);
+    public Response evacuation(@Valid @NotNull(message = "is required: \\{hosts, maxOutboundPerHost,"
+            + " maxInboundPerHost, maxParallel, timeLimitSeconds\\}") EvacuationRequest body) {
+        String id = plans.create(body);
         return Response.accepted(Map.of("id", id)).location(URI.create("/api/v1/plans/" + id)).build();
     }
 

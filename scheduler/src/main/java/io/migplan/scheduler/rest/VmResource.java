@@ -4,6 +4,7 @@ import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.VmInfo;
 import io.migplan.scheduler.placement.TargetFinder;
 import jakarta.inject.Inject;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -44,6 +45,8 @@ public class VmResource {
     static final int DEFAULT_LIMIT = 10;
     /** More than a caller choosing a target reads; the full view lists every host. */
     static final int MAX_LIMIT = 100;
+    /** A whole number from 1 to {@link #MAX_LIMIT}, as a query string may write it (padded, leading zeros). */
+    static final String LIMIT = "\\s*0*(100|[1-9][0-9]?)\\s*";
 
     @GET
     @Path("{id}/targets")
@@ -57,34 +60,20 @@ public class VmResource {
     @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host")
     public Object targets(@PathParam("id") String id,
             @Parameter(description = "full (default): every host with its reasons; summary: the decision only")
-            @QueryParam("view") String view,
+            @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")
+            String view,
             @Parameter(description = "view=summary only: how many candidates to list, 1.." + MAX_LIMIT
                     + ", default " + DEFAULT_LIMIT)
-            @QueryParam("limit") String limit) {
-        if (view == null || view.equals("full")) {
+            @QueryParam("limit") @Pattern(regexp = LIMIT, message = "must be a whole number from 1 to " + MAX_LIMIT)
+            String limit) {
+        // The one rule between the two parameters; each one's own is in its annotation.
+        if (!"summary".equals(view)) {
             if (limit != null) {
                 throw new InvalidRequestException("limit applies to view=summary only; the full view lists every host");
             }
             return TargetsResponse.of(targets.find(id));
         }
-        if (!view.equals("summary")) {
-            throw new InvalidRequestException("view '" + view + "' is not one of [full, summary]");
-        }
-        return TargetsSummaryResponse.of(targets.shortlist(id, limit(limit)));
-    }
-
-    private static int limit(String limit) {
-        if (limit == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(limit.trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, with what is allowed
-        }
-        throw new InvalidRequestException("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '" + limit + "'");
+        return TargetsSummaryResponse.of(targets.shortlist(id,
+                limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.strip())));
     }
 }

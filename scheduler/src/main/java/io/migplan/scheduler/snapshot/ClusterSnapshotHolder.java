@@ -81,9 +81,9 @@ public class ClusterSnapshotHolder {
      * whose liveness or admin state changed get those fields, deleted hosts are dropped, all in
      * one new picture. A heartbeat alone changes nothing placement reads (the time of the last
      * one only matters once a host is STALE or DOWN, and then it no longer moves), so routine
-     * beats cost no copy.
+     * beats cost no copy. Runs every {@link io.migplan.scheduler.config.MigplanConfig.Snapshot#reconcileEvery()}.
      */
-    @Scheduled(every = "${migplan.snapshot.reconcile-every:5s}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(every = "${migplan.snapshot.reconcile-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public synchronized void reconcile() {
         ClusterSnapshot s = current();
         Map<String, HostPulse> pulses = loader.pulses();

@@ -86,6 +86,27 @@ class CampaignApiTest {
     }
 
     @Test
+    void aMissingBodyOrAFieldOutOfBoundsIsRefusedNamingTheFieldAndItsLimit() {
+        given().contentType(ContentType.JSON).post("/api/v1/campaigns").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", equalTo("body is required: {fromRelease, toRelease, hosts | selector, policy, dryRun}"));
+        rejected(Map.of("fromRelease", FROM), "toRelease is required");
+        rejected(Map.of("fromRelease", FROM, "toRelease", TO, "hosts", List.of("host-01", "")),
+                "hosts[1] must not be empty");
+        rejected(Map.of("fromRelease", FROM, "toRelease", TO, "policy", Map.of("headroomPercent", -1)),
+                "policy.headroomPercent must be in 0..99, got -1");
+        rejected(Map.of("fromRelease", FROM, "toRelease", TO, "policy", Map.of("maxPerFailureDomain", 0,
+                "maxOutboundPerHost", 0, "maxInboundPerHost", 0)), "policy.maxInboundPerHost must be at least 1, got 0;"
+                + " policy.maxOutboundPerHost must be at least 1, got 0; policy.maxPerFailureDomain must be at least 1,"
+                + " got 0");
+        rejected(Map.of("fromRelease", FROM, "toRelease", TO, "policy", Map.of("maxHostsInMaintenance", "0")),
+                "policy.maxHostsInMaintenance must be at least 1, got '0'");
+        rejected(Map.of("fromRelease", FROM, "toRelease", TO, "policy", Map.of("maxHostsInMaintenance", "150%")),
+                "policy.maxHostsInMaintenance must be a share in (0, 100]%, got '150%'");
+        assertThat(Inventory.count(ds, "campaign")).isZero();
+    }
+
+    @Test
     void aDryRunPlansEveryHostAndIssuesNothing() {
         JsonPath c = create(Map.of("fromRelease", FROM, "toRelease", TO, "dryRun", true));
         assertThat(c.getString("state")).isEqualTo("DRY_RUN");

@@ -195,7 +195,12 @@ class CampaignGrpcServiceTest {
         assertRefused(() -> grpc.campaigns().createCampaign(campaign(true)
                         .setPolicy(CampaignPolicy.newBuilder().setMaxHostsInMaintenance("lots")).build()),
                 Status.Code.INVALID_ARGUMENT,
-                "maxHostsInMaintenance must be a count (\"4\") or a share (\"10%\"), got 'lots'");
+                "policy.maxHostsInMaintenance must be a count (\"4\") or a share (\"10%\"), got 'lots'");
+        assertRefused(() -> grpc.campaigns().createCampaign(campaign(true)
+                        .setPolicy(CampaignPolicy.newBuilder().setHeadroomPercent(100)).build()),
+                Status.Code.INVALID_ARGUMENT, "policy.headroomPercent must be in 0..99, got 100");
+        assertRefused(() -> grpc.campaigns().createCampaign(campaign(true).addHosts("src").addHosts(" ").build()),
+                Status.Code.INVALID_ARGUMENT, "hosts[1] must not be empty");
         assertRefused(() -> grpc.campaigns().getCampaign(GetCampaignRequest.getDefaultInstance()),
                 Status.Code.INVALID_ARGUMENT, "id is empty: the id CreateCampaign returned");
         assertRefused(() -> grpc.campaigns().reportMigration(ReportMigrationRequest.newBuilder().setId("camp-x")

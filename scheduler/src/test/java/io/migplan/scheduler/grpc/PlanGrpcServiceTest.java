@@ -132,6 +132,12 @@ class PlanGrpcServiceTest {
         assertRefused(() -> grpc.plans().createEvacuationPlan(CreateEvacuationPlanRequest.newBuilder()
                         .addHosts("src").setMaxParallel(-1).build()),
                 Status.Code.INVALID_ARGUMENT, "maxParallel must be at least 1, got -1");
+        assertRefused(() -> grpc.plans().createEvacuationPlan(CreateEvacuationPlanRequest.newBuilder()
+                        .addHosts("src").setTimeLimitSeconds(601).build()),
+                Status.Code.INVALID_ARGUMENT, "timeLimitSeconds must be at most 600, got 601");
+        assertRefused(() -> grpc.plans().createEvacuationPlan(CreateEvacuationPlanRequest.newBuilder()
+                        .addHosts("src").addHosts("").build()),
+                Status.Code.INVALID_ARGUMENT, "hosts[1] must not be empty");
         assertRefused(() -> grpc.plans().getPlan(GetPlanRequest.getDefaultInstance()),
                 Status.Code.INVALID_ARGUMENT, "id is empty: the id CreateEvacuationPlan returned");
         assertThat(Inventory.count(ds, "plan")).isEqualTo(before);

@@ -121,6 +121,28 @@ class EvacuationPlansTest {
     }
 
     @Test
+    void aMissingBodyAnEmptyHostIdOrATimeLimitOutOfRangeIs400InTheErrorShapeNamingFieldAndLimit() {
+        long before = Inventory.count(ds, "plan");
+        JsonPath noBody = given().contentType("application/json").post("/api/v1/plans/evacuation")
+                .then().statusCode(400).extract().jsonPath();
+        assertThat(noBody.getMap("")).containsOnlyKeys("code", "message");
+        assertThat(noBody.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(noBody.getString("message")).isEqualTo("body is required: {hosts, maxOutboundPerHost,"
+                + " maxInboundPerHost, maxParallel, timeLimitSeconds}");
+        JsonPath tooLong = given().contentType("application/json")
+                .body(Map.of("hosts", List.of("src"), "timeLimitSeconds", 601)).post("/api/v1/plans/evacuation")
+                .then().statusCode(400).extract().jsonPath();
+        assertThat(tooLong.getMap("")).containsOnlyKeys("code", "message");
+        assertThat(tooLong.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(tooLong.getString("message")).isEqualTo("timeLimitSeconds must be at most 600, got 601");
+        given().contentType("application/json").body(Map.of("hosts", List.of("src", " ")))
+                .post("/api/v1/plans/evacuation")
+                .then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", equalTo("hosts[1] must not be empty"));
+        assertThat(Inventory.count(ds, "plan")).isEqualTo(before);
+    }
+
+    @Test
     void anUnknownPlanIs404AndAFinishedPlanCannotBeCancelled() throws Exception {
         given().get("/api/v1/plans/nope").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
         String id = create(Map.of("hosts", List.of("src")));

@@ -139,10 +139,22 @@ class VmTargetsTest {
         given().contentType("application/json").body(Map.of("state", "ASLEEP"))
                 .put("/api/v1/hosts/good-a/admin-state").then().statusCode(400)
                 .body("code", equalTo("INVALID_ARGUMENT"))
-                .body("message", containsString("'ASLEEP' is not one of [ACTIVE, DRAINING, MAINTENANCE]"));
+                .body("message", equalTo("state is not one of [ACTIVE, DRAINING, MAINTENANCE], got 'ASLEEP'"));
         given().contentType("application/json").body(Map.of("state", "DRAINING"))
                 .put("/api/v1/hosts/nope/admin-state").then().statusCode(404)
                 .body("code", equalTo("NOT_FOUND"));
+        given().get("/api/v1/hosts/good-a").then().body("adminState", equalTo("ACTIVE"));
+    }
+
+    @Test
+    void anAdminStateChangeWithoutStateOrWithoutBodyIs400NamingWhatIsMissing() {
+        given().contentType("application/json").body(Map.of("reason", "rack work"))
+                .put("/api/v1/hosts/good-a/admin-state").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", equalTo("state is required: one of [ACTIVE, DRAINING, MAINTENANCE]"));
+        given().contentType("application/json").put("/api/v1/hosts/good-a/admin-state").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", equalTo("body is required: {state, reason}"));
         given().get("/api/v1/hosts/good-a").then().body("adminState", equalTo("ACTIVE"));
     }
 
@@ -348,7 +360,7 @@ class VmTargetsTest {
     void anUnknownViewOrABadLimitIs400WithCodeAndMessage() {
         given().queryParam("view", "brief").get("/api/v1/vms/vm-1/targets").then().statusCode(400)
                 .body("code", equalTo("INVALID_ARGUMENT"))
-                .body("message", equalTo("view 'brief' is not one of [full, summary]"));
+                .body("message", equalTo("view is not one of [full, summary], got 'brief'"));
         for (String limit : List.of("0", "101", "ten", "-3")) {
             given().queryParam("view", "summary").queryParam("limit", limit).get("/api/v1/vms/vm-1/targets").then()
                     .statusCode(400)
