@@ -1,6 +1,6 @@
 package io.migplan.scheduler.campaign;
 
-import io.migplan.scheduler.plan.EvacuationPlan.Reason;
+import io.migplan.scheduler.error.Reason;
 import java.util.List;
 
 /**

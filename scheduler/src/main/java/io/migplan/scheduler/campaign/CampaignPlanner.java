@@ -10,7 +10,7 @@ import io.migplan.scheduler.campaign.CampaignPlan.Unmovable;
 import io.migplan.scheduler.campaign.CampaignProblem.HostView;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.plan.EvacuationPlan;
-import io.migplan.scheduler.plan.EvacuationPlan.Reason;
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.plan.EvacuationPlanner;
 import io.migplan.scheduler.plan.EvacuationProblem;
 import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;

@@ -1,20 +1,15 @@
 package io.migplan.scheduler.campaigns;
 
+import io.migplan.scheduler.error.ErrorKind;
+import io.migplan.scheduler.error.RefusalException;
+
 /**
  * A campaign step that does not fit the campaign's state (resume a running campaign, report a
  * migration that was never issued, start a second campaign over hosts another one is
- * upgrading). Answered 409 with {@code code}; nothing was changed.
+ * upgrading): its {@code code} says which; nothing was changed.
  */
-public class CampaignConflictException extends RuntimeException {
-
-    private final String code;
-
+public class CampaignConflictException extends RefusalException {
     public CampaignConflictException(String code, String message) {
-        super(message);
-        this.code = code;
-    }
-
-    public String code() {
-        return code;
+        super(ErrorKind.CONFLICT, code, message);
     }
 }

@@ -9,7 +9,7 @@ import io.migplan.scheduler.campaigns.CampaignStore.Settings;
 import io.migplan.scheduler.campaigns.VerdictBook.Basis;
 import io.migplan.scheduler.matrix.CompatibilityMatrix;
 import io.migplan.scheduler.placement.Releases;
-import io.migplan.scheduler.plan.EvacuationPlan.Reason;
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.VmRecord;
@@ -130,30 +130,24 @@ class CampaignPlanning {
 
     /** The plan's lists and figures; each unmovable VM gets the verdict that rules it out, when one does. */
     private static StoredPlan stored(CampaignPlan plan,
-            java.util.function.Function<String, CampaignView.Reason> explain) {
+            java.util.function.Function<String, Reason> explain) {
         var m = plan.metrics();
         List<CampaignView.Unmovable> unmovable = new ArrayList<>();
         for (CampaignPlan.Unmovable u : plan.unmovable()) {
-            List<CampaignView.Reason> why = reasons(u.reasons());
-            CampaignView.Reason verdict = explain.apply(u.vm());
+            List<Reason> why = new ArrayList<>(u.reasons());
+            Reason verdict = explain.apply(u.vm());
             if (verdict != null) {
                 why.add(verdict);
             }
             unmovable.add(new CampaignView.Unmovable(u.vm(), u.host(), why));
         }
         return new StoredPlan(unmovable,
-                plan.heldBack().stream().map(h -> new CampaignView.HostNote(h.host(), reasons(h.reasons()))).toList(),
-                plan.blocked().stream().map(h -> new CampaignView.HostNote(h.host(), reasons(h.reasons()))).toList(),
+                plan.heldBack().stream().map(h -> new CampaignView.HostNote(h.host(), h.reasons())).toList(),
+                plan.blocked().stream().map(h -> new CampaignView.HostNote(h.host(), h.reasons())).toList(),
                 new CampaignView.Metrics(m.vms(), m.migrations(), m.migrationsPerVm(), m.movedTwice(), m.batches(),
                         m.waves(), m.lowerBound(), m.blocked(), m.planMillis(), new CampaignView.Naive(
                                 m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(),
                                 m.naive().blocked())));
-    }
-
-    private static List<CampaignView.Reason> reasons(List<Reason> reasons) {
-        List<CampaignView.Reason> out = new ArrayList<>();
-        reasons.forEach(r -> out.add(new CampaignView.Reason(r.code(), r.message())));
-        return out;
     }
 
     private static String sentence(List<Reason> reasons) {

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaigns;
 
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.campaign.CampaignProblem;
 import io.migplan.scheduler.campaign.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.campaign.CampaignProblem.Eligibility;
@@ -188,9 +189,9 @@ final class CampaignProblemBuilder {
      * every host that offers its type, as that verdict's code and sentence; null when no verdict
      * rules it out.
      */
-    static CampaignView.Reason explain(VmRecord vm, ClusterSnapshot snapshot, VerdictBook book, String to) {
+    static Reason explain(VmRecord vm, ClusterSnapshot snapshot, VerdictBook book, String to) {
         if (vm.unresolved() != null) {
-            return new CampaignView.Reason(VerdictBook.NO_COMPATIBLE_TARGET, vm.unresolved());
+            return new Reason(VerdictBook.NO_COMPATIBLE_TARGET, vm.unresolved());
         }
         HostEntry source = snapshot.host(vm.host()).orElse(null);
         for (DeviceRequest d : vm.devices()) {
@@ -209,7 +210,7 @@ final class CampaignProblemBuilder {
                 why = why == null ? j : why;
             }
             if (why != null) {
-                return new CampaignView.Reason(why.code(), why.why());
+                return new Reason(why.code(), why.why());
             }
         }
         return null;

@@ -1,7 +1,7 @@
 package io.migplan.scheduler.campaigns;
 
 import io.migplan.scheduler.placement.Releases;
-import io.migplan.scheduler.rest.InvalidRequestException;
+import io.migplan.scheduler.error.InvalidRequestException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaigns;
 
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.campaign.CampaignPolicy;
 import io.migplan.scheduler.campaigns.CampaignPlanning.StoredPlan;
 import io.migplan.scheduler.campaigns.CampaignPlanning.Written;
@@ -11,10 +12,10 @@ import io.migplan.scheduler.campaigns.CampaignStore.Settings;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
-import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.reservation.SlotReservations;
-import io.migplan.scheduler.rest.InvalidRequestException;
+import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -234,7 +235,7 @@ public class CampaignService {
 
     private static List<CampaignView.HostNote> notes(List<HostRow> hosts, String state, String code) {
         return hosts.stream().filter(h -> h.state().equals(state)).map(h -> new CampaignView.HostNote(h.host(),
-                List.of(new CampaignView.Reason(code, h.note())))).toList();
+                List.of(new Reason(code, h.note())))).toList();
     }
 
     /** What the orchestrator should do now; see {@link CampaignRunner#next}. */

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaigns;
 
+import io.migplan.scheduler.error.Reason;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,8 +28,6 @@ public record CampaignView(String id, String state, String fromRelease, String t
             String state, String basis, String error) {
     }
 
-    public record Reason(String code, String message) {
-    }
 
     public record Unmovable(String vm, String host, List<Reason> reasons) {
     }

@@ -104,7 +104,7 @@ final class CampaignViews {
         return CampaignHostNote.newBuilder().setHost(text(n.host())).addAllReasons(reasons(n.reasons())).build();
     }
 
-    private static List<Reason> reasons(List<CampaignView.Reason> reasons) {
+    private static List<Reason> reasons(List<io.migplan.scheduler.error.Reason> reasons) {
         return list(reasons).stream().map(r -> Reason.newBuilder().setCode(text(r.code()))
                 .setMessage(text(r.message())).build()).toList();
     }

@@ -1,13 +1,13 @@
 package io.migplan.scheduler.grpc;
 
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
-import io.migplan.scheduler.campaigns.CampaignConflictException;
-import io.migplan.scheduler.inventory.UnknownObjectException;
-import io.migplan.scheduler.plans.PlanFinishedException;
-import io.migplan.scheduler.rest.InvalidRequestException;
-import io.migplan.scheduler.rest.Violations;
+import io.migplan.scheduler.error.ErrorKind;
+import io.migplan.scheduler.error.RefusalException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
@@ -62,29 +62,25 @@ final class GrpcCalls {
         return request;
     }
 
+    /** The domain of the {@code google.rpc.ErrorInfo} every refusal carries, beside its code as {@code reason}. */
+    static final String ERROR_DOMAIN = "migplan.io";
+
     /**
-     * The status matching the REST API's 400, 404 and 409 for the services' refusals, so both APIs
-     * refuse the same things; null for anything else, which is an internal fault. A campaign
-     * conflict has several causes, so its stable code leads the description, as in
-     * {@code "CAMPAIGN_ACTIVE: campaign camp-1 is still running ..."}.
+     * The status matching the REST API's answer for a service's refusal ({@link ErrorKind} maps
+     * both), so both APIs refuse the same things; null for anything else, which is an internal
+     * fault. The refusal's code travels as a {@code google.rpc.ErrorInfo} detail, and leads the
+     * description where the status alone does not say it, as in {@code "CAMPAIGN_ACTIVE: campaign
+     * camp-1 is still running ..."}.
      */
     static StatusRuntimeException refusal(RuntimeException e) {
-        if (e instanceof InvalidRequestException) {
-            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        RefusalException r = RefusalException.from(e);
+        if (r == null) {
+            return null;
         }
-        if (e instanceof ConstraintViolationException c && !Violations.onReturnValue(c.getConstraintViolations())) {
-            return Status.INVALID_ARGUMENT.withDescription(Violations.describe(c.getConstraintViolations()))
-                    .asRuntimeException();
-        }
-        if (e instanceof UnknownObjectException) {
-            return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
-        }
-        if (e instanceof PlanFinishedException) {
-            return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-        }
-        if (e instanceof CampaignConflictException c) {
-            return Status.FAILED_PRECONDITION.withDescription(c.code() + ": " + c.getMessage()).asRuntimeException();
-        }
-        return null;
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(r.kind().grpcStatus().value())
+                .setMessage(r.kind().describe(r.code(), r.getMessage()))
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(r.code()).setDomain(ERROR_DOMAIN).build()))
+                .build());
     }
 }

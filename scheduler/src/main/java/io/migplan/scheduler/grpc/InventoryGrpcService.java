@@ -1,13 +1,12 @@
 package io.migplan.scheduler.grpc;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.HeartbeatRequest;
 import io.migplan.proto.v1.HeartbeatResponse;
 import io.migplan.proto.v1.InventoryServiceGrpc;
 import io.migplan.proto.v1.ReportInventoryRequest;
 import io.migplan.proto.v1.ReportInventoryResponse;
-import io.migplan.scheduler.inventory.InvalidReportException;
+import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.inventory.InventoryStore;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -27,13 +26,9 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     @Blocking
     public void reportInventory(ReportInventoryRequest request, StreamObserver<ReportInventoryResponse> response) {
         GrpcCalls.answer(response, () -> {
-            try {
-                var outcome = store.report(request, clock.instant());
-                return ReportInventoryResponse.newBuilder().setApplied(outcome.applied())
-                        .setStoredGeneration(outcome.storedGeneration()).setMessage(outcome.message()).build();
-            } catch (InvalidReportException e) {
-                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-            }
+            var outcome = store.report(request, clock.instant());
+            return ReportInventoryResponse.newBuilder().setApplied(outcome.applied())
+                    .setStoredGeneration(outcome.storedGeneration()).setMessage(outcome.message()).build();
         });
     }
 
@@ -42,7 +37,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         GrpcCalls.answer(response, () -> {
             if (request.getHostId().isBlank()) {
-                throw Status.INVALID_ARGUMENT.withDescription("host_id is empty").asRuntimeException();
+                throw new InvalidRequestException("host_id is empty");
             }
             boolean resend = store.heartbeat(request.getHostId(), request.getGeneration(), clock.instant());
             return HeartbeatResponse.newBuilder().setResendInventory(resend).build();

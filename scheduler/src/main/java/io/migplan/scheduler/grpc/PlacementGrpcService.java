@@ -8,7 +8,7 @@ import io.migplan.proto.v1.Reason;
 import io.migplan.proto.v1.Rejection;
 import io.migplan.proto.v1.WhereCanMoveRequest;
 import io.migplan.proto.v1.WhereCanMoveResponse;
-import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.placement.IncompleteInventoryException;
 import io.migplan.scheduler.placement.Placement;
 import io.migplan.scheduler.placement.TargetFinder;

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.inventory;
 
+import io.migplan.scheduler.error.UnknownObjectException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.inventory;
 
+import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.HostSnapshot;

@@ -1,6 +1,6 @@
 package io.migplan.scheduler.placement;
 
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import java.util.List;
 
 /**
@@ -18,6 +18,6 @@ public record Placement(String vm, String sourceHost, String summary, List<Candi
     public record Candidate(String host, String device, double score) {
     }
 
-    public record HostRejection(String host, List<Reason> reasons) {
+    public record HostRejection(String host, List<Rejection> reasons) {
     }
 }

@@ -2,7 +2,7 @@ package io.migplan.scheduler.placement;
 
 import io.migplan.scheduler.placement.Placement.Candidate;
 import io.migplan.scheduler.placement.Placement.HostRejection;
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,7 +36,7 @@ public record Shortlist(String vm, String sourceHost, String summary, int eligib
     public static Shortlist of(Placement full, int limit) {
         Map<String, Integer> byCode = new HashMap<>();
         for (HostRejection r : full.rejected()) {
-            List<Reason> reasons = r.reasons();
+            List<Rejection> reasons = r.reasons();
             for (int i = 0; i < reasons.size(); i++) {
                 String code = reasons.get(i).code();
                 if (reasons.subList(0, i).stream().noneMatch(x -> x.code().equals(code))) {

@@ -1,7 +1,7 @@
 package io.migplan.scheduler.placement;
 
 import io.migplan.scheduler.placement.Placement.HostRejection;
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class Summary {
         // thousands of rejections.
         Map<String, Long> counts = new HashMap<>();
         for (HostRejection r : rejected) {
-            List<Reason> reasons = r.reasons();
+            List<Rejection> reasons = r.reasons();
             for (int i = 0; i < reasons.size(); i++) {
                 String tally = reasons.get(i).tally();
                 if (!seenBefore(reasons, i, tally)) {
@@ -54,7 +54,7 @@ public final class Summary {
     }
 
     /** Whether a reason before {@code i} has the same phrase: a host has a handful of reasons at most. */
-    private static boolean seenBefore(List<Reason> reasons, int i, String tally) {
+    private static boolean seenBefore(List<Rejection> reasons, int i, String tally) {
         for (int j = 0; j < i; j++) {
             if (reasons.get(j).tally().equals(tally)) {
                 return true;

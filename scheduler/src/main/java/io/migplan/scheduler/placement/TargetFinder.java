@@ -17,11 +17,11 @@ import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.placement.filter.ReleaseDirectionFilter;
 import io.migplan.scheduler.config.MigplanConfig;
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.probe.CompatibilityProber;
 import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
 import io.migplan.scheduler.placement.probe.ProbeOutcome;
-import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
@@ -69,7 +69,7 @@ public class TargetFinder {
     MigplanConfig config;
 
     /**
-     * @throws io.migplan.scheduler.inventory.UnknownObjectException when no VM has that name or UUID
+     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that name or UUID
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Placement find(String vmRef) {
@@ -99,7 +99,7 @@ public class TargetFinder {
      * {@code limit} candidates, hosts per rejection code. Agents are asked exactly as for
      * {@link #find}; no sentence is written.
      *
-     * @throws io.migplan.scheduler.inventory.UnknownObjectException when no VM has that name or UUID
+     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that name or UUID
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Shortlist shortlist(String vmRef, int limit) {
@@ -135,14 +135,14 @@ public class TargetFinder {
             Function<List<MatrixKey>, Map<MatrixKey, StoredVerdict>> known) {
         // Sized for the whole fleet up front: growing them host by host showed up in profiles.
         int capacity = others.size() * 4 / 3 + 1;
-        Map<String, List<Reason>> reasons = new LinkedHashMap<>(capacity);
+        Map<String, List<Rejection>> reasons = new LinkedHashMap<>(capacity);
         Map<String, List<Landing>> passed = new LinkedHashMap<>(capacity);
         Map<String, HostView> byId = new HashMap<>(capacity);
         for (HostView host : others) {
             byId.put(host.id(), host);
-            List<Reason> found = null;
+            List<Rejection> found = null;
             for (HostFilter f : cheap) {
-                List<Reason> r = f.filter(request, host);
+                List<Rejection> r = f.filter(request, host);
                 if (!r.isEmpty()) {
                     if (found == null) {
                         found = new ArrayList<>(2);
@@ -190,7 +190,7 @@ public class TargetFinder {
     }
 
     /** What {@link #evaluate} found; {@link #placement} completes it with the agents' answers. */
-    public record Evaluation(Map<String, HostView> hosts, Map<String, List<Reason>> reasons,
+    public record Evaluation(Map<String, HostView> hosts, Map<String, List<Rejection>> reasons,
             Map<String, List<Landing>> passed, Map<String, ProbeOutcome> outcomes, List<Batch> toAsk) {
 
         /** Every host a candidate or rejected, given what the agents asked now answered. */
@@ -203,7 +203,7 @@ public class TargetFinder {
                 HostView host = hosts.get(e.getKey());
                 ProbeOutcome outcome = outcomes.containsKey(host.id()) ? outcomes.get(host.id())
                         : asked.getOrDefault(host.id(), NO_ANSWER);
-                List<Reason> verdicts = compatibility.filter(host, e.getValue(), outcome);
+                List<Rejection> verdicts = compatibility.filter(host, e.getValue(), outcome);
                 if (verdicts.isEmpty()) {
                     candidates.add(new Candidate(host.id(), parents(e.getValue()), Scorer.score(request, host)));
                 } else {

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.plan;
 
+import io.migplan.scheduler.error.Reason;
 import java.util.List;
 
 /**
@@ -34,9 +35,6 @@ public record EvacuationPlan(String problemId, String planner, List<Migration> m
         }
     }
 
-    /** Why something was not done: a stable machine code and a sentence with names and numbers. */
-    public record Reason(String code, String message) {
-    }
 
     /**
      * @param hostsTouched   distinct source and target hosts of the migrations

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.plan;
 
+import io.migplan.scheduler.error.Reason;
 import io.migplan.proto.v1.Capacity;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public record EvacuationProblem(String id, List<HostSpec> hosts, List<VmSpec> vm
      */
     public record VmSpec(String name, String sourceHost, int vcpus, long memoryMib, List<DeviceSpec> devices,
             String antiAffinityGroup, String sourceFailureDomain, List<TargetSpec> eligible,
-            List<EvacuationPlan.Reason> ineligibleReasons) {
+            List<Reason> ineligibleReasons) {
         public VmSpec {
             devices = List.copyOf(devices);
             antiAffinityGroup = antiAffinityGroup == null ? "" : antiAffinityGroup;

@@ -1,9 +1,9 @@
 package io.migplan.scheduler.plan;
 
-import io.migplan.scheduler.plan.EvacuationPlan.Reason;
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.plan.EvacuationProblem.VmSpec;
 import io.migplan.scheduler.solver.capacity.CapacityLedger;
-import io.migplan.scheduler.solver.capacity.CapacityLedger.Shortfall;
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.solver.domain.Target;
 import io.migplan.scheduler.solver.domain.VmMove;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class UnplacedExplainer {
         Map<String, Tally> tallies = new LinkedHashMap<>();
         String fitting = null;
         for (Target target : targets) {
-            List<Shortfall> shortfalls = ledger.shortfalls(vm, target);
+            List<Rejection> shortfalls = ledger.shortfalls(vm, target);
             if (shortfalls.isEmpty() && fitting == null) {
                 fitting = target.host().id();
             }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.plans;
 
+import io.migplan.scheduler.error.Reason;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
@@ -18,7 +19,7 @@ import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.placement.Releases;
 import io.migplan.scheduler.placement.Summary;
 import io.migplan.scheduler.placement.filter.HostFilter;
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.probe.CompatibilityProber.Batch;
 import io.migplan.scheduler.plan.EvacuationPlan;
 import io.migplan.scheduler.plan.EvacuationProblem;
@@ -97,10 +98,10 @@ public final class EvacuationProblemBuilder {
             Map<String, List<Option>> perHost = new LinkedHashMap<>();
             List<HostRejection> rejected = new ArrayList<>();
             for (HostView host : targets) {
-                List<Reason> reasons = new ArrayList<>();
+                List<Rejection> reasons = new ArrayList<>();
                 filters.forEach(f -> reasons.addAll(f.filter(request, host)));
                 if (vm.unresolved() != null) {
-                    reasons.add(new Reason("INVENTORY_INCOMPLETE", vm.unresolved(), "inventory incomplete"));
+                    reasons.add(new Rejection("INVENTORY_INCOMPLETE", vm.unresolved(), "inventory incomplete"));
                 }
                 if (!reasons.isEmpty()) {
                     rejected.add(new HostRejection(host.id(), reasons));
@@ -144,9 +145,9 @@ public final class EvacuationProblemBuilder {
             List<TargetSpec> eligible = new ArrayList<>();
             List<HostRejection> rejected = new ArrayList<>(rejections.get(vm));
             for (var e : options.get(vm).entrySet()) {
-                List<Reason> refusals = new ArrayList<>();
+                List<Rejection> refusals = new ArrayList<>();
                 for (Option o : e.getValue()) {
-                    Reason refusal = null;
+                    Rejection refusal = null;
                     for (int i = 0; i < o.parents().size() && refusal == null; i++) {
                         DeviceRequest d = request.devices().get(i);
                         MatrixKey k = new MatrixKey(e.getKey(), o.parents().get(i), d.typeId(), d.sourceSignature());
@@ -159,15 +160,15 @@ public final class EvacuationProblemBuilder {
                     }
                 }
                 if (e.getValue().isEmpty()) {
-                    refusals.add(new Reason("NO_FREE_INSTANCE", "host " + e.getKey() + " has no parent to land on",
+                    refusals.add(new Rejection("NO_FREE_INSTANCE", "host " + e.getKey() + " has no parent to land on",
                             "no free instance"));
                 }
                 if (eligible.stream().noneMatch(t -> t.host().equals(e.getKey()))) {
                     rejected.add(new HostRejection(e.getKey(), refusals));
                 }
             }
-            List<EvacuationPlan.Reason> why = eligible.isEmpty()
-                    ? List.of(new EvacuationPlan.Reason(FILTER_DIAGNOSIS, "VM " + vm.name() + ": "
+            List<Reason> why = eligible.isEmpty()
+                    ? List.of(new Reason(FILTER_DIAGNOSIS, "VM " + vm.name() + ": "
                             + Summary.of(0, rejected)))
                     : List.of();
             String domain = snapshot.host(vm.host()).map(h -> h.view().failureDomain()).orElse("");
@@ -205,20 +206,20 @@ public final class EvacuationProblemBuilder {
                 .orElse(List.of());
     }
 
-    private static Reason refusal(String host, MatrixKey k, ProbeAnswer a) {
+    private static Rejection refusal(String host, MatrixKey k, ProbeAnswer a) {
         String where = "host " + host + ": " + k.targetTypeId() + " on " + k.targetParent();
         if (a == null) {
-            return new Reason("PROBE_UNKNOWN", where + " gave no compatibility answer", "probe unknown");
+            return new Rejection("PROBE_UNKNOWN", where + " gave no compatibility answer", "probe unknown");
         }
         String says = (a.getCode().isEmpty() ? "" : a.getCode() + ": ") + a.getMessage();
         if (a.getVerdict() == Verdict.VERDICT_COMPATIBLE) {
             return null;
         }
         if (a.getVerdict() == Verdict.VERDICT_INCOMPATIBLE) {
-            return new Reason("PROBE_INCOMPATIBLE", where + " does not accept the state - " + says,
+            return new Rejection("PROBE_INCOMPATIBLE", where + " does not accept the state - " + says,
                     "probe incompatible");
         }
-        return new Reason("PROBE_UNKNOWN", where + " compatibility unknown - " + says, "probe unknown");
+        return new Rejection("PROBE_UNKNOWN", where + " compatibility unknown - " + says, "probe unknown");
     }
 
     /** Each device's type and the framebuffer one instance takes, from the source parent's capacity model. */

@@ -1,10 +1,11 @@
 package io.migplan.scheduler.plans;
 
+import io.migplan.scheduler.error.Reason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.scheduler.config.MigplanConfig;
-import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.matrix.CompatibilityMatrix;
 import io.migplan.scheduler.matrix.MatrixKey;
 import io.migplan.scheduler.placement.TargetFinder;
@@ -17,7 +18,7 @@ import io.migplan.scheduler.plan.EvacuationPlanner;
 import io.migplan.scheduler.plan.EvacuationProblem;
 import io.migplan.scheduler.plan.PlanLimits;
 import io.migplan.scheduler.plan.PlanProgress;
-import io.migplan.scheduler.rest.InvalidRequestException;
+import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -178,8 +179,7 @@ public class PlanService {
                         String.join(",", m.types()), m.wave()))
                 .toList();
         List<PlanView.Unplaced> unplaced = plan.unplaced().stream()
-                .map(u -> new PlanView.Unplaced(u.vm(), u.from(), u.reasons().stream()
-                        .map(r -> new PlanView.Reason(r.code(), r.message())).toList()))
+                .map(u -> new PlanView.Unplaced(u.vm(), u.from(), u.reasons()))
                 .toList();
         var m = plan.metrics();
         return new PlanView(id, status, new PlanView.Progress(m.bestScore(), m.solveMillis()), migrations, unplaced,

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.plans;
 
+import io.migplan.scheduler.error.Reason;
 import java.util.List;
 
 /** A plan as the API shows it (REST and gRPC). Lists are empty while it is solving. */
@@ -16,8 +17,6 @@ public record PlanView(String id, PlanStatus status, Progress progress, List<Mig
     public record Unplaced(String vm, String from, List<Reason> reasons) {
     }
 
-    public record Reason(String code, String message) {
-    }
 
     public record Metrics(int vms, int migrations, int unplaced, int waves, int hostsTouched, long solveMillis,
             int hardViolations, boolean terminatedEarly) {

@@ -1,9 +1,8 @@
 package io.migplan.scheduler.rest;
 
-import io.migplan.scheduler.campaigns.CampaignConflictException;
-import io.migplan.scheduler.inventory.UnknownObjectException;
-import io.migplan.scheduler.placement.IncompleteInventoryException;
-import io.migplan.scheduler.plans.PlanFinishedException;
+import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.error.RefusalException;
+import io.migplan.scheduler.error.Violations;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -21,14 +20,10 @@ public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
+    /** A service's deliberate refusal: the status its kind maps to, its code and sentence. */
     @ServerExceptionMapper
-    public Response unknown(UnknownObjectException e) {
-        return error(Response.Status.NOT_FOUND, "NOT_FOUND", e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response invalid(InvalidRequestException e) {
-        return error(Response.Status.BAD_REQUEST, "INVALID_ARGUMENT", e.getMessage());
+    public Response refused(RefusalException e) {
+        return error(Response.Status.fromStatusCode(e.kind().httpStatus()), e.code(), e.getMessage());
     }
 
     /**
@@ -37,25 +32,8 @@ public class ErrorMappers {
      */
     @ServerExceptionMapper
     public Response violated(ConstraintViolationException e) {
-        if (Violations.onReturnValue(e.getConstraintViolations())) {
-            return internal(e);
-        }
-        return error(Response.Status.BAD_REQUEST, "INVALID_ARGUMENT", Violations.describe(e.getConstraintViolations()));
-    }
-
-    @ServerExceptionMapper
-    public Response finished(PlanFinishedException e) {
-        return error(Response.Status.CONFLICT, "PLAN_FINISHED", e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response campaignConflict(CampaignConflictException e) {
-        return error(Response.Status.CONFLICT, e.code(), e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response incomplete(IncompleteInventoryException e) {
-        return error(Response.Status.CONFLICT, "INVENTORY_INCOMPLETE", e.getMessage());
+        RefusalException refusal = RefusalException.from(e);
+        return refusal == null ? internal(e) : refused(refusal);
     }
 
     /** Framework errors (unknown path, wrong method, unacceptable media type) keep their status. */
@@ -77,6 +55,6 @@ public class ErrorMappers {
     }
 
     private static Response error(Response.StatusType status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(code, message)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Reason(code, message)).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.rest;
 
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.placement.Placement;
 import java.util.List;
 
@@ -13,13 +14,10 @@ public record TargetsResponse(String vm, String sourceHost, String summary, List
     public record Rejection(String host, List<Reason> reasons) {
     }
 
-    public record Reason(String code, String message) {
-    }
-
     public static TargetsResponse of(Placement p) {
         return new TargetsResponse(p.vm(), p.sourceHost(), p.summary(),
                 p.candidates().stream().map(c -> new Candidate(c.host(), c.device(), c.score())).toList(),
                 p.rejected().stream().map(r -> new Rejection(r.host(),
-                        r.reasons().stream().map(x -> new Reason(x.code(), x.message())).toList())).toList());
+                        r.reasons().stream().map(io.migplan.scheduler.error.Rejection::reason).toList())).toList());
     }
 }

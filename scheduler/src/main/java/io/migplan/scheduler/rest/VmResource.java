@@ -1,5 +1,6 @@
 package io.migplan.scheduler.rest;
 
+import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.VmInfo;
 import io.migplan.scheduler.placement.TargetFinder;

@@ -5,7 +5,7 @@ import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.TypeDemand;
 import io.migplan.scheduler.bench.Boards.Board;
 import io.migplan.scheduler.bench.Boards.VgpuType;
-import io.migplan.scheduler.plan.EvacuationPlan.Reason;
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.plan.EvacuationProblem;
 import io.migplan.scheduler.plan.EvacuationProblem.DeviceSpec;
 import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;

@@ -13,7 +13,7 @@ import io.migplan.scheduler.placement.Shortlist;
 import io.migplan.scheduler.placement.ShortlistEvaluation;
 import io.migplan.scheduler.placement.TargetFinder;
 import io.migplan.scheduler.placement.TargetFinder.Evaluation;
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.rest.TargetsResponse;
 import io.migplan.scheduler.rest.TargetsSummaryResponse;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
@@ -226,7 +226,7 @@ public final class TargetsBench {
                 t.eligible += p.candidates().size();
                 if (tally && i < TALLIED) {
                     for (HostRejection h : p.rejected()) {
-                        h.reasons().stream().map(Reason::code).distinct().forEach(c -> t.codes.merge(c, 1, Integer::sum));
+                        h.reasons().stream().map(Rejection::code).distinct().forEach(c -> t.codes.merge(c, 1, Integer::sum));
                     }
                     if (t.example.isEmpty() && !p.candidates().isEmpty() && p.rejected().size() > 1) {
                         t.example = p.vm() + " on " + p.sourceHost() + ": " + p.summary();

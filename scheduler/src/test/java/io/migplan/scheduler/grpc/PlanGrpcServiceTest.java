@@ -4,8 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.StatusRuntimeException;
 import io.migplan.proto.v1.CancelPlanRequest;
 import io.migplan.proto.v1.CreateEvacuationPlanRequest;
@@ -72,6 +76,24 @@ class PlanGrpcServiceTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** The ErrorInfo detail of a refusal; none when it carries none. */
+    static ErrorInfo errorInfo(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return null;
+        }
+        for (Any detail : status.getDetailsList()) {
+            if (detail.is(ErrorInfo.class)) {
+                try {
+                    return detail.unpack(ErrorInfo.class);
+                } catch (InvalidProtocolBufferException x) {
+                    throw new AssertionError(x);
+                }
+            }
+        }
+        return null;
     }
 
     private static void assertRefused(ThrowingCallable call, Status.Code code, String description) {
@@ -158,7 +180,11 @@ class PlanGrpcServiceTest {
 
         assertRefused(() -> grpc.plans().cancelPlan(CancelPlanRequest.newBuilder().setId(id).build()),
                 Status.Code.FAILED_PRECONDITION,
-                "plan " + id + " is READY; only a plan being solved can be cancelled");
+                "PLAN_FINISHED: plan " + id + " is READY; only a plan being solved can be cancelled");
+        assertThatThrownBy(() -> grpc.plans().cancelPlan(CancelPlanRequest.newBuilder().setId(id).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(errorInfo(e))
+                        .as("the code travels as google.rpc.ErrorInfo too")
+                        .isEqualTo(ErrorInfo.newBuilder().setReason("PLAN_FINISHED").setDomain("migplan.io").build()));
         assertThat(grpc.plans().getPlan(GetPlanRequest.newBuilder().setId(id).build()).getStatus())
                 .isEqualTo(PlanStatus.PLAN_STATUS_READY);
     }

@@ -24,8 +24,8 @@ class PlanViewsTest {
                         new PlanView.Migration("vm-2", "src", "t4-b", "0000:3b:00.0,0000:d8:00.0",
                                 "nvidia-231,nvidia-231", 2)),
                 List.of(new PlanView.Unplaced("vm-3", "src", List.of(
-                        new PlanView.Reason("NO_ELIGIBLE_TARGET", "VM vm-3: no host can take it"),
-                        new PlanView.Reason("FILTER_DIAGNOSIS", "VM vm-3: 0/1 hosts eligible: 1 no free nvidia-231")))),
+                        new io.migplan.scheduler.error.Reason("NO_ELIGIBLE_TARGET", "VM vm-3: no host can take it"),
+                        new io.migplan.scheduler.error.Reason("FILTER_DIAGNOSIS", "VM vm-3: 0/1 hosts eligible: 1 no free nvidia-231")))),
                 new PlanView.Metrics(3, 2, 1, 2, 3, 812, 0, true), "");
 
         assertThat(PlanViews.toProto(view)).isEqualTo(Plan.newBuilder().setId("evac-1")

@@ -3,14 +3,14 @@ package io.migplan.scheduler.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migplan.scheduler.placement.Placement.HostRejection;
-import io.migplan.scheduler.placement.filter.Reason;
+import io.migplan.scheduler.error.Rejection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SummaryTest {
 
-    static Reason r(String tally) {
-        return new Reason("X", "m", tally);
+    static Rejection r(String tally) {
+        return new Rejection("X", "m", tally);
     }
 
     @Test

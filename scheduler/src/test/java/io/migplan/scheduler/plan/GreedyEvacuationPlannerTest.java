@@ -14,7 +14,7 @@ import io.migplan.scheduler.bench.Fleet;
 import io.migplan.scheduler.bench.FleetGenerator;
 import io.migplan.scheduler.bench.PlanChecker;
 import io.migplan.scheduler.plan.EvacuationPlan.Migration;
-import io.migplan.scheduler.plan.EvacuationPlan.Reason;
+import io.migplan.scheduler.error.Reason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

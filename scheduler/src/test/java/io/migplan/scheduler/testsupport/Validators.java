@@ -1,6 +1,6 @@
 package io.migplan.scheduler.testsupport;
 
-import io.migplan.scheduler.rest.Violations;
+import io.migplan.scheduler.error.Violations;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import java.util.List;
@@ -16,12 +17,12 @@ public final class AntiAffinityFilter implements HostFilter {
     static final String TALLY = "anti-affinity";
 
     @Override
-    public List<Reason> filter(PlacementRequest request, HostView host) {
+    public List<Rejection> filter(PlacementRequest request, HostView host) {
         String member = otherMember(request, host);
         if (member == null) {
             return List.of();
         }
-        return List.of(new Reason(ANTI_AFFINITY, "host " + host.id() + " already runs VM " + member
+        return List.of(new Rejection(ANTI_AFFINITY, "host " + host.id() + " already runs VM " + member
                 + " of anti-affinity group " + request.antiAffinityGroup(), TALLY));
     }
 

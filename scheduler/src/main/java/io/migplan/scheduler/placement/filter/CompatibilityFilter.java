@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.placement.DeviceAllocator.Landing;
@@ -25,18 +26,18 @@ public final class CompatibilityFilter {
     static final String TALLY_INCOMPATIBLE = "probe incompatible";
     static final String TALLY_UNKNOWN = "probe unknown";
 
-    public List<Reason> filter(HostView host, List<Landing> landings, ProbeOutcome outcome) {
+    public List<Rejection> filter(HostView host, List<Landing> landings, ProbeOutcome outcome) {
         if (landings.isEmpty()) {
             return List.of();
         }
         if (outcome instanceof ProbeOutcome.Failed failed) {
             String what = landings.stream().map(l -> l.device().typeId() + " on " + l.parent()).distinct()
                     .collect(Collectors.joining(", "));
-            return List.of(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + what
+            return List.of(new Rejection(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + what
                     + " unknown: " + failed.why(), TALLY_UNKNOWN));
         }
         ProbeOutcome.Answered answered = (ProbeOutcome.Answered) outcome;
-        List<Reason> out = null;
+        List<Rejection> out = null;
         for (Landing l : landings) {
             ProbeAnswer a = answered.answers().get(l.device().uuid());
             // The sentences are built for rejections only: most landings are compatible.
@@ -46,7 +47,7 @@ public final class CompatibilityFilter {
             String where = l.device().typeId() + " on " + l.parent();
             if (a == null) {
                 out = out == null ? new ArrayList<>() : out;
-                out.add(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
+                out.add(new Rejection(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
                         + " unknown: agent at " + answered.endpoint() + " gave no answer for mdev "
                         + l.device().uuid(), TALLY_UNKNOWN));
                 continue;
@@ -55,11 +56,11 @@ public final class CompatibilityFilter {
                     + (a.getMessage().isEmpty() ? "no explanation given" : a.getMessage());
             out = out == null ? new ArrayList<>() : out;
             switch (a.getVerdict()) {
-                case VERDICT_INCOMPATIBLE -> out.add(new Reason(PROBE_INCOMPATIBLE, "host " + host.id() + ": "
+                case VERDICT_INCOMPATIBLE -> out.add(new Rejection(PROBE_INCOMPATIBLE, "host " + host.id() + ": "
                         + where + " does not accept the state of mdev " + l.device().uuid() + " ("
                         + l.device().typeId() + " from " + l.device().sourceParent() + ") - " + agentSays,
                         TALLY_INCOMPATIBLE));
-                default -> out.add(new Reason(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
+                default -> out.add(new Rejection(PROBE_UNKNOWN, "host " + host.id() + ": compatibility of " + where
                         + " with mdev " + l.device().uuid() + " unknown - " + agentSays, TALLY_UNKNOWN));
             }
         }

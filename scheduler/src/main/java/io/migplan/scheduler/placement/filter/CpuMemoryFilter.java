@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import java.util.ArrayList;
@@ -20,20 +21,20 @@ public final class CpuMemoryFilter implements HostFilter {
     public static final String TALLY_MEMORY = "insufficient memory";
 
     @Override
-    public List<Reason> filter(PlacementRequest request, HostView host) {
+    public List<Rejection> filter(PlacementRequest request, HostView host) {
         boolean cpu = lacksCpu(request, host.freeCpus());
         boolean memory = lacksMemory(request, host.freeMemoryMib());
         if (!cpu && !memory) {
             return List.of();
         }
-        List<Reason> out = new ArrayList<>(2);
+        List<Rejection> out = new ArrayList<>(2);
         if (cpu) {
-            out.add(new Reason(INSUFFICIENT_CPU, "host " + host.id() + ": not enough CPU for VM " + request.vmName()
+            out.add(new Rejection(INSUFFICIENT_CPU, "host " + host.id() + ": not enough CPU for VM " + request.vmName()
                     + " (requested " + request.vcpus() + " vCPUs, free " + Math.max(host.freeCpus(), 0)
                     + " of " + host.cpus() + ")", TALLY_CPU));
         }
         if (memory) {
-            out.add(new Reason(INSUFFICIENT_MEMORY, "host " + host.id() + ": not enough memory for VM "
+            out.add(new Rejection(INSUFFICIENT_MEMORY, "host " + host.id() + ": not enough memory for VM "
                     + request.vmName() + " (requested " + request.memoryMib() + " MiB, free "
                     + Math.max(host.freeMemoryMib(), 0) + " of " + host.memoryMib() + " MiB)", TALLY_MEMORY));
         }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
@@ -15,7 +16,7 @@ public final class DeviceTypePresentFilter implements HostFilter {
     public static final String NO_DEVICE_TYPE = "NO_DEVICE_TYPE";
 
     @Override
-    public List<Reason> filter(PlacementRequest request, HostView host) {
+    public List<Rejection> filter(PlacementRequest request, HostView host) {
         List<DeviceRequest> devices = request.devices();
         // Most VMs have one mdev, or a few of one type: answer those without sorting the types.
         if (devices.isEmpty() || (devices.size() == 1 && host.offers(devices.get(0).typeId()))) {
@@ -38,7 +39,7 @@ public final class DeviceTypePresentFilter implements HostFilter {
         return PHRASES.of(type);
     }
 
-    private static Reason reason(HostView host, String type) {
-        return new Reason(NO_DEVICE_TYPE, "host " + host.id() + " has no device type " + type, PHRASES.of(type));
+    private static Rejection reason(HostView host, String type) {
+        return new Rejection(NO_DEVICE_TYPE, "host " + host.id() + " has no device type " + type, PHRASES.of(type));
     }
 }

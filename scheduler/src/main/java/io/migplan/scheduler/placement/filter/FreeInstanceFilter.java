@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.HostView.ParentView;
 import io.migplan.scheduler.placement.PlacementRequest;
@@ -21,7 +22,7 @@ public final class FreeInstanceFilter implements HostFilter {
     public static final String NO_FREE_INSTANCE = "NO_FREE_INSTANCE";
 
     @Override
-    public List<Reason> filter(PlacementRequest request, HostView host) {
+    public List<Rejection> filter(PlacementRequest request, HostView host) {
         List<DeviceRequest> devices = request.devices();
         if (devices.isEmpty()) {
             return List.of();
@@ -51,7 +52,7 @@ public final class FreeInstanceFilter implements HostFilter {
         return PHRASES.of(type);
     }
 
-    private static Reason reason(HostView host, Map.Entry<String, Integer> need) {
+    private static Rejection reason(HostView host, Map.Entry<String, Integer> need) {
         String type = need.getKey();
         // One builder for the whole sentence: an SR-IOV host lists dozens of parents here.
         StringBuilder m = new StringBuilder(128).append("host ").append(host.id()).append(": no free instance of ")
@@ -62,6 +63,6 @@ public final class FreeInstanceFilter implements HostFilter {
             m.append(i == 0 ? "" : ", ").append(host.availableOn(type, i)).append(" on ")
                     .append(p.address());
         }
-        return new Reason(NO_FREE_INSTANCE, m.append(')').toString(), PHRASES.of(type));
+        return new Rejection(NO_FREE_INSTANCE, m.append(')').toString(), PHRASES.of(type));
     }
 }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import java.util.List;
@@ -11,14 +12,14 @@ import java.util.List;
 public interface HostFilter {
 
     /** Every way {@code host} breaks this rule for {@code request}; empty when it passes. */
-    List<Reason> filter(PlacementRequest request, HostView host);
+    List<Rejection> filter(PlacementRequest request, HostView host);
 
     /**
      * The code and phrase of every reason {@link #filter} gives, in its order, without the
      * sentences. The default builds the reasons; filters on the hot path answer directly.
      */
     default void tally(PlacementRequest request, HostView host, Tally out) {
-        for (Reason r : filter(request, host)) {
+        for (Rejection r : filter(request, host)) {
             out.add(r.code(), r.tally());
         }
     }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.HostView;
@@ -28,22 +29,22 @@ public final class HostStateFilter implements HostFilter {
     static final String TALLY_MAINTENANCE = "in maintenance";
 
     @Override
-    public List<Reason> filter(PlacementRequest request, HostView host) {
+    public List<Rejection> filter(PlacementRequest request, HostView host) {
         if (host.state() == HostState.UP && host.adminState() == AdminState.ACTIVE) {
             return List.of();
         }
-        List<Reason> out = new ArrayList<>(2);
+        List<Rejection> out = new ArrayList<>(2);
         switch (host.state()) {
             case UP -> {
             }
-            case STALE -> out.add(new Reason(HOST_STALE, message(request, host), TALLY_STALE));
-            case DOWN -> out.add(new Reason(HOST_DOWN, message(request, host), TALLY_DOWN));
+            case STALE -> out.add(new Rejection(HOST_STALE, message(request, host), TALLY_STALE));
+            case DOWN -> out.add(new Rejection(HOST_DOWN, message(request, host), TALLY_DOWN));
         }
         switch (host.adminState()) {
             case ACTIVE -> {
             }
-            case DRAINING -> out.add(new Reason(HOST_DRAINING, admin(host, "is draining"), TALLY_DRAINING));
-            case MAINTENANCE -> out.add(new Reason(HOST_MAINTENANCE, admin(host, "is in maintenance"),
+            case DRAINING -> out.add(new Rejection(HOST_DRAINING, admin(host, "is draining"), TALLY_DRAINING));
+            case MAINTENANCE -> out.add(new Rejection(HOST_MAINTENANCE, admin(host, "is in maintenance"),
                     TALLY_MAINTENANCE));
         }
         return out;

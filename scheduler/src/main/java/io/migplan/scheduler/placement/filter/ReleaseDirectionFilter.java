@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.placement.PlacementRequest;
 import io.migplan.scheduler.placement.Releases;
@@ -25,11 +26,11 @@ public final class ReleaseDirectionFilter implements HostFilter {
     }
 
     @Override
-    public List<Reason> filter(PlacementRequest request, HostView host) {
+    public List<Rejection> filter(PlacementRequest request, HostView host) {
         if (!older(request, host)) {
             return List.of();
         }
-        return List.of(new Reason(OLDER_RELEASE, "host " + host.id() + " runs release " + host.release()
+        return List.of(new Rejection(OLDER_RELEASE, "host " + host.id() + " runs release " + host.release()
                 + ", older than " + request.sourceRelease() + " on " + request.sourceHost()
                 + ": backward migration is not allowed by policy", TALLY));
     }

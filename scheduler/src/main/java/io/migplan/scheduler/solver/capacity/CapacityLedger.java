@@ -1,5 +1,6 @@
 package io.migplan.scheduler.solver.capacity;
 
+import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.solver.EvacuationConstraintProvider;
 import io.migplan.scheduler.solver.domain.DeviceUnit;
 import io.migplan.scheduler.solver.domain.Slot;
@@ -25,14 +26,6 @@ public final class CapacityLedger {
     public static final String INSUFFICIENT_MEMORY = "INSUFFICIENT_MEMORY";
     public static final String NO_FREE_INSTANCE = "NO_FREE_INSTANCE";
     public static final String ANTI_AFFINITY = "ANTI_AFFINITY";
-
-    /**
-     * Why one target cannot take one VM now.
-     *
-     * @param tally a short phrase counted across targets ("no free nvidia-231")
-     */
-    public record Shortfall(String code, String message, String tally) {
-    }
 
     private final long[] addedCpus;
     private final long[] addedMemory;
@@ -93,18 +86,21 @@ public final class CapacityLedger {
         return fits;
     }
 
-    /** Every reason {@code target} cannot take {@code vm} now; empty when it fits. */
-    public List<Shortfall> shortfalls(VmMove vm, Target target) {
-        List<Shortfall> out = new ArrayList<>();
+    /**
+     * Every reason {@code target} cannot take {@code vm} now, each with the phrase it is counted
+     * under across targets ("no free nvidia-231"); empty when it fits.
+     */
+    public List<Rejection> shortfalls(VmMove vm, Target target) {
+        List<Rejection> out = new ArrayList<>();
         TargetHost host = target.host();
         long freeCpus = host.freeCpus() - addedCpus[host.index()];
         if (vm.vcpus() > freeCpus) {
-            out.add(new Shortfall(INSUFFICIENT_CPU, "host " + host.id() + ": needs " + vm.vcpus() + " vCPUs, "
+            out.add(new Rejection(INSUFFICIENT_CPU, "host " + host.id() + ": needs " + vm.vcpus() + " vCPUs, "
                     + Math.max(0, freeCpus) + " of " + host.cpus() + " free", "insufficient CPU"));
         }
         long freeMemory = host.freeMemoryMib() - addedMemory[host.index()];
         if (vm.memoryMib() > freeMemory) {
-            out.add(new Shortfall(INSUFFICIENT_MEMORY, "host " + host.id() + ": needs " + vm.memoryMib()
+            out.add(new Rejection(INSUFFICIENT_MEMORY, "host " + host.id() + ": needs " + vm.memoryMib()
                     + " MiB, " + Math.max(0, freeMemory) + " of " + host.memoryMib() + " MiB free",
                     "insufficient memory"));
         }
@@ -112,14 +108,14 @@ public final class CapacityLedger {
             int there = host.residents(vm.antiAffinityGroup())
                     + planned(host, vm.antiAffinityGroup());
             if (there > 0) {
-                out.add(new Shortfall(ANTI_AFFINITY, "host " + host.id() + ": already runs " + there
+                out.add(new Rejection(ANTI_AFFINITY, "host " + host.id() + ": already runs " + there
                         + " VM(s) of anti-affinity group " + vm.antiAffinityGroup(), "anti-affinity"));
             }
         }
         if (!devicesFit(target)) {
             for (Slot slot : target.slots()) {
                 int[] added = unitAdded[slot.unit().index()];
-                out.add(new Shortfall(NO_FREE_INSTANCE, "host " + host.id() + ": no free " + slot.typeId() + " on "
+                out.add(new Rejection(NO_FREE_INSTANCE, "host " + host.id() + ": no free " + slot.typeId() + " on "
                         + slot.unit().describe() + " (max " + slot.unit().maxInstances(slot.typeIndex())
                         + " of that type, " + sum(added) + " planned in)", "no free " + slot.typeId()));
             }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import static io.migplan.scheduler.testsupport.Views.host;
 import static io.migplan.scheduler.testsupport.Views.vm;
 import static io.migplan.scheduler.testsupport.Views.vmInGroup;
@@ -25,7 +26,7 @@ class AntiAffinityFilterTest {
                         withGroups(host("h2"), Map.of("web", "web-1")), List.of()),
                 Arguments.of("a VM is rejected by a host running another member of its group", vmInGroup("db"),
                         withGroups(host("h3"), Map.of("db", "db-2")),
-                        List.of(new Reason("ANTI_AFFINITY", "host h3 already runs VM db-2 of anti-affinity group db",
+                        List.of(new Rejection("ANTI_AFFINITY", "host h3 already runs VM db-2 of anti-affinity group db",
                                 "anti-affinity"))),
                 Arguments.of("a host listing the VM itself (mid-migration) does not count against it",
                         vmInGroup("db"), withGroups(host("h4"), Map.of("db", "vm-1")), List.of()));
@@ -33,7 +34,7 @@ class AntiAffinityFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void filter(String name, PlacementRequest vm, HostView host, List<Reason> expected) {
+    void filter(String name, PlacementRequest vm, HostView host, List<Rejection> expected) {
         assertThat(new AntiAffinityFilter().filter(vm, host)).isEqualTo(expected);
     }
 }

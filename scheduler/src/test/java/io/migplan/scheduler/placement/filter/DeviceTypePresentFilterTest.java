@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import static io.migplan.scheduler.testsupport.Views.device;
 import static io.migplan.scheduler.testsupport.Views.host;
 import static io.migplan.scheduler.testsupport.Views.parent;
@@ -28,19 +29,19 @@ class DeviceTypePresentFilterTest {
                         vm(device("u1", "nvidia-231")), T4_HOST, List.of()),
                 Arguments.of("a host lacking the type is rejected naming host and type",
                         vm(device("u1", "nvidia-232")), T4_HOST,
-                        List.of(new Reason("NO_DEVICE_TYPE", "host h3 has no device type nvidia-232",
+                        List.of(new Rejection("NO_DEVICE_TYPE", "host h3 has no device type nvidia-232",
                                 "no device type nvidia-232"))),
                 Arguments.of("each missing type is one reason, a type needed twice is one",
                         vm(device("u1", "i915-GVTg_V5_4"), device("u2", "mtty-2"), device("u3", "mtty-2")), T4_HOST,
-                        List.of(new Reason("NO_DEVICE_TYPE", "host h3 has no device type i915-GVTg_V5_4",
+                        List.of(new Rejection("NO_DEVICE_TYPE", "host h3 has no device type i915-GVTg_V5_4",
                                         "no device type i915-GVTg_V5_4"),
-                                new Reason("NO_DEVICE_TYPE", "host h3 has no device type mtty-2",
+                                new Rejection("NO_DEVICE_TYPE", "host h3 has no device type mtty-2",
                                         "no device type mtty-2"))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void filter(String name, PlacementRequest vm, HostView host, List<Reason> expected) {
+    void filter(String name, PlacementRequest vm, HostView host, List<Rejection> expected) {
         assertThat(new DeviceTypePresentFilter().filter(vm, host)).isEqualTo(expected);
     }
 }

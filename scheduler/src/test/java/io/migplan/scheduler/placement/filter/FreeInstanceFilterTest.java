@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import static io.migplan.scheduler.testsupport.Views.device;
 import static io.migplan.scheduler.testsupport.Views.host;
 import static io.migplan.scheduler.testsupport.Views.parent;
@@ -27,14 +28,14 @@ class FreeInstanceFilterTest {
                                 parent("0000:d8:00.0", type("nvidia-231", 1))), List.of()),
                 Arguments.of("a GPU locked to another size reads 0 and rejects", vm(device("u1", "nvidia-231")),
                         withParents(host("h17"), parent("0000:3b:00.0", type("nvidia-231", 0))),
-                        List.of(new Reason("NO_FREE_INSTANCE",
+                        List.of(new Rejection("NO_FREE_INSTANCE",
                                 "host h17: no free instance of nvidia-231 (requested 1, available 0 on 0000:3b:00.0)",
                                 "no free nvidia-231"))),
                 Arguments.of("two mdevs of a type against one free instance list every parent",
                         vm(device("u1", "nvidia-231"), device("u2", "nvidia-231")),
                         withParents(host("h2"), parent("0000:3b:00.0", type("nvidia-231", 1)),
                                 parent("0000:d8:00.0", type("nvidia-231", 0))),
-                        List.of(new Reason("NO_FREE_INSTANCE", "host h2: no free instance of nvidia-231 (requested 2,"
+                        List.of(new Rejection("NO_FREE_INSTANCE", "host h2: no free instance of nvidia-231 (requested 2,"
                                 + " available 1 on 0000:3b:00.0, 0 on 0000:d8:00.0)", "no free nvidia-231"))),
                 Arguments.of("a type the host lacks is left to DeviceTypePresentFilter", vm(device("u1", "nvidia-232")),
                         withParents(host("h3"), parent("0000:3b:00.0", type("nvidia-231", 0))), List.of()));
@@ -42,7 +43,7 @@ class FreeInstanceFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void filter(String name, PlacementRequest vm, HostView host, List<Reason> expected) {
+    void filter(String name, PlacementRequest vm, HostView host, List<Rejection> expected) {
         assertThat(new FreeInstanceFilter().filter(vm, host)).isEqualTo(expected);
     }
 }

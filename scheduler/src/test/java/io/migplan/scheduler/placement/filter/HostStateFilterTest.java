@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import static io.migplan.scheduler.testsupport.Views.NOW;
 import static io.migplan.scheduler.testsupport.Views.host;
 import static io.migplan.scheduler.testsupport.Views.vm;
@@ -23,30 +24,30 @@ class HostStateFilterTest {
                 Arguments.of("an UP host passes", withState(host("h1"), HostState.UP, NOW), List.of()),
                 Arguments.of("a STALE host is rejected with how long it has been silent",
                         withState(host("h4"), HostState.STALE, NOW.minusSeconds(45)),
-                        List.of(new Reason("HOST_STALE", "host h4 is STALE: last heartbeat 45 s ago", "stale"))),
+                        List.of(new Rejection("HOST_STALE", "host h4 is STALE: last heartbeat 45 s ago", "stale"))),
                 Arguments.of("a DOWN host is rejected",
                         withState(host("h5"), HostState.DOWN, NOW.minusSeconds(600)),
-                        List.of(new Reason("HOST_DOWN", "host h5 is DOWN: last heartbeat 600 s ago", "down"))),
+                        List.of(new Rejection("HOST_DOWN", "host h5 is DOWN: last heartbeat 600 s ago", "down"))),
                 Arguments.of("a draining host is rejected with the operator's reason",
                         withAdmin(host("h6"), AdminState.DRAINING, "campaign c1"),
-                        List.of(new Reason("HOST_DRAINING", "host h6 is draining (campaign c1): it takes no VMs",
+                        List.of(new Rejection("HOST_DRAINING", "host h6 is draining (campaign c1): it takes no VMs",
                                 "draining"))),
                 Arguments.of("a host in maintenance is rejected",
                         withAdmin(host("h7"), AdminState.MAINTENANCE, ""),
-                        List.of(new Reason("HOST_MAINTENANCE", "host h7 is in maintenance: it takes no VMs",
+                        List.of(new Rejection("HOST_MAINTENANCE", "host h7 is in maintenance: it takes no VMs",
                                 "in maintenance"))),
                 Arguments.of("a down host in maintenance gives both reasons",
                         withAdmin(withState(host("h8"), HostState.DOWN, NOW.minusSeconds(300)), AdminState.MAINTENANCE,
                                 "kernel upgrade"),
-                        List.of(new Reason("HOST_DOWN", "host h8 is DOWN: last heartbeat 300 s ago", "down"),
-                                new Reason("HOST_MAINTENANCE",
+                        List.of(new Rejection("HOST_DOWN", "host h8 is DOWN: last heartbeat 300 s ago", "down"),
+                                new Rejection("HOST_MAINTENANCE",
                                         "host h8 is in maintenance (kernel upgrade): it takes no VMs",
                                         "in maintenance"))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void filter(String name, HostView host, List<Reason> expected) {
+    void filter(String name, HostView host, List<Rejection> expected) {
         assertThat(new HostStateFilter().filter(vm(), host)).isEqualTo(expected);
     }
 }

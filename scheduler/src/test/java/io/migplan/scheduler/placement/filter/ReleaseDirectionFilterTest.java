@@ -1,5 +1,6 @@
 package io.migplan.scheduler.placement.filter;
 
+import io.migplan.scheduler.error.Rejection;
 import static io.migplan.scheduler.testsupport.Views.host;
 import static io.migplan.scheduler.testsupport.Views.vm;
 import static io.migplan.scheduler.testsupport.Views.withRelease;
@@ -22,7 +23,7 @@ class ReleaseDirectionFilterTest {
                         withRelease(host("h2"), "2025.2"), List.of()),
                 Arguments.of("a target on an older release is rejected by default", false,
                         withRelease(host("h3"), "2024.4"),
-                        List.of(new Reason("OLDER_RELEASE", "host h3 runs release 2024.4, older than 2025.1 on src:"
+                        List.of(new Rejection("OLDER_RELEASE", "host h3 runs release 2024.4, older than 2025.1 on src:"
                                 + " backward migration is not allowed by policy", "older release"))),
                 Arguments.of("an older release passes when policy allows backward (the probe still decides)", true,
                         withRelease(host("h4"), "2024.4"), List.of()));
@@ -30,7 +31,7 @@ class ReleaseDirectionFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void filter(String name, boolean allowBackward, HostView host, List<Reason> expected) {
+    void filter(String name, boolean allowBackward, HostView host, List<Rejection> expected) {
         assertThat(new ReleaseDirectionFilter(allowBackward).filter(vm(), host)).isEqualTo(expected);
     }
 }

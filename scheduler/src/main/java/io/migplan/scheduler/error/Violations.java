@@ -1,4 +1,4 @@
-package io.migplan.scheduler.rest;
+package io.migplan.scheduler.error;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
