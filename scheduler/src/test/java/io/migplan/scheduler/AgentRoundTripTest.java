@@ -2,6 +2,7 @@ package io.migplan.scheduler;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.migplan.agent.sim.FleetSimulator;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,9 @@ class AgentRoundTripTest {
     void startFleet() throws Exception {
         Inventory.clear(ds);
         fleet = FleetSimulator.start(FleetSpec.of(HOSTS, SEED), dir, "127.0.0.1:" + RestAssured.port);
-        awaitTrue("every simulated host reported", () -> hostIds().size() == HOSTS);
+        // Agents report on their own threads; a bound so a hang fails the test.
+        await("every simulated host reported").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> hostIds().size() == HOSTS);
     }
 
     @AfterEach
@@ -145,16 +147,5 @@ class AgentRoundTripTest {
                 .sorted()
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("the seeded fleet has no VM on a T4 host: " + all));
-    }
-
-    /** Agents report on their own threads; wait for it, with a bound so a hang fails the test. */
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

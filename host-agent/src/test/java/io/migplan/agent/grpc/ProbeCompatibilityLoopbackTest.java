@@ -95,6 +95,7 @@ class ProbeCompatibilityLoopbackTest {
         var stub = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
         long generation = stub.getInventory(GetInventoryRequest.getDefaultInstance()).getGeneration();
         VendorTrees.addT4Type(root, "nvidia-233", "GRID T4-8Q");
+        // Not a wait for a condition: the scan must age past its 100 ms maximum, which is what is tested.
         Thread.sleep(150);
 
         ProbeAnswer a = ask(stub, q("late", "nvidia-233", "nvidia-233/T4/nvidia-550.90.07")).get(0);

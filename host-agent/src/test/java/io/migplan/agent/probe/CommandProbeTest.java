@@ -1,6 +1,7 @@
 package io.migplan.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,11 +108,8 @@ class CommandProbeTest {
     for (String pid : lines) {
       // SIGKILL is sent to the tool's children without waiting for them; on a loaded machine
       // they may take a moment to die.
-      long until = System.nanoTime() + 5_000_000_000L;
-      while (running(pid.strip()) && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      assertThat(running(pid.strip())).as("process " + pid + " still runs").isFalse();
+      await("process " + pid + " to stop").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+          .untilAsserted(() -> assertThat(running(pid.strip())).as("process " + pid + " still runs").isFalse());
     }
   }
 

@@ -3,9 +3,9 @@ package io.migplan.agent.report;
 import static io.migplan.agent.TestTrees.populateParentDevice;
 import static io.migplan.agent.TestTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.migplan.agent.AgentConfig;
-import io.migplan.agent.Await;
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.HostAgent;
 import io.migplan.proto.v1.HostSnapshot;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReporterTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration TICK = Duration.ofMillis(100);
+  private static final Duration POLL = Duration.ofMillis(20);
 
   @TempDir Path root;
 
@@ -33,13 +34,13 @@ class ReporterTest {
     Path type = populateParentDevice(root, "0000:3b:00.0", "nvidia-231", 8, "vfio-pci", "GRID T4-2Q", null);
     try (FakeScheduler scheduler = new FakeScheduler(0);
         HostAgent agent = HostAgent.start(config(scheduler.target()))) {
-      Await.until("the first report", WAIT, () -> scheduler.reports.size() >= 1);
+      await("the first report").atMost(WAIT).pollInterval(POLL).until(() -> scheduler.reports.size() >= 1);
       HostSnapshot first = scheduler.reports.get(0);
       assertThat(first.getHost().getId()).isEqualTo("host-07");
       assertThat(first.getHost().getAgentEndpoint()).isEqualTo(agent.endpoint()).startsWith("127.0.0.1:");
       assertThat(first.getParents(0).getTypes(0).getAvailableInstances()).isEqualTo(8);
 
-      Await.until("heartbeats", WAIT, () -> scheduler.heartbeats.size() >= 3);
+      await("heartbeats").atMost(WAIT).pollInterval(POLL).until(() -> scheduler.heartbeats.size() >= 3);
       assertThat(scheduler.heartbeats).allSatisfy(h -> {
         assertThat(h.getHostId()).isEqualTo("host-07");
         assertThat(h.getGeneration()).isEqualTo(first.getGeneration());
@@ -48,13 +49,15 @@ class ReporterTest {
       assertThat(scheduler.reports).hasSize(1);
 
       write(type.resolve("available_instances"), "7\n");
-      Await.until("a report after the change", WAIT, () -> scheduler.reports.size() >= 2);
+      await("a report after the change").atMost(WAIT).pollInterval(POLL)
+          .until(() -> scheduler.reports.size() >= 2);
       HostSnapshot second = scheduler.reports.get(1);
       assertThat(second.getParents(0).getTypes(0).getAvailableInstances()).isEqualTo(7);
       assertThat(second.getGeneration()).isGreaterThan(first.getGeneration());
 
       scheduler.resendOnce.set(true);
-      Await.until("a report after resend_inventory", WAIT, () -> scheduler.reports.size() >= 3);
+      await("a report after resend_inventory").atMost(WAIT).pollInterval(POLL)
+          .until(() -> scheduler.reports.size() >= 3);
       HostSnapshot third = scheduler.reports.get(2);
       assertThat(third.getGeneration()).isGreaterThan(second.getGeneration());
       assertThat(third.getParentsList()).isEqualTo(second.getParentsList());
@@ -72,11 +75,13 @@ class ReporterTest {
       port = free.getLocalPort();
     }
     try (HostAgent agent = HostAgent.start(config("127.0.0.1:" + port))) {
-      // Several ticks against nothing: the agent must still answer.
-      Thread.sleep(3 * TICK.toMillis());
-      assertThat(agent.scan().getHost().getId()).isEqualTo("host-07");
+      // Several ticks against nothing: the agent must answer all along.
+      await("the agent answering through several ticks against nothing").atMost(WAIT).pollInterval(POLL)
+          .during(TICK.multipliedBy(3))
+          .untilAsserted(() -> assertThat(agent.scan().getHost().getId()).isEqualTo("host-07"));
       try (FakeScheduler scheduler = new FakeScheduler(port)) {
-        Await.until("a report once the scheduler is up", WAIT, () -> !scheduler.reports.isEmpty());
+        await("a report once the scheduler is up").atMost(WAIT).pollInterval(POLL)
+            .until(() -> !scheduler.reports.isEmpty());
         assertThat(scheduler.reports.get(0).getHost().getId()).isEqualTo("host-07");
       }
     }

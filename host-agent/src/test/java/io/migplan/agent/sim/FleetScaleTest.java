@@ -1,13 +1,13 @@
 package io.migplan.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Attributes;
 import io.grpc.Server;
 import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import io.migplan.agent.Await;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.proto.v1.HeartbeatRequest;
@@ -79,7 +79,8 @@ class FleetScaleTest {
         FleetSimulator.Options.defaults().withThreads(THREADS).withStartSpread(SPREAD)
             .withIntervals(Duration.ofSeconds(30), Duration.ofMillis(500))
             .withListener((host, generation, applied) -> acknowledged.increment()))) {
-      Await.until("a report from every host", Duration.ofSeconds(30), () -> inventory.firstReportNanos.size() == HOSTS);
+      await("a report from every host").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+          .until(() -> inventory.firstReportNanos.size() == HOSTS);
 
       // No host reported before its own delay, and the delays spread the reports over the window.
       List<Long> delaysMs = new ArrayList<>();
@@ -105,7 +106,8 @@ class FleetScaleTest {
       assertThat(names.stream().filter(n -> n.startsWith("agents-")).count()).isLessThanOrEqualTo(THREADS);
       assertThat(Thread.activeCount() - threadsBefore).as("threads added for " + HOSTS + " hosts").isLessThan(HOSTS / 2);
 
-      Await.until("heartbeats", Duration.ofSeconds(10), () -> inventory.heartbeats.sum() >= HOSTS);
+      await("heartbeats").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          .until(() -> inventory.heartbeats.sum() >= HOSTS);
       assertThat(acknowledged.sum()).isEqualTo(inventory.reports.sum());
     } finally {
       GrpcTransport.stop(server);

@@ -1,9 +1,9 @@
 package io.migplan.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.migplan.agent.Await;
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.AgentServiceGrpc;
@@ -26,8 +26,8 @@ class FleetSimulatorTest {
           .containsExactly("host-01", "host-02", "host-03");
       assertThat(fleet.hosts()).extracting(FleetSimulator.SimulatedHost::endpoint).doesNotHaveDuplicates();
 
-      Await.until("a report from every host", Duration.ofSeconds(10),
-          () -> fleet.hosts().stream().allMatch(h -> !scheduler.reportsFrom(h.hostId()).isEmpty()));
+      await("a report from every host").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+          .until(() -> fleet.hosts().stream().allMatch(h -> !scheduler.reportsFrom(h.hostId()).isEmpty()));
       for (FleetSimulator.SimulatedHost h : fleet.hosts()) {
         HostSnapshot reported = scheduler.reportsFrom(h.hostId()).get(0);
         assertThat(reported.getHost().getAgentEndpoint()).isEqualTo(h.endpoint());

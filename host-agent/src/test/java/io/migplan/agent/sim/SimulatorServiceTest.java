@@ -2,11 +2,11 @@ package io.migplan.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.migplan.agent.Await;
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatorServiceTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration BEAT = Duration.ofMillis(100);
+  private static final Duration POLL = Duration.ofMillis(20);
 
   @TempDir Path dir;
   FakeScheduler scheduler;
@@ -51,8 +53,8 @@ class SimulatorServiceTest {
     int port = fleet.startControlServer("127.0.0.1", 0);
     channel = GrpcTransport.channel("127.0.0.1:" + port);
     control = SimulatorServiceGrpc.newBlockingStub(channel);
-    Await.until("every host's first report", WAIT,
-        () -> fleet.hosts().stream().allMatch(h -> !scheduler.reportsFrom(h.hostId()).isEmpty()));
+    await("every host's first report").atMost(WAIT).pollInterval(POLL)
+        .until(() -> fleet.hosts().stream().allMatch(h -> !scheduler.reportsFrom(h.hostId()).isEmpty()));
   }
 
   @AfterEach
@@ -83,8 +85,8 @@ class SimulatorServiceTest {
     assertThat(moved.getSourceHost()).isEqualTo("host-01");
     assertThat(moved.getTargetParentsList()).containsExactly(FleetOperationsTest.GPU0);
 
-    Await.until("host-02 reports the VM", WAIT, () -> last("host-02").getVmsCount() == 1);
-    Await.until("host-01 reports it gone", WAIT, () -> last("host-01").getVmsCount() == 0);
+    await("host-02 reports the VM").atMost(WAIT).pollInterval(POLL).until(() -> last("host-02").getVmsCount() == 1);
+    await("host-01 reports it gone").atMost(WAIT).pollInterval(POLL).until(() -> last("host-01").getVmsCount() == 0);
     assertThat(last("host-02").getInstances(0).getParentAddress()).isEqualTo(FleetOperationsTest.GPU0);
 
     assertThatThrownBy(() -> control().migrateVm(MigrateVmRequest.newBuilder()
@@ -105,7 +107,8 @@ class SimulatorServiceTest {
     assertThat(upgraded.getRelease()).isEqualTo("2025.2");
     assertThat(upgraded.getDriverVersion()).isEqualTo("570.124.06");
 
-    Await.until("a report at 2025.2", WAIT, () -> last("host-03").getHost().getRelease().equals("2025.2"));
+    await("a report at 2025.2").atMost(WAIT).pollInterval(POLL)
+        .until(() -> last("host-03").getHost().getRelease().equals("2025.2"));
     HostSnapshot report = last("host-03");
     assertThat(report.getParentsList()).isNotEmpty().allSatisfy(p -> {
       assertThat(p.getDriverVersion()).isEqualTo("570.124.06");
@@ -121,14 +124,17 @@ class SimulatorServiceTest {
 
     assertThat(probeStatus(endpoint)).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(inventoryStatus(endpoint)).isEqualTo(Status.Code.UNAVAILABLE);
-    // A heartbeat may have been in flight when it failed; after that, silence.
-    Thread.sleep(BEAT.toMillis() * 3);
-    long beats = heartbeats("host-03");
-    int reports = scheduler.reportsFrom("host-03").size();
+    // A heartbeat may have been in flight when it failed; after that, silence: neither a heartbeat
+    // nor a report from host-03 for eight beats in a row, while host-02 keeps beating.
     long othersBefore = heartbeats("host-02");
-    Thread.sleep(BEAT.toMillis() * 8);
-    assertThat(heartbeats("host-03")).isEqualTo(beats);
-    assertThat(scheduler.reportsFrom("host-03")).hasSize(reports);
+    AtomicReference<List<Long>> seen = new AtomicReference<>(List.of());
+    await("eight beats of silence from host-03").atMost(WAIT).pollInterval(POLL).during(BEAT.multipliedBy(8))
+        .until(() -> {
+          List<Long> now = List.of(heartbeats("host-03"), (long) scheduler.reportsFrom("host-03").size());
+          return now.equals(seen.getAndSet(now));
+        });
+    long beats = seen.get().get(0);
+    long reports = seen.get().get(1);
     assertThat(heartbeats("host-02")).isGreaterThan(othersBefore);
     assertThat(control().listHosts(ListSimHostsRequest.getDefaultInstance()).getHostsList())
         .filteredOn(SimHost::getFailed).extracting(SimHost::getHost).containsExactly("host-03");
@@ -136,8 +142,9 @@ class SimulatorServiceTest {
     SimHost recovered = control().recoverHost(SimHostRef.newBuilder().setHost("host-03").build());
     assertThat(recovered.getFailed()).isFalse();
     assertThat(probeStatus(endpoint)).isEqualTo(Status.Code.OK);
-    Await.until("a report after recovery", WAIT, () -> scheduler.reportsFrom("host-03").size() > reports);
-    Await.until("heartbeats after recovery", WAIT, () -> heartbeats("host-03") > beats + 2);
+    await("a report after recovery").atMost(WAIT).pollInterval(POLL)
+        .until(() -> scheduler.reportsFrom("host-03").size() > reports);
+    await("heartbeats after recovery").atMost(WAIT).pollInterval(POLL).until(() -> heartbeats("host-03") > beats + 2);
   }
 
   private HostSnapshot last(String host) {

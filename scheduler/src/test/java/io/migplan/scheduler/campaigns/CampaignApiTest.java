@@ -2,6 +2,7 @@ package io.migplan.scheduler.campaigns;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -52,11 +53,8 @@ class CampaignApiTest {
     void startFleet() throws Exception {
         Inventory.clear(ds);
         fleet = FleetSimulator.start(FleetSpec.of(6, 11L), dir, "127.0.0.1:" + RestAssured.port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (given().get("/api/v1/hosts").then().extract().jsonPath().getList("id").size() < 6) {
-            assertThat(System.nanoTime()).as("every simulated host reported").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        await("every simulated host reported").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get("/api/v1/hosts").then().extract().jsonPath().getList("id").size() >= 6);
     }
 
     @AfterEach

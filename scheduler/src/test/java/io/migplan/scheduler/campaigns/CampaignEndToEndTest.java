@@ -2,6 +2,7 @@ package io.migplan.scheduler.campaigns;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.migplan.agent.sim.FleetSimulator;
@@ -12,7 +13,6 @@ import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.inventory.HeartbeatSweeper;
 import io.migplan.scheduler.testsupport.Inventory;
-import io.migplan.scheduler.testsupport.Await;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -42,6 +42,9 @@ class CampaignEndToEndTest {
 
     static final String FROM = FleetSpec.DEFAULT_RELEASE;
     static final String TO = "2025.2";
+    /** For what reports make true a moment later. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration POLL = Duration.ofMillis(100);
 
     @Inject
     AgroalDataSource ds;
@@ -79,8 +82,8 @@ class CampaignEndToEndTest {
     void startFleet(int perBoard, int spares) throws Exception {
         int hosts = 2 * (perBoard + spares);
         fleet = FleetSimulator.start(spec(perBoard, spares), dir, "127.0.0.1:" + RestAssured.port);
-        Await.until("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
-                .getList("id").size() == hosts);
+        await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
+                .then().extract().jsonPath().getList("id").size() == hosts);
     }
 
     @AfterEach
@@ -107,7 +110,7 @@ class CampaignEndToEndTest {
 
         assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
         assertThat(fleet.listHosts().stream().mapToInt(HostStatus::vms).sum()).isEqualTo(vmsBefore);
-        Await.until("the scheduler sees every VM once", () -> vmCount() == vmsBefore);
+        await("the scheduler sees every VM once").atMost(WAIT).pollInterval(POLL).until(() -> vmCount() == vmsBefore);
         assertThat(o.backward()).isEmpty();
         assertThat(o.movesPerVm().values()).containsOnly(1);
         JsonPath view = view(id);
@@ -119,8 +122,8 @@ class CampaignEndToEndTest {
         o.performed.forEach(p -> assertThat(p.reservations()).isNotEmpty().allMatch(slots::add));
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
         // Every host the campaign took out of placement is back in it.
-        Await.until("every host back in placement", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
-                .getList("adminState", String.class).stream().allMatch("ACTIVE"::equals));
+        await("every host back in placement").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
+                .then().extract().jsonPath().getList("adminState", String.class).stream().allMatch("ACTIVE"::equals));
         assertThat(view.getList("history.kind", String.class)).as(o.history())
                 .contains("PLANNED", "HOST_DONE", "COMPLETED")
                 .doesNotContain("REPLANNED");

@@ -2,6 +2,7 @@ package io.migplan.scheduler.campaigns;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
@@ -11,7 +12,6 @@ import io.migplan.agent.sim.FleetSpec;
 import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.db.TestDatabaseResource;
-import io.migplan.scheduler.testsupport.Await;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.Orchestrator.Performed;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
@@ -52,6 +52,9 @@ class CampaignRestartIT {
     static final String TO = "2025.2";
     /** 6 T4 and 6 V100 hosts plus one empty spare per board. */
     static final int HOSTS = 14;
+    /** For what reports make true a moment later. */
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration POLL = Duration.ofMillis(100);
 
     @TempDir
     Path dir;
@@ -91,8 +94,8 @@ class CampaignRestartIT {
         // (their retry schedule is their ticks), not within the default ten.
         fleet = FleetSimulator.start(spec(), dir, "127.0.0.1:" + port,
                 Options.defaults().withIntervals(Duration.ofSeconds(5), Duration.ofSeconds(1)));
-        Await.until("every simulated host reported", () -> given().get("/api/v1/hosts").then().extract().jsonPath()
-                .getList("id").size() == HOSTS);
+        await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
+                .then().extract().jsonPath().getList("id").size() == HOSTS);
     }
 
     @AfterEach
@@ -128,12 +131,11 @@ class CampaignRestartIT {
         // dies with them issued and not reported.
         Orchestrator o = new Orchestrator(fleet, id, TO);
         o.holdWhen(a -> o.performed.size() >= 2);
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (o.held.isEmpty()) {
-            assertThat(o.step().getString("state")).as("the campaign is still running").isEqualTo("RUNNING");
-            assertThat(System.nanoTime()).as("two migrations are done and another is issued within 3 minutes")
-                    .isLessThan(deadline);
-        }
+        await("two migrations are done and another is issued").atMost(Duration.ofMinutes(3)).pollInSameThread()
+                .pollDelay(Duration.ZERO).pollInterval(o.pace()).until(() -> {
+                    assertThat(o.step().getString("state")).as("the campaign is still running").isEqualTo("RUNNING");
+                    return !o.held.isEmpty();
+                });
         List<Map<String, Object>> inFlight = List.copyOf(o.held.values());
         int doneBeforeKill = o.performed.size();
         assertThat(doneBeforeKill).as("migrations done before the kill").isPositive();
@@ -144,8 +146,9 @@ class CampaignRestartIT {
         // agents report the move), the rest while it is down.
         if (inFlight.size() > 1) {
             Performed p = o.move(inFlight.get(0));
-            Await.until("the scheduler sees VM " + p.vm() + " on " + p.to(), () -> p.to().equals(
-                    given().get("/api/v1/vms/{vm}", p.vm()).then().extract().jsonPath().getString("host")));
+            await("the scheduler sees VM " + p.vm() + " on " + p.to()).atMost(WAIT).pollInterval(POLL)
+                    .until(() -> p.to().equals(
+                            given().get("/api/v1/vms/{vm}", p.vm()).then().extract().jsonPath().getString("host")));
         }
         long pid = scheduler.pid();
         scheduler.kill();
@@ -205,8 +208,8 @@ class CampaignRestartIT {
         assertThat(o.backward()).isEmpty();
         assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
         assertThat(fleetVms()).isEqualTo(vmsBefore);
-        Await.until("the scheduler sees every VM once", () -> given().get("/api/v1/vms").then().statusCode(200).extract()
-                .jsonPath().getList("name").size() == vmsBefore);
+        await("the scheduler sees every VM once").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/vms")
+                .then().statusCode(200).extract().jsonPath().getList("name").size() == vmsBefore);
         assertThat(count("slot_reservation where not released")).as("slots still claimed").isZero();
         assertThat(count("campaign_migration where state = 'ISSUED'")).as("migrations still in flight").isZero();
     }

@@ -3,6 +3,7 @@ package io.migplan.scheduler.grpc;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -64,18 +65,10 @@ class PlanGrpcServiceTest {
         return id;
     }
 
-    private Plan awaitDone(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Plan plan = grpc.plans().getPlan(GetPlanRequest.newBuilder().setId(id).build());
-            if (plan.getStatus() != PlanStatus.PLAN_STATUS_SOLVING) {
-                return plan;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("plan " + id + " still SOLVING after 60 s");
-            }
-            Thread.sleep(100);
-        }
+    private Plan awaitDone(String id) {
+        return await("plan " + id + " done SOLVING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> grpc.plans().getPlan(GetPlanRequest.newBuilder().setId(id).build()),
+                        plan -> plan.getStatus() != PlanStatus.PLAN_STATUS_SOLVING);
     }
 
     /** The ErrorInfo detail of a refusal; none when it carries none. */

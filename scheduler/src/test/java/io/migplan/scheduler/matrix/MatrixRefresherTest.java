@@ -7,6 +7,7 @@ import static io.migplan.scheduler.testsupport.Snapshots.report;
 import static io.migplan.scheduler.testsupport.Snapshots.type;
 import static io.migplan.scheduler.testsupport.Snapshots.vm;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.migplan.proto.v1.Verdict;
@@ -20,7 +21,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +43,9 @@ class MatrixRefresherTest {
 
     static final String SIG = "nvidia-231/T4/nvidia-550.90.07";
     static final String MDEV = "0a3e1b6c-7d2f-4c1e-9b7a-5f0e2d3c4b01";
+    /** The refresh runs on its own threads, retrying with backoff. */
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration POLL = Duration.ofMillis(50);
 
     @Inject
     AgroalDataSource ds;
@@ -92,7 +95,8 @@ class MatrixRefresherTest {
         reportSource();
         reportTarget(1);
 
-        await("dst's cells are stored", () -> matrix.valid(DST_CELLS).size() == 2);
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
         assertThat(matrix.valid(DST_CELLS).values()).allMatch(v -> v.verdict() == Verdict.VERDICT_COMPATIBLE);
         // Only the type that could receive a fleet signature was asked: no nvidia-222 question.
         assertThat(target.questions()).extracting(q -> q.getTargetTypeId()).containsOnly("nvidia-231");
@@ -108,7 +112,8 @@ class MatrixRefresherTest {
 
         reportSource();
 
-        await("the new signature was asked of dst", () -> matrix.valid(DST_CELLS).size() == 2);
+        await("the new signature was asked of dst").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
     }
 
     @Test
@@ -119,7 +124,8 @@ class MatrixRefresherTest {
         assertThat(refresher.refresh("dst")).isZero(); // dst has not reported yet: nothing to ask
         reportTarget(1);
 
-        await("dst's cells are stored after retries", () -> matrix.valid(DST_CELLS).size() == 2);
+        await("dst's cells are stored after retries").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
         assertThat(target.calls()).isGreaterThanOrEqualTo(3);
         assertThat(refresher.lastFailure("dst")).isEmpty();
     }
@@ -130,18 +136,9 @@ class MatrixRefresherTest {
         target.failNext(100);
         reportTarget(1);
 
-        await("the refresher gave up on dst", () -> refresher.lastFailure("dst").isPresent());
+        await("the refresher gave up on dst").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> refresher.lastFailure("dst").isPresent());
         assertThat(refresher.lastFailure("dst").get()).contains("UNAVAILABLE");
         assertThat(matrix.valid(DST_CELLS)).isEmpty();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

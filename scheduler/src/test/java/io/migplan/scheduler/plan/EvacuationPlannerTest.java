@@ -9,6 +9,7 @@ import static io.migplan.scheduler.plan.Problems.plainVm;
 import static io.migplan.scheduler.plan.Problems.problem;
 import static io.migplan.scheduler.plan.Problems.t4;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.migplan.scheduler.bench.Fleet;
 import io.migplan.scheduler.bench.FleetGenerator;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -133,9 +135,12 @@ class EvacuationPlannerTest {
         EvacuationProblem problem = fleet.evacuation("p-cancel", FleetGenerator.pickEvacuation(fleet, 20, 5));
         PlanLimits patient = limits().withTimeLimit(Duration.ofMinutes(5))
                 .withUnimprovedLimits(Duration.ofMinutes(5), Duration.ofMinutes(5));
+        List<PlanProgress> progress = new CopyOnWriteArrayList<>();
         CompletableFuture<EvacuationPlan> running = CompletableFuture.supplyAsync(
-                () -> PLANNER.plan(problem, patient, p -> { }));
-        Thread.sleep(1500);
+                () -> PLANNER.plan(problem, patient, progress::add));
+        // A best solution reported: the solver runs (a stop asked before it starts is a different case).
+        await("the plan reports progress").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !progress.isEmpty());
         assertThat(PLANNER.terminateEarly("p-cancel")).isTrue();
         EvacuationPlan plan = running.get(30, TimeUnit.SECONDS);
         assertThat(plan.metrics().terminatedEarly()).isTrue();

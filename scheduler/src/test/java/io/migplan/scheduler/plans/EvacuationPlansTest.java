@@ -2,6 +2,7 @@ package io.migplan.scheduler.plans;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -52,18 +53,10 @@ class EvacuationPlansTest {
                 .body("id", notNullValue()).extract().path("id");
     }
 
-    private static JsonPath awaitDone(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonPath plan = given().get("/api/v1/plans/{id}", id).then().statusCode(200).extract().jsonPath();
-            if (!"SOLVING".equals(plan.getString("status"))) {
-                return plan;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("plan " + id + " still SOLVING after 60 s");
-            }
-            Thread.sleep(100);
-        }
+    private static JsonPath awaitDone(String id) {
+        return await("plan " + id + " done SOLVING").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get("/api/v1/plans/{id}", id).then().statusCode(200).extract().jsonPath(),
+                        plan -> !"SOLVING".equals(plan.getString("status")));
     }
 
     @Test

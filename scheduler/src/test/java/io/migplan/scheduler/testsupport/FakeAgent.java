@@ -117,6 +117,7 @@ public final class FakeAgent implements AutoCloseable {
             return;
         }
         try {
+            // Not a wait: this agent plays one that is slow to answer.
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

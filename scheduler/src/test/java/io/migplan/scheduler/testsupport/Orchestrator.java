@@ -1,6 +1,7 @@
 package io.migplan.scheduler.testsupport;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.SimulationException;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.pollinterval.PollInterval;
 
 /**
  * A test orchestrator: drives a campaign through the scheduler's REST loop and performs what it
@@ -51,6 +54,8 @@ public final class Orchestrator {
     /** Called after each step, e.g. to fail a host part-way. */
     private Runnable afterStep = () -> {
     };
+    /** Whether the last step found nothing to start or upgrade. */
+    private volatile boolean idle;
 
     public Orchestrator(RunningFleet fleet, String campaign, String toRelease) {
         this.fleet = fleet;
@@ -94,17 +99,27 @@ public final class Orchestrator {
 
     /** Steps until the campaign is COMPLETED (or another end state); fails after {@code limit}. */
     public String runToEnd(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonPath next = step();
-            String state = next.getString("state");
-            if (!state.equals("RUNNING")) {
-                return state;
-            }
-            afterStep.run();
+        try {
+            return await("campaign " + campaign + " ends").atMost(limit).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(pace()).until(() -> {
+                        String state = step().getString("state");
+                        if (state.equals("RUNNING")) {
+                            afterStep.run();
+                        }
+                        return state;
+                    }, state -> !state.equals("RUNNING"));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("campaign " + campaign + " did not end within " + limit + "; last next: "
+                    + given().get("/api/v1/campaigns/{id}/next", campaign).asString() + "\nhistory: " + history(), e);
         }
-        throw new AssertionError("campaign " + campaign + " did not end within " + limit + "; last next: "
-                + given().get("/api/v1/campaigns/{id}/next", campaign).asString() + "\nhistory: " + history());
+    }
+
+    /**
+     * The pace of a wait that steps the campaign: the next step at once after one that had work,
+     * 100 ms later after one that had none (the campaign waits on reports or on the clock).
+     */
+    public PollInterval pace() {
+        return (poll, previous) -> idle ? Duration.ofMillis(100) : Duration.ZERO;
     }
 
     /** One round: ask next, perform its migrations and upgrades, report each. */
@@ -128,9 +143,7 @@ public final class Orchestrator {
             fleet.upgradeHost(host, toRelease, driverFor.apply(host));
             upgraded.add(host);
         }
-        if (start.isEmpty() && next.getList("upgrade").isEmpty()) {
-            sleep(100);
-        }
+        idle = start.isEmpty() && next.getList("upgrade").isEmpty();
         return next;
     }
 
@@ -207,14 +220,5 @@ public final class Orchestrator {
     /** Performed migrations that went to an older release. */
     public List<Performed> backward() {
         return performed.stream().filter(p -> Releases.compare(p.toRelease(), p.fromRelease()) < 0).toList();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }

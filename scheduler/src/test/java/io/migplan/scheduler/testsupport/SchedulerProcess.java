@@ -1,5 +1,7 @@
 package io.migplan.scheduler.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged scheduler ({@code quarkus-run.jar}) run as an OS process of its own, so a test can
@@ -144,32 +148,30 @@ public final class SchedulerProcess {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the scheduler exited with " + process.exitValue() + " before it was ready;"
-                        + " its log:\n" + tail());
-            }
-            try {
-                HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.body();
-            } catch (ConnectException e) {
-                last = "connection refused";
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for the scheduler", e);
-            }
-            sleep(200);
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            await("the scheduler on port " + port + " ready").atMost(READY_WITHIN).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("the scheduler exited with " + process.exitValue()
+                                    + " before it was ready; its log:\n" + tail());
+                        }
+                        try {
+                            HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                            last.set(r.statusCode() + " " + r.body());
+                            return r.statusCode() == 200;
+                        } catch (ConnectException e) {
+                            last.set("connection refused");
+                        } catch (IOException e) {
+                            last.set(e.toString());
+                        }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new AssertionError("the scheduler on port " + port + " was not ready within " + READY_WITHIN
+                    + " (last answer: " + last.get() + "); its log:\n" + tail(), e);
         }
-        process.destroyForcibly();
-        throw new AssertionError("the scheduler on port " + port + " was not ready within " + READY_WITHIN
-                + " (last answer: " + last + "); its log:\n" + tail());
     }
 
     /** The last lines of the log, for failure messages. */
@@ -179,15 +181,6 @@ public final class SchedulerProcess {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(log " + log + " unreadable: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }
