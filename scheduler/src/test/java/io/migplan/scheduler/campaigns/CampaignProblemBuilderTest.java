@@ -14,6 +14,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.Verdict;
+import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.campaign.CampaignProblem;
 import io.migplan.scheduler.campaign.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.inventory.AdminState;
@@ -350,7 +351,7 @@ class CampaignProblemBuilderTest {
 
         assertThat(allowed(built.problem(), "vm-x", List.of("dst"))).containsEntry("dst", false);
         assertThat(CampaignProblemBuilder.explain(unresolved, snapshot, built.verdicts(), TO))
-                .isEqualTo("mdev m-1 was not reported as an active device");
+                .isEqualTo(new Reason(VerdictBook.NO_COMPATIBLE_TARGET, "mdev m-1 was not reported as an active device"));
     }
 
     @Test
@@ -408,16 +409,19 @@ class CampaignProblemBuilderTest {
     @Test
     void anUnmovableVmIsExplainedOnlyWhenNoHostOfItsBoardWouldTakeItAtTheNewRelease() {
         VmRecord vm = gpuVm("vm-gpu", "src");
-        record Case(String name, Matrix matrix, String expected) {
+        record Case(String name, Matrix matrix, Reason expected) {
+            Case(String name, Matrix matrix, String refusal) {
+                this(name, matrix, refusal == null ? null : new Reason(VerdictBook.NO_COMPATIBLE_TARGET, refusal));
+            }
         }
         List<Case> cases = List.of(
-                new Case("nothing probed: the release policy expects the move to work", new Matrix(), null),
+                new Case("nothing probed: the release policy expects the move to work", new Matrix(), (String) null),
                 new Case("hosts at the new release accept", new Matrix()
                         .says("canary-a", said(Verdict.VERDICT_COMPATIBLE, "", ""))
-                        .says("canary-b", said(Verdict.VERDICT_COMPATIBLE, "", "")), null),
+                        .says("canary-b", said(Verdict.VERDICT_COMPATIBLE, "", "")), (String) null),
                 new Case("a refusal at the old release says nothing of the new", new Matrix()
                         .says("old-peer", said(Verdict.VERDICT_INCOMPATIBLE, "SIGNATURE_MISMATCH", "driver 535")),
-                        null),
+                        (String) null),
                 new Case("one host at the new release refuses: none of its board is trusted", new Matrix()
                         .says("canary-a",
                                 said(Verdict.VERDICT_INCOMPATIBLE, "SIGNATURE_MISMATCH", "driver 570 refuses"))
@@ -425,7 +429,7 @@ class CampaignProblemBuilderTest {
                         "host canary-a (T4, release 2025.2) answered INCOMPATIBLE for nvidia-231: driver 570 refuses"),
                 new Case("an agent says the type cannot migrate at all", new Matrix()
                         .says("canary-b", said(Verdict.VERDICT_INCOMPATIBLE, VerdictBook.NOT_MIGRATABLE, "GVT-g")),
-                        "host canary-b says nvidia-231 cannot migrate at all: GVT-g"));
+                        new Reason(VerdictBook.NOT_MIGRATABLE, "host canary-b says nvidia-231 cannot migrate at all: GVT-g")));
         for (Case c : cases) {
             ClusterSnapshot snapshot = snapshot(entry(t4("src", FROM), vm), entry(t4("old-peer", FROM)),
                     entry(t4("canary-a", TO)), entry(t4("canary-b", TO)), entry(otherBoard("v100", TO)));

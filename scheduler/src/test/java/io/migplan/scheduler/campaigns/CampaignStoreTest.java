@@ -11,7 +11,7 @@ import io.migplan.scheduler.campaigns.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaigns.CampaignStore.HostRow;
 import io.migplan.scheduler.campaigns.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaigns.CampaignStore.Settings;
-import io.migplan.scheduler.inventory.UnknownObjectException;
+import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.TestTransaction;

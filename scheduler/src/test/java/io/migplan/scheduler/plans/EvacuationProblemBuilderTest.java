@@ -13,6 +13,7 @@ import static io.migplan.scheduler.testsupport.Views.withState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.migplan.scheduler.error.Reason;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.TypeDemand;
@@ -295,7 +296,7 @@ class EvacuationProblemBuilderTest {
                 assertThat(vm.ineligibleReasons()).as(c.name()).isEmpty();
             } else {
                 assertThat(vm.eligible()).as(c.name()).isEmpty();
-                assertThat(vm.ineligibleReasons()).as(c.name()).containsExactly(new EvacuationPlan.Reason(
+                assertThat(vm.ineligibleReasons()).as(c.name()).containsExactly(new Reason(
                         EvacuationProblemBuilder.FILTER_DIAGNOSIS, "VM vm-1: 0/1 hosts eligible: " + c.diagnosis()));
             }
         }
@@ -334,7 +335,7 @@ class EvacuationProblemBuilderTest {
                 "vm-x");
 
         assertThat(vm.eligible()).isEmpty();
-        assertThat(vm.ineligibleReasons()).extracting(EvacuationPlan.Reason::message)
+        assertThat(vm.ineligibleReasons()).extracting(Reason::message)
                 .containsExactly("VM vm-x: 0/1 hosts eligible: 1 inventory incomplete");
         assertThat(verdicts.looked).isEmpty();
         assertThat(verdicts.asked).isEmpty();
