@@ -1,7 +1,8 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.proto.v1.Verdict;
-import io.migplan.scheduler.placement.HostView.ParentView;
+import io.migplan.scheduler.snapshot.HostView.ParentView;
 import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import java.util.ArrayList;

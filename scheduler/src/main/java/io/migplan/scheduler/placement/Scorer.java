@@ -1,5 +1,8 @@
 package io.migplan.scheduler.placement;
 
+import io.migplan.scheduler.snapshot.PlacementRequest;
+import io.migplan.scheduler.snapshot.HostView;
+
 /**
  * Ranks eligible hosts: the score is the mean of the CPU share and the memory share the host
  * would still have free after taking the VM, times 100, to one decimal. A host left half

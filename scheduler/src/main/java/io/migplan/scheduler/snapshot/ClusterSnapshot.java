@@ -1,6 +1,5 @@
 package io.migplan.scheduler.snapshot;
 
-import io.migplan.scheduler.placement.HostView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,7 +2,6 @@ package io.migplan.scheduler.snapshot;
 
 import io.migplan.scheduler.inventory.HostChanged;
 import io.migplan.scheduler.inventory.InventoryApplied;
-import io.migplan.scheduler.placement.HostView;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.SnapshotLoader.HostPulse;
 import io.quarkus.scheduler.Scheduled;

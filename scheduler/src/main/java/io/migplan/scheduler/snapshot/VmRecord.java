@@ -1,7 +1,6 @@
 package io.migplan.scheduler.snapshot;
 
-import io.migplan.scheduler.placement.PlacementRequest;
-import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import java.time.Instant;
 import java.util.List;
 

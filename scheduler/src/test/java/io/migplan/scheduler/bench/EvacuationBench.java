@@ -1,13 +1,13 @@
 package io.migplan.scheduler.bench;
 
-import io.migplan.scheduler.plan.EvacuationPlan;
-import io.migplan.scheduler.plan.EvacuationPlan.Migration;
-import io.migplan.scheduler.plan.EvacuationPlanner;
-import io.migplan.scheduler.plan.EvacuationProblem;
-import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;
-import io.migplan.scheduler.plan.GreedyEvacuationPlanner;
-import io.migplan.scheduler.plan.PlanLimits;
-import io.migplan.scheduler.solver.SolverFactories.Construction;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
+import io.migplan.scheduler.evacuation.planner.GreedyEvacuationPlanner;
+import io.migplan.scheduler.evacuation.planner.PlanLimits;
+import io.migplan.scheduler.evacuation.planner.SolverFactories.Construction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

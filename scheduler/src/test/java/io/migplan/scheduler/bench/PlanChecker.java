@@ -2,12 +2,12 @@ package io.migplan.scheduler.bench;
 
 import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.TypeDemand;
-import io.migplan.scheduler.plan.EvacuationPlan;
-import io.migplan.scheduler.plan.EvacuationPlan.Migration;
-import io.migplan.scheduler.plan.EvacuationProblem;
-import io.migplan.scheduler.plan.EvacuationProblem.HostSpec;
-import io.migplan.scheduler.plan.EvacuationProblem.ParentSpec;
-import io.migplan.scheduler.plan.EvacuationProblem.VmSpec;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.ParentSpec;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.VmSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -12,6 +12,7 @@ import static io.migplan.scheduler.testsupport.Views.withRelease;
 import static io.migplan.scheduler.testsupport.Views.withState;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.FleetIndex.CodePhrase;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.SimulationException;
-import io.migplan.scheduler.placement.Releases;
+import io.migplan.scheduler.snapshot.Releases;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;

@@ -2,11 +2,11 @@ package io.migplan.scheduler.testsupport;
 
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.HostView.ParentView;
-import io.migplan.scheduler.placement.HostView.TypeView;
-import io.migplan.scheduler.placement.PlacementRequest;
-import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.HostView.ParentView;
+import io.migplan.scheduler.snapshot.HostView.TypeView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

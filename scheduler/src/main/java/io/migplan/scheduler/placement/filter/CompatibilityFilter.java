@@ -3,9 +3,9 @@ package io.migplan.scheduler.placement.filter;
 import io.migplan.scheduler.error.Rejection;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.Verdict;
-import io.migplan.scheduler.placement.DeviceAllocator.Landing;
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.probe.ProbeOutcome;
+import io.migplan.scheduler.placement.filter.DeviceAllocator.Landing;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.compatibility.ProbeOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * {@code PROBE_INCOMPATIBLE} with the agent's code and sentence; anything else (UNKNOWN, no
  * answer, agent unreachable, timeout) becomes {@code PROBE_UNKNOWN} with why, because an
  * unknown verdict is never compatible. It reads a probe outcome; asking is
- * {@link io.migplan.scheduler.placement.probe.CompatibilityProber}'s job.
+ * {@link io.migplan.scheduler.compatibility.CompatibilityProber}'s job.
  */
 public final class CompatibilityFilter {
 

@@ -1,8 +1,8 @@
 package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.error.Rejection;
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.error.Rejection;
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.PlacementRequest;
-import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import java.util.List;
 
 /**

@@ -1,10 +1,10 @@
 package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.error.Rejection;
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.HostView.ParentView;
-import io.migplan.scheduler.placement.PlacementRequest;
-import io.migplan.scheduler.placement.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.HostView.ParentView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +15,7 @@ import java.util.Map;
  * parent has. A type the host lacks entirely is left to {@link DeviceTypePresentFilter}.
  * Each parent's count is what its agent reported, bounded by its capacity model (see {@link
  * HostView#availableInstances}); rules between the VM's own devices of different types (a size
- * lock, a shared pool) are left to {@link io.migplan.scheduler.placement.DeviceAllocator}.
+ * lock, a shared pool) are left to {@link io.migplan.scheduler.placement.filter.DeviceAllocator}.
  */
 public final class FreeInstanceFilter implements HostFilter {
 

@@ -7,8 +7,8 @@ import static io.migplan.scheduler.testsupport.Views.vmInGroup;
 import static io.migplan.scheduler.testsupport.Views.withGroups;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.Verdict;
-import io.migplan.scheduler.placement.DeviceAllocator.Landing;
-import io.migplan.scheduler.placement.probe.ProbeOutcome;
+import io.migplan.scheduler.placement.filter.DeviceAllocator.Landing;
+import io.migplan.scheduler.compatibility.ProbeOutcome;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;

@@ -6,7 +6,7 @@ import static io.migplan.scheduler.testsupport.Views.vm;
 import static io.migplan.scheduler.testsupport.Views.withCapacity;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.scheduler.placement.HostView;
+import io.migplan.scheduler.snapshot.HostView;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

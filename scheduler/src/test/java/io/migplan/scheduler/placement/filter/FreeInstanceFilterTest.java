@@ -9,8 +9,8 @@ import static io.migplan.scheduler.testsupport.Views.vm;
 import static io.migplan.scheduler.testsupport.Views.withParents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.scheduler.placement.HostView;
-import io.migplan.scheduler.placement.PlacementRequest;
+import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,0 +1,117 @@
+package io.migplan.scheduler.api.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.migplan.proto.v1.AbortCampaignRequest;
+import io.migplan.proto.v1.Campaign;
+import io.migplan.proto.v1.CampaignServiceGrpc;
+import io.migplan.proto.v1.CreateCampaignRequest;
+import io.migplan.proto.v1.GetCampaignRequest;
+import io.migplan.proto.v1.ListCampaignsRequest;
+import io.migplan.proto.v1.ListCampaignsResponse;
+import io.migplan.proto.v1.NextStepRequest;
+import io.migplan.proto.v1.NextStepResponse;
+import io.migplan.proto.v1.PauseCampaignRequest;
+import io.migplan.proto.v1.ReportMigrationRequest;
+import io.migplan.proto.v1.ReportUpgradeStartedRequest;
+import io.migplan.proto.v1.Reported;
+import io.migplan.proto.v1.ResumeCampaignRequest;
+import io.migplan.scheduler.campaign.CampaignService;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.validation.Validator;
+
+/**
+ * CampaignService: the operations of {@code /api/v1/campaigns}, for programs. {@link CampaignService}
+ * decides everything (defaults, planning, the orchestrator's loop) but the request's field rules,
+ * its record's annotations, which this class checks as REST's {@code @Valid} does. It also checks
+ * what REST's path makes impossible (an empty id); {@link CampaignViews} translates the messages
+ * and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
+ */
+@GrpcService
+public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImplBase {
+
+    @Inject
+    CampaignService campaigns;
+    @Inject
+    Validator validator;
+
+    @Override
+    @Blocking
+    public void createCampaign(CreateCampaignRequest request, StreamObserver<Campaign> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.create(
+                GrpcCalls.valid(validator, CampaignViews.toRequest(request)))));
+    }
+
+    @Override
+    @Blocking
+    public void getCampaign(GetCampaignRequest request, StreamObserver<Campaign> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.get(id(request.getId()))));
+    }
+
+    @Override
+    @Blocking
+    public void listCampaigns(ListCampaignsRequest request, StreamObserver<ListCampaignsResponse> response) {
+        GrpcCalls.answer(response, () -> ListCampaignsResponse.newBuilder()
+                .addAllCampaigns(campaigns.list().stream().map(CampaignViews::toProto).toList()).build());
+    }
+
+    @Override
+    @Blocking
+    public void nextStep(NextStepRequest request, StreamObserver<NextStepResponse> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.next(id(request.getId()))));
+    }
+
+    @Override
+    @Blocking
+    public void reportMigration(ReportMigrationRequest request, StreamObserver<Reported> response) {
+        GrpcCalls.answer(response, () -> {
+            String id = id(request.getId());
+            String migration = required("migration", request.getMigration(), "the id NextStep issued");
+            return CampaignViews.toProto(switch (request.getOutcome()) {
+                case MIGRATION_OUTCOME_DONE -> campaigns.migrationDone(id, migration);
+                case MIGRATION_OUTCOME_FAILED -> campaigns.migrationFailed(id, migration, request.getReason());
+                default -> throw Status.INVALID_ARGUMENT.withDescription(
+                        "outcome is required: MIGRATION_OUTCOME_DONE or MIGRATION_OUTCOME_FAILED").asRuntimeException();
+            });
+        });
+    }
+
+    @Override
+    @Blocking
+    public void reportUpgradeStarted(ReportUpgradeStartedRequest request, StreamObserver<Reported> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.upgradeStarted(id(request.getId()),
+                required("host", request.getHost(), "the host NextStep handed out"))));
+    }
+
+    @Override
+    @Blocking
+    public void pauseCampaign(PauseCampaignRequest request, StreamObserver<Campaign> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.pause(id(request.getId()))));
+    }
+
+    @Override
+    @Blocking
+    public void resumeCampaign(ResumeCampaignRequest request, StreamObserver<Campaign> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.resume(id(request.getId()))));
+    }
+
+    @Override
+    @Blocking
+    public void abortCampaign(AbortCampaignRequest request, StreamObserver<Campaign> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.abort(id(request.getId()))));
+    }
+
+    /** A path segment cannot be empty in REST; here an unset id is a caller's mistake, not a missing campaign. */
+    private static String id(String id) {
+        return required("id", id, "the id CreateCampaign returned");
+    }
+
+    private static String required(String field, String value, String hint) {
+        if (value.isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription(field + " is empty: " + hint).asRuntimeException();
+        }
+        return value;
+    }
+}

@@ -1,0 +1,86 @@
+package io.migplan.scheduler.api.grpc;
+
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.migplan.scheduler.error.ErrorKind;
+import io.migplan.scheduler.error.RefusalException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Completes a unary call: the value, a deliberate status, or INTERNAL for anything else,
+ * whose trace is logged here under an incident id and never sent to the caller.
+ */
+final class GrpcCalls {
+
+    private static final Logger LOG = Logger.getLogger(GrpcCalls.class);
+
+    private GrpcCalls() {
+    }
+
+    static <T> void answer(StreamObserver<T> observer, Supplier<T> call) {
+        T value;
+        try {
+            value = call.get();
+        } catch (StatusRuntimeException e) {
+            observer.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            StatusRuntimeException refusal = refusal(e);
+            if (refusal != null) {
+                observer.onError(refusal);
+                return;
+            }
+            String incident = UUID.randomUUID().toString();
+            LOG.errorf(e, "internal error in a gRPC call, incident %s", incident);
+            observer.onError(Status.INTERNAL.withDescription(
+                    "internal error; the scheduler's log has the details under incident " + incident).asRuntimeException());
+            return;
+        }
+        observer.onNext(value);
+        observer.onCompleted();
+    }
+
+    /**
+     * The request, once it meets its record's constraints, the same the REST API checks with
+     * {@code @Valid}; else a {@link ConstraintViolationException}, refused as INVALID_ARGUMENT.
+     */
+    static <R> R valid(Validator validator, R request) {
+        Set<ConstraintViolation<R>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return request;
+    }
+
+    /** The domain of the {@code google.rpc.ErrorInfo} every refusal carries, beside its code as {@code reason}. */
+    static final String ERROR_DOMAIN = "migplan.io";
+
+    /**
+     * The status matching the REST API's answer for a service's refusal ({@link ErrorKind} maps
+     * both), so both APIs refuse the same things; null for anything else, which is an internal
+     * fault. The refusal's code travels as a {@code google.rpc.ErrorInfo} detail, and leads the
+     * description where the status alone does not say it, as in {@code "CAMPAIGN_ACTIVE: campaign
+     * camp-1 is still running ..."}.
+     */
+    static StatusRuntimeException refusal(RuntimeException e) {
+        RefusalException r = RefusalException.from(e);
+        if (r == null) {
+            return null;
+        }
+        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+                .setCode(r.kind().grpcStatus().value())
+                .setMessage(r.kind().describe(r.code(), r.getMessage()))
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(r.code()).setDomain(ERROR_DOMAIN).build()))
+                .build());
+    }
+}

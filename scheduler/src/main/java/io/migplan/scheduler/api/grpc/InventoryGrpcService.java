@@ -1,0 +1,46 @@
+package io.migplan.scheduler.api.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.proto.v1.HeartbeatResponse;
+import io.migplan.proto.v1.InventoryServiceGrpc;
+import io.migplan.proto.v1.ReportInventoryRequest;
+import io.migplan.proto.v1.ReportInventoryResponse;
+import io.migplan.scheduler.error.InvalidRequestException;
+import io.migplan.scheduler.inventory.InventoryStore;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.time.Clock;
+
+/** InventoryService: agents report snapshots and heartbeats. The rules are in {@link InventoryStore}. */
+@GrpcService
+public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceImplBase {
+
+    @Inject
+    InventoryStore store;
+    @Inject
+    Clock clock;
+
+    @Override
+    @Blocking
+    public void reportInventory(ReportInventoryRequest request, StreamObserver<ReportInventoryResponse> response) {
+        GrpcCalls.answer(response, () -> {
+            var outcome = store.report(request, clock.instant());
+            return ReportInventoryResponse.newBuilder().setApplied(outcome.applied())
+                    .setStoredGeneration(outcome.storedGeneration()).setMessage(outcome.message()).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+        GrpcCalls.answer(response, () -> {
+            if (request.getHostId().isBlank()) {
+                throw new InvalidRequestException("host_id is empty");
+            }
+            boolean resend = store.heartbeat(request.getHostId(), request.getGeneration(), clock.instant());
+            return HeartbeatResponse.newBuilder().setResendInventory(resend).build();
+        });
+    }
+}

@@ -1,0 +1,52 @@
+package io.migplan.scheduler.api.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.migplan.proto.v1.Candidate;
+import io.migplan.proto.v1.PlacementServiceGrpc;
+import io.migplan.proto.v1.Reason;
+import io.migplan.proto.v1.Rejection;
+import io.migplan.proto.v1.WhereCanMoveRequest;
+import io.migplan.proto.v1.WhereCanMoveResponse;
+import io.migplan.scheduler.error.UnknownObjectException;
+import io.migplan.scheduler.placement.IncompleteInventoryException;
+import io.migplan.scheduler.placement.Placement;
+import io.migplan.scheduler.placement.TargetFinder;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+
+/** PlacementService: the same answer as {@code GET /api/v1/vms/{id}/targets}, for programs. */
+@GrpcService
+public class PlacementGrpcService extends PlacementServiceGrpc.PlacementServiceImplBase {
+
+    @Inject
+    TargetFinder targets;
+
+    @Override
+    @Blocking
+    public void whereCanMove(WhereCanMoveRequest request, StreamObserver<WhereCanMoveResponse> response) {
+        GrpcCalls.answer(response, () -> {
+            if (request.getVm().isBlank()) {
+                throw Status.INVALID_ARGUMENT.withDescription("vm is empty").asRuntimeException();
+            }
+            try {
+                return toProto(targets.find(request.getVm()));
+            } catch (UnknownObjectException e) {
+                throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+            } catch (IncompleteInventoryException e) {
+                throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+            }
+        });
+    }
+
+    static WhereCanMoveResponse toProto(Placement p) {
+        var b = WhereCanMoveResponse.newBuilder().setVm(p.vm()).setSourceHost(p.sourceHost()).setSummary(p.summary());
+        p.candidates().forEach(c -> b.addCandidates(
+                Candidate.newBuilder().setHost(c.host()).setDevice(c.device()).setScore(c.score())));
+        p.rejected().forEach(r -> b.addRejected(Rejection.newBuilder().setHost(r.host()).addAllReasons(
+                r.reasons().stream().map(x -> Reason.newBuilder().setCode(x.code()).setMessage(x.message()).build())
+                        .toList())));
+        return b.build();
+    }
+}

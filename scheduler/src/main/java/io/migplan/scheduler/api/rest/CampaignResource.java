@@ -1,0 +1,122 @@
+package io.migplan.scheduler.api.rest;
+
+import io.migplan.scheduler.campaign.CampaignRequest;
+import io.migplan.scheduler.campaign.CampaignService;
+import io.migplan.scheduler.campaign.CampaignView;
+import io.migplan.scheduler.campaign.NextStep;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/**
+ * Rolling-upgrade campaigns and the loop an orchestrator drives: ask {@code next}, start the
+ * migrations it issues and report each done or failed, upgrade the hosts it hands out and report
+ * each started; the agent's report of the new release completes a host.
+ */
+@Path("/api/v1/campaigns")
+@Produces(MediaType.APPLICATION_JSON)
+public class CampaignResource {
+
+    /** The body of a failure report. */
+    public record Failure(String reason) {
+    }
+
+    @Inject
+    CampaignService campaigns;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Plan a campaign from fromRelease to toRelease over hosts (names, a label selector, or every"
+            + " host at fromRelease); with dryRun the plan only, else the campaign starts RUNNING")
+    @APIResponse(responseCode = "201", description = "The campaign with its plan")
+    @APIResponse(responseCode = "400", description = "A field is missing or wrong; nothing was stored")
+    @APIResponse(responseCode = "409", description = "Another campaign is running or paused (CAMPAIGN_ACTIVE)")
+    public Response create(@Valid @NotNull(message = "is required: \\{fromRelease, toRelease, hosts | selector, policy,"
+            + " dryRun\\}") CampaignRequest body) {
+        CampaignView view = campaigns.create(body);
+        return Response.created(URI.create("/api/v1/campaigns/" + view.id())).entity(view).build();
+    }
+
+    @GET
+    @Operation(summary = "Every campaign, newest first")
+    public List<CampaignService.Listed> list() {
+        return campaigns.list();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "The campaign: state, batches with their migrations, unmovable VMs, metrics against the naive"
+            + " order, progress and history")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    public CampaignView get(@PathParam("id") String id) {
+        return campaigns.get(id);
+    }
+
+    @GET
+    @Path("{id}/next")
+    @Operation(summary = "What to do now: migrations to start (slots already claimed), migrations in flight, hosts to"
+            + " upgrade, and why nothing more can start yet")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    public NextStep next(@PathParam("id") String id) {
+        return campaigns.next(id);
+    }
+
+    @POST
+    @Path("{id}/migrations/{migration}/done")
+    @Operation(summary = "A migration issued by next finished: the VM runs on its target")
+    @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
+    public CampaignService.Reported migrationDone(@PathParam("id") String id, @PathParam("migration") String migration) {
+        return campaigns.migrationDone(id, migration);
+    }
+
+    @POST
+    @Path("{id}/migrations/{migration}/failed")
+    @Operation(summary = "A migration issued by next failed: the VM still runs on its source; the rest is re-planned")
+    @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
+    public CampaignService.Reported migrationFailed(@PathParam("id") String id, @PathParam("migration") String migration,
+            Failure failure) {
+        return campaigns.migrationFailed(id, migration, failure == null ? null : failure.reason());
+    }
+
+    @POST
+    @Path("{id}/hosts/{host}/upgrade-started")
+    @Operation(summary = "The orchestrator started upgrading a host next handed out")
+    @APIResponse(responseCode = "409", description = "The host is not empty and ready (HOST_NOT_READY)")
+    public CampaignService.Reported upgradeStarted(@PathParam("id") String id, @PathParam("host") String host) {
+        return campaigns.upgradeStarted(id, host);
+    }
+
+    @POST
+    @Path("{id}/pause")
+    @Operation(summary = "Hand out nothing new until resumed; reports are still taken")
+    public CampaignView pause(@PathParam("id") String id) {
+        return campaigns.pause(id);
+    }
+
+    @POST
+    @Path("{id}/resume")
+    @Operation(summary = "Go on with a paused campaign")
+    public CampaignView resume(@PathParam("id") String id) {
+        return campaigns.resume(id);
+    }
+
+    @POST
+    @Path("{id}/abort")
+    @Operation(summary = "Stop for good: planned migrations cancelled, every reservation released, VMs stay where"
+            + " they run")
+    public CampaignView abort(@PathParam("id") String id) {
+        return campaigns.abort(id);
+    }
+}

@@ -1,0 +1,60 @@
+package io.migplan.scheduler.api.rest;
+
+import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.error.RefusalException;
+import io.migplan.scheduler.error.Violations;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure into {@code {code, message}} with the matching status. Internal faults
+ * are logged here with their trace and an incident id; the caller gets the id, never the trace.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    /** A service's deliberate refusal: the status its kind maps to, its code and sentence. */
+    @ServerExceptionMapper
+    public Response refused(RefusalException e) {
+        return error(Response.Status.fromStatusCode(e.kind().httpStatus()), e.code(), e.getMessage());
+    }
+
+    /**
+     * A request breaking its record's or parameter's constraints: 400 naming each field, its
+     * limit and the value given (see {@link Violations}), in place of Quarkus' violation report.
+     */
+    @ServerExceptionMapper
+    public Response violated(ConstraintViolationException e) {
+        RefusalException refusal = RefusalException.from(e);
+        return refusal == null ? internal(e) : refused(refusal);
+    }
+
+    /** Framework errors (unknown path, wrong method, unacceptable media type) keep their status. */
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        String code = status.getReasonPhrase() == null ? "HTTP_" + status.getStatusCode()
+                : status.getReasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? status.getReasonPhrase() : e.getMessage();
+        return error(status, code, message);
+    }
+
+    @ServerExceptionMapper
+    public Response internal(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "internal error, incident %s", incident);
+        return error(Response.Status.INTERNAL_SERVER_ERROR, "INTERNAL",
+                "internal error; the scheduler's log has the details under incident " + incident);
+    }
+
+    private static Response error(Response.StatusType status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Reason(code, message)).build();
+    }
+}

@@ -1,0 +1,57 @@
+package io.migplan.scheduler.api.rest;
+
+import io.migplan.scheduler.evacuation.EvacuationRequest;
+import io.migplan.scheduler.evacuation.PlanService;
+import io.migplan.scheduler.evacuation.PlanView;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+@Path("/api/v1/plans")
+@Produces(MediaType.APPLICATION_JSON)
+public class PlanResource {
+
+    @Inject
+    PlanService plans;
+
+    @POST
+    @Path("evacuation")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Plan how to empty hosts; answers at once with the plan's id while it is solved")
+    @APIResponse(responseCode = "202", description = "Accepted: {id}; poll GET /api/v1/plans/{id}")
+    @APIResponse(responseCode = "400", description = "No hosts, an unknown host, or a limit out of range")
+    public Response evacuation(@Valid @NotNull(message = "is required: \\{hosts, maxOutboundPerHost,"
+            + " maxInboundPerHost, maxParallel, timeLimitSeconds\\}") EvacuationRequest body) {
+        String id = plans.create(body);
+        return Response.accepted(Map.of("id", id)).location(URI.create("/api/v1/plans/" + id)).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "A plan: status, progress, migrations in waves, unplaced VMs with reasons, metrics")
+    @APIResponse(responseCode = "404", description = "No plan with this id")
+    public PlanView get(@PathParam("id") String id) {
+        return plans.get(id);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Stop solving a plan; its best solution so far is kept as CANCELLED")
+    @APIResponse(responseCode = "409", description = "The plan is no longer being solved")
+    public PlanView cancel(@PathParam("id") String id) {
+        return plans.cancel(id);
+    }
+}

@@ -1,0 +1,80 @@
+package io.migplan.scheduler.api.rest;
+
+import io.migplan.scheduler.error.InvalidRequestException;
+import io.migplan.scheduler.inventory.InventoryQueries;
+import io.migplan.scheduler.inventory.InventoryQueries.VmInfo;
+import io.migplan.scheduler.placement.TargetFinder;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+@Path("/api/v1/vms")
+@Produces(MediaType.APPLICATION_JSON)
+public class VmResource {
+
+    @Inject
+    InventoryQueries queries;
+    @Inject
+    TargetFinder targets;
+
+    @GET
+    @Operation(summary = "Every VM with its host, vCPUs, memory and mediated devices")
+    public List<VmInfo> list() {
+        return queries.vms();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One VM, by name or UUID")
+    @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
+    public VmInfo get(@PathParam("id") String id) {
+        return queries.vm(id);
+    }
+
+    /** Candidates a summary lists when the caller does not say. */
+    static final int DEFAULT_LIMIT = 10;
+    /** More than a caller choosing a target reads; the full view lists every host. */
+    static final int MAX_LIMIT = 100;
+    /** A whole number from 1 to {@link #MAX_LIMIT}, as a query string may write it (padded, leading zeros). */
+    static final String LIMIT = "\\s*0*(100|[1-9][0-9]?)\\s*";
+
+    @GET
+    @Path("{id}/targets")
+    @Operation(summary = "Where the VM can move: by default candidates with score and landing device, every other"
+            + " host rejected with reason codes and sentences, and a one-line summary; with view=summary the same"
+            + " summary and counts, the best candidates (limit, default 10) and hosts per rejection code")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {TargetsResponse.class, TargetsSummaryResponse.class})))
+    @APIResponse(responseCode = "400", description = "Unknown view, or a limit that is not 1.." + MAX_LIMIT)
+    @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
+    @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host")
+    public Object targets(@PathParam("id") String id,
+            @Parameter(description = "full (default): every host with its reasons; summary: the decision only")
+            @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")
+            String view,
+            @Parameter(description = "view=summary only: how many candidates to list, 1.." + MAX_LIMIT
+                    + ", default " + DEFAULT_LIMIT)
+            @QueryParam("limit") @Pattern(regexp = LIMIT, message = "must be a whole number from 1 to " + MAX_LIMIT)
+            String limit) {
+        // The one rule between the two parameters; each one's own is in its annotation.
+        if (!"summary".equals(view)) {
+            if (limit != null) {
+                throw new InvalidRequestException("limit applies to view=summary only; the full view lists every host");
+            }
+            return TargetsResponse.of(targets.find(id));
+        }
+        return TargetsSummaryResponse.of(targets.shortlist(id,
+                limit == null ? DEFAULT_LIMIT : Integer.parseInt(limit.strip())));
+    }
+}

@@ -1,0 +1,233 @@
+package io.migplan.scheduler.campaign;
+
+import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.campaign.planner.CampaignProblem;
+import io.migplan.scheduler.campaign.planner.CampaignProblem.CampaignVm;
+import io.migplan.scheduler.campaign.planner.CampaignProblem.Eligibility;
+import io.migplan.scheduler.campaign.planner.CampaignProblem.HostView;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
+import io.migplan.scheduler.compatibility.MatrixKey;
+import io.migplan.scheduler.snapshot.HostView.ParentView;
+import io.migplan.scheduler.snapshot.PlacementRequest;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.Releases;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
+import io.migplan.scheduler.evacuation.EvacuationProblemBuilder;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.snapshot.VmRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Turns the cluster snapshot into the campaign planner's {@link CampaignProblem}: every host that
+ * is up (a host down or stale is neither a source nor a target until it is back), every VM with
+ * its devices and where they live, and an eligibility built from the placement rules and the
+ * compatibility matrix ({@link VerdictBook}): a target takes a VM when it is up and active, offers
+ * each device's type, is not older (unless policy allows backward), and its verdict, probed,
+ * learned from a host of its board at the release it will run, or assumed, is compatible.
+ *
+ * <p>Hosts the campaign is upgrading right now are given at the release they are being upgraded
+ * to (they are empty and come back at it); they are targets in the plan, and the campaign sends
+ * nothing there until they are back and probed.
+ */
+final class CampaignProblemBuilder {
+
+    /** The problem, and what the builder learned that the campaign needs to run it. */
+    record Built(CampaignProblem problem, VerdictBook verdicts, Map<String, VmRecord> vms, Set<String> absent) {
+    }
+
+    private final Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored;
+    private final boolean allowBackward;
+    private final String ownMarks;
+
+    /**
+     * @param stored   the valid verdicts among the keys given (the matrix at the hosts' current generations)
+     * @param ownMarks how the campaign's own admin-state reasons begin: hosts it marked are its to plan
+     */
+    CampaignProblemBuilder(Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored,
+            boolean allowBackward, String ownMarks) {
+        this.stored = stored;
+        this.allowBackward = allowBackward;
+        this.ownMarks = ownMarks;
+    }
+
+    /** Whether a host takes VMs as far as operators are concerned (the campaign's own marks aside). */
+    static boolean inService(io.migplan.scheduler.snapshot.HostView h, String ownMarks) {
+        return h.adminState() == AdminState.ACTIVE
+                || (h.adminReason() != null && !ownMarks.isEmpty() && h.adminReason().startsWith(ownMarks));
+    }
+
+    /**
+     * @param scope     the hosts still to upgrade (each at {@code from})
+     * @param upgrading hosts being upgraded now, planned at {@code to}
+     * @return the problem; {@code absent} names hosts of the scope left out because they are not up
+     */
+    Built build(String id, ClusterSnapshot snapshot, String from, String to, Collection<String> scope,
+            Set<String> upgrading, Instant now) {
+        Map<String, Integer> ranks = EvacuationProblemBuilder.releaseRanks(snapshot);
+        int toRank = ranks.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<HostSpec> hosts = new ArrayList<>();
+        Map<String, HostEntry> up = new HashMap<>();
+        List<CampaignVm> vms = new ArrayList<>();
+        Map<String, VmRecord> records = new HashMap<>();
+        for (HostEntry e : snapshot.hosts()) {
+            if (e.view().state() != HostState.UP) {
+                continue;
+            }
+            up.put(e.view().id(), e);
+            HostSpec spec = EvacuationProblemBuilder.hostSpec(e.view(), ranks);
+            if (upgrading.contains(spec.id())) {
+                spec = new HostSpec(spec.id(), to, ranks.getOrDefault(to, toRank), spec.cpus(), spec.usedCpus(),
+                        spec.memoryMib(), spec.usedMemoryMib(), spec.failureDomain(), spec.parents(),
+                        spec.antiAffinityGroups());
+            }
+            hosts.add(spec);
+            for (VmRecord vm : e.vms()) {
+                if (records.containsKey(vm.name())) {
+                    // Reported by two hosts (a migration's source has not reported yet): it counts
+                    // against both hosts' room, and moves from the first.
+                    continue;
+                }
+                PlacementRequest request = vm.request(now);
+                vms.add(new CampaignVm(vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(),
+                        EvacuationProblemBuilder.devices(request, snapshot),
+                        vm.devices().stream().map(DeviceRequest::sourceParent).toList(), vm.antiAffinityGroup()));
+                records.put(vm.name(), vm);
+            }
+        }
+        Set<String> inScope = new LinkedHashSet<>();
+        Set<String> absent = new LinkedHashSet<>();
+        for (String h : scope) {
+            HostEntry e = up.get(h);
+            if (e == null) {
+                absent.add(h);
+            } else if (Releases.compare(e.view().release(), from) == 0 && !upgrading.contains(h)) {
+                inScope.add(h);
+            }
+        }
+        VerdictBook book = verdicts(up, records.values(), inScope);
+        Eligibility eligibility = eligibility(up, records, book, upgrading, to);
+        return new Built(new CampaignProblem(id, hosts, vms, from, to, inScope, eligibility), book, records, absent);
+    }
+
+    /** The valid stored verdicts for every type and signature of the VMs that move, on every host offering the type. */
+    private VerdictBook verdicts(Map<String, HostEntry> up, Collection<VmRecord> vms, Set<String> scope) {
+        Map<String, Set<String>> signaturesByType = new HashMap<>();
+        for (VmRecord vm : vms) {
+            if (scope.contains(vm.host())) {
+                for (DeviceRequest d : vm.devices()) {
+                    if (!d.sourceSignature().isEmpty()) {
+                        signaturesByType.computeIfAbsent(d.typeId(), t -> new LinkedHashSet<>())
+                                .add(d.sourceSignature());
+                    }
+                }
+            }
+        }
+        List<MatrixKey> keys = new ArrayList<>();
+        for (HostEntry e : up.values()) {
+            signaturesByType.forEach((type, signatures) -> {
+                for (ParentView p : e.view().parentsWith(type)) {
+                    signatures.forEach(s -> keys.add(new MatrixKey(e.view().id(), p.address(), type, s)));
+                }
+            });
+        }
+        VerdictBook book = new VerdictBook();
+        if (keys.isEmpty()) {
+            return book;
+        }
+        stored.apply(keys).forEach((k, v) -> {
+            var host = up.get(k.targetHost()).view();
+            book.add(k.targetHost(), board(host), host.release(), k.targetTypeId(), k.sourceSignature(), v.verdict(),
+                    v.code(), v.message());
+        });
+        return book;
+    }
+
+    private Eligibility eligibility(Map<String, HostEntry> up, Map<String, VmRecord> records, VerdictBook book,
+            Set<String> upgrading, String to) {
+        return (vm, source, target) -> {
+            HostEntry t = up.get(target.id());
+            if (t == null || !inService(t.view(), ownMarks)) {
+                return false;
+            }
+            VmRecord record = records.get(vm.name());
+            if (record == null || record.unresolved() != null) {
+                return false;
+            }
+            if (!allowBackward && Releases.compare(target.release(), source.release()) < 0) {
+                return false;
+            }
+            HostEntry s = up.get(source.id());
+            boolean runsItNow = !upgrading.contains(target.id())
+                    && Releases.compare(t.view().release(), target.release()) == 0;
+            for (DeviceRequest d : record.devices()) {
+                if (!t.view().offers(d.typeId())) {
+                    return false;
+                }
+                String sourceBoard = s == null ? source.deviceGroup() : boardOf(s, d.sourceParent());
+                if (!book.judge(d.typeId(), d.sourceSignature(), sourceBoard, source.release(), target.id(),
+                        target.deviceGroup(), target.release(), runsItNow).compatible()) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
+    /**
+     * Why a VM the planner found no host for cannot move: the first device whose verdict refuses
+     * every host that offers its type, as that verdict's code and sentence; null when no verdict
+     * rules it out.
+     */
+    static Reason explain(VmRecord vm, ClusterSnapshot snapshot, VerdictBook book, String to) {
+        if (vm.unresolved() != null) {
+            return new Reason(VerdictBook.NO_COMPATIBLE_TARGET, vm.unresolved());
+        }
+        HostEntry source = snapshot.host(vm.host()).orElse(null);
+        for (DeviceRequest d : vm.devices()) {
+            String sourceBoard = source == null ? "" : boardOf(source, d.sourceParent());
+            VerdictBook.Judgement why = null;
+            for (HostEntry t : snapshot.hosts()) {
+                if (t.view().id().equals(vm.host()) || !t.view().offers(d.typeId())) {
+                    continue;
+                }
+                var j = book.judge(d.typeId(), d.sourceSignature(), sourceBoard, vm.release(), t.view().id(),
+                        board(t.view()), to, false);
+                if (j.compatible()) {
+                    why = null;
+                    break;
+                }
+                why = why == null ? j : why;
+            }
+            if (why != null) {
+                return new Reason(why.code(), why.why());
+            }
+        }
+        return null;
+    }
+
+    /** A host's device group: the board of its first parent, empty without GPUs (as the planner groups hosts). */
+    static String board(io.migplan.scheduler.snapshot.HostView h) {
+        return h.parents().isEmpty() ? "" : h.parents().get(0).board();
+    }
+
+    /** The board of one parent of the host, or the host's device group when it reported no such parent. */
+    static String boardOf(HostEntry host, String parent) {
+        for (ParentView p : host.view().parents()) {
+            if (p.address().equals(parent)) {
+                return p.board();
+            }
+        }
+        return board(host.view());
+    }
+}

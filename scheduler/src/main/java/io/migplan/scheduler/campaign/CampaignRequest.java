@@ -1,0 +1,69 @@
+package io.migplan.scheduler.campaign;
+
+import io.migplan.scheduler.snapshot.Releases;
+import io.migplan.scheduler.error.InvalidRequestException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /api/v1/campaigns}. Hosts are named by {@code hosts}, or chosen by a
+ * label {@code selector} (every label must match), or, with neither, every host at
+ * {@code fromRelease}. Missing policy fields take the defaults of {@link CampaignPolicyRequest}.
+ * The annotations hold every rule on one field, {@link #validate()} the rules between fields;
+ * what needs the cluster (known hosts, their release) is {@link CampaignService}'s to check.
+ */
+public record CampaignRequest(
+        @NotBlank(message = "is required") String fromRelease,
+        @NotBlank(message = "is required") String toRelease,
+        List<@NotBlank(message = "must not be empty") String> hosts,
+        Map<String, String> selector,
+        @Valid CampaignPolicyRequest policy,
+        Boolean dryRun) {
+
+    /**
+     * The rules between fields, for a request whose fields are valid: the target release is newer
+     * than the source, and hosts are named or selected, not both.
+     *
+     * @throws InvalidRequestException naming the fields and what is wrong
+     */
+    public void validate() {
+        String from = fromRelease.strip();
+        String to = toRelease.strip();
+        if (Releases.compare(to, from) <= 0) {
+            throw new InvalidRequestException("toRelease must be newer than fromRelease: " + from + " -> " + to);
+        }
+        if (named() && selected()) {
+            throw new InvalidRequestException("give hosts or selector, not both");
+        }
+    }
+
+    boolean named() {
+        return hosts != null && !hosts.isEmpty();
+    }
+
+    boolean selected() {
+        return selector != null && !selector.isEmpty();
+    }
+
+    /**
+     * @param maxHostsInMaintenance a count ("4", or the number 4) or a share of the hosts in scope ("10%")
+     */
+    public record CampaignPolicyRequest(
+            @Pattern(regexp = CountOrShare.FORMAT, message = CountOrShare.FORMAT_MESSAGE) @CountOrShare
+            String maxHostsInMaintenance,
+            @Min(value = 1, message = AT_LEAST) Integer maxPerFailureDomain,
+            @Min(value = 1, message = AT_LEAST) Integer maxOutboundPerHost,
+            @Min(value = 1, message = AT_LEAST) Integer maxInboundPerHost,
+            @Min(value = 1, message = AT_LEAST) Integer maxParallel,
+            @Min(value = 0, message = HEADROOM) @Max(value = 99, message = HEADROOM) Integer headroomPercent,
+            Boolean allowBackward) {
+
+        static final String AT_LEAST = "must be at least {value}";
+        static final String HEADROOM = "must be in 0..99";
+    }
+}

@@ -1,0 +1,373 @@
+package io.migplan.scheduler.campaign;
+
+import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.campaign.planner.CampaignPolicy;
+import io.migplan.scheduler.campaign.CampaignPlanning.StoredPlan;
+import io.migplan.scheduler.campaign.CampaignPlanning.Written;
+import io.migplan.scheduler.campaign.CampaignRequest.CampaignPolicyRequest;
+import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
+import io.migplan.scheduler.campaign.CampaignStore.HostRow;
+import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
+import io.migplan.scheduler.campaign.CampaignStore.Settings;
+import io.migplan.scheduler.db.Timestamps;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.error.UnknownObjectException;
+import io.migplan.scheduler.snapshot.Releases;
+import io.migplan.scheduler.reservation.SlotReservations;
+import io.migplan.scheduler.error.InvalidRequestException;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Rolling-upgrade campaigns: created (planned, and stored whole in one transaction), shown, and
+ * driven by an orchestrator's reports. Every operation locks the campaign's row, so steps of one
+ * campaign never interleave, on one scheduler or several. What to do next is {@link CampaignRunner}'s
+ * business; this class validates requests and records what the orchestrator reports.
+ */
+@ApplicationScoped
+public class CampaignService {
+
+    /** Campaigns whose hosts are taken: a second one may not upgrade the same hosts meanwhile. */
+    static final List<String> ACTIVE = List.of("RUNNING", "PAUSED");
+
+    @Inject
+    EntityManager em;
+    @Inject
+    CampaignStore store;
+    @Inject
+    CampaignPlanning planning;
+    @Inject
+    CampaignRunner runner;
+    @Inject
+    ClusterSnapshotHolder snapshots;
+    @Inject
+    SlotReservations reservations;
+    @Inject
+    InventoryStore inventory;
+    @Inject
+    Clock clock;
+
+    /** What a report changed: the campaign's state and the migration's or host's state after it. */
+    public record Reported(String campaign, String state, String subject, String subjectState) {
+    }
+
+    /** One campaign in a list. */
+    public record Listed(String id, String state, String fromRelease, String toRelease, Instant createdAt) {
+    }
+
+    /**
+     * Plans the campaign and stores it: as DRY_RUN (a plan to read, nothing reserved or issued)
+     * or RUNNING (the orchestrator may ask {@code next}). The request's fields were checked
+     * against its annotations (REST and gRPC both validate it); here the rules between fields
+     * ({@link CampaignRequest#validate()}) and those that need the cluster.
+     */
+    public CampaignView create(CampaignRequest request) {
+        request.validate();
+        String from = request.fromRelease().strip();
+        String to = request.toRelease().strip();
+        ClusterSnapshot snapshot = snapshots.current();
+        List<String> scope = scope(request, from, snapshot);
+        boolean dryRun = Boolean.TRUE.equals(request.dryRun());
+        Settings settings = settings(request.policy(), scope, dryRun, snapshot);
+        String id = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().timeout(CampaignRunner.PLANNING_TIMEOUT_SECONDS).run(() -> {
+            if (!dryRun) {
+                em.createNativeQuery("lock table campaign in share row exclusive mode").executeUpdate();
+                List<String> active = store.idsIn(ACTIVE);
+                if (!active.isEmpty()) {
+                    throw new CampaignConflictException("CAMPAIGN_ACTIVE", "campaign " + active.get(0) + " is "
+                            + "still running or paused; finish or abort it before starting another");
+                }
+            }
+            store.insertCampaign(id, dryRun ? "DRY_RUN" : "RUNNING", from, to, settings, "{}", now);
+            Written w = planning.plan(id, 1, snapshot, from, to, settings, scope, Set.of(), 0, now);
+            store.setPlan(id, 1, store.write(w.plan()), now);
+            store.event(id, "PLANNED", (dryRun ? "dry run: " : "") + summary(w, scope.size()), now);
+        });
+        return get(id);
+    }
+
+    /** One line an operator reads first: batches, migrations per VM against the naive order, what cannot move. */
+    static String summary(Written w, int hosts) {
+        var m = w.plan().metrics();
+        return String.format(java.util.Locale.ROOT, "%d of %d hosts in %d batches (%d waves), %d migrations for %d VMs:"
+                + " %.3f per VM, %d moved twice, %d hosts not emptied; the naive order (host by host, by name): %d"
+                + " migrations, %.3f per VM, %d moved twice, %d hosts not emptied; %d VMs cannot move",
+                w.batchedHosts(), hosts, m.batches(), m.waves(), w.migrations(), m.vms(), m.migrationsPerVm(),
+                m.movedTwice(), m.blocked(), m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(),
+                m.naive().blocked(), w.plan().unmovable().size());
+    }
+
+    /** The hosts named, selected by labels, or every host at {@code from}; all must run {@code from}. */
+    private List<String> scope(CampaignRequest r, String from, ClusterSnapshot snapshot) {
+        boolean selected = r.selected();
+        Set<String> out = new LinkedHashSet<>();
+        if (r.named()) {
+            for (String h : r.hosts()) {
+                var e = snapshot.host(h).orElseThrow(() -> new InvalidRequestException("hosts names '" + h
+                        + "', which is not a known host"));
+                if (Releases.compare(e.view().release(), from) != 0) {
+                    throw new InvalidRequestException("host " + h + " runs " + e.view().release() + ", not fromRelease "
+                            + from);
+                }
+                out.add(h);
+            }
+        } else if (selected) {
+            String json = store.write(r.selector());
+            @SuppressWarnings("unchecked")
+            List<String> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "select id from host where labels @> cast(?1 as jsonb) order by id").setParameter(1, json)
+                    .getResultList());
+            ids.stream().filter(h -> snapshot.host(h).map(e -> Releases.compare(e.view().release(), from) == 0)
+                    .orElse(false)).forEach(out::add);
+        } else {
+            snapshot.hosts().stream().filter(e -> Releases.compare(e.view().release(), from) == 0)
+                    .forEach(e -> out.add(e.view().id()));
+        }
+        if (out.isEmpty()) {
+            throw new InvalidRequestException("no host " + (selected ? "matching selector " + r.selector() + " " : "")
+                    + "runs fromRelease " + from);
+        }
+        return List.copyOf(out);
+    }
+
+    private static Settings settings(CampaignPolicyRequest p, List<String> scope, boolean dryRun,
+            ClusterSnapshot snapshot) {
+        CampaignPolicy d = CampaignPolicy.defaults();
+        CampaignPolicyRequest q = p == null ? new CampaignPolicyRequest(null, null, null, null, null, null, null) : p;
+        int maintenance = maintenance(q.maxHostsInMaintenance(), scope.size(), d.maxHostsInMaintenance());
+        int perDomain = or(q.maxPerFailureDomain(), d.maxPerFailureDomain());
+        int out = or(q.maxOutboundPerHost(), d.maxOutboundPerHost());
+        int in = or(q.maxInboundPerHost(), d.maxInboundPerHost());
+        int parallel = or(q.maxParallel(), d.maxParallel());
+        int headroom = or(q.headroomPercent(), d.headroomPercent());
+        int vms = scope.stream().mapToInt(h -> snapshot.host(h).map(e -> e.vms().size()).orElse(0)).sum();
+        return new Settings(scope, maintenance, perDomain, out, in, parallel, headroom,
+                Boolean.TRUE.equals(q.allowBackward()), dryRun, vms);
+    }
+
+    /** "4" or "10%" of the scope (at least one host); a value valid as {@link CountOrShare}. */
+    static int maintenance(String value, int scope, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String v = value.strip();
+        if (v.endsWith("%")) {
+            return Math.max(1, (int) Math.floor(scope * CountOrShare.Check.share(v) / 100));
+        }
+        return CountOrShare.Check.count(v);
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    public List<Listed> list() {
+        return QuarkusTransaction.requiringNew().call(() -> store.all().stream().map(r -> new Listed((String) r[0],
+                (String) r[1], (String) r[2], (String) r[3], Timestamps.toInstant(r[4]))).toList());
+    }
+
+    public CampaignView get(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> view(store.require(id, false)));
+    }
+
+    CampaignView view(CampaignRow c) {
+        StoredPlan plan = store.read(c.plan(), StoredPlan.class);
+        List<HostRow> hosts = store.hosts(c.id());
+        List<MigrationRow> migrations = store.migrations(c.id(), false);
+        Map<Integer, List<HostRow>> byBatch = new TreeMap<>();
+        hosts.stream().filter(h -> h.batch() != null).forEach(h -> byBatch.computeIfAbsent(h.batch(),
+                b -> new ArrayList<>()).add(h));
+        Map<Integer, List<CampaignView.Migration>> migrationsByBatch = new LinkedHashMap<>();
+        int done = 0;
+        int failed = 0;
+        int inFlight = 0;
+        for (MigrationRow m : migrations) {
+            switch (m.state()) {
+                case "DONE" -> done++;
+                case "FAILED" -> failed++;
+                case "ISSUED" -> inFlight++;
+                default -> {
+                }
+            }
+            if (!m.state().equals("CANCELLED")) {
+                migrationsByBatch.computeIfAbsent(m.batch(), b -> new ArrayList<>()).add(new CampaignView.Migration(
+                        m.id(), m.vm(), m.from(), m.to(), String.join(",", m.parents()), String.join(",", m.types()),
+                        m.wave(), m.state(), m.basis(), m.error()));
+            }
+        }
+        List<CampaignView.Batch> batches = new ArrayList<>();
+        byBatch.forEach((index, rows) -> {
+            boolean allDone = rows.stream().allMatch(h -> h.state().equals("DONE"));
+            boolean started = rows.stream().anyMatch(h -> !h.state().equals("PENDING"));
+            batches.add(new CampaignView.Batch(index, rows.stream().map(HostRow::host).toList(),
+                    rows.stream().anyMatch(HostRow::canary), allDone ? "DONE" : started ? "RUNNING" : "PENDING",
+                    migrationsByBatch.getOrDefault(index, List.of())));
+        });
+        List<CampaignView.HostNote> heldBack = notes(hosts, "HELD_BACK", "HELD_BACK");
+        List<CampaignView.HostNote> blocked = notes(hosts, "BLOCKED", "BLOCKED");
+        List<CampaignView.HostNote> waiting = notes(hosts, "WAITING", "HOST_NOT_UP");
+        int hostsDone = (int) hosts.stream().filter(h -> h.state().equals("DONE")).count();
+        int vms = c.settings().vmsInScope();
+        CampaignView.Progress progress = new CampaignView.Progress(hosts.size(), hostsDone, done, failed, inFlight,
+                vms == 0 ? 0 : done / (double) vms);
+        return new CampaignView(c.id(), c.state(), c.from(), c.to(), c.settings().dryRun(), c.planVersion(),
+                c.replanReason(), batches, plan.unmovable(), heldBack.isEmpty() ? plan.heldBack() : heldBack,
+                blocked.isEmpty() ? plan.blocked() : blocked, waiting, plan.metrics(), progress,
+                store.events(c.id()));
+    }
+
+    private static List<CampaignView.HostNote> notes(List<HostRow> hosts, String state, String code) {
+        return hosts.stream().filter(h -> h.state().equals(state)).map(h -> new CampaignView.HostNote(h.host(),
+                List.of(new Reason(code, h.note())))).toList();
+    }
+
+    /** What the orchestrator should do now; see {@link CampaignRunner#next}. */
+    public NextStep next(String id) {
+        return runner.next(id);
+    }
+
+    /** The orchestrator finished a migration: the VM runs on the target. */
+    public Reported migrationDone(String id, String migration) {
+        return report(id, migration, "DONE", "");
+    }
+
+    /** The orchestrator's migration failed: the VM still runs on its source; the rest is planned again. */
+    public Reported migrationFailed(String id, String migration, String reason) {
+        String why = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
+        return report(id, migration, "FAILED", why);
+    }
+
+    private Reported report(String id, String migrationId, String outcome, String error) {
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            CampaignRow c = store.lock(id);
+            MigrationRow m = store.migration(id, migrationId);
+            if (m.state().equals(outcome)) {
+                return new Reported(id, c.state(), migrationId, outcome); // the same report again: already recorded
+            }
+            if (!m.state().equals("ISSUED")) {
+                throw new CampaignConflictException("MIGRATION_NOT_IN_FLIGHT", "migration " + migrationId + " of VM "
+                        + m.vm() + " is " + m.state() + "; only an issued migration can be reported "
+                        + outcome.toLowerCase());
+            }
+            if (outcome.equals("DONE")) {
+                // Its slots stay claimed until the target's report shows the VM (CampaignRunner settles it).
+                store.finish(migrationId, "DONE", "", false, now);
+            } else {
+                m.reservations().forEach(reservations::release);
+                store.finish(migrationId, "FAILED", error, true, now);
+                String reason = "migration " + migrationId + " of VM " + m.vm() + " " + m.from() + " -> " + m.to()
+                        + " failed: " + error;
+                store.event(id, "MIGRATION_FAILED", reason, now);
+                if (c.state().equals("RUNNING") || c.state().equals("PAUSED")) {
+                    runner.requestReplan(c, reason, now);
+                }
+            }
+            return new Reported(id, c.state(), migrationId, outcome);
+        });
+    }
+
+    /** The orchestrator started upgrading an emptied host; its agent's report of the new release completes it. */
+    public Reported upgradeStarted(String id, String host) {
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            CampaignRow c = store.lock(id);
+            HostRow h = store.hosts(id).stream().filter(r -> r.host().equals(host)).findFirst()
+                    .orElseThrow(() -> new UnknownObjectException("campaign " + id
+                            + " does not upgrade host '" + host + "'"));
+            if (h.state().equals("UPGRADING") || h.state().equals("PROBING") || h.state().equals("DONE")) {
+                return new Reported(id, c.state(), host, h.state());
+            }
+            if (!h.state().equals("READY_TO_UPGRADE")) {
+                throw new CampaignConflictException("HOST_NOT_READY", "host " + host + " is " + h.state()
+                        + "; only a host the campaign emptied (READY_TO_UPGRADE) may be upgraded");
+            }
+            store.setHostState(id, host, "UPGRADING", "");
+            store.event(id, "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(), now);
+            return new Reported(id, c.state(), host, "UPGRADING");
+        });
+    }
+
+    public CampaignView pause(String id) {
+        return transition(id, "RUNNING", "PAUSED", "PAUSED", "no new migration or upgrade is handed out; reports of"
+                + " those in flight are still taken");
+    }
+
+    public CampaignView resume(String id) {
+        return transition(id, "PAUSED", "RUNNING", "RESUMED", "the campaign goes on");
+    }
+
+    private CampaignView transition(String id, String from, String to, String kind, String message) {
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            CampaignRow c = store.lock(id);
+            if (c.state().equals(to)) {
+                return view(c);
+            }
+            if (!c.state().equals(from)) {
+                throw new CampaignConflictException("CAMPAIGN_STATE", "campaign " + id + " is " + c.state()
+                        + "; only a " + from + " campaign can be " + kind.toLowerCase());
+            }
+            store.setState(id, to, now);
+            store.event(id, kind, message, now);
+            return view(store.lock(id));
+        });
+    }
+
+    /**
+     * Stops the campaign for good: nothing more is issued, every planned migration is cancelled
+     * and every slot the campaign claimed is released. VMs stay where they run; migrations in
+     * flight may still be reported.
+     */
+    public CampaignView abort(String id) {
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            CampaignRow c = store.lock(id);
+            if (c.state().equals("ABORTED")) {
+                return view(c);
+            }
+            if (!ACTIVE.contains(c.state())) {
+                throw new CampaignConflictException("CAMPAIGN_STATE", "campaign " + id + " is " + c.state()
+                        + "; only a running or paused campaign can be aborted");
+            }
+            int released = 0;
+            for (MigrationRow m : store.migrations(id, true)) {
+                for (long r : m.reservations()) {
+                    released += reservations.release(r) ? 1 : 0;
+                }
+                if (m.state().equals("DONE")) {
+                    store.settle(m.id());
+                }
+            }
+            int cancelled = store.cancelPlanned(id, now);
+            // Hosts this campaign took out of placement go back in; an operator's marks stay.
+            ClusterSnapshot snapshot = snapshots.current();
+            for (HostRow h : store.hosts(id)) {
+                snapshot.host(h.host()).map(e -> e.view()).filter(v -> v.adminReason() != null
+                        && v.adminReason().startsWith(CampaignRunner.adminReasonPrefix(id)))
+                        .ifPresent(v -> inventory.setAdminState(h.host(), AdminState.ACTIVE, ""));
+            }
+            store.setState(id, "ABORTED", now);
+            store.event(id, "ABORTED", cancelled + " planned migrations cancelled, " + released
+                    + " reservations released; every VM stays where it runs", now);
+            return view(store.lock(id));
+        });
+    }
+}

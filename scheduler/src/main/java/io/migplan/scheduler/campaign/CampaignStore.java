@@ -1,0 +1,228 @@
+package io.migplan.scheduler.campaign;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.scheduler.db.Timestamps;
+import io.migplan.scheduler.error.UnknownObjectException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The campaign tables (Flyway V8) and nothing else: rows in, rows out, always inside the
+ * caller's transaction. It decides nothing about what a campaign does.
+ */
+@ApplicationScoped
+class CampaignStore {
+
+    /** A campaign's own row; {@code settings} is what creation resolved (scope, policy, dry run). */
+    record CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
+            String replanReason, int planVersion) {
+    }
+
+    /** What a campaign was created with, after defaults and validation. */
+    record Settings(List<String> scope, int maxHostsInMaintenance, int maxPerFailureDomain, int maxOutboundPerHost,
+            int maxInboundPerHost, int maxParallel, int headroomPercent, boolean allowBackward, boolean dryRun,
+            int vmsInScope) {
+    }
+
+    record HostRow(String host, Integer batch, boolean canary, String state, String note) {
+    }
+
+    record MigrationRow(String id, int planVersion, int batch, int wave, String vm, String from, String to,
+            List<String> parents, List<String> types, String state, String basis, List<Long> reservations,
+            String error, boolean settled) {
+    }
+
+    @Inject
+    EntityManager em;
+    @Inject
+    ObjectMapper mapper;
+
+    void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
+            Instant now) {
+        em.createNativeQuery("insert into campaign (id, state, from_release, to_release, request, plan, created_at,"
+                        + " updated_at) values (?1, ?2, ?3, ?4, cast(?5 as jsonb), cast(?6 as jsonb), ?7, ?7)")
+                .setParameter(1, id).setParameter(2, state).setParameter(3, from).setParameter(4, to)
+                .setParameter(5, write(settings)).setParameter(6, planJson).setParameter(7, now).executeUpdate();
+    }
+
+    /** The campaign's row, locked until the transaction ends: one step at a time, on any replica. */
+    CampaignRow lock(String id) {
+        return require(id, true);
+    }
+
+    /** The campaign's row, locked or not; an unknown id is the caller's 404. */
+    CampaignRow require(String id, boolean forUpdate) {
+        return find(id, forUpdate).orElseThrow(() -> new UnknownObjectException("no campaign with id '" + id + "'"));
+    }
+
+    Optional<CampaignRow> find(String id, boolean forUpdate) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select id, state, from_release, to_release, cast(request as text),"
+                        + " cast(plan as text), replan_reason, plan_version from campaign where id = ?1"
+                        + (forUpdate ? " for update" : ""))
+                .setParameter(1, id).getResultList();
+        return rows.stream().findFirst().map(r -> new CampaignRow((String) r[0], (String) r[1], (String) r[2],
+                (String) r[3], read((String) r[4], Settings.class), (String) r[5], (String) r[6],
+                ((Number) r[7]).intValue()));
+    }
+
+    /** Ids of campaigns in one of {@code states}, oldest first. */
+    @SuppressWarnings("unchecked")
+    List<String> idsIn(List<String> states) {
+        return em.createNativeQuery("select id from campaign where state = any(?1) order by created_at, id")
+                .setParameter(1, states.toArray(String[]::new)).getResultList();
+    }
+
+    /** Every campaign: id, state, releases, created, newest first. */
+    @SuppressWarnings("unchecked")
+    List<Object[]> all() {
+        return em.createNativeQuery("select id, state, from_release, to_release, created_at from campaign"
+                + " order by created_at desc, id").getResultList();
+    }
+
+    void setState(String id, String state, Instant now) {
+        em.createNativeQuery("update campaign set state = ?2, updated_at = ?3 where id = ?1")
+                .setParameter(1, id).setParameter(2, state).setParameter(3, now).executeUpdate();
+    }
+
+    void setReplanReason(String id, String reason, Instant now) {
+        em.createNativeQuery("update campaign set replan_reason = ?2, updated_at = ?3 where id = ?1")
+                .setParameter(1, id).setParameter(2, reason).setParameter(3, now).executeUpdate();
+    }
+
+    void setPlan(String id, int version, String planJson, Instant now) {
+        em.createNativeQuery("update campaign set plan = cast(?2 as jsonb), plan_version = ?3, replan_reason = null,"
+                        + " updated_at = ?4 where id = ?1")
+                .setParameter(1, id).setParameter(2, planJson).setParameter(3, version).setParameter(4, now)
+                .executeUpdate();
+    }
+
+    List<HostRow> hosts(String id) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select host, batch, canary, state, note from campaign_host"
+                + " where campaign_id = ?1 order by batch nulls last, host").setParameter(1, id).getResultList();
+        return rows.stream().map(r -> new HostRow((String) r[0], r[1] == null ? null : ((Number) r[1]).intValue(),
+                (Boolean) r[2], (String) r[3], (String) r[4])).toList();
+    }
+
+    void upsertHost(String id, HostRow h) {
+        em.createNativeQuery("insert into campaign_host (campaign_id, host, batch, canary, state, note)"
+                        + " values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (campaign_id, host) do update set"
+                        + " batch = excluded.batch, canary = excluded.canary, state = excluded.state, note = excluded.note")
+                .setParameter(1, id).setParameter(2, h.host()).setParameter(3, h.batch()).setParameter(4, h.canary())
+                .setParameter(5, h.state()).setParameter(6, h.note()).executeUpdate();
+    }
+
+    void setHostState(String id, String host, String state, String note) {
+        em.createNativeQuery("update campaign_host set state = ?3, note = ?4 where campaign_id = ?1 and host = ?2")
+                .setParameter(1, id).setParameter(2, host).setParameter(3, state).setParameter(4, note)
+                .executeUpdate();
+    }
+
+    /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
+    List<MigrationRow> migrations(String id, boolean openOnly) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, from_host, to_host,"
+                        + " cast(parents as text), cast(types as text), state, basis, cast(reservations as text), error,"
+                        + " settled from campaign_migration where campaign_id = ?1"
+                        + (openOnly ? " and not settled and state <> 'CANCELLED'" : "")
+                        + " order by batch, wave, vm, plan_version")
+                .setParameter(1, id).getResultList();
+        List<MigrationRow> out = new ArrayList<>(rows.size());
+        for (Object[] r : rows) {
+            out.add(new MigrationRow((String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue(),
+                    ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6],
+                    read((String) r[7], new TypeReference<List<String>>() {
+                    }), read((String) r[8], new TypeReference<List<String>>() {
+                    }), (String) r[9], (String) r[10], read((String) r[11], new TypeReference<List<Long>>() {
+                    }), (String) r[12], (Boolean) r[13]));
+        }
+        return out;
+    }
+
+    MigrationRow migration(String campaign, String migration) {
+        return migrations(campaign, false).stream().filter(m -> m.id().equals(migration)).findFirst()
+                .orElseThrow(() -> new UnknownObjectException("campaign " + campaign + " has no migration '"
+                        + migration + "'"));
+    }
+
+    void insertMigration(String campaign, MigrationRow m) {
+        em.createNativeQuery("insert into campaign_migration (id, campaign_id, plan_version, batch, wave, vm,"
+                        + " from_host, to_host, parents, types, state, basis) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                        + " cast(?9 as jsonb), cast(?10 as jsonb), ?11, ?12)")
+                .setParameter(1, m.id()).setParameter(2, campaign).setParameter(3, m.planVersion())
+                .setParameter(4, m.batch()).setParameter(5, m.wave()).setParameter(6, m.vm()).setParameter(7, m.from())
+                .setParameter(8, m.to()).setParameter(9, write(m.parents())).setParameter(10, write(m.types()))
+                .setParameter(11, m.state()).setParameter(12, m.basis()).executeUpdate();
+    }
+
+    void issue(String migration, List<Long> reservations, Instant now) {
+        em.createNativeQuery("update campaign_migration set state = 'ISSUED', reservations = cast(?2 as jsonb),"
+                        + " issued_at = ?3 where id = ?1 and state = 'PLANNED'")
+                .setParameter(1, migration).setParameter(2, write(reservations)).setParameter(3, now).executeUpdate();
+    }
+
+    void finish(String migration, String state, String error, boolean settled, Instant now) {
+        em.createNativeQuery("update campaign_migration set state = ?2, error = ?3, settled = ?4, finished_at = ?5"
+                        + " where id = ?1")
+                .setParameter(1, migration).setParameter(2, state).setParameter(3, error).setParameter(4, settled)
+                .setParameter(5, now).executeUpdate();
+    }
+
+    void settle(String migration) {
+        em.createNativeQuery("update campaign_migration set settled = true where id = ?1")
+                .setParameter(1, migration).executeUpdate();
+    }
+
+    /** The current plan's migrations not yet issued are dropped (kept, as CANCELLED, for the record). */
+    int cancelPlanned(String campaign, Instant now) {
+        return em.createNativeQuery("update campaign_migration set state = 'CANCELLED', settled = true,"
+                        + " finished_at = ?2 where campaign_id = ?1 and state = 'PLANNED'")
+                .setParameter(1, campaign).setParameter(2, now).executeUpdate();
+    }
+
+    void event(String campaign, String kind, String message, Instant now) {
+        em.createNativeQuery("insert into campaign_event (campaign_id, at, kind, message) values (?1, ?2, ?3, ?4)")
+                .setParameter(1, campaign).setParameter(2, now).setParameter(3, kind).setParameter(4, message)
+                .executeUpdate();
+    }
+
+    List<CampaignView.Event> events(String campaign) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select at, kind, message from campaign_event where campaign_id = ?1"
+                + " order by id").setParameter(1, campaign).getResultList();
+        return rows.stream().map(r -> new CampaignView.Event(Timestamps.toInstant(r[0]), (String) r[1],
+                (String) r[2])).toList();
+    }
+
+    String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("campaign data cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    <T> T read(String json, Class<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored campaign data is not readable: " + e.getMessage(), e);
+        }
+    }
+
+    <T> T read(String json, TypeReference<T> type) {
+        try {
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored campaign data is not readable: " + e.getMessage(), e);
+        }
+    }
+}

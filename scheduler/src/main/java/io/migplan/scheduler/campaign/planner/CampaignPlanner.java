@@ -1,0 +1,525 @@
+package io.migplan.scheduler.campaign.planner;
+
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.scheduler.campaign.planner.CampaignPlan.Batch;
+import io.migplan.scheduler.campaign.planner.CampaignPlan.HostHold;
+import io.migplan.scheduler.campaign.planner.CampaignPlan.Metrics;
+import io.migplan.scheduler.campaign.planner.CampaignPlan.Migration;
+import io.migplan.scheduler.campaign.planner.CampaignPlan.Naive;
+import io.migplan.scheduler.campaign.planner.CampaignPlan.Unmovable;
+import io.migplan.scheduler.campaign.planner.CampaignProblem.HostView;
+import io.migplan.scheduler.snapshot.Releases;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
+import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.TargetSpec;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.VmSpec;
+import io.migplan.scheduler.evacuation.planner.GreedyEvacuationPlanner;
+import io.migplan.scheduler.evacuation.planner.PlanLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Plans a rolling upgrade as a dry run: which hosts go out of service together, in which
+ * order, and where their VMs go, so that VMs land on hosts already upgraded and move once.
+ * Each batch's evacuation is planned by an evacuation planner (OptaPlanner by default) over
+ * targets this class restricts; it simulates the fleet between batches with {@link FleetState}.
+ * Beside it, the naive order (host by host in name order, release-unaware) is planned on the
+ * same fleet for comparison.
+ *
+ * <p>It does not persist the campaign, run or reserve anything, probe compatibility or
+ * re-plan when the world differs: eligibility is given, and the plan holds as long as the
+ * fleet matches the problem.
+ */
+public final class CampaignPlanner {
+
+    /**
+     * Target hosts offered per VM: bounds the solver's value range on large fleets; the best
+     * ones by release and free room are kept, and a VM left unplaced is offered the next best.
+     */
+    static final int MAX_TARGET_HOSTS = 48;
+    /** Hosts of one device group tried as its canary before the group goes on without one. */
+    static final int MAX_CANARY_TRIES = 3;
+    /** Rounds per batch: each retries the VMs left unplaced with the targets recomputed. */
+    static final int MAX_ROUNDS = 6;
+
+    /** Plans one evacuation; the campaign planner calls it once per batch and round. */
+    @FunctionalInterface
+    public interface BatchPlanner {
+        EvacuationPlan plan(EvacuationProblem problem, PlanLimits limits);
+    }
+
+    private final BatchPlanner planner;
+    private final BatchPlanner naivePlanner = new GreedyEvacuationPlanner()::plan;
+
+    public CampaignPlanner() {
+        this(optaPlanner());
+    }
+
+    public CampaignPlanner(BatchPlanner planner) {
+        this.planner = planner;
+    }
+
+    static BatchPlanner optaPlanner() {
+        EvacuationPlanner p = new EvacuationPlanner();
+        return (problem, limits) -> p.plan(problem, limits, progress -> {
+        });
+    }
+
+    public CampaignPlan plan(CampaignProblem problem, CampaignPolicy policy) {
+        long start = System.nanoTime();
+        Run smart = new Run(problem, policy, planner, false);
+        smart.execute();
+        long smartMillis = (System.nanoTime() - start) / 1_000_000;
+        long naiveStart = System.nanoTime();
+        Run naive = new Run(problem, policy, naivePlanner, true);
+        naive.execute();
+        int vms = smart.movableVms;
+        Naive naiveMetrics = new Naive(naive.migrationCount, ratio(naive.migrationCount, vms), naive.movedTwice(),
+                naive.blocked.size(),
+                (System.nanoTime() - naiveStart) / 1_000_000);
+        int waves = smart.batches.stream().mapToInt(b -> b.migrations().stream().mapToInt(Migration::wave).max()
+                .orElse(0)).sum();
+        Metrics metrics = new Metrics(vms, smart.migrationCount, ratio(smart.migrationCount, vms), smart.movedTwice(),
+                smart.canaryMovedTwice(), smart.batches.size(), waves, lowerBound(problem, smart),
+                smart.blocked.size(), smartMillis, naiveMetrics);
+        return new CampaignPlan(problem.id(), smart.batches, smart.unmovable, smart.heldBack, smart.blocked, metrics);
+    }
+
+    private static double ratio(int migrations, int vms) {
+        return vms == 0 ? 0 : migrations / (double) vms;
+    }
+
+    /**
+     * Every movable VM on a host in scope migrates at least once. Under same-board eligibility,
+     * a device group with no host outside the scope and no empty host in scope must empty its
+     * first host onto hosts still to upgrade: its GPU VMs move again, so the fewest GPU VMs on
+     * one host of the group are added.
+     */
+    private static int lowerBound(CampaignProblem problem, Run run) {
+        int bound = run.movableVms;
+        FleetState initial = new FleetState(problem);
+        Map<String, List<FleetState.Host>> groups = new TreeMap<>();
+        for (FleetState.Host h : initial.hosts.values()) {
+            groups.computeIfAbsent(h.group, g -> new ArrayList<>()).add(h);
+        }
+        for (var e : groups.entrySet()) {
+            if (e.getKey().isEmpty() || e.getValue().stream().anyMatch(h -> !problem.scope().contains(h.id()))) {
+                continue;
+            }
+            bound += e.getValue().stream().filter(h -> !run.heldBackHosts().contains(h.id()))
+                    .mapToInt(h -> (int) initial.vmsOn(h.id()).stream().filter(v -> !v.base.devices().isEmpty()).count())
+                    .min().orElse(0);
+        }
+        return bound;
+    }
+
+    /** One simulated campaign over its own copy of the fleet. */
+    private static final class Run {
+        final CampaignProblem problem;
+        final CampaignPolicy policy;
+        final BatchPlanner planner;
+        final boolean naive;
+        final FleetState state;
+        final List<Batch> batches = new ArrayList<>();
+        final List<Unmovable> unmovable = new ArrayList<>();
+        final List<HostHold> heldBack = new ArrayList<>();
+        final List<HostHold> blocked = new ArrayList<>();
+        /** Hosts in scope that will never be upgraded: not targets, since VMs there would move again. */
+        final Set<String> notUpgrading = new HashSet<>();
+        final Set<String> canaryVms = new HashSet<>();
+        final Map<String, Boolean> upgraded = new HashMap<>();
+        int movableVms;
+        int migrationCount;
+
+        Run(CampaignProblem problem, CampaignPolicy policy, BatchPlanner planner, boolean naive) {
+            this.problem = problem;
+            this.policy = policy;
+            this.planner = planner;
+            this.naive = naive;
+            this.state = new FleetState(problem);
+        }
+
+        Set<String> heldBackHosts() {
+            Set<String> out = new HashSet<>();
+            heldBack.forEach(h -> out.add(h.host()));
+            return out;
+        }
+
+        int movedTwice() {
+            return (int) state.vms.values().stream().filter(v -> v.moves > 1).count();
+        }
+
+        int canaryMovedTwice() {
+            return (int) state.vms.values().stream().filter(v -> v.moves > 1 && canaryVms.contains(v.base.name()))
+                    .count();
+        }
+
+        void execute() {
+            List<String> scope = problem.scope().stream().sorted().toList();
+            findUnmovable(scope);
+            List<String> remaining = new ArrayList<>(scope);
+            remaining.removeAll(notUpgrading);
+            movableVms = remaining.stream().mapToInt(h -> state.vmsOn(h).size()).sum();
+            if (naive) {
+                for (String host : remaining) {
+                    runBatch(List.of(host), false);
+                }
+                return;
+            }
+            List<String> canaries = canaries(remaining);
+            remaining.removeAll(canaries);
+            Map<String, Integer> canaryTries = new HashMap<>();
+            while (!canaries.isEmpty()) {
+                List<String> batch = pick(canaries, false);
+                canaries.removeAll(batch);
+                for (String h : batch) {
+                    state.vmsOn(h).forEach(v -> canaryVms.add(v.base.name()));
+                }
+                runBatch(batch, true);
+                // A canary that could not be emptied (it was left as it was) waits for a later batch,
+                // when upgraded hosts may have room; the next emptiest host of its group tries instead.
+                for (String h : batch) {
+                    if (!notUpgrading.remove(h)) {
+                        continue;
+                    }
+                    blocked.removeIf(b -> b.host().equals(h));
+                    String group = state.hosts.get(h).group;
+                    if (canaryTries.merge(group, 1, Integer::sum) < MAX_CANARY_TRIES) {
+                        remaining.stream().filter(r -> state.hosts.get(r).group.equals(group)).min(emptiest())
+                                .ifPresent(next -> {
+                                    remaining.remove(next);
+                                    canaries.add(next);
+                                });
+                    }
+                    remaining.add(h);
+                }
+            }
+            while (!remaining.isEmpty()) {
+                List<String> batch = pick(remaining, true);
+                remaining.removeAll(batch);
+                runBatch(batch, false);
+            }
+        }
+
+        /** A VM with no eligible host anywhere, whatever room there is, holds its host back. */
+        void findUnmovable(List<String> scope) {
+            Map<String, HostView> finalViews = new HashMap<>();
+            for (FleetState.Host h : state.hosts.values()) {
+                HostView v = h.view();
+                finalViews.put(h.id(), problem.scope().contains(h.id())
+                        ? new HostView(v.id(), problem.toRelease(), v.deviceGroup(), v.failureDomain()) : v);
+            }
+            for (String host : scope) {
+                HostView source = state.hosts.get(host).view();
+                List<String> stuck = new ArrayList<>();
+                for (FleetState.Vm vm : state.vmsOn(host)) {
+                    boolean any = finalViews.values().stream().anyMatch(t -> !t.id().equals(host)
+                            && problem.eligibility().allows(vm.base, source, t));
+                    if (!any) {
+                        unmovable.add(new Unmovable(vm.base.name(), host, List.of(new Reason("NO_ELIGIBLE_HOST",
+                                "no host of the fleet, at the release it will run, is eligible for " + vm.base.name()
+                                        + " (device group " + (source.deviceGroup().isEmpty() ? "none"
+                                                : source.deviceGroup()) + ", release " + source.release() + ")"))));
+                        stuck.add(vm.base.name());
+                    }
+                }
+                if (!stuck.isEmpty()) {
+                    notUpgrading.add(host);
+                    heldBack.add(new HostHold(host, List.of(new Reason("UNMOVABLE_VMS",
+                            host + " runs VMs that cannot move anywhere: " + stuck))));
+                }
+            }
+        }
+
+        /** Per device group, the host in scope with the fewest VMs (then the least used CPU, then name). */
+        List<String> canaries(List<String> remaining) {
+            Map<String, String> byGroup = new TreeMap<>();
+            for (String h : remaining) {
+                String g = state.hosts.get(h).group;
+                String current = byGroup.get(g);
+                if (current == null || emptiest().compare(h, current) < 0) {
+                    byGroup.put(g, h);
+                }
+            }
+            return new ArrayList<>(byGroup.values().stream().sorted().toList());
+        }
+
+        Comparator<String> emptiest() {
+            return Comparator.<String>comparingInt(h -> state.vmsOn(h).size())
+                    .thenComparingInt(h -> state.hosts.get(h).usedCpus).thenComparing(h -> h);
+        }
+
+        /**
+         * The next batch: emptiest hosts first, within the maintenance and failure-domain limits,
+         * taking a host only while its VMs fit in the room upgraded hosts of its group still
+         * have (see {@link Room}); if no host fits,
+         * the emptiest alone, whose VMs then fall back to hosts still to upgrade.
+         */
+        List<String> pick(List<String> candidates, boolean needRoom) {
+            List<String> ordered = candidates.stream().sorted(emptiest()).toList();
+            Map<String, Room> rooms = needRoom ? rooms() : Map.of();
+            List<String> batch = new ArrayList<>();
+            Map<String, Integer> perDomain = new HashMap<>();
+            for (String h : ordered) {
+                if (batch.size() >= policy.maxHostsInMaintenance()) {
+                    break;
+                }
+                String domain = state.hosts.get(h).base.failureDomain();
+                if (perDomain.getOrDefault(domain, 0) >= policy.maxPerFailureDomain()) {
+                    continue;
+                }
+                if (needRoom) {
+                    Room room = rooms.computeIfAbsent(state.hosts.get(h).group, g -> new Room());
+                    if (!room.take(state.vmsOn(h))) {
+                        continue;
+                    }
+                }
+                batch.add(h);
+                perDomain.merge(domain, 1, Integer::sum);
+            }
+            if (batch.isEmpty()) {
+                batch.add(ordered.get(0));
+            }
+            return batch;
+        }
+
+        Map<String, Room> rooms() {
+            Map<String, Room> rooms = new HashMap<>();
+            for (FleetState.Host h : state.hosts.values()) {
+                if (!isUpgraded(h) || notUpgrading.contains(h.id())) {
+                    continue;
+                }
+                Room room = rooms.computeIfAbsent(h.group, g -> new Room());
+                room.cpus += Math.max(0, h.freeCpus(policy.headroomPercent()));
+                room.memory += Math.max(0, h.freeMemory(policy.headroomPercent()));
+                h.units.values().forEach(room::add);
+            }
+            return rooms;
+        }
+
+        boolean isUpgraded(FleetState.Host h) {
+            return upgraded.computeIfAbsent(h.release, r -> Releases.compare(r, problem.toRelease()) >= 0);
+        }
+
+        /** Empties the batch's hosts round by round, then upgrades those emptied. */
+        void runBatch(List<String> hosts, boolean canary) {
+            Set<String> evacuating = new LinkedHashSet<>(hosts);
+            List<Migration> migrations = new ArrayList<>();
+            int waveOffset = 0;
+            boolean restricted = !naive;
+            Map<String, List<Reason>> lastReasons = new TreeMap<>();
+            // Where each VM of the batch runs now, to put back the VMs of a host that cannot be emptied.
+            Map<String, List<String>> origin = new HashMap<>();
+            hosts.forEach(h -> state.vmsOn(h).forEach(v -> origin.put(v.base.name(), v.parents)));
+            for (int round = 1; round <= MAX_ROUNDS; round++) {
+                List<FleetState.Vm> pending = new ArrayList<>();
+                hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
+                if (pending.isEmpty()) {
+                    break;
+                }
+                pending.sort(Comparator.comparing(v -> v.base.name()));
+                EvacuationProblem evacuation = evacuation(batches.size() + 1, round, pending, evacuating, restricted);
+                EvacuationPlan plan = planner.plan(evacuation, limits(pending.size()));
+                int maxWave = 0;
+                for (EvacuationPlan.Migration m : plan.migrations()) {
+                    state.migrate(m.vm(), m.to(), m.devices());
+                    FleetState.Vm vm = state.vms.get(m.vm());
+                    migrations.add(new Migration(m.vm(), m.from(), m.to(), vm.parents, m.types(),
+                            waveOffset + m.wave()));
+                    maxWave = Math.max(maxWave, m.wave());
+                }
+                migrationCount += plan.migrations().size();
+                waveOffset += maxWave;
+                lastReasons.clear();
+                plan.unplaced().forEach(u -> lastReasons.put(u.vm(), u.reasons()));
+                if (plan.migrations().isEmpty()) {
+                    if (!restricted) {
+                        break;
+                    }
+                    restricted = false;
+                }
+            }
+            List<String> emptied = new ArrayList<>();
+            for (String h : hosts) {
+                List<FleetState.Vm> left = state.vmsOn(h);
+                if (left.isEmpty()) {
+                    state.hosts.get(h).release = problem.toRelease();
+                    emptied.add(h);
+                } else {
+                    notUpgrading.add(h);
+                    List<Reason> reasons = new ArrayList<>();
+                    for (FleetState.Vm v : left) {
+                        for (Reason r : lastReasons.getOrDefault(v.base.name(), List.of())) {
+                            reasons.add(new Reason(r.code(), v.base.name() + ": " + r.message()));
+                        }
+                    }
+                    if (reasons.isEmpty()) {
+                        reasons.add(new Reason("NOT_EMPTIED", h + " still runs " + left.size() + " VMs"));
+                    }
+                    blocked.add(new HostHold(h, reasons));
+                    // A host that stays is left as it was: moving some of its VMs would gain nothing.
+                    for (var it = migrations.iterator(); it.hasNext(); ) {
+                        Migration m = it.next();
+                        if (m.from().equals(h)) {
+                            state.migrate(m.vm(), h, origin.get(m.vm()));
+                            state.vms.get(m.vm()).moves -= 2;
+                            migrationCount--;
+                            it.remove();
+                        }
+                    }
+                }
+            }
+            if (!emptied.isEmpty() || !migrations.isEmpty()) {
+                batches.add(new Batch(batches.size() + 1, emptied, canary, migrations));
+            }
+        }
+
+        PlanLimits limits(int vms) {
+            return PlanLimits.forProblem(vms).withTimeLimit(Duration.ofSeconds(10))
+                    .withWaveLimits(policy.maxOutboundPerHost(), policy.maxInboundPerHost(), policy.maxParallel());
+        }
+
+        /**
+         * The batch's VMs with their targets. Restricted: hosts already at the new release when
+         * any has room for the VM, else hosts still to upgrade (the VM will move again). The
+         * naive run offers every eligible host by free room alone.
+         */
+        EvacuationProblem evacuation(int batch, int round, List<FleetState.Vm> pending, Set<String> evacuating,
+                boolean restricted) {
+            Map<String, HostSpec> used = new LinkedHashMap<>();
+            Comparator<FleetState.Host> order = Comparator.comparingDouble(FleetState.Host::freeShare).reversed()
+                    .thenComparing(FleetState.Host::id);
+            if (!naive) {
+                order = Comparator.<FleetState.Host, Boolean>comparing(h -> !isUpgraded(h)).thenComparing(order);
+            }
+            List<FleetState.Host> targets = state.hosts.values().stream()
+                    .filter(h -> !evacuating.contains(h.id()) && !notUpgrading.contains(h.id())).sorted(order).toList();
+            int headroom = policy.headroomPercent();
+            List<VmSpec> specs = new ArrayList<>();
+            for (FleetState.Vm vm : pending) {
+                FleetState.Host src = state.hosts.get(vm.host);
+                HostView source = src.view();
+                List<TargetSpec> eligible = new ArrayList<>();
+                int hostsTaken = 0;
+                boolean upgradedTaken = false;
+                // Upgraded hosts come first, so once one has room the rest are never offered.
+                for (FleetState.Host t : targets) {
+                    if (hostsTaken >= MAX_TARGET_HOSTS) {
+                        break;
+                    }
+                    boolean upgraded = isUpgraded(t);
+                    if (restricted && upgradedTaken && !upgraded) {
+                        break;
+                    }
+                    if (t.freeCpus(headroom) < vm.base.vcpus() || t.freeMemory(headroom) < vm.base.memoryMib()
+                            || !problem.eligibility().allows(vm.base, source, t.view())) {
+                        continue;
+                    }
+                    List<List<String>> landings = t.landings(vm.base);
+                    if (landings.isEmpty()) {
+                        continue;
+                    }
+                    hostsTaken++;
+                    upgradedTaken |= upgraded;
+                    landings.forEach(l -> eligible.add(new TargetSpec(t.id(), l)));
+                    used.computeIfAbsent(t.id(), id -> t.spec(state.rank(t.release), headroom));
+                }
+                List<Reason> reasons = eligible.isEmpty() ? List.of(new Reason("NO_ROOM", "no eligible host has room for "
+                        + vm.base.vcpus() + " vCPUs, " + vm.base.memoryMib() + " MiB and devices "
+                        + vm.base.devices().stream().map(d -> d.typeId()).toList())) : List.of();
+                specs.add(new VmSpec(vm.base.name(), src.id(), vm.base.vcpus(), vm.base.memoryMib(), vm.base.devices(),
+                        vm.base.antiAffinityGroup(), src.base.failureDomain(), eligible, reasons));
+            }
+            for (String h : evacuating) {
+                FleetState.Host src = state.hosts.get(h);
+                used.put(h, src.spec(state.rank(src.release), 0));
+            }
+            return new EvacuationProblem(problem.id() + (naive ? "-naive" : "") + "-b" + batch + "-r" + round,
+                    new ArrayList<>(used.values()), specs, evacuating);
+        }
+    }
+
+    /**
+     * Free room of a device group's upgraded hosts, spent as hosts join a batch. Devices are
+     * counted per unit by the capacity model: what units already in use still take of each type,
+     * plus empty units, each good for what an empty one takes of the type. CPU and memory are
+     * pooled over the hosts, so it is an estimate: the evacuation planner decides, and may still
+     * fall back.
+     */
+    private static final class Room {
+        int cpus;
+        long memory;
+        int emptyUnits;
+        final Map<String, Integer> free = new HashMap<>();
+        final Map<String, Integer> maxPerUnit = new HashMap<>();
+
+        void add(FleetState.Unit unit) {
+            CapacityUnit c = unit.capacity;
+            for (int t = 0; t < c.typeCount(); t++) {
+                if (c.maxInstances(t) <= 0) {
+                    continue;
+                }
+                if (c.usedInstances() == 0) {
+                    maxPerUnit.merge(c.typeId(t), c.headroom(t), Math::min);
+                } else {
+                    maxPerUnit.merge(c.typeId(t), c.maxInstances(t), Math::min);
+                    free.merge(c.typeId(t), c.headroom(t), Integer::sum);
+                }
+            }
+            if (c.usedInstances() == 0) {
+                emptyUnits++;
+            }
+        }
+
+        boolean take(List<FleetState.Vm> vms) {
+            int needCpus = 0;
+            long needMemory = 0;
+            Map<String, Integer> need = new TreeMap<>();
+            for (FleetState.Vm v : vms) {
+                needCpus += v.base.vcpus();
+                needMemory += v.base.memoryMib();
+                v.base.devices().forEach(d -> need.merge(d.typeId(), 1, Integer::sum));
+            }
+            if (needCpus > cpus || needMemory > memory) {
+                return false;
+            }
+            int units = 0;
+            Map<String, Integer> fromFree = new HashMap<>();
+            for (var e : need.entrySet()) {
+                int own = Math.min(e.getValue(), free.getOrDefault(e.getKey(), 0));
+                fromFree.put(e.getKey(), own);
+                int rest = e.getValue() - own;
+                if (rest > 0) {
+                    Integer max = maxPerUnit.get(e.getKey());
+                    if (max == null) {
+                        return false;
+                    }
+                    int opened = (rest + max - 1) / max;
+                    units += opened;
+                    // What the opened GPUs hold beyond this host's VMs is free for the next host.
+                    fromFree.put(e.getKey(), own - (opened * max - rest));
+                }
+            }
+            if (units > emptyUnits) {
+                return false;
+            }
+            cpus -= needCpus;
+            memory -= needMemory;
+            emptyUnits -= units;
+            fromFree.forEach((t, n) -> free.merge(t, -n, Integer::sum));
+            return true;
+        }
+    }
+}

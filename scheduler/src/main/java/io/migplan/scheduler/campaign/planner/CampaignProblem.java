@@ -1,0 +1,102 @@
+package io.migplan.scheduler.campaign.planner;
+
+import io.migplan.scheduler.snapshot.Releases;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.DeviceSpec;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One rolling-upgrade question, complete in itself: the fleet as it is now, the release step and
+ * the hosts to upgrade, and which moves are allowed. The campaign planner reads nothing else.
+ *
+ * <p>Hosts are {@link HostSpec}s describing each host with ALL its VMs (used CPU, memory and
+ * device instances include them); a host's device group is the board of its first parent, or
+ * the empty string for a host without GPUs.
+ *
+ * @param hosts       every host of the fleet, in scope or not
+ * @param vms         every VM of the fleet, with where its devices live
+ * @param fromRelease the release the hosts in scope run now
+ * @param toRelease   the release they are upgraded to
+ * @param scope       the hosts to upgrade; all at {@code fromRelease}
+ * @param eligibility which moves are allowed, given the releases the hosts run at that point
+ */
+public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> vms, String fromRelease,
+        String toRelease, Set<String> scope, Eligibility eligibility) {
+
+    public CampaignProblem {
+        Objects.requireNonNull(id, "id");
+        hosts = List.copyOf(hosts);
+        vms = List.copyOf(vms);
+        scope = Set.copyOf(scope);
+        Objects.requireNonNull(eligibility, "eligibility");
+        if (Releases.compare(toRelease, fromRelease) <= 0) {
+            throw new IllegalArgumentException("a campaign goes forward: " + fromRelease + " -> " + toRelease);
+        }
+        Map<String, String> releases = new HashMap<>();
+        hosts.forEach(h -> releases.put(h.id(), h.release()));
+        for (String h : scope) {
+            if (!releases.containsKey(h)) {
+                throw new IllegalArgumentException("host in scope is not in the fleet: " + h);
+            }
+            if (Releases.compare(releases.get(h), fromRelease) != 0) {
+                throw new IllegalArgumentException("host in scope " + h + " runs " + releases.get(h) + ", not "
+                        + fromRelease);
+            }
+        }
+        for (CampaignVm vm : vms) {
+            if (!releases.containsKey(vm.host())) {
+                throw new IllegalArgumentException(vm.name() + " runs on a host not in the fleet: " + vm.host());
+            }
+        }
+    }
+
+    /**
+     * A VM where it runs now.
+     *
+     * @param parents per device, the parent address it lives on (a VF for SR-IOV boards)
+     */
+    public record CampaignVm(String name, String host, int vcpus, long memoryMib, List<DeviceSpec> devices,
+            List<String> parents, String antiAffinityGroup) {
+        public CampaignVm {
+            devices = List.copyOf(devices);
+            parents = List.copyOf(parents);
+            antiAffinityGroup = antiAffinityGroup == null ? "" : antiAffinityGroup;
+            if (devices.size() != parents.size()) {
+                throw new IllegalArgumentException(name + ": one parent per device");
+            }
+        }
+    }
+
+    /** A host as eligibility sees it at one point of the campaign: its release then. */
+    public record HostView(String id, String release, String deviceGroup, String failureDomain) {
+    }
+
+    /**
+     * Whether a VM may live-migrate from one host to another, both at the releases they run at
+     * that point of the campaign. Capacity is not its business: the planner checks room itself.
+     * In the scheduler this comes from the filters and the compatibility matrix (with verdicts
+     * assumed forward N -> N+1 until a canary is probed); {@link #sameBoardNotOlder()} is the
+     * release policy's expectation alone.
+     */
+    @FunctionalInterface
+    public interface Eligibility {
+        boolean allows(CampaignVm vm, HostView source, HostView target);
+
+        /**
+         * GPU VMs stay on their board (device group), every VM only moves to a release not
+         * older than its host's: the generated fleets' rule.
+         */
+        static Eligibility sameBoardNotOlder() {
+            // A campaign asks this for every VM and host; the fleet has a handful of releases.
+            Map<String, Boolean> notOlder = new ConcurrentHashMap<>();
+            return (vm, source, target) -> (vm.devices().isEmpty() || source.deviceGroup().equals(target.deviceGroup()))
+                    && notOlder.computeIfAbsent(target.release() + '\u0000' + source.release(),
+                            k -> Releases.compare(target.release(), source.release()) >= 0);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.migplan.scheduler.compatibility;
+
+import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.proto.v1.ProbeQuestion;
+import io.migplan.scheduler.db.Timestamps;
+import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
+import io.migplan.proto.v1.Verdict;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The stored compatibility verdicts. It decides one thing: a verdict is valid only while
+ * its target host still holds the generation it was asked at; {@link #valid} never returns
+ * anything else, so a stale answer is never used. It stores only what agents answered (an
+ * agent's own UNKNOWN included); an unreachable agent leaves no row, so it is asked again.
+ * Whether UNKNOWN is compatible is not its business (it never is: the compatibility filter).
+ */
+@ApplicationScoped
+public class CompatibilityMatrix {
+
+    /** A verdict as stored. */
+    public record StoredVerdict(Verdict verdict, String code, String message, String backend, long generation,
+            Instant askedAt) {
+        public ProbeAnswer toAnswer(String id) {
+            return ProbeAnswer.newBuilder().setId(id).setVerdict(verdict).setCode(code).setMessage(message)
+                    .setBackend(backend).build();
+        }
+    }
+
+    @Inject
+    EntityManager em;
+
+    /**
+     * What this replica stored or read, for queries that must not wait for the database. It
+     * may lack what another replica stored (the query then asks the agent), and it may hold
+     * verdicts of deleted hosts, which {@link #cached} rejects by generation and report time.
+     */
+    private final Map<MatrixKey, StoredVerdict> cache = new ConcurrentHashMap<>();
+    private volatile boolean warmed;
+
+    /**
+     * The cached verdicts among {@code keys} that are valid for the hosts as the caller sees
+     * them: asked at the host's current generation, after its last report was applied.
+     */
+    public Map<MatrixKey, StoredVerdict> cached(Collection<MatrixKey> keys, Function<String, HostEntry> hosts) {
+        warm();
+        Map<MatrixKey, StoredVerdict> out = new HashMap<>();
+        for (MatrixKey k : keys) {
+            StoredVerdict v = cache.get(k);
+            HostEntry h = v == null ? null : hosts.apply(k.targetHost());
+            if (h != null && v.generation() == h.view().generation()
+                    && (h.lastReportAt() == null || !v.askedAt().isBefore(h.lastReportAt()))) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    /** Loads the stored verdicts of current generations once, so a restarted scheduler starts warm. */
+    @SuppressWarnings("unchecked")
+    private void warm() {
+        if (warmed) {
+            return;
+        }
+        synchronized (cache) {
+            if (warmed) {
+                return;
+            }
+            List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "select v.target_host, v.target_parent, v.target_type_id, v.source_signature, v.verdict, v.code,"
+                            + " v.message, v.backend, v.target_generation, v.asked_at from compatibility_verdict v"
+                            + " join host h on h.id = v.target_host and h.generation = v.target_generation")
+                    .getResultList());
+            for (Object[] r : rows) {
+                cache.putIfAbsent(new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]),
+                        new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
+                                (String) r[7], ((Number) r[8]).longValue(), Timestamps.toInstant(r[9])));
+            }
+            warmed = true;
+        }
+    }
+
+    /** The valid verdicts among {@code keys}: those asked at their host's current generation. */
+    @Transactional
+    public Map<MatrixKey, StoredVerdict> valid(Collection<MatrixKey> keys) {
+        Map<MatrixKey, StoredVerdict> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<String> hosts = keys.stream().map(MatrixKey::targetHost).distinct().toList();
+        List<String> signatures = keys.stream().map(MatrixKey::sourceSignature).distinct().toList();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select v.target_host, v.target_parent, v.target_type_id,"
+                        + " v.source_signature, v.verdict, v.code, v.message, v.backend, v.target_generation, v.asked_at"
+                        + " from compatibility_verdict v join host h on h.id = v.target_host"
+                        + " and h.generation = v.target_generation"
+                        + " where v.target_host = any(?1) and v.source_signature = any(?2)")
+                .setParameter(1, hosts.toArray(String[]::new))
+                .setParameter(2, signatures.toArray(String[]::new))
+                .getResultList();
+        for (Object[] r : rows) {
+            MatrixKey k = new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]);
+            if (keys.contains(k)) {
+                out.put(k, new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
+                        (String) r[7], ((Number) r[8]).longValue(), Timestamps.toInstant(r[9])));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stores what an agent answered at {@code generation}. An answer for a generation older
+     * than the one already stored is dropped: a late reply never overwrites a fresher one.
+     */
+    @Transactional
+    public void record(long generation, Map<MatrixKey, ProbeAnswer> answers, Instant now) {
+        // In key order: two transactions storing overlapping cells (the background refresher and a
+        // campaign step asking the same upgraded host) then lock the rows in the same order
+        // instead of deadlocking on each other's upserts.
+        for (var e : answers.entrySet().stream().sorted(Map.Entry.comparingByKey(MatrixKey.ORDER)).toList()) {
+            MatrixKey k = e.getKey();
+            ProbeAnswer a = e.getValue();
+            String verdict = switch (a.getVerdict()) {
+                case VERDICT_COMPATIBLE -> "COMPATIBLE";
+                case VERDICT_INCOMPATIBLE -> "INCOMPATIBLE";
+                // An unspecified verdict is no verdict: store it as the agent's UNKNOWN.
+                default -> "UNKNOWN";
+            };
+            int written = em.createNativeQuery("insert into compatibility_verdict (target_host, target_parent, target_type_id,"
+                            + " source_signature, target_generation, verdict, code, message, backend, asked_at)"
+                            + " select ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 where exists (select 1 from host where id = ?1)"
+                            + " on conflict (target_host, target_parent, target_type_id, source_signature) do update"
+                            + " set target_generation = excluded.target_generation, verdict = excluded.verdict,"
+                            + " code = excluded.code, message = excluded.message, backend = excluded.backend,"
+                            + " asked_at = excluded.asked_at"
+                            + " where compatibility_verdict.target_generation <= excluded.target_generation")
+                    .setParameter(1, k.targetHost()).setParameter(2, k.targetParent())
+                    .setParameter(3, k.targetTypeId()).setParameter(4, k.sourceSignature())
+                    .setParameter(5, generation).setParameter(6, verdict).setParameter(7, a.getCode())
+                    .setParameter(8, a.getMessage()).setParameter(9, a.getBackend()).setParameter(10, now)
+                    .executeUpdate();
+            StoredVerdict stored = new StoredVerdict(Verdict.valueOf("VERDICT_" + verdict), a.getCode(),
+                    a.getMessage(), a.getBackend(), generation, now);
+            // The cache mirrors what was written: a late answer the database refused (an older
+            // generation) is not cached either, and a host re-created under the same id starts clean.
+            if (written > 0) {
+                cache.put(k, stored);
+            }
+        }
+    }
+
+    /**
+     * Stores what agents answered to {@code batches} (at the generation {@code generationOf}
+     * gives for each host) and returns the answers by cell. Hosts that gave no answer add
+     * nothing: their cells stay unasked.
+     */
+    public Map<MatrixKey, ProbeAnswer> recordAnswers(List<Batch> batches, Map<String, ProbeOutcome> outcomes,
+            Function<String, Long> generationOf, Instant now) {
+        Map<MatrixKey, ProbeAnswer> out = new HashMap<>();
+        for (Batch b : batches) {
+            Long generation = generationOf.apply(b.host());
+            if (!(outcomes.get(b.host()) instanceof ProbeOutcome.Answered answered) || generation == null) {
+                continue;
+            }
+            Map<MatrixKey, ProbeAnswer> cells = new HashMap<>();
+            for (ProbeQuestion q : b.questions()) {
+                ProbeAnswer a = answered.answers().get(q.getId());
+                if (a != null && !q.getSourceSignature().isEmpty()) {
+                    cells.put(MatrixKey.of(b.host(), q), a);
+                }
+            }
+            record(generation, cells, now);
+            out.putAll(cells);
+        }
+        return out;
+    }
+
+    /** Drops the verdicts of {@code host} asked at an older generation than it holds: they can never be valid again. */
+    @Transactional
+    public int forgetStale(String host) {
+        return em.createNativeQuery("delete from compatibility_verdict v using host h where h.id = ?1"
+                        + " and v.target_host = h.id and v.target_generation < h.generation")
+                .setParameter(1, host).executeUpdate();
+    }
+}

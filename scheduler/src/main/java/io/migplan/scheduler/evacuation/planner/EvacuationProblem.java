@@ -1,0 +1,95 @@
+package io.migplan.scheduler.evacuation.planner;
+
+import io.migplan.scheduler.error.Reason;
+import io.migplan.proto.v1.Capacity;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One evacuation question, complete in itself: the hosts that may receive VMs (fixed
+ * capacity), the VMs to move with the targets the filters found eligible for each, and the
+ * hosts being emptied. The planners read nothing else, so the same instance can be written
+ * out and replayed by another planner.
+ *
+ * <p>Eligibility (host state, release direction, device type present, compatibility verdict)
+ * is decided before this record is built; the planners only decide among eligible targets by
+ * capacity, anti-affinity and preference.
+ *
+ * @param id         names this planning run, e.g. for {@link EvacuationPlanner#terminateEarly}
+ * @param hosts      every host that may receive a VM; hosts in {@code evacuating} are ignored as targets
+ * @param vms        the VMs running on the evacuating hosts
+ * @param evacuating the hosts being emptied: never targets
+ */
+public record EvacuationProblem(String id, List<HostSpec> hosts, List<VmSpec> vms, Set<String> evacuating) {
+
+    public EvacuationProblem {
+        Objects.requireNonNull(id, "id");
+        hosts = List.copyOf(hosts);
+        vms = List.copyOf(vms);
+        evacuating = Set.copyOf(evacuating);
+    }
+
+    /**
+     * A host as it is now, without the VMs being moved.
+     *
+     * @param releaseRank        order of the host's release, higher is newer (see docs: releases are ordered)
+     * @param usedCpus           vCPUs of the VMs that stay on it
+     * @param antiAffinityGroups group name to the number of VMs of that group it already runs
+     */
+    public record HostSpec(String id, String release, int releaseRank, int cpus, int usedCpus, long memoryMib,
+            long usedMemoryMib, String failureDomain, List<ParentSpec> parents, Map<String, Integer> antiAffinityGroups) {
+        public HostSpec {
+            parents = List.copyOf(parents);
+            antiAffinityGroups = Map.copyOf(antiAffinityGroups);
+        }
+    }
+
+    /**
+     * A parent device and its capacity model as the agent reported it (the contract's
+     * {@link Capacity}: rule, group, locked framebuffer, used instances, pools, per-type demand
+     * and max), plus what sysfs says is free now per type.
+     *
+     * @param board     board model ("T4"), for reports only: compatibility is already in the eligible lists
+     * @param available type id to {@code available_instances} now
+     */
+    public record ParentSpec(String address, String board, Capacity capacity, Map<String, Integer> available) {
+        public ParentSpec {
+            available = Map.copyOf(available);
+        }
+    }
+
+    /**
+     * A VM to move.
+     *
+     * @param antiAffinityGroup empty when the VM has none
+     * @param eligible          targets the filters accepted, in the filters' order of preference
+     * @param ineligibleReasons why no target was eligible, reported as is when {@code eligible} is empty
+     */
+    public record VmSpec(String name, String sourceHost, int vcpus, long memoryMib, List<DeviceSpec> devices,
+            String antiAffinityGroup, String sourceFailureDomain, List<TargetSpec> eligible,
+            List<Reason> ineligibleReasons) {
+        public VmSpec {
+            devices = List.copyOf(devices);
+            antiAffinityGroup = antiAffinityGroup == null ? "" : antiAffinityGroup;
+            eligible = List.copyOf(eligible);
+            ineligibleReasons = List.copyOf(ineligibleReasons);
+        }
+    }
+
+    /** One mdev of a VM: its type and the framebuffer one instance of it takes (0 when not a vGPU). */
+    public record DeviceSpec(String typeId, long framebufferMib) {
+    }
+
+    /**
+     * An eligible landing: a host and, per device of the VM in order, the parent it would be
+     * created on. For SR-IOV VFs any VF of the physical function stands for the function: the
+     * planner counts free VFs per function and binds concrete free VFs after planning.
+     */
+    public record TargetSpec(String host, List<String> parents) {
+        public TargetSpec {
+            parents = List.copyOf(parents);
+        }
+    }
+}

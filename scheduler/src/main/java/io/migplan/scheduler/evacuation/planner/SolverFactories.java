@@ -1,0 +1,97 @@
+package io.migplan.scheduler.evacuation.planner;
+
+import io.migplan.scheduler.evacuation.planner.domain.EvacuationSolution;
+import io.migplan.scheduler.evacuation.planner.domain.VmMove;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.optaplanner.core.api.solver.SolverFactory;
+import org.optaplanner.core.config.constructionheuristic.ConstructionHeuristicPhaseConfig;
+import org.optaplanner.core.config.constructionheuristic.ConstructionHeuristicType;
+import org.optaplanner.core.config.heuristic.selector.move.composite.UnionMoveSelectorConfig;
+import org.optaplanner.core.config.heuristic.selector.move.generic.ChangeMoveSelectorConfig;
+import org.optaplanner.core.config.heuristic.selector.move.generic.SwapMoveSelectorConfig;
+import org.optaplanner.core.config.localsearch.LocalSearchPhaseConfig;
+import org.optaplanner.core.config.localsearch.decider.acceptor.LocalSearchAcceptorConfig;
+import org.optaplanner.core.config.localsearch.decider.forager.LocalSearchForagerConfig;
+import org.optaplanner.core.config.phase.PhaseConfig;
+import org.optaplanner.core.config.phase.custom.CustomPhaseConfig;
+import org.optaplanner.core.config.solver.EnvironmentMode;
+import org.optaplanner.core.config.solver.SolverConfig;
+import org.optaplanner.core.config.solver.termination.TerminationCompositionStyle;
+import org.optaplanner.core.config.solver.termination.TerminationConfig;
+
+/**
+ * Builds and caches the evacuation solver factories: building one parses the domain and
+ * compiles the constraint network, so it is done once per distinct termination and reused by
+ * every plan. Solvers themselves are cheap and built per plan.
+ */
+public final class SolverFactories {
+
+    /** How the solution is constructed before local search. */
+    public enum Construction {
+        /** {@link LedgerConstruction}: first fit decreasing, best soft cost, plain arithmetic. The default. */
+        LEDGER_FIRST_FIT_DECREASING,
+        /** OptaPlanner's FIRST_FIT_DECREASING over full value ranges: exact but slow past a few hundred VMs. */
+        OPTAPLANNER_FIRST_FIT_DECREASING
+    }
+
+    /**
+     * Late acceptance with a 400-step window: OptaPlanner's recommended starting size for
+     * late acceptance, and it escapes the plateaus that a change of one VM leaves in balance.
+     */
+    static final int LATE_ACCEPTANCE_SIZE = 400;
+
+    /** Any soft score: the limit below means "no hard violation and no VM unplaced". */
+    static final String ALL_PLACED_FEASIBLE = "0hard/0medium/" + Long.MIN_VALUE + "soft";
+
+    private record Key(Construction construction, Duration timeLimit, Duration unimproved, Duration giveUp) {
+    }
+
+    private static final Map<Key, SolverFactory<EvacuationSolution>> CACHE = new ConcurrentHashMap<>();
+
+    private SolverFactories() {
+    }
+
+    /**
+     * Stops at {@code timeLimit}; or when every VM is placed without hard violations and the
+     * best score has not improved for {@code unimproved}; or when nothing improved for
+     * {@code giveUp} even though some VM is unplaced (capacity ran out).
+     */
+    public static SolverFactory<EvacuationSolution> get(Construction construction, Duration timeLimit,
+            Duration unimproved, Duration giveUp) {
+        return CACHE.computeIfAbsent(new Key(construction, timeLimit, unimproved, giveUp),
+                k -> SolverFactory.create(config(k)));
+    }
+
+    private static SolverConfig config(Key key) {
+        TerminationConfig termination = new TerminationConfig()
+                .withTerminationCompositionStyle(TerminationCompositionStyle.OR)
+                .withTerminationConfigList(List.of(
+                        new TerminationConfig().withSpentLimit(key.timeLimit()),
+                        new TerminationConfig()
+                                .withTerminationCompositionStyle(TerminationCompositionStyle.AND)
+                                .withTerminationConfigList(List.of(
+                                        new TerminationConfig().withBestScoreLimit(ALL_PLACED_FEASIBLE),
+                                        new TerminationConfig().withUnimprovedSpentLimit(key.unimproved()))),
+                        new TerminationConfig().withUnimprovedSpentLimit(key.giveUp())));
+        PhaseConfig<?> construction = key.construction() == Construction.LEDGER_FIRST_FIT_DECREASING
+                ? new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(LedgerConstruction.class))
+                : new ConstructionHeuristicPhaseConfig()
+                        .withConstructionHeuristicType(ConstructionHeuristicType.FIRST_FIT_DECREASING);
+        LocalSearchPhaseConfig localSearch = new LocalSearchPhaseConfig()
+                .withMoveSelectorConfig(new UnionMoveSelectorConfig(List.of(
+                        new ChangeMoveSelectorConfig(), new SwapMoveSelectorConfig())))
+                .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(LATE_ACCEPTANCE_SIZE))
+                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1));
+        return new SolverConfig()
+                .withSolutionClass(EvacuationSolution.class)
+                .withEntityClasses(VmMove.class)
+                .withConstraintProviderClass(EvacuationConstraintProvider.class)
+                // Reproducible: the same problem and limits give the same plan, up to where the clock stops it.
+                .withEnvironmentMode(EnvironmentMode.REPRODUCIBLE)
+                .withTerminationConfig(termination)
+                .withPhases(construction, localSearch);
+    }
+}

@@ -1,0 +1,197 @@
+package io.migplan.scheduler.snapshot;
+
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.CapacityRule;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.HostState;
+import java.time.Instant;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.RandomAccess;
+
+/**
+ * What the filters know of one host: built from the database once per question, so every
+ * filter is a pure function of (request, host) and testable without one.
+ *
+ * @param usedCpus      vCPUs of the VMs the host runs now
+ * @param usedMemoryMib memory of the VMs the host runs now
+ * @param antiAffinityGroups anti-affinity group -> a VM of that group the host runs now
+ */
+public record HostView(String id, HostState state, Instant lastHeartbeatAt, int cpus, long memoryMib,
+        int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents, long generation,
+        String release, String failureDomain, AdminState adminState, String adminReason,
+        Map<String, String> antiAffinityGroups) {
+
+    public HostView {
+        // Indexed by type once per view, not once per question: a placement question visits
+        // every host, and an SR-IOV host has dozens of parents with several types each.
+        parents = parents instanceof Parents indexed ? indexed : new Parents(parents);
+    }
+
+    /** A parent device and the types it can create. */
+    public record ParentView(String address, String board, String driverVersion, List<TypeView> types,
+            Capacity capacity) {
+        public Optional<TypeView> type(String typeId) {
+            for (TypeView t : types) {
+                if (t.typeId().equals(typeId)) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** One device type on one parent, with how many more instances the agent reported it can create. */
+    public record TypeView(String typeId, String name, int availableInstances, String signature) {
+    }
+
+    public int freeCpus() {
+        return cpus - usedCpus;
+    }
+
+    public long freeMemoryMib() {
+        return memoryMib - usedMemoryMib;
+    }
+
+    /** The parents offering {@code typeId}, in address order. */
+    public List<ParentView> parentsWith(String typeId) {
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? List.of() : o.parents;
+    }
+
+    /** Whether some parent offers {@code typeId}, free or not. */
+    public boolean offers(String typeId) {
+        return ((Parents) parents).byType.containsKey(typeId);
+    }
+
+    /**
+     * How many more instances of {@code typeId} the host's parents can create together: on each
+     * parent what its agent reported, bounded by the parent's capacity model.
+     */
+    public int availableInstances(String typeId) {
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? 0 : o.available;
+    }
+
+    /**
+     * The parent where one instance of {@code typeId} would go: the most available instances,
+     * ties to the lower address ({@link DeviceAllocator}'s rule for a host nothing was placed on
+     * yet); null when no parent has one free.
+     */
+    public ParentView roomiest(String typeId) {
+        Offer o = ((Parents) parents).byType.get(typeId);
+        return o == null ? null : o.roomiest;
+    }
+
+    /**
+     * Available instances of {@code typeId} on the {@code k}-th parent of {@link #parentsWith}: what
+     * {@code parentsWith(typeId).get(k).type(typeId)} reports, bounded by the parent's capacity
+     * model, without scanning that parent's types.
+     */
+    public int availableOn(String typeId, int k) {
+        return ((Parents) parents).byType.get(typeId).availableByParent[k];
+    }
+
+    /**
+     * The capacity unit a parent belongs to (the parent itself, or the function of an SR-IOV VF),
+     * as reported; shared, so {@link CapacityUnit#copy} it before counting instances into it.
+     */
+    public CapacityUnit capacityUnit(String parentAddress) {
+        return ((Parents) parents).units.get(parentAddress);
+    }
+
+    /**
+     * The parents offering one type, their available instances (each, in the parents' order, and
+     * summed), and the roomiest of them.
+     */
+    private record Offer(List<ParentView> parents, int[] availableByParent, int available, ParentView roomiest) {
+    }
+
+    /**
+     * The host's parents as given (an immutable list, equal to any list of the same parents),
+     * with each type's offer computed once.
+     */
+    private static final class Parents extends AbstractList<ParentView> implements RandomAccess {
+        private final List<ParentView> list;
+        private final Map<String, Offer> byType;
+        private final Map<String, CapacityUnit> units;
+
+        Parents(List<ParentView> parents) {
+            this.list = List.copyOf(parents);
+            this.units = units(list);
+            Map<String, List<ParentView>> with = new HashMap<>();
+            for (ParentView p : list) {
+                for (TypeView t : p.types()) {
+                    List<ParentView> ps = with.computeIfAbsent(t.typeId(), k -> new ArrayList<>());
+                    // A type listed twice on one parent counts once, as ParentView.type finds the first.
+                    if (ps.isEmpty() || ps.get(ps.size() - 1) != p) {
+                        ps.add(p);
+                    }
+                }
+            }
+            Map<String, Offer> offers = new HashMap<>();
+            with.forEach((type, ps) -> {
+                int sum = 0;
+                ParentView roomiest = null;
+                int most = 0;
+                int[] each = new int[ps.size()];
+                for (int k = 0; k < ps.size(); k++) {
+                    ParentView p = ps.get(k);
+                    int available = Math.min(p.type(type).orElseThrow().availableInstances(), modelled(p, type));
+                    each[k] = available;
+                    sum += available;
+                    if (available > most || (available == most && available > 0
+                            && roomiest.address().compareTo(p.address()) > 0)) {
+                        roomiest = p;
+                        most = available;
+                    }
+                }
+                offers.put(type, new Offer(List.copyOf(ps), each, sum, roomiest));
+            });
+            this.byType = Map.copyOf(offers);
+        }
+
+        /** What the parent's capacity model says it takes of {@code type} now. */
+        private int modelled(ParentView p, String type) {
+            CapacityUnit unit = units.get(p.address());
+            int t = unit.typeIndex(type);
+            return t < 0 ? 0 : unit.parentHeadroom(t, p.capacity().getUsedInstances());
+        }
+
+        /** Each parent's capacity unit; the VFs of one function share theirs. */
+        private static Map<String, CapacityUnit> units(List<ParentView> parents) {
+            Map<String, List<ParentView>> functions = new HashMap<>();
+            Map<String, CapacityUnit> out = new HashMap<>();
+            for (ParentView p : parents) {
+                Capacity c = p.capacity();
+                if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()) {
+                    functions.computeIfAbsent(c.getGroup(), g -> new ArrayList<>()).add(p);
+                } else {
+                    Map<String, Integer> reported = new HashMap<>();
+                    p.types().forEach(t -> reported.putIfAbsent(t.typeId(), t.availableInstances()));
+                    out.put(p.address(), CapacityUnit.of(p.address(), c, reported));
+                }
+            }
+            functions.forEach((group, vfs) -> {
+                CapacityUnit unit = CapacityUnit.ofFunction(group, vfs.stream().map(ParentView::capacity).toList());
+                vfs.forEach(vf -> out.put(vf.address(), unit));
+            });
+            return out;
+        }
+
+        @Override
+        public ParentView get(int index) {
+            return list.get(index);
+        }
+
+        @Override
+        public int size() {
+            return list.size();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.migplan.scheduler.api.grpc;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.instance;
+import static io.migplan.scheduler.testsupport.Snapshots.parent;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static io.migplan.scheduler.testsupport.Snapshots.type;
+import static io.migplan.scheduler.testsupport.Snapshots.vm;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.agroal.api.AgroalDataSource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.CapacityRule;
+import io.migplan.proto.v1.ParentKind;
+import io.migplan.proto.v1.Problem;
+import io.migplan.proto.v1.TypeDemand;
+import io.migplan.proto.v1.ReportInventoryRequest;
+import io.migplan.proto.v1.ReportInventoryResponse;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** InventoryService over a real gRPC channel to the running test application. */
+@QuarkusTest
+class InventoryGrpcServiceTest {
+
+    static final String T4_SIG = "nvidia-231/T4/550.90.07";
+    static final String UUID_1 = "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0001";
+    static final String UUID_2 = "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0002";
+
+    @Inject
+    AgroalDataSource ds;
+
+    SchedulerGrpc grpc;
+
+    @BeforeEach
+    void setUp() {
+        Inventory.clear(ds);
+        grpc = new SchedulerGrpc();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        grpc.close();
+    }
+
+    static ReportInventoryRequest gpuHost(String id, long generation, int available) {
+        return report(host(id, generation, "127.0.0.1:9400")
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", available, T4_SIG)))
+                .addInstances(instance(UUID_1, "nvidia-231", "0000:3b:00.0"))
+                .addVms(vm("vm-a", "5d3c8e10-0000-4000-8000-00000000000a", 4, 8192, UUID_1))
+                .addProblems(Problem.newBuilder().setPath("/sys/class/mdev_bus/0000:d8:00.0")
+                        .setMessage("mdev_supported_types is unreadable")));
+    }
+
+    @Test
+    void aReportedSnapshotIsShownByTheRestApi() {
+        ReportInventoryResponse r = grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+
+        assertThat(r.getApplied()).isTrue();
+        assertThat(r.getStoredGeneration()).isEqualTo(5);
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("id", equalTo("h1"))
+                .body("state", equalTo("UP"))
+                .body("generation", equalTo(5))
+                .body("cpus", equalTo(32))
+                .body("labels.pool", equalTo("gpu-a"))
+                .body("parents", hasSize(1))
+                .body("parents[0].address", equalTo("0000:3b:00.0"))
+                .body("parents[0].types[0].typeId", equalTo("nvidia-231"))
+                .body("parents[0].types[0].availableInstances", equalTo(6))
+                .body("parents[0].types[0].signature", equalTo(T4_SIG))
+                .body("instances[0].uuid", equalTo(UUID_1))
+                .body("vms[0].name", equalTo("vm-a"))
+                .body("vms[0].devices[0].typeId", equalTo("nvidia-231"))
+                .body("problems[0].message", equalTo("mdev_supported_types is unreadable"));
+        given().get("/api/v1/hosts").then().statusCode(200)
+                .body("[0].id", equalTo("h1"))
+                .body("[0].vmCount", equalTo(1))
+                .body("[0].deviceCount", equalTo(1));
+    }
+
+    @Test
+    void capacityModelAttributesAndSriovGroupingAreStoredAndServed() {
+        var vf = parent("0000:59:00.4", type("nvidia-231", 1, T4_SIG).toBuilder()
+                .putAttributes("framebuffer_mib", "2048").putAttributes("max_instance", "8")
+                .putRaw("description", "num_heads=4, framebuffer=2048M, max_instance=8\n").build())
+                .toBuilder().setPhysicalFunction("0000:59:00.0").setKind(ParentKind.PARENT_KIND_MDEV)
+                .setCapacity(Capacity.newBuilder().setRule(CapacityRule.CAPACITY_RULE_ONE_PER_VF)
+                        .setGroup("0000:59:00.0").setUsedInstances(0)
+                        .putDemand("nvidia-231", TypeDemand.newBuilder().setMaxInstances(8)
+                                .putResources("framebuffer_mib", 2048).build()))
+                .build();
+        grpc.inventory().reportInventory(report(host("h-sriov", 1, "127.0.0.1:9400").addParents(vf)));
+
+        given().get("/api/v1/hosts/h-sriov").then().statusCode(200)
+                .body("parents[0].physicalFunction", equalTo("0000:59:00.0"))
+                .body("parents[0].kind", equalTo("MDEV"))
+                .body("parents[0].capacity.rule", equalTo("CAPACITY_RULE_ONE_PER_VF"))
+                .body("parents[0].capacity.group", equalTo("0000:59:00.0"))
+                .body("parents[0].capacity.demand.'nvidia-231'.maxInstances", equalTo(8))
+                .body("parents[0].capacity.demand.'nvidia-231'.resources.framebuffer_mib", equalTo("2048"))
+                .body("parents[0].types[0].attributes.framebuffer_mib", equalTo("2048"))
+                .body("parents[0].types[0].raw.description", equalTo("num_heads=4, framebuffer=2048M, max_instance=8\n"));
+    }
+
+    @Test
+    void aNewerReportReplacesTheWholeSnapshot() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+
+        grpc.inventory().reportInventory(report(host("h1", 6, "127.0.0.1:9400")
+                .addParents(parent("0000:d8:00.0", type("nvidia-222", 16, "x")))));
+
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("generation", equalTo(6))
+                .body("parents", hasSize(1))
+                .body("parents[0].address", equalTo("0000:d8:00.0"))
+                .body("instances", hasSize(0))
+                .body("vms", hasSize(0))
+                .body("problems", hasSize(0));
+        assertThat(Inventory.count(ds, "vm_device")).isZero();
+    }
+
+    @Test
+    void anOlderOrEqualGenerationIsIgnored() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+        long rows = Inventory.rows(ds);
+
+        ReportInventoryResponse older = grpc.inventory().reportInventory(gpuHost("h1", 4, 0));
+        ReportInventoryResponse equal = grpc.inventory().reportInventory(gpuHost("h1", 5, 0));
+
+        assertThat(older.getApplied()).isFalse();
+        assertThat(older.getStoredGeneration()).isEqualTo(5);
+        assertThat(older.getMessage()).contains("not newer");
+        assertThat(equal.getApplied()).isFalse();
+        assertThat(Inventory.rows(ds)).isEqualTo(rows);
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("generation", equalTo(5))
+                .body("parents[0].types[0].availableInstances", equalTo(6));
+    }
+
+    @Test
+    void anEmptyHostIdIsRejectedAndNothingIsWritten() {
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(gpuHost("", 1, 6)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("snapshot.host.id is empty");
+                });
+        assertThat(Inventory.rows(ds)).isZero();
+    }
+
+    @Test
+    void aMissingSnapshotIsRejected() {
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(ReportInventoryRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("snapshot is missing");
+                });
+    }
+
+    @Test
+    void aRejectedReportLeavesThePreviousSnapshotUntouched() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+        long rows = Inventory.rows(ds);
+        // Newer, but two VMs claim the same UUID: the whole report must be refused.
+        var broken = report(host("h1", 9, "127.0.0.1:9400")
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 2, T4_SIG)))
+                .addVms(vm("vm-x", "11111111-0000-4000-8000-000000000001", 1, 1024))
+                .addVms(vm("vm-y", "11111111-0000-4000-8000-000000000001", 1, 1024, UUID_2)));
+
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(broken))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("snapshot.vms[1].uuid");
+                });
+        assertThat(Inventory.rows(ds)).isEqualTo(rows);
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("generation", equalTo(5))
+                .body("vms[0].name", equalTo("vm-a"))
+                .body("parents[0].types[0].availableInstances", equalTo(6));
+    }
+
+    @Test
+    void aHeartbeatAsksForAReportWhenTheHostOrItsGenerationIsUnknown() {
+        var unknown = grpc.inventory().heartbeat(HeartbeatRequest.newBuilder().setHostId("h9").setGeneration(1).build());
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+        var same = grpc.inventory().heartbeat(HeartbeatRequest.newBuilder().setHostId("h1").setGeneration(5).build());
+        var other = grpc.inventory().heartbeat(HeartbeatRequest.newBuilder().setHostId("h1").setGeneration(7).build());
+
+        assertThat(unknown.getResendInventory()).isTrue();
+        assertThat(same.getResendInventory()).isFalse();
+        assertThat(other.getResendInventory()).isTrue();
+        assertThat(Inventory.count(ds, "host")).as("a heartbeat never creates a host").isEqualTo(1);
+    }
+
+    @Test
+    void aHeartbeatBringsAStaleHostBackUp() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+        Inventory.update(ds, "update host set state = 'STALE', last_heartbeat_at = now() - interval '1 hour'");
+
+        grpc.inventory().heartbeat(HeartbeatRequest.newBuilder().setHostId("h1").setGeneration(5).build());
+
+        given().get("/api/v1/hosts/h1").then().statusCode(200).body("state", equalTo("UP"));
+    }
+
+    @Test
+    void aHeartbeatWithoutHostIdIsRejected() {
+        assertThatThrownBy(() -> grpc.inventory().heartbeat(HeartbeatRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+}

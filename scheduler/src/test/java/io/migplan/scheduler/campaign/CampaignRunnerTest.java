@@ -1,0 +1,198 @@
+package io.migplan.scheduler.campaign;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.instance;
+import static io.migplan.scheduler.testsupport.Snapshots.parent;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static io.migplan.scheduler.testsupport.Snapshots.type;
+import static io.migplan.scheduler.testsupport.Snapshots.vm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.campaign.CampaignRequest.CampaignPolicyRequest;
+import io.migplan.scheduler.campaign.CampaignStore.HostRow;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.InventoryQueries;
+import io.migplan.scheduler.inventory.InventoryQueries.HostDetail;
+import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.testsupport.EvacuationFleet;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Steps of a running campaign taken by {@link CampaignRunner#next} on the evacuation tests' fleet
+ * (src with three T4 VMs, t4-a and t4-b with free T4 instances, v100 empty), every host at
+ * 2025.1 upgraded to 2025.2, one host in maintenance at a time. The inventory changes between
+ * steps the way reports change it; the campaign's rows are read from its store.
+ */
+@QuarkusTest
+class CampaignRunnerTest {
+
+    static final String FROM = "2025.1";
+    static final String TO = "2025.2";
+
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    CampaignService campaigns;
+    @Inject
+    CampaignRunner runner;
+    @Inject
+    CampaignStore store;
+    @Inject
+    InventoryStore inventory;
+    @Inject
+    InventoryQueries queries;
+
+    SchedulerGrpc grpc;
+    EvacuationFleet fleet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Inventory.clear(ds);
+        grpc = new SchedulerGrpc();
+        fleet = EvacuationFleet.reportTo(grpc);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        grpc.close();
+        fleet.close();
+        // A campaign left RUNNING would refuse the next test's campaign and keep the runner busy.
+        Inventory.clear(ds);
+    }
+
+    private String start() {
+        return campaigns.create(new CampaignRequest(FROM, TO, null, null,
+                new CampaignPolicyRequest("1", null, null, null, 2, null, null), false)).id();
+    }
+
+    private Map<String, String> hostStates(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> store.hosts(id)).stream()
+                .collect(Collectors.toMap(HostRow::host, HostRow::state));
+    }
+
+    /** The host as stored now (a transaction of its own, so nothing read earlier in the test is reused). */
+    private HostDetail stored(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> queries.host(id));
+    }
+
+    private static List<String> kinds(CampaignView view) {
+        return view.history().stream().map(CampaignView.Event::kind).toList();
+    }
+
+    private static List<String> messages(CampaignView view, String kind) {
+        return view.history().stream().filter(e -> e.kind().equals(kind)).map(CampaignView.Event::message).toList();
+    }
+
+    private static Set<String> batched(CampaignView view) {
+        return view.batches().stream().flatMap(b -> b.hosts().stream()).collect(Collectors.toSet());
+    }
+
+    @Test
+    void eachHostsAdminStateShowsWhatTheCampaignDoesWithItAndAnOperatorsOwnMarkIsLeftAlone() {
+        inventory.setAdminState("v100", AdminState.MAINTENANCE, "operator: PSU swap");
+        String id = start();
+        String ours = CampaignRunner.adminReasonPrefix(id);
+
+        NextStep next = runner.next(id);
+
+        Map<String, String> states = hostStates(id);
+        assertThat(states).as("the first batch has started").containsAnyOf(
+                Map.entry("src", "DRAINING"), Map.entry("t4-a", "READY_TO_UPGRADE"),
+                Map.entry("t4-b", "READY_TO_UPGRADE"), Map.entry("v100", "READY_TO_UPGRADE"));
+        assertThat(next.start().size() + next.upgrade().size()).as("something to do").isPositive();
+        for (var e : states.entrySet()) {
+            HostDetail h = stored(e.getKey());
+            if (e.getKey().equals("v100")) {
+                continue;
+            }
+            switch (e.getValue()) {
+                case "DRAINING" -> {
+                    assertThat(h.adminState()).as(e.toString()).isEqualTo(AdminState.DRAINING);
+                    assertThat(h.adminReason()).as(e.toString()).isEqualTo(ours + "being emptied for " + TO);
+                }
+                case "READY_TO_UPGRADE", "UPGRADING", "PROBING" -> {
+                    assertThat(h.adminState()).as(e.toString()).isEqualTo(AdminState.MAINTENANCE);
+                    assertThat(h.adminReason()).as(e.toString()).isEqualTo(ours + "being upgraded to " + TO);
+                }
+                default -> assertThat(h.adminState()).as(e.toString()).isEqualTo(AdminState.ACTIVE);
+            }
+        }
+        assertThat(stored("v100").adminState()).as("v100, the operator's").isEqualTo(AdminState.MAINTENANCE);
+        assertThat(stored("v100").adminReason()).as("v100, the operator's").isEqualTo("operator: PSU swap");
+
+        campaigns.abort(id);
+
+        for (String h : List.of("src", "t4-a", "t4-b")) {
+            assertThat(stored(h).adminState()).as(h + " after the abort").isEqualTo(AdminState.ACTIVE);
+        }
+        assertThat(stored("v100").adminState()).isEqualTo(AdminState.MAINTENANCE);
+        assertThat(stored("v100").adminReason()).isEqualTo("operator: PSU swap");
+    }
+
+    @Test
+    void aHostThatGoesDownWaitsOutsideThePlanAndIsPlannedAgainOnceItIsBack() {
+        String id = start();
+        assertThat(batched(campaigns.get(id))).contains("src");
+
+        Inventory.update(ds, "update host set state = 'DOWN', last_heartbeat_at = now() - interval '1 hour'"
+                + " where id = 'src'");
+        runner.next(id);
+
+        CampaignView down = campaigns.get(id);
+        assertThat(hostStates(id)).containsEntry("src", "WAITING");
+        assertThat(down.waiting()).extracting(CampaignView.HostNote::host).containsExactly("src");
+        assertThat(batched(down)).doesNotContain("src");
+        assertThat(messages(down, "REPLAN_NEEDED")).contains("host src is not up");
+        assertThat(messages(down, "REPLANNED")).singleElement().asString().startsWith("because host src is not up");
+        assertThat(down.planVersion()).isEqualTo(2);
+
+        Inventory.update(ds, "update host set state = 'UP', last_heartbeat_at = now() where id = 'src'");
+        runner.next(id);
+
+        CampaignView back = campaigns.get(id);
+        assertThat(hostStates(id).get("src")).isNotEqualTo("WAITING");
+        assertThat(back.waiting()).isEmpty();
+        assertThat(batched(back)).contains("src");
+        assertThat(messages(back, "REPLAN_NEEDED")).contains("host src is up again");
+        assertThat(messages(back, "REPLANNED")).hasSize(2).last().asString()
+                .startsWith("because host src is up again");
+        assertThat(back.planVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void aVmThatLeavesTheInventoryBeforeItsMigrationIsIssuedGetsNoMigrationAfterThePlanIsRedone() {
+        String id = start();
+        assertThat(campaigns.get(id).batches()).flatExtracting(CampaignView.Batch::migrations)
+                .extracting(CampaignView.Migration::vm).contains("vm-1");
+
+        // src reports again without vm-1 (and its mdev), as after the VM was deleted.
+        grpc.inventory().reportInventory(report(host("src", 2, fleet.agent.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 6, EvacuationFleet.SIG)))
+                .addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0002", "nvidia-231", "0000:3b:00.0"))
+                .addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0003", "nvidia-231", "0000:3b:00.0"))
+                .addVms(vm("vm-2", "5d3c8e10-0000-4000-8000-000000000002", 4, 8192,
+                        "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0002"))
+                .addVms(vm("vm-3", "5d3c8e10-0000-4000-8000-000000000003", 4, 8192,
+                        "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0003"))));
+        NextStep next = runner.next(id);
+
+        CampaignView view = campaigns.get(id);
+        assertThat(messages(view, "REPLAN_NEEDED")).contains("VM vm-1 disappeared");
+        assertThat(kinds(view)).contains("REPLANNED");
+        assertThat(view.batches()).flatExtracting(CampaignView.Batch::migrations)
+                .extracting(CampaignView.Migration::vm).doesNotContain("vm-1").contains("vm-2", "vm-3");
+        assertThat(next.start()).extracting(NextStep.Action::vm).doesNotContain("vm-1");
+    }
+}

@@ -1,0 +1,144 @@
+package io.migplan.scheduler.compatibility;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.instance;
+import static io.migplan.scheduler.testsupport.Snapshots.parent;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static io.migplan.scheduler.testsupport.Snapshots.type;
+import static io.migplan.scheduler.testsupport.Snapshots.vm;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agroal.api.AgroalDataSource;
+import io.migplan.proto.v1.Verdict;
+import io.migplan.scheduler.testsupport.FakeAgent;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The background refresh as it runs in production (switched on here, off in the other
+ * tests): a report makes the scheduler ask agents, in batches, for every cell the fleet's
+ * signatures need, retrying unreachable agents with backoff.
+ */
+@QuarkusTest
+@TestProfile(MatrixRefresherTest.RefreshOnReport.class)
+class MatrixRefresherTest {
+
+    public static class RefreshOnReport implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("migplan.matrix.refresh-on-report", "true");
+        }
+    }
+
+    static final String SIG = "nvidia-231/T4/nvidia-550.90.07";
+    static final String MDEV = "0a3e1b6c-7d2f-4c1e-9b7a-5f0e2d3c4b01";
+    /** The refresh runs on its own threads, retrying with backoff. */
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration POLL = Duration.ofMillis(50);
+
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    CompatibilityMatrix matrix;
+    @Inject
+    MatrixRefresher refresher;
+
+    SchedulerGrpc grpc;
+    FakeAgent source;
+    FakeAgent target;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Inventory.clear(ds);
+        grpc = new SchedulerGrpc();
+        source = new FakeAgent().signature("nvidia-231", SIG);
+        target = new FakeAgent().signature("nvidia-231", SIG);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        grpc.close();
+        source.close();
+        target.close();
+    }
+
+    private void reportSource() {
+        grpc.inventory().reportInventory(report(host("src", 1, source.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 7, SIG)))
+                .addInstances(instance(MDEV, "nvidia-231", "0000:3b:00.0"))
+                .addVms(vm("vm-1", "5d3c8e10-0000-4000-8000-000000000001", 4, 8192, MDEV))));
+    }
+
+    private void reportTarget(long generation) {
+        grpc.inventory().reportInventory(report(host("dst", generation, target.endpoint())
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, SIG)))
+                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, SIG), type("nvidia-222", 16, "x")))));
+    }
+
+    private static final List<MatrixKey> DST_CELLS = List.of(
+            new MatrixKey("dst", "0000:3b:00.0", "nvidia-231", SIG),
+            new MatrixKey("dst", "0000:d8:00.0", "nvidia-231", SIG));
+
+    @Test
+    void aReportFillsTheMatrixForEverySignatureTheHostCouldReceive() throws Exception {
+        reportSource();
+        reportTarget(1);
+
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        assertThat(matrix.valid(DST_CELLS).values()).allMatch(v -> v.verdict() == Verdict.VERDICT_COMPATIBLE);
+        // Only the type that could receive a fleet signature was asked: no nvidia-222 question.
+        assertThat(target.questions()).extracting(q -> q.getTargetTypeId()).containsOnly("nvidia-231");
+        assertThat(target.questions()).allSatisfy(q -> assertThat(q.getSourceBoard()).isEqualTo("T4"));
+    }
+
+    @Test
+    void aNewSignatureOnASourceIsAskedOfEveryOtherHost() throws Exception {
+        reportTarget(1);
+        // With no VM anywhere there is no signature to ask about.
+        assertThat(refresher.refresh("dst")).isZero();
+        assertThat(target.calls()).isZero();
+
+        reportSource();
+
+        await("the new signature was asked of dst").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+    }
+
+    @Test
+    void anAgentThatFailsTwiceIsRetriedWithBackoffAndItsAnswersStored() throws Exception {
+        reportSource();
+        target.failNext(2);
+
+        assertThat(refresher.refresh("dst")).isZero(); // dst has not reported yet: nothing to ask
+        reportTarget(1);
+
+        await("dst's cells are stored after retries").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        assertThat(target.calls()).isGreaterThanOrEqualTo(3);
+        assertThat(refresher.lastFailure("dst")).isEmpty();
+    }
+
+    @Test
+    void anUnreachableAgentLeavesNoVerdictAndSaysWhy() throws Exception {
+        reportSource();
+        target.failNext(100);
+        reportTarget(1);
+
+        await("the refresher gave up on dst").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> refresher.lastFailure("dst").isPresent());
+        assertThat(refresher.lastFailure("dst").get()).contains("UNAVAILABLE");
+        assertThat(matrix.valid(DST_CELLS)).isEmpty();
+    }
+}
