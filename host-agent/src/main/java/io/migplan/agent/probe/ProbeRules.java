@@ -3,7 +3,7 @@ package io.migplan.agent.probe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.migplan.agent.AgentConfig;
+import io.migplan.agent.config.InvalidConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * The declarative vendor rules {@link RulesProbe} applies: one named rule per group of drivers
  * (the parent's bound driver: {@code nvidia}, {@code i915}, {@code mtty}, ...). Read from YAML
  * with Jackson and validated whole on load, so a bad file fails at agent start with the rule
- * and field named ({@link AgentConfig.InvalidConfigException} for {@value #CONFIG_FIELD}), never
+ * and field named ({@link InvalidConfigException} for {@value #CONFIG_FIELD}), never
  * at the first probe. The format and the shipped defaults are documented
  * in {@code probe-rules.default.yaml}.
  *
@@ -292,7 +292,7 @@ public final class ProbeRules {
   }
 
   /** A rules file that cannot be used, reported under the config field {@value #CONFIG_FIELD}. */
-  private static AgentConfig.InvalidConfigException invalid(String message) {
-    return new AgentConfig.InvalidConfigException(CONFIG_FIELD, message);
+  private static InvalidConfigException invalid(String message) {
+    return new InvalidConfigException(CONFIG_FIELD, message);
   }
 }

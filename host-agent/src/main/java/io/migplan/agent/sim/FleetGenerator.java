@@ -1,6 +1,6 @@
 package io.migplan.agent.sim;
 
-import io.migplan.agent.AgentConfig;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.capacity.CapacityModels;
 import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;

@@ -3,8 +3,8 @@ package io.migplan.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.TestTrees;
+import io.migplan.agent.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -81,7 +81,7 @@ class ProbeRulesTest {
     Path file = dir.resolve("rules.yaml");
     TestTrees.write(file, yaml);
     assertThatThrownBy(() -> ProbeRules.load(file))
-        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class, e -> {
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
           assertThat(e.field()).isEqualTo("probes.rulesFile");
           assertThat(e.getMessage()).startsWith("rules file " + file + ": ").contains(expected);
         });

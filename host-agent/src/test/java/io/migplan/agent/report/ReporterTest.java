@@ -4,10 +4,10 @@ import static io.migplan.agent.TestTrees.populateParentDevice;
 import static io.migplan.agent.TestTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.Await;
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.HostAgent;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import java.net.ServerSocket;
 import java.nio.file.Path;

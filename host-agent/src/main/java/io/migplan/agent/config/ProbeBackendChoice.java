@@ -1,5 +1,6 @@
-package io.migplan.agent.probe;
+package io.migplan.agent.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -11,9 +12,9 @@ public enum ProbeBackendChoice {
   SAME_SIGNATURE("same-signature"),
   /** The version attribute where the target type has one, otherwise signature comparison. */
   AUTO("auto"),
-  /** The declarative vendor rules ({@link RulesProbe}). */
+  /** The declarative vendor rules ({@code probe.RulesProbe}). */
   RULES("rules"),
-  /** An external vendor tool ({@link CommandProbe}). */
+  /** An external vendor tool ({@code probe.CommandProbe}). */
   COMMAND("command");
 
   private final String key;
@@ -22,11 +23,12 @@ public enum ProbeBackendChoice {
     this.key = key;
   }
 
+  @JsonValue
   public String key() {
     return key;
   }
 
-  /** "auto, version-attribute, ..." for error messages. */
+  /** "version-attribute, same-signature, ..." for messages. */
   public static String keys() {
     return String.join(", ", Arrays.stream(values()).map(ProbeBackendChoice::key).toList());
   }

@@ -1,9 +1,9 @@
-package io.migplan.agent;
+package io.migplan.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.migplan.agent.probe.ProbeBackendChoice;
+import io.migplan.agent.TestTrees;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -85,7 +85,7 @@ class AgentConfigTest {
     assertField("hostId: h1\nrelease: r1\nlabels: [a, b]\n", "labels");
     assertField("hostId: h1\nrelease: r1\nhostname: typo\n", "hostname");
     assertThatThrownBy(() -> AgentConfig.parseYaml("hostId: h1\nrelease: r1\nport: 70000\n"))
-        .hasMessageContaining("port must be between 0 and 65535, got 70000");
+        .hasMessage("port: must be between 0 and 65535, got 70000");
   }
 
   @Test
@@ -98,12 +98,12 @@ class AgentConfigTest {
   @Test
   void theBuilderValidatesToo() {
     assertThatThrownBy(() -> AgentConfig.builder().release("r").build())
-        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo("hostId"));
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo("hostId"));
   }
 
   private static void assertField(String yaml, String field) {
     assertThatThrownBy(() -> AgentConfig.parseYaml(yaml))
-        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class, e -> {
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
           assertThat(e.field()).isEqualTo(field);
           assertThat(e.getMessage()).contains(field);
         });

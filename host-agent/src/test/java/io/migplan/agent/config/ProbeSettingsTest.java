@@ -1,9 +1,8 @@
-package io.migplan.agent.probe;
+package io.migplan.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.TestTrees;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,31 +54,31 @@ class ProbeSettingsTest {
   static Stream<Arguments> badSections() {
     return Stream.of(
         Arguments.of("an unknown default backend", "probes: {default: guess}\n", "probes.default",
-            "probes.default 'guess' is not one of version-attribute, same-signature, auto, rules, command"),
+            "probes.default: must be one of version-attribute, same-signature, auto, rules, command, got 'guess'"),
         Arguments.of("an unknown backend for a vendor", "probes: {byVendor: {nvidia: nvml}}\n", "probes.byVendor.nvidia",
-            "probes.byVendor.nvidia 'nvml' is not one of"),
+            "probes.byVendor.nvidia: must be one of version-attribute, same-signature, auto, rules, command, got 'nvml'"),
         Arguments.of("both spellings of the default", "probeBackend: auto\nprobes: {default: rules}\n", "probeBackend",
-            "probeBackend is the older spelling of probes.default; set only probes.default"),
+            "probeBackend: the older spelling of probes.default; set only probes.default"),
         Arguments.of("the command backend without a command", "probes: {byVendor: {nvidia: command}}\n",
             "probes.command.exec", "probes.byVendor.nvidia chooses 'command' but probes.command.exec is not set"),
         Arguments.of("a command given as one string", "probes: {command: {exec: /bin/tool --json}}\n",
-            "probes.command.exec", "must be a list"),
+            "probes.command.exec", "probes.command.exec: must be a list"),
         Arguments.of("a command timeout that is not a duration", "probes: {command: {exec: [t], timeout: soon}}\n",
-            "probes.command.timeout", "probes.command.timeout 'soon' is not a duration"),
+            "probes.command.timeout", "probes.command.timeout: must be a duration such as 30s, 500ms, 2m or PT30S, got 'soon'"),
         Arguments.of("a zero command timeout", "probes: {command: {exec: [t], timeout: 0s}}\n",
-            "probes.command.timeout", "must be a positive duration"),
+            "probes.command.timeout", "probes.command.timeout: must be a positive duration, got PT0S"),
         Arguments.of("a misspelt key", "probes: {byVendors: {nvidia: rules}}\n", "probes.byVendors",
-            "unknown key 'probes.byVendors'"),
-        Arguments.of("a list instead of a section", "probes: [rules]\n", "probes", "probes must be a mapping"),
+            "probes.byVendors: unknown key; known keys here are byVendor, command, default, inventoryMaxAge, rulesFile"),
+        Arguments.of("a list instead of a section", "probes: [rules]\n", "probes", "probes: must be a mapping"),
         Arguments.of("the older key with a bad value", "probeBackend: guess\n", "probeBackend",
-            "probeBackend 'guess' is not one of"));
+            "probeBackend: must be one of version-attribute, same-signature, auto, rules, command, got 'guess'"));
   }
 
   @ParameterizedTest(name = "{0} fails naming {2}")
   @MethodSource("badSections")
   void badValuesFailNamingTheField(String sentence, String yaml, String field, String message) {
     assertThatThrownBy(() -> AgentConfig.parseYaml(HEAD + yaml))
-        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class, e -> {
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
           assertThat(e.field()).isEqualTo(field);
           assertThat(e.getMessage()).contains(message);
         });
@@ -97,7 +96,7 @@ class ProbeSettingsTest {
   void theBuilderValidatesTheSectionToo() {
     assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r")
             .probes(ProbeSettings.DEFAULTS.withDefaultBackend(ProbeBackendChoice.COMMAND)).build())
-        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class,
+        .isInstanceOfSatisfying(InvalidConfigException.class,
             e -> assertThat(e.field()).isEqualTo("probes.command.exec"));
     assertThat(AgentConfig.builder().hostId("h").release("r")
             .probes(ProbeSettings.DEFAULTS.withCommand(List.of("/bin/true"), Duration.ofSeconds(1))
