@@ -159,7 +159,8 @@ public final class ConfigReader {
         if (node.getIndex() != null) {
           out.append('[').append(node.getIndex()).append(']');
         } else if (node.getKey() != null) {
-          out.append('.').append(node.getKey());
+          String key = node.getKey().toString();
+          out.append(key.isBlank() ? "['" + key + "']" : "." + key);
         }
       }
       if (node.getKind() == ElementKind.PROPERTY) {

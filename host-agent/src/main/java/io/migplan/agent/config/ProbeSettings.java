@@ -34,7 +34,8 @@ import org.hibernate.validator.constraints.time.DurationMin;
  */
 public record ProbeSettings(
     @JsonProperty("default") ProbeBackendChoice defaultBackend,
-    Map<String, @NotNull(message = "must name a probe backend") ProbeBackendChoice> byVendor,
+    Map<@NotBlank(message = "must name drivers") String, @NotNull(message = "must name a probe backend") ProbeBackendChoice>
+        byVendor,
     Path rulesFile,
     @Valid Command command,
     @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration inventoryMaxAge) {

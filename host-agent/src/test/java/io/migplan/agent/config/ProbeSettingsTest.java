@@ -71,7 +71,21 @@ class ProbeSettingsTest {
             "probes.byVendors: unknown key; known keys here are byVendor, command, default, inventoryMaxAge, rulesFile"),
         Arguments.of("a list instead of a section", "probes: [rules]\n", "probes", "probes: must be a mapping"),
         Arguments.of("the older key with a bad value", "probeBackend: guess\n", "probeBackend",
-            "probeBackend: must be one of version-attribute, same-signature, auto, rules, command, got 'guess'"));
+            "probeBackend: must be one of version-attribute, same-signature, auto, rules, command, got 'guess'"),
+        Arguments.of("a blank vendor", "probes: {byVendor: {'': rules}}\n", "probes.byVendor['']",
+            "probes.byVendor['']: must name drivers, got ''"),
+        Arguments.of("a vendor without a backend", "probes: {byVendor: {nvidia: ~}}\n", "probes.byVendor.nvidia",
+            "probes.byVendor.nvidia: must name a probe backend"),
+        Arguments.of("a backend given as a number", "probes: {default: 2}\n", "probes.default",
+            "probes.default: must be one of version-attribute, same-signature, auto, rules, command, got '2'"),
+        Arguments.of("a blank argument of the command", "probes: {command: {exec: [tool, '']}}\n", "probes.command.exec[1]",
+            "probes.command.exec[1]: must not hold blank arguments, got ''"),
+        Arguments.of("a misspelt command key", "probes: {command: {exec: [t], timout: 1s}}\n", "probes.command.timout",
+            "probes.command.timout: unknown key; known keys here are exec, timeout"),
+        Arguments.of("a zero inventory age", "probes: {inventoryMaxAge: 0s}\n", "probes.inventoryMaxAge",
+            "probes.inventoryMaxAge: must be a positive duration, got PT0S"),
+        Arguments.of("the default backend command without a command", "probes: {default: command}\n",
+            "probes.command.exec", "probes.default chooses 'command' but probes.command.exec is not set"));
   }
 
   @ParameterizedTest(name = "{0} fails naming {2}")
@@ -102,5 +116,16 @@ class ProbeSettingsTest {
             .probes(ProbeSettings.DEFAULTS.withCommand(List.of("/bin/true"), Duration.ofSeconds(1))
                 .withDefaultBackend(ProbeBackendChoice.COMMAND)).build().probeBackend())
         .isEqualTo(ProbeBackendChoice.COMMAND);
+  }
+
+  @Test
+  void theSectionCheckedOnItsOwnNamesItsFieldsUnderProbes() {
+    assertThatThrownBy(() -> ProbeSettings.DEFAULTS.withInventoryMaxAge(Duration.ofSeconds(-1)).validate())
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("probes.inventoryMaxAge");
+          assertThat(e.getMessage()).isEqualTo("probes.inventoryMaxAge: must be a positive duration, got PT-1S");
+        });
+    assertThatThrownBy(() -> ProbeSettings.DEFAULTS.withCommand(List.of("t"), Duration.ZERO).validate())
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo("probes.command.timeout"));
   }
 }
