@@ -73,7 +73,7 @@ public final class ConfigReader {
 
   private ConfigReader() {}
 
-  /** Built on first use: a Validator costs some class loading, and not every command reads a file. */
+  /** Built on first use (a Validator costs some class loading); no META-INF/validation.xml is read. */
   private static final class Checker {
     /**
      * Hibernate Validator logs its version at INFO through java.util.logging on every start; the
@@ -84,6 +84,7 @@ public final class ConfigReader {
     static final Validator VALIDATOR =
         Validation.byProvider(HibernateValidator.class)
             .configure()
+            .ignoreXmlConfiguration()
             .messageInterpolator(new ParameterMessageInterpolator())
             .buildValidatorFactory()
             .getValidator();

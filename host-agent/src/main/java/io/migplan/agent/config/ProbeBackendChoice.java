@@ -1,8 +1,6 @@
 package io.migplan.agent.config;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.Optional;
 
 /** The probe backend an agent is configured with; the YAML spelling is {@link #key()}. */
 public enum ProbeBackendChoice {
@@ -26,14 +24,5 @@ public enum ProbeBackendChoice {
   @JsonValue
   public String key() {
     return key;
-  }
-
-  /** "version-attribute, same-signature, ..." for messages. */
-  public static String keys() {
-    return String.join(", ", Arrays.stream(values()).map(ProbeBackendChoice::key).toList());
-  }
-
-  public static Optional<ProbeBackendChoice> fromKey(String key) {
-    return Arrays.stream(values()).filter(c -> c.key.equals(key)).findFirst();
   }
 }
