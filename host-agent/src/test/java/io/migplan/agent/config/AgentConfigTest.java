@@ -217,4 +217,19 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r").schedulerTarget("sched").build())
         .hasMessage("schedulerTarget: must be host:port, got 'sched'");
   }
+
+  @Test
+  void theShippedExampleIsReadWithTheValuesItDocuments() throws Exception {
+    AgentConfig c = AgentConfig.load(Path.of("../deploy/config/agent.yaml"));
+    assertThat(c.hostId()).isEqualTo("gpu-host-17");
+    assertThat(c.release()).isEqualTo("2025.1");
+    assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-a"));
+    assertThat(c.root()).isEqualTo(Path.of("/"));
+    assertThat(c.port()).isEqualTo(9400);
+    assertThat(c.schedulerTarget()).contains("scheduler.example.net:8080");
+    assertThat(c.scanInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.probes().choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);
+    assertThat(c.probes().choiceFor("i915")).isEqualTo(ProbeBackendChoice.AUTO);
+  }
 }

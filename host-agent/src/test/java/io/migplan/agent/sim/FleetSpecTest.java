@@ -177,4 +177,15 @@ class FleetSpecTest {
         FleetSpec.DEFAULT_DRIVER_VERSION, 64, 512 * 1024, 0.5, g.vmMix()));
     assertThat(g.vmMix()).allSatisfy(v -> assertThat(v).isEqualTo(new FleetSpec.VmShape(v.type(), 1, 8, 16384)));
   }
+
+  @Test
+  void theCampaignBenchmarkFleetIsReadAsItsCommentSays() throws Exception {
+    FleetSpec spec = FleetSpec.load(Path.of("../bench/campaign-1000.yaml"));
+    assertThat(spec.hosts()).isEqualTo(1000);
+    assertThat(spec.seed()).isEqualTo(2019);
+    assertThat(spec.failureDomains()).containsExactly("rack-a", "rack-b", "rack-c", "rack-d");
+    assertThat(spec.groups()).extracting(FleetSpec.HostGroup::board).containsOnly("T4", "V100", "P40");
+    assertThat(spec.groups()).filteredOn(g -> g.name().endsWith("-spare"))
+        .allSatisfy(g -> assertThat(g.fill()).isZero()).hasSize(3);
+  }
 }
