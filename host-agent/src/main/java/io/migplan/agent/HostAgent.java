@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.grpc.AgentServiceImpl;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.probe.PerVendorProbe;

@@ -1,5 +1,6 @@
 package io.migplan.agent;
 
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.proto.v1.Host;
 import io.migplan.proto.v1.Problem;

@@ -1,5 +1,6 @@
 package io.migplan.agent;
 
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.inventory.MdevInventory;
 import io.migplan.agent.inventory.MdevInventoryReader;
 import io.migplan.agent.inventory.Problems;

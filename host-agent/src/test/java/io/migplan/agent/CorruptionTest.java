@@ -4,6 +4,7 @@ import static io.migplan.agent.SysfsTrees.T4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migplan.agent.SysfsTrees.NvidiaType;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ParentDevice;
 import io.migplan.proto.v1.Problem;

@@ -7,6 +7,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.GetInventoryRequest;

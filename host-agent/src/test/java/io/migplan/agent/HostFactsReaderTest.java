@@ -2,6 +2,7 @@ package io.migplan.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.Host;
 import io.migplan.proto.v1.Problem;
 import java.nio.file.Path;

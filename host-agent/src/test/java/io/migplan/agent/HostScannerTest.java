@@ -5,6 +5,7 @@ import static io.migplan.agent.TestTrees.populateParentDevice;
 import static io.migplan.agent.TestTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.Problem;
 import java.nio.file.Files;

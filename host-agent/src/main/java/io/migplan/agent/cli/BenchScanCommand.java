@@ -1,7 +1,7 @@
 package io.migplan.agent.cli;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostScanner;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,8 @@
 package io.migplan.agent.cli;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostAgent;
+import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
       cfg = AgentConfig.load(config);
       // Starting loads the probe rules file, whose errors are config errors too.
       agent = HostAgent.start(cfg);
-    } catch (AgentConfig.InvalidConfigException e) {
+    } catch (InvalidConfigException e) {
       System.err.println("invalid config (" + e.field() + "): " + e.getMessage());
       return 2;
     }

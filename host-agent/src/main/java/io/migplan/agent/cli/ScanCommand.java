@@ -1,8 +1,8 @@
 package io.migplan.agent.cli;
 
 import com.google.protobuf.util.JsonFormat;
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostScanner;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.HostSnapshot;

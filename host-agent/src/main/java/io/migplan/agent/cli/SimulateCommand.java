@@ -1,5 +1,6 @@
 package io.migplan.agent.cli;
 
+import io.migplan.agent.config.Durations;
 import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSpec;
 import java.nio.file.Path;
@@ -98,9 +99,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   static Duration duration(String option, String value, CommandLine.Model.CommandSpec cmd) {
     try {
-      return io.migplan.agent.AgentConfig.parseDuration(option, value);
+      return Durations.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd.commandLine(), e.getMessage());
+      throw new CommandLine.ParameterException(cmd.commandLine(), option + ": " + e.getMessage());
     }
   }
 }

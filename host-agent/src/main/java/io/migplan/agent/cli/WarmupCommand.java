@@ -1,8 +1,9 @@
 package io.migplan.agent.cli;
 
 import io.grpc.ManagedChannel;
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostAgent;
+import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.InvalidConfigException;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.GetInventoryRequest;
@@ -39,7 +40,7 @@ final class WarmupCommand implements Callable<Integer> {
     AgentConfig cfg;
     try {
       cfg = AgentConfig.load(config);
-    } catch (AgentConfig.InvalidConfigException e) {
+    } catch (InvalidConfigException e) {
       spec.commandLine().getErr().println("invalid config (" + e.field() + "): " + e.getMessage());
       return 2;
     }

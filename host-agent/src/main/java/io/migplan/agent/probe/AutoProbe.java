@@ -1,6 +1,7 @@
 package io.migplan.agent.probe;
 
 import io.migplan.agent.HostRoot;
+import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;

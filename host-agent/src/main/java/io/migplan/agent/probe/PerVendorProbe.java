@@ -1,6 +1,8 @@
 package io.migplan.agent.probe;
 
 import io.migplan.agent.HostRoot;
+import io.migplan.agent.config.ProbeBackendChoice;
+import io.migplan.agent.config.ProbeSettings;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeAnswer;

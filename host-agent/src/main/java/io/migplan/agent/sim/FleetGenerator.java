@@ -1,6 +1,6 @@
 package io.migplan.agent.sim;
 
-import io.migplan.agent.AgentConfig;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.capacity.CapacityModels;
 import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;
@@ -65,7 +65,7 @@ public final class FleetGenerator {
    * and its index); an existing host tree is left as it is (reused).
    */
   public static List<GeneratedHost> generate(FleetSpec spec, Path dir) throws IOException {
-    List<FleetSpec.HostGroup> layout = spec.layout();
+    List<FleetSpec.HostGroup> layout = spec.validate().layout();
     Files.createDirectories(dir);
     return Parallel.map(layout.size(), i -> {
       int index = i + 1;

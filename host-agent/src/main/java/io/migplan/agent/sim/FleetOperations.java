@@ -1,6 +1,6 @@
 package io.migplan.agent.sim;
 
-import io.migplan.agent.AgentConfig;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.Migration;
 import io.migplan.agent.sim.FleetSimulator.SimulatedHost;

@@ -1,9 +1,9 @@
 package io.migplan.agent.sim;
 
 import io.grpc.Server;
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostAgent;
 import io.migplan.agent.SharedResources;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.report.Reporter;
 import java.io.IOException;

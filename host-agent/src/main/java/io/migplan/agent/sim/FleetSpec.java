@@ -1,18 +1,24 @@
 package io.migplan.agent.sim;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.migplan.agent.config.ConfigReader;
+import io.migplan.agent.config.InvalidConfigException;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +26,9 @@ import java.util.stream.Collectors;
  * CPUs and memory, how full their GPUs are and with which VMs), the failure domains hosts are
  * spread over, and the seed every random choice comes from. Read from YAML or JSON ({@link
  * #parse(String)}, {@link #load(Path)}) or built by {@link #of(int, long)}; a bad value fails with
- * {@link InvalidSpecException} naming the field, e.g. {@code groups[1].vmMix[0].type}.
+ * {@link InvalidSpecException} naming the field, e.g. {@code groups[1].vmMix[0].type}. Absent
+ * values take the defaults the README lists; a spec built in code is checked by {@link
+ * #validate()}.
  *
  * <p>Decides the host ids and which group each host belongs to ({@link #groupOf(int)}); what the
  * hosts' trees hold is the generator's business.
@@ -35,7 +43,13 @@ import java.util.stream.Collectors;
  *      vmMix: [{type: nvidia-231, weight: 3, vcpus: 8, memoryMib: 16384}]}
  * </pre>
  */
-public record FleetSpec(long seed, List<HostGroup> groups, List<String> failureDomains, int interleave) {
+public record FleetSpec(
+    Long seed,
+    @NotEmpty(message = "must list at least one host group")
+        List<@NotNull(message = "must be a mapping") @Valid HostGroup> groups,
+    @NotEmpty(message = "must list at least one domain")
+        List<@NotBlank(message = "must not be blank") String> failureDomains,
+    @Min(value = 0, message = "must be 0 or more") int interleave) {
   /** The release hosts start at unless told otherwise; any ordered string works. */
   public static final String DEFAULT_RELEASE = "2025.1";
   /** A 2024 production branch driver, as seen on a real host (nvidia/OBSERVED.md D6). */
@@ -49,23 +63,53 @@ public record FleetSpec(long seed, List<HostGroup> groups, List<String> failureD
   public static final int MAX_GPUS_PER_HOST = 8;
   public static final List<String> DEFAULT_FAILURE_DOMAINS = List.of("rack-a", "rack-b");
 
-  private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
-  private static final Pattern DRIVER_VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-
-  /** Hosts of one board and one configuration. */
+  /**
+   * Hosts of one board and one configuration. Absent: 1 GPU per host, release {@value
+   * #DEFAULT_RELEASE}, driver {@value #DEFAULT_DRIVER_VERSION}, 64 CPUs, 512 GiB, half full, and
+   * every common profile of the board equally often.
+   */
   public record HostGroup(
-      String name,
-      String board,
-      int hosts,
-      int gpusPerHost,
-      String release,
-      String driverVersion,
-      int cpus,
-      long memoryMib,
-      double fill,
-      List<VmShape> vmMix) {
+      @NotNull(message = "must be lower-case letters, digits and dashes")
+          @Pattern(regexp = "[a-z0-9][a-z0-9-]*", message = "must be lower-case letters, digits and dashes")
+          String name,
+      @NotBlank(message = "is required") String board,
+      @NotNull(message = "is required") @Min(value = 1, message = "must be at least 1") Integer hosts,
+      @Min(value = 1, message = "must be between 1 and " + MAX_GPUS_PER_HOST)
+          @Max(value = MAX_GPUS_PER_HOST, message = "must be between 1 and " + MAX_GPUS_PER_HOST)
+          Integer gpusPerHost,
+      @NotBlank(message = "must not be blank") String release,
+      @NotNull(message = "must look like 550.90.07")
+          @Pattern(regexp = "[0-9]+(\\.[0-9]+)*", message = "must look like 550.90.07")
+          String driverVersion,
+      @Min(value = 1, message = "must be positive") Integer cpus,
+      @Min(value = 1, message = "must be positive") Long memoryMib,
+      @DecimalMin(value = "0", message = "must be a fraction between 0 and 1")
+          @DecimalMax(value = "1", message = "must be a fraction between 0 and 1")
+          Double fill,
+      List<@NotNull(message = "must be a mapping") @Valid VmShape> vmMix) {
+    @JsonCreator
     public HostGroup {
-      vmMix = vmMix == null ? List.of() : List.copyOf(vmMix);
+      gpusPerHost = gpusPerHost == null ? 1 : gpusPerHost;
+      release = release == null ? DEFAULT_RELEASE : release;
+      driverVersion = driverVersion == null ? DEFAULT_DRIVER_VERSION : driverVersion;
+      cpus = cpus == null ? 64 : cpus;
+      memoryMib = memoryMib == null ? 512 * 1024L : memoryMib;
+      fill = fill == null ? 0.5 : fill;
+      vmMix = vmMix == null ? popularShapes(board) : ConfigReader.copy(vmMix);
+    }
+
+    public HostGroup(
+        String name, String board, int hosts, int gpusPerHost, String release, String driverVersion,
+        int cpus, long memoryMib, double fill, List<VmShape> vmMix) {
+      this(name, board, (Integer) hosts, (Integer) gpusPerHost, release, driverVersion, (Integer) cpus,
+          (Long) memoryMib, (Double) fill, vmMix);
+    }
+
+    /** Every common profile of the board, equally often, sized like a workstation VM. */
+    private static List<VmShape> popularShapes(String board) {
+      return GpuBoard.byModel(board)
+          .map(b -> b.popularTypes().stream().map(t -> new VmShape(t, 1, 8, 16384)).toList())
+          .orElse(List.of());
     }
 
     public GpuBoard gpuBoard() {
@@ -73,13 +117,37 @@ public record FleetSpec(long seed, List<HostGroup> groups, List<String> failureD
     }
   }
 
-  /** One kind of VM: its vGPU type, how often it is drawn relative to the others, its size. */
-  public record VmShape(String type, int weight, int vcpus, long memoryMib) {}
+  /**
+   * One kind of VM: its vGPU type, how often it is drawn relative to the others, its size.
+   * Absent: weight 1, 8 vCPUs, 16 GiB.
+   */
+  public record VmShape(
+      @NotBlank(message = "is required") String type,
+      @Min(value = 1, message = "must be at least 1") Integer weight,
+      @Min(value = 1, message = "must be positive") Integer vcpus,
+      @Min(value = 1, message = "must be positive") Long memoryMib) {
+    @JsonCreator
+    public VmShape {
+      weight = weight == null ? 1 : weight;
+      vcpus = vcpus == null ? 8 : vcpus;
+      memoryMib = memoryMib == null ? 16384L : memoryMib;
+    }
 
+    public VmShape(String type, int weight, int vcpus, long memoryMib) {
+      this(type, (Integer) weight, (Integer) vcpus, (Long) memoryMib);
+    }
+  }
+
+  /** Absent: seed 1, groups in consecutive blocks, racks {@code rack-a} and {@code rack-b}. */
+  @JsonCreator
   public FleetSpec {
-    groups = groups == null ? List.of() : List.copyOf(groups);
-    failureDomains = failureDomains == null ? List.of() : List.copyOf(failureDomains);
-    validate(groups, failureDomains, interleave);
+    seed = seed == null ? 1L : seed;
+    groups = ConfigReader.copy(groups);
+    failureDomains = failureDomains == null ? DEFAULT_FAILURE_DOMAINS : ConfigReader.copy(failureDomains);
+  }
+
+  public FleetSpec(long seed, List<HostGroup> groups, List<String> failureDomains, int interleave) {
+    this((Long) seed, groups, failureDomains, interleave);
   }
 
   /**
@@ -92,8 +160,7 @@ public record FleetSpec(long seed, List<HostGroup> groups, List<String> failureD
 
   public static FleetSpec of(int hosts, long seed, String release) {
     if (hosts < 1 || hosts > MAX_HOSTS) {
-      throw new InvalidSpecException(
-          "hosts", "hosts must be between 1 and " + MAX_HOSTS + ", got " + hosts);
+      throw new InvalidSpecException("hosts", "hosts: must be between 1 and " + MAX_HOSTS + ", got " + hosts);
     }
     int t4 = 0;
     for (int i = 0; i < hosts; i++) {
@@ -117,7 +184,7 @@ public record FleetSpec(long seed, List<HostGroup> groups, List<String> failureD
                   new VmShape("nvidia-106", 1, 8, 16384),
                   new VmShape("nvidia-107", 1, 8, 16384))));
     }
-    return new FleetSpec(seed, groups, DEFAULT_FAILURE_DOMAINS, 2);
+    return new FleetSpec(seed, groups, DEFAULT_FAILURE_DOMAINS, 2).validate();
   }
 
   /** All hosts of all groups. */
@@ -187,191 +254,62 @@ public record FleetSpec(long seed, List<HostGroup> groups, List<String> failureD
     }
   }
 
-  /** YAML or JSON (JSON is YAML). Missing group fields take the defaults listed in the README. */
+  /** YAML or JSON (JSON is YAML). Missing fields take the defaults listed in the README. */
   public static FleetSpec parse(String text) {
-    JsonNode root;
+    FleetSpec spec;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new InvalidSpecException("(document)", "not valid YAML or JSON: " + e.getOriginalMessage());
+      spec = ConfigReader.bind(ConfigReader.read(text), FleetSpec.class);
+    } catch (InvalidConfigException e) {
+      throw new InvalidSpecException(e.field(), e.getMessage());
     }
-    if (root == null || !root.isObject()) {
-      throw new InvalidSpecException("(document)", "a fleet spec must be a mapping with at least 'groups'");
-    }
-    onlyKeys(root, "", Set.of("seed", "groups", "failureDomains", "interleave"));
-    long seed = integer(root, "", "seed", 1);
-    int interleave = (int) integer(root, "", "interleave", 0);
-    List<String> domains = DEFAULT_FAILURE_DOMAINS;
-    if (present(root, "failureDomains")) {
-      domains = new ArrayList<>();
-      JsonNode list = list(root, "", "failureDomains");
-      for (int i = 0; i < list.size(); i++) {
-        domains.add(plain(list.get(i), "failureDomains[" + i + "]"));
-      }
-    }
-    if (!present(root, "groups")) {
-      throw new InvalidSpecException("groups", "groups is required: a list of host groups");
-    }
-    JsonNode groupList = list(root, "", "groups");
-    List<HostGroup> groups = new ArrayList<>();
-    for (int g = 0; g < groupList.size(); g++) {
-      groups.add(group(groupList.get(g), "groups[" + g + "]."));
-    }
-    return new FleetSpec(seed, groups, domains, interleave);
+    return spec.validate();
   }
 
-  private static HostGroup group(JsonNode node, String at) {
-    if (!node.isObject()) {
-      throw new InvalidSpecException(at.substring(0, at.length() - 1), "a group must be a mapping");
+  /**
+   * Checks every value and how they fit together (a known board, types of that board, VMs that
+   * fit their host, unique names and domains, at most {@value #MAX_HOSTS} hosts); fails naming
+   * the first field at fault.
+   */
+  public FleetSpec validate() {
+    try {
+      ConfigReader.check(this);
+    } catch (InvalidConfigException e) {
+      throw new InvalidSpecException(e.field(), e.getMessage());
     }
-    onlyKeys(node, at, Set.of("name", "board", "hosts", "gpusPerHost", "release", "driverVersion",
-        "cpus", "memoryMib", "fill", "vmMix"));
-    String name = required(node, at, "name");
-    String board = required(node, at, "board");
-    int hosts = (int) integer(node, at, "hosts", -1);
-    if (!present(node, "hosts")) {
-      throw new InvalidSpecException(at + "hosts", at + "hosts is required");
-    }
-    List<VmShape> mix = new ArrayList<>();
-    if (present(node, "vmMix")) {
-      JsonNode list = list(node, at, "vmMix");
-      for (int i = 0; i < list.size(); i++) {
-        String vat = at + "vmMix[" + i + "].";
-        JsonNode v = list.get(i);
-        if (!v.isObject()) {
-          throw new InvalidSpecException(vat.substring(0, vat.length() - 1), "a VM shape must be a mapping");
-        }
-        onlyKeys(v, vat, Set.of("type", "weight", "vcpus", "memoryMib"));
-        mix.add(new VmShape(required(v, vat, "type"), (int) integer(v, vat, "weight", 1),
-            (int) integer(v, vat, "vcpus", 8), integer(v, vat, "memoryMib", 16384)));
-      }
-    } else {
-      // Every common profile of the board, equally often, sized like a workstation VM.
-      GpuBoard.byModel(board).ifPresent(b -> b.popularTypes().forEach(t -> mix.add(new VmShape(t, 1, 8, 16384))));
-    }
-    return new HostGroup(
-        name,
-        board,
-        hosts,
-        (int) integer(node, at, "gpusPerHost", 1),
-        present(node, "release") ? plain(node.get("release"), at + "release") : DEFAULT_RELEASE,
-        present(node, "driverVersion") ? plain(node.get("driverVersion"), at + "driverVersion") : DEFAULT_DRIVER_VERSION,
-        (int) integer(node, at, "cpus", 64),
-        integer(node, at, "memoryMib", 512 * 1024),
-        number(node, at, "fill", 0.5),
-        mix);
-  }
-
-  private static void validate(List<HostGroup> groups, List<String> domains, int interleave) {
-    check(!groups.isEmpty(), "groups", "groups must list at least one host group");
-    check(interleave >= 0, "interleave", "interleave must be 0 or more, got " + interleave);
-    check(!domains.isEmpty(), "failureDomains", "failureDomains must list at least one domain");
     Set<String> seenDomains = new HashSet<>();
-    for (int i = 0; i < domains.size(); i++) {
-      String d = domains.get(i);
-      check(d != null && !d.isBlank(), "failureDomains[" + i + "]", "failureDomains[" + i + "] must not be blank");
-      check(seenDomains.add(d), "failureDomains[" + i + "]", "failureDomains[" + i + "] repeats '" + d + "'");
+    for (int i = 0; i < failureDomains.size(); i++) {
+      String d = failureDomains.get(i);
+      check(seenDomains.add(d), "failureDomains[" + i + "]", "repeats '" + d + "'");
     }
     Set<String> names = new HashSet<>();
     long total = 0;
     for (int g = 0; g < groups.size(); g++) {
       HostGroup group = groups.get(g);
       String at = "groups[" + g + "].";
-      check(group.name() != null && GROUP_NAME.matcher(group.name()).matches(), at + "name",
-          at + "name '" + group.name() + "' must be lower-case letters, digits and dashes");
-      check(names.add(group.name()), at + "name", at + "name '" + group.name() + "' is used by an earlier group");
+      check(names.add(group.name()), at + "name", "'" + group.name() + "' is used by an earlier group");
       GpuBoard board = GpuBoard.byModel(group.board()).orElse(null);
-      check(board != null, at + "board", at + "board '" + group.board() + "' is not one of "
-          + GpuBoard.ALL.stream().map(GpuBoard::model).collect(Collectors.joining(", ")));
-      check(group.hosts() >= 1, at + "hosts", at + "hosts must be at least 1, got " + group.hosts());
+      check(board != null, at + "board", "must be one of "
+          + GpuBoard.ALL.stream().map(GpuBoard::model).collect(Collectors.joining(", ")) + ", got '" + group.board() + "'");
       total += group.hosts();
-      check(group.gpusPerHost() >= 1 && group.gpusPerHost() <= MAX_GPUS_PER_HOST, at + "gpusPerHost",
-          at + "gpusPerHost must be between 1 and " + MAX_GPUS_PER_HOST + ", got " + group.gpusPerHost());
-      check(group.release() != null && !group.release().isBlank(), at + "release", at + "release must not be blank");
-      check(group.driverVersion() != null && DRIVER_VERSION.matcher(group.driverVersion()).matches(),
-          at + "driverVersion", at + "driverVersion '" + group.driverVersion() + "' must look like 550.90.07");
-      check(group.cpus() >= 1, at + "cpus", at + "cpus must be positive, got " + group.cpus());
-      check(group.memoryMib() >= 1, at + "memoryMib", at + "memoryMib must be positive, got " + group.memoryMib());
-      check(group.fill() >= 0 && group.fill() <= 1, at + "fill",
-          at + "fill must be a fraction between 0 and 1, got " + group.fill());
-      check(!group.vmMix().isEmpty(), at + "vmMix", at + "vmMix must list at least one VM shape");
+      check(!group.vmMix().isEmpty(), at + "vmMix", "must list at least one VM shape");
       for (int i = 0; i < group.vmMix().size(); i++) {
         VmShape v = group.vmMix().get(i);
         String vat = at + "vmMix[" + i + "].";
-        check(v.type() != null && board.types().stream().anyMatch(t -> t.typeId().equals(v.type())), vat + "type",
-            vat + "type '" + v.type() + "' is not a " + board.model() + " type; it has "
-                + board.types().stream().map(GpuBoard.VgpuType::typeId).collect(Collectors.joining(", ")));
-        check(v.weight() >= 1, vat + "weight", vat + "weight must be at least 1, got " + v.weight());
-        check(v.vcpus() >= 1, vat + "vcpus", vat + "vcpus must be positive, got " + v.vcpus());
-        check(v.memoryMib() >= 1 && v.memoryMib() <= group.memoryMib(), vat + "memoryMib",
-            vat + "memoryMib must be positive and at most the host's " + group.memoryMib() + ", got " + v.memoryMib());
+        check(board.types().stream().anyMatch(t -> t.typeId().equals(v.type())), vat + "type",
+            "must be a " + board.model() + " type (" + board.types().stream().map(GpuBoard.VgpuType::typeId)
+                .collect(Collectors.joining(", ")) + "), got '" + v.type() + "'");
+        check(v.memoryMib() <= group.memoryMib(), vat + "memoryMib",
+            "must be at most the host's " + group.memoryMib() + ", got " + v.memoryMib());
       }
     }
     check(total <= MAX_HOSTS, "groups", "the groups add up to " + total + " hosts, more than " + MAX_HOSTS);
+    return this;
   }
 
-  private static void check(boolean ok, String field, String message) {
+  private static void check(boolean ok, String field, String detail) {
     if (!ok) {
-      throw new InvalidSpecException(field, message);
+      throw new InvalidSpecException(field, field + ": " + detail);
     }
-  }
-
-  private static void onlyKeys(JsonNode node, String at, Set<String> keys) {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!keys.contains(key)) {
-        throw new InvalidSpecException(at + key, "unknown key '" + at + key + "'; known keys here are "
-            + keys.stream().sorted().collect(Collectors.joining(", ")));
-      }
-    }
-  }
-
-  private static boolean present(JsonNode node, String key) {
-    return node.has(key) && !node.get(key).isNull();
-  }
-
-  private static JsonNode list(JsonNode node, String at, String key) {
-    JsonNode v = node.get(key);
-    if (!v.isArray()) {
-      throw new InvalidSpecException(at + key, at + key + " must be a list");
-    }
-    return v;
-  }
-
-  private static String required(JsonNode node, String at, String key) {
-    if (!present(node, key)) {
-      throw new InvalidSpecException(at + key, at + key + " is required");
-    }
-    return plain(node.get(key), at + key);
-  }
-
-  private static String plain(JsonNode v, String field) {
-    if (!v.isValueNode() || v.isNull()) {
-      throw new InvalidSpecException(field, field + " must be a plain value, not a list or mapping");
-    }
-    return v.asText();
-  }
-
-  private static long integer(JsonNode node, String at, String key, long fallback) {
-    if (!present(node, key)) {
-      return fallback;
-    }
-    JsonNode v = node.get(key);
-    if (v.isIntegralNumber()) {
-      return v.asLong();
-    }
-    throw new InvalidSpecException(at + key, at + key + " must be a whole number, got '" + v.asText() + "'");
-  }
-
-  private static double number(JsonNode node, String at, String key, double fallback) {
-    if (!present(node, key)) {
-      return fallback;
-    }
-    JsonNode v = node.get(key);
-    if (v.isNumber()) {
-      return v.asDouble();
-    }
-    throw new InvalidSpecException(at + key, at + key + " must be a number, got '" + v.asText() + "'");
   }
 
   /** A spec that cannot be used; {@link #field()} is the path of the value at fault. */

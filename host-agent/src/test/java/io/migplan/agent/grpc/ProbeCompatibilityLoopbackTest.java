@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.grpc.ManagedChannel;
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostAgent;
 import io.migplan.agent.TestTrees;
-import io.migplan.agent.probe.ProbeBackendChoice;
+import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.ProbeBackendChoice;
+import io.migplan.agent.config.ProbeSettings;
 import io.migplan.agent.probe.ProbeCodes;
-import io.migplan.agent.probe.ProbeSettings;
 import io.migplan.agent.probe.VendorTrees;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.GetInventoryRequest;

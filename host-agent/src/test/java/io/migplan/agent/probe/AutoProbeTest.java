@@ -7,6 +7,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.migplan.agent.HostRoot;
 import io.migplan.agent.TestTrees;
+import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.Verdict;

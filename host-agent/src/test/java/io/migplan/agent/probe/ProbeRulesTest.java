@@ -3,8 +3,8 @@ package io.migplan.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.TestTrees;
+import io.migplan.agent.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,13 +39,13 @@ class ProbeRulesTest {
     return Stream.of(
         Arguments.of("an unknown forward reach names the rule and driverVersion.forward",
             "rules:\n  - name: gpu\n    drivers: [nvidia]\n    driverVersion: {forward: sideways}\n",
-            "rule 'gpu' (rules[0]), field 'driverVersion.forward': 'sideways' is not one of none, same-major, any"),
+            "rule 'gpu' (rules[0]), field 'driverVersion.forward': must be one of none, same-major, any, got 'sideways'"),
         Arguments.of("a misspelt field names the rule and the field",
             "rules:\n  - name: gpu\n    drivers: [nvidia]\n    sameBord: true\n",
             "rule 'gpu' (rules[0]), field 'sameBord': unknown"),
         Arguments.of("a misspelt version field names the rule and the field",
             "rules:\n  - name: gpu\n    drivers: [nvidia]\n    driverVersion: {forwards: any}\n",
-            "rule 'gpu' (rules[0]), in 'driverVersion', field 'forwards': unknown"),
+            "rule 'gpu' (rules[0]), field 'driverVersion.forwards': unknown key; known keys here are backward, forward, maxMinorAhead, maxMinorBehind"),
         Arguments.of("a negative window names driverVersion.maxMinorAhead",
             "rules:\n  - name: gpu\n    drivers: [nvidia]\n    driverVersion: {forward: same-major, maxMinorAhead: -1}\n",
             "rule 'gpu' (rules[0]), field 'driverVersion.maxMinorAhead': must be a whole number of at least 0"),
@@ -70,9 +70,36 @@ class ProbeRulesTest {
         Arguments.of("a file without rules says so",
             "vendors: {}\n", "field 'vendors': unknown"),
         Arguments.of("an empty rules list says so",
-            "rules: []\n", "field 'rules' must be a non-empty list of rules"),
+            "rules: []\n", "field 'rules': must be a non-empty list of rules"),
         Arguments.of("a file that is not YAML says so",
-            "rules: [\n", "not valid YAML"));
+            "rules: [\n", "not valid YAML"),
+        Arguments.of("a file that is a list instead of a mapping says so",
+            "- name: gpu\n", ": must be a mapping of keys to values"),
+        Arguments.of("a rule that is not a mapping is named by its position",
+            "rules:\n  - nvidia\n", "rule #0 (rules[0]): must be a mapping"),
+        Arguments.of("an empty rule is named by its position",
+            "rules:\n  - \n", "rule #0 (rules[0]): must be a mapping with name, drivers and checks"),
+        Arguments.of("a blank driver names its place in the list",
+            "rules:\n  - name: gpu\n    drivers: [nvidia, ' ']\n",
+            "rule 'gpu' (rules[0]), field 'drivers[1]': must be a driver name, got ''"),
+        Arguments.of("drivers given as one word must still be a list",
+            "rules:\n  - name: gpu\n    drivers: nvidia\n",
+            "rule 'gpu' (rules[0]), field 'drivers': must be a list"),
+        Arguments.of("a negative backward window names driverVersion.maxMinorBehind",
+            "rules:\n  - name: gpu\n    drivers: [nvidia]\n    driverVersion: {backward: same-major, maxMinorBehind: -2}\n",
+            "rule 'gpu' (rules[0]), field 'driverVersion.maxMinorBehind': must be a whole number of at least 0, got -2"),
+        Arguments.of("a fractional window is not cut to a whole number",
+            "rules:\n  - name: gpu\n    drivers: [nvidia]\n    driverVersion: {forward: same-major, maxMinorAhead: 1.5}\n",
+            "rule 'gpu' (rules[0]), field 'driverVersion.maxMinorAhead': must be a whole number, got '1.5'"),
+        Arguments.of("a reach given as a number is not read as a position in the list",
+            "rules:\n  - name: gpu\n    drivers: [nvidia]\n    driverVersion: {forward: 1}\n",
+            "rule 'gpu' (rules[0]), field 'driverVersion.forward': must be one of none, same-major, any, got '1'"),
+        Arguments.of("a yes-or-no field given as a number is refused",
+            "rules:\n  - name: gpu\n    drivers: [nvidia]\n    sameBoard: 1\n",
+            "rule 'gpu' (rules[0]), field 'sameBoard': must be true or false, got '1'"),
+        Arguments.of("a reason that is a list is refused",
+            "rules:\n  - name: gpu\n    drivers: [nvidia]\n    migratable: false\n    reason: [a, b]\n",
+            "rule 'gpu' (rules[0]), field 'reason': must be a plain value, not a list or mapping"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -81,7 +108,7 @@ class ProbeRulesTest {
     Path file = dir.resolve("rules.yaml");
     TestTrees.write(file, yaml);
     assertThatThrownBy(() -> ProbeRules.load(file))
-        .isInstanceOfSatisfying(AgentConfig.InvalidConfigException.class, e -> {
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
           assertThat(e.field()).isEqualTo("probes.rulesFile");
           assertThat(e.getMessage()).startsWith("rules file " + file + ": ").contains(expected);
         });

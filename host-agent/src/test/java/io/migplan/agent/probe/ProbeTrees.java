@@ -3,8 +3,8 @@ package io.migplan.agent.probe;
 import static io.migplan.agent.TestTrees.populateParentDevice;
 import static io.migplan.agent.TestTrees.write;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.HostScanner;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeQuestion;
 import java.io.IOException;

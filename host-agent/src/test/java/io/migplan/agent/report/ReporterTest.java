@@ -5,9 +5,9 @@ import static io.migplan.agent.TestTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.HostAgent;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import java.net.ServerSocket;
 import java.nio.file.Path;

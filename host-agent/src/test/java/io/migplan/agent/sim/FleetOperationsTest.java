@@ -3,8 +3,8 @@ package io.migplan.agent.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.migplan.agent.AgentConfig;
 import io.migplan.agent.TestTrees;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.sim.FleetSimulator.Migration;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.proto.v1.DeviceType;

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.migplan.agent.TestTrees;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FleetSpecTest {
   static final String YAML = """
@@ -101,5 +104,88 @@ class FleetSpecTest {
           assertThat(e.field()).isEqualTo(field);
           assertThat(e.getMessage()).contains(field);
         });
+  }
+
+  static Stream<Arguments> checksWithoutATestBefore() {
+    String g = "groups: [{name: a, board: T4, hosts: 1";
+    return Stream.of(
+        Arguments.of("a negative interleave", "interleave: -1\n" + g + "}]", "interleave: must be 0 or more, got -1"),
+        Arguments.of("an empty list of failure domains", "failureDomains: []\n" + g + "}]",
+            "failureDomains: must list at least one domain"),
+        Arguments.of("a blank failure domain", "failureDomains: [r1, ' ']\n" + g + "}]",
+            "failureDomains[1]: must not be blank, got ' '"),
+        Arguments.of("an empty list of groups", "groups: []", "groups: must list at least one host group"),
+        Arguments.of("groups given as one mapping", "groups: {name: a, board: T4, hosts: 1}", "groups: must be a list"),
+        Arguments.of("an empty group", "groups: [~]", "groups[0]: must be a mapping"),
+        Arguments.of("a group without a name", "groups: [{board: T4, hosts: 1}]",
+            "groups[0].name: must be lower-case letters, digits and dashes"),
+        Arguments.of("an upper-case group name", "groups: [{name: T4, board: T4, hosts: 1}]",
+            "groups[0].name: must be lower-case letters, digits and dashes, got 'T4'"),
+        Arguments.of("a group without a board", "groups: [{name: a, hosts: 1}]", "groups[0].board: is required"),
+        Arguments.of("a fractional host count, which is not cut to a whole number", "groups: [{name: a, board: T4, hosts: 1.5}]",
+            "groups[0].hosts: must be a whole number, got '1.5'"),
+        Arguments.of("no GPUs per host", g + ", gpusPerHost: 0}]", "groups[0].gpusPerHost: must be between 1 and 8, got 0"),
+        Arguments.of("a blank release", g + ", release: ''}]", "groups[0].release: must not be blank, got ''"),
+        Arguments.of("no CPUs", g + ", cpus: 0}]", "groups[0].cpus: must be positive, got 0"),
+        Arguments.of("no memory", g + ", memoryMib: 0}]", "groups[0].memoryMib: must be positive, got 0"),
+        Arguments.of("a negative fill", g + ", fill: -0.1}]", "groups[0].fill: must be a fraction between 0 and 1, got -0.1"),
+        Arguments.of("an empty VM mix", g + ", vmMix: []}]", "groups[0].vmMix: must list at least one VM shape"),
+        Arguments.of("a VM shape without a type", g + ", vmMix: [{weight: 2}]}]", "groups[0].vmMix[0].type: is required"),
+        Arguments.of("a VM without vCPUs", g + ", vmMix: [{type: nvidia-231, vcpus: 0}]}]",
+            "groups[0].vmMix[0].vcpus: must be positive, got 0"),
+        Arguments.of("a VM without memory", g + ", vmMix: [{type: nvidia-231, memoryMib: 0}]}]",
+            "groups[0].vmMix[0].memoryMib: must be positive, got 0"),
+        Arguments.of("a misspelt VM key", g + ", vmMix: [{type: nvidia-231, vcpu: 2}]}]",
+            "groups[0].vmMix[0].vcpu: unknown key; known keys here are memoryMib, type, vcpus, weight"),
+        Arguments.of("a document that is a list", "- a", "must be a mapping of keys to values"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused with the field and value named")
+  @MethodSource("checksWithoutATestBefore")
+  void eachCheckNamesTheFieldAndTheValue(String sentence, String yaml, String message) {
+    assertThatThrownBy(() -> FleetSpec.parse(yaml)).isInstanceOf(FleetSpec.InvalidSpecException.class).hasMessage(message);
+  }
+
+  @Test
+  void aSpecFileThatFailsNamesTheFileAndTheField() {
+    Path file = dir.resolve("fleet.yaml");
+    TestTrees.write(file, "groups: [{name: a, board: K80, hosts: 1}]\n");
+    assertThatThrownBy(() -> FleetSpec.load(file))
+        .isInstanceOfSatisfying(FleetSpec.InvalidSpecException.class, e -> {
+          assertThat(e.field()).isEqualTo("groups[0].board");
+          assertThat(e.getMessage()).startsWith("fleet spec " + file + ": groups[0].board: must be one of T4, ")
+              .endsWith(", got 'K80'");
+        });
+  }
+
+  @Test
+  void aSpecBuiltInCodeIsCheckedBeforeHostsAreGenerated() {
+    FleetSpec empty = new FleetSpec(1, List.of(), FleetSpec.DEFAULT_FAILURE_DOMAINS, 0);
+    assertThatThrownBy(() -> FleetGenerator.generate(empty, dir))
+        .isInstanceOfSatisfying(FleetSpec.InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("groups"));
+    assertThatThrownBy(() -> FleetSpec.of(FleetSpec.MAX_HOSTS + 1, 1))
+        .hasMessage("hosts: must be between 1 and 10000, got 10001");
+  }
+
+  @Test
+  void seedAndInterleaveHaveDefaultsToo() {
+    FleetSpec spec = FleetSpec.parse("groups: [{name: a, board: T4, hosts: 3}]");
+    assertThat(spec.seed()).isEqualTo(1);
+    assertThat(spec.interleave()).isZero();
+    FleetSpec.HostGroup g = spec.groups().get(0);
+    assertThat(g).isEqualTo(new FleetSpec.HostGroup("a", "T4", 3, 1, FleetSpec.DEFAULT_RELEASE,
+        FleetSpec.DEFAULT_DRIVER_VERSION, 64, 512 * 1024, 0.5, g.vmMix()));
+    assertThat(g.vmMix()).allSatisfy(v -> assertThat(v).isEqualTo(new FleetSpec.VmShape(v.type(), 1, 8, 16384)));
+  }
+
+  @Test
+  void theCampaignBenchmarkFleetIsReadAsItsCommentSays() throws Exception {
+    FleetSpec spec = FleetSpec.load(Path.of("../bench/campaign-1000.yaml"));
+    assertThat(spec.hosts()).isEqualTo(1000);
+    assertThat(spec.seed()).isEqualTo(2019);
+    assertThat(spec.failureDomains()).containsExactly("rack-a", "rack-b", "rack-c", "rack-d");
+    assertThat(spec.groups()).extracting(FleetSpec.HostGroup::board).containsOnly("T4", "V100", "P40");
+    assertThat(spec.groups()).filteredOn(g -> g.name().endsWith("-spare"))
+        .allSatisfy(g -> assertThat(g.fill()).isZero()).hasSize(3);
   }
 }

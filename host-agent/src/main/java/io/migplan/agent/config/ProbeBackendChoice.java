@@ -1,7 +1,6 @@
-package io.migplan.agent.probe;
+package io.migplan.agent.config;
 
-import java.util.Arrays;
-import java.util.Optional;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The probe backend an agent is configured with; the YAML spelling is {@link #key()}. */
 public enum ProbeBackendChoice {
@@ -11,9 +10,9 @@ public enum ProbeBackendChoice {
   SAME_SIGNATURE("same-signature"),
   /** The version attribute where the target type has one, otherwise signature comparison. */
   AUTO("auto"),
-  /** The declarative vendor rules ({@link RulesProbe}). */
+  /** The declarative vendor rules ({@code probe.RulesProbe}). */
   RULES("rules"),
-  /** An external vendor tool ({@link CommandProbe}). */
+  /** An external vendor tool ({@code probe.CommandProbe}). */
   COMMAND("command");
 
   private final String key;
@@ -22,16 +21,8 @@ public enum ProbeBackendChoice {
     this.key = key;
   }
 
+  @JsonValue
   public String key() {
     return key;
-  }
-
-  /** "auto, version-attribute, ..." for error messages. */
-  public static String keys() {
-    return String.join(", ", Arrays.stream(values()).map(ProbeBackendChoice::key).toList());
-  }
-
-  public static Optional<ProbeBackendChoice> fromKey(String key) {
-    return Arrays.stream(values()).filter(c -> c.key.equals(key)).findFirst();
   }
 }

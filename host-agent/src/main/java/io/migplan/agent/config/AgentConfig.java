@@ -1,0 +1,325 @@
+package io.migplan.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+/**
+ * The agent's configuration: from YAML ({@link #load(Path)}, {@link #parseYaml(String)}) or from
+ * code ({@link #builder()}), checked either way. Every field has a default except the host id and
+ * the release. A bad value fails with {@link InvalidConfigException} naming the field.
+ *
+ * <p>YAML keys are the field names; {@code probeBackend} is the older spelling of {@code
+ * probes.default} (see {@link ProbeSettings} for the section). Durations are read by {@link
+ * Durations}: "30s", "500ms", "2m", "1h" or ISO-8601 ("PT30S").
+ *
+ * @param root sysfs, /proc and /run/libvirt are read under it
+ * @param port 0 asks the OS for a free port
+ * @param advertiseAddress how the scheduler reaches this agent; default: the listen address
+ * @param schedulerTarget host:port of the scheduler's InventoryService; empty: do not report
+ * @param cpus overrides what the host reports
+ * @param memoryMib overrides MemTotal of /proc/meminfo
+ * @param driverVersion overrides /sys/module/&lt;driver&gt;/version
+ * @param nvidiaMixedSizeParents NVIDIA GPUs (PCI addresses, or "*" for all) the operator put in
+ *     mixed-size mode. Sysfs shows no mode, and an empty GPU reads the same in both, so this is
+ *     how the agent knows before the first vGPU (see inventory.ParentCapacities). Default: none.
+ */
+public record AgentConfig(
+    @NotBlank(message = "is required and must not be blank") String hostId,
+    @NotBlank(message = "is required and must not be blank") String release,
+    String failureDomain,
+    Map<@NotBlank(message = "must have non-blank keys") String, @NotNull(message = "must have a plain value") String> labels,
+    Path root,
+    @NotBlank(message = "must not be blank") String listenAddress,
+    @Min(value = 0, message = "must be between 0 and 65535") @Max(value = 65535, message = "must be between 0 and 65535")
+        Integer port,
+    Optional<String> advertiseAddress,
+    Optional<@Pattern(regexp = ".*:.*", message = "must be host:port") String> schedulerTarget,
+    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration scanInterval,
+    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration heartbeatInterval,
+    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration callTimeout,
+    Optional<@Positive(message = "must be positive") Integer> cpus,
+    Optional<@Positive(message = "must be positive") Long> memoryMib,
+    Optional<String> driverVersion,
+    @Valid ProbeSettings probes,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        Set<@NotBlank(message = "must hold PCI addresses or \"*\", not blanks") String> nvidiaMixedSizeParents) {
+  /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
+  public static final int DEFAULT_PORT = 9400;
+  /** How often inventory is re-read; sysfs reads are cheap, but changes only matter at migration pace. */
+  public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofSeconds(30);
+  /** Liveness ping; the scheduler marks a host stale after a few missed beats. */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  /** Deadline of each call to the scheduler, so an unreachable one never blocks the agent. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The older top-level spelling of {@code probes.default}. */
+  private static final String LEGACY_PROBE_BACKEND = "probeBackend";
+
+  /** Absent values take their defaults; blank optional strings are absent. */
+  @JsonCreator
+  public AgentConfig {
+    failureDomain = failureDomain == null ? "" : failureDomain;
+    labels = labels == null ? Map.of() : ConfigReader.copy(labels);
+    root = root == null ? Path.of("/") : root;
+    listenAddress = listenAddress == null ? "0.0.0.0" : listenAddress;
+    port = port == null ? DEFAULT_PORT : port;
+    advertiseAddress = stripped(advertiseAddress);
+    schedulerTarget = stripped(schedulerTarget);
+    scanInterval = scanInterval == null ? DEFAULT_SCAN_INTERVAL : scanInterval;
+    heartbeatInterval = heartbeatInterval == null ? DEFAULT_HEARTBEAT_INTERVAL : heartbeatInterval;
+    callTimeout = callTimeout == null ? DEFAULT_CALL_TIMEOUT : callTimeout;
+    cpus = cpus == null ? Optional.empty() : cpus;
+    memoryMib = memoryMib == null ? Optional.empty() : memoryMib;
+    driverVersion = stripped(driverVersion);
+    probes = probes == null ? ProbeSettings.DEFAULTS : probes;
+    nvidiaMixedSizeParents = nvidiaMixedSizeParents == null ? Set.of() : ConfigReader.copy(nvidiaMixedSizeParents);
+  }
+
+  private static Optional<String> stripped(Optional<String> v) {
+    return v == null ? Optional.empty() : v.map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.hostId = hostId;
+    b.release = release;
+    b.failureDomain = failureDomain;
+    b.labels = new TreeMap<>(labels);
+    b.root = root;
+    b.listenAddress = listenAddress;
+    b.port = port;
+    b.advertiseAddress = advertiseAddress.orElse(null);
+    b.schedulerTarget = schedulerTarget.orElse(null);
+    b.scanInterval = scanInterval;
+    b.heartbeatInterval = heartbeatInterval;
+    b.callTimeout = callTimeout;
+    b.cpus = cpus.orElse(null);
+    b.memoryMib = memoryMib.orElse(null);
+    b.driverVersion = driverVersion.orElse(null);
+    b.probes = probes;
+    b.nvidiaMixedSizeParents = new TreeSet<>(nvidiaMixedSizeParents);
+    return b;
+  }
+
+  /** The backend for vendors the {@code probes.byVendor} map does not name. */
+  public ProbeBackendChoice probeBackend() {
+    return probes.defaultBackend();
+  }
+
+  /**
+   * Reads a YAML file; errors name the file and the field. A relative {@code root} or {@code
+   * probes.rulesFile} is taken relative to the file's directory, so a config and its tree can move
+   * together.
+   */
+  public static AgentConfig load(Path file) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new IOException("agent config " + file + " could not be read: " + e.getMessage(), e);
+    }
+    AgentConfig config;
+    try {
+      config = parseYaml(text);
+    } catch (InvalidConfigException e) {
+      throw e.in("agent config " + file);
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Builder b = config.toBuilder();
+    if (!config.root().isAbsolute()) {
+      b.root(dir.resolve(config.root()).normalize());
+    }
+    Path rules = config.probes().rulesFile();
+    if (rules != null && !rules.isAbsolute()) {
+      b.probes(config.probes().withRulesFile(dir.resolve(rules).normalize()));
+    }
+    return b.build();
+  }
+
+  public static AgentConfig parseYaml(String yaml) {
+    JsonNode node = ConfigReader.read(yaml);
+    if (node instanceof ObjectNode doc && doc.hasNonNull(LEGACY_PROBE_BACKEND)) {
+      moveLegacyProbeBackend(doc);
+    }
+    return validated(ConfigReader.bind(node, AgentConfig.class));
+  }
+
+  /** {@code probeBackend: x} stands for {@code probes: {default: x}}, but not beside it. */
+  private static void moveLegacyProbeBackend(ObjectNode doc) {
+    JsonNode legacy = doc.remove(LEGACY_PROBE_BACKEND);
+    ProbeBackendChoice choice;
+    try {
+      choice = ConfigReader.bind(legacy, ProbeBackendChoice.class);
+    } catch (InvalidConfigException e) {
+      throw e.under(LEGACY_PROBE_BACKEND);
+    }
+    if (!doc.hasNonNull("probes")) {
+      doc.putObject("probes");
+    }
+    if (doc.get("probes") instanceof ObjectNode probes) {
+      if (probes.hasNonNull("default")) {
+        throw InvalidConfigException.of(
+            LEGACY_PROBE_BACKEND, "the older spelling of probes.default; set only probes.default");
+      }
+      probes.put("default", choice.key());
+    }
+  }
+
+  private static AgentConfig validated(AgentConfig config) {
+    ConfigReader.check(config);
+    config.probes().requireCommandWhereChosen();
+    return config;
+  }
+
+  /** Builds a config in code; {@link #build()} checks it like a file and names the first bad field. */
+  public static final class Builder {
+    private String hostId;
+    private String release;
+    private String failureDomain;
+    private Map<String, String> labels = new TreeMap<>();
+    private Path root;
+    private String listenAddress;
+    private Integer port;
+    private String advertiseAddress;
+    private String schedulerTarget;
+    private Duration scanInterval;
+    private Duration heartbeatInterval;
+    private Duration callTimeout;
+    private Integer cpus;
+    private Long memoryMib;
+    private String driverVersion;
+    private ProbeSettings probes = ProbeSettings.DEFAULTS;
+    private Set<String> nvidiaMixedSizeParents = new TreeSet<>();
+
+    private Builder() {}
+
+    public Builder hostId(String v) {
+      hostId = v;
+      return this;
+    }
+
+    public Builder release(String v) {
+      release = v;
+      return this;
+    }
+
+    public Builder failureDomain(String v) {
+      failureDomain = v;
+      return this;
+    }
+
+    public Builder labels(Map<String, String> v) {
+      labels = new TreeMap<>(v == null ? Map.of() : v);
+      return this;
+    }
+
+    public Builder label(String key, String value) {
+      labels.put(key, value);
+      return this;
+    }
+
+    public Builder root(Path v) {
+      root = v;
+      return this;
+    }
+
+    public Builder listenAddress(String v) {
+      listenAddress = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder advertiseAddress(String v) {
+      advertiseAddress = v;
+      return this;
+    }
+
+    public Builder schedulerTarget(String v) {
+      schedulerTarget = v;
+      return this;
+    }
+
+    public Builder scanInterval(Duration v) {
+      scanInterval = v;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder callTimeout(Duration v) {
+      callTimeout = v;
+      return this;
+    }
+
+    public Builder cpus(Integer v) {
+      cpus = v;
+      return this;
+    }
+
+    public Builder memoryMib(Long v) {
+      memoryMib = v;
+      return this;
+    }
+
+    public Builder driverVersion(String v) {
+      driverVersion = v;
+      return this;
+    }
+
+    /** The default backend ({@code probes.default}). */
+    public Builder probeBackend(ProbeBackendChoice v) {
+      probes = probes.withDefaultBackend(v);
+      return this;
+    }
+
+    public Builder probes(ProbeSettings v) {
+      probes = v;
+      return this;
+    }
+
+    public Builder nvidiaMixedSizeParents(Set<String> v) {
+      nvidiaMixedSizeParents = new TreeSet<>(v == null ? Set.of() : v);
+      return this;
+    }
+
+    public AgentConfig build() {
+      return validated(
+          new AgentConfig(
+              hostId, release, failureDomain, labels, root, listenAddress, port,
+              Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerTarget),
+              scanInterval, heartbeatInterval, callTimeout, Optional.ofNullable(cpus),
+              Optional.ofNullable(memoryMib), Optional.ofNullable(driverVersion), probes,
+              nvidiaMixedSizeParents));
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.migplan.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migplan.agent.TestTrees;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AgentConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyKeyIsReadFromYaml() {
+    AgentConfig c = AgentConfig.parseYaml("""
+        hostId: gpu-node-17
+        release: "2025.1"
+        failureDomain: rack-b
+        labels:
+          pool: gpu-t4
+          tier: gold
+        root: /srv/fake-root
+        listenAddress: 10.1.2.3
+        port: 9500
+        advertiseAddress: gpu-node-17.dc1
+        schedulerTarget: scheduler.dc1:8080
+        scanInterval: 1m
+        heartbeatInterval: 2500ms
+        callTimeout: PT3S
+        cpus: 96
+        memoryMib: 786432
+        driverVersion: 550.90.07
+        probeBackend: same-signature
+        """);
+    assertThat(c.hostId()).isEqualTo("gpu-node-17");
+    assertThat(c.release()).isEqualTo("2025.1");
+    assertThat(c.failureDomain()).isEqualTo("rack-b");
+    assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-t4"), java.util.Map.entry("tier", "gold"));
+    assertThat(c.root()).isEqualTo(Path.of("/srv/fake-root"));
+    assertThat(c.listenAddress()).isEqualTo("10.1.2.3");
+    assertThat(c.port()).isEqualTo(9500);
+    assertThat(c.advertiseAddress()).contains("gpu-node-17.dc1");
+    assertThat(c.schedulerTarget()).contains("scheduler.dc1:8080");
+    assertThat(c.scanInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(c.callTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.cpus()).contains(96);
+    assertThat(c.memoryMib()).contains(786432L);
+    assertThat(c.driverVersion()).contains("550.90.07");
+    assertThat(c.probeBackend()).isEqualTo(ProbeBackendChoice.SAME_SIGNATURE);
+  }
+
+  @Test
+  void defaultsApplyWhenOnlyTheRequiredKeysAreGiven() {
+    AgentConfig c = AgentConfig.parseYaml("hostId: h1\nrelease: r1\n");
+    assertThat(c.root()).isEqualTo(Path.of("/"));
+    assertThat(c.listenAddress()).isEqualTo("0.0.0.0");
+    assertThat(c.port()).isEqualTo(9400);
+    assertThat(c.advertiseAddress()).isEmpty();
+    assertThat(c.schedulerTarget()).isEmpty();
+    assertThat(c.scanInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.cpus()).isEmpty();
+    assertThat(c.memoryMib()).isEmpty();
+    assertThat(c.driverVersion()).isEmpty();
+    assertThat(c.probeBackend()).isEqualTo(ProbeBackendChoice.AUTO);
+    assertThat(c.failureDomain()).isEmpty();
+    assertThat(c.labels()).isEmpty();
+  }
+
+  @Test
+  void badValuesFailNamingTheField() {
+    assertField("release: r1\n", "hostId");
+    assertField("hostId: '  '\nrelease: r1\n", "hostId");
+    assertField("hostId: h1\n", "release");
+    assertField("hostId: h1\nrelease: r1\nport: 70000\n", "port");
+    assertField("hostId: h1\nrelease: r1\nport: ninety\n", "port");
+    assertField("hostId: h1\nrelease: r1\nscanInterval: soon\n", "scanInterval");
+    assertField("hostId: h1\nrelease: r1\nheartbeatInterval: 0s\n", "heartbeatInterval");
+    assertField("hostId: h1\nrelease: r1\nprobeBackend: guess\n", "probeBackend");
+    assertField("hostId: h1\nrelease: r1\ncpus: 0\n", "cpus");
+    assertField("hostId: h1\nrelease: r1\nschedulerTarget: nohostport\n", "schedulerTarget");
+    assertField("hostId: h1\nrelease: r1\nlabels: [a, b]\n", "labels");
+    assertField("hostId: h1\nrelease: r1\nhostname: typo\n", "hostname");
+    assertThatThrownBy(() -> AgentConfig.parseYaml("hostId: h1\nrelease: r1\nport: 70000\n"))
+        .hasMessage("port: must be between 0 and 65535, got 70000");
+  }
+
+  @Test
+  void aRelativeRootInAFileIsRelativeToTheFile() throws Exception {
+    Path file = dir.resolve("host-01/agent.yaml");
+    TestTrees.write(file, "hostId: host-01\nrelease: r1\nroot: .\n");
+    assertThat(AgentConfig.load(file).root()).isEqualTo(dir.resolve("host-01").toAbsolutePath());
+  }
+
+  @Test
+  void theBuilderValidatesToo() {
+    assertThatThrownBy(() -> AgentConfig.builder().release("r").build())
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.field()).isEqualTo("hostId"));
+  }
+
+  private static void assertField(String yaml, String field) {
+    assertThatThrownBy(() -> AgentConfig.parseYaml(yaml))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.getMessage()).contains(field);
+        });
+  }
+
+  static Stream<Arguments> checksWithoutATestBefore() {
+    return Stream.of(
+        Arguments.of("a negative port", "port: -1", "port: must be between 0 and 65535, got -1"),
+        Arguments.of("a port written as a fraction, which is not cut to a whole number", "port: 9400.5",
+            "port: must be a whole number, got '9400.5'"),
+        Arguments.of("a blank listen address", "listenAddress: ' '", "listenAddress: must not be blank, got ' '"),
+        Arguments.of("a scan interval that is not a duration", "scanInterval: abc",
+            "scanInterval: must be a duration such as 30s, 500ms, 2m or PT30S, got 'abc'"),
+        Arguments.of("a duration without a unit", "scanInterval: 30",
+            "scanInterval: must be a duration such as 30s, 500ms, 2m or PT30S, got '30'"),
+        Arguments.of("a zero scan interval", "scanInterval: 0ms", "scanInterval: must be a positive duration, got PT0S"),
+        Arguments.of("a negative call timeout", "callTimeout: PT-1S", "callTimeout: must be a positive duration, got PT-1S"),
+        Arguments.of("a duration given as a list", "heartbeatInterval: [10s]",
+            "heartbeatInterval: must be a plain value, not a list or mapping"),
+        Arguments.of("no memory", "memoryMib: 0", "memoryMib: must be positive, got 0"),
+        Arguments.of("negative CPUs", "cpus: -4", "cpus: must be positive, got -4"),
+        Arguments.of("a label without a value", "labels: {pool: ~}", "labels.pool: must have a plain value"),
+        Arguments.of("a label whose value is a list", "labels: {pool: [a]}",
+            "labels.pool: must be a plain value, not a list or mapping"),
+        Arguments.of("a blank label key", "labels: {' ': a}", "labels[' ']: must have non-blank keys, got ' '"),
+        Arguments.of("a blank mixed-size parent", "nvidiaMixedSizeParents: [' ']",
+            "nvidiaMixedSizeParents: must hold PCI addresses or \"*\", not blanks, got ' '"),
+        Arguments.of("a host id that is a list", "hostId: [a]", "hostId: must be a plain value, not a list or mapping"),
+        Arguments.of("a misspelt key", "hostname: typo",
+            "hostname: unknown key; known keys here are advertiseAddress, callTimeout, cpus, driverVersion, failureDomain,"
+                + " heartbeatInterval, hostId, labels, listenAddress, memoryMib, nvidiaMixedSizeParents, port, probes,"
+                + " release, root, scanInterval, schedulerTarget"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused with the field and value named")
+  @MethodSource("checksWithoutATestBefore")
+  void eachCheckNamesTheFieldAndTheValue(String sentence, String yaml, String message) {
+    assertThatThrownBy(() -> AgentConfig.parseYaml("hostId: h1\nrelease: r1\n" + yaml + "\n"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void aDocumentThatIsNotAMappingOfKeysFailsAsAWhole() {
+    assertThatThrownBy(() -> AgentConfig.parseYaml("- hostId: h1\n"))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("(document)");
+          assertThat(e.getMessage()).isEqualTo("must be a mapping of keys to values");
+        });
+    assertThatThrownBy(() -> AgentConfig.parseYaml("hostId: [h1\n"))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("(document)");
+          assertThat(e.getMessage()).startsWith("not valid YAML: ");
+        });
+  }
+
+  @Test
+  void aBadFileNamesTheFileAndTheField() {
+    Path file = dir.resolve("agent.yaml");
+    TestTrees.write(file, "hostId: h1\nrelease: r1\nscanInterval: abc\n");
+    assertThatThrownBy(() -> AgentConfig.load(file))
+        .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("scanInterval");
+          assertThat(e.getMessage()).isEqualTo(
+              "agent config " + file + ": scanInterval: must be a duration such as 30s, 500ms, 2m or PT30S, got 'abc'");
+        });
+  }
+
+  @Test
+  void plainValuesAreReadAsWrittenWhateverTheirYamlType() {
+    AgentConfig c = AgentConfig.parseYaml("""
+        hostId: 17
+        release: 2025
+        port: "9500"
+        labels: {tier: 1, gold: true}
+        advertiseAddress: ''
+        schedulerTarget: '  sched:8080 '
+        nvidiaMixedSizeParents: "*"
+        """);
+    assertThat(c.hostId()).isEqualTo("17");
+    assertThat(c.release()).isEqualTo("2025");
+    assertThat(c.port()).isEqualTo(9500);
+    assertThat(c.labels()).containsExactly(java.util.Map.entry("gold", "true"), java.util.Map.entry("tier", "1"));
+    assertThat(c.advertiseAddress()).isEmpty();
+    assertThat(c.schedulerTarget()).contains("sched:8080");
+    assertThat(c.nvidiaMixedSizeParents()).containsExactly("*");
+  }
+
+  @Test
+  void anEmptyValueTakesTheDefault() {
+    AgentConfig c = AgentConfig.parseYaml("hostId: h1\nrelease: r1\nport:\nscanInterval:\nprobes:\nlabels:\n");
+    assertThat(c.port()).isEqualTo(AgentConfig.DEFAULT_PORT);
+    assertThat(c.scanInterval()).isEqualTo(AgentConfig.DEFAULT_SCAN_INTERVAL);
+    assertThat(c.probes()).isEqualTo(ProbeSettings.DEFAULTS);
+    assertThat(c.labels()).isEmpty();
+  }
+
+  @Test
+  void theBuilderChecksEveryBoundLikeAFile() {
+    AgentConfig.Builder ok = AgentConfig.builder().hostId("h").release("r");
+    assertThat(ok.port(0).build().port()).as("0 asks the OS for a free port").isZero();
+    assertThatThrownBy(() -> ok.port(65536).build()).hasMessage("port: must be between 0 and 65535, got 65536");
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r").heartbeatInterval(Duration.ZERO).build())
+        .hasMessage("heartbeatInterval: must be a positive duration, got PT0S");
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r").memoryMib(-1L).build())
+        .hasMessage("memoryMib: must be positive, got -1");
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r").schedulerTarget("sched").build())
+        .hasMessage("schedulerTarget: must be host:port, got 'sched'");
+  }
+
+  @Test
+  void theShippedExampleIsReadWithTheValuesItDocuments() throws Exception {
+    AgentConfig c = AgentConfig.load(Path.of("../deploy/config/agent.yaml"));
+    assertThat(c.hostId()).isEqualTo("gpu-host-17");
+    assertThat(c.release()).isEqualTo("2025.1");
+    assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-a"));
+    assertThat(c.root()).isEqualTo(Path.of("/"));
+    assertThat(c.port()).isEqualTo(9400);
+    assertThat(c.schedulerTarget()).contains("scheduler.example.net:8080");
+    assertThat(c.scanInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.probes().choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);
+    assertThat(c.probes().choiceFor("i915")).isEqualTo(ProbeBackendChoice.AUTO);
+  }
+}
