@@ -1,5 +1,6 @@
 package io.migplan.agent;
 
+import io.migplan.agent.scan.HostScanner;
 import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.Server;

@@ -3,6 +3,7 @@ package io.migplan.agent;
 import static io.migplan.agent.SysfsTrees.T4;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.SysfsTrees.NvidiaType;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;

@@ -1,5 +1,9 @@
 package io.migplan.agent.cli;
 
+import io.migplan.agent.sim.SimulateCommand;
+import io.migplan.agent.bench.BenchScanCommand;
+import io.migplan.agent.bench.BenchProbeCommand;
+import io.migplan.agent.bench.BenchFleetCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

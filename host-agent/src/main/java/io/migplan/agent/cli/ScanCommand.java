@@ -1,7 +1,7 @@
 package io.migplan.agent.cli;
 
 import com.google.protobuf.util.JsonFormat;
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;

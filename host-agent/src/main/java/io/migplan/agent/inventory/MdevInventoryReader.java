@@ -1,6 +1,5 @@
 package io.migplan.agent.inventory;
 
-import io.migplan.agent.HostRoot;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.ParentDevice;

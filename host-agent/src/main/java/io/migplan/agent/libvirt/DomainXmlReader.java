@@ -1,6 +1,6 @@
 package io.migplan.agent.libvirt;
 
-import io.migplan.agent.HostRoot;
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.inventory.PciAddresses;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.proto.v1.Problem;

@@ -1,6 +1,6 @@
 package io.migplan.agent.probe;
 
-import io.migplan.agent.HostRoot;
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.agent.config.ProbeSettings;
 import io.migplan.agent.inventory.Problems;

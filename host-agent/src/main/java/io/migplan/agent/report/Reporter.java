@@ -2,7 +2,7 @@ package io.migplan.agent.report;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.HeartbeatRequest;
 import io.migplan.proto.v1.HeartbeatResponse;

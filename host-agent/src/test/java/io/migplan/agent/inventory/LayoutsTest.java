@@ -13,8 +13,7 @@ import static io.migplan.agent.SysfsTrees.vgpuVf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.migplan.agent.HostRoot;
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.SysfsTrees.NvidiaType;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.capacity.CapacityModels;

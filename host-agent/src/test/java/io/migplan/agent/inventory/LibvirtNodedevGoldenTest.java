@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.agent.HostRoot;
 import io.migplan.agent.SysfsTrees;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.migplan.agent.HostRoot;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.ParentDevice;

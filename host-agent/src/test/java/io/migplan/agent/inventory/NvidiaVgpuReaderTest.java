@@ -3,7 +3,6 @@ package io.migplan.agent.inventory;
 import static io.migplan.agent.TestTrees.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.agent.HostRoot;
 import io.migplan.agent.SysfsTrees;
 import io.migplan.agent.TestTrees;
 import io.migplan.proto.v1.DeviceType;

@@ -3,7 +3,7 @@ package io.migplan.agent.libvirt;
 import static io.migplan.agent.TestTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.agent.HostRoot;
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.proto.v1.Vm;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static io.migplan.agent.probe.ProbeTrees.q;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import io.migplan.agent.HostRoot;
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.TestTrees;
 import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.proto.v1.HostSnapshot;

@@ -3,7 +3,7 @@ package io.migplan.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import io.migplan.agent.HostRoot;
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.TestTrees;
 import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.agent.config.ProbeSettings;

@@ -3,7 +3,7 @@ package io.migplan.agent.probe;
 import static io.migplan.agent.TestTrees.populateParentDevice;
 import static io.migplan.agent.TestTrees.write;
 
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeQuestion;

@@ -2,7 +2,7 @@ package io.migplan.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.TestTrees;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;

@@ -1,4 +1,4 @@
-package io.migplan.agent;
+package io.migplan.agent.inventory;
 
 import java.nio.file.Path;
 import java.util.Objects;

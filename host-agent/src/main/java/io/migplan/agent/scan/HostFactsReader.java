@@ -1,5 +1,6 @@
-package io.migplan.agent;
+package io.migplan.agent.scan;
 
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.proto.v1.Host;

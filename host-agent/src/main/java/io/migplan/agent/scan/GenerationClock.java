@@ -1,4 +1,4 @@
-package io.migplan.agent;
+package io.migplan.agent.scan;
 
 import java.util.function.LongSupplier;
 

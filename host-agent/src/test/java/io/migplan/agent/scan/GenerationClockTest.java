@@ -1,4 +1,4 @@
-package io.migplan.agent;
+package io.migplan.agent.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

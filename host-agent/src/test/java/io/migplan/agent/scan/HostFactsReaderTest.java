@@ -1,7 +1,9 @@
-package io.migplan.agent;
+package io.migplan.agent.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.agent.TestTrees;
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.Host;
 import io.migplan.proto.v1.Problem;

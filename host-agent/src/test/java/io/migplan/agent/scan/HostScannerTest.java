@@ -1,4 +1,4 @@
-package io.migplan.agent;
+package io.migplan.agent.scan;
 
 import static io.migplan.agent.TestTrees.populateActiveDevice;
 import static io.migplan.agent.TestTrees.populateParentDevice;

@@ -1,6 +1,6 @@
-package io.migplan.agent.cli;
+package io.migplan.agent.bench;
 
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import java.io.IOException;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench-scan",
     description = "Time full scans of a generated 8-GPU host against the raw I/O floor.",
     mixinStandardHelpOptions = true)
-final class BenchScanCommand implements Callable<Integer> {
+public final class BenchScanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--iterations", defaultValue = "300", description = "timed scans (default: ${DEFAULT-VALUE})")

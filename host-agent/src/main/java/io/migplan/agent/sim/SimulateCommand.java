@@ -1,8 +1,6 @@
-package io.migplan.agent.cli;
+package io.migplan.agent.sim;
 
 import io.migplan.agent.config.Durations;
-import io.migplan.agent.sim.FleetSimulator;
-import io.migplan.agent.sim.FleetSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,16 +18,16 @@ import picocli.CommandLine.Option;
     name = "simulate",
     description = "Run a simulated fleet of host agents reporting to a scheduler.",
     mixinStandardHelpOptions = true)
-final class SimulateCommand implements Callable<Integer> {
+public final class SimulateCommand implements Callable<Integer> {
   /** Beside the agents' 9400 and the scheduler's 8080. */
   static final int DEFAULT_CONTROL_PORT = 9390;
 
-  static final class Fleet {
+  public static final class Fleet {
     @Option(names = "--hosts", description = "number of hosts of the default T4/V100 fleet (1-" + FleetSpec.MAX_HOSTS + ")")
-    Integer hosts;
+    public Integer hosts;
 
     @Option(names = "--spec", description = "fleet spec, YAML or JSON (see host-agent/README.md)")
-    Path spec;
+    public Path spec;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -88,7 +86,7 @@ final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  static FleetSpec fleetSpec(Fleet choice, long seed, String release, CommandLine.Model.CommandSpec cmd)
+  public static FleetSpec fleetSpec(Fleet choice, long seed, String release, CommandLine.Model.CommandSpec cmd)
       throws java.io.IOException {
     try {
       return choice.spec != null ? FleetSpec.load(choice.spec) : FleetSpec.of(choice.hosts, seed, release);
@@ -97,7 +95,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
   }
 
-  static Duration duration(String option, String value, CommandLine.Model.CommandSpec cmd) {
+  public static Duration duration(String option, String value, CommandLine.Model.CommandSpec cmd) {
     try {
       return Durations.parse(value);
     } catch (IllegalArgumentException e) {

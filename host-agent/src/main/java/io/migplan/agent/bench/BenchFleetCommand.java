@@ -1,5 +1,6 @@
-package io.migplan.agent.cli;
+package io.migplan.agent.bench;
 
+import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.sim.FleetGenerator;
 import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSpec;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
     name = "bench-fleet",
     description = "Generate a fleet, run it against a scheduler and print time, memory and thread figures.",
     mixinStandardHelpOptions = true)
-final class BenchFleetCommand implements Callable<Integer> {
+public final class BenchFleetCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   SimulateCommand.Fleet fleetChoice;
 

@@ -1,10 +1,10 @@
-package io.migplan.agent.cli;
+package io.migplan.agent.bench;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.migplan.agent.HostAgent;
-import io.migplan.agent.HostRoot;
-import io.migplan.agent.HostScanner;
+import io.migplan.agent.inventory.HostRoot;
+import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.agent.config.ProbeSettings;
@@ -53,7 +53,7 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "bench-probe",
     description = "Time a batch of probe questions on a generated host (rules and same-signature backends).",
     mixinStandardHelpOptions = true)
-final class BenchProbeCommand implements Callable<Integer> {
+public final class BenchProbeCommand implements Callable<Integer> {
   /** The batch latency the scheduler's matrix refresh is planned around. */
   static final double BUDGET_MILLIS = 20.0;
   /** Driver on every generated GPU; a current 550-branch release (fixtures/nvidia/OBSERVED.md era). */

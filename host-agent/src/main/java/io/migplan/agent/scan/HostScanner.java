@@ -1,5 +1,6 @@
-package io.migplan.agent;
+package io.migplan.agent.scan;
 
+import io.migplan.agent.inventory.HostRoot;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.inventory.MdevInventory;
 import io.migplan.agent.inventory.MdevInventoryReader;
@@ -31,7 +32,7 @@ public final class HostScanner {
     this(config, new GenerationClock(), System::currentTimeMillis);
   }
 
-  HostScanner(AgentConfig config, GenerationClock generations, LongSupplier clock) {
+  public HostScanner(AgentConfig config, GenerationClock generations, LongSupplier clock) {
     this.root = HostRoot.of(config.root());
     this.facts = new HostFactsReader(config, root);
     this.mdevs = new MdevInventoryReader(root, config.driverVersion(), config.nvidiaMixedSizeParents());
