@@ -4,10 +4,10 @@ import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.TypeDemand;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One physical capacity that mdevs share, in the compact form planners count with: a GPU under
@@ -51,12 +51,14 @@ public final class CapacityUnit {
       long locked, int used, Map<String, Integer> usedByType, int freeSlots) {
     this.id = id;
     this.rule = rule;
-    this.typeIds = new TreeSet<>(demands.keySet()).toArray(String[]::new);
-    this.indexByType = new TreeMap<>();
+    this.typeIds = demands.keySet().toArray(String[]::new);
+    Arrays.sort(typeIds);
+    this.indexByType = new HashMap<>(typeIds.length * 2);
     for (int t = 0; t < typeIds.length; t++) {
       indexByType.put(typeIds[t], t);
     }
-    this.pools = new TreeSet<>(poolFree.keySet()).toArray(String[]::new);
+    this.pools = poolFree.keySet().toArray(String[]::new);
+    Arrays.sort(pools);
     this.size = new long[typeIds.length];
     this.max = new int[typeIds.length];
     this.need = new long[typeIds.length][pools.length];
@@ -100,7 +102,7 @@ public final class CapacityUnit {
     this.id = other.id;
     this.rule = other.rule;
     this.typeIds = new String[keep.length];
-    this.indexByType = new TreeMap<>();
+    this.indexByType = new HashMap<>(keep.length * 2);
     this.size = new long[keep.length];
     this.max = new int[keep.length];
     this.need = new long[keep.length][];
@@ -297,9 +299,15 @@ public final class CapacityUnit {
   public Capacity toCapacity(Capacity base) {
     Capacity.Builder b = base.toBuilder().setLockedFramebufferMib(locked).setUsedInstances(used);
     for (int r = 0; r < pools.length; r++) {
-      b.putPoolFree(pools[r], poolFree[r]);
+      if (base.getPoolFreeOrDefault(pools[r], 0L) != poolFree[r]) {
+        b.putPoolFree(pools[r], poolFree[r]);
+      }
     }
     for (int t = 0; t < typeIds.length; t++) {
+      int before = base.getUsedByTypeOrDefault(typeIds[t], 0);
+      if (usedByType[t] == before) {
+        continue;
+      }
       if (usedByType[t] > 0) {
         b.putUsedByType(typeIds[t], usedByType[t]);
       } else {

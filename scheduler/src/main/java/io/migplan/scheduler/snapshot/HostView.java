@@ -102,7 +102,17 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
      * as reported; shared, so {@link CapacityUnit#copy} it before counting instances into it.
      */
     public CapacityUnit capacityUnit(String parentAddress) {
-        return ((Parents) parents).units.get(parentAddress);
+        Parents all = (Parents) parents;
+        CapacityUnit unit = all.units.get(parentAddress);
+        if (unit != null) {
+            return unit;
+        }
+        for (ParentView p : all.list) {
+            if (p.address().equals(parentAddress)) {
+                return Parents.unit(p);
+            }
+        }
+        return null;
     }
 
     /**
@@ -156,14 +166,30 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
             this.byType = Map.copyOf(offers);
         }
 
-        /** What the parent's capacity model says it takes of {@code type} now. */
+        /**
+         * What the parent's capacity model says it takes of {@code type} now; no bound for a parent
+         * reported without a model, whose counts are the reported ones (see {@link CapacityUnit#of}).
+         */
         private int modelled(ParentView p, String type) {
             CapacityUnit unit = units.get(p.address());
+            if (unit == null) {
+                return Integer.MAX_VALUE;
+            }
             int t = unit.typeIndex(type);
             return t < 0 ? 0 : unit.parentHeadroom(t, p.capacity().getUsedInstances());
         }
 
-        /** Each parent's capacity unit; the VFs of one function share theirs. */
+        /** A parent's own unit, from its model or, without one, its reported counts. */
+        static CapacityUnit unit(ParentView p) {
+            Map<String, Integer> reported = new HashMap<>();
+            p.types().forEach(t -> reported.putIfAbsent(t.typeId(), t.availableInstances()));
+            return CapacityUnit.of(p.address(), p.capacity(), reported);
+        }
+
+        /**
+         * The capacity unit of each parent with a model; the VFs of one function share theirs. A
+         * parent without a model gets its unit on request ({@link HostView#capacityUnit}).
+         */
         private static Map<String, CapacityUnit> units(List<ParentView> parents) {
             Map<String, List<ParentView>> functions = new HashMap<>();
             Map<String, CapacityUnit> out = new HashMap<>();
@@ -171,10 +197,8 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 Capacity c = p.capacity();
                 if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()) {
                     functions.computeIfAbsent(c.getGroup(), g -> new ArrayList<>()).add(p);
-                } else {
-                    Map<String, Integer> reported = new HashMap<>();
-                    p.types().forEach(t -> reported.putIfAbsent(t.typeId(), t.availableInstances()));
-                    out.put(p.address(), CapacityUnit.of(p.address(), c, reported));
+                } else if (CapacityUnit.modelled(c.getRule())) {
+                    out.put(p.address(), unit(p));
                 }
             }
             functions.forEach((group, vfs) -> {
