@@ -11,6 +11,7 @@ import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.compatibility.VerdictMeaning;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
@@ -622,7 +623,7 @@ public class CampaignRunner {
             }
             List<MatrixKey> keys = cells.stream().map(Cell::key).toList();
             Map<MatrixKey, StoredVerdict> stored = matrix.cached(keys, h -> snapshot.host(h).orElse(null));
-            stored.forEach((k, v) -> out.put(k, new Answer(v.verdict() == Verdict.VERDICT_COMPATIBLE,
+            stored.forEach((k, v) -> out.put(k, new Answer(VerdictMeaning.compatible(v.verdict()),
                     why(k, v.verdict(), v.code(), v.message()))));
             List<ProbeQuestion> questions = new ArrayList<>();
             Map<String, MatrixKey> byId = new HashMap<>();
@@ -666,7 +667,7 @@ public class CampaignRunner {
                     ProbeAnswer answer = a.answers().get(qid);
                     // The agent's own UNKNOWN is an answer, and never compatible.
                     if (answer != null) {
-                        out.put(k, new Answer(answer.getVerdict() == Verdict.VERDICT_COMPATIBLE,
+                        out.put(k, new Answer(VerdictMeaning.compatible(answer.getVerdict()),
                                 why(k, answer.getVerdict(), answer.getCode(), answer.getMessage())));
                     }
                 });

@@ -1,6 +1,7 @@
 package io.migplan.scheduler.campaign;
 
 import io.migplan.proto.v1.Verdict;
+import io.migplan.scheduler.compatibility.VerdictMeaning;
 import io.migplan.scheduler.snapshot.Releases;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,7 +65,7 @@ final class VerdictBook {
      */
     void add(String host, String board, String release, String type, String signature, Verdict verdict,
             String code, String message) {
-        boolean ok = verdict == Verdict.VERDICT_COMPATIBLE;
+        boolean ok = VerdictMeaning.compatible(verdict);
         if (NOT_MIGRATABLE.equals(code)) {
             notMigratable.putIfAbsent(type, "host " + host + " says " + type + " cannot migrate at all"
                     + (message.isEmpty() ? "" : ": " + message));

@@ -6,6 +6,7 @@ import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.proto.v1.TypeDemand;
 import io.migplan.proto.v1.Verdict;
+import io.migplan.scheduler.compatibility.VerdictMeaning;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
 import io.migplan.scheduler.placement.filter.DeviceAllocator;
@@ -209,17 +210,16 @@ public final class EvacuationProblemBuilder {
     private static Rejection refusal(String host, MatrixKey k, ProbeAnswer a) {
         String where = "host " + host + ": " + k.targetTypeId() + " on " + k.targetParent();
         if (a == null) {
-            return new Rejection("PROBE_UNKNOWN", where + " gave no compatibility answer", "probe unknown");
+            return new Rejection(VerdictMeaning.PROBE_UNKNOWN, where + " gave no compatibility answer",
+                    VerdictMeaning.TALLY_UNKNOWN);
         }
-        String says = (a.getCode().isEmpty() ? "" : a.getCode() + ": ") + a.getMessage();
-        if (a.getVerdict() == Verdict.VERDICT_COMPATIBLE) {
+        Verdict v = a.getVerdict();
+        if (VerdictMeaning.compatible(v)) {
             return null;
         }
-        if (a.getVerdict() == Verdict.VERDICT_INCOMPATIBLE) {
-            return new Rejection("PROBE_INCOMPATIBLE", where + " does not accept the state - " + says,
-                    "probe incompatible");
-        }
-        return new Rejection("PROBE_UNKNOWN", where + " compatibility unknown - " + says, "probe unknown");
+        String says = (a.getCode().isEmpty() ? "" : a.getCode() + ": ") + a.getMessage();
+        return new Rejection(VerdictMeaning.code(v), where + (v == Verdict.VERDICT_INCOMPATIBLE
+                ? " does not accept the state - " : " compatibility unknown - ") + says, VerdictMeaning.tally(v));
     }
 
     /** Each device's type and the framebuffer one instance takes, from the source parent's capacity model. */

@@ -6,6 +6,7 @@ import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.placement.filter.DeviceAllocator.Landing;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.compatibility.ProbeOutcome;
+import io.migplan.scheduler.compatibility.VerdictMeaning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,11 +21,11 @@ import java.util.stream.Collectors;
  */
 public final class CompatibilityFilter {
 
-    public static final String PROBE_INCOMPATIBLE = "PROBE_INCOMPATIBLE";
-    public static final String PROBE_UNKNOWN = "PROBE_UNKNOWN";
+    public static final String PROBE_INCOMPATIBLE = VerdictMeaning.PROBE_INCOMPATIBLE;
+    public static final String PROBE_UNKNOWN = VerdictMeaning.PROBE_UNKNOWN;
 
-    static final String TALLY_INCOMPATIBLE = "probe incompatible";
-    static final String TALLY_UNKNOWN = "probe unknown";
+    static final String TALLY_INCOMPATIBLE = VerdictMeaning.TALLY_INCOMPATIBLE;
+    static final String TALLY_UNKNOWN = VerdictMeaning.TALLY_UNKNOWN;
 
     public List<Rejection> filter(HostView host, List<Landing> landings, ProbeOutcome outcome) {
         if (landings.isEmpty()) {
@@ -41,7 +42,7 @@ public final class CompatibilityFilter {
         for (Landing l : landings) {
             ProbeAnswer a = answered.answers().get(l.device().uuid());
             // The sentences are built for rejections only: most landings are compatible.
-            if (a != null && a.getVerdict() == Verdict.VERDICT_COMPATIBLE) {
+            if (a != null && VerdictMeaning.compatible(a.getVerdict())) {
                 continue;
             }
             String where = l.device().typeId() + " on " + l.parent();
@@ -52,8 +53,7 @@ public final class CompatibilityFilter {
                         + l.device().uuid(), TALLY_UNKNOWN));
                 continue;
             }
-            String agentSays = (a.getCode().isEmpty() ? "" : a.getCode() + ": ")
-                    + (a.getMessage().isEmpty() ? "no explanation given" : a.getMessage());
+            String agentSays = VerdictMeaning.agentSays(a);
             out = out == null ? new ArrayList<>() : out;
             switch (a.getVerdict()) {
                 case VERDICT_INCOMPATIBLE -> out.add(new Rejection(PROBE_INCOMPATIBLE, "host " + host.id() + ": "
@@ -88,13 +88,8 @@ public final class CompatibilityFilter {
      * answer): nothing when compatible, else the code and phrase of its reason.
      */
     public static void tally(Verdict verdict, Tally out) {
-        if (verdict == Verdict.VERDICT_COMPATIBLE) {
-            return;
-        }
-        if (verdict == Verdict.VERDICT_INCOMPATIBLE) {
-            out.add(PROBE_INCOMPATIBLE, TALLY_INCOMPATIBLE);
-        } else {
-            out.add(PROBE_UNKNOWN, TALLY_UNKNOWN);
+        if (!VerdictMeaning.compatible(verdict)) {
+            out.add(VerdictMeaning.code(verdict), VerdictMeaning.tally(verdict));
         }
     }
 }
