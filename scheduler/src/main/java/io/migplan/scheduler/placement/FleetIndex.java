@@ -22,12 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>It holds facts, not rules: the filters decide (see {@link ShortlistEvaluation}). Built in one
  * pass over the views (their per-type offers are already computed); type and verdict columns on
- * first use. One index is kept, for the latest snapshot asked about.
+ * first use. {@link Latest} keeps one, for the latest snapshot asked about.
  */
 public final class FleetIndex {
-
-    /** The index of the snapshot last asked about: the holder replaces snapshots, never edits them. */
-    private static volatile FleetIndex last;
 
     final ClusterSnapshot snapshot;
     final HostView[] views;
@@ -65,14 +62,23 @@ public final class FleetIndex {
     private record VerdictColumnKey(String typeId, String sourceSignature) {
     }
 
-    /** The index of {@code snapshot}, built now unless it is the one last asked about. */
-    public static FleetIndex of(ClusterSnapshot snapshot) {
-        FleetIndex index = last;
-        if (index == null || index.snapshot != snapshot) {
-            index = new FleetIndex(snapshot);
-            last = index;
+    /**
+     * One slot: the index of the snapshot last asked about, built again when the snapshot changes
+     * (the holder replaces snapshots, never edits them). Owned by whoever asks, never shared
+     * through a static field.
+     */
+    public static final class Latest {
+        private volatile FleetIndex last;
+
+        /** The index of {@code snapshot}, built now unless it is the one last asked about. */
+        public FleetIndex of(ClusterSnapshot snapshot) {
+            FleetIndex index = last;
+            if (index == null || index.snapshot != snapshot) {
+                index = new FleetIndex(snapshot);
+                last = index;
+            }
+            return index;
         }
-        return index;
     }
 
     FleetIndex(ClusterSnapshot snapshot) {

@@ -71,6 +71,9 @@ public class TargetFinder {
     @Inject
     MigplanConfig config;
 
+    /** The summary's per-snapshot arrays, for the latest snapshot. */
+    private final FleetIndex.Latest indexes = new FleetIndex.Latest();
+
     /**
      * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that name or UUID
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
@@ -108,7 +111,7 @@ public class TargetFinder {
     public Shortlist shortlist(String vmRef, int limit) {
         ClusterSnapshot snapshot = snapshots.current();
         PlacementRequest request = request(snapshot, vmRef);
-        ShortlistEvaluation first = ShortlistEvaluation.evaluate(request, FleetIndex.of(snapshot),
+        ShortlistEvaluation first = ShortlistEvaluation.evaluate(request, indexes.of(snapshot),
                 config.placement().allowBackward(), keys -> matrix.cached(keys, id -> snapshot.host(id).orElse(null)));
         List<Batch> toAsk = first.toAsk();
         if (toAsk.isEmpty()) {

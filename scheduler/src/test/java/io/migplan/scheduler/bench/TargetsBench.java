@@ -66,6 +66,8 @@ public final class TargetsBench {
     static final int DIGESTED = WARM_UP_PER_SIZE;
     /** Candidates in a summary: the REST default. */
     static final int LIMIT = 10;
+    /** The summary's index of the latest snapshot, as TargetFinder keeps one. */
+    static final FleetIndex.Latest INDEXES = new FleetIndex.Latest();
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -88,7 +90,7 @@ public final class TargetsBench {
             FleetSnapshot fleet = FleetSnapshot.of(FleetGenerator.generate(size, seed), now, seed);
             long built = (System.nanoTime() - t0) / 1_000_000;
             long t1 = System.nanoTime();
-            FleetIndex.of(fleet.snapshot());
+            INDEXES.of(fleet.snapshot());
             double indexed = (System.nanoTime() - t1) / 1e6;
             Bench bench = new Bench(fleet, mapper, now);
             Random r = new Random(seed);
@@ -286,7 +288,7 @@ public final class TargetsBench {
             ClusterSnapshot snapshot = fleet.snapshot();
             VmRecord vm = snapshot.vm(ref).orElseThrow();
             PlacementRequest request = vm.request(now);
-            ShortlistEvaluation e = ShortlistEvaluation.evaluate(request, FleetIndex.of(snapshot), false,
+            ShortlistEvaluation e = ShortlistEvaluation.evaluate(request, INDEXES.of(snapshot), false,
                     fleet::cached);
             if (!e.toAsk().isEmpty()) {
                 throw new IllegalStateException("VM " + ref + ": " + e.toAsk().size()

@@ -84,10 +84,12 @@ class FleetIndexTest {
 
     @Test
     void oneIndexIsKeptPerSnapshotAndANewSnapshotGetsANewOne() {
-        FleetIndex first = FleetIndex.of(fleet);
+        FleetIndex.Latest latest = new FleetIndex.Latest();
+        FleetIndex first = latest.of(fleet);
 
-        assertThat(FleetIndex.of(fleet)).isSameAs(first);
+        assertThat(latest.of(fleet)).isSameAs(first);
         ClusterSnapshot next = fleet.without("h2");
-        assertThat(FleetIndex.of(next)).isNotSameAs(first).satisfies(i -> assertThat(i.size()).isEqualTo(2));
+        assertThat(latest.of(next)).isNotSameAs(first).satisfies(i -> assertThat(i.size()).isEqualTo(2));
+        assertThat(new FleetIndex.Latest().of(next)).as("each owner keeps its own").isNotSameAs(latest.of(next));
     }
 }

@@ -30,6 +30,7 @@ public final class EvacuationPlanner {
     private static final long PROGRESS_INTERVAL_MILLIS = 100;
 
     private final Construction construction;
+    private final SolverFactories factories = new SolverFactories();
     private final Map<String, Solver<EvacuationSolution>> running = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
@@ -45,7 +46,7 @@ public final class EvacuationPlanner {
         long start = System.nanoTime();
         EvacuationModel model = EvacuationModel.of(problem);
         EvacuationSolution input = model.newSolution();
-        Solver<EvacuationSolution> solver = SolverFactories
+        Solver<EvacuationSolution> solver = factories
                 .get(construction, limits.timeLimit(), limits.unimprovedLimit(), limits.giveUpLimit())
                 .buildSolver();
         int total = model.vms().size();

@@ -4,8 +4,8 @@ import io.migplan.scheduler.evacuation.planner.domain.EvacuationSolution;
 import io.migplan.scheduler.evacuation.planner.domain.VmMove;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.optaplanner.core.api.solver.SolverFactory;
 import org.optaplanner.core.config.constructionheuristic.ConstructionHeuristicPhaseConfig;
 import org.optaplanner.core.config.constructionheuristic.ConstructionHeuristicType;
@@ -23,9 +23,12 @@ import org.optaplanner.core.config.solver.termination.TerminationCompositionStyl
 import org.optaplanner.core.config.solver.termination.TerminationConfig;
 
 /**
- * Builds and caches the evacuation solver factories: building one parses the domain and
- * compiles the constraint network, so it is done once per distinct termination and reused by
- * every plan. Solvers themselves are cheap and built per plan.
+ * Builds and caches the evacuation solver factories of one planner: building one parses the
+ * domain and compiles the constraint network, so it is done once per distinct termination and
+ * reused by every plan. Solvers themselves are cheap and built per plan. The cache belongs to its
+ * planner (no static state) and holds at most {@link #MAX_CACHED} factories, least recently used
+ * dropped first: terminations follow problem sizes and requested time limits, so their number is
+ * not bounded by anything else.
  */
 public final class SolverFactories {
 
@@ -49,20 +52,30 @@ public final class SolverFactories {
     private record Key(Construction construction, Duration timeLimit, Duration unimproved, Duration giveUp) {
     }
 
-    private static final Map<Key, SolverFactory<EvacuationSolution>> CACHE = new ConcurrentHashMap<>();
+    /** Distinct terminations kept: one planner sees a few dozen problem sizes in a campaign. */
+    static final int MAX_CACHED = 64;
 
-    private SolverFactories() {
-    }
+    private final Map<Key, SolverFactory<EvacuationSolution>> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, SolverFactory<EvacuationSolution>> eldest) {
+            return size() > MAX_CACHED;
+        }
+    };
 
     /**
      * Stops at {@code timeLimit}; or when every VM is placed without hard violations and the
      * best score has not improved for {@code unimproved}; or when nothing improved for
      * {@code giveUp} even though some VM is unplaced (capacity ran out).
      */
-    public static SolverFactory<EvacuationSolution> get(Construction construction, Duration timeLimit,
+    public synchronized SolverFactory<EvacuationSolution> get(Construction construction, Duration timeLimit,
             Duration unimproved, Duration giveUp) {
-        return CACHE.computeIfAbsent(new Key(construction, timeLimit, unimproved, giveUp),
+        return cache.computeIfAbsent(new Key(construction, timeLimit, unimproved, giveUp),
                 k -> SolverFactory.create(config(k)));
+    }
+
+    /** How many factories are kept now. */
+    synchronized int size() {
+        return cache.size();
     }
 
     private static SolverConfig config(Key key) {

@@ -35,7 +35,7 @@ class JustificationsTest {
                 vm("a", 4, 2048, "db", "rack-9", 1, on(h7, gpu, T4_2Q)),
                 vm("b", 4, 2048, "", "rack-9", 1, on(h7, gpu, T4_4Q))));
         SolutionManager<EvacuationSolution, HardMediumSoftLongScore> manager = SolutionManager.create(
-                SolverFactories.get(SolverFactories.Construction.LEDGER_FIRST_FIT_DECREASING, Duration.ofSeconds(1),
+                new SolverFactories().get(SolverFactories.Construction.LEDGER_FIRST_FIT_DECREASING, Duration.ofSeconds(1),
                         Duration.ofMillis(16), Duration.ofMillis(48)));
         ScoreExplanation<EvacuationSolution, HardMediumSoftLongScore> explained = manager.explain(solution);
 
