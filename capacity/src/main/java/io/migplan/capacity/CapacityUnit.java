@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One physical capacity that mdevs share, in the compact form planners count with: a GPU under
@@ -170,13 +169,16 @@ public final class CapacityUnit {
    * lock and the board-wide max_instance are the group's.
    */
   public static CapacityUnit ofFunction(String id, List<Capacity> vfs) {
-    Map<String, TypeDemand> demands = new TreeMap<>();
-    Map<String, Integer> usedByType = new TreeMap<>();
+    // The VFs of one function list the same types: the first one's map, merged with any others'.
+    Map<String, TypeDemand> demands = vfs.isEmpty() ? new HashMap<>() : new HashMap<>(vfs.get(0).getDemandMap());
+    Map<String, Integer> usedByType = new HashMap<>();
     long locked = 0;
     int used = 0;
     int free = 0;
     for (Capacity vf : vfs) {
-      vf.getDemandMap().forEach(demands::putIfAbsent);
+      if (vf != vfs.get(0)) {
+        vf.getDemandMap().forEach(demands::putIfAbsent);
+      }
       vf.getUsedByTypeMap().forEach((t, n) -> usedByType.merge(t, n, Integer::sum));
       locked = Math.max(locked, vf.getLockedFramebufferMib());
       used += vf.getUsedInstances();
