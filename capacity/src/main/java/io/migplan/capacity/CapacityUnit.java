@@ -30,7 +30,8 @@ public final class CapacityUnit {
   final String id;
   final CapacityRule rule;
   final String[] typeIds;
-  private final Map<String, Integer> indexByType;
+  /** Whether {@link #typeIds} is in order (a whole unit), so a lookup can bisect it. */
+  private final boolean sorted;
   /** The framebuffer that locks a GPU (equal size, one per VF; 0 for MIG) or that it takes (mixed size). */
   final long[] size;
   /** A type's own limit (NVIDIA max_instance); 0 when not known. */
@@ -52,10 +53,7 @@ public final class CapacityUnit {
     this.rule = rule;
     this.typeIds = demands.keySet().toArray(String[]::new);
     Arrays.sort(typeIds);
-    this.indexByType = new HashMap<>(typeIds.length * 2);
-    for (int t = 0; t < typeIds.length; t++) {
-      indexByType.put(typeIds[t], t);
-    }
+    this.sorted = true;
     this.pools = poolFree.keySet().toArray(String[]::new);
     Arrays.sort(pools);
     this.size = new long[typeIds.length];
@@ -85,7 +83,7 @@ public final class CapacityUnit {
     this.id = other.id;
     this.rule = other.rule;
     this.typeIds = other.typeIds;
-    this.indexByType = other.indexByType;
+    this.sorted = other.sorted;
     this.size = other.size;
     this.max = other.max;
     this.pools = other.pools;
@@ -101,7 +99,7 @@ public final class CapacityUnit {
     this.id = other.id;
     this.rule = other.rule;
     this.typeIds = new String[keep.length];
-    this.indexByType = new HashMap<>(keep.length * 2);
+    this.sorted = false;
     this.size = new long[keep.length];
     this.max = new int[keep.length];
     this.need = new long[keep.length][];
@@ -109,7 +107,6 @@ public final class CapacityUnit {
     for (int k = 0; k < keep.length; k++) {
       int t = keep[k];
       typeIds[k] = other.typeIds[t];
-      indexByType.put(typeIds[k], k);
       size[k] = other.size[t];
       max[k] = other.max[t];
       need[k] = other.need[t];
@@ -201,8 +198,17 @@ public final class CapacityUnit {
 
   /** The index of a type within this unit; -1 when the model has no demand for it. */
   public int typeIndex(String typeId) {
-    Integer t = indexByType.get(typeId);
-    return t == null ? -1 : t;
+    if (sorted) {
+      int t = Arrays.binarySearch(typeIds, typeId);
+      return t < 0 ? -1 : t;
+    }
+    // A restricted unit holds the few types a planner asked for.
+    for (int t = 0; t < typeIds.length; t++) {
+      if (typeIds[t].equals(typeId)) {
+        return t;
+      }
+    }
+    return -1;
   }
 
   public int typeCount() {

@@ -20,7 +20,10 @@ public final class DeviceUnit {
     private final CapacityUnit capacity;
     private final List<String> freeVfs;
     private final List<String> typeIds = new ArrayList<>();
-    /** {@link #capacity} restricted to {@link #typeIds}, so overflow walks only the types asked for. */
+    /**
+     * {@link #capacity} restricted to {@link #typeIds}, so overflow walks only the types asked for;
+     * null until a type is added (nothing to count before).
+     */
     private CapacityUnit counted;
     private int index = -1;
 
@@ -28,7 +31,6 @@ public final class DeviceUnit {
         this.hostId = hostId;
         this.capacity = capacity;
         this.freeVfs = List.copyOf(freeVfs);
-        this.counted = capacity.restrict(List.of());
     }
 
     /**
@@ -61,12 +63,12 @@ public final class DeviceUnit {
      * what it holds now. Zero means they all fit.
      */
     public int overflow(int[] added) {
-        return counted.overflow(added);
+        return counted == null ? 0 : counted.overflow(added);
     }
 
     /** A phrase on what the unit offers, for reasons: "0000:3b:00.0 (equal-size, locked to 2048 MiB, 6 in use)". */
     public String describe() {
-        return counted.describe();
+        return capacity.describe();
     }
 
     public String hostId() {
