@@ -47,13 +47,19 @@ public final class CapacityUnit {
   /** Free VFs of a one-per-VF unit; {@link Integer#MAX_VALUE} for every other rule. */
   int freeSlots;
 
+  /** @param types the types to count, in this order, those without a demand left out; null: all, sorted */
   private CapacityUnit(String id, CapacityRule rule, Map<String, TypeDemand> demands, Map<String, Long> poolFree,
-      long locked, int used, Map<String, Integer> usedByType, int freeSlots) {
+      long locked, int used, Map<String, Integer> usedByType, int freeSlots, List<String> types) {
     this.id = id;
     this.rule = rule;
-    this.typeIds = demands.keySet().toArray(String[]::new);
-    Arrays.sort(typeIds);
-    this.sorted = true;
+    if (types == null) {
+      this.typeIds = demands.keySet().toArray(String[]::new);
+      Arrays.sort(typeIds);
+      this.sorted = true;
+    } else {
+      this.typeIds = types.stream().filter(demands::containsKey).toArray(String[]::new);
+      this.sorted = false;
+    }
     this.pools = poolFree.keySet().toArray(String[]::new);
     Arrays.sort(pools);
     this.size = new long[typeIds.length];
@@ -145,6 +151,14 @@ public final class CapacityUnit {
    * @param available type id -> available_instances as reported; read only without a model
    */
   public static CapacityUnit of(String id, Capacity capacity, Map<String, Integer> available) {
+    return of(id, capacity, available, null);
+  }
+
+  /**
+   * {@link #of(String, Capacity, Map)} counting only {@code types}, in that order (those the model
+   * has no demand for are left out): what {@link #restrict} gives, without reading the others.
+   */
+  public static CapacityUnit of(String id, Capacity capacity, Map<String, Integer> available, List<String> types) {
     Capacity c = capacity;
     if (!modelled(c.getRule())) {
       c = SharedPoolModel.independent(available, List.of()).toBuilder()
@@ -153,7 +167,7 @@ public final class CapacityUnit {
     int slots = c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF
         ? (c.getUsedInstances() > 0 ? 0 : 1) : Integer.MAX_VALUE;
     return new CapacityUnit(id, c.getRule(), c.getDemandMap(), c.getPoolFreeMap(), c.getLockedFramebufferMib(),
-        c.getUsedInstances(), c.getUsedByTypeMap(), slots);
+        c.getUsedInstances(), c.getUsedByTypeMap(), slots, types);
   }
 
   /** The unit of one parent whose model is complete (the agent's own view). */
@@ -166,17 +180,32 @@ public final class CapacityUnit {
    * lock and the board-wide max_instance are the group's.
    */
   public static CapacityUnit ofFunction(String id, List<Capacity> vfs) {
-    // The VFs of one function list the same types: the first one's map, merged with any others'.
-    Map<String, TypeDemand> demands = vfs.isEmpty() ? new HashMap<>() : new HashMap<>(vfs.get(0).getDemandMap());
+    return ofFunction(id, vfs, null);
+  }
+
+  /** {@link #ofFunction(String, List)} counting only {@code types}, in that order (see {@link #of(String, Capacity, Map, List)}). */
+  public static CapacityUnit ofFunction(String id, List<Capacity> vfs, List<String> types) {
+    Map<String, TypeDemand> demands = new HashMap<>();
     Map<String, Integer> usedByType = new HashMap<>();
     long locked = 0;
     int used = 0;
     int free = 0;
     for (Capacity vf : vfs) {
-      if (vf != vfs.get(0)) {
+      if (types == null) {
         vf.getDemandMap().forEach(demands::putIfAbsent);
+        vf.getUsedByTypeMap().forEach((t, n) -> usedByType.merge(t, n, Integer::sum));
+      } else {
+        for (String t : types) {
+          TypeDemand d = demands.containsKey(t) ? null : vf.getDemandMap().get(t);
+          if (d != null) {
+            demands.put(t, d);
+          }
+          int n = vf.getUsedByTypeOrDefault(t, 0);
+          if (n > 0) {
+            usedByType.merge(t, n, Integer::sum);
+          }
+        }
       }
-      vf.getUsedByTypeMap().forEach((t, n) -> usedByType.merge(t, n, Integer::sum));
       locked = Math.max(locked, vf.getLockedFramebufferMib());
       used += vf.getUsedInstances();
       if (vf.getUsedInstances() == 0) {
@@ -184,7 +213,7 @@ public final class CapacityUnit {
       }
     }
     return new CapacityUnit(id, CapacityRule.CAPACITY_RULE_ONE_PER_VF, demands, Map.of(), locked, used, usedByType,
-        free);
+        free, types);
   }
 
   /** Whether the rule has arithmetic of its own; anything else is counted as independent types. */

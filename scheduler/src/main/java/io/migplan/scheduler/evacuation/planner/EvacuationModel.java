@@ -143,7 +143,8 @@ public final class EvacuationModel {
                 String group = c.getGroup().isEmpty() ? p.address() : c.getGroup();
                 vfGroups.computeIfAbsent(group, g -> new ArrayList<>()).add(p);
             } else {
-                DeviceUnit unit = new DeviceUnit(h.id(), CapacityUnit.of(p.address(), c, p.available()), List.of());
+                DeviceUnit unit = new DeviceUnit(h.id(), types -> CapacityUnit.of(p.address(), c, p.available(), types),
+                        List.of());
                 addUnit(unit);
                 unitsByParent.put(key(h.id(), p.address()), unit);
             }
@@ -152,8 +153,9 @@ public final class EvacuationModel {
             List<ParentSpec> vfs = e.getValue();
             List<String> free = vfs.stream().filter(p -> p.capacity().getUsedInstances() == 0)
                     .map(ParentSpec::address).sorted().toList();
-            DeviceUnit unit = new DeviceUnit(h.id(),
-                    CapacityUnit.ofFunction(e.getKey(), vfs.stream().map(ParentSpec::capacity).toList()), free);
+            List<Capacity> capacities = vfs.stream().map(ParentSpec::capacity).toList();
+            DeviceUnit unit = new DeviceUnit(h.id(), types -> CapacityUnit.ofFunction(e.getKey(), capacities, types),
+                    free);
             addUnit(unit);
             vfs.forEach(p -> unitsByParent.put(key(h.id(), p.address()), unit));
         }

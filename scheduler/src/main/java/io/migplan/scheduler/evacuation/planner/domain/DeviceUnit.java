@@ -4,11 +4,14 @@ import io.migplan.capacity.CapacityUnit;
 import io.migplan.proto.v1.CapacityRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One physical capacity that mdevs share, as the solver sees it: a {@link CapacityUnit} (whose
- * rule classes hold all the vendor arithmetic) narrowed to the types some VM of the problem asks
+ * rule classes hold all the vendor arithmetic) counting only the types some VM of the problem asks
  * for, indexed in the order they were first asked for, and the free VFs of an SR-IOV function.
+ * The unit is read from the parent's model for those types alone, so a host with many types
+ * costs no more than the types asked for.
  *
  * <p>It decides nothing itself: how many of a set of new instances do not fit is the capacity
  * model's answer ({@link #overflow}); which VM gets which VF the planner binds after solving;
@@ -17,6 +20,9 @@ import java.util.List;
 public final class DeviceUnit {
 
     private final String hostId;
+    /** Builds the unit counting the given types, in that order, from the parents' models. */
+    private final Function<List<String>, CapacityUnit> unitOf;
+    /** The unit counting no type: its lock, use and description. */
     private final CapacityUnit capacity;
     private final List<String> freeVfs;
     private final List<String> typeIds = new ArrayList<>();
@@ -27,10 +33,21 @@ public final class DeviceUnit {
     private CapacityUnit counted;
     private int index = -1;
 
-    public DeviceUnit(String hostId, CapacityUnit capacity, List<String> freeVfs) {
+    /**
+     * @param unitOf the parent's (or function's) capacity unit counting the given types, as
+     *     {@link CapacityUnit#of(String, io.migplan.proto.v1.Capacity, java.util.Map, List)} builds it
+     */
+    public DeviceUnit(String hostId, Function<List<String>, CapacityUnit> unitOf, List<String> freeVfs) {
         this.hostId = hostId;
-        this.capacity = capacity;
+        this.unitOf = unitOf;
+        this.capacity = unitOf.apply(List.of());
         this.freeVfs = List.copyOf(freeVfs);
+    }
+
+    /** A unit whose every type is known up front (tests, small problems). */
+    public DeviceUnit(String hostId, CapacityUnit capacity, List<String> freeVfs) {
+        this(hostId, types -> capacity.restrict(types.stream().filter(t -> capacity.typeIndex(t) >= 0).toList()),
+                freeVfs);
     }
 
     /**
@@ -42,11 +59,14 @@ public final class DeviceUnit {
         if (existing >= 0) {
             return existing;
         }
-        if (capacity.typeIndex(typeId) < 0) {
+        List<String> asked = new ArrayList<>(typeIds);
+        asked.add(typeId);
+        CapacityUnit next = unitOf.apply(asked);
+        if (next.typeCount() < asked.size()) {
             return -1;
         }
         typeIds.add(typeId);
-        counted = capacity.restrict(typeIds);
+        counted = next;
         return typeIds.size() - 1;
     }
 
