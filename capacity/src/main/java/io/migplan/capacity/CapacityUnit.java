@@ -216,6 +216,15 @@ public final class CapacityUnit {
         free, types);
   }
 
+  /**
+   * Which unit a parent's instances count against: an SR-IOV VF's physical function (its {@code
+   * group}), shared by all its VFs ({@link #ofFunction}); any other parent is a unit of its own.
+   */
+  public static String unitId(String parentAddress, Capacity capacity) {
+    return capacity.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !capacity.getGroup().isEmpty()
+        ? capacity.getGroup() : parentAddress;
+  }
+
   /** Whether the rule has arithmetic of its own; anything else is counted as independent types. */
   public static boolean modelled(CapacityRule rule) {
     return switch (rule) {

@@ -2,7 +2,6 @@ package io.migplan.scheduler.snapshot;
 
 import io.migplan.capacity.CapacityUnit;
 import io.migplan.proto.v1.Capacity;
-import io.migplan.proto.v1.CapacityRule;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import java.time.Instant;
@@ -195,8 +194,9 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
             Map<String, CapacityUnit> out = new HashMap<>();
             for (ParentView p : parents) {
                 Capacity c = p.capacity();
-                if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()) {
-                    functions.computeIfAbsent(c.getGroup(), g -> new ArrayList<>()).add(p);
+                String unitId = CapacityUnit.unitId(p.address(), c);
+                if (!unitId.equals(p.address())) {
+                    functions.computeIfAbsent(unitId, g -> new ArrayList<>()).add(p);
                 } else if (CapacityUnit.modelled(c.getRule())) {
                     out.put(p.address(), unit(p));
                 }

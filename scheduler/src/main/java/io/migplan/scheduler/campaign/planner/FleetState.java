@@ -94,8 +94,9 @@ final class FleetState {
             Map<String, List<ParentSpec>> functions = new LinkedHashMap<>();
             for (ParentSpec p : base.parents()) {
                 Capacity c = p.capacity();
-                if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()) {
-                    functions.computeIfAbsent(c.getGroup(), g -> new ArrayList<>()).add(p);
+                String unitId = CapacityUnit.unitId(p.address(), c);
+                if (!unitId.equals(p.address())) {
+                    functions.computeIfAbsent(unitId, g -> new ArrayList<>()).add(p);
                 } else {
                     units.put(p.address(), new Unit(p.address(), CapacityUnit.of(p.address(), c, p.available())));
                 }
@@ -103,10 +104,7 @@ final class FleetState {
             functions.forEach((group, vfs) -> units.put(group, new Unit(group,
                     CapacityUnit.ofFunction(group, vfs.stream().map(ParentSpec::capacity).toList()))));
             for (ParentSpec p : base.parents()) {
-                Capacity c = p.capacity();
-                String unitId = c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF && !c.getGroup().isEmpty()
-                        ? c.getGroup() : p.address();
-                Parent parent = new Parent(p, units.get(unitId));
+                Parent parent = new Parent(p, units.get(CapacityUnit.unitId(p.address(), p.capacity())));
                 parents.add(parent);
                 parentsByAddress.put(p.address(), parent);
             }

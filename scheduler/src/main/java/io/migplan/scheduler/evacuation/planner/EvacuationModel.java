@@ -140,8 +140,7 @@ public final class EvacuationModel {
         for (ParentSpec p : h.parents()) {
             Capacity c = p.capacity();
             if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF) {
-                String group = c.getGroup().isEmpty() ? p.address() : c.getGroup();
-                vfGroups.computeIfAbsent(group, g -> new ArrayList<>()).add(p);
+                vfGroups.computeIfAbsent(CapacityUnit.unitId(p.address(), c), g -> new ArrayList<>()).add(p);
             } else {
                 DeviceUnit unit = new DeviceUnit(h.id(), types -> CapacityUnit.of(p.address(), c, p.available(), types),
                         List.of());
