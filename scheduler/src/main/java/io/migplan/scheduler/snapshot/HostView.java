@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.RandomAccess;
 
 /**
- * What the filters know of one host: built from the database once per question, so every
- * filter is a pure function of (request, host) and testable without one.
+ * What the filters know of one host: read from the database when its report (or state) changes
+ * and kept in the cluster snapshot, so every filter is a pure function of (request, host) and
+ * testable without one. Each parent's free instances are what its agent reported, bounded by its
+ * capacity model.
  *
  * @param usedCpus      vCPUs of the VMs the host runs now
  * @param usedMemoryMib memory of the VMs the host runs now
