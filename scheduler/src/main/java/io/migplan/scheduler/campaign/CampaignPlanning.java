@@ -7,7 +7,7 @@ import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaign.CampaignStore.Settings;
 import io.migplan.scheduler.campaign.VerdictBook.Basis;
-import io.migplan.scheduler.compatibility.CompatibilityMatrix;
+import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
@@ -43,7 +43,7 @@ class CampaignPlanning {
     @Inject
     CampaignStore store;
     @Inject
-    CompatibilityMatrix matrix;
+    Verdicts verdicts;
 
     private final CampaignPlanner planner = new CampaignPlanner();
 
@@ -55,7 +55,7 @@ class CampaignPlanning {
     Written plan(String campaign, int version, ClusterSnapshot snapshot, String from, String to, Settings settings,
             Collection<String> scope, Set<String> upgrading, int batchOffset, Instant now) {
         CampaignProblemBuilder builder = new CampaignProblemBuilder(
-                keys -> matrix.cached(keys, h -> snapshot.host(h).orElse(null)), settings.allowBackward(),
+                keys -> verdicts.stored(snapshot, keys), settings.allowBackward(),
                 CampaignRunner.adminReasonPrefix(campaign));
         CampaignProblemBuilder.Built built = builder.build(campaign + "-v" + version, snapshot, from, to, scope,
                 upgrading, now);

@@ -12,13 +12,12 @@ import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.inventory.InventoryStore;
 import io.migplan.scheduler.compatibility.VerdictMeaning;
-import io.migplan.scheduler.compatibility.CompatibilityMatrix;
+import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
 import io.migplan.scheduler.snapshot.HostView.ParentView;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.Releases;
-import io.migplan.scheduler.compatibility.CompatibilityProber;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.compatibility.ProbeOutcome;
 import io.migplan.scheduler.reservation.SlotReservations;
@@ -96,9 +95,7 @@ public class CampaignRunner {
     @Inject
     ClusterSnapshotHolder snapshots;
     @Inject
-    CompatibilityMatrix matrix;
-    @Inject
-    CompatibilityProber prober;
+    Verdicts verdictSource;
     @Inject
     SlotReservations reservations;
     @Inject
@@ -622,7 +619,7 @@ public class CampaignRunner {
                 return out;
             }
             List<MatrixKey> keys = cells.stream().map(Cell::key).toList();
-            Map<MatrixKey, StoredVerdict> stored = matrix.cached(keys, h -> snapshot.host(h).orElse(null));
+            Map<MatrixKey, StoredVerdict> stored = verdictSource.stored(snapshot, keys);
             stored.forEach((k, v) -> out.put(k, new Answer(VerdictMeaning.compatible(v.verdict()),
                     why(k, v.verdict(), v.code(), v.message()))));
             List<ProbeQuestion> questions = new ArrayList<>();
@@ -645,7 +642,9 @@ public class CampaignRunner {
             }
             Map<String, ProbeOutcome> outcomes = new HashMap<>();
             for (Batch b : batches) {
-                ProbeOutcome o = prober.probe(List.of(b)).get(b.host());
+                // Asked batch by batch, each batch's answers stored as they come, in a
+                // transaction of their own.
+                ProbeOutcome o = verdictSource.ask(snapshot, List.of(b)).get(b.host());
                 if (o instanceof ProbeOutcome.Answered a) {
                     outcomes.merge(b.host(), a, (x, y) -> {
                         Map<String, ProbeAnswer> all = new HashMap<>(((ProbeOutcome.Answered) x).answers());
@@ -656,11 +655,6 @@ public class CampaignRunner {
                     waiting.add("the agent of " + target.view().id() + " did not answer: "
                             + (o instanceof ProbeOutcome.Failed f ? f.why() : "no outcome"));
                 }
-                // The agent's answers are stored in a transaction of their own: they hold whatever
-                // this step decides, and row locks on the matrix must not last across the step's
-                // further probes (the background refresher writes the same cells).
-                QuarkusTransaction.requiringNew().run(() -> matrix.recordAnswers(List.of(b),
-                        o == null ? Map.of() : Map.of(b.host(), o), h -> target.view().generation(), now));
             }
             if (outcomes.get(target.view().id()) instanceof ProbeOutcome.Answered a) {
                 byId.forEach((qid, k) -> {

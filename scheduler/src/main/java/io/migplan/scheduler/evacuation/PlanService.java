@@ -3,16 +3,12 @@ package io.migplan.scheduler.evacuation;
 import io.migplan.scheduler.error.Reason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.proto.v1.ProbeAnswer;
+import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.error.UnknownObjectException;
-import io.migplan.scheduler.compatibility.CompatibilityMatrix;
-import io.migplan.scheduler.compatibility.MatrixKey;
 import io.migplan.scheduler.placement.TargetFinder;
 import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import io.migplan.scheduler.placement.filter.HostFilter;
-import io.migplan.scheduler.compatibility.CompatibilityProber;
-import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
@@ -61,9 +57,7 @@ public class PlanService {
     @Inject
     ClusterSnapshotHolder snapshots;
     @Inject
-    CompatibilityMatrix matrix;
-    @Inject
-    CompatibilityProber prober;
+    Verdicts verdicts;
     @Inject
     MigplanConfig config;
     @Inject
@@ -136,8 +130,8 @@ public class PlanService {
             List<HostFilter> filters = TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
                     .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
             EvacuationProblem problem = new EvacuationProblemBuilder(filters,
-                    keys -> matrix.cached(keys, h -> snapshot.host(h).orElse(null)),
-                    batches -> ask(batches, snapshot))
+                    keys -> verdicts.stored(snapshot, keys),
+                    batches -> verdicts.askByCell(snapshot, batches))
                     .build(id, snapshot, hosts, clock.instant());
             PlanLimits limits = PlanLimits.forProblem(problem.vms().size()).withTimeLimit(requested.timeLimit())
                     .withWaveLimits(requested.maxOutboundPerHost(), requested.maxInboundPerHost(),
@@ -156,12 +150,6 @@ public class PlanService {
             progress.remove(id);
             cancelling.remove(id);
         }
-    }
-
-    /** Asks agents for the cells the matrix lacks, stores their answers, returns them by cell. */
-    private Map<MatrixKey, ProbeAnswer> ask(List<Batch> batches, ClusterSnapshot snapshot) {
-        return matrix.recordAnswers(batches, prober.probe(batches),
-                h -> snapshot.host(h).map(e -> e.view().generation()).orElse(null), clock.instant());
     }
 
     private void finish(String id, PlanStatus status, PlanView result, String score, long millis, String error) {

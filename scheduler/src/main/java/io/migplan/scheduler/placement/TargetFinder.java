@@ -24,6 +24,7 @@ import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.compatibility.CompatibilityProber;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.compatibility.ProbeOutcome;
+import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
@@ -63,9 +64,7 @@ public class TargetFinder {
     @Inject
     ClusterSnapshotHolder snapshots;
     @Inject
-    CompatibilityProber prober;
-    @Inject
-    CompatibilityMatrix matrix;
+    Verdicts verdicts;
     @Inject
     Clock clock;
     @Inject
@@ -89,15 +88,12 @@ public class TargetFinder {
         // Verdicts already in the matrix at the host's current generation are used as they are;
         // a host with any cell missing is asked now, under the deadline, and its answers stored.
         Evaluation first = evaluate(request, others, cheapFilters(config.placement().allowBackward()),
-                keys -> matrix.cached(keys, id -> snapshot.host(id).orElse(null)));
+                keys -> verdicts.stored(snapshot, keys));
         if (first.toAsk().isEmpty()) {
             return first.placement(request, Map.of());
         }
-        Map<String, ProbeOutcome> asked = prober.probe(first.toAsk());
         // Stored at the generation each host held in the snapshot the question was judged on.
-        matrix.recordAnswers(first.toAsk(), asked, id -> snapshot.host(id).map(h -> h.view().generation()).orElse(null),
-                clock.instant());
-        return first.placement(request, asked);
+        return first.placement(request, verdicts.ask(snapshot, first.toAsk()));
     }
 
     /**
@@ -112,15 +108,12 @@ public class TargetFinder {
         ClusterSnapshot snapshot = snapshots.current();
         PlacementRequest request = request(snapshot, vmRef);
         ShortlistEvaluation first = ShortlistEvaluation.evaluate(request, indexes.of(snapshot),
-                config.placement().allowBackward(), keys -> matrix.cached(keys, id -> snapshot.host(id).orElse(null)));
+                config.placement().allowBackward(), keys -> verdicts.stored(snapshot, keys));
         List<Batch> toAsk = first.toAsk();
         if (toAsk.isEmpty()) {
             return first.shortlist(Map.of(), limit);
         }
-        Map<String, ProbeOutcome> asked = prober.probe(toAsk);
-        matrix.recordAnswers(toAsk, asked, id -> snapshot.host(id).map(h -> h.view().generation()).orElse(null),
-                clock.instant());
-        return first.shortlist(asked, limit);
+        return first.shortlist(verdicts.ask(snapshot, toAsk), limit);
     }
 
     private PlacementRequest request(ClusterSnapshot snapshot, String vmRef) {
