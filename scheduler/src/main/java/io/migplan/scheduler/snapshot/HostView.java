@@ -99,21 +99,12 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
     }
 
     /**
-     * The capacity unit a parent belongs to (the parent itself, or the function of an SR-IOV VF),
-     * as reported; shared, so {@link CapacityUnit#copy} it before counting instances into it.
+     * The capacity unit a parent's instances count against (the parent itself, or the function of
+     * an SR-IOV VF); shared, so {@link CapacityUnit#copy} it before counting instances into it.
+     * Null for a parent reported without a model: its reported counts are all there is to count.
      */
     public CapacityUnit capacityUnit(String parentAddress) {
-        Parents all = (Parents) parents;
-        CapacityUnit unit = all.units.get(parentAddress);
-        if (unit != null) {
-            return unit;
-        }
-        for (ParentView p : all.list) {
-            if (p.address().equals(parentAddress)) {
-                return Parents.unit(p);
-            }
-        }
-        return null;
+        return ((Parents) parents).units.get(parentAddress);
     }
 
     /**
@@ -180,17 +171,7 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
             return t < 0 ? 0 : unit.parentHeadroom(t, p.capacity().getUsedInstances());
         }
 
-        /** A parent's own unit, from its model or, without one, its reported counts. */
-        static CapacityUnit unit(ParentView p) {
-            Map<String, Integer> reported = new HashMap<>();
-            p.types().forEach(t -> reported.putIfAbsent(t.typeId(), t.availableInstances()));
-            return CapacityUnit.of(p.address(), p.capacity(), reported);
-        }
-
-        /**
-         * The capacity unit of each parent with a model; the VFs of one function share theirs. A
-         * parent without a model gets its unit on request ({@link HostView#capacityUnit}).
-         */
+        /** The capacity unit of each parent with a model; the VFs of one function share theirs. */
         private static Map<String, CapacityUnit> units(List<ParentView> parents) {
             Map<String, List<ParentView>> functions = new HashMap<>();
             Map<String, CapacityUnit> out = new HashMap<>();
@@ -200,7 +181,7 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 if (!unitId.equals(p.address())) {
                     functions.computeIfAbsent(unitId, g -> new ArrayList<>()).add(p);
                 } else if (CapacityUnit.modelled(c.getRule())) {
-                    out.put(p.address(), unit(p));
+                    out.put(p.address(), CapacityUnit.of(p.address(), c, Map.of()));
                 }
             }
             functions.forEach((group, vfs) -> {

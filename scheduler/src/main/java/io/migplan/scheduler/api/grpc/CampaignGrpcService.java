@@ -1,6 +1,5 @@
 package io.migplan.scheduler.api.grpc;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.AbortCampaignRequest;
 import io.migplan.proto.v1.Campaign;
@@ -17,6 +16,7 @@ import io.migplan.proto.v1.ReportUpgradeStartedRequest;
 import io.migplan.proto.v1.Reported;
 import io.migplan.proto.v1.ResumeCampaignRequest;
 import io.migplan.scheduler.campaign.CampaignService;
+import io.migplan.scheduler.error.InvalidRequestException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -68,12 +68,12 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     public void reportMigration(ReportMigrationRequest request, StreamObserver<Reported> response) {
         GrpcCalls.answer(response, () -> {
             String id = id(request.getId());
-            String migration = required("migration", request.getMigration(), "the id NextStep issued");
+            String migration = GrpcCalls.required("migration", request.getMigration(), "the id NextStep issued");
             return CampaignViews.toProto(switch (request.getOutcome()) {
                 case MIGRATION_OUTCOME_DONE -> campaigns.migrationDone(id, migration);
                 case MIGRATION_OUTCOME_FAILED -> campaigns.migrationFailed(id, migration, request.getReason());
-                default -> throw Status.INVALID_ARGUMENT.withDescription(
-                        "outcome is required: MIGRATION_OUTCOME_DONE or MIGRATION_OUTCOME_FAILED").asRuntimeException();
+                default -> throw new InvalidRequestException(
+                        "outcome is required: MIGRATION_OUTCOME_DONE or MIGRATION_OUTCOME_FAILED");
             });
         });
     }
@@ -82,7 +82,7 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     @Blocking
     public void reportUpgradeStarted(ReportUpgradeStartedRequest request, StreamObserver<Reported> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.upgradeStarted(id(request.getId()),
-                required("host", request.getHost(), "the host NextStep handed out"))));
+                GrpcCalls.required("host", request.getHost(), "the host NextStep handed out"))));
     }
 
     @Override
@@ -105,13 +105,6 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     /** A path segment cannot be empty in REST; here an unset id is a caller's mistake, not a missing campaign. */
     private static String id(String id) {
-        return required("id", id, "the id CreateCampaign returned");
-    }
-
-    private static String required(String field, String value, String hint) {
-        if (value.isBlank()) {
-            throw Status.INVALID_ARGUMENT.withDescription(field + " is empty: " + hint).asRuntimeException();
-        }
-        return value;
+        return GrpcCalls.required("id", id, "the id CreateCampaign returned");
     }
 }

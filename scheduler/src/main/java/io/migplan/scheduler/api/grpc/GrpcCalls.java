@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.migplan.scheduler.error.ErrorKind;
+import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.error.RefusalException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -60,6 +61,17 @@ final class GrpcCalls {
             throw new ConstraintViolationException(violations);
         }
         return request;
+    }
+
+    /**
+     * A field a gRPC request must set (REST's path makes it impossible to leave out): the value, or
+     * an INVALID_ARGUMENT naming the field and, if given, what belongs there.
+     */
+    static String required(String field, String value, String hint) {
+        if (value.isBlank()) {
+            throw new InvalidRequestException(field + " is empty" + (hint.isEmpty() ? "" : ": " + hint));
+        }
+        return value;
     }
 
     /** The domain of the {@code google.rpc.ErrorInfo} every refusal carries, beside its code as {@code reason}. */

@@ -6,7 +6,6 @@ import io.migplan.proto.v1.HeartbeatResponse;
 import io.migplan.proto.v1.InventoryServiceGrpc;
 import io.migplan.proto.v1.ReportInventoryRequest;
 import io.migplan.proto.v1.ReportInventoryResponse;
-import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.inventory.InventoryStore;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -36,10 +35,8 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     @Blocking
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         GrpcCalls.answer(response, () -> {
-            if (request.getHostId().isBlank()) {
-                throw new InvalidRequestException("host_id is empty");
-            }
-            boolean resend = store.heartbeat(request.getHostId(), request.getGeneration(), clock.instant());
+            boolean resend = store.heartbeat(GrpcCalls.required("host_id", request.getHostId(), ""), request.getGeneration(),
+                    clock.instant());
             return HeartbeatResponse.newBuilder().setResendInventory(resend).build();
         });
     }

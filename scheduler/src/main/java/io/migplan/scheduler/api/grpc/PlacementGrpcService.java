@@ -1,6 +1,5 @@
 package io.migplan.scheduler.api.grpc;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.Candidate;
 import io.migplan.proto.v1.PlacementServiceGrpc;
@@ -8,8 +7,6 @@ import io.migplan.proto.v1.Reason;
 import io.migplan.proto.v1.Rejection;
 import io.migplan.proto.v1.WhereCanMoveRequest;
 import io.migplan.proto.v1.WhereCanMoveResponse;
-import io.migplan.scheduler.error.UnknownObjectException;
-import io.migplan.scheduler.placement.IncompleteInventoryException;
 import io.migplan.scheduler.placement.Placement;
 import io.migplan.scheduler.placement.TargetFinder;
 import io.quarkus.grpc.GrpcService;
@@ -26,18 +23,7 @@ public class PlacementGrpcService extends PlacementServiceGrpc.PlacementServiceI
     @Override
     @Blocking
     public void whereCanMove(WhereCanMoveRequest request, StreamObserver<WhereCanMoveResponse> response) {
-        GrpcCalls.answer(response, () -> {
-            if (request.getVm().isBlank()) {
-                throw Status.INVALID_ARGUMENT.withDescription("vm is empty").asRuntimeException();
-            }
-            try {
-                return toProto(targets.find(request.getVm()));
-            } catch (UnknownObjectException e) {
-                throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
-            } catch (IncompleteInventoryException e) {
-                throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-            }
-        });
+        GrpcCalls.answer(response, () -> toProto(targets.find(GrpcCalls.required("vm", request.getVm(), ""))));
     }
 
     static WhereCanMoveResponse toProto(Placement p) {

@@ -1,6 +1,5 @@
 package io.migplan.scheduler.api.grpc;
 
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.CancelPlanRequest;
 import io.migplan.proto.v1.CreateEvacuationPlanRequest;
@@ -51,11 +50,7 @@ public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
 
     /** A path segment cannot be empty in REST; here an unset id is a caller's mistake, not a missing plan. */
     private static String id(String id) {
-        if (id.isBlank()) {
-            throw Status.INVALID_ARGUMENT.withDescription("id is empty: the id CreateEvacuationPlan returned")
-                    .asRuntimeException();
-        }
-        return id;
+        return GrpcCalls.required("id", id, "the id CreateEvacuationPlan returned");
     }
 
     /** proto3 has no absent int: 0 stands for "not given", so PlanService applies its default. */

@@ -43,7 +43,7 @@ public final class DeviceAllocator {
             return p == null ? Optional.empty() : Optional.of(List.of(new Landing(devices.get(0), p.address())));
         }
         // Instances taken by the devices placed so far, by parent and type, and the capacity units
-        // they were counted into: only those differ from what the host reported.
+        // they were counted into (parents with a model): only those differ from what the host reported.
         Map<String, Integer> taken = new HashMap<>();
         Map<String, Integer> takenOnParent = new HashMap<>();
         Map<CapacityUnit, CapacityUnit> counted = new IdentityHashMap<>();
@@ -73,10 +73,13 @@ public final class DeviceAllocator {
             }
             taken.merge(best.address() + "\n" + d.typeId(), 1, Integer::sum);
             takenOnParent.merge(best.address(), 1, Integer::sum);
-            CapacityUnit unit = counted.computeIfAbsent(host.capacityUnit(best.address()), CapacityUnit::copy);
-            int t = unit.typeIndex(d.typeId());
-            if (t >= 0 && unit.headroom(t) > 0) {
-                unit.create(t);
+            CapacityUnit model = host.capacityUnit(best.address());
+            if (model != null) {
+                CapacityUnit unit = counted.computeIfAbsent(model, CapacityUnit::copy);
+                int t = unit.typeIndex(d.typeId());
+                if (t >= 0 && unit.headroom(t) > 0) {
+                    unit.create(t);
+                }
             }
             out.add(new Landing(d, best.address()));
         }
