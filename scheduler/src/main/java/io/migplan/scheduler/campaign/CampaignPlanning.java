@@ -1,6 +1,7 @@
 package io.migplan.scheduler.campaign;
 
 import io.migplan.scheduler.campaign.planner.CampaignPlan;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.campaign.planner.CampaignPlanner;
 import io.migplan.scheduler.campaign.planner.CampaignPolicy;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
@@ -76,7 +77,7 @@ class CampaignPlanning {
         }
         for (CampaignPlan.Batch b : plan.batches()) {
             int index = batchOffset + b.index();
-            for (CampaignPlan.Migration m : b.migrations()) {
+            for (EvacuationPlan.Migration m : b.migrations()) {
                 Basis basis = basis(built, snapshot, m, index, batchOf, upgrading, to);
                 store.insertMigration(campaign, new MigrationRow(campaign + "-" + version + "-" + (++seq), version,
                         index, m.wave(), m.vm(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
@@ -105,7 +106,7 @@ class CampaignPlanning {
      * The weakest ground among the VM's devices for its target: the target at the release it
      * runs when the migration's batch starts.
      */
-    private static Basis basis(CampaignProblemBuilder.Built built, ClusterSnapshot snapshot, CampaignPlan.Migration m,
+    private static Basis basis(CampaignProblemBuilder.Built built, ClusterSnapshot snapshot, EvacuationPlan.Migration m,
             int batch, Map<String, Integer> batchOf, Set<String> upgrading, String to) {
         VmRecord vm = built.vms().get(m.vm());
         if (vm == null || vm.devices().isEmpty()) {

@@ -19,6 +19,7 @@ import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.migplan.scheduler.evacuation.PlanView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -208,7 +209,8 @@ public class CampaignService {
             }
             if (!m.state().equals("CANCELLED")) {
                 migrationsByBatch.computeIfAbsent(m.batch(), b -> new ArrayList<>()).add(new CampaignView.Migration(
-                        m.id(), m.vm(), m.from(), m.to(), String.join(",", m.parents()), String.join(",", m.types()),
+                        m.id(), m.vm(), m.from(), m.to(), PlanView.Migration.perDevice(m.parents()),
+                        PlanView.Migration.perDevice(m.types()),
                         m.wave(), m.state(), m.basis(), m.error()));
             }
         }

@@ -163,12 +163,9 @@ public class PlanService {
 
     private static PlanView view(String id, PlanStatus status, int vms, EvacuationPlan plan) {
         List<PlanView.Migration> migrations = plan.migrations().stream()
-                .map(m -> new PlanView.Migration(m.vm(), m.from(), m.to(), String.join(",", m.devices()),
-                        String.join(",", m.types()), m.wave()))
+                .map(PlanView.Migration::of)
                 .toList();
-        List<PlanView.Unplaced> unplaced = plan.unplaced().stream()
-                .map(u -> new PlanView.Unplaced(u.vm(), u.from(), u.reasons()))
-                .toList();
+        List<EvacuationPlan.Unplaced> unplaced = plan.unplaced();
         var m = plan.metrics();
         return new PlanView(id, status, new PlanView.Progress(m.bestScore(), m.solveMillis()), migrations, unplaced,
                 new PlanView.Metrics(vms, m.migrations(), unplaced.size(), m.waves(), m.hostsTouched(),

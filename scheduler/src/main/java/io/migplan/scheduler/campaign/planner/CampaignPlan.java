@@ -1,6 +1,7 @@
 package io.migplan.scheduler.campaign.planner;
 
 import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import java.util.List;
 
 /**
@@ -21,7 +22,8 @@ public record CampaignPlan(String problemId, List<Batch> batches, List<Unmovable
     }
 
     /**
-     * Hosts out of service together: their VMs leave in {@code migrations}, then they are upgraded.
+     * Hosts out of service together: their VMs leave in {@code migrations} (waves 1-based within
+     * the batch, the evacuation planner's own migrations), then they are upgraded.
      *
      * @param index  1-based
      * @param canary the first hosts of their device groups, upgraded before anything lands on the new release
@@ -30,14 +32,6 @@ public record CampaignPlan(String problemId, List<Batch> batches, List<Unmovable
         public Batch {
             hosts = List.copyOf(hosts);
             migrations = List.copyOf(migrations);
-        }
-    }
-
-    /** @param wave 1-based within the batch */
-    public record Migration(String vm, String from, String to, List<String> devices, List<String> types, int wave) {
-        public Migration {
-            devices = List.copyOf(devices);
-            types = List.copyOf(types);
         }
     }
 

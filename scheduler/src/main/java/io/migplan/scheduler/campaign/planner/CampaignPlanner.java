@@ -4,7 +4,7 @@ import io.migplan.capacity.CapacityUnit;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Batch;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.HostHold;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Metrics;
-import io.migplan.scheduler.campaign.planner.CampaignPlan.Migration;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Naive;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Unmovable;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.HostView;

@@ -10,6 +10,7 @@ import io.migplan.proto.v1.PlanStatus;
 import io.migplan.proto.v1.PlanUnplaced;
 import io.migplan.proto.v1.Reason;
 import io.migplan.scheduler.evacuation.PlanView;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class PlanViewsTest {
                 List.of(new PlanView.Migration("vm-1", "src", "t4-a", "0000:3b:00.0", "nvidia-231", 1),
                         new PlanView.Migration("vm-2", "src", "t4-b", "0000:3b:00.0,0000:d8:00.0",
                                 "nvidia-231,nvidia-231", 2)),
-                List.of(new PlanView.Unplaced("vm-3", "src", List.of(
+                List.of(new EvacuationPlan.Unplaced("vm-3", "src", List.of(
                         new io.migplan.scheduler.error.Reason("NO_ELIGIBLE_TARGET", "VM vm-3: no host can take it"),
                         new io.migplan.scheduler.error.Reason("FILTER_DIAGNOSIS", "VM vm-3: 0/1 hosts eligible: 1 no free nvidia-231")))),
                 new PlanView.Metrics(3, 2, 1, 2, 3, 812, 0, true), "");

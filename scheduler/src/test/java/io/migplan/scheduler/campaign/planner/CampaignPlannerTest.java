@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Batch;
-import io.migplan.scheduler.campaign.planner.CampaignPlan.Migration;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
