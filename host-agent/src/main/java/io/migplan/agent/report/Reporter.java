@@ -65,7 +65,8 @@ public final class Reporter implements AutoCloseable {
 
   // Touched only on the executor thread.
   private HostSnapshot lastReportedContent;
-  private long lastReportedGeneration;
+  /** The generation of the last report the scheduler applied: what a heartbeat vouches for. */
+  private long lastAppliedGeneration;
   private boolean reportPending = true;
   private boolean reachable = true;
 
@@ -258,7 +259,7 @@ public final class Reporter implements AutoCloseable {
               .heartbeat(
                   HeartbeatRequest.newBuilder()
                       .setHostId(hostId)
-                      .setGeneration(lastReportedGeneration)
+                      .setGeneration(lastAppliedGeneration)
                       .build());
       markReachable();
       if (response.getResendInventory()) {
@@ -283,7 +284,9 @@ public final class Reporter implements AutoCloseable {
       markReachable();
       listener.acknowledged(hostId, snapshot.getGeneration(), response.getApplied());
       lastReportedContent = HostScanner.content(snapshot);
-      lastReportedGeneration = snapshot.getGeneration();
+      if (response.getApplied()) {
+        lastAppliedGeneration = snapshot.getGeneration();
+      }
       reportPending = false;
       if (!response.getApplied() && response.getStoredGeneration() >= snapshot.getGeneration()) {
         // The scheduler holds a newer generation than ours: outrank it at the next tick.

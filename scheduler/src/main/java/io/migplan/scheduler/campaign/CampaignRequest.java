@@ -1,5 +1,7 @@
 package io.migplan.scheduler.campaign;
 
+import io.migplan.scheduler.error.Texts;
+import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.error.InvalidRequestException;
 import jakarta.validation.Valid;
@@ -18,9 +20,9 @@ import java.util.Map;
  * what needs the cluster (known hosts, their release) is {@link CampaignService}'s to check.
  */
 public record CampaignRequest(
-        @NotBlank(message = "is required") String fromRelease,
-        @NotBlank(message = "is required") String toRelease,
-        List<@NotBlank(message = "must not be empty") String> hosts,
+        @NotBlank(message = "is required") @PlainText(max = Texts.MAX_NAME) String fromRelease,
+        @NotBlank(message = "is required") @PlainText(max = Texts.MAX_NAME) String toRelease,
+        List<@NotBlank(message = "must not be empty") @PlainText String> hosts,
         Map<String, String> selector,
         @Valid CampaignPolicyRequest policy,
         Boolean dryRun) {

@@ -5,6 +5,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -24,9 +25,14 @@ public class AgentChannels {
 
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
+    /** An agent's answer may be as large as what agents may send the scheduler: one limit for both directions. */
+    @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size")
+    int maxInboundBytes;
+
     /** The channel to {@code endpoint}, created on first use. Throws for an endpoint grpc cannot parse. */
     public ManagedChannel channel(String endpoint) {
-        return channels.computeIfAbsent(endpoint, e -> NettyChannelBuilder.forTarget(e).usePlaintext().build());
+        return channels.computeIfAbsent(endpoint, e -> NettyChannelBuilder.forTarget(e).usePlaintext()
+                .maxInboundMessageSize(maxInboundBytes).build());
     }
 
     @PreDestroy

@@ -73,7 +73,7 @@ public final class Violations {
         }
         if (value instanceof CharSequence s) {
             String text = s.length() > SHOWN_CHARS ? s.subSequence(0, SHOWN_CHARS) + "…" : s.toString();
-            return "'" + text + "'";
+            return "'" + Texts.escaped(text) + "'";
         }
         return null; // a list, a map or a whole object: the rule says what is wrong with it
     }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.evacuation;
 
+import io.migplan.scheduler.error.PlainText;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public record EvacuationRequest(
         @NotEmpty(message = "is required: the ids of the hosts to empty")
-        List<@NotBlank(message = "must not be empty") String> hosts,
+        List<@NotBlank(message = "must not be empty") @PlainText String> hosts,
         @Min(value = 1, message = AT_LEAST) Integer maxOutboundPerHost,
         @Min(value = 1, message = AT_LEAST) Integer maxInboundPerHost,
         @Min(value = 1, message = AT_LEAST) Integer maxParallel,

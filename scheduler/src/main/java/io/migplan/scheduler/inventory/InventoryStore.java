@@ -1,5 +1,6 @@
 package io.migplan.scheduler.inventory;
 
+import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
@@ -52,7 +53,7 @@ public class InventoryStore {
      */
     @Transactional
     public ReportOutcome report(ReportInventoryRequest request, Instant now) {
-        List<String> findings = SnapshotValidator.validate(request);
+        List<String> findings = SnapshotValidator.validate(request, now);
         if (!findings.isEmpty()) {
             throw new InvalidReportException(findings);
         }
@@ -173,30 +174,33 @@ public class InventoryStore {
             throw new UnknownObjectException("no host named '" + hostId + "'");
         }
         changed.fire(new HostChanged(hostId));
-        LOG.infof("host %s: admin state %s (%s)", hostId, state, reason);
+        LOG.infof("host %s: admin state %s (%s)", hostId, state, Texts.escaped(reason));
     }
 
     /**
-     * Marks the host alive. Answers whether the agent should report again: the host is
-     * unknown here, or the stored generation is not the one the agent last sent.
+     * Marks the host alive, if the agent vouches for the inventory stored here: a heartbeat
+     * carries the generation of the agent's last applied report, and counts only when that is
+     * the generation the scheduler holds. An agent whose reports keep failing (or a caller
+     * beating for a host it does not report) therefore keeps nothing alive: the host goes STALE
+     * as if silent. Answers whether the agent should report again: the host is unknown here, or
+     * the stored generation is not the one the agent sent.
      */
     @Transactional
     public boolean heartbeat(String hostId, long generation, Instant now) {
-        // A targeted update, not a read-modify-write of the entity: a report committing
-        // meanwhile must not have its new columns overwritten with what was read before.
-        int updated = em.createQuery("update HostEntity set lastHeartbeatAt = ?1 where id = ?2")
-                .setParameter(1, now).setParameter(2, hostId).executeUpdate();
+        // Targeted updates, not a read-modify-write of the entity: a report committing
+        // meanwhile must not have its new columns overwritten with what was read before, and the
+        // generation condition is checked in the same statement that refreshes liveness.
+        int updated = em.createQuery("update HostEntity set lastHeartbeatAt = ?1 where id = ?2 and generation = ?3")
+                .setParameter(1, now).setParameter(2, hostId).setParameter(3, generation).executeUpdate();
         if (updated == 0) {
             return true;
         }
         // Only a host coming back changes what placement sees; plain beats change no state.
-        int back = em.createQuery("update HostEntity set state = ?1 where id = ?2 and state <> ?1")
-                .setParameter(1, HostState.UP).setParameter(2, hostId).executeUpdate();
+        int back = em.createQuery("update HostEntity set state = ?1 where id = ?2 and generation = ?3 and state <> ?1")
+                .setParameter(1, HostState.UP).setParameter(2, hostId).setParameter(3, generation).executeUpdate();
         if (back > 0) {
             changed.fire(new HostChanged(hostId));
         }
-        Long stored = em.createQuery("select generation from HostEntity where id = ?1", Long.class)
-                .setParameter(1, hostId).getSingleResult();
-        return stored != generation;
+        return false;
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ReportInventoryRequest;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,12 +52,47 @@ class SnapshotValidatorTest {
                 Arguments.of("an mdev held by two VMs is named", report(ok().addVms(vm("vm-b", "v2", 1, 1, "u1"))),
                         List.of("snapshot.vms[1].device_uuids[0] 'u1' repeats the one of snapshot.vms[0]")),
                 Arguments.of("an empty VM name is named", report(ok().addVms(vm("", "v2", 1, 1))),
-                        List.of("snapshot.vms[1].name is empty")));
+                        List.of("snapshot.vms[1].name is empty")),
+                Arguments.of("a generation that would freeze the host is refused",
+                        report(ok().setGeneration(Long.MAX_VALUE)),
+                        List.of("snapshot.generation 9223372036854775807 is more than 24 h ahead of the scheduler's"
+                                + " clock (1796428800000 ms): generations follow the agent's clock, which is wrong")),
+                Arguments.of("a scan time out of range is refused", report(ok().setScannedAtUnixMs(Long.MIN_VALUE)),
+                        List.of("snapshot.scanned_at_unix_ms -9223372036854775808 is not between"
+                                + " 2000-01-01T00:00:00Z and 24 h after the scheduler's clock")),
+                Arguments.of("a NUL in a VM name is refused", report(ok().addVms(vm("a\u0000b", "v2", 1, 1))),
+                        List.of("snapshot.vms[1].name contains a control character (U+0000) at 1")),
+                Arguments.of("a newline in a problem text is refused", report(ok().addProblems(
+                                io.migplan.proto.v1.Problem.newBuilder().setPath("/sys").setMessage("x\nforged"))),
+                        List.of("snapshot.problems[0].message contains a control character (U+000A) at 1")),
+                Arguments.of("an overlong host id is refused", report(ok().setHost(ok().getHost().toBuilder()
+                                .setId("h".repeat(300)))),
+                        List.of("snapshot.host.id is 300 characters long, at most 253")),
+                Arguments.of("vCPUs no host has are refused, so a host's sum cannot overflow",
+                        report(ok().addVms(vm("vm-b", "v2", Integer.MAX_VALUE, 1))),
+                        List.of("snapshot.vms[1].vcpus is 2147483647, not between 0 and 4096")),
+                Arguments.of("more instances than a parent can have are refused",
+                        report(ok().addParents(parent("0000:d8:00.0", type("nvidia-231", Integer.MAX_VALUE, "s")))),
+                        List.of("snapshot.parents[1].types[0].available_instances is 2147483647, not between 0 and"
+                                + " 65536")),
+                Arguments.of("a host with more VMs than the bound is refused before each is read",
+                        report(manyVms(10_001)), List.of("snapshot.vms has 10001 entries, at most 10000")));
     }
+
+    private static HostSnapshot.Builder manyVms(int n) {
+        HostSnapshot.Builder b = host("h1", 3, "127.0.0.1:9400");
+        for (int i = 0; i < n; i++) {
+            b.addVms(vm("vm-" + i, "u-" + i, 1, 1));
+        }
+        return b;
+    }
+
+    /** A fixed clock: 2026-12-05T00:00:00Z. */
+    static final Instant NOW = Instant.ofEpochMilli(1_796_428_800_000L);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void validate(String name, ReportInventoryRequest request, List<String> expected) {
-        assertThat(SnapshotValidator.validate(request)).isEqualTo(expected);
+        assertThat(SnapshotValidator.validate(request, NOW)).isEqualTo(expected);
     }
 }

@@ -15,6 +15,7 @@ import io.migplan.proto.v1.ReportMigrationRequest;
 import io.migplan.proto.v1.ReportUpgradeStartedRequest;
 import io.migplan.proto.v1.Reported;
 import io.migplan.proto.v1.ResumeCampaignRequest;
+import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.quarkus.grpc.GrpcService;
@@ -71,7 +72,8 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
             String migration = GrpcCalls.required("migration", request.getMigration(), "the id NextStep issued");
             return CampaignViews.toProto(switch (request.getOutcome()) {
                 case MIGRATION_OUTCOME_DONE -> campaigns.migrationDone(id, migration);
-                case MIGRATION_OUTCOME_FAILED -> campaigns.migrationFailed(id, migration, request.getReason());
+                case MIGRATION_OUTCOME_FAILED -> campaigns.migrationFailed(id, migration,
+                        GrpcCalls.text("reason", request.getReason(), Texts.MAX_TEXT));
                 default -> throw new InvalidRequestException(
                         "outcome is required: MIGRATION_OUTCOME_DONE or MIGRATION_OUTCOME_FAILED");
             });

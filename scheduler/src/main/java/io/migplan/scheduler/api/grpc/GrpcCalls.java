@@ -8,6 +8,7 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import io.migplan.scheduler.error.ErrorKind;
 import io.migplan.scheduler.error.InvalidRequestException;
+import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.RefusalException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -70,6 +71,15 @@ final class GrpcCalls {
     static String required(String field, String value, String hint) {
         if (value.isBlank()) {
             throw new InvalidRequestException(field + " is empty" + (hint.isEmpty() ? "" : ": " + hint));
+        }
+        return text(field, value, Texts.MAX_ID);
+    }
+
+    /** A text field of a gRPC request, once it meets {@link Texts}'s rule; else INVALID_ARGUMENT naming it. */
+    static String text(String field, String value, int maxLength) {
+        String why = Texts.problem(field, value, maxLength);
+        if (why != null) {
+            throw new InvalidRequestException(why);
         }
         return value;
     }

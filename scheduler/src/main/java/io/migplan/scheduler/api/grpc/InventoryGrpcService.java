@@ -9,6 +9,7 @@ import io.migplan.proto.v1.ReportInventoryResponse;
 import io.migplan.scheduler.inventory.InventoryStore;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.migplan.scheduler.error.InvalidRequestException;
 import jakarta.inject.Inject;
 import java.time.Clock;
 
@@ -35,8 +36,11 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     @Blocking
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         GrpcCalls.answer(response, () -> {
-            boolean resend = store.heartbeat(GrpcCalls.required("host_id", request.getHostId(), ""), request.getGeneration(),
-                    clock.instant());
+            String host = GrpcCalls.required("host_id", request.getHostId(), "the id the host reports under");
+            if (request.getGeneration() < 0) {
+                throw new InvalidRequestException("generation is negative (" + request.getGeneration() + ")");
+            }
+            boolean resend = store.heartbeat(host, request.getGeneration(), clock.instant());
             return HeartbeatResponse.newBuilder().setResendInventory(resend).build();
         });
     }

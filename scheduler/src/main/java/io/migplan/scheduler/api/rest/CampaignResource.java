@@ -1,5 +1,7 @@
 package io.migplan.scheduler.api.rest;
 
+import io.migplan.scheduler.error.Texts;
+import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.campaign.CampaignRequest;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignView;
@@ -30,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class CampaignResource {
 
     /** The body of a failure report. */
-    public record Failure(String reason) {
+    public record Failure(@PlainText(max = Texts.MAX_TEXT) String reason) {
     }
 
     @Inject
@@ -60,7 +62,7 @@ public class CampaignResource {
     @Operation(summary = "The campaign: state, batches with their migrations, unmovable VMs, metrics against the naive"
             + " order, progress and history")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
-    public CampaignView get(@PathParam("id") String id) {
+    public CampaignView get(@PathParam("id") @PlainText String id) {
         return campaigns.get(id);
     }
 
@@ -69,7 +71,7 @@ public class CampaignResource {
     @Operation(summary = "What to do now: migrations to start (slots already claimed), migrations in flight, hosts to"
             + " upgrade, and why nothing more can start yet")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
-    public NextStep next(@PathParam("id") String id) {
+    public NextStep next(@PathParam("id") @PlainText String id) {
         return campaigns.next(id);
     }
 
@@ -77,7 +79,7 @@ public class CampaignResource {
     @Path("{id}/migrations/{migration}/done")
     @Operation(summary = "A migration issued by next finished: the VM runs on its target")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
-    public CampaignService.Reported migrationDone(@PathParam("id") String id, @PathParam("migration") String migration) {
+    public CampaignService.Reported migrationDone(@PathParam("id") @PlainText String id, @PathParam("migration") @PlainText String migration) {
         return campaigns.migrationDone(id, migration);
     }
 
@@ -85,7 +87,7 @@ public class CampaignResource {
     @Path("{id}/migrations/{migration}/failed")
     @Operation(summary = "A migration issued by next failed: the VM still runs on its source; the rest is re-planned")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
-    public CampaignService.Reported migrationFailed(@PathParam("id") String id, @PathParam("migration") String migration,
+    public CampaignService.Reported migrationFailed(@PathParam("id") @PlainText String id, @PathParam("migration") @PlainText String migration,
             Failure failure) {
         return campaigns.migrationFailed(id, migration, failure == null ? null : failure.reason());
     }
@@ -94,21 +96,21 @@ public class CampaignResource {
     @Path("{id}/hosts/{host}/upgrade-started")
     @Operation(summary = "The orchestrator started upgrading a host next handed out")
     @APIResponse(responseCode = "409", description = "The host is not empty and ready (HOST_NOT_READY)")
-    public CampaignService.Reported upgradeStarted(@PathParam("id") String id, @PathParam("host") String host) {
+    public CampaignService.Reported upgradeStarted(@PathParam("id") @PlainText String id, @PathParam("host") @PlainText String host) {
         return campaigns.upgradeStarted(id, host);
     }
 
     @POST
     @Path("{id}/pause")
     @Operation(summary = "Hand out nothing new until resumed; reports are still taken")
-    public CampaignView pause(@PathParam("id") String id) {
+    public CampaignView pause(@PathParam("id") @PlainText String id) {
         return campaigns.pause(id);
     }
 
     @POST
     @Path("{id}/resume")
     @Operation(summary = "Go on with a paused campaign")
-    public CampaignView resume(@PathParam("id") String id) {
+    public CampaignView resume(@PathParam("id") @PlainText String id) {
         return campaigns.resume(id);
     }
 
@@ -116,7 +118,7 @@ public class CampaignResource {
     @Path("{id}/abort")
     @Operation(summary = "Stop for good: planned migrations cancelled, every reservation released, VMs stay where"
             + " they run")
-    public CampaignView abort(@PathParam("id") String id) {
+    public CampaignView abort(@PathParam("id") @PlainText String id) {
         return campaigns.abort(id);
     }
 }

@@ -1,5 +1,7 @@
 package io.migplan.scheduler.api.rest;
 
+import io.migplan.scheduler.error.Texts;
+import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.HostDetail;
 import io.migplan.scheduler.inventory.InventoryQueries.HostSummary;
@@ -46,7 +48,7 @@ public class HostResource {
             @NotNull(message = "is required: one of " + STATES)
             @Pattern(regexp = "(?i)\\s*(ACTIVE|DRAINING|MAINTENANCE)\\s*", message = "is not one of " + STATES)
             String state,
-            String reason) {
+            @PlainText(max = Texts.MAX_TEXT) String reason) {
 
         /** {@link AdminState}'s values, as an annotation needs them: a constant. */
         static final String STATES = "[ACTIVE, DRAINING, MAINTENANCE]";
@@ -58,7 +60,7 @@ public class HostResource {
     @Operation(summary = "Take a host out of placement (DRAINING, MAINTENANCE) or back in (ACTIVE)")
     @APIResponse(responseCode = "400", description = "Missing or unknown state")
     @APIResponse(responseCode = "404", description = "No host with this id")
-    public HostDetail setAdminState(@PathParam("id") String id,
+    public HostDetail setAdminState(@PathParam("id") @PlainText String id,
             @Valid @NotNull(message = "is required: \\{state, reason\\}") AdminStateChange body) {
         AdminState state = AdminState.valueOf(body.state().strip().toUpperCase(Locale.ROOT));
         store.setAdminState(id, state, body.reason());
@@ -69,7 +71,7 @@ public class HostResource {
     @Path("{id}")
     @Operation(summary = "One host: parents with their device types, active devices, VMs and read problems")
     @APIResponse(responseCode = "404", description = "No host with this id")
-    public HostDetail get(@PathParam("id") String id) {
+    public HostDetail get(@PathParam("id") @PlainText String id) {
         return queries.host(id);
     }
 }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.api.rest;
 
+import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.evacuation.EvacuationRequest;
 import io.migplan.scheduler.evacuation.PlanService;
 import io.migplan.scheduler.evacuation.PlanView;
@@ -43,7 +44,7 @@ public class PlanResource {
     @Path("{id}")
     @Operation(summary = "A plan: status, progress, migrations in waves, unplaced VMs with reasons, metrics")
     @APIResponse(responseCode = "404", description = "No plan with this id")
-    public PlanView get(@PathParam("id") String id) {
+    public PlanView get(@PathParam("id") @PlainText String id) {
         return plans.get(id);
     }
 
@@ -51,7 +52,7 @@ public class PlanResource {
     @Path("{id}")
     @Operation(summary = "Stop solving a plan; its best solution so far is kept as CANCELLED")
     @APIResponse(responseCode = "409", description = "The plan is no longer being solved")
-    public PlanView cancel(@PathParam("id") String id) {
+    public PlanView cancel(@PathParam("id") @PlainText String id) {
         return plans.cancel(id);
     }
 }

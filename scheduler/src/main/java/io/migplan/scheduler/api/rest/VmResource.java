@@ -1,5 +1,6 @@
 package io.migplan.scheduler.api.rest;
 
+import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.VmInfo;
@@ -38,7 +39,7 @@ public class VmResource {
     @Path("{id}")
     @Operation(summary = "One VM, by name or UUID")
     @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
-    public VmInfo get(@PathParam("id") String id) {
+    public VmInfo get(@PathParam("id") @PlainText String id) {
         return queries.vm(id);
     }
 
@@ -59,7 +60,7 @@ public class VmResource {
     @APIResponse(responseCode = "400", description = "Unknown view, or a limit that is not 1.." + MAX_LIMIT)
     @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
     @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host")
-    public Object targets(@PathParam("id") String id,
+    public Object targets(@PathParam("id") @PlainText String id,
             @Parameter(description = "full (default): every host with its reasons; summary: the decision only")
             @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")
             String view,

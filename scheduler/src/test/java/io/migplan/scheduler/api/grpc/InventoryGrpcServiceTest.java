@@ -220,4 +220,86 @@ class InventoryGrpcServiceTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
+
+    @Test
+    void aHeartbeatForAGenerationTheSchedulerDoesNotHoldKeepsNothingAlive() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+        Inventory.update(ds, "update host set state = 'STALE', last_heartbeat_at = timestamp '2020-01-01 00:00:00'");
+
+        var answer = grpc.inventory().heartbeat(HeartbeatRequest.newBuilder().setHostId("h1").setGeneration(7).build());
+
+        assertThat(answer.getResendInventory()).isTrue();
+        given().get("/api/v1/hosts/h1").then().statusCode(200).body("state", equalTo("STALE"));
+        assertThat(Inventory.count(ds, "host where last_heartbeat_at = timestamp '2020-01-01 00:00:00'"))
+                .as("the heartbeat vouched for a report the scheduler does not hold").isEqualTo(1);
+    }
+
+    @Test
+    void aReportWhoseGenerationWouldFreezeTheHostIsRefusedAndNothingIsStored() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(gpuHost("h1", Long.MAX_VALUE, 2)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("snapshot.generation 9223372036854775807"
+                            + " is more than 24 h ahead of the scheduler's clock");
+                });
+        given().get("/api/v1/hosts/h1").then().statusCode(200).body("generation", equalTo(5))
+                .body("parents[0].types[0].availableInstances", equalTo(6));
+    }
+
+    @Test
+    void aReportWithANulInAVmNameIsRefusedNamingTheField() {
+        var bad = report(host("h2", 1, "127.0.0.1:9400").addVms(vm("a\u0000b", "5d3c8e10-0000-4000-8000-0000000000b1",
+                1, 1)));
+
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(bad))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .isEqualTo("snapshot.vms[0].name contains a control character (U+0000) at 1"));
+        assertThat(Inventory.count(ds, "host")).isZero();
+    }
+
+    @Test
+    void aNulInAHostIdOfTheRestPathIsABadRequestNotAnInternalError() {
+        given().urlEncodingEnabled(false).get("/api/v1/hosts/a%00b").then().statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", equalTo("id contains a control character (U+0000) at 1, got 'a\\u0000b'"));
+    }
+
+    @Test
+    void aReportOfSeveralMegabytesFromALargeHostIsTaken() {
+        // 8 GPUs x 32 VFs, each VF offering 40 types (Q, B and A profiles) with their descriptions and attribute files.
+        var snapshot = host("big", 1, "127.0.0.1:9400");
+        for (int gpu = 0; gpu < 8; gpu++) {
+            for (int vf = 0; vf < 32; vf++) {
+                var parent = parent(String.format("0000:%02x:%02x.%d", 0x3b + gpu, vf / 8, vf % 8));
+                var b = parent.toBuilder().setBoard("L40S").setDriver("nvidia").setDriverVersion("550.90.07")
+                        .setPhysicalFunction(String.format("0000:%02x:00.0", 0x3b + gpu));
+                for (int t = 0; t < 40; t++) {
+                    String id = "nvidia-" + (1100 + t);
+                    b.addTypes(type(id, 1, id + "/L40S/550.90.07").toBuilder()
+                            .setName("NVIDIA L40S-" + (t + 1) + "Q")
+                            .setDescription("num_heads=4, frl_config=60, framebuffer=" + (t + 1) * 1024
+                                    + "M, max_resolution=7680x4320, max_instance=" + (48 / (t + 1)))
+                            .putAttributes("framebuffer_mib", Integer.toString((t + 1) * 1024))
+                            .putAttributes("max_instance", Integer.toString(48 / (t + 1)))
+                            .putAttributes("num_heads", "4")
+                            .putAttributes("max_resolution", "7680x4320")
+                            .putRaw("device_api", "vfio-pci\n")
+                            .putRaw("available_instances", "1\n")
+                            .putRaw("name", "NVIDIA L40S-" + (t + 1) + "Q\n")
+                            .putRaw("description", "num_heads=4, frl_config=60, framebuffer=" + (t + 1) * 1024
+                                    + "M, max_resolution=7680x4320, max_instance=" + (48 / (t + 1)) + "\n"));
+                }
+                snapshot.addParents(b);
+            }
+        }
+        var request = report(snapshot);
+        assertThat(request.getSerializedSize()).as("bytes on the wire").isGreaterThan(4_000_000);
+
+        var answer = grpc.inventory().reportInventory(request);
+
+        assertThat(answer.getApplied()).isTrue();
+        assertThat(Inventory.count(ds, "device_type where host = 'big'")).isEqualTo(8 * 32 * 40);
+    }
 }

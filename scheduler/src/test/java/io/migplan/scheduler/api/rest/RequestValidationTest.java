@@ -139,4 +139,20 @@ class RequestValidationTest {
     void aLongValueIsCutInTheAnswer() {
         assertThat(refusal(new AdminStateChange("x".repeat(200), null))).startsWith("state is not one of").endsWith("'" + "x".repeat(64) + "…'");
     }
+
+    @Test
+    void aReasonWithANewlineIsRefusedNamingTheCharacterAndEchoedEscaped() {
+        assertThat(refusal(new AdminStateChange("DRAINING", "rack 4\nINFO forged line")))
+                .isEqualTo("reason contains a control character (U+000A) at 6, got 'rack 4\\nINFO forged line'");
+    }
+
+    @Test
+    void aReleaseOrHostIdWithANulOrOverItsLengthIsRefused() {
+        assertThat(refusal(campaign("2025.1\u0000", "x".repeat(257), List.of("h".repeat(254)), null)))
+                .isEqualTo("fromRelease contains a control character (U+0000) at 6, got '2025.1\\u0000'; hosts[0] is 254"
+                        + " characters long, at most 253, got '" + "h".repeat(64) + "…'; toRelease is 257 characters"
+                        + " long, at most 256, got '" + "x".repeat(64) + "…'");
+        assertThat(refusal(evacuation(List.of("a\u0000b"), null, null, null, null)))
+                .isEqualTo("hosts[0] contains a control character (U+0000) at 1, got 'a\\u0000b'");
+    }
 }
