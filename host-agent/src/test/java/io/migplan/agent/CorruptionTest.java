@@ -94,8 +94,11 @@ class CorruptionTest {
     targets.add(new Target(SysfsTrees.domain(root, "h200-vm", "9d1c0000-0000-4000-8000-000000000009",
         SysfsTrees.pciHostdev(0, 0x41, 0, 4)), Role.DOMAIN_XML, "h200-vm"));
     for (int i = 0; i < 5; i++) {
-      targets.add(new Target(SysfsTrees.domain(root, "plain-vm-" + i, "9d1c0000-0000-4000-8000-00000000010" + i),
-          Role.DOMAIN_XML, "plain-vm-" + i));
+      // The first holds the iGPU's mdev: an active mdev no domain holds would be a problem of its own.
+      String[] hostdevs = i == 0 ? new String[] {SysfsTrees.mdevHostdev("5c1f6e0a-2b7d-4d3e-8f1a-9c0b7e6d5a41")}
+          : new String[0];
+      targets.add(new Target(SysfsTrees.domain(root, "plain-vm-" + i, "9d1c0000-0000-4000-8000-00000000010" + i,
+          hostdevs), Role.DOMAIN_XML, "plain-vm-" + i));
     }
   }
 

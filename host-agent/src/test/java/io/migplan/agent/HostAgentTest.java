@@ -34,6 +34,11 @@ class HostAgentTest {
   @Test
   void servesInventoryAndProbesOverLoopback() throws Exception {
     TestTrees.copyTree(TestTrees.fixture("derived/nvidia-2xT4-host"), root);
+    // The tree's two active mdevs, each held by a running domain: a healthy host, no problem.
+    SysfsTrees.domain(root, "vm-1", "5d3c8e10-0000-4000-8000-000000000001",
+        SysfsTrees.mdevHostdev("0a3e1b6c-7d2f-4c1e-9b7a-5f0e2d3c4b01"));
+    SysfsTrees.domain(root, "vm-2", "5d3c8e10-0000-4000-8000-000000000002",
+        SysfsTrees.mdevHostdev("0a3e1b6c-7d2f-4c1e-9b7a-5f0e2d3c4b02"));
     Map<String, String> before = TestTrees.contents(root);
     try (HostAgent agent = HostAgent.start(config())) {
       assertThat(agent.port()).isPositive();

@@ -79,7 +79,7 @@ public final class MdevInventoryReader {
         readParent(entry, driverVersions, problems).ifPresent(parents::add);
       } catch (RuntimeException | IOException e) {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 entry,
                 "Parent device "
                     + entry.getFileName()
@@ -94,7 +94,7 @@ public final class MdevInventoryReader {
         readInstance(entry, problems).ifPresent(instances::add);
       } catch (RuntimeException | IOException e) {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 entry,
                 "Mediated device "
                     + entry.getFileName()
@@ -112,7 +112,7 @@ public final class MdevInventoryReader {
     } catch (RuntimeException e) {
       // The models only read what the parse produced; this guards the report, not expected input.
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               root.mdevBus(),
               "Capacity models could not be built (" + Problems.describe(e) + "); parents are reported without them."));
     }
@@ -126,7 +126,7 @@ public final class MdevInventoryReader {
     String address = entry.getFileName().toString();
     if (!Files.isDirectory(entry)) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               entry,
               "Parent device "
                   + address
@@ -145,7 +145,7 @@ public final class MdevInventoryReader {
           readType(address, typeDir, problems).ifPresent(rawTypes::add);
         } catch (RuntimeException | IOException e) {
           problems.add(
-              Problems.of(
+              Problems.sysfs(
                   typeDir,
                   "Type "
                       + typeDir.getFileName()
@@ -158,7 +158,7 @@ public final class MdevInventoryReader {
       }
     } else {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               typesDir,
               "Parent device "
                   + address
@@ -178,7 +178,7 @@ public final class MdevInventoryReader {
       driver = SysfsValues.readLinkName(dir.resolve("driver")).orElse("");
     } catch (IOException | RuntimeException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               dir.resolve("driver"),
               "Device " + address + " has a driver entry that is not a link (" + Problems.describe(e)
                   + "); check which driver is bound to it."));
@@ -197,7 +197,7 @@ public final class MdevInventoryReader {
           .ifPresent(pf -> parent.setPhysicalFunction(PciAddresses.canonical(pf)));
     } catch (IOException | RuntimeException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               dir.resolve("physfn"),
               "Device " + address + " has a physfn entry that is not a link (" + Problems.describe(e)
                   + "); its physical GPU is unknown, check the SR-IOV setup (sriov-manage)."));
@@ -209,7 +209,7 @@ public final class MdevInventoryReader {
       return SysfsValues.readTextIfPresent(file).map(String::strip).orElse("");
     } catch (IOException | RuntimeException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               file,
               file.getFileName() + " of " + owner + " could not be read (" + Problems.describe(e)
                   + "); the value is left empty, check the device's sysfs directory."));
@@ -244,7 +244,7 @@ public final class MdevInventoryReader {
       stream.forEach(entries::add);
     } catch (NotDirectoryException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               typeDir,
               "Type " + typeId + " on parent " + parent
                   + " is not a directory; left out of the inventory, check the vendor driver."));
@@ -265,7 +265,7 @@ public final class MdevInventoryReader {
         }
         failed.add(name);
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 entry,
                 "Attribute " + name + " of type " + typeId + " on parent " + parent
                     + " could not be read (" + Problems.describe(e) + ")"
@@ -279,7 +279,7 @@ public final class MdevInventoryReader {
     if (available == null) {
       if (!failed.contains("available_instances")) {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 availablePath,
                 "Type " + typeId + " on parent " + parent
                     + " has no available_instances file; left out of the inventory, check the vendor driver."));
@@ -294,7 +294,7 @@ public final class MdevInventoryReader {
       }
     } catch (NumberFormatException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               availablePath,
               "Type " + typeId + " on parent " + parent + " has a non-numeric available_instances '"
                   + Problems.excerpt(available.strip())
@@ -305,7 +305,7 @@ public final class MdevInventoryReader {
     if (deviceApi == null) {
       if (!failed.contains("device_api")) {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 typeDir.resolve("device_api"),
                 "Type " + typeId + " on parent " + parent
                     + " has no device_api file; left out of the inventory, check the vendor driver."));
@@ -330,7 +330,7 @@ public final class MdevInventoryReader {
     type.putAllAttributes(parsed.attributes());
     parsed.complaint().ifPresent(why ->
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 description == null ? typeDir : typeDir.resolve("description"),
                 "Type " + typeId + " on parent " + parent + " has a description the agent cannot fully read ("
                     + Problems.excerpt(why) + "); its capacity falls back to the driver's own counts,"
@@ -351,7 +351,7 @@ public final class MdevInventoryReader {
     String uuid = entry.getFileName().toString();
     if (!Files.isDirectory(entry)) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               entry,
               "Mediated device "
                   + uuid
@@ -380,7 +380,7 @@ public final class MdevInventoryReader {
       typeId = SysfsValues.readLinkName(typeLink);
     } catch (NotLinkException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               typeLink,
               "Mediated device " + uuid + " has an mdev_type that is not a link, so its type is unknown;"
                   + " check it with `mdevctl list` and remove it if it is stale."));
@@ -388,7 +388,7 @@ public final class MdevInventoryReader {
     }
     if (typeId.isEmpty() || !Files.isDirectory(typeLink)) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               typeLink,
               "Mediated device "
                   + uuid
@@ -411,7 +411,7 @@ public final class MdevInventoryReader {
       stream.forEach(entries::add);
     } catch (IOException | RuntimeException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               dir,
               "Could not list "
                   + what

@@ -58,7 +58,7 @@ final class NvidiaVgpuReader {
         readVf(entry, address, parents, instances, problems);
       } catch (RuntimeException e) {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 entry,
                 "vGPU device " + address + " could not be read (" + Problems.describe(e)
                     + "); check it with `nvidia-smi vgpu` and the driver log."));
@@ -77,7 +77,7 @@ final class NvidiaVgpuReader {
       creatable = Optional.of("");
       creatableBroken = true;
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               creatablePath,
               "The creatable vGPU types of " + address + " could not be read (" + Problems.describe(e)
                   + "); the VF is reported without free types, check the NVIDIA vGPU manager."));
@@ -92,7 +92,7 @@ final class NvidiaVgpuReader {
       Optional<String> text = SysfsValues.readTextIfPresent(currentPath);
       if (text.isEmpty()) {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 currentPath,
                 "vGPU device " + address + " has " + CREATABLE + " but no " + CURRENT
                     + "; no free type is reported for it, check the NVIDIA vGPU manager version."));
@@ -103,7 +103,7 @@ final class NvidiaVgpuReader {
           current = Long.parseLong(v);
         } else {
           problems.add(
-              Problems.of(
+              Problems.sysfs(
                   currentPath,
                   "vGPU device " + address + " has a " + CURRENT + " that is not a type id ('"
                       + Problems.excerpt(v) + "'); no free type is reported for it, check the NVIDIA vGPU manager."));
@@ -111,7 +111,7 @@ final class NvidiaVgpuReader {
       }
     } catch (IOException e) {
       problems.add(
-          Problems.of(
+          Problems.sysfs(
               currentPath,
               CURRENT + " of " + address + " could not be read (" + Problems.describe(e)
                   + "); no free type is reported for it, check the NVIDIA vGPU manager."));
@@ -156,7 +156,7 @@ final class NvidiaVgpuReader {
             DeviceInstance.newBuilder().setUuid(id.get()).setTypeId(typeId).setParentAddress(address).build());
       } else {
         problems.add(
-            Problems.of(
+            Problems.sysfs(
                 entry,
                 "vGPU device " + address + " holds vGPU type " + current
                     + " but its name is not a PCI address, so the vGPU cannot be given an id; check the sysfs layout."));

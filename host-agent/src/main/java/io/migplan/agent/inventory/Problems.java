@@ -1,14 +1,38 @@
 package io.migplan.agent.inventory;
 
 import io.migplan.proto.v1.Problem;
+import io.migplan.proto.v1.ProblemSource;
 import java.nio.file.Path;
 
-/** Builds the proto {@link Problem}: the path at fault and a sentence with a fix hint. */
+/**
+ * Builds the proto {@link Problem}: what could not be read (its source), the path at fault and a
+ * sentence with a fix hint.
+ */
 public final class Problems {
   private Problems() {}
 
-  public static Problem of(Path path, String message) {
-    return Problem.newBuilder().setPath(path.toString()).setMessage(message).build();
+  /** Something under the mediated-device tree of sysfs could not be read or made no sense. */
+  public static Problem sysfs(Path path, String message) {
+    return of(ProblemSource.PROBLEM_SOURCE_SYSFS, path, message);
+  }
+
+  /** Libvirt's running domains could not be read, or an active mdev belongs to no domain read. */
+  public static Problem libvirt(Path path, String message) {
+    return of(ProblemSource.PROBLEM_SOURCE_LIBVIRT, path, message);
+  }
+
+  /** A host fact (release, CPUs, memory) could not be read. */
+  public static Problem host(Path path, String message) {
+    return of(ProblemSource.PROBLEM_SOURCE_HOST, path, message);
+  }
+
+  /** The scan stopped before reading everything. */
+  public static Problem scan(Path path, String message) {
+    return of(ProblemSource.PROBLEM_SOURCE_SCAN, path, message);
+  }
+
+  private static Problem of(ProblemSource source, Path path, String message) {
+    return Problem.newBuilder().setPath(path.toString()).setMessage(message).setSource(source).build();
   }
 
   /** At most 80 characters of a value, for quoting bad input in a sentence without flooding it. */

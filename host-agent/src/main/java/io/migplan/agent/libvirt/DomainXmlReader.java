@@ -33,7 +33,9 @@ import org.xml.sax.SAXException;
  * <p>Decides: name, UUID, vCPUs (default 1), memory in MiB (rounded up) and the devices the VM
  * holds: the UUIDs of mdev hostdevs, and for PCI hostdevs whose address is a known vGPU VF (vGPU
  * 17+, no mdev) that vGPU's device id, so VMs and inventory name devices alike. Other PCI
- * hostdevs (NICs, whole GPUs) are not devices of the inventory and are left out. A file that does not parse becomes a {@link Problem} and the other VMs are still read.
+ * hostdevs (NICs, whole GPUs) are not devices of the inventory and are left out. A file that does
+ * not parse, and a missing or unreadable directory, become a {@link Problem} (never silence: an
+ * empty VM list must mean no VM runs) and the other VMs are still read.
  * Parsing refuses DTDs and external entities, since the files are input the agent does not own.
  *
  * <p>Does not decide: whether a VM is migratable, nor anything from inactive domain definitions.
@@ -63,13 +65,15 @@ public final class DomainXmlReader {
     List<Problem> problems = new ArrayList<>();
     Path dir = root.libvirtRunningDomains();
     if (!Files.isDirectory(dir)) {
-      if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        problems.add(
-            Problems.of(
-                dir,
-                "libvirt's running-domain directory is not a directory; no VM is reported, check the"
-                    + " libvirt installation."));
-      }
+      // No directory is no evidence of no VMs: libvirtd may be stopped or the root misconfigured.
+      problems.add(
+          Problems.libvirt(
+              dir,
+              Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                  ? "libvirt's running-domain directory is not a directory; no VM is reported, check the"
+                      + " libvirt installation."
+                  : "libvirt's running-domain directory is missing, so the agent cannot tell which VMs run"
+                      + " here; start libvirtd (it creates the directory) or check the agent's root."));
       return new Result(vms, problems);
     }
     List<Path> files = new ArrayList<>();
@@ -77,7 +81,7 @@ public final class DomainXmlReader {
       stream.forEach(files::add);
     } catch (IOException | RuntimeException e) {
       problems.add(
-          Problems.of(
+          Problems.libvirt(
               dir,
               "Could not list libvirt's running domains ("
                   + Problems.describe(e)
@@ -89,7 +93,7 @@ public final class DomainXmlReader {
     try {
       builder = newSafeBuilder();
     } catch (ParserConfigurationException e) {
-      problems.add(Problems.of(dir, "No XML parser is available (" + Problems.describe(e) + "); see the agent log."));
+      problems.add(Problems.libvirt(dir, "No XML parser is available (" + Problems.describe(e) + "); see the agent log."));
       return new Result(vms, problems);
     }
     for (Path file : files) {
@@ -104,7 +108,7 @@ public final class DomainXmlReader {
         }
       } catch (IOException | SAXException | RuntimeException e) {
         problems.add(
-            Problems.of(
+            Problems.libvirt(
                 file,
                 "Domain file "
                     + file.getFileName()

@@ -51,7 +51,7 @@ public final class HostFactsReader {
   static long memTotalMib(Path meminfo, List<Problem> problems) {
     if (!Files.exists(meminfo)) {
       problems.add(
-          Problems.of(
+          Problems.host(
               meminfo,
               "Host memory is unknown: "
                   + meminfo
@@ -66,11 +66,11 @@ public final class HostFactsReader {
         }
       }
       problems.add(
-          Problems.of(
+          Problems.host(
               meminfo, "Host memory is unknown: no MemTotal line; set memoryMib in the agent config."));
     } catch (IOException | RuntimeException e) {
       problems.add(
-          Problems.of(
+          Problems.host(
               meminfo,
               "Host memory is unknown ("
                   + Problems.describe(e)

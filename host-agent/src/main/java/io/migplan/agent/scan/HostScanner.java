@@ -8,7 +8,11 @@ import io.migplan.agent.inventory.Problems;
 import io.migplan.agent.libvirt.DomainXmlReader;
 import io.migplan.proto.v1.Host;
 import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.Problem;
+import io.migplan.proto.v1.Vm;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,10 +70,11 @@ public final class HostScanner {
       DomainXmlReader.Result vms = domains.read(inventory.pciDeviceIds());
       snapshot.addAllVms(vms.vms());
       problems.addAll(vms.problems());
+      problems.addAll(unheld(root, inventory.instances(), vms.vms()));
     } catch (RuntimeException e) {
       // The readers catch their own faults; this is the last net so a scan always answers.
       problems.add(
-          Problems.of(root.root(), "The scan stopped early (" + Problems.describe(e) + "); see the agent log."));
+          Problems.scan(root.root(), "The scan stopped early (" + Problems.describe(e) + "); see the agent log."));
     }
     problems.sort(Comparator.comparing(Problem::getPath).thenComparing(Problem::getMessage));
     return snapshot
@@ -77,6 +82,33 @@ public final class HostScanner {
         .setGeneration(generations.next())
         .setScannedAtUnixMs(clock.getAsLong())
         .build();
+  }
+
+  /**
+   * An active mdev that no running domain holds is a problem, not silence: either a domain file
+   * the agent could not read uses it, or it was left behind by a migration. Either way the host
+   * is not proven empty while it exists.
+   */
+  static List<Problem> unheld(HostRoot root, List<DeviceInstance> instances, List<Vm> vms) {
+    Set<String> held = new HashSet<>();
+    vms.forEach(vm -> held.addAll(vm.getDeviceUuidsList()));
+    List<Problem> out = new ArrayList<>();
+    for (DeviceInstance d : instances) {
+      if (!held.contains(d.getUuid())) {
+        out.add(
+            Problems.libvirt(
+                root.mdevDevices().resolve(d.getUuid()),
+                "mdev "
+                    + d.getUuid()
+                    + " ("
+                    + d.getTypeId()
+                    + " on "
+                    + d.getParentAddress()
+                    + ") is active but no running domain the agent read holds it; remove it"
+                    + " (mdevctl stop) if nothing uses it."));
+      }
+    }
+    return out;
   }
 
   /** The snapshot without what changes on every scan, for "did anything change?" checks. */

@@ -124,7 +124,19 @@ class DomainXmlReaderTest {
   }
 
   @Test
-  void noLibvirtDirectoryMeansNoVmsAndNoProblem() {
+  void noLibvirtDirectoryIsALibvirtProblemNotAnEmptyHost() {
+    DomainXmlReader.Result result = new DomainXmlReader(HostRoot.of(root)).read();
+    assertThat(result.vms()).isEmpty();
+    assertThat(result.problems()).singleElement().satisfies(p -> {
+      assertThat(p.getPath()).isEqualTo(root.resolve("run/libvirt/qemu").toString());
+      assertThat(p.getSource()).isEqualTo(io.migplan.proto.v1.ProblemSource.PROBLEM_SOURCE_LIBVIRT);
+      assertThat(p.getMessage()).contains("missing", "cannot tell which VMs run here");
+    });
+  }
+
+  @Test
+  void anEmptyLibvirtDirectoryIsNoVmsAndNoProblem() throws Exception {
+    java.nio.file.Files.createDirectories(root.resolve("run/libvirt/qemu"));
     DomainXmlReader.Result result = new DomainXmlReader(HostRoot.of(root)).read();
     assertThat(result.vms()).isEmpty();
     assertThat(result.problems()).isEmpty();
