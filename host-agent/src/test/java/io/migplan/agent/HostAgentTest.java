@@ -61,6 +61,16 @@ class HostAgentTest {
 
         HostSnapshot rescanned = stub.getInventory(GetInventoryRequest.newBuilder().setRescan(true).build());
         assertThat(rescanned.getGeneration()).isGreaterThan(snapshot.getGeneration());
+        HostSnapshot asked = stub.getInventory(
+            GetInventoryRequest.newBuilder().setRescan(true).setHostId("host-01").build());
+        assertThat(asked.getGeneration()).isGreaterThan(rescanned.getGeneration());
+        // A caller that means another host gets no evidence from this one.
+        assertThatThrownBy(() -> stub.getInventory(
+                GetInventoryRequest.newBuilder().setRescan(true).setHostId("host-02").build()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription()).isEqualTo("this agent serves host host-01, not host-02");
+            });
 
         var answers = stub.probeCompatibility(ProbeCompatibilityRequest.newBuilder()
             .addQuestions(ProbeQuestion.newBuilder().setId("q1").setTargetTypeId("nvidia-231")

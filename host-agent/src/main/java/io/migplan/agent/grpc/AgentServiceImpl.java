@@ -2,6 +2,7 @@ package io.migplan.agent.grpc;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.migplan.agent.inventory.Problems;
 import io.migplan.agent.probe.ProbeBackend;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.GetInventoryRequest;
@@ -50,6 +51,15 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
   @Override
   public void getInventory(GetInventoryRequest request, StreamObserver<HostSnapshot> response) {
     try {
+      String serving = lastScan.get().getHost().getId();
+      if (!request.getHostId().isEmpty() && !request.getHostId().equals(serving)) {
+        // The caller means another host: an answer from this one would be evidence about the wrong host.
+        response.onError(
+            Status.FAILED_PRECONDITION
+                .withDescription("this agent serves host " + serving + ", not " + Problems.excerpt(request.getHostId()))
+                .asRuntimeException());
+        return;
+      }
       response.onNext(request.getRescan() ? rescan.get() : lastScan.get());
       response.onCompleted();
     } catch (RuntimeException e) {

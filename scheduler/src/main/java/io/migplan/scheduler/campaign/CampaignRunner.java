@@ -103,6 +103,8 @@ public class CampaignRunner {
     @Inject
     InventoryStore inventory;
     @Inject
+    EmptinessProof emptiness;
+    @Inject
     Clock clock;
 
     /**
@@ -200,6 +202,9 @@ public class CampaignRunner {
         void advance() {
             settleDone();
             for (HostRow h : List.copyOf(hosts.values())) {
+                if (UPGRADING.contains(h.state()) && takenBack(h)) {
+                    continue;
+                }
                 switch (h.state()) {
                     case "UPGRADING" -> upgraded(h);
                     case "PROBING" -> probe(h);
@@ -422,19 +427,60 @@ public class CampaignRunner {
                     && !h.state().equals("WAITING")).map(HostRow::batch).min(Integer::compare).orElse(null);
         }
 
-        /** Hosts of the batch that are empty with every migration out of them done become ready to upgrade. */
+        /**
+         * Hosts of the batch proven empty become ready to upgrade: every migration out of them is
+         * done and its VM seen on its target (settled), their last report lists no VM, and a fresh
+         * scan asked of their agent now shows no VM, no active mdev and no problem reading sysfs
+         * or libvirt ({@link EmptinessProof}). A host not proven empty stays DRAINING, and why is
+         * its note, a line of {@code next}'s waiting and, when it changes, an event.
+         */
         void drained(int batch) {
             for (HostRow h : List.copyOf(hosts.values())) {
                 if (!Integer.valueOf(batch).equals(h.batch()) || !h.state().equals("DRAINING")) {
                     continue;
                 }
                 boolean leftToMove = open.stream().anyMatch(m -> m.from().equals(h.host()));
-                boolean empty = host(h.host()).map(e -> e.vms().isEmpty()).orElse(false);
-                if (!leftToMove && empty) {
+                Optional<HostEntry> e = host(h.host());
+                if (leftToMove || e.isEmpty() || !e.get().vms().isEmpty()) {
+                    continue;
+                }
+                EmptinessProof.Finding proof = emptiness.verify(e.get().view());
+                if (proof.empty()) {
                     hostState(h, "READY_TO_UPGRADE", "");
-                    store.event(c.id(), "HOST_EMPTY", "host " + h.host() + " is empty and may be upgraded", now);
+                    store.event(c.id(), "HOST_EMPTY", "host " + h.host() + " is empty (a fresh scan shows no VM, no"
+                            + " active mdev and no problem reading sysfs or libvirt) and may be upgraded", now);
+                } else {
+                    waiting.add(proof.why());
+                    if (!proof.why().equals(h.note())) {
+                        hostState(h, "DRAINING", proof.why());
+                        store.event(c.id(), "HOST_NOT_PROVEN_EMPTY", proof.why(), now);
+                    }
                 }
             }
+        }
+
+        /**
+         * A host handed out for upgrade (or being upgraded or probed) on which a VM is seen again
+         * is taken back: a ready host returns to DRAINING and leaves the upgrade list, and one
+         * being upgraded or probed does not advance; each says why in its note, in {@code next}'s
+         * waiting and in the history. Returns whether the host was held.
+         */
+        boolean takenBack(HostRow h) {
+            Optional<HostEntry> e = host(h.host());
+            if (e.isEmpty() || e.get().vms().isEmpty()) {
+                return false;
+            }
+            List<String> names = e.get().vms().stream().map(VmRecord::name).sorted().toList();
+            String why = "VM " + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                    + (names.size() > 3 ? " and " + (names.size() - 3) + " more" : "") + " seen on host " + h.host()
+                    + " while it is " + h.state() + "; it is not upgraded until it is empty again";
+            waiting.add(why);
+            String state = h.state().equals("READY_TO_UPGRADE") ? "DRAINING" : h.state();
+            if (!why.equals(h.note()) || !state.equals(h.state())) {
+                hostState(h, state, why);
+                store.event(c.id(), "HOST_TAKEN_BACK", why, now);
+            }
+            return true;
         }
 
         /** Plans the remaining work again from the snapshot, keeping what is done and what is being upgraded. */

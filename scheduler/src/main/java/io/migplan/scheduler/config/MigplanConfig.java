@@ -39,6 +39,15 @@ public interface MigplanConfig {
         @WithDefault("2s")
         @SchedulerPeriod
         String tickEvery();
+
+        /**
+         * Deadline for the fresh scan a host's agent is asked for before the host is handed out
+         * for upgrade (reading sysfs and libvirt's state again); past it the host is not proven
+         * empty and the next step asks again.
+         */
+        @WithDefault("10s")
+        @DurationMin(millis = 1)
+        Duration rescanTimeout();
     }
 
     interface Snapshot {

@@ -178,7 +178,7 @@ class CampaignRunnerTest {
                 .extracting(CampaignView.Migration::vm).contains("vm-1");
 
         // src reports again without vm-1 (and its mdev), as after the VM was deleted.
-        grpc.inventory().reportInventory(report(host("src", 2, fleet.agent.endpoint())
+        fleet.send(grpc, report(host("src", 2, fleet.agent.endpoint())
                 .addParents(parent("0000:3b:00.0", type("nvidia-231", 6, EvacuationFleet.SIG)))
                 .addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0002", "nvidia-231", "0000:3b:00.0"))
                 .addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0003", "nvidia-231", "0000:3b:00.0"))
@@ -194,5 +194,92 @@ class CampaignRunnerTest {
         assertThat(view.batches()).flatExtracting(CampaignView.Batch::migrations)
                 .extracting(CampaignView.Migration::vm).doesNotContain("vm-1").contains("vm-2", "vm-3");
         assertThat(next.start()).extracting(NextStep.Action::vm).doesNotContain("vm-1");
+    }
+
+    /** An empty host of the fleet as reported at the start (t4-a, t4-b or v100). */
+    private io.migplan.proto.v1.HostSnapshot.Builder empty(String hostId, long generation) {
+        String type = hostId.equals("v100") ? "nvidia-106" : "nvidia-231";
+        String sig = hostId.equals("v100") ? "nvidia-106/V100/nvidia-550.90.07" : EvacuationFleet.SIG;
+        int free = switch (hostId) {
+            case "t4-a" -> 2;
+            default -> 8;
+        };
+        return host(hostId, generation, fleet.agent.endpoint()).addParents(parent("0000:3b:00.0", type(type, free, sig)));
+    }
+
+    /** An empty host of the first batch: the one the first step would hand out. */
+    private String firstEmptyHost(String id) {
+        return campaigns.get(id).batches().get(0).hosts().stream().filter(h -> !h.equals("src")).findFirst()
+                .orElseThrow();
+    }
+
+    private static String typeOf(String hostId) {
+        return hostId.equals("v100") ? "nvidia-106" : "nvidia-231";
+    }
+
+    @Test
+    void aHostWhoseFreshScanCannotReadLibvirtOrShowsAnMdevOrAVmIsNeverHandedOutForUpgrade() {
+        String id = start();
+        String h = firstEmptyHost(id);
+        // The last report says empty; what the agent finds when asked again says otherwise.
+        fleet.agent.holds(empty(h, 2).addProblems(io.migplan.proto.v1.Problem.newBuilder()
+                .setPath("/run/libvirt/qemu/vm-9.xml").setMessage("Domain file vm-9.xml could not be read")
+                .setSource(io.migplan.proto.v1.ProblemSource.PROBLEM_SOURCE_LIBVIRT)).build());
+
+        NextStep next = runner.next(id);
+
+        assertThat(next.upgrade()).doesNotContain(h);
+        assertThat(hostStates(id)).containsEntry(h, "DRAINING");
+        assertThat(next.waiting()).anySatisfy(w -> assertThat(w).startsWith("a fresh scan of host " + h
+                + " could not read everything").contains("vm-9.xml"));
+        assertThat(messages(campaigns.get(id), "HOST_NOT_PROVEN_EMPTY")).hasSize(1);
+
+        fleet.agent.holds(empty(h, 3).addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0009", typeOf(h),
+                "0000:3b:00.0")).build());
+        next = runner.next(id);
+        assertThat(next.upgrade()).doesNotContain(h);
+        assertThat(next.waiting()).anySatisfy(w -> assertThat(w).contains("still shows 1 active mdev"));
+
+        fleet.agent.holds(empty(h, 4).addVms(vm("vm-9", "5d3c8e10-0000-4000-8000-000000000009", 1, 1)).build());
+        next = runner.next(id);
+        assertThat(next.upgrade()).doesNotContain(h);
+        assertThat(next.waiting()).anySatisfy(w -> assertThat(w).contains("still shows 1 VM: vm-9"));
+
+        fleet.agent.holds(empty(h, 5).build());
+        next = runner.next(id);
+        assertThat(next.upgrade()).contains(h);
+        assertThat(hostStates(id)).containsEntry(h, "READY_TO_UPGRADE");
+        assertThat(messages(campaigns.get(id), "HOST_NOT_PROVEN_EMPTY")).as("one event per new reason").hasSize(3);
+    }
+
+    @Test
+    void aHostWhoseAgentGivesNoFreshScanIsNotHandedOut() throws Exception {
+        String id = start();
+        String h = firstEmptyHost(id);
+        String dead = io.migplan.scheduler.testsupport.FakeAgent.deadEndpoint();
+        fleet.send(grpc, report(empty(h, 2).setHost(empty(h, 2).getHost().toBuilder().setAgentEndpoint(dead))));
+
+        NextStep next = runner.next(id);
+
+        assertThat(next.upgrade()).doesNotContain(h);
+        assertThat(next.waiting()).anySatisfy(w -> assertThat(w).startsWith("the agent of host " + h + " at " + dead)
+                .contains("gave no fresh scan (UNAVAILABLE"));
+    }
+
+    @Test
+    void aHostReadyToUpgradeOnWhichAVmAppearsLeavesTheUpgradeListUntilItIsEmptyAgain() {
+        String id = start();
+        String h = firstEmptyHost(id);
+        assertThat(runner.next(id).upgrade()).contains(h);
+
+        fleet.send(grpc, report(empty(h, 2).addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0009",
+                typeOf(h), "0000:3b:00.0")).addVms(vm("vm-9", "5d3c8e10-0000-4000-8000-000000000009", 1, 1,
+                "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0009"))));
+        NextStep next = runner.next(id);
+
+        assertThat(next.upgrade()).doesNotContain(h);
+        assertThat(hostStates(id).get(h)).isNotEqualTo("READY_TO_UPGRADE");
+        assertThat(messages(campaigns.get(id), "HOST_TAKEN_BACK")).containsExactly("VM vm-9 seen on host " + h
+                + " while it is READY_TO_UPGRADE; it is not upgraded until it is empty again");
     }
 }

@@ -32,7 +32,7 @@ public final class EvacuationFleet implements AutoCloseable {
 
     public static EvacuationFleet reportTo(SchedulerGrpc grpc) throws IOException {
         FakeAgent agent = new FakeAgent().signature("nvidia-231", SIG);
-        var inv = grpc.inventory();
+        var inv = new Reporting(grpc, agent);
         inv.reportInventory(report(host("src", 1, agent.endpoint())
                 .addParents(parent("0000:3b:00.0", type("nvidia-231", 5, SIG)))
                 .addInstances(instance(mdev(1), "nvidia-231", "0000:3b:00.0"))
@@ -48,6 +48,21 @@ public final class EvacuationFleet implements AutoCloseable {
         inv.reportInventory(report(host("v100", 1, agent.endpoint())
                 .addParents(parent("0000:3b:00.0", type("nvidia-106", 8, "nvidia-106/V100/nvidia-550.90.07")))));
         return new EvacuationFleet(agent);
+    }
+
+    /** Reports a snapshot, and makes the fake agent find the same when the host is scanned again. */
+    public record Reporting(SchedulerGrpc grpc, FakeAgent agent) {
+        public io.migplan.proto.v1.ReportInventoryResponse reportInventory(
+                io.migplan.proto.v1.ReportInventoryRequest request) {
+            agent.holds(request.getSnapshot());
+            return grpc.inventory().reportInventory(request);
+        }
+    }
+
+    /** Reports {@code request} as this fleet's agent would (its scans then find the same). */
+    public io.migplan.proto.v1.ReportInventoryResponse send(SchedulerGrpc grpc,
+            io.migplan.proto.v1.ReportInventoryRequest request) {
+        return new Reporting(grpc, agent).reportInventory(request);
     }
 
     static String mdev(int n) {

@@ -4,6 +4,8 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.AgentServiceGrpc;
+import io.migplan.proto.v1.GetInventoryRequest;
+import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeCompatibilityRequest;
 import io.migplan.proto.v1.ProbeCompatibilityResponse;
@@ -24,12 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real AgentService on an ephemeral loopback port, standing in for the host agent at the
  * system edge. Rule: a question is COMPATIBLE iff its source signature equals the signature
  * this agent holds for the target type (what a same-signature probe backend does),
- * INCOMPATIBLE with SIGNATURE_MISMATCH otherwise, UNKNOWN for a type it does not know.
+ * INCOMPATIBLE with SIGNATURE_MISMATCH otherwise, UNKNOWN for a type it does not know. It may
+ * serve several hosts: a scan of a host answers what {@link #holds} last set for it.
  */
 public final class FakeAgent implements AutoCloseable {
 
     private final Server server;
     private final Map<String, String> signatures = new ConcurrentHashMap<>();
+    private final Map<String, HostSnapshot> inventories = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<ProbeQuestion> questions = new CopyOnWriteArrayList<>();
@@ -38,6 +42,18 @@ public final class FakeAgent implements AutoCloseable {
     public FakeAgent() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new AgentServiceGrpc.AgentServiceImplBase() {
+                    @Override
+                    public void getInventory(GetInventoryRequest request, StreamObserver<HostSnapshot> response) {
+                        HostSnapshot held = inventories.get(request.getHostId());
+                        if (held == null) {
+                            response.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription(
+                                    "this agent serves no host " + request.getHostId()).asRuntimeException());
+                            return;
+                        }
+                        response.onNext(held);
+                        response.onCompleted();
+                    }
+
                     @Override
                     public void probeCompatibility(ProbeCompatibilityRequest request,
                             StreamObserver<ProbeCompatibilityResponse> response) {
@@ -56,6 +72,15 @@ public final class FakeAgent implements AutoCloseable {
                     }
                 })
                 .build().start();
+    }
+
+    /**
+     * What this agent finds when asked to scan the snapshot's host (GetInventory by host id):
+     * the host's inventory as it stands, which tests change the way a real host changes.
+     */
+    public FakeAgent holds(HostSnapshot snapshot) {
+        inventories.put(snapshot.getHost().getId(), snapshot);
+        return this;
     }
 
     /** This agent's signature for {@code typeId} (on any of its parents). */
