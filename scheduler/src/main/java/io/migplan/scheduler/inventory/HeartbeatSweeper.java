@@ -1,6 +1,7 @@
 package io.migplan.scheduler.inventory;
 
 import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.db.DatabaseClock;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,9 @@ import org.jboss.logging.Logger;
  * Decides a host's liveness from the age of its last heartbeat (a report counts as one):
  * older than {@code migplan.heartbeat.stale-after} is STALE, older than
  * {@code down-after} is DOWN. It only ever lowers a state; a heartbeat raises it again
- * ({@link InventoryStore#heartbeat}). It keeps no state of its own, so any replica may run it.
+ * ({@link InventoryStore#heartbeat}). Ages are read on PostgreSQL's clock ({@link DatabaseClock}),
+ * so replicas agree; its only state is the grace after a start or a database outage, so any
+ * replica may run it.
  */
 @ApplicationScoped
 public class HeartbeatSweeper {
@@ -36,22 +39,59 @@ public class HeartbeatSweeper {
     @Inject
     Clock clock;
 
-    /** When this scheduler started: heartbeats sent while it was down were lost, not missed. */
-    private volatile Instant startedAt;
+    @Inject
+    DatabaseClock database;
+
+    /** Since when hosts may be heard again: heartbeats sent while the scheduler or its database was down were lost, not missed. */
+    private final Grace grace = new Grace();
 
     void checkConfig(@Observes StartupEvent ignored) {
         checkDurations(config.heartbeat().staleAfter(), config.heartbeat().downAfter());
-        startedAt = clock.instant();
+        grace.restart(clock.instant());
     }
 
     /**
-     * Whether a sweep at {@code now} may judge hosts: only once {@code staleAfter} has passed since
-     * the scheduler started, so agents have had a full period to reach it again. Without this, a
-     * scheduler restarted after a long stop would mark every host STALE or DOWN for the heartbeats
-     * it could not receive, and campaigns would re-plan around hosts that are fine.
+     * When sweeps may judge hosts: only once {@code staleAfter} has passed since the scheduler
+     * started, or since it reached PostgreSQL again after losing it, so agents have had a full
+     * period to reach it. Without this, a scheduler back from a long stop or a database outage
+     * would mark every host STALE or DOWN for the heartbeats it could not store, and campaigns
+     * would re-plan around hosts that are fine.
      */
-    static boolean judging(Instant startedAt, Instant now, Duration staleAfter) {
-        return startedAt == null || !now.isBefore(startedAt.plus(staleAfter));
+    static final class Grace {
+        private Instant since;
+        private boolean outage;
+
+        synchronized void restart(Instant now) {
+            since = now;
+        }
+
+        /**
+         * Whether a sweep at {@code now} may judge hosts, given whether the database answered just
+         * before: an unanswered contact starts an outage (nothing is judged), the first answer
+         * after one starts the grace again.
+         */
+        synchronized boolean judging(boolean reachable, Instant now, Duration staleAfter) {
+            if (!reachable) {
+                if (!outage) {
+                    LOG.warnf("PostgreSQL does not answer: host liveness is not judged until it is back and"
+                            + " agents have had %s to report again", staleAfter);
+                }
+                outage = true;
+                return false;
+            }
+            if (outage) {
+                outage = false;
+                since = now;
+                LOG.infof("PostgreSQL answers again: host liveness is judged again in %s, as after a start",
+                        staleAfter);
+                return false;
+            }
+            return since == null || !now.isBefore(since.plus(staleAfter));
+        }
+
+        synchronized void lost() {
+            outage = true;
+        }
     }
 
     /** Stops the boot when DOWN would come before STALE: the states would skip a step. */
@@ -69,9 +109,17 @@ public class HeartbeatSweeper {
     @Scheduled(identity = "heartbeat-sweeper", every = "${migplan.heartbeat.sweep-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledSweep() {
+        boolean reachable = database.sync();
         Instant now = clock.instant();
-        if (judging(startedAt, now, config.heartbeat().staleAfter())) {
+        if (!grace.judging(reachable, now, config.heartbeat().staleAfter())) {
+            return;
+        }
+        try {
             sweep(now);
+        } catch (RuntimeException e) {
+            // The database went away between the contact and the sweep: an outage like any other.
+            LOG.debugf("heartbeat sweep failed: %s", e.toString());
+            grace.lost();
         }
     }
 
