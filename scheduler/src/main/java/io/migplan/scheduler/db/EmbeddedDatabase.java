@@ -31,9 +31,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * folder on first use and reusing the data on later starts.
      */
     public static EmbeddedDatabase start(Path dataDir) throws IOException {
+        return start(dataDir, 0);
+    }
+
+    /** As {@link #start(Path)}, on {@code port} (0: a free one), e.g. to start a stopped server again where it was. */
+    public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
         Path dir = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        EmbeddedPostgres postgres = builder
                 .setDataDirectory(dir)
                 // Keep the data between runs: this is the scheduler's database, not a fixture.
                 .setCleanDataDirectory(false)
