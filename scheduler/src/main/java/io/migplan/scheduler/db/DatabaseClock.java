@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -40,19 +41,31 @@ public class DatabaseClock extends Clock {
     /** A step larger than this is logged: someone set a clock. */
     static final Duration NOTABLE_STEP = Duration.ofSeconds(1);
 
+    /** One reading of the database's clock, between two readings of this JVM's. */
+    record Sample(Instant sentAt, Instant database, Instant answeredAt) {
+    }
+
     private final Clock local;
-    private final Supplier<Instant> databaseNow;
+    private final Function<Clock, Sample> sampler;
     private volatile Duration offset = Duration.ZERO;
 
     @Inject
     DatabaseClock(AgroalDataSource dataSource) {
-        this(Clock.systemUTC(), () -> query(dataSource));
+        this(Clock.systemUTC(), (Function<Clock, Sample>) local -> query(dataSource, local));
     }
 
     /** @param databaseNow asks the database for its time; throws when it cannot be reached */
     public DatabaseClock(Clock local, Supplier<Instant> databaseNow) {
+        this(local, (Function<Clock, Sample>) l -> {
+            Instant sent = l.instant();
+            Instant db = databaseNow.get();
+            return new Sample(sent, db, l.instant());
+        });
+    }
+
+    private DatabaseClock(Clock local, Function<Clock, Sample> sampler) {
         this.local = local;
-        this.databaseNow = databaseNow;
+        this.sampler = sampler;
     }
 
     void onStart(@Observes StartupEvent ignored) {
@@ -69,17 +82,15 @@ public class DatabaseClock extends Clock {
      * previous offset is kept.
      */
     public boolean sync() {
-        Instant before = local.instant();
-        Instant db;
+        Sample sample;
         try {
-            db = databaseNow.get();
+            sample = sampler.apply(local);
         } catch (RuntimeException e) {
             LOG.debugf("database clock: PostgreSQL did not answer (%s); the last offset stays", e.toString());
             return false;
         }
-        Instant after = local.instant();
-        Instant midpoint = before.plus(Duration.between(before, after).dividedBy(2));
-        Duration measured = Duration.between(midpoint, db);
+        Instant midpoint = sample.sentAt().plus(Duration.between(sample.sentAt(), sample.answeredAt()).dividedBy(2));
+        Duration measured = Duration.between(midpoint, sample.database());
         if (measured.minus(offset).abs().compareTo(NOTABLE_STEP) > 0) {
             LOG.infof("database clock: this scheduler's clock is %d ms %s PostgreSQL's; time rules follow"
                     + " PostgreSQL", Math.abs(measured.toMillis()), measured.isNegative() ? "ahead of" : "behind");
@@ -113,11 +124,15 @@ public class DatabaseClock extends Clock {
         throw new UnsupportedOperationException("the service's clock is UTC; convert instants where they are shown");
     }
 
-    private static Instant query(AgroalDataSource dataSource) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("select clock_timestamp()")) {
-            r.next();
-            return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
+    /** Times the query alone: getting a connection (perhaps opening one) is not part of the round trip. */
+    private static Sample query(AgroalDataSource dataSource, Clock local) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            Instant sent = local.instant();
+            try (ResultSet r = s.executeQuery("select clock_timestamp()")) {
+                Instant answered = local.instant();
+                r.next();
+                return new Sample(sent, r.getObject(1, java.time.OffsetDateTime.class).toInstant(), answered);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL's clock could not be read: " + e.getMessage(), e);
         }
