@@ -1,5 +1,11 @@
 package io.migplan.scheduler.campaign;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import java.io.IOException;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.snapshot.Releases;
@@ -57,7 +63,7 @@ public record CampaignRequest(
      */
     public record CampaignPolicyRequest(
             @Pattern(regexp = CountOrShare.FORMAT, message = CountOrShare.FORMAT_MESSAGE) @CountOrShare
-            String maxHostsInMaintenance,
+            @JsonDeserialize(using = CountOrShareText.class) String maxHostsInMaintenance,
             @Min(value = 1, message = AT_LEAST) Integer maxPerFailureDomain,
             @Min(value = 1, message = AT_LEAST) Integer maxOutboundPerHost,
             @Min(value = 1, message = AT_LEAST) Integer maxInboundPerHost,
@@ -67,5 +73,20 @@ public record CampaignRequest(
 
         static final String AT_LEAST = "must be at least {value}";
         static final String HEADROOM = "must be in 0..99";
+
+        /** A count may be written as a number or as text; anything else is refused like any wrong type. */
+        static final class CountOrShareText extends StdDeserializer<String> {
+            CountOrShareText() {
+                super(String.class);
+            }
+
+            @Override
+            public String deserialize(JsonParser p, DeserializationContext context) throws IOException {
+                if (p.currentToken() == JsonToken.VALUE_STRING || p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                    return p.getText();
+                }
+                return (String) context.handleUnexpectedToken(String.class, p);
+            }
+        }
     }
 }

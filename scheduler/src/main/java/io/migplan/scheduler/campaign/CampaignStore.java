@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.error.UnknownObjectException;
+import io.migplan.scheduler.db.StoredJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -212,7 +213,7 @@ class CampaignStore {
 
     <T> T read(String json, Class<T> type) {
         try {
-            return mapper.readValue(json, type);
+            return StoredJson.read(mapper, json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored campaign data is not readable: " + e.getMessage(), e);
         }
@@ -220,7 +221,7 @@ class CampaignStore {
 
     <T> T read(String json, TypeReference<T> type) {
         try {
-            return mapper.readValue(json, type);
+            return StoredJson.read(mapper, json, mapper.getTypeFactory().constructType(type));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored campaign data is not readable: " + e.getMessage(), e);
         }

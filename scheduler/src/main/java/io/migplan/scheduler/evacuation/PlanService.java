@@ -17,6 +17,7 @@ import io.migplan.scheduler.evacuation.planner.PlanProgress;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
+import io.migplan.scheduler.db.StoredJson;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -222,7 +223,7 @@ public class PlanService {
 
     private PlanView read(String json) {
         try {
-            return mapper.readValue(json, PlanView.class);
+            return StoredJson.read(mapper, json, PlanView.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored plan is not readable: " + e.getMessage(), e);
         }

@@ -88,7 +88,7 @@ public class CampaignResource {
     @Operation(summary = "A migration issued by next failed: the VM still runs on its source; the rest is re-planned")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
     public CampaignService.Reported migrationFailed(@PathParam("id") @PlainText String id, @PathParam("migration") @PlainText String migration,
-            Failure failure) {
+            @Valid Failure failure) {
         return campaigns.migrationFailed(id, migration, failure == null ? null : failure.reason());
     }
 

@@ -4,6 +4,12 @@ import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.error.RefusalException;
 import io.migplan.scheduler.error.Violations;
 import jakarta.validation.ConstraintViolationException;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.migplan.scheduler.error.InvalidRequestException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,9 +42,45 @@ public class ErrorMappers {
         return refusal == null ? internal(e) : refused(refusal);
     }
 
+    /**
+     * A body that is not the JSON its request takes: 400 naming where (the field as a JSON path,
+     * or the line and column of malformed JSON) and what belongs there. Nothing was read into a
+     * request, so nothing was done.
+     */
+    @ServerExceptionMapper
+    public Response unreadable(JsonProcessingException e) {
+        return refused(new InvalidRequestException(BodyErrors.describe(e)));
+    }
+
+    /** The same for the kinds Quarkus REST maps itself when nothing more specific is declared. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonParseException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unmapped(JsonMappingException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper
+    public Response outOfRange(InputCoercionException e) {
+        return unreadable(e);
+    }
+
     /** Framework errors (unknown path, wrong method, unacceptable media type) keep their status. */
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                return unreadable(json);
+            }
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         String code = status.getReasonPhrase() == null ? "HTTP_" + status.getStatusCode()
                 : status.getReasonPhrase().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
