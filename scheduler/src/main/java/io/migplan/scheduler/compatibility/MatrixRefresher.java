@@ -6,7 +6,6 @@ import io.migplan.proto.v1.ProbeCompatibilityRequest;
 import io.migplan.proto.v1.ProbeCompatibilityResponse;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.config.MigplanConfig;
-import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts;
@@ -191,12 +190,16 @@ public class MatrixRefresher {
         return List.copyOf(distinct.values());
     }
 
-    /** Every host that can answer now (UP, with an endpoint), with its (parent, type) slots. */
+    /**
+     * Every host that can answer now (up, {@link HostView#isUp}, with an endpoint), whatever its
+     * admin state (a draining or upgraded host's verdicts are needed too), with its (parent, type)
+     * slots.
+     */
     private static List<Target> targets(ClusterSnapshot snapshot) {
         List<Target> out = new ArrayList<>();
         for (HostEntry e : snapshot.hosts()) {
             HostView h = e.view();
-            if (h.state() != HostState.UP || h.agentEndpoint() == null || h.agentEndpoint().isEmpty()) {
+            if (!h.isUp() || h.agentEndpoint() == null || h.agentEndpoint().isEmpty()) {
                 continue;
             }
             List<Slot> slots = new ArrayList<>();
