@@ -10,6 +10,7 @@ import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.compatibility.VerdictMeaning;
 import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
@@ -262,7 +263,7 @@ public class CampaignRunner {
             var view = e.get().view();
             String ours = CampaignRunner.adminReasonPrefix(c.id());
             boolean mine = CampaignProblemBuilder.markedBy(view, ours);
-            if (view.adminState() == wanted || !(view.adminState() == AdminState.ACTIVE || mine)) {
+            if (view.adminState() == wanted || !(HostStateFilter.isActive(view) || mine)) {
                 return;
             }
             inventory.setAdminState(id, wanted, wanted == AdminState.ACTIVE ? "" : ours

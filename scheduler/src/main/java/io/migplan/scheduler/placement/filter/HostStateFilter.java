@@ -17,8 +17,8 @@ import java.util.List;
  *
  * <p>The rule is {@link #takesVms}, made of its two parts: liveness ({@link HostView#isUp}, kept
  * on the view because the compatibility refresher, which this package depends on, picks the hosts
- * it probes by it too) and the admin state ({@link #isActive}). Campaigns judge their targets with
- * the same two parts.
+ * it probes by it too) and the admin state ({@link #isActive}). Campaigns call {@link #takesVms}
+ * too, and count the hosts they marked themselves as in service on top of it.
  */
 public final class HostStateFilter implements HostFilter {
 
