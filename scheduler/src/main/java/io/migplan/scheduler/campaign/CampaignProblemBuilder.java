@@ -5,10 +5,11 @@ import io.migplan.scheduler.campaign.planner.CampaignProblem;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.Eligibility;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.HostView;
-import io.migplan.scheduler.inventory.AdminState;
-import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
+import io.migplan.scheduler.placement.filter.DeviceTypePresentFilter;
+import io.migplan.scheduler.placement.filter.HostStateFilter;
+import io.migplan.scheduler.placement.filter.ReleaseDirectionFilter;
 import io.migplan.scheduler.snapshot.HostView.ParentView;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
@@ -31,10 +32,25 @@ import java.util.function.Function;
 /**
  * Turns the cluster snapshot into the campaign planner's {@link CampaignProblem}: every host that
  * is up (a host down or stale is neither a source nor a target until it is back), every VM with
- * its devices and where they live, and an eligibility built from the placement rules and the
- * compatibility matrix ({@link VerdictBook}): a target takes a VM when it is up and active, offers
- * each device's type, is not older (unless policy allows backward), and its verdict, probed,
- * learned from a host of its board at the release it will run, or assumed, is compatible.
+ * its devices and where they live, and an eligibility built from the placement filters' own rules
+ * and the compatibility matrix ({@link VerdictBook}). A target takes a VM when:
+ *
+ * <ul>
+ * <li>its state lets it take VMs ({@link HostStateFilter#takesVms}), except that a host this
+ * campaign marked itself (its admin reason starts with the campaign's mark) still counts as in
+ * service: the campaign drains and upgrades it, and plans what comes back ({@link #takesVms});</li>
+ * <li>it is not older ({@link ReleaseDirectionFilter#isOlder}), judged at the releases source and
+ * target run at that point of the campaign, so an upgraded host is judged at the release it will
+ * run;</li>
+ * <li>it offers each device's type ({@link DeviceTypePresentFilter#offersAll});</li>
+ * <li>the verdict for each device is compatible ({@link VerdictBook#judge}): probed, learned from a
+ * host of its board at the release it will run, or assumed; where "where can it move" reads the
+ * target's own verdict at its current release, a campaign needs the one for the release the host
+ * will run. What a verdict means stays {@link io.migplan.scheduler.compatibility.VerdictMeaning}'s.</li>
+ * </ul>
+ *
+ * The other filters (CPU and memory, anti-affinity, free instances) are not eligibility here: the
+ * planner counts room and groups itself, as the fleet changes under its plan.
  *
  * <p>Hosts the campaign is upgrading right now are given at the release they are being upgraded
  * to (they are empty and come back at it); they are targets in the plan, and the campaign sends
@@ -61,10 +77,18 @@ final class CampaignProblemBuilder {
         this.ownMarks = ownMarks;
     }
 
-    /** Whether a host takes VMs as far as operators are concerned (the campaign's own marks aside). */
-    static boolean inService(io.migplan.scheduler.snapshot.HostView h, String ownMarks) {
-        return h.adminState() == AdminState.ACTIVE
-                || (h.adminReason() != null && !ownMarks.isEmpty() && h.adminReason().startsWith(ownMarks));
+    /**
+     * {@link HostStateFilter#takesVms}, with the campaign's one exception: a host it marked itself
+     * ({@link #markedBy}) is still in service for it, so it may plan VMs onto a host it drains or
+     * upgrades once that host is back. A host an operator or another campaign took out is not.
+     */
+    static boolean takesVms(io.migplan.scheduler.snapshot.HostView h, String ownMarks) {
+        return HostStateFilter.takesVms(h) || (h.isUp() && markedBy(h, ownMarks));
+    }
+
+    /** Whether the host's admin reason is one of the campaign's own marks (none without marks). */
+    static boolean markedBy(io.migplan.scheduler.snapshot.HostView h, String ownMarks) {
+        return h.adminReason() != null && !ownMarks.isEmpty() && h.adminReason().startsWith(ownMarks);
     }
 
     /**
@@ -81,7 +105,7 @@ final class CampaignProblemBuilder {
         List<CampaignVm> vms = new ArrayList<>();
         Map<String, VmRecord> records = new HashMap<>();
         for (HostEntry e : snapshot.hosts()) {
-            if (e.view().state() != HostState.UP) {
+            if (!e.view().isUp()) {
                 continue;
             }
             up.put(e.view().id(), e);
@@ -155,25 +179,32 @@ final class CampaignProblemBuilder {
 
     private Eligibility eligibility(Map<String, HostEntry> up, Map<String, VmRecord> records, VerdictBook book,
             Set<String> upgrading, String to) {
+        // The planner asks for every VM and host many times: each VM's types are listed once.
+        Map<String, Set<String>> types = new HashMap<>();
+        records.forEach((name, vm) -> {
+            Set<String> t = new LinkedHashSet<>();
+            vm.devices().forEach(d -> t.add(d.typeId()));
+            types.put(name, t);
+        });
         return (vm, source, target) -> {
             HostEntry t = up.get(target.id());
-            if (t == null || !inService(t.view(), ownMarks)) {
+            if (t == null || !takesVms(t.view(), ownMarks)) {
                 return false;
             }
             VmRecord record = records.get(vm.name());
             if (record == null || record.unresolved() != null) {
                 return false;
             }
-            if (!allowBackward && Releases.compare(target.release(), source.release()) < 0) {
+            if (ReleaseDirectionFilter.isOlder(source.release(), target.release(), allowBackward)) {
+                return false;
+            }
+            if (!DeviceTypePresentFilter.offersAll(t.view(), types.get(vm.name()))) {
                 return false;
             }
             HostEntry s = up.get(source.id());
             boolean runsItNow = !upgrading.contains(target.id())
                     && Releases.compare(t.view().release(), target.release()) == 0;
             for (DeviceRequest d : record.devices()) {
-                if (!t.view().offers(d.typeId())) {
-                    return false;
-                }
                 String sourceBoard = s == null ? source.deviceGroup() : boardOf(s, d.sourceParent());
                 if (!book.judge(d.typeId(), d.sourceSignature(), sourceBoard, source.release(), target.id(),
                         target.deviceGroup(), target.release(), runsItNow).compatible()) {
@@ -198,7 +229,7 @@ final class CampaignProblemBuilder {
             String sourceBoard = source == null ? "" : boardOf(source, d.sourceParent());
             VerdictBook.Judgement why = null;
             for (HostEntry t : snapshot.hosts()) {
-                if (t.view().id().equals(vm.host()) || !t.view().offers(d.typeId())) {
+                if (t.view().id().equals(vm.host()) || !DeviceTypePresentFilter.offers(t.view(), d.typeId())) {
                     continue;
                 }
                 var j = book.judge(d.typeId(), d.sourceSignature(), sourceBoard, vm.release(), t.view().id(),

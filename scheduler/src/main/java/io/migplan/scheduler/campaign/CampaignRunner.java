@@ -9,8 +9,8 @@ import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.AdminState;
-import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.compatibility.VerdictMeaning;
 import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
@@ -196,7 +196,7 @@ public class CampaignRunner {
         }
 
         boolean up(String id) {
-            return host(id).map(e -> e.view().state() == HostState.UP).orElse(false);
+            return host(id).map(e -> e.view().isUp()).orElse(false);
         }
 
         void advance() {
@@ -267,8 +267,8 @@ public class CampaignRunner {
             }
             var view = e.get().view();
             String ours = CampaignRunner.adminReasonPrefix(c.id());
-            boolean mine = view.adminReason() != null && view.adminReason().startsWith(ours);
-            if (view.adminState() == wanted || !(view.adminState() == AdminState.ACTIVE || mine)) {
+            boolean mine = CampaignProblemBuilder.markedBy(view, ours);
+            if (view.adminState() == wanted || !(HostStateFilter.isActive(view) || mine)) {
                 return;
             }
             inventory.setAdminState(id, wanted, wanted == AdminState.ACTIVE ? "" : ours
@@ -296,7 +296,7 @@ public class CampaignRunner {
         /** An upgrading host that reports the new release is probed next. */
         void upgraded(HostRow h) {
             Optional<HostEntry> e = host(h.host());
-            if (e.isPresent() && e.get().view().state() == HostState.UP
+            if (e.isPresent() && e.get().view().isUp()
                     && Releases.compare(e.get().view().release(), c.to()) == 0) {
                 hostState(h, "PROBING", "");
                 store.event(c.id(), "UPGRADE_REPORTED", "host " + h.host() + " reports release " + c.to()
@@ -312,7 +312,7 @@ public class CampaignRunner {
          */
         void probe(HostRow h) {
             HostEntry e = host(h.host()).orElse(null);
-            if (e == null || e.view().state() != HostState.UP) {
+            if (e == null || !e.view().isUp()) {
                 return;
             }
             Map<String, Set<DeviceRequest>> wanted = new HashMap<>();
@@ -503,7 +503,7 @@ public class CampaignRunner {
             List<String> stillOld = new ArrayList<>();
             for (String h : scope) {
                 Optional<HostEntry> e = host(h);
-                if (e.isPresent() && e.get().view().state() == HostState.UP
+                if (e.isPresent() && e.get().view().isUp()
                         && Releases.compare(e.get().view().release(), c.to()) >= 0) {
                     hostState(hosts.get(h), "DONE", "found at " + e.get().view().release() + " when re-planned");
                 } else {
@@ -595,14 +595,16 @@ public class CampaignRunner {
             }
         }
 
-        /** Why the target cannot take a VM now; null when it can. */
+        /**
+         * Why the target cannot take a VM now; null when it can. Its state is judged as the plan
+         * judged it ({@link CampaignProblemBuilder#takesVms}: the filters' rule, hosts this campaign
+         * marked aside); then it must not be in the middle of this campaign's own work.
+         */
         String targetNotReady(MigrationRow m) {
-            Optional<HostEntry> t = host(m.to());
-            if (t.isEmpty() || t.get().view().state() != HostState.UP) {
-                return "target " + m.to() + " of VM " + m.vm() + " is not up";
-            }
-            if (!CampaignProblemBuilder.inService(t.get().view(), adminReasonPrefix(c.id()))) {
-                return "target " + m.to() + " of VM " + m.vm() + " is " + t.get().view().adminState();
+            var t = host(m.to()).map(HostEntry::view).orElse(null);
+            if (t == null || !CampaignProblemBuilder.takesVms(t, adminReasonPrefix(c.id()))) {
+                return "target " + m.to() + " of VM " + m.vm() + " is "
+                        + (t == null || !t.isUp() ? "not up" : t.adminState());
             }
             HostRow row = hosts.get(m.to());
             if (row != null && !row.state().equals("PENDING") && !row.state().equals("DONE")) {

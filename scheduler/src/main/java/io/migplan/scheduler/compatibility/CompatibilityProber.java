@@ -85,7 +85,7 @@ public class CompatibilityProber {
     }
 
     /** Answers keyed by question id; an agent that leaves ids empty is matched by position. */
-    private static ProbeOutcome answered(Batch b, ProbeCompatibilityResponse response) {
+    static ProbeOutcome answered(Batch b, ProbeCompatibilityResponse response) {
         Map<String, ProbeAnswer> byId = new HashMap<>();
         for (int i = 0; i < response.getAnswersCount(); i++) {
             ProbeAnswer a = response.getAnswers(i);

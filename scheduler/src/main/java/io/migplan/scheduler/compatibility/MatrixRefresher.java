@@ -1,12 +1,6 @@
 package io.migplan.scheduler.compatibility;
 
-import io.grpc.Status;
-import io.migplan.proto.v1.ProbeAnswer;
-import io.migplan.proto.v1.ProbeCompatibilityRequest;
-import io.migplan.proto.v1.ProbeCompatibilityResponse;
-import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.config.MigplanConfig;
-import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts;
@@ -19,9 +13,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +27,18 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the compatibility matrix filled: after a report changes host H, it asks (1) H's
  * agent about every source signature in the fleet that one of H's types could receive, and
- * (2) every other live host's agent about H's own signatures, in batches, skipping cells
- * already valid. The fleet is read from the cluster snapshot once it holds the report, not from
- * the database. Answers are stored at the generation the target held when the question
- * was built. It runs in the background on its own two threads and never blocks a report or
- * a query; an unreachable agent is retried with backoff ({@link AgentProbeCall}) and then
- * left unasked, with the reason kept for {@link #lastFailure}.
+ * (2) every other live host's agent about H's own signatures, skipping cells already valid. The
+ * fleet is read from the cluster snapshot once it holds the report, not from the database. It
+ * decides which cells to ask; asking and storing go through {@link Verdicts#refresh}, in batches,
+ * with answers stored at the generation the target holds in that snapshot. It runs in the
+ * background on its own two threads and never blocks a report or a query; an unreachable agent is
+ * retried with backoff ({@link AgentProbeCall}) and then left unasked, with the reason kept for
+ * {@link #lastFailure}.
  *
  * <p>A signature can only be received by a type with the same type id: no vendor migrates
- * state between different mdev types (FACTS.md §5), so only those cells are asked.
+ * state between different mdev types (FACTS.md §5), so only those cells are asked. A host is asked
+ * when it is up ({@link HostView#isUp}, the liveness half of the placement rule) and reported an
+ * agent endpoint, whatever its admin state: a draining or upgraded host's verdicts are needed too.
  */
 @ApplicationScoped
 public class MatrixRefresher {
@@ -58,11 +53,9 @@ public class MatrixRefresher {
     @Inject
     CompatibilityMatrix matrix;
     @Inject
-    AgentProbeCall call;
+    Verdicts verdicts;
     @Inject
     MigplanConfig config;
-    @Inject
-    Clock clock;
 
     private final ExecutorService executor = Executors.newFixedThreadPool(WORKERS, r -> {
         Thread t = new Thread(r, "matrix-refresh");
@@ -75,14 +68,6 @@ public class MatrixRefresher {
 
     /** A source signature with the facts rule-based probes read. */
     record Source(String typeId, String signature, SourceFacts facts) {
-    }
-
-    /** One (parent, type) slot of a host. */
-    record Slot(String parent, String typeId) {
-    }
-
-    /** A host as a probe target. */
-    record Target(String host, long generation, String endpoint, List<Slot> slots) {
     }
 
     /** After the snapshot holds the report, so the refresh reads the fleet from memory. */
@@ -108,65 +93,42 @@ public class MatrixRefresher {
 
     /** Asks every missing cell that involves {@code hostId}, as target and as source. Returns cells stored. */
     public int refresh(String hostId) {
-        record Work(List<Source> fleetSources, List<Source> hostSources, List<Target> targets) {
-        }
         matrix.forgetStale(hostId);
         ClusterSnapshot snapshot = snapshots.current();
-        Work work = new Work(sources(snapshot, null), sources(snapshot, hostId), targets(snapshot));
+        List<Source> fleetSources = sources(snapshot, null);
+        List<Source> hostSources = sources(snapshot, hostId);
         int stored = 0;
-        for (Target t : work.targets()) {
-            List<Source> relevant = t.host().equals(hostId) ? work.fleetSources() : work.hostSources();
-            stored += ask(t, relevant);
+        for (HostView target : targets(snapshot)) {
+            Map<MatrixKey, SourceFacts> cells = cells(target,
+                    target.id().equals(hostId) ? fleetSources : hostSources);
+            if (cells.isEmpty()) {
+                continue;
+            }
+            Verdicts.Refreshed done = verdicts.refresh(snapshot, target, cells);
+            stored += done.stored();
+            if (done.failure() == null) {
+                failures.remove(target.id());
+            } else {
+                failures.put(target.id(), done.failure());
+                LOG.debugf("host %s: %s", target.id(), done.failure());
+            }
         }
         return stored;
     }
 
-    private int ask(Target target, List<Source> sources) {
-        Map<MatrixKey, ProbeQuestion> questions = new LinkedHashMap<>();
-        for (Slot slot : target.slots()) {
-            for (Source s : sources) {
-                if (s.typeId().equals(slot.typeId())) {
-                    MatrixKey k = new MatrixKey(target.host(), slot.parent(), slot.typeId(), s.signature());
-                    questions.put(k, k.question("m" + questions.size(), s.facts()));
+    /** The cells of {@code target} that one of {@code sources} could land in: same type id, every parent offering it. */
+    private static Map<MatrixKey, SourceFacts> cells(HostView target, List<Source> sources) {
+        Map<MatrixKey, SourceFacts> cells = new LinkedHashMap<>();
+        for (HostView.ParentView p : target.parents()) {
+            for (HostView.TypeView t : p.types()) {
+                for (Source s : sources) {
+                    if (s.typeId().equals(t.typeId())) {
+                        cells.put(new MatrixKey(target.id(), p.address(), t.typeId(), s.signature()), s.facts());
+                    }
                 }
             }
         }
-        if (questions.isEmpty()) {
-            return 0;
-        }
-        Set<MatrixKey> known = new HashSet<>(matrix.valid(questions.keySet()).keySet());
-        questions.keySet().removeAll(known);
-        List<Map.Entry<MatrixKey, ProbeQuestion>> missing = new ArrayList<>(questions.entrySet());
-        int stored = 0;
-        for (int from = 0; from < missing.size(); from += config.matrix().batchSize()) {
-            var batch = missing.subList(from, Math.min(missing.size(), from + config.matrix().batchSize()));
-            ProbeCompatibilityResponse response;
-            try {
-                response = call.ask(target.endpoint(), ProbeCompatibilityRequest.newBuilder()
-                        .addAllQuestions(batch.stream().map(Map.Entry::getValue).toList()).build());
-            } catch (RuntimeException e) {
-                Status status = Status.fromThrowable(e);
-                String why = "agent at " + target.endpoint() + " did not answer background probes after retries ("
-                        + status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription())
-                        + ")";
-                failures.put(target.host(), why);
-                LOG.debugf("host %s: %s", target.host(), why);
-                return stored;
-            }
-            Map<String, ProbeAnswer> byId = new LinkedHashMap<>();
-            response.getAnswersList().forEach(a -> byId.putIfAbsent(a.getId(), a));
-            Map<MatrixKey, ProbeAnswer> answers = new LinkedHashMap<>();
-            for (var e : batch) {
-                ProbeAnswer a = byId.get(e.getValue().getId());
-                if (a != null) {
-                    answers.put(e.getKey(), a);
-                }
-            }
-            matrix.record(target.generation(), answers, clock.instant());
-            stored += answers.size();
-        }
-        failures.remove(target.host());
-        return stored;
+        return cells;
     }
 
     /**
@@ -191,18 +153,13 @@ public class MatrixRefresher {
         return List.copyOf(distinct.values());
     }
 
-    /** Every host that can answer now (UP, with an endpoint), with its (parent, type) slots. */
-    private static List<Target> targets(ClusterSnapshot snapshot) {
-        List<Target> out = new ArrayList<>();
+    /** Every host that can answer now: up, with an endpoint. */
+    private static List<HostView> targets(ClusterSnapshot snapshot) {
+        List<HostView> out = new ArrayList<>();
         for (HostEntry e : snapshot.hosts()) {
             HostView h = e.view();
-            if (h.state() != HostState.UP || h.agentEndpoint() == null || h.agentEndpoint().isEmpty()) {
-                continue;
-            }
-            List<Slot> slots = new ArrayList<>();
-            h.parents().forEach(p -> p.types().forEach(t -> slots.add(new Slot(p.address(), t.typeId()))));
-            if (!slots.isEmpty()) {
-                out.add(new Target(h.id(), h.generation(), h.agentEndpoint(), slots));
+            if (h.isUp() && h.agentEndpoint() != null && !h.agentEndpoint().isEmpty()) {
+                out.add(h);
             }
         }
         return out;

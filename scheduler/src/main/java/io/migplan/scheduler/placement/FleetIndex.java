@@ -3,6 +3,7 @@ package io.migplan.scheduler.placement;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.snapshot.HostView.ParentView;
+import io.migplan.scheduler.placement.filter.DeviceTypePresentFilter;
 import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ public final class FleetIndex {
     /**
      * One device type across the fleet.
      *
-     * @param available free instances per host, -1 where no parent offers the type
+     * @param available free instances per host, -1 where no parent offers the type (as {@link
+     *                  DeviceTypePresentFilter#offers} says)
      * @param roomiest  per host, the parent one instance would land on; null where none is free
      */
     public record TypeColumn(int[] available, String[] roomiest) {
@@ -155,7 +157,7 @@ public final class FleetIndex {
             String[] roomiest = new String[views.length];
             for (int i = 0; i < views.length; i++) {
                 HostView h = views[i];
-                available[i] = h.offers(t) ? h.availableInstances(t) : -1;
+                available[i] = DeviceTypePresentFilter.offers(h, t) ? h.availableInstances(t) : -1;
                 ParentView p = h.roomiest(t);
                 roomiest[i] = p == null ? null : p.address();
             }

@@ -164,6 +164,7 @@ public final class ShortlistEvaluation {
             if (member < members.length && members[member] == i) {
                 bits |= byMember[member];
             }
+            // -1: DeviceTypePresentFilter.offers said no when the column was made.
             for (int t = 0; t < available.length; t++) {
                 int a = available[t][i];
                 if (a < 0) {

@@ -51,6 +51,16 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
     public record TypeView(String typeId, String name, int availableInstances, String signature) {
     }
 
+    /**
+     * Whether the host is live: UP, so its agent answers and its inventory is current (a STALE
+     * host's may be out of date, a DOWN host is presumed gone). The liveness half of the host-state
+     * rule ({@code placement.filter.HostStateFilter#takesVms}); kept here, the one place both
+     * placement and the compatibility refresher (which placement depends on) can read it.
+     */
+    public boolean isUp() {
+        return state == HostState.UP;
+    }
+
     public int freeCpus() {
         return cpus - usedCpus;
     }

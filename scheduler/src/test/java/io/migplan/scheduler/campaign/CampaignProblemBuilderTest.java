@@ -458,8 +458,9 @@ class CampaignProblemBuilderTest {
                 new Case(AdminState.DRAINING, "", "", false),
                 new Case(AdminState.MAINTENANCE, "anything", "", false));
         for (Case c : cases) {
+            // Views.host is up: the admin state and its reason decide.
             HostView h = withAdmin(Views.host("h"), c.state(), c.reason());
-            assertThat(CampaignProblemBuilder.inService(h, c.ownMarks())).as(c.toString()).isEqualTo(c.expected());
+            assertThat(CampaignProblemBuilder.takesVms(h, c.ownMarks())).as(c.toString()).isEqualTo(c.expected());
         }
     }
 

@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The background refresh as it runs in production (switched on here, off in the other
  * tests): a report makes the scheduler ask agents, in batches, for every cell the fleet's
- * signatures need, retrying unreachable agents with backoff.
+ * signatures need, retrying unreachable agents with backoff, through {@link Verdicts} (recorded
+ * here by {@link RecordingVerdicts}).
  */
 @QuarkusTest
 @TestProfile(MatrixRefresherTest.RefreshOnReport.class)
@@ -38,6 +40,11 @@ class MatrixRefresherTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("migplan.matrix.refresh-on-report", "true");
+        }
+
+        @Override
+        public Set<Class<?>> getEnabledAlternatives() {
+            return Set.of(RecordingVerdicts.class);
         }
     }
 
@@ -53,6 +60,8 @@ class MatrixRefresherTest {
     CompatibilityMatrix matrix;
     @Inject
     MatrixRefresher refresher;
+    @Inject
+    RecordingVerdicts verdicts;
 
     SchedulerGrpc grpc;
     FakeAgent source;
@@ -101,6 +110,16 @@ class MatrixRefresherTest {
         // Only the type that could receive a fleet signature was asked: no nvidia-222 question.
         assertThat(target.questions()).extracting(q -> q.getTargetTypeId()).containsOnly("nvidia-231");
         assertThat(target.questions()).allSatisfy(q -> assertThat(q.getSourceBoard()).isEqualTo("T4"));
+    }
+
+    @Test
+    void theRefreshAsksAndStoresThroughVerdicts() throws Exception {
+        reportSource();
+        reportTarget(1);
+
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        assertThat(verdicts.refreshed("dst")).containsExactlyInAnyOrderElementsOf(DST_CELLS);
     }
 
     @Test

@@ -17,7 +17,9 @@ import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,40 @@ class VerdictsTest {
 
         assertThat(byCell).isEmpty();
         assertThat(verdicts.ask(snapshot, ask(dead)).get("t1")).isInstanceOf(ProbeOutcome.Failed.class);
+        assertThat(matrix.valid(List.of(CELL))).isEmpty();
+    }
+
+    @Test
+    void aBackgroundRefreshAsksOnlyTheCellsNotStoredAndStoresThemAtTheGenerationTheSnapshotHolds() {
+        ClusterSnapshot snapshot = reportT1(7, agent.endpoint());
+        verdicts.ask(snapshot, ask(agent.endpoint()));
+        MatrixKey other = new MatrixKey("t1", "0000:3b:00.0", "nvidia-231", "nvidia-231/T4/nvidia-535.54.03");
+        Map<MatrixKey, SourceFacts> cells = new LinkedHashMap<>();
+        cells.put(CELL, SourceFacts.NONE);
+        cells.put(other, SourceFacts.NONE);
+
+        var done = verdicts.refresh(snapshot, snapshot.host("t1").orElseThrow().view(), cells);
+
+        assertThat(done).isEqualTo(new Verdicts.Refreshed(1, null));
+        assertThat(agent.calls()).isEqualTo(2);
+        assertThat(agent.questions()).extracting(q -> q.getSourceSignature()).containsExactly(SIG,
+                other.sourceSignature());
+        assertThat(verdicts.stored(snapshot, List.of(other))).hasEntrySatisfying(other, v -> {
+            assertThat(v.verdict()).isEqualTo(Verdict.VERDICT_INCOMPATIBLE);
+            assertThat(v.generation()).isEqualTo(7);
+        });
+    }
+
+    @Test
+    void aBackgroundRefreshOfAnAgentThatCannotBeReachedStoresNothingAndSaysWhy() throws Exception {
+        String dead = FakeAgent.deadEndpoint();
+        ClusterSnapshot snapshot = reportT1(7, dead);
+
+        var done = verdicts.refresh(snapshot, snapshot.host("t1").orElseThrow().view(), Map.of(CELL, SourceFacts.NONE));
+
+        assertThat(done.stored()).isZero();
+        assertThat(done.failure()).startsWith("agent at " + dead + " did not answer background probes after retries"
+                + " (UNAVAILABLE");
         assertThat(matrix.valid(List.of(CELL))).isEmpty();
     }
 }

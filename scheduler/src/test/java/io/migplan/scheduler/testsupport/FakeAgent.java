@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,25 @@ public final class FakeAgent implements AutoCloseable {
     private final List<ProbeQuestion> questions = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
 
+    /**
+     * Ports {@link #deadEndpoint} handed out. No agent listens on one: the scheduler keeps one
+     * channel per endpoint, and the channel to a "dead" endpoint, in reconnect backoff, would fail a
+     * later agent's calls if the system gave that agent the same ephemeral port.
+     */
+    private static final Set<Integer> DEAD_PORTS = ConcurrentHashMap.newKeySet();
+
     public FakeAgent() throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        Server started = start();
+        while (DEAD_PORTS.contains(started.getPort())) {
+            Server taken = started;
+            started = start();
+            taken.shutdownNow();
+        }
+        server = started;
+    }
+
+    private Server start() throws IOException {
+        return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new AgentServiceGrpc.AgentServiceImplBase() {
                     @Override
                     public void getInventory(GetInventoryRequest request, StreamObserver<HostSnapshot> response) {
@@ -117,6 +135,7 @@ public final class FakeAgent implements AutoCloseable {
     /** An endpoint nobody listens on: a port that was free a moment ago. */
     public static String deadEndpoint() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            DEAD_PORTS.add(s.getLocalPort());
             return "127.0.0.1:" + s.getLocalPort();
         }
     }

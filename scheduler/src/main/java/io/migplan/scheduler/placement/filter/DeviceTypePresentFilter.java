@@ -4,6 +4,7 @@ import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -19,16 +20,34 @@ public final class DeviceTypePresentFilter implements HostFilter {
     public List<Rejection> filter(PlacementRequest request, HostView host) {
         List<DeviceRequest> devices = request.devices();
         // Most VMs have one mdev, or a few of one type: answer those without sorting the types.
-        if (devices.isEmpty() || (devices.size() == 1 && host.offers(devices.get(0).typeId()))) {
+        if (devices.isEmpty() || (devices.size() == 1 && offers(host, devices.get(0).typeId()))) {
             return List.of();
         }
         if (devices.size() == 1) {
             return List.of(reason(host, devices.get(0).typeId()));
         }
         return request.countsByType().keySet().stream()
-                .filter(type -> !host.offers(type))
+                .filter(type -> !offers(host, type))
                 .map(type -> reason(host, type))
                 .toList();
+    }
+
+    /** The rule for one type: some parent of the host offers {@code type}, free or not. */
+    public static boolean offers(HostView host, String type) {
+        return host.offers(type);
+    }
+
+    /**
+     * The rule on its own, for callers that hold the types rather than a request (a campaign, the
+     * summary's type columns): the host offers every one of {@code types}.
+     */
+    public static boolean offersAll(HostView host, Collection<String> types) {
+        for (String type : types) {
+            if (!offers(host, type)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "no device type nvidia-231", one string per type rather than one per rejected host. */

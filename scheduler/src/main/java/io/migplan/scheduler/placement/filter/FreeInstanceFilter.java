@@ -29,11 +29,11 @@ public final class FreeInstanceFilter implements HostFilter {
         }
         if (devices.size() == 1) {
             String type = devices.get(0).typeId();
-            return !host.offers(type) || !lacks(host.availableInstances(type), 1) ? List.of()
+            return !DeviceTypePresentFilter.offers(host, type) || !lacks(host.availableInstances(type), 1) ? List.of()
                     : List.of(reason(host, Map.entry(type, 1)));
         }
         return request.countsByType().entrySet().stream()
-                .filter(e -> host.offers(e.getKey()))
+                .filter(e -> DeviceTypePresentFilter.offers(host, e.getKey()))
                 .filter(e -> lacks(host.availableInstances(e.getKey()), e.getValue()))
                 .map(e -> reason(host, e))
                 .toList();

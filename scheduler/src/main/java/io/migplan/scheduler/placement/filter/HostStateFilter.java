@@ -2,7 +2,6 @@ package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.inventory.AdminState;
-import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import java.time.Duration;
@@ -10,11 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A host must be UP and ACTIVE: a STALE host's inventory may be out of date, a DOWN host is
- * presumed gone, a DRAINING host is being emptied and a host in MAINTENANCE is out of
- * service. Rejects with {@code HOST_STALE}, {@code HOST_DOWN}, {@code HOST_DRAINING} or
+ * A host must be UP and ACTIVE ({@link #takesVms}): a STALE host's inventory may be out of date,
+ * a DOWN host is presumed gone, a DRAINING host is being emptied and a host in MAINTENANCE is out
+ * of service. Rejects with {@code HOST_STALE}, {@code HOST_DOWN}, {@code HOST_DRAINING} or
  * {@code HOST_MAINTENANCE}, saying how long ago the last heartbeat arrived or why the host
  * was taken out. It does not judge heartbeat age itself; the heartbeat sweeper sets the state.
+ *
+ * <p>The rule is {@link #takesVms}, made of its two parts: liveness ({@link HostView#isUp}, kept
+ * on the view because the compatibility refresher, which this package depends on, picks the hosts
+ * it probes by it too) and the admin state ({@link #isActive}). Campaigns call {@link #takesVms}
+ * too, and count the hosts they marked themselves as in service on top of it.
  */
 public final class HostStateFilter implements HostFilter {
 
@@ -28,9 +32,19 @@ public final class HostStateFilter implements HostFilter {
     static final String TALLY_DRAINING = "draining";
     static final String TALLY_MAINTENANCE = "in maintenance";
 
+    /** Whether the host may take VMs as far as its state goes: it is up and active. */
+    public static boolean takesVms(HostView host) {
+        return host.isUp() && isActive(host);
+    }
+
+    /** The admin-state part: nobody (operator or campaign) took the host out, it is ACTIVE. */
+    public static boolean isActive(HostView host) {
+        return host.adminState() == AdminState.ACTIVE;
+    }
+
     @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
-        if (host.state() == HostState.UP && host.adminState() == AdminState.ACTIVE) {
+        if (takesVms(host)) {
             return List.of();
         }
         List<Rejection> out = new ArrayList<>(2);
@@ -53,6 +67,9 @@ public final class HostStateFilter implements HostFilter {
     /** Judges the host alone: {@code request} is not read, so it may be null (a fleet index asks once per host). */
     @Override
     public void tally(PlacementRequest request, HostView host, Tally out) {
+        if (takesVms(host)) {
+            return;
+        }
         switch (host.state()) {
             case UP -> {
             }

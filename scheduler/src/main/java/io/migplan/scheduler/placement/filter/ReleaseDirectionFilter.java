@@ -43,11 +43,21 @@ public final class ReleaseDirectionFilter implements HostFilter {
     }
 
     private boolean older(PlacementRequest request, HostView host) {
-        // A release nobody reported cannot be judged here; the probe still decides compatibility.
-        if (allowBackward || isBlank(request.sourceRelease()) || isBlank(host.release())) {
+        return isOlder(request.sourceRelease(), host.release(), allowBackward);
+    }
+
+    /**
+     * The rule on its own, for callers that hold releases rather than a request and a view (a
+     * campaign judges a target at the release it will run): whether a move from
+     * {@code sourceRelease} to {@code targetRelease} goes backward and policy forbids it. A
+     * release nobody reported (null or blank, on either side) cannot be judged here, so it is not
+     * called older; the probe still decides compatibility.
+     */
+    public static boolean isOlder(String sourceRelease, String targetRelease, boolean allowBackward) {
+        if (allowBackward || isBlank(sourceRelease) || isBlank(targetRelease)) {
             return false;
         }
-        return Releases.compare(host.release(), request.sourceRelease()) < 0;
+        return Releases.compare(targetRelease, sourceRelease) < 0;
     }
 
     private static boolean isBlank(String s) {

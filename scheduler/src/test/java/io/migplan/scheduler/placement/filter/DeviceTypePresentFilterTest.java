@@ -44,4 +44,12 @@ class DeviceTypePresentFilterTest {
     void filter(String name, PlacementRequest vm, HostView host, List<Rejection> expected) {
         assertThat(new DeviceTypePresentFilter().filter(vm, host)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void offersAllIsTheRuleTheFilterApplies(String name, PlacementRequest vm, HostView host,
+            List<Rejection> expected) {
+        assertThat(DeviceTypePresentFilter.offersAll(host, vm.countsByType().keySet()))
+                .isEqualTo(expected.isEmpty());
+    }
 }

@@ -11,8 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.snapshot.HostView;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,5 +51,24 @@ class HostStateFilterTest {
     @MethodSource("cases")
     void filter(String name, HostView host, List<Rejection> expected) {
         assertThat(new HostStateFilter().filter(vm(), host)).isEqualTo(expected);
+    }
+
+    @Test
+    void aHostTakesVmsOnlyWhenUpAndActiveAndTheFilterAndItsTallySayTheSame() {
+        for (HostState state : HostState.values()) {
+            for (AdminState admin : AdminState.values()) {
+                HostView h = withAdmin(withState(host("h"), state, NOW.minusSeconds(60)), admin, "");
+                boolean expected = state == HostState.UP && admin == AdminState.ACTIVE;
+                String name = state + " and " + admin;
+
+                assertThat(h.isUp()).as(name).isEqualTo(state == HostState.UP);
+                assertThat(HostStateFilter.isActive(h)).as(name).isEqualTo(admin == AdminState.ACTIVE);
+                assertThat(HostStateFilter.takesVms(h)).as(name).isEqualTo(expected);
+                assertThat(new HostStateFilter().filter(vm(), h).isEmpty()).as(name).isEqualTo(expected);
+                List<String> tallied = new ArrayList<>();
+                new HostStateFilter().tally(null, h, (code, phrase) -> tallied.add(code));
+                assertThat(tallied.isEmpty()).as(name).isEqualTo(expected);
+            }
+        }
     }
 }
