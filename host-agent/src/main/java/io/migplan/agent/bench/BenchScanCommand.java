@@ -2,7 +2,11 @@ package io.migplan.agent.bench;
 
 import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.config.AgentConfig;
+import io.migplan.capacity.CapacityModels;
+import io.migplan.capacity.NvidiaEqualSizeModel;
+import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.TypeDemand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +18,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,6 +58,20 @@ public final class BenchScanCommand implements Callable<Integer> {
   static final int[] FILL = {16, 8, 12, 4, 8, 10, 2, 4};
   /** The framebuffer (GiB) of the type filling each GPU; max_instance = 16 / size. */
   static final int[] FILL_SIZE_GIB = {1, 2, 1, 4, 2, 1, 8, 1};
+  /** Types per GPU: sizes 1, 2, 4, 8 and 16 GiB in five series (B, A, Q, C, B4), as on a T4; ids 222 upward. */
+  static final int TYPES = 20;
+
+  private static int sizeGib(int type) {
+    return 1 << (type % 5);
+  }
+
+  private static int maxInstance(int type) {
+    return 16 / sizeGib(type);
+  }
+
+  private static String typeId(int type) {
+    return "nvidia-" + (222 + type);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -169,25 +190,25 @@ public final class BenchScanCommand implements Callable<Integer> {
       Files.createSymbolicLink(root.resolve("sys/class/mdev_bus").resolve(bdf), Path.of("../../" + devicePath));
       entries += 4;
       int used = FILL[g];
-      int usedSize = FILL_SIZE_GIB[g];
       String usedType = null;
-      for (int t = 0; t < 20; t++) {
-        // T4-like: sizes 1, 2, 4, 8, 16 GiB in five series (B, A, Q, C, B4), ids 222 upward.
-        int size = 1 << (t % 5);
-        String series = new String[] {"B", "A", "Q", "C", "B4"}[t / 4 % 5];
-        int max = 16 / size;
-        String typeId = "nvidia-" + (222 + t);
-        if (usedType == null && size == usedSize) {
-          usedType = typeId;
+      Map<String, TypeDemand> demands = new TreeMap<>();
+      for (int t = 0; t < TYPES; t++) {
+        demands.put(typeId(t), NvidiaEqualSizeModel.demand(sizeGib(t) * 1024L, maxInstance(t)));
+        if (usedType == null && sizeGib(t) == FILL_SIZE_GIB[g]) {
+          usedType = typeId(t);
         }
-        Path type = gpu.resolve("mdev_supported_types").resolve(typeId);
+      }
+      // What each type has free is the equal-size rule's, from the vGPUs present.
+      Capacity capacity = NvidiaEqualSizeModel.of(demands, Collections.nCopies(used, usedType));
+      for (int t = 0; t < TYPES; t++) {
+        String series = new String[] {"B", "A", "Q", "C", "B4"}[t / 4 % 5];
+        Path type = gpu.resolve("mdev_supported_types").resolve(typeId(t));
         Files.createDirectories(type.resolve("devices"));
-        write(type.resolve("name"), "GRID T4-" + size + series + "\n");
-        write(type.resolve("description"), "num_heads=4, frl_config=60, framebuffer=" + size * 1024
-            + "M, max_resolution=7680x4320, max_instance=" + max + "\n");
+        write(type.resolve("name"), "GRID T4-" + sizeGib(t) + series + "\n");
+        write(type.resolve("description"), "num_heads=4, frl_config=60, framebuffer=" + sizeGib(t) * 1024
+            + "M, max_resolution=7680x4320, max_instance=" + maxInstance(t) + "\n");
         write(type.resolve("device_api"), "vfio-pci\n");
-        int available = used == 0 ? max : (size == usedSize ? max - used : 0);
-        write(type.resolve("available_instances"), available + "\n");
+        write(type.resolve("available_instances"), CapacityModels.fits(capacity, typeId(t)) + "\n");
         write(type.resolve("create"), "");
         entries += 5;
       }

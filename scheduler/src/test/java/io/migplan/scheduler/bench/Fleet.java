@@ -1,7 +1,9 @@
 package io.migplan.scheduler.bench;
 
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.capacity.NvidiaEqualSizeModel;
+import io.migplan.capacity.OnePerVfModel;
 import io.migplan.proto.v1.Capacity;
-import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.TypeDemand;
 import io.migplan.scheduler.bench.Boards.Board;
 import io.migplan.scheduler.bench.Boards.VgpuType;
@@ -13,6 +15,7 @@ import io.migplan.scheduler.evacuation.planner.EvacuationProblem.ParentSpec;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.TargetSpec;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.VmSpec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,26 +25,60 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A generated fleet: hosts with GPUs (each GPU locked to one vGPU size, NVIDIA equal-size), and
- * the VMs they run. {@link #evacuation} turns it into an {@link EvacuationProblem}, computing
+ * A generated fleet: hosts with GPUs (each GPU locked to one vGPU size, NVIDIA equal-size, or
+ * SR-IOV VFs with one vGPU each), and the VMs they run. What a GPU holds and has free is counted
+ * by the capacity module, as the agent and the scheduler count it; the fleet has no capacity
+ * arithmetic of its own. {@link #evacuation} turns it into an {@link EvacuationProblem}, computing
  * each moving VM's eligible targets as the scheduler's filters would: another host not being
  * emptied, same or newer release, same board, CPU and memory room now, and per device a GPU
  * that can create the type now.
  */
 public final class Fleet {
 
-    /** A physical GPU; for SR-IOV boards {@code vfs} are its VFs and {@code vfUsed} which hold a vGPU. */
+    /**
+     * A physical GPU; for SR-IOV boards {@code vfs} are its VFs and {@code vfUsed} which hold a
+     * vGPU. What it holds is counted by the capacity model ({@link CapacityUnit}): the GPU under
+     * its board's rule, or its VFs together (one vGPU each, lock and max_instance shared).
+     */
     public static final class Gpu {
         final String address;
-        long lockedFramebufferMib;
-        int used;
         final List<String> vfs;
         final boolean[] vfUsed;
+        final Board board;
+        final CapacityUnit unit;
 
-        Gpu(String address, List<String> vfs) {
+        /** An empty GPU of a board, at {@code address}, with these VFs (none: the GPU is the parent). */
+        Gpu(String address, List<String> vfs, Board board) {
             this.address = address;
             this.vfs = vfs;
             this.vfUsed = new boolean[vfs.size()];
+            this.board = board;
+            Map<String, TypeDemand> demand = demands(board);
+            this.unit = vfs.isEmpty()
+                    ? CapacityUnit.of(address, Capacity.newBuilder().setRule(board.rule()).putAllDemand(demand).build(),
+                            Map.of())
+                    : CapacityUnit.ofFunction(address,
+                            Collections.nCopies(vfs.size(), OnePerVfModel.of(address, demand, 0, 0)));
+        }
+
+        /**
+         * Creates one vGPU of a type, on the GPU itself or on its first free VF; returns that parent.
+         *
+         * @throws IllegalArgumentException when the capacity model says it does not fit
+         */
+        String create(String typeId) {
+            int vf = unit.usedInstances();
+            unit.create(unit.typeIndex(typeId));
+            if (vfs.isEmpty()) {
+                return address;
+            }
+            vfUsed[vf] = true;
+            return vfs.get(vf);
+        }
+
+        /** How many more vGPUs of a type the GPU takes now. */
+        int headroom(String typeId) {
+            return unit.headroom(typeId);
         }
 
         public String address() {
@@ -49,11 +86,11 @@ public final class Fleet {
         }
 
         public long lockedFramebufferMib() {
-            return lockedFramebufferMib;
+            return unit.lockedFramebufferMib();
         }
 
         public int used() {
-            return used;
+            return unit.usedInstances();
         }
 
         public List<String> vfs() {
@@ -63,6 +100,45 @@ public final class Fleet {
         public boolean vfUsed(int i) {
             return vfUsed[i];
         }
+
+        /**
+         * The GPU's parents as its agent reports them, each with its capacity and what it has free
+         * of every type of the board: the GPU itself, or each of its VFs.
+         */
+        public List<ParentSpec> parents() {
+            Map<String, TypeDemand> demand = demands(board);
+            if (vfs.isEmpty()) {
+                Capacity c = Capacity.newBuilder().setRule(board.rule())
+                        .setLockedFramebufferMib(unit.lockedFramebufferMib()).setUsedInstances(unit.usedInstances())
+                        .putAllDemand(demand).build();
+                return List.of(new ParentSpec(address, board.name(), c, available(0)));
+            }
+            List<ParentSpec> out = new ArrayList<>();
+            for (int i = 0; i < vfs.size(); i++) {
+                int onVf = vfUsed[i] ? 1 : 0;
+                out.add(new ParentSpec(vfs.get(i), board.name(),
+                        OnePerVfModel.of(address, demand, onVf, unit.lockedFramebufferMib()), available(onVf)));
+            }
+            return out;
+        }
+
+        /** Type id -> more instances one parent takes now (a VF: one while free and the GPU has room). */
+        private Map<String, Integer> available(int onParent) {
+            Map<String, Integer> out = new TreeMap<>();
+            for (VgpuType t : board.types()) {
+                out.put(t.typeId(), unit.parentHeadroom(unit.typeIndex(t.typeId()), onParent));
+            }
+            return out;
+        }
+    }
+
+    /** What one vGPU of each type of a board takes, as its agent reports it: framebuffer and max_instance. */
+    static Map<String, TypeDemand> demands(Board board) {
+        Map<String, TypeDemand> out = new TreeMap<>();
+        for (VgpuType t : board.types()) {
+            out.put(t.typeId(), NvidiaEqualSizeModel.demand(t.framebufferMib(), t.maxInstances()));
+        }
+        return out;
     }
 
     public record Host(String id, String release, int releaseRank, int cpus, long memoryMib, String failureDomain,
@@ -119,10 +195,6 @@ public final class Fleet {
         return vmsOn(h.id()).stream().mapToLong(Vm::memoryMib).sum();
     }
 
-    static VgpuType type(Board board, String typeId) {
-        return board.types().stream().filter(t -> t.typeId().equals(typeId)).findFirst().orElseThrow();
-    }
-
     /** The evacuation of {@code evacuating}: every VM on those hosts moves, the rest is fixed. */
     public EvacuationProblem evacuation(String id, Set<String> evacuating) {
         List<HostSpec> specs = new ArrayList<>();
@@ -149,34 +221,7 @@ public final class Fleet {
 
     private HostSpec hostSpec(Host h) {
         List<ParentSpec> parents = new ArrayList<>();
-        Board b = h.board();
-        Map<String, TypeDemand> demand = new TreeMap<>();
-        for (VgpuType t : b.types()) {
-            demand.put(t.typeId(), TypeDemand.newBuilder().putResources("framebuffer_mib", t.framebufferMib())
-                    .setMaxInstances(t.maxInstances()).build());
-        }
-        for (Gpu g : h.gpus()) {
-            Map<String, Integer> available = new TreeMap<>();
-            if (b.vfsPerGpu() == 0) {
-                for (VgpuType t : b.types()) {
-                    available.put(t.typeId(), fits(g, t) ? t.maxInstances() - g.used : 0);
-                }
-                parents.add(new ParentSpec(g.address, b.name(), Capacity.newBuilder()
-                        .setRule(b.rule()).setLockedFramebufferMib(g.lockedFramebufferMib).setUsedInstances(g.used)
-                        .putAllDemand(demand).build(), available));
-            } else {
-                for (int i = 0; i < g.vfs.size(); i++) {
-                    Map<String, Integer> perVf = new TreeMap<>();
-                    for (VgpuType t : b.types()) {
-                        perVf.put(t.typeId(), !g.vfUsed[i] && fits(g, t) ? 1 : 0);
-                    }
-                    parents.add(new ParentSpec(g.vfs.get(i), b.name(), Capacity.newBuilder()
-                            .setRule(CapacityRule.CAPACITY_RULE_ONE_PER_VF).setGroup(g.address)
-                            .setLockedFramebufferMib(g.lockedFramebufferMib).setUsedInstances(g.vfUsed[i] ? 1 : 0)
-                            .putAllDemand(demand).build(), perVf));
-                }
-            }
-        }
+        h.gpus().forEach(g -> parents.addAll(g.parents()));
         Map<String, Integer> groups = new HashMap<>();
         vmsOn(h.id()).stream().filter(v -> !v.antiAffinityGroup().isEmpty())
                 .forEach(v -> groups.merge(v.antiAffinityGroup(), 1, Integer::sum));
@@ -184,9 +229,11 @@ public final class Fleet {
                 usedMemoryMib(h), h.failureDomain(), parents, groups);
     }
 
-    static boolean fits(Gpu g, VgpuType t) {
-        return (g.lockedFramebufferMib == 0 || g.lockedFramebufferMib == t.framebufferMib())
-                && g.used < t.maxInstances();
+    /** The parents of an empty host with the board and GPU slots of {@code like}: nothing created, nothing locked. */
+    public static List<ParentSpec> emptyParents(Host like) {
+        List<ParentSpec> out = new ArrayList<>();
+        like.gpus().forEach(g -> out.addAll(new Gpu(g.address, g.vfs, like.board()).parents()));
+        return out;
     }
 
     private VmSpec vmSpec(Host src, Vm vm, List<Host> candidates, Map<String, HostSpec> specs,
@@ -233,8 +280,8 @@ public final class Fleet {
         if (vm.devices().isEmpty()) {
             return List.of(List.of());
         }
-        VgpuType t = type(h.board(), vm.devices().get(0).typeId());
-        List<Gpu> room = h.gpus().stream().filter(g -> fits(g, t) && freeVf(g) != null).toList();
+        String type = vm.devices().get(0).typeId();
+        List<Gpu> room = h.gpus().stream().filter(g -> g.headroom(type) > 0).toList();
         List<List<String>> out = new ArrayList<>();
         if (vm.devices().size() == 1) {
             room.forEach(g -> out.add(List.of(parent(g))));
@@ -247,20 +294,14 @@ public final class Fleet {
         return out;
     }
 
+    /** Where a new vGPU of a GPU with room goes: the GPU itself, or its first free VF. */
     private static String parent(Gpu g) {
-        return g.vfs.isEmpty() ? g.address : freeVf(g);
-    }
-
-    private static String freeVf(Gpu g) {
-        if (g.vfs.isEmpty()) {
-            return g.address;
-        }
         for (int i = 0; i < g.vfs.size(); i++) {
             if (!g.vfUsed[i]) {
                 return g.vfs.get(i);
             }
         }
-        return null;
+        return g.address;
     }
 
     /** Hosts by id, in generation order, for writers. */

@@ -50,7 +50,7 @@ public final class FleetGenerator {
             List<Gpu> gpus = new ArrayList<>();
             String[] slots = board.vfsPerGpu() == 0 ? GPU_SLOTS : SRIOV_SLOTS;
             for (int g = 0; g < board.gpusPerHost(); g++) {
-                gpus.add(new Gpu(slots[g], vfs(slots[g], board.vfsPerGpu())));
+                gpus.add(new Gpu(slots[g], vfs(slots[g], board.vfsPerGpu()), board));
             }
             Host host = new Host(String.format("h%05d", i), newer ? "2025.2" : "2025.1", newer ? 1 : 0, cpus,
                     cpus * MIB_PER_CPU, "rack-" + (i / HOSTS_PER_RACK), board, gpus);
@@ -80,13 +80,7 @@ public final class FleetGenerator {
                 if (cpus + vcpus > cpuBudget || memory + mem > memoryBudget) {
                     break;
                 }
-                gpu.lockedFramebufferMib = type.framebufferMib();
-                String parent = gpu.address();
-                if (!gpu.vfs().isEmpty()) {
-                    parent = gpu.vfs().get(gpu.used);
-                    gpu.vfUsed[gpu.used] = true;
-                }
-                gpu.used++;
+                String parent = gpu.create(type.typeId());
                 cpus += vcpus;
                 memory += mem;
                 vms.add(new Vm(String.format("vm-%06d", vms.size()), host.id(), vcpus, mem,

@@ -11,6 +11,7 @@ import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.ParentSpec;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.HostView.ParentView;
 import io.migplan.scheduler.snapshot.HostView.TypeView;
@@ -151,27 +152,21 @@ public final class FleetSnapshot {
                 fleet.vms().stream().map(Vm::name).toList());
     }
 
-    /** One parent per GPU (or per VF on SR-IOV boards), offering every type of its board, as sysfs lists them. */
+    /**
+     * One parent per GPU (or per VF on SR-IOV boards), offering every type of its board, as sysfs
+     * lists them, each at what the capacity model says it has free ({@link Gpu#parents}).
+     */
     private static List<ParentView> parents(Host h) {
         Board b = h.board();
         String driver = DRIVER_BY_RELEASE.get(h.release());
         List<ParentView> out = new ArrayList<>();
         for (Gpu g : h.gpus()) {
-            if (g.vfs().isEmpty()) {
+            for (ParentSpec p : g.parents()) {
                 List<TypeView> types = new ArrayList<>();
                 for (VgpuType t : b.types()) {
-                    types.add(type(h, t, Fleet.fits(g, t) ? t.maxInstances() - g.used() : 0));
+                    types.add(type(h, t, p.available().get(t.typeId())));
                 }
-                out.add(new ParentView(g.address(), b.name(), driver, List.copyOf(types), Capacity.getDefaultInstance()));
-            } else {
-                for (int i = 0; i < g.vfs().size(); i++) {
-                    List<TypeView> types = new ArrayList<>();
-                    for (VgpuType t : b.types()) {
-                        types.add(type(h, t, !g.vfUsed(i) && Fleet.fits(g, t) ? 1 : 0));
-                    }
-                    out.add(new ParentView(g.vfs().get(i), b.name(), driver, List.copyOf(types),
-                            Capacity.getDefaultInstance()));
-                }
+                out.add(new ParentView(p.address(), b.name(), driver, List.copyOf(types), Capacity.getDefaultInstance()));
             }
         }
         out.sort((p, q) -> p.address().compareTo(q.address()));

@@ -1,14 +1,11 @@
 package io.migplan.scheduler.campaign.planner;
 
-import io.migplan.proto.v1.Capacity;
-import io.migplan.proto.v1.CapacityRule;
 import io.migplan.scheduler.bench.Fleet;
 import io.migplan.scheduler.bench.FleetGenerator;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.Eligibility;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.DeviceSpec;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
-import io.migplan.scheduler.evacuation.planner.EvacuationProblem.ParentSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Campaign benchmark: a generated fleet (see {@link FleetGenerator}) plus one empty spare host of
@@ -84,7 +80,7 @@ public final class CampaignBench {
         Map<String, HostSpec> spares = new LinkedHashMap<>();
         for (HostSpec h : specs) {
             if (h.releaseRank() == 0 && !h.parents().isEmpty()) {
-                spares.putIfAbsent(h.parents().get(0).board(), spare(h));
+                spares.putIfAbsent(h.parents().get(0).board(), spare(h, fleet.host(h.id())));
             }
         }
         specs.addAll(spares.values());
@@ -100,16 +96,8 @@ public final class CampaignBench {
     }
 
     /** An empty host shaped like {@code like}: no VMs, no instances, GPUs unlocked. */
-    private static HostSpec spare(HostSpec like) {
-        List<ParentSpec> parents = new ArrayList<>();
-        for (ParentSpec p : like.parents()) {
-            Capacity c = p.capacity().toBuilder().setUsedInstances(0).setLockedFramebufferMib(0).build();
-            Map<String, Integer> available = new TreeMap<>();
-            c.getDemandMap().forEach((t, d) -> available.put(t,
-                    c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF ? 1 : d.getMaxInstances()));
-            parents.add(new ParentSpec(p.address(), p.board(), c, available));
-        }
+    private static HostSpec spare(HostSpec like, Fleet.Host host) {
         return new HostSpec("spare-" + like.parents().get(0).board(), like.release(), like.releaseRank(), like.cpus(),
-                0, like.memoryMib(), 0, like.failureDomain(), parents, Map.of());
+                0, like.memoryMib(), 0, like.failureDomain(), Fleet.emptyParents(host), Map.of());
     }
 }

@@ -1,7 +1,8 @@
 package io.migplan.scheduler.campaign.planner;
 
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;
-import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.TypeDemand;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.CampaignVm;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.Eligibility;
@@ -65,19 +66,18 @@ final class TestFleet {
             List<CampaignVm> mine = vms.stream().filter(v -> v.host().equals(h.id())).toList();
             Map<String, long[]> types = BOARDS.get(h.board());
             Map<String, TypeDemand> demand = new TreeMap<>();
-            types.forEach((t, n) -> demand.put(t, TypeDemand.newBuilder().putResources("framebuffer_mib", n[0])
-                    .setMaxInstances((int) n[1]).build()));
+            types.forEach((t, n) -> demand.put(t, NvidiaEqualSizeModel.demand(n[0], (int) n[1])));
             List<ParentSpec> parents = new ArrayList<>();
             for (int g = 0; g < h.gpus(); g++) {
                 String address = gpuAddress(g);
-                List<CampaignVm> onGpu = mine.stream().filter(v -> v.parents().contains(address)).toList();
-                long locked = onGpu.isEmpty() ? 0 : onGpu.get(0).devices().get(0).framebufferMib();
+                List<String> instances = mine.stream().filter(v -> v.parents().contains(address))
+                        .map(v -> v.devices().get(0).typeId()).toList();
+                // The GPU as its agent reports it; what each type has free is the capacity model's.
+                Capacity capacity = NvidiaEqualSizeModel.of(demand, instances);
+                CapacityUnit unit = CapacityUnit.of(address, capacity, Map.of());
                 Map<String, Integer> available = new TreeMap<>();
-                types.forEach((t, n) -> available.put(t,
-                        locked == 0 || locked == n[0] ? (int) n[1] - onGpu.size() : 0));
-                parents.add(new ParentSpec(address, h.board(), Capacity.newBuilder()
-                        .setRule(CapacityRule.CAPACITY_RULE_NVIDIA_EQUAL_SIZE).setLockedFramebufferMib(locked)
-                        .setUsedInstances(onGpu.size()).putAllDemand(demand).build(), available));
+                types.keySet().forEach(t -> available.put(t, unit.headroom(t)));
+                parents.add(new ParentSpec(address, h.board(), capacity, available));
             }
             int cpus = mine.stream().mapToInt(CampaignVm::vcpus).sum();
             long memory = mine.stream().mapToLong(CampaignVm::memoryMib).sum();

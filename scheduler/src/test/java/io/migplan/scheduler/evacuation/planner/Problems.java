@@ -1,5 +1,7 @@
 package io.migplan.scheduler.evacuation.planner;
 
+import io.migplan.capacity.CapacityUnit;
+import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.TypeDemand;
@@ -22,8 +24,8 @@ final class Problems {
     static final String T4_2Q = "nvidia-231";
     static final String T4_4Q = "nvidia-232";
     static final Map<String, TypeDemand> T4_DEMAND = Map.of(
-            T4_2Q, TypeDemand.newBuilder().putResources("framebuffer_mib", 2048).setMaxInstances(8).build(),
-            T4_4Q, TypeDemand.newBuilder().putResources("framebuffer_mib", 4096).setMaxInstances(4).build());
+            T4_2Q, NvidiaEqualSizeModel.demand(2048, 8),
+            T4_4Q, NvidiaEqualSizeModel.demand(4096, 4));
 
     private Problems() {
     }
@@ -32,9 +34,8 @@ final class Problems {
     static ParentSpec t4(String address, long lockedFb, int used) {
         Capacity c = Capacity.newBuilder().setRule(CapacityRule.CAPACITY_RULE_NVIDIA_EQUAL_SIZE)
                 .setLockedFramebufferMib(lockedFb).setUsedInstances(used).putAllDemand(T4_DEMAND).build();
-        return new ParentSpec(address, "T4", c, Map.of(
-                T4_2Q, lockedFb == 0 || lockedFb == 2048 ? 8 - used : 0,
-                T4_4Q, lockedFb == 0 || lockedFb == 4096 ? 4 - used : 0));
+        CapacityUnit unit = CapacityUnit.of(address, c, Map.of());
+        return new ParentSpec(address, "T4", c, Map.of(T4_2Q, unit.headroom(T4_2Q), T4_4Q, unit.headroom(T4_4Q)));
     }
 
     static HostSpec host(String id, int cpus, int usedCpus, ParentSpec... parents) {
