@@ -159,6 +159,14 @@ public record AgentConfig(
     return b.build();
   }
 
+  /**
+   * Starts building the checks of agent configs on a thread of their own, for a command that is
+   * about to read one (see {@link ConfigReader#prepare}).
+   */
+  public static void prepareChecks() {
+    ConfigReader.prepare(AgentConfig.class, ProbeSettings.class, ProbeSettings.Command.class);
+  }
+
   public static AgentConfig parseYaml(String yaml) {
     JsonNode node = ConfigReader.read(yaml);
     if (node instanceof ObjectNode doc && doc.hasNonNull(LEGACY_PROBE_BACKEND)) {

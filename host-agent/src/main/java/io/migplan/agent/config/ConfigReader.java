@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -50,30 +52,39 @@ import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator
  * read by {@link Durations}.
  */
 public final class ConfigReader {
-  private static final YAMLMapper MAPPER =
-      YAMLMapper.builder()
-          .addModule(new Jdk8Module())
-          .addModule(
-              new SimpleModule("migplan-config")
-                  .addDeserializer(Duration.class, new Durations.Deserializer())
-                  .addDeserializer(java.nio.file.Path.class, new PathDeserializer()))
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .withCoercionConfig(
-              LogicalType.Boolean,
-              c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                  .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                  .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                  .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-          .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-          .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-          .withCoercionConfig(LogicalType.Enum, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
-          .build();
+  /**
+   * Built on first use, apart from the class, so that {@link #prepare} costs its caller nothing
+   * of Jackson's start-up.
+   */
+  private static final class Yaml {
+    static final YAMLMapper MAPPER =
+        YAMLMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(
+                new SimpleModule("migplan-config")
+                    .addDeserializer(Duration.class, new Durations.Deserializer())
+                    .addDeserializer(java.nio.file.Path.class, new PathDeserializer()))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .withCoercionConfig(
+                LogicalType.Boolean,
+                c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+            .withCoercionConfig(LogicalType.Enum, c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+            .build();
+  }
 
   private ConfigReader() {}
 
-  /** Built on first use (a Validator costs some class loading); no META-INF/validation.xml is read. */
+  /**
+   * One validator for every document, built by the first check or ahead of it by {@link
+   * #prepare}; no META-INF/validation.xml is read.
+   */
   private static final class Checker {
     /**
      * Hibernate Validator logs its version at INFO through java.util.logging on every start; the
@@ -81,13 +92,28 @@ public final class ConfigReader {
      */
     private static final Logger VALIDATOR_LOG = quiet(Logger.getLogger("org.hibernate.validator"));
 
-    static final Validator VALIDATOR =
-        Validation.byProvider(HibernateValidator.class)
-            .configure()
-            .ignoreXmlConfiguration()
-            .messageInterpolator(new ParameterMessageInterpolator())
-            .buildValidatorFactory()
-            .getValidator();
+    private static final FutureTask<Validator> VALIDATOR =
+        new FutureTask<>(
+            () ->
+                Validation.byProvider(HibernateValidator.class)
+                    .configure()
+                    .ignoreXmlConfiguration()
+                    .messageInterpolator(new ParameterMessageInterpolator())
+                    .buildValidatorFactory()
+                    .getValidator());
+
+    /** The validator; builds it here unless another thread is already doing so, then waits for it. */
+    static Validator validator() {
+      VALIDATOR.run();
+      try {
+        return VALIDATOR.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the config checks were built", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
 
     private static Logger quiet(Logger log) {
       if (log.getLevel() == null) {
@@ -97,11 +123,36 @@ public final class ConfigReader {
     }
   }
 
+  /**
+   * Builds the validator and what it knows of {@code documents} (their constraints, read from
+   * the records by reflection) on a thread of its own, for a command that is about to read such
+   * a document: on a second core this runs while the command parses its arguments and reads and
+   * binds the file, which takes about as long. The first check waits for what is still being
+   * built; anything that fails here fails again there, where it is reported.
+   */
+  public static void prepare(Class<?>... documents) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Validator validator = Checker.validator();
+                for (Class<?> d : documents) {
+                  validator.getConstraintsForClass(d);
+                }
+              } catch (RuntimeException e) {
+                // Reported by the first check.
+              }
+            },
+            "config-checks");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** Parses a document; an empty one is an empty mapping. */
   public static JsonNode read(String text) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(text);
+      node = Yaml.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw InvalidConfigException.of(InvalidConfigException.DOCUMENT, "not valid YAML: " + e.getOriginalMessage());
     }
@@ -116,7 +167,7 @@ public final class ConfigReader {
   /** Binds a parsed document (or part of one) to {@code type}; nothing is checked but the shape. */
   public static <T> T bind(JsonNode node, Class<T> type) {
     try {
-      return MAPPER.treeToValue(node, type);
+      return Yaml.MAPPER.treeToValue(node, type);
     } catch (JsonMappingException e) {
       throw problem(node, e);
     } catch (JsonProcessingException e) {
@@ -126,7 +177,7 @@ public final class ConfigReader {
 
   /** Checks the constraints of {@code value}; fails naming the first field at fault. */
   public static <T> T check(T value) {
-    Set<ConstraintViolation<T>> violations = Checker.VALIDATOR.validate(value);
+    Set<ConstraintViolation<T>> violations = Checker.validator().validate(value);
     if (!violations.isEmpty()) {
       ConstraintViolation<T> first =
           violations.stream()
@@ -257,7 +308,7 @@ public final class ConfigReader {
     if (type.isEnum()) {
       return "one of "
           + Arrays.stream(type.getEnumConstants())
-              .map(c -> MAPPER.convertValue(c, String.class))
+              .map(c -> Yaml.MAPPER.convertValue(c, String.class))
               .collect(Collectors.joining(", "));
     }
     if (type == Duration.class) {

@@ -75,6 +75,13 @@ class AgentConfigTest {
   }
 
   @Test
+  void checksBuiltAheadOnAnotherThreadPassAndFailAsBefore() {
+    AgentConfig.prepareChecks();
+    assertField("hostId: h1\nrelease: r1\nport: 70000\n", "port");
+    assertThat(AgentConfig.parseYaml("hostId: h1\nrelease: r1\n").port()).isEqualTo(AgentConfig.DEFAULT_PORT);
+  }
+
+  @Test
   void badValuesFailNamingTheField() {
     assertField("release: r1\n", "hostId");
     assertField("hostId: '  '\nrelease: r1\n", "hostId");
