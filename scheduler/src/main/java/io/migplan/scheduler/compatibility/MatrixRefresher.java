@@ -9,6 +9,7 @@ import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.snapshot.SnapshotUpdated;
 import io.migplan.scheduler.snapshot.VmRecord;
+import io.migplan.scheduler.work.BoundedExecutor;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,6 +46,14 @@ public class MatrixRefresher {
 
     /** Two workers: agents answer in milliseconds, and the scheduler shares two cores with PostgreSQL. */
     private static final int WORKERS = 2;
+    /**
+     * Refreshes waiting at most. The queue holds one per host at most (see onApplied), so this
+     * covers a 1,000-host fleet all reporting at once (the largest simulated, docs/benchmarks.md).
+     * Past it a report's refresh is skipped and counted ({@link #skipped}): the host's next report
+     * refreshes again, every other host's refresh asks it about their signatures, and a query asks
+     * any cell still missing.
+     */
+    static final int QUEUE = 1_024;
 
     @Inject
     ClusterSnapshotHolder snapshots;
@@ -57,11 +64,7 @@ public class MatrixRefresher {
     @Inject
     MigplanConfig config;
 
-    private final ExecutorService executor = Executors.newFixedThreadPool(WORKERS, r -> {
-        Thread t = new Thread(r, "matrix-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    private final BoundedExecutor executor = new BoundedExecutor("matrix-refresh", WORKERS, QUEUE);
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     /** Hosts whose refresh is waiting in the queue. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -75,7 +78,7 @@ public class MatrixRefresher {
         // A host reporting again before its refresh ran needs one refresh, not two: when a fleet
         // starts, a thousand reports must not queue a thousand duplicate fleet-wide refreshes.
         if (config.matrix().refreshOnReport() && queued.add(event.hostId())) {
-            executor.submit(() -> {
+            boolean accepted = executor.offer(() -> {
                 queued.remove(event.hostId());
                 try {
                     refresh(event.hostId());
@@ -83,7 +86,17 @@ public class MatrixRefresher {
                     LOG.warnf(e, "compatibility refresh after the report of host %s failed", event.hostId());
                 }
             });
+            if (!accepted) {
+                queued.remove(event.hostId());
+                LOG.debugf("compatibility refresh after the report of host %s skipped: %d refreshes waiting",
+                        event.hostId(), QUEUE);
+            }
         }
+    }
+
+    /** Refreshes skipped because the queue was full (or the scheduler stopping) since the start. */
+    public long skipped() {
+        return executor.refused();
     }
 
     /** Why the last background probe of {@code host} got no answer, if it did not. */
@@ -167,6 +180,6 @@ public class MatrixRefresher {
 
     @PreDestroy
     void stop() {
-        executor.shutdownNow();
+        executor.close();
     }
 }

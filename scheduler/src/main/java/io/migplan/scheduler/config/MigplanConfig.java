@@ -31,6 +31,38 @@ public interface MigplanConfig {
 
     Snapshot snapshot();
 
+    Planning planning();
+
+    interface Planning {
+        /**
+         * Plans solved at once. Solving is CPU-bound and single-threaded per plan: 2 is one per
+         * core of the 2-core machines the scheduler runs on; a third would only slow the others
+         * (and the reports and queries sharing those cores).
+         */
+        @WithDefault("2")
+        @Min(1)
+        int maxConcurrent();
+
+        /**
+         * Plans waiting for a solver beyond those. A request past both is refused (HTTP 429 with
+         * Retry-After, gRPC RESOURCE_EXHAUSTED) and nothing of it is stored. 16: at the default
+         * 30 s time limit and 2 solving, the last one waiting starts within 4 minutes even if
+         * every plan before it runs to its limit (most stop within seconds, docs/benchmarks.md);
+         * a caller past that is better told at once than left waiting.
+         */
+        @WithDefault("16")
+        @Min(0)
+        int maxQueued();
+
+        /**
+         * How long a refused caller is asked to wait before trying again (HTTP Retry-After, in
+         * whole seconds rounded up; gRPC RetryInfo). 5 s: about what a plan of a few hosts takes.
+         */
+        @WithDefault("5s")
+        @DurationMin(seconds = 1)
+        Duration retryAfter();
+    }
+
     interface Campaign {
         /**
          * How often running campaigns are advanced between the orchestrator's calls (settling

@@ -1,6 +1,8 @@
 package io.migplan.scheduler.error;
 
 import jakarta.validation.ConstraintViolationException;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A refusal a service gives on purpose: a stable code, a sentence naming what was wrong, and the
@@ -11,11 +13,25 @@ public class RefusalException extends RuntimeException {
 
     private final ErrorKind kind;
     private final String code;
+    private final Duration retryAfter;
 
     public RefusalException(ErrorKind kind, String code, String message) {
+        this(kind, code, message, null);
+    }
+
+    /**
+     * A refusal that says when to try again: {@code retryAfter} is required exactly for the
+     * kinds that {@linkplain ErrorKind#saysWhenToRetry() say when to retry}.
+     */
+    public RefusalException(ErrorKind kind, String code, String message, Duration retryAfter) {
         super(message);
+        if (kind.saysWhenToRetry() != (retryAfter != null)) {
+            throw new IllegalArgumentException("a " + kind + " refusal "
+                    + (kind.saysWhenToRetry() ? "needs a" : "takes no") + " retry delay, got " + retryAfter);
+        }
         this.kind = kind;
         this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     public ErrorKind kind() {
@@ -24,6 +40,11 @@ public class RefusalException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** How long the caller should wait before sending the same request again; empty when retrying cannot help. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /**

@@ -10,7 +10,7 @@ import io.migplan.scheduler.placement.TargetFinder;
 import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
-import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
+import io.migplan.scheduler.evacuation.planner.EvacuationJobs;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
 import io.migplan.scheduler.evacuation.planner.PlanLimits;
 import io.migplan.scheduler.evacuation.planner.PlanProgress;
@@ -18,8 +18,11 @@ import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.db.StoredJson;
+import io.migplan.scheduler.work.PlanningBusyException;
+import io.migplan.scheduler.work.PlanningLimiter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,16 +37,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
  * Evacuation plans as asynchronous jobs, kept in PostgreSQL: {@link #create} checks a valid
- * request's hosts against the cluster, stores the plan as SOLVING and returns its id at once; one planning thread builds
- * the problem from the cluster snapshot (asking agents for missing verdicts), solves it and
- * stores the result as READY (every VM placed), INFEASIBLE (some VMs unplaced, with reasons)
- * or FAILED; {@link #cancel} stops the solver at its best solution, stored as CANCELLED.
+ * request's hosts against the cluster, takes a place from the {@link PlanningLimiter} (refused
+ * with 429 / RESOURCE_EXHAUSTED, nothing stored, when every solver and queue place is taken),
+ * stores the plan as SOLVING and returns its id at once. When a solver is free the job goes to
+ * {@link EvacuationJobs} (OptaPlanner's SolverManager), which builds the problem from the cluster
+ * snapshot on the solver's thread (asking agents for missing verdicts), solves it and hands back
+ * the plan, stored as READY (every VM placed), INFEASIBLE (some VMs unplaced, with reasons) or
+ * FAILED (with an incident id). {@link #cancel} stops the solver at its best solution, stored as
+ * CANCELLED; a plan cancelled while it waits for a solver is stored as CANCELLED without one.
  * Plans are proposals: nothing is reserved or moved.
  */
 @ApplicationScoped
@@ -63,16 +68,17 @@ public class PlanService {
     MigplanConfig config;
     @Inject
     Clock clock;
+    @Inject
+    PlanningLimiter limiter;
 
-    private final EvacuationPlanner planner = new EvacuationPlanner();
-    private final Map<String, PlanProgress> progress = new ConcurrentHashMap<>();
-    private final Set<String> cancelling = ConcurrentHashMap.newKeySet();
-    /** One planning thread: solving is CPU-bound, and the scheduler shares its cores. */
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "planner");
-        t.setDaemon(true);
-        return t;
-    });
+    private EvacuationJobs jobs;
+    /** Plans of this process from admission until stored: their place, live progress and cancel. */
+    private final Map<String, Job> active = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void init() {
+        jobs = new EvacuationJobs(config.planning().maxConcurrent());
+    }
 
     void onStart(@Observes StartupEvent event) {
         int orphaned = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
@@ -85,9 +91,11 @@ public class PlanService {
     }
 
     /**
-     * Stores the plan as SOLVING and starts solving it. Returns the plan's id. The request's
-     * fields were checked against its annotations (REST and gRPC both validate it); here only
-     * what needs the cluster: every host must be known.
+     * Stores the plan as SOLVING and starts solving it, or queues it until a solver is free.
+     * Returns the plan's id. The request's fields were checked against its annotations (REST and
+     * gRPC both validate it); here only what needs the cluster: every host must be known.
+     *
+     * @throws PlanningBusyException when as many plans are solving and waiting as allowed
      */
     public String create(EvacuationRequest request) {
         ClusterSnapshot snapshot = snapshots.current();
@@ -104,10 +112,19 @@ public class PlanService {
                 "maxInboundPerHost", limits.maxInboundPerHost(), "maxParallel", limits.maxParallel(),
                 "timeLimitSeconds", limits.timeLimit().toSeconds()));
         Instant now = clock.instant();
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into plan (id, kind, status, request,"
-                        + " created_at, updated_at) values (?1, 'EVACUATION', 'SOLVING', cast(?2 as jsonb), ?3, ?3)")
-                .setParameter(1, id).setParameter(2, json).setParameter(3, now).executeUpdate());
-        executor.submit(() -> solve(id, hosts, limits));
+        PlanningLimiter.Ticket ticket = limiter.admit();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into plan (id, kind, status,"
+                            + " request, created_at, updated_at)"
+                            + " values (?1, 'EVACUATION', 'SOLVING', cast(?2 as jsonb), ?3, ?3)")
+                    .setParameter(1, id).setParameter(2, json).setParameter(3, now).executeUpdate());
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
+        Job job = new Job(id, hosts, limits, ticket);
+        active.put(id, job);
+        ticket.start(job::start);
         return id;
     }
 
@@ -125,35 +142,105 @@ public class PlanService {
         return value == null ? fallback : value;
     }
 
-    private void solve(String id, Set<String> hosts, PlanLimits requested) {
-        try {
-            ClusterSnapshot snapshot = snapshots.current();
-            List<HostFilter> filters = TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
-                    .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
-            EvacuationProblem problem = new EvacuationProblemBuilder(filters,
-                    keys -> verdicts.stored(snapshot, keys),
-                    batches -> verdicts.askByCell(snapshot, batches))
-                    .build(id, snapshot, hosts, clock.instant());
-            PlanLimits limits = PlanLimits.forProblem(problem.vms().size()).withTimeLimit(requested.timeLimit())
-                    .withWaveLimits(requested.maxOutboundPerHost(), requested.maxInboundPerHost(),
-                            requested.maxParallel());
-            EvacuationPlan plan = planner.plan(problem, limits, p -> progress.put(id, p));
-            PlanStatus status = cancelling.contains(id) ? PlanStatus.CANCELLED
+    /** Builds the problem of plan {@code id} from {@code snapshot}; on the solver's thread. */
+    private EvacuationProblem build(String id, ClusterSnapshot snapshot, Set<String> hosts) {
+        List<HostFilter> filters = TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
+                .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
+        return new EvacuationProblemBuilder(filters,
+                keys -> verdicts.stored(snapshot, keys),
+                batches -> verdicts.askByCell(snapshot, batches))
+                .build(id, snapshot, hosts, clock.instant());
+    }
+
+    /**
+     * One plan from admission until stored. Its methods run on the thread that got it a solver
+     * (the request's, or that of the plan that freed one) and on OptaPlanner's threads.
+     */
+    private final class Job implements EvacuationJobs.Listener {
+
+        final String id;
+        final Set<String> hosts;
+        final PlanLimits limits;
+        final PlanningLimiter.Ticket ticket;
+        volatile PlanProgress progress;
+        volatile boolean cancelRequested;
+
+        Job(String id, Set<String> hosts, PlanLimits limits, PlanningLimiter.Ticket ticket) {
+            this.id = id;
+            this.hosts = hosts;
+            this.limits = limits;
+            this.ticket = ticket;
+        }
+
+        /** A solver is free for this plan: hand it to the solver manager of its size. */
+        void start() {
+            try {
+                // The problem is built from this snapshot, so its size (which picks the solver's
+                // patience) is known before it is built: the VMs on the hosts to empty.
+                ClusterSnapshot snapshot = snapshots.current();
+                int vms = hosts.stream().mapToInt(h -> snapshot.host(h).map(e -> e.vms().size()).orElse(0)).sum();
+                jobs.submit(id, vms, limits, () -> build(id, snapshot, hosts), this);
+            } catch (RuntimeException e) {
+                failed(e);
+                return;
+            }
+            if (cancelRequested) {
+                jobs.terminateEarly(id); // asked while it was being handed over
+            }
+        }
+
+        void cancel() {
+            cancelRequested = true;
+            if (ticket.withdraw()) {
+                done(() -> store(id, PlanStatus.CANCELLED, null, "", 0, "cancelled while waiting for a solver;"
+                        + " nothing was planned"));
+            } else {
+                jobs.terminateEarly(id);
+            }
+        }
+
+        @Override
+        public void progress(PlanProgress p) {
+            progress = p;
+        }
+
+        @Override
+        public void finished(EvacuationPlan plan) {
+            PlanStatus status = cancelRequested ? PlanStatus.CANCELLED
                     : plan.unplaced().isEmpty() ? PlanStatus.READY : PlanStatus.INFEASIBLE;
-            finish(id, status, view(id, status, problem.vms().size(), plan), plan.metrics().bestScore(),
-                    plan.metrics().solveMillis(), "");
-        } catch (RuntimeException e) {
+            // Every VM of the problem is either migrated or unplaced in a plan.
+            done(() -> store(id, status, view(id, status, plan.migrations().size() + plan.unplaced().size(), plan),
+                    plan.metrics().bestScore(), plan.metrics().solveMillis(), ""));
+        }
+
+        @Override
+        public void failed(Throwable cause) {
             String incident = UUID.randomUUID().toString();
-            LOG.errorf(e, "plan %s failed, incident %s", id, incident);
-            finish(id, PlanStatus.FAILED, null, "", 0, "planning failed; the scheduler's log has the details"
-                    + " under incident " + incident);
-        } finally {
-            progress.remove(id);
-            cancelling.remove(id);
+            LOG.errorf(cause, "plan %s failed, incident %s", id, incident);
+            done(() -> store(id, PlanStatus.FAILED, null, "", 0, "planning failed; the scheduler's log has the"
+                    + " details under incident " + incident));
+        }
+
+        @Override
+        public void cancelledBeforeStart() {
+            done(() -> store(id, PlanStatus.CANCELLED, null, "", 0, "cancelled before solving started; nothing"
+                    + " was planned"));
+        }
+
+        /** Stores the outcome, then forgets the plan and frees its solver for the next one. */
+        private void done(Runnable storing) {
+            try {
+                storing.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "plan %s: its outcome could not be stored", id);
+            } finally {
+                active.remove(id, this);
+                ticket.release();
+            }
         }
     }
 
-    private void finish(String id, PlanStatus status, PlanView result, String score, long millis, String error) {
+    private void store(String id, PlanStatus status, PlanView result, String score, long millis, String error) {
         String json = result == null ? null : write(result);
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update plan set status = ?2,"
                         + " result = cast(?3 as jsonb), best_score = ?4, elapsed_millis = ?5, error = ?6, updated_at = ?7"
@@ -191,14 +278,18 @@ public class PlanService {
             return new PlanView(id, status, stored.progress(), stored.migrations(), stored.unplaced(),
                     stored.metrics(), (String) row[4]);
         }
-        PlanProgress p = progress.get(id);
+        Job job = active.get(id);
+        PlanProgress p = job == null ? null : job.progress;
         PlanView.Progress shown = p != null ? new PlanView.Progress(p.score(), p.elapsedMillis())
                 : new PlanView.Progress((String) row[2], ((Number) row[3]).longValue());
         return new PlanView(id, status, shown, List.of(), List.of(), null, (String) row[4]);
     }
 
     /**
-     * Stops a plan being solved at its best solution so far (stored as CANCELLED).
+     * Stops a plan being solved at its best solution so far (stored as CANCELLED); a plan still
+     * waiting for a solver is stored as CANCELLED at once, with nothing planned. Returns the plan
+     * as it was when asked; the outcome is stored moments later (once the solver has stopped, or
+     * its problem been built).
      *
      * @throws PlanFinishedException when the plan is no longer being solved
      */
@@ -208,8 +299,10 @@ public class PlanService {
             throw new PlanFinishedException("plan " + id + " is " + plan.status() + "; only a plan being solved can"
                     + " be cancelled");
         }
-        cancelling.add(id);
-        planner.terminateEarly(id);
+        Job job = active.get(id);
+        if (job != null) {
+            job.cancel();
+        }
         return plan;
     }
 
@@ -231,6 +324,6 @@ public class PlanService {
 
     @PreDestroy
     void stop() {
-        executor.shutdownNow();
+        jobs.close();
     }
 }

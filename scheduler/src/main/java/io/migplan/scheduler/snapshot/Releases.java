@@ -1,12 +1,6 @@
 package io.migplan.scheduler.snapshot;
 
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The order of releases ("2025.1" < "2025.2" < "2026.1", "6.8.0-45" < "6.8.0-110"): a release
@@ -15,91 +9,130 @@ import java.util.regex.Pattern;
  * "2025.1"). When one release is the other plus more, the longer is newer unless what
  * follows is a word, which marks a pre-release ("2025.1rc" < "2025.1" < "2025.1.1"). Equal
  * after this reading means the same release. It does not know which release runs where.
+ *
+ * <p>Both releases are read in place, a run at a time, without copying or remembering them (no
+ * cache): a placement question compares the source's release with every host's, and reading two
+ * releases in place costs about what looking both up in a cache did, less when they are equal,
+ * as most hosts' releases are to the source's (docs/benchmarks.md).
  */
 public final class Releases {
 
     public static final Comparator<String> ORDER = Releases::compare;
 
-    private static final Pattern TOKEN = Pattern.compile("\\d+|\\p{L}+");
-
-    /**
-     * Tokens of the releases seen so far: a fleet runs a handful, and a placement question
-     * compares the source's release with every host's. Bounded so odd input cannot grow it.
-     */
-    private static final Map<String, List<String>> TOKENS = new ConcurrentHashMap<>();
-    /** Far more distinct releases than a fleet runs at once, even mid-campaign. */
-    private static final int MAX_CACHED = 1_024;
-
     private Releases() {
     }
 
     public static int compare(String a, String b) {
-        List<String> x = tokens(a);
-        List<String> y = tokens(b);
-        int n = Math.min(x.size(), y.size());
-        for (int i = 0; i < n; i++) {
-            int c = compareToken(x.get(i), y.get(i));
+        String x = a == null ? "" : a;
+        String y = b == null ? "" : b;
+        if (x.equals(y)) {
+            return 0; // most hosts of a fleet run the release they are compared with
+        }
+        int i = skipSeparators(x, 0);
+        int j = skipSeparators(y, 0);
+        while (i < x.length() && j < y.length()) {
+            int endX = runEnd(x, i);
+            int endY = runEnd(y, j);
+            int c = compareRuns(x, i, endX, y, j, endY);
             if (c != 0) {
                 return c;
             }
+            i = skipSeparators(x, endX);
+            j = skipSeparators(y, endY);
         }
-        if (x.size() == y.size()) {
+        boolean xLonger = i < x.length();
+        if (!xLonger && j >= y.length()) {
             return 0;
         }
         // The longer one is newer, unless its extra part starts with a word (a pre-release tag).
-        boolean xLonger = x.size() > y.size();
-        String extra = xLonger ? x.get(n) : y.get(n);
-        int longerIsNewer = isNumber(extra) ? 1 : -1;
+        int longerIsNewer = isDigit(xLonger ? x.charAt(i) : y.charAt(j)) ? 1 : -1;
         return xLonger ? longerIsNewer : -longerIsNewer;
     }
 
-    private static int compareToken(String p, String q) {
-        boolean np = isNumber(p);
-        boolean nq = isNumber(q);
-        if (np && nq) {
-            String a = stripZeros(p);
-            String b = stripZeros(q);
-            return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : Integer.signum(a.compareTo(b));
+    private static int compareRuns(String x, int i, int endX, String y, int j, int endY) {
+        boolean nx = isDigit(x.charAt(i));
+        boolean ny = isDigit(y.charAt(j));
+        if (nx != ny) {
+            return nx ? 1 : -1;
         }
-        if (np != nq) {
-            return np ? 1 : -1;
+        if (nx) {
+            // By value: without leading zeros, a longer number is larger, else the first digit that differs.
+            while (i < endX - 1 && x.charAt(i) == '0') {
+                i++;
+            }
+            while (j < endY - 1 && y.charAt(j) == '0') {
+                j++;
+            }
+            if (endX - i != endY - j) {
+                return Integer.compare(endX - i, endY - j);
+            }
         }
-        return Integer.signum(p.compareTo(q));
+        // Digits of equal length, or words: as text, char by char, then the shorter first.
+        int n = Math.min(endX - i, endY - j);
+        for (int k = 0; k < n; k++) {
+            int c = Character.compare(x.charAt(i + k), y.charAt(j + k));
+            if (c != 0) {
+                return Integer.signum(c);
+            }
+        }
+        return Integer.signum((endX - i) - (endY - j));
     }
 
-    private static List<String> tokens(String s) {
-        if (s == null) {
-            return List.of();
+    /** Where the run of digits or of letters starting at {@code from} ends. */
+    private static int runEnd(String s, int from) {
+        int k = from;
+        if (isDigit(s.charAt(from))) {
+            while (k < s.length() && isDigit(s.charAt(k))) {
+                k++;
+            }
+            return k;
         }
-        List<String> cached = TOKENS.get(s);
-        if (cached != null) {
-            return cached;
+        while (k < s.length()) {
+            char c = s.charAt(k);
+            if (c < 0x80) {
+                if (!isAsciiLetter(c)) {
+                    break;
+                }
+                k++;
+            } else {
+                int cp = s.codePointAt(k);
+                if (!Character.isLetter(cp)) {
+                    break;
+                }
+                k += Character.charCount(cp);
+            }
         }
-        List<String> read = read(s);
-        if (TOKENS.size() < MAX_CACHED) {
-            TOKENS.put(s, read);
-        }
-        return read;
+        return k;
     }
 
-    private static List<String> read(String s) {
-        List<String> out = new ArrayList<>();
-        Matcher m = TOKEN.matcher(s);
-        while (m.find()) {
-            out.add(m.group());
+    /** The start of the next run at or after {@code from}, or the end. */
+    private static int skipSeparators(String s, int from) {
+        int k = from;
+        while (k < s.length()) {
+            char c = s.charAt(k);
+            if (c < 0x80) {
+                if (isDigit(c) || isAsciiLetter(c)) {
+                    break;
+                }
+                k++;
+            } else {
+                int cp = s.codePointAt(k);
+                if (Character.isLetter(cp)) {
+                    break;
+                }
+                k += Character.charCount(cp);
+            }
         }
-        return List.copyOf(out);
+        return k;
     }
 
-    private static boolean isNumber(String token) {
-        return Character.isDigit(token.charAt(0));
+    private static boolean isAsciiLetter(char c) {
+        char lower = (char) (c | 0x20);
+        return lower >= 'a' && lower <= 'z';
     }
 
-    private static String stripZeros(String digits) {
-        int k = 0;
-        while (k < digits.length() - 1 && digits.charAt(k) == '0') {
-            k++;
-        }
-        return digits.substring(k);
+    /** ASCII digits only: other scripts' digits are separators, as they were to {@code \d}. */
+    private static boolean isDigit(int cp) {
+        return cp >= '0' && cp <= '9';
     }
 }

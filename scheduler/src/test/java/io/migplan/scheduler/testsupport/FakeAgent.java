@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,6 +40,7 @@ public final class FakeAgent implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<ProbeQuestion> questions = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
+    private volatile CountDownLatch held = new CountDownLatch(0);
 
     /**
      * Ports {@link #deadEndpoint} handed out. No agent listens on one: the scheduler keeps one
@@ -82,6 +84,7 @@ public final class FakeAgent implements AutoCloseable {
                             return;
                         }
                         questions.addAll(request.getQuestionsList());
+                        awaitRelease();
                         sleep(delay);
                         var out = ProbeCompatibilityResponse.newBuilder();
                         request.getQuestionsList().forEach(q -> out.addAnswers(answer(q)));
@@ -110,6 +113,21 @@ public final class FakeAgent implements AutoCloseable {
     /** Answers only after {@code delay}, to play an agent that is too slow. */
     public FakeAgent delay(Duration delay) {
         this.delay = delay;
+        return this;
+    }
+
+    /**
+     * Answers nothing until {@link #release()}: a test holds whoever asks (say, a plan building its
+     * problem) at a point it chooses, as long as the caller's deadline allows.
+     */
+    public FakeAgent hold() {
+        held = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Answers what was held, and from now on at once. */
+    public FakeAgent release() {
+        held.countDown();
         return this;
     }
 
@@ -156,6 +174,16 @@ public final class FakeAgent implements AutoCloseable {
                 .build();
     }
 
+    private void awaitRelease() {
+        try {
+            if (!held.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a test held this agent and never released it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void sleep(Duration d) {
         if (d.isZero()) {
             return;
@@ -170,6 +198,7 @@ public final class FakeAgent implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        held.countDown();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 }

@@ -2,6 +2,7 @@ package io.migplan.scheduler.api.grpc;
 
 import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -92,17 +93,22 @@ final class GrpcCalls {
      * both), so both APIs refuse the same things; null for anything else, which is an internal
      * fault. The refusal's code travels as a {@code google.rpc.ErrorInfo} detail, and leads the
      * description where the status alone does not say it, as in {@code "CAMPAIGN_ACTIVE: campaign
-     * camp-1 is still running ..."}.
+     * camp-1 is still running ..."}. A refusal that says when to retry carries the delay as a
+     * {@code google.rpc.RetryInfo} detail, what the REST API sends as {@code Retry-After}.
      */
     static StatusRuntimeException refusal(RuntimeException e) {
         RefusalException r = RefusalException.from(e);
         if (r == null) {
             return null;
         }
-        return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(r.kind().grpcStatus().value())
                 .setMessage(r.kind().describe(r.code(), r.getMessage()))
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(r.code()).setDomain(ERROR_DOMAIN).build()))
-                .build());
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(r.code()).setDomain(ERROR_DOMAIN).build()));
+        r.retryAfter().ifPresent(delay -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(delay.getSeconds())
+                        .setNanos(delay.getNano()))
+                .build())));
+        return StatusProto.toStatusRuntimeException(status.build());
     }
 }

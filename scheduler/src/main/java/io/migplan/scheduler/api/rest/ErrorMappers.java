@@ -13,6 +13,7 @@ import io.migplan.scheduler.error.InvalidRequestException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -26,10 +27,22 @@ public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
-    /** A service's deliberate refusal: the status its kind maps to, its code and sentence. */
+    /**
+     * A service's deliberate refusal: the status its kind maps to, its code and sentence, and
+     * for a refusal that says when to retry a {@code Retry-After} header in whole seconds
+     * (rounded up, at least 1: RFC 9110 allows no fractions, and 0 would invite a busy loop).
+     */
     @ServerExceptionMapper
     public Response refused(RefusalException e) {
-        return error(Response.Status.fromStatusCode(e.kind().httpStatus()), e.code(), e.getMessage());
+        Response.ResponseBuilder response = answer(Response.Status.fromStatusCode(e.kind().httpStatus()), e.code(),
+                e.getMessage());
+        e.retryAfter().ifPresent(delay -> response.header("Retry-After", retryAfterSeconds(delay)));
+        return response.build();
+    }
+
+    static long retryAfterSeconds(Duration delay) {
+        long seconds = delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     /**
@@ -97,6 +110,10 @@ public class ErrorMappers {
     }
 
     private static Response error(Response.StatusType status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Reason(code, message)).build();
+        return answer(status, code, message).build();
+    }
+
+    private static Response.ResponseBuilder answer(Response.StatusType status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Reason(code, message));
     }
 }

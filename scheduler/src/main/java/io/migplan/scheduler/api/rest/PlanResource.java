@@ -34,6 +34,8 @@ public class PlanResource {
     @Operation(summary = "Plan how to empty hosts; answers at once with the plan's id while it is solved")
     @APIResponse(responseCode = "202", description = "Accepted: {id}; poll GET /api/v1/plans/{id}")
     @APIResponse(responseCode = "400", description = "No hosts, an unknown host, or a limit out of range")
+    @APIResponse(responseCode = "429", description = "As many plans are solving and waiting as allowed"
+            + " (migplan.planning.max-concurrent, max-queued); nothing was stored; retry after Retry-After seconds")
     public Response evacuation(@Valid @NotNull(message = "is required: \\{hosts, maxOutboundPerHost,"
             + " maxInboundPerHost, maxParallel, timeLimitSeconds\\}") EvacuationRequest body) {
         String id = plans.create(body);
@@ -50,7 +52,8 @@ public class PlanResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Stop solving a plan; its best solution so far is kept as CANCELLED")
+    @Operation(summary = "Stop solving a plan; its best solution so far is kept as CANCELLED (a plan still waiting"
+            + " for a solver is kept as CANCELLED with nothing planned)")
     @APIResponse(responseCode = "409", description = "The plan is no longer being solved")
     public PlanView cancel(@PathParam("id") @PlainText String id) {
         return plans.cancel(id);

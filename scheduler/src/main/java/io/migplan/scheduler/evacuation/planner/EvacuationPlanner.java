@@ -6,8 +6,6 @@ import io.migplan.scheduler.evacuation.planner.domain.Target;
 import io.migplan.scheduler.evacuation.planner.domain.VmMove;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.optaplanner.core.api.solver.Solver;
 
@@ -18,21 +16,20 @@ import org.optaplanner.core.api.solver.Solver;
  * among the eligible ones given; it does not compute eligibility, reserve capacity or run
  * migrations.
  *
- * <p>Thread-safe: plans may run concurrently, each under its own problem id (ids must be unique
- * among running plans); {@link #terminateEarly} may be called from any thread and makes the
- * running plan return its best solution so far, still assembled into a complete plan.
+ * <p>{@link #plan} solves on the caller's thread and returns when the limits stop it: what the
+ * campaign planner does for each batch, and the benchmarks. Thread-safe: plans may run
+ * concurrently. Plans solved in the background, with progress and a cancel, are
+ * {@link EvacuationJobs}, which builds and assembles them the same way.
  */
 public final class EvacuationPlanner {
 
     public static final String NAME = "optaplanner";
 
     /** Progress events no more often than this, so a listener is not flooded by small improvements. */
-    private static final long PROGRESS_INTERVAL_MILLIS = 100;
+    static final long PROGRESS_INTERVAL_MILLIS = 100;
 
     private final Construction construction;
     private final SolverFactories factories = new SolverFactories();
-    private final Map<String, Solver<EvacuationSolution>> running = new ConcurrentHashMap<>();
-    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
     public EvacuationPlanner() {
         this(Construction.LEDGER_FIRST_FIT_DECREASING);
@@ -59,42 +56,24 @@ public final class EvacuationPlanner {
                         event.getNewBestScore().toString()));
             }
         });
-        EvacuationSolution best;
-        running.put(problem.id(), solver);
-        try {
-            if (cancelled.remove(problem.id())) {
-                solver.terminateEarly();
-            }
-            best = input.getVms().isEmpty() ? input : solver.solve(input);
-        } finally {
-            running.remove(problem.id());
-        }
-        boolean stoppedEarly = solver.isTerminateEarly();
+        EvacuationSolution best = input.getVms().isEmpty() ? input : solver.solve(input);
         long millis = (System.nanoTime() - start) / 1_000_000;
-        Map<String, Target> assignment = new HashMap<>();
-        best.getVms().stream().filter(VmMove::isAssigned).forEach(vm -> assignment.put(vm.name(), vm.getTarget()));
-        String score = best.getScore() == null ? "" : best.getScore().toString();
-        EvacuationPlan plan = PlanAssembler.assemble(NAME, model, assignment, limits, true, millis, score,
-                stoppedEarly);
-        progress.accept(new PlanProgress(problem.id(), millis, plan.migrations().size(), total, score));
+        EvacuationPlan plan = assemble(model, best, limits, millis, solver.isTerminateEarly());
+        progress.accept(new PlanProgress(problem.id(), millis, plan.migrations().size(), total,
+                plan.metrics().bestScore()));
         return plan;
     }
 
-    /**
-     * Stops the plan with this problem id at its best solution so far; a plan not yet started
-     * stops as soon as it starts (the request is remembered until then). Returns whether a
-     * running plan was found.
-     */
-    public boolean terminateEarly(String problemId) {
-        Solver<EvacuationSolution> solver = running.get(problemId);
-        if (solver == null) {
-            cancelled.add(problemId);
-            return false;
-        }
-        return solver.terminateEarly();
+    /** The plan of a best solution: its assignment checked and completed by {@link PlanAssembler}. */
+    static EvacuationPlan assemble(EvacuationModel model, EvacuationSolution best, PlanLimits limits, long millis,
+            boolean stoppedEarly) {
+        Map<String, Target> assignment = new HashMap<>();
+        best.getVms().stream().filter(VmMove::isAssigned).forEach(vm -> assignment.put(vm.name(), vm.getTarget()));
+        String score = best.getScore() == null ? "" : best.getScore().toString();
+        return PlanAssembler.assemble(NAME, model, assignment, limits, true, millis, score, stoppedEarly);
     }
 
-    private static int placed(EvacuationSolution solution) {
+    static int placed(EvacuationSolution solution) {
         int n = 0;
         for (VmMove vm : solution.getVms()) {
             n += vm.isAssigned() ? 1 : 0;

@@ -73,6 +73,12 @@ public final class SolverFactories {
                 k -> SolverFactory.create(config(k)));
     }
 
+    /** A factory of its own, not cached, with the termination of {@link #get}: for a holder that keeps it. */
+    static SolverFactory<EvacuationSolution> create(Construction construction, Duration timeLimit,
+            Duration unimproved, Duration giveUp) {
+        return SolverFactory.create(config(new Key(construction, timeLimit, unimproved, giveUp)));
+    }
+
     /** How many factories are kept now. */
     synchronized int size() {
         return cache.size();
