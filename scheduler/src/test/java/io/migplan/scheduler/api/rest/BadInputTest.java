@@ -32,6 +32,7 @@ class BadInputTest {
     @BeforeEach
     void clear() {
         Inventory.clear(ds);
+        before = rows();
     }
 
     /** Ids that are not ids: each goes into every path parameter. */
@@ -167,10 +168,20 @@ class BadInputTest {
                 .doesNotContain("Exception", "\tat ");
     }
 
+    static final List<String> TABLES = List.of("host", "plan", "campaign", "campaign_migration", "slot_reservation");
+
+    /** Rows of every table a request could write, before it: other test classes may have left some. */
+    private java.util.Map<String, Long> before;
+
+
+    private java.util.Map<String, Long> rows() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        TABLES.forEach(t -> out.put(t, Inventory.count(ds, t)));
+        return out;
+    }
+
     private void assertNothingStored() {
-        for (String table : List.of("host", "plan", "campaign", "campaign_migration", "slot_reservation")) {
-            assertThat(Inventory.count(ds, table)).as("rows in %s", table).isZero();
-        }
+        assertThat(rows()).as("rows per table").isEqualTo(before);
     }
 
     private static String hugeArray(int n) {
