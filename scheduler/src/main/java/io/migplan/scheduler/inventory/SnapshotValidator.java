@@ -225,7 +225,7 @@ public final class SnapshotValidator {
             String at = "snapshot.vms[" + i + "]";
             if (v.getName().isBlank()) {
                 out.add(at + ".name is empty");
-            } else if (out.text(at + ".name", v.getName(), Texts.MAX_NAME)) {
+            } else if (out.text(at + ".name", v.getName(), Texts.MAX_ID)) {
                 out.duplicate(vmNames, v.getName(), i, at + ".name", "snapshot.vms[%d].name");
             }
             if (v.getUuid().isBlank()) {
