@@ -88,6 +88,7 @@ public class PlanService {
         if (orphaned > 0) {
             LOG.warnf("%d plan(s) were being solved when the scheduler stopped; marked FAILED", orphaned);
         }
+        jobs.warmUp();
     }
 
     /**

@@ -13,15 +13,15 @@ import org.jboss.logging.Logger;
  * scheduler shares its cores, so at most {@code maxConcurrent} jobs run, at most
  * {@code maxQueued} more wait in the order they asked to start, and a job past both is refused at
  * once ({@link PlanningBusyException}: HTTP 429 with Retry-After, gRPC RESOURCE_EXHAUSTED) rather
- * than queued without end. It counts jobs; it does not run, time or cancel them, and it knows
+ * than queued without end. It counts jobs; it does not solve, time or stop them, and it knows
  * nothing of what they plan.
  *
  * <p>A job takes a {@link Ticket} first ({@link #admit}, the only call that refuses), so a caller
  * can store the job only once it is sure to be accepted; then {@link Ticket#start} runs the job's
  * start now, or later on the thread of the job that frees a slot; the job gives the ticket back
  * with {@link Ticket#release} when it is over. A job still waiting can be taken out of the queue
- * ({@link Ticket#withdraw}). Evacuation plans are its first user; a campaign's planning takes
- * tickets from the same instance so that the two together never solve more than the limit.
+ * ({@link Ticket#withdraw}). Evacuation plans are its first user; a campaign's planning can take
+ * tickets from the same instance, so that the two together never solve more than the limit.
  * Configured by {@code migplan.planning.*}.
  */
 @Singleton

@@ -3,8 +3,11 @@ package io.migplan.scheduler.evacuation.planner;
 import io.migplan.scheduler.evacuation.planner.SolverFactories.Construction;
 import io.migplan.scheduler.evacuation.planner.domain.EvacuationSolution;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +39,7 @@ import org.optaplanner.core.config.solver.SolverManagerConfig;
  * created when first needed, so at most eight, each holding its factory (whose constraint
  * network is built once and reused by every plan of that size).</li>
  * <li>its time limit is the request's, any whole second from 1 to 600. It is a deadline: once the
- * problem is built, a timer ({@code evacuation-deadline}, one thread) calls
+ * problem is built, a timer (the {@code evacuation-jobs} thread) calls
  * {@link SolverManager#terminateEarly} at the limit, and a job that ends sooner cancels it; the
  * plan then ends as a solver's spent limit ends it (not counted as terminated early). The
  * factories' own spent limit is the longest a request may ask for, a backstop should the timer
@@ -45,10 +48,13 @@ import org.optaplanner.core.config.solver.SolverManagerConfig;
  * </ul>
  * The manager is chosen when a job is submitted, before its problem is built, so the caller
  * gives the number of VMs the problem will hold (for an evacuation: the VMs on the hosts to empty,
- * in the snapshot the problem is built from). Each manager runs up to {@code parallelSolverCount}
- * jobs, so any one size can use every slot the caller allows. OptaPlanner 10.2 ignores
- * {@code SolverManagerConfig}'s thread factory, so each job names its solver thread after its
- * manager ({@code evacuation-solver-64ms}) when it starts.
+ * in the snapshot the problem is built from). {@link #submit} returns at once: the same
+ * {@code evacuation-jobs} thread hands the job to its manager, so the first plan of a size, which
+ * builds that size's factory (about 0.3 s in a cold JVM), never makes its caller (an API request)
+ * wait for it. Each manager runs up to {@code parallelSolverCount} jobs, so any one size can use
+ * every slot the caller allows. OptaPlanner 10.2 ignores {@code SolverManagerConfig}'s thread
+ * factory, so each job names its solver thread after its manager ({@code evacuation-solver-64ms})
+ * when it starts.
  *
  * <p><b>Stopping.</b> {@link #terminateEarly} is a cancel: the plan is assembled from the best
  * solution so far with {@code terminatedEarly} set. It returns once the solver has stopped; asked
@@ -63,7 +69,10 @@ public final class EvacuationJobs implements AutoCloseable {
     /** The factories' own spent limit: the longest time limit a request may ask for (EvacuationRequest). */
     static final Duration BACKSTOP = Duration.ofSeconds(600);
 
-    /** What a job tells its submitter. Called on OptaPlanner's threads, or the canceller's. */
+    /** The id of {@link #warmUp}'s empty plan; plans of the API are named {@code evac-…}. */
+    static final String WARM_UP = "warm-up";
+
+    /** What a job tells its submitter: on OptaPlanner's threads, the service thread or the canceller's. */
     public interface Listener {
 
         /** A new best solution, at most every 100 ms. */
@@ -86,7 +95,8 @@ public final class EvacuationJobs implements AutoCloseable {
     /** One manager per patience of {@link PlanLimits#forProblem}: at most eight. */
     private final Map<Duration, SolverManager<EvacuationSolution, String>> managers = new ConcurrentHashMap<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final ScheduledThreadPoolExecutor deadlines;
+    /** Hands jobs to their manager and stops them at their deadline: one thread. */
+    private final ScheduledThreadPoolExecutor service;
 
     public EvacuationJobs(int parallelSolverCount) {
         this(parallelSolverCount, Construction.LEDGER_FIRST_FIT_DECREASING, PlanLimits::forProblem);
@@ -100,19 +110,20 @@ public final class EvacuationJobs implements AutoCloseable {
         this.parallelSolverCount = parallelSolverCount;
         this.construction = construction;
         this.patience = patience;
-        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "evacuation-deadline");
+        this.service = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "evacuation-jobs");
             t.setDaemon(true);
             return t;
         });
-        // A job that ends before its deadline cancels it: the queue then holds one per running job.
-        deadlines.setRemoveOnCancelPolicy(true);
+        // A job that ends before its deadline cancels it: the queue then holds, besides hand-overs
+        // (one per job submitted and not yet handed over), one deadline per running job.
+        service.setRemoveOnCancelPolicy(true);
     }
 
     /**
-     * Starts solving plan {@code id} in the background: {@code problem} is called on the solver's
-     * thread to build it. The limits are {@link PlanLimits#forProblem} of {@code vms} (which also
-     * picks the manager) with the time and wave limits of {@code requested}.
+     * Starts solving plan {@code id} in the background and returns at once: {@code problem} is
+     * called on the solver's thread to build it. The limits are {@link PlanLimits#forProblem} of
+     * {@code vms} (which also picks the manager) with the time and wave limits of {@code requested}.
      *
      * @throws IllegalStateException when a job with this id is still known, or this is closed
      */
@@ -121,24 +132,64 @@ public final class EvacuationJobs implements AutoCloseable {
         PlanLimits limits = patience.apply(vms).withTimeLimit(requested.timeLimit())
                 .withWaveLimits(requested.maxOutboundPerHost(), requested.maxInboundPerHost(),
                         requested.maxParallel());
-        SolverManager<EvacuationSolution, String> manager = manager(limits);
-        Job job = new Job(id, limits, manager, problem, listener);
+        Job job = new Job(id, limits, problem, listener);
         if (jobs.putIfAbsent(id, job) != null) {
             throw new IllegalStateException("an evacuation job with id " + id + " is still running");
         }
-        synchronized (job) {
-            if (job.cancelled) {
-                job.end(listener::cancelledBeforeStart);
-                return;
-            }
-            try {
-                manager.solveAndListen(id, job::find, job::best, job::last, job::fail);
-            } catch (RuntimeException e) {
-                jobs.remove(id, job);
-                throw e;
-            }
-            job.submitted = true;
+        try {
+            service.execute(() -> handOver(job));
+        } catch (RejectedExecutionException e) {
+            jobs.remove(id, job);
+            throw new IllegalStateException("evacuation jobs are closed; plan " + id + " was not started", e);
         }
+    }
+
+    /** On the service thread: gives the job to the manager of its size, built if it is the first. */
+    private void handOver(Job job) {
+        try {
+            SolverManager<EvacuationSolution, String> manager = manager(job.limits);
+            synchronized (job) {
+                if (job.cancelled) {
+                    job.end(job.listener::cancelledBeforeStart);
+                    return;
+                }
+                job.manager = manager;
+                manager.solveAndListen(job.id, job::find, job::best, job::last, job::fail);
+                job.submitted = true;
+            }
+        } catch (RuntimeException e) {
+            job.end(() -> job.listener.failed(e));
+        }
+    }
+
+    /**
+     * Builds the SolverManager of the smallest size and solves an empty plan through it, in the
+     * background: the first plan after a start then does not pay for OptaPlanner's warm-up (its
+     * job classes, a factory and a first score director: about 0.3 s in a cold JVM, which made
+     * the first plan after a start that much slower, docs/benchmarks.md). Most plans use that
+     * size: a few hosts, fewer than 170 VMs.
+     */
+    public void warmUp() {
+        EvacuationProblem nothing = new EvacuationProblem(WARM_UP, List.of(), List.of(), Set.of());
+        submit(WARM_UP, 0, PlanLimits.defaults(), () -> nothing, new Listener() {
+            @Override
+            public void progress(PlanProgress progress) {
+            }
+
+            @Override
+            public void finished(EvacuationPlan plan) {
+                LOG.debugf("evacuation solver warmed up in %d ms", plan.metrics().solveMillis());
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                LOG.warnf(cause, "evacuation solver warm-up failed; the first plan will show why");
+            }
+
+            @Override
+            public void cancelledBeforeStart() {
+            }
+        });
     }
 
     /**
@@ -151,23 +202,32 @@ public final class EvacuationJobs implements AutoCloseable {
         if (job == null) {
             return;
         }
+        SolverManager<EvacuationSolution, String> manager;
         synchronized (job) {
             job.cancelled = true;
             if (!job.submitted) {
-                return; // submit sees the flag
+                return; // the hand-over sees the flag
             }
+            manager = job.manager;
         }
-        job.manager.terminateEarly(id);
+        manager.terminateEarly(id);
         if (!job.started) {
             // Stopped while scheduled: OptaPlanner calls no consumer for such a job.
             job.end(job.listener::cancelledBeforeStart);
         }
     }
 
-    /** OptaPlanner's status of job {@code id}: NOT_SOLVING once it ended, or when unknown. */
+    /**
+     * OptaPlanner's status of job {@code id}: SOLVING_SCHEDULED until a solver thread takes it,
+     * NOT_SOLVING once it ended, or when unknown.
+     */
     public SolverStatus status(String id) {
         Job job = jobs.get(id);
-        return job == null ? SolverStatus.NOT_SOLVING : job.manager.getSolverStatus(id);
+        if (job == null) {
+            return SolverStatus.NOT_SOLVING;
+        }
+        SolverManager<EvacuationSolution, String> manager = job.manager;
+        return manager == null ? SolverStatus.SOLVING_SCHEDULED : manager.getSolverStatus(id);
     }
 
     /** Managers created so far: one per patience used. */
@@ -178,7 +238,7 @@ public final class EvacuationJobs implements AutoCloseable {
     /** Stops every job (their listeners are not told) and the solver threads. */
     @Override
     public void close() {
-        deadlines.shutdownNow();
+        service.shutdownNow();
         managers.values().forEach(SolverManager::close);
         jobs.clear();
     }
@@ -194,10 +254,11 @@ public final class EvacuationJobs implements AutoCloseable {
 
         final String id;
         final PlanLimits limits;
-        final SolverManager<EvacuationSolution, String> manager;
         final Supplier<EvacuationProblem> source;
         final Listener listener;
         final AtomicBoolean ended = new AtomicBoolean();
+        /** Set once, when handed over, under this. */
+        volatile SolverManager<EvacuationSolution, String> manager;
         /** Guarded by this; cancelled also read without it, once submitted. */
         volatile boolean cancelled;
         boolean submitted;
@@ -209,11 +270,9 @@ public final class EvacuationJobs implements AutoCloseable {
         /** Read and written on the consumer thread only. */
         long lastReport = -EvacuationPlanner.PROGRESS_INTERVAL_MILLIS;
 
-        Job(String id, PlanLimits limits, SolverManager<EvacuationSolution, String> manager,
-                Supplier<EvacuationProblem> source, Listener listener) {
+        Job(String id, PlanLimits limits, Supplier<EvacuationProblem> source, Listener listener) {
             this.id = id;
             this.limits = limits;
-            this.manager = manager;
             this.source = source;
             this.listener = listener;
         }
@@ -231,7 +290,7 @@ public final class EvacuationJobs implements AutoCloseable {
             startNanos = System.nanoTime();
             EvacuationModel built = EvacuationModel.of(problem);
             model = built;
-            deadline = deadlines.schedule(this::timeUp, limits.timeLimit().toNanos(), TimeUnit.NANOSECONDS);
+            deadline = service.schedule(this::timeUp, limits.timeLimit().toNanos(), TimeUnit.NANOSECONDS);
             return built.newSolution();
         }
 

@@ -193,7 +193,7 @@ class EvacuationJobsTest {
         assertThat(canceller.isAlive()).isFalse();
         assertThat(r.awaitOutcome()).isEqualTo("finished");
         assertThat(r.plan.metrics().terminatedEarly()).isTrue();
-        // Stopped before local search: the plan is the construction's, completed and checked.
+        // Stopped as soon as solving started: the assembly completes what the solver had.
         assertThat(PlanChecker.violations(problem, r.plan)).isEmpty();
         assertThat(r.plan.migrations().size() + r.plan.unplaced().size()).isEqualTo(problem.vms().size());
     }
@@ -293,5 +293,15 @@ class EvacuationJobsTest {
             assertThat(r.awaitOutcome()).isEqualTo("finished");
         }
         assertThat(jobs.managers()).isEqualTo(2);
+    }
+
+    @Test
+    void aWarmUpBuildsTheSmallestSizesSolverAndLeavesNoJob() {
+        EvacuationJobs jobs = jobs(1);
+
+        jobs.warmUp();
+
+        await("the warm-up ends").atMost(WAIT).pollInterval(POLL)
+                .until(() -> jobs.status(EvacuationJobs.WARM_UP) == SolverStatus.NOT_SOLVING && jobs.managers() == 1);
     }
 }
