@@ -105,18 +105,17 @@ class DatabaseOutageIT {
 
         database.close();
         LOG.infof("PostgreSQL stopped with %d migrations done; back in %s", done, OUTAGE);
-        Thread.sleep(OUTAGE.toMillis()); // not a wait for a condition: the outage itself
+        // The outage itself: the scheduler stays up through it.
+        await("the scheduler survives the outage").during(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+                .pollInterval(Duration.ofSeconds(1)).until(scheduler::isAlive);
         database = EmbeddedDatabase.start(dir.resolve("pg"), database.port());
         LOG.info("PostgreSQL started again");
 
         // Past the grace and a sweep: no host was ever anything but UP.
-        long until = System.nanoTime() + WATCH_AFTER.toNanos();
-        while (System.nanoTime() < until) {
-            List<String> states = given().get("/api/v1/hosts").then().statusCode(200).extract().jsonPath()
-                    .getList("state", String.class);
-            assertThat(states).as("host states after the outage").hasSize(CampaignRestartIT.HOSTS).containsOnly("UP");
-            Thread.sleep(POLL.toMillis()); // sampling the states over the whole window, not waiting
-        }
+        await("every host stays UP").during(WATCH_AFTER).atMost(WATCH_AFTER.plusSeconds(15)).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(given().get("/api/v1/hosts").then().statusCode(200).extract()
+                        .jsonPath().getList("state", String.class)).as("host states after the outage")
+                        .hasSize(CampaignRestartIT.HOSTS).containsOnly("UP"));
         JsonPath after = view(id);
         assertThat(after.getInt("planVersion")).as("no re-plan").isEqualTo(planVersion);
         assertThat(after.getInt("progress.migrationsDone")).as("nothing lost").isEqualTo(done);
