@@ -81,7 +81,7 @@ class CampaignPlanning {
                 Basis basis = basis(built, snapshot, m, index, batchOf, upgrading, to);
                 store.insertMigration(campaign, new MigrationRow(campaign + "-" + version + "-" + (++seq), version,
                         index, m.wave(), m.vm(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
-                        basis == null ? "NOT_NEEDED" : basis.name(), List.of(), "", false));
+                        basis == null ? "NOT_NEEDED" : basis.name(), List.of(), "", false, null, ""));
                 migrations++;
             }
         }

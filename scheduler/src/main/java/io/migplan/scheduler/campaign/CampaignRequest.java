@@ -59,7 +59,10 @@ public record CampaignRequest(
     }
 
     /**
-     * @param maxHostsInMaintenance a count ("4", or the number 4) or a share of the hosts in scope ("10%")
+     * @param maxHostsInMaintenance    a count ("4", or the number 4) or a share of the hosts in scope ("10%")
+     * @param migrationTimeoutSeconds  how long an issued migration may run before the campaign asks the
+     *                                 source's and target's agents where its VM is and settles it from
+     *                                 their answer
      */
     public record CampaignPolicyRequest(
             @Pattern(regexp = CountOrShare.FORMAT, message = CountOrShare.FORMAT_MESSAGE) @CountOrShare
@@ -69,8 +72,16 @@ public record CampaignRequest(
             @Min(value = 1, message = AT_LEAST) Integer maxInboundPerHost,
             @Min(value = 1, message = AT_LEAST) Integer maxParallel,
             @Min(value = 0, message = HEADROOM) @Max(value = 99, message = HEADROOM) Integer headroomPercent,
-            Boolean allowBackward) {
+            Boolean allowBackward,
+            @Min(value = MIGRATION_TIMEOUT_MIN, message = TIMEOUT) @Max(value = MIGRATION_TIMEOUT_MAX, message = TIMEOUT)
+            Integer migrationTimeoutSeconds) {
 
+        /** An issued migration's deadline when the policy does not say: half an hour. */
+        public static final int MIGRATION_TIMEOUT_DEFAULT = 1800;
+        static final int MIGRATION_TIMEOUT_MIN = 10;
+        static final int MIGRATION_TIMEOUT_MAX = 86400;
+        static final String TIMEOUT = "must be in " + MIGRATION_TIMEOUT_MIN + ".." + MIGRATION_TIMEOUT_MAX
+                + " seconds";
         static final String AT_LEAST = "must be at least {value}";
         static final String HEADROOM = "must be in 0..99";
 

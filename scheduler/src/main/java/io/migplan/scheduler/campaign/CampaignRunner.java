@@ -7,6 +7,10 @@ import io.migplan.scheduler.campaign.CampaignPlanning.Written;
 import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
+import io.migplan.scheduler.campaign.Transitions.CampaignState;
+import io.migplan.scheduler.campaign.Transitions.HostStep;
+import io.migplan.scheduler.campaign.Transitions.MigrationState;
+import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
@@ -71,8 +75,15 @@ public class CampaignRunner {
 
     private static final Logger LOG = Logger.getLogger(CampaignRunner.class);
 
-    /** A slot claimed for a migration the orchestrator never reports is freed after this long. */
+    /**
+     * How long a migration's slot claim lasts past the last step that renewed it: a migration in
+     * flight keeps its claims (every step renews them), and a claim nobody renews (the scheduler
+     * stopped for good) is freed after this long.
+     */
     static final Duration RESERVATION_TTL = Duration.ofMinutes(30);
+
+    /** Hosts whose agents one step asks for a fresh scan at most; the rest are asked in the next step. */
+    static final int SCANS_PER_STEP = 16;
 
     /**
      * Transaction timeout of a step that may plan: re-planning 20,000 VMs takes tens of seconds
@@ -103,13 +114,14 @@ public class CampaignRunner {
     @Inject
     InventoryStore inventory;
     @Inject
-    EmptinessProof emptiness;
+    FreshScans freshScans;
     @Inject
     Clock clock;
 
     /**
      * Advances every running campaign, so they progress (and complete) between orchestrator calls;
-     * every {@link io.migplan.scheduler.config.MigplanConfig.Campaign#tickEvery()}.
+     * every {@link io.migplan.scheduler.config.MigplanConfig.Campaign#tickEvery()}. A tick issues
+     * nothing: work is issued only to a lease holder's {@code next}.
      */
     @Scheduled(every = "${migplan.campaign.tick-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -117,34 +129,88 @@ public class CampaignRunner {
         List<String> running = QuarkusTransaction.requiringNew().call(() -> store.idsIn(List.of("RUNNING")));
         for (String id : running) {
             try {
-                QuarkusTransaction.requiringNew().timeout(PLANNING_TIMEOUT_SECONDS).run(() -> {
-                    CampaignRow c = store.lock(id);
-                    if (c.state().equals("RUNNING")) {
-                        new Step(c).advance();
-                    }
-                });
+                advance(id, clock.instant());
             } catch (RuntimeException e) {
                 LOG.warnf(e, "campaign %s: step failed; the next one tries again", id);
             }
         }
     }
 
+    /** One step of a running campaign at {@code now}, issuing nothing: what a tick does. */
+    NextStep advance(String id, Instant now) {
+        return step(id, now, Mode.ADVANCE, null);
+    }
+
     /**
-     * What the orchestrator should do now: newly issued migrations (their slots claimed),
-     * migrations in flight, hosts to upgrade, and why nothing more can be done yet.
+     * What the orchestrator should do now, under the campaign's lease: takes or renews the lease
+     * for {@code orchestrator} (or takes over one that expired), then answers newly issued
+     * migrations (their slots claimed), migrations in flight, hosts to upgrade, and why nothing
+     * more can be done yet.
+     *
+     * @throws CampaignConflictException {@code LEASE_HELD} while another orchestrator's lease holds
      */
-    public NextStep next(String id) {
+    public NextStep next(String id, String orchestrator, Duration lease) {
+        return step(id, clock.instant(), Mode.ISSUE, new Lease.Asked(orchestrator, lease));
+    }
+
+    /**
+     * What {@link #next} would answer now, changing nothing: no lease is taken, nothing is issued,
+     * claimed, asked of an agent or stored. Its {@code start} lists the migrations the next wave
+     * would issue within the limits, judged on stored verdicts only.
+     */
+    public NextStep preview(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Step step = new Step(store.require(id, false), clock.instant(), Evidence.NONE, Mode.PREVIEW);
+            if (step.c.state().equals("RUNNING")) {
+                step.issue();
+            } else {
+                step.waiting.add("campaign " + id + " is " + step.c.state());
+            }
+            return step.result();
+        });
+    }
+
+    /**
+     * A step: the fresh scans it needs are asked first, with no lock or transaction held; then,
+     * in one transaction holding the campaign's row, the rows are brought up to date with the
+     * snapshot and those scans, and (for a lease holder) work is issued.
+     */
+    private NextStep step(String id, Instant now, Mode mode, Lease.Asked asked) {
+        Evidence evidence = gather(id, now);
         return QuarkusTransaction.requiringNew().timeout(PLANNING_TIMEOUT_SECONDS).call(() -> {
             CampaignRow c = store.lock(id);
-            Step step = new Step(c);
+            Step step = new Step(c, now, evidence, mode);
+            boolean active = c.state().equals("RUNNING") || c.state().equals("PAUSED");
+            if (asked != null && active) {
+                step.takeLease(asked);
+            }
             if (c.state().equals("RUNNING")) {
                 step.advance();
-                step.issue();
+                if (mode == Mode.ISSUE && step.c.state().equals("RUNNING")) {
+                    step.issue();
+                }
             } else {
                 step.waiting.add("campaign " + id + " is " + c.state());
             }
             return step.result();
         });
+    }
+
+    /**
+     * The fresh scans a step of the campaign will need, asked now with no lock or transaction
+     * held: of hosts of the current batch that look empty (the proof before an upgrade), and of
+     * the source and target of each migration past its deadline (where its VM is). At most
+     * {@link #SCANS_PER_STEP} hosts a step; the rest are asked in the next.
+     */
+    private Evidence gather(String id, Instant now) {
+        List<HostView> wanted = QuarkusTransaction.requiringNew().call(() -> store.find(id, false)
+                .filter(c -> c.state().equals("RUNNING") || c.state().equals("PAUSED"))
+                .map(c -> new Step(c, now, Evidence.NONE, Mode.PREVIEW).scansWanted()).orElse(List.of()));
+        Map<String, FreshScans.Scan> scans = new HashMap<>();
+        for (HostView h : wanted.subList(0, Math.min(SCANS_PER_STEP, wanted.size()))) {
+            scans.put(h.id(), freshScans.ask(h));
+        }
+        return new Evidence(scans);
     }
 
     /** Records why the rest must be planned again; the next step re-plans once nothing is in flight. */
@@ -153,21 +219,55 @@ public class CampaignRunner {
         store.setReplanReason(c.id(), joined, now);
     }
 
-    /** One step over one locked campaign, on one snapshot. */
+    /** What a step may do: preview (nothing written), advance (a tick: nothing issued), issue (a lease holder's next). */
+    enum Mode {
+        PREVIEW, ADVANCE, ISSUE
+    }
+
+    /** Fresh scans asked before a step took its lock, by host id. */
+    record Evidence(Map<String, FreshScans.Scan> scans) {
+        static final Evidence NONE = new Evidence(Map.of());
+
+        Optional<FreshScans.Scan> scan(String host) {
+            return Optional.ofNullable(scans.get(host));
+        }
+    }
+
+    /** One step over one campaign, on one snapshot, at one instant. */
     private final class Step {
-        final Instant now = clock.instant();
+        final Instant now;
+        final Mode mode;
+        final Evidence evidence;
         final ClusterSnapshot snapshot = snapshots.current();
         CampaignRow c;
+        Lease lease;
         final Map<String, HostRow> hosts = new LinkedHashMap<>();
         final List<MigrationRow> open = new ArrayList<>();
         final List<NextStep.Action> started = new ArrayList<>();
         final List<String> waiting = new ArrayList<>();
         String replan;
 
-        Step(CampaignRow c) {
+        Step(CampaignRow c, Instant now, Evidence evidence, Mode mode) {
             this.c = c;
+            this.now = now;
+            this.mode = mode;
+            this.evidence = evidence;
             this.replan = c.replanReason();
+            this.lease = Lease.of(c);
             load();
+        }
+
+        /** Takes, renews or takes over the campaign's lease; a takeover is recorded with the work it inherits. */
+        void takeLease(Lease.Asked asked) {
+            Lease next = Lease.take(c.id(), lease, asked.orchestrator(), asked.length(), now);
+            if (Lease.takesOver(lease, next)) {
+                long inFlight = open.stream().filter(m -> m.state().equals("ISSUED")).count();
+                store.event(c.id(), "LEASE_TAKEN_OVER", "orchestrator " + next.holder() + " took over from "
+                        + lease.holder() + ", whose lease expired at " + lease.expiresAt() + "; " + inFlight
+                        + " migrations in flight are now reported by " + next.holder(), now);
+            }
+            store.setLease(c.id(), next.holder(), next.expiresAt());
+            lease = next;
         }
 
         void load() {
@@ -182,13 +282,122 @@ public class CampaignRunner {
                 return;
             }
             replan = replan == null ? reason : replan + "; " + reason;
-            store.setReplanReason(c.id(), replan, now);
-            store.event(c.id(), "REPLAN_NEEDED", reason, now);
+            if (mode != Mode.PREVIEW) {
+                store.setReplanReason(c.id(), replan, now);
+                store.event(c.id(), "REPLAN_NEEDED", reason, now);
+            }
         }
 
         void hostState(HostRow h, String state, String note) {
-            store.setHostState(c.id(), h.host(), state, note);
+            store.setHostState(c.id(), h, HostStep.valueOf(state), note);
             hosts.put(h.host(), new HostRow(h.host(), h.batch(), h.canary(), state, note));
+        }
+
+        /** Whether the migration is past its deadline with nobody having settled it. */
+        boolean overdue(MigrationRow m) {
+            return (m.state().equals("ISSUED") || m.state().equals("DONE")) && m.deadline() != null
+                    && !m.deadline().isAfter(now);
+        }
+
+        /**
+         * Hosts whose agent a step must ask for a fresh scan: the source and target of each
+         * overdue migration, and the current batch's draining hosts that look empty.
+         */
+        List<HostView> scansWanted() {
+            Set<String> ids = new LinkedHashSet<>();
+            for (MigrationRow m : open) {
+                if (overdue(m)) {
+                    ids.add(m.from());
+                    ids.add(m.to());
+                }
+            }
+            Integer current = currentBatch();
+            if (current != null) {
+                for (HostRow h : hosts.values()) {
+                    if (current.equals(h.batch()) && h.state().equals("DRAINING") && looksEmpty(h)) {
+                        ids.add(h.host());
+                    }
+                }
+            }
+            return ids.stream().flatMap(id -> host(id).map(HostEntry::view).stream()).toList();
+        }
+
+        /** No migration out of the host is open and its last report lists no VM: time to ask for the proof. */
+        boolean looksEmpty(HostRow h) {
+            return open.stream().noneMatch(m -> m.from().equals(h.host()))
+                    && host(h.host()).map(e -> e.vms().isEmpty()).orElse(false);
+        }
+
+        /**
+         * Migrations past their deadline are settled from where fresh scans of both hosts place
+         * the VM: on its target only, DONE (its slots released); on its source only, FAILED (its
+         * slots released, the rest re-planned). Scans that settle nothing (the VM on both, on
+         * neither, or an agent not answering) leave it as it is until the settle timeout passes
+         * again, and say why.
+         */
+        void settleOverdue() {
+            for (MigrationRow m : List.copyOf(open)) {
+                if (!overdue(m)) {
+                    continue;
+                }
+                Optional<FreshScans.Scan> source = evidence.scan(m.from());
+                Optional<FreshScans.Scan> target = evidence.scan(m.to());
+                if (source.isEmpty() || target.isEmpty()) {
+                    waiting.add("migration " + m.id() + " of VM " + m.vm() + " is past its deadline; the agents of "
+                            + m.from() + " and " + m.to() + " are asked where the VM is");
+                    continue;
+                }
+                Settlement.Verdict v = Settlement.judge(m, source.get(), target.get());
+                String was = m.state().equals("ISSUED") ? "was not reported by its deadline " + m.deadline()
+                        : "was reported done but its target did not show the VM by " + m.deadline();
+                String why = "migration " + m.id() + " of VM " + m.vm() + " " + m.from() + " -> " + m.to() + " " + was
+                        + "; " + v.why();
+                if (v.outcome() == null) {
+                    waiting.add(why);
+                    store.postpone(m.id(), now.plus(config.campaign().settleTimeout()));
+                    store.event(c.id(), "MIGRATION_UNSETTLED", why, now);
+                    continue;
+                }
+                m.reservations().forEach(reservations::release);
+                if (v.outcome() == MigrationState.DONE) {
+                    if (m.state().equals("ISSUED")) {
+                        store.finish(m, MigrationState.DONE, "", true, now, null);
+                    } else {
+                        store.settle(m.id());
+                    }
+                    store.event(c.id(), "MIGRATION_SETTLED", why + ": settled DONE", now);
+                } else {
+                    store.finish(m, MigrationState.FAILED, why, true, now, null);
+                    store.event(c.id(), "MIGRATION_FAILED", why + ": settled FAILED", now);
+                    flag(why);
+                }
+                open.remove(m);
+            }
+        }
+
+        /**
+         * Keeps the slots of migrations in flight (issued, or done and not yet seen on the target)
+         * claimed for as long as they are: every step extends them. A claim that lapsed anyway
+         * (the scheduler was away longer than {@link #RESERVATION_TTL}) is claimed again; if its
+         * slot went to someone else meanwhile, the rest is re-planned.
+         */
+        void renewClaims() {
+            List<Long> held = new ArrayList<>();
+            open.stream().filter(m -> m.state().equals("ISSUED") || m.state().equals("DONE"))
+                    .forEach(m -> held.addAll(m.reservations()));
+            Set<Long> renewed = reservations.renew(held, now, now.plus(RESERVATION_TTL));
+            for (MigrationRow m : List.copyOf(open)) {
+                if (!(m.state().equals("ISSUED") || m.state().equals("DONE")) || renewed.containsAll(m.reservations())) {
+                    continue;
+                }
+                store.event(c.id(), "SLOT_LOST", "a slot claimed for migration " + m.id() + " of VM " + m.vm()
+                        + " on " + m.to() + " had lapsed; claiming it again", now);
+                List<Long> again = claim(m);
+                if (again != null) {
+                    store.setReservations(m.id(), again);
+                    open.set(open.indexOf(m), m.withReservations(again));
+                }
+            }
         }
 
         Optional<HostEntry> host(String id) {
@@ -200,7 +409,9 @@ public class CampaignRunner {
         }
 
         void advance() {
+            renewClaims();
             settleDone();
+            settleOverdue();
             for (HostRow h : List.copyOf(hosts.values())) {
                 if (UPGRADING.contains(h.state()) && takenBack(h)) {
                     continue;
@@ -232,7 +443,7 @@ public class CampaignRunner {
             }
             syncAdminStates();
             if (hosts.values().stream().noneMatch(h -> OPEN_HOST.contains(h.state())) && open.isEmpty()) {
-                store.setState(c.id(), "COMPLETED", now);
+                store.setState(c.id(), CampaignState.RUNNING, CampaignState.COMPLETED, now);
                 long done = hosts.values().stream().filter(h -> h.state().equals("DONE")).count();
                 store.event(c.id(), "COMPLETED", done + " of " + hosts.size() + " hosts at " + c.to(), now);
                 c = store.lock(c.id());
@@ -439,12 +650,15 @@ public class CampaignRunner {
                 if (!Integer.valueOf(batch).equals(h.batch()) || !h.state().equals("DRAINING")) {
                     continue;
                 }
-                boolean leftToMove = open.stream().anyMatch(m -> m.from().equals(h.host()));
-                Optional<HostEntry> e = host(h.host());
-                if (leftToMove || e.isEmpty() || !e.get().vms().isEmpty()) {
+                if (!looksEmpty(h)) {
                     continue;
                 }
-                EmptinessProof.Finding proof = emptiness.verify(e.get().view());
+                Optional<FreshScans.Scan> scan = evidence.scan(h.host());
+                if (scan.isEmpty()) {
+                    waiting.add("host " + h.host() + " looks empty; its agent is asked for a fresh scan to prove it");
+                    continue;
+                }
+                EmptinessProof.Finding proof = EmptinessProof.judge(h.host(), scan.get());
                 if (proof.empty()) {
                     hostState(h, "READY_TO_UPGRADE", "");
                     store.event(c.id(), "HOST_EMPTY", "host " + h.host() + " is empty (a fresh scan shows no VM, no"
@@ -582,13 +796,18 @@ public class CampaignRunner {
                     waiting.add(refused);
                     continue;
                 }
-                List<Long> claimed = claim(m);
-                if (claimed == null) {
-                    return;
+                if (mode == Mode.PREVIEW) {
+                    started.add(action(m, List.of(), null));
+                } else {
+                    List<Long> claimed = claim(m);
+                    if (claimed == null) {
+                        return;
+                    }
+                    // The row records when it was issued; the history keeps decisions, not every step.
+                    Instant deadline = now.plus(c.settings().migrationTimeout());
+                    store.issue(m.id(), claimed, lease.holder(), now, deadline);
+                    started.add(action(m, claimed, deadline));
                 }
-                // The row records when it was issued; the history keeps decisions, not every step.
-                store.issue(m.id(), claimed, now);
-                started.add(action(m, claimed));
                 inFlight++;
                 out.merge(m.from(), 1, Integer::sum);
                 in.merge(m.to(), 1, Integer::sum);
@@ -633,7 +852,7 @@ public class CampaignRunner {
                 Answer a = answers.get(cell.key());
                 if (a == null) {
                     return "no compatibility answer yet from " + m.to() + " for VM " + m.vm() + "'s "
-                            + cell.key().targetTypeId();
+                            + cell.key().targetTypeId() + (mode == Mode.PREVIEW ? " (next asks its agent)" : "");
                 }
                 if (!a.compatible()) {
                     flag("host " + m.to() + " refuses VM " + m.vm() + "'s " + cell.key().targetTypeId() + " on "
@@ -679,7 +898,7 @@ public class CampaignRunner {
                     questions.add(cell.key().question(qid, cell.device().source()));
                 }
             }
-            if (questions.isEmpty()) {
+            if (questions.isEmpty() || mode == Mode.PREVIEW) {
                 return out;
             }
             int size = config.matrix().batchSize();
@@ -723,13 +942,14 @@ public class CampaignRunner {
             // issued are still PLANNED here, and a re-plan reloads the rows).
             for (MigrationRow m : open) {
                 if (m.state().equals("ISSUED")) {
-                    inFlight.add(action(m, m.reservations()));
+                    inFlight.add(action(m, m.reservations(), m.deadline()));
                 }
             }
             List<String> upgrade = hosts.values().stream().filter(h -> h.state().equals("READY_TO_UPGRADE"))
                     .map(HostRow::host).toList();
             return new NextStep(c.id(), c.state(), List.copyOf(started), inFlight, upgrade, List.copyOf(
-                    new LinkedHashSet<>(waiting)));
+                    new LinkedHashSet<>(waiting)), mode == Mode.PREVIEW, lease == null ? null : lease.holder(),
+                    lease == null ? null : lease.expiresAt());
         }
     }
 
@@ -738,9 +958,9 @@ public class CampaignRunner {
         return "campaign " + campaign + ": ";
     }
 
-    private static NextStep.Action action(MigrationRow m, List<Long> reservations) {
+    private static NextStep.Action action(MigrationRow m, List<Long> reservations, Instant deadline) {
         return new NextStep.Action(m.id(), m.vm(), m.from(), m.to(), m.parents(), m.types(), m.batch(), m.wave(),
-                reservations);
+                reservations, deadline);
     }
 
     private static String why(MatrixKey k, Verdict verdict, String code, String message) {

@@ -9,6 +9,12 @@ import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaign.CampaignStore.Settings;
+import io.migplan.scheduler.campaign.Transitions.CampaignState;
+import io.migplan.scheduler.campaign.Transitions.HostStep;
+import io.migplan.scheduler.campaign.Transitions.MigrationState;
+import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.snapshot.HostView;
+import java.util.Optional;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
@@ -60,6 +66,10 @@ public class CampaignService {
     SlotReservations reservations;
     @Inject
     InventoryStore inventory;
+    @Inject
+    FreshScans scans;
+    @Inject
+    MigplanConfig config;
     @Inject
     Clock clock;
 
@@ -151,7 +161,8 @@ public class CampaignService {
     private static Settings settings(CampaignPolicyRequest p, List<String> scope, boolean dryRun,
             ClusterSnapshot snapshot) {
         CampaignPolicy d = CampaignPolicy.defaults();
-        CampaignPolicyRequest q = p == null ? new CampaignPolicyRequest(null, null, null, null, null, null, null) : p;
+        CampaignPolicyRequest q = p == null ? new CampaignPolicyRequest(null, null, null, null, null, null, null, null)
+                : p;
         int maintenance = maintenance(q.maxHostsInMaintenance(), scope.size(), d.maxHostsInMaintenance());
         int perDomain = or(q.maxPerFailureDomain(), d.maxPerFailureDomain());
         int out = or(q.maxOutboundPerHost(), d.maxOutboundPerHost());
@@ -160,7 +171,8 @@ public class CampaignService {
         int headroom = or(q.headroomPercent(), d.headroomPercent());
         int vms = scope.stream().mapToInt(h -> snapshot.host(h).map(e -> e.vms().size()).orElse(0)).sum();
         return new Settings(scope, maintenance, perDomain, out, in, parallel, headroom,
-                Boolean.TRUE.equals(q.allowBackward()), dryRun, vms);
+                Boolean.TRUE.equals(q.allowBackward()), dryRun, vms,
+                or(q.migrationTimeoutSeconds(), CampaignPolicyRequest.MIGRATION_TIMEOUT_DEFAULT));
     }
 
     /** "4" or "10%" of the scope (at least one host); a value valid as {@link CountOrShare}. */
@@ -240,60 +252,114 @@ public class CampaignService {
                 List.of(new Reason(code, h.note())))).toList();
     }
 
-    /** What the orchestrator should do now; see {@link CampaignRunner#next}. */
-    public NextStep next(String id) {
-        return runner.next(id);
+    /** What the orchestrator should do now, under the campaign's lease; see {@link CampaignRunner#next}. */
+    public NextStep next(String id, String orchestrator, Integer leaseSeconds) {
+        return runner.next(id, orchestrator, Lease.length(leaseSeconds));
     }
 
-    /** The orchestrator finished a migration: the VM runs on the target. */
-    public Reported migrationDone(String id, String migration) {
-        return report(id, migration, "DONE", "");
+    /** What {@link #next} would answer now, changing nothing; see {@link CampaignRunner#preview}. */
+    public NextStep preview(String id) {
+        return runner.preview(id);
     }
 
-    /** The orchestrator's migration failed: the VM still runs on its source; the rest is planned again. */
-    public Reported migrationFailed(String id, String migration, String reason) {
+    /** The lease holder finished a migration: the VM runs on the target. */
+    public Reported migrationDone(String id, String migration, String orchestrator) {
+        return report(id, migration, MigrationState.DONE, "", orchestrator);
+    }
+
+    /**
+     * The lease holder's migration failed: the VM still runs on its source; the rest is planned
+     * again. After a done report it is taken only when fresh scans show the VM on its source and
+     * not on its target.
+     */
+    public Reported migrationFailed(String id, String migration, String reason, String orchestrator) {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
-        return report(id, migration, "FAILED", why);
+        return report(id, migration, MigrationState.FAILED, why, orchestrator);
     }
 
-    private Reported report(String id, String migrationId, String outcome, String error) {
+    private Reported report(String id, String migrationId, MigrationState outcome, String error,
+            String orchestrator) {
+        // A failure reported after done needs the agents' word; asked before the lock is taken.
+        Optional<Settlement.Verdict> seen = outcome == MigrationState.FAILED
+                ? whereAfterDone(id, migrationId) : Optional.empty();
         Instant now = clock.instant();
         return QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.lock(id);
             MigrationRow m = store.migration(id, migrationId);
-            if (m.state().equals(outcome)) {
-                return new Reported(id, c.state(), migrationId, outcome); // the same report again: already recorded
+            Lease.requireHolder(id, Lease.of(c), orchestrator);
+            if (m.stateEnum() == outcome) {
+                return new Reported(id, c.state(), migrationId, outcome.name()); // the same report again: the same answer
             }
-            if (!m.state().equals("ISSUED")) {
+            if (m.stateEnum() == MigrationState.DONE && outcome == MigrationState.FAILED) {
+                Settlement.Verdict v = seen.orElse(null);
+                if (v == null || v.where() != Settlement.Where.ON_SOURCE) {
+                    throw new CampaignConflictException("MIGRATION_NOT_IN_FLIGHT", "migration " + migrationId
+                            + " of VM " + m.vm() + " was reported done; a failure is taken after that only when fresh"
+                            + " scans show the VM on its source and not on its target, and "
+                            + (v == null ? "they could not be asked" : v.why()));
+                }
+                fail(c, m, "reported failed after done (" + error + "); " + v.why(), now);
+                return new Reported(id, c.state(), migrationId, MigrationState.FAILED.name());
+            }
+            if (m.stateEnum() != MigrationState.ISSUED) {
                 throw new CampaignConflictException("MIGRATION_NOT_IN_FLIGHT", "migration " + migrationId + " of VM "
                         + m.vm() + " is " + m.state() + "; only an issued migration can be reported "
-                        + outcome.toLowerCase());
+                        + outcome.name().toLowerCase());
             }
-            if (outcome.equals("DONE")) {
-                // Its slots stay claimed until the target's report shows the VM (CampaignRunner settles it).
-                store.finish(migrationId, "DONE", "", false, now);
+            if (outcome == MigrationState.DONE) {
+                // Its slots stay claimed until the target's report shows the VM (CampaignRunner
+                // settles it); if it has not by the settle timeout, the agents are asked.
+                store.finish(m, MigrationState.DONE, "", false, now, now.plus(config.campaign().settleTimeout()));
             } else {
-                m.reservations().forEach(reservations::release);
-                store.finish(migrationId, "FAILED", error, true, now);
-                String reason = "migration " + migrationId + " of VM " + m.vm() + " " + m.from() + " -> " + m.to()
-                        + " failed: " + error;
-                store.event(id, "MIGRATION_FAILED", reason, now);
-                if (c.state().equals("RUNNING") || c.state().equals("PAUSED")) {
-                    runner.requestReplan(c, reason, now);
-                }
+                fail(c, m, error, now);
             }
-            return new Reported(id, c.state(), migrationId, outcome);
+            return new Reported(id, c.state(), migrationId, outcome.name());
         });
     }
 
+    /** Records a migration failed (its slots released) and asks a running campaign to re-plan the rest. */
+    private void fail(CampaignRow c, MigrationRow m, String error, Instant now) {
+        m.reservations().forEach(reservations::release);
+        store.finish(m, MigrationState.FAILED, error, true, now, null);
+        String reason = "migration " + m.id() + " of VM " + m.vm() + " " + m.from() + " -> " + m.to() + " failed: "
+                + error;
+        store.event(c.id(), "MIGRATION_FAILED", reason, now);
+        if (ACTIVE.contains(c.state())) {
+            runner.requestReplan(c, reason, now);
+        }
+    }
+
+    /**
+     * For a migration reported done, where fresh scans of its source and target place the VM;
+     * empty for any other migration (nothing is asked).
+     */
+    private Optional<Settlement.Verdict> whereAfterDone(String id, String migrationId) {
+        MigrationRow m = QuarkusTransaction.requiringNew().call(() -> {
+            store.require(id, false);
+            return store.migration(id, migrationId);
+        });
+        if (m.stateEnum() != MigrationState.DONE) {
+            return Optional.empty();
+        }
+        ClusterSnapshot snapshot = snapshots.current();
+        Optional<HostView> from = snapshot.host(m.from()).map(e -> e.view());
+        Optional<HostView> to = snapshot.host(m.to()).map(e -> e.view());
+        if (from.isEmpty() || to.isEmpty()) {
+            return Optional.of(new Settlement.Verdict(Settlement.Where.UNKNOWN, null, "host "
+                    + (from.isEmpty() ? m.from() : m.to()) + " left the inventory"));
+        }
+        return Optional.of(Settlement.judge(m, scans.ask(from.get()), scans.ask(to.get())));
+    }
+
     /** The orchestrator started upgrading an emptied host; its agent's report of the new release completes it. */
-    public Reported upgradeStarted(String id, String host) {
+    public Reported upgradeStarted(String id, String host, String orchestrator) {
         Instant now = clock.instant();
         return QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.lock(id);
             HostRow h = store.hosts(id).stream().filter(r -> r.host().equals(host)).findFirst()
                     .orElseThrow(() -> new UnknownObjectException("campaign " + id
                             + " does not upgrade host '" + host + "'"));
+            Lease.requireHolder(id, Lease.of(c), orchestrator);
             if (h.state().equals("UPGRADING") || h.state().equals("PROBING") || h.state().equals("DONE")) {
                 return new Reported(id, c.state(), host, h.state());
             }
@@ -301,7 +367,7 @@ public class CampaignService {
                 throw new CampaignConflictException("HOST_NOT_READY", "host " + host + " is " + h.state()
                         + "; only a host the campaign emptied (READY_TO_UPGRADE) may be upgraded");
             }
-            store.setHostState(id, host, "UPGRADING", "");
+            store.setHostState(id, h, HostStep.UPGRADING, "");
             store.event(id, "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(), now);
             return new Reported(id, c.state(), host, "UPGRADING");
         });
@@ -327,7 +393,7 @@ public class CampaignService {
                 throw new CampaignConflictException("CAMPAIGN_STATE", "campaign " + id + " is " + c.state()
                         + "; only a " + from + " campaign can be " + kind.toLowerCase());
             }
-            store.setState(id, to, now);
+            store.setState(id, CampaignState.valueOf(from), CampaignState.valueOf(to), now);
             store.event(id, kind, message, now);
             return view(store.lock(id));
         });
@@ -354,7 +420,7 @@ public class CampaignService {
                 for (long r : m.reservations()) {
                     released += reservations.release(r) ? 1 : 0;
                 }
-                if (m.state().equals("DONE")) {
+                if (m.stateEnum() == MigrationState.DONE) {
                     store.settle(m.id());
                 }
             }
@@ -366,7 +432,7 @@ public class CampaignService {
                         && v.adminReason().startsWith(CampaignRunner.adminReasonPrefix(id)))
                         .ifPresent(v -> inventory.setAdminState(h.host(), AdminState.ACTIVE, ""));
             }
-            store.setState(id, "ABORTED", now);
+            store.setState(id, c.stateEnum(), CampaignState.ABORTED, now);
             store.event(id, "ABORTED", cancelled + " planned migrations cancelled, " + released
                     + " reservations released; every VM stays where it runs", now);
             return view(store.lock(id));

@@ -9,6 +9,10 @@ import io.migplan.scheduler.db.StoredJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import io.migplan.scheduler.campaign.Transitions.CampaignState;
+import io.migplan.scheduler.campaign.Transitions.HostStep;
+import io.migplan.scheduler.campaign.Transitions.MigrationState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +27,51 @@ class CampaignStore {
 
     /** A campaign's own row; {@code settings} is what creation resolved (scope, policy, dry run). */
     record CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
-            String replanReason, int planVersion) {
+            String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt) {
+
+        CampaignState stateEnum() {
+            return CampaignState.valueOf(state);
+        }
     }
 
     /** What a campaign was created with, after defaults and validation. */
     record Settings(List<String> scope, int maxHostsInMaintenance, int maxPerFailureDomain, int maxOutboundPerHost,
             int maxInboundPerHost, int maxParallel, int headroomPercent, boolean allowBackward, boolean dryRun,
-            int vmsInScope) {
+            int vmsInScope, int migrationTimeoutSeconds) {
+
+        /** How long an issued migration may take before the agents are asked where its VM is. */
+        Duration migrationTimeout() {
+            // Campaigns stored before the policy had it read 0: the default then.
+            return Duration.ofSeconds(migrationTimeoutSeconds > 0 ? migrationTimeoutSeconds
+                    : CampaignRequest.CampaignPolicyRequest.MIGRATION_TIMEOUT_DEFAULT);
+        }
     }
 
     record HostRow(String host, Integer batch, boolean canary, String state, String note) {
+
+        HostStep step() {
+            return HostStep.valueOf(state);
+        }
     }
 
+    /**
+     * @param deadline when the agents are asked where the VM is if nobody settled it: for an
+     *                 issued migration its timeout after issue, for a done one the settle timeout
+     *                 after the report; null otherwise
+     * @param issuedTo the orchestrator it was issued to
+     */
     record MigrationRow(String id, int planVersion, int batch, int wave, String vm, String from, String to,
             List<String> parents, List<String> types, String state, String basis, List<Long> reservations,
-            String error, boolean settled) {
+            String error, boolean settled, Instant deadline, String issuedTo) {
+
+        MigrationState stateEnum() {
+            return MigrationState.valueOf(state);
+        }
+
+        MigrationRow withReservations(List<Long> ids) {
+            return new MigrationRow(id, planVersion, batch, wave, vm, from, to, parents, types, state, basis, ids, error,
+                    settled, deadline, issuedTo);
+        }
     }
 
     @Inject
@@ -66,12 +100,13 @@ class CampaignStore {
     Optional<CampaignRow> find(String id, boolean forUpdate) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select id, state, from_release, to_release, cast(request as text),"
-                        + " cast(plan as text), replan_reason, plan_version from campaign where id = ?1"
+                        + " cast(plan as text), replan_reason, plan_version, lease_holder, lease_expires_at from campaign"
+                        + " where id = ?1"
                         + (forUpdate ? " for update" : ""))
                 .setParameter(1, id).getResultList();
         return rows.stream().findFirst().map(r -> new CampaignRow((String) r[0], (String) r[1], (String) r[2],
                 (String) r[3], read((String) r[4], Settings.class), (String) r[5], (String) r[6],
-                ((Number) r[7]).intValue()));
+                ((Number) r[7]).intValue(), (String) r[8], Timestamps.toInstant(r[9])));
     }
 
     /** Ids of campaigns in one of {@code states}, oldest first. */
@@ -88,9 +123,22 @@ class CampaignStore {
                 + " order by created_at desc, id").getResultList();
     }
 
-    void setState(String id, String state, Instant now) {
-        em.createNativeQuery("update campaign set state = ?2, updated_at = ?3 where id = ?1")
-                .setParameter(1, id).setParameter(2, state).setParameter(3, now).executeUpdate();
+    /** Moves the campaign from {@code from} to {@code to}, as {@link Transitions} allows. */
+    void setState(String id, CampaignState from, CampaignState to, Instant now) {
+        Transitions.require("campaign " + id, from, to);
+        int changed = em.createNativeQuery("update campaign set state = ?2, updated_at = ?3 where id = ?1"
+                        + " and state = ?4")
+                .setParameter(1, id).setParameter(2, to.name()).setParameter(3, now).setParameter(4, from.name())
+                .executeUpdate();
+        if (changed != 1) {
+            throw new IllegalStateException("campaign " + id + " was not " + from + " when moved to " + to);
+        }
+    }
+
+    /** The orchestrator that holds the campaign's lease, until when. */
+    void setLease(String id, String holder, Instant expiresAt) {
+        em.createNativeQuery("update campaign set lease_holder = ?2, lease_expires_at = ?3 where id = ?1")
+                .setParameter(1, id).setParameter(2, holder).setParameter(3, expiresAt).executeUpdate();
     }
 
     void setReplanReason(String id, String reason, Instant now) {
@@ -121,9 +169,11 @@ class CampaignStore {
                 .setParameter(5, h.state()).setParameter(6, h.note()).executeUpdate();
     }
 
-    void setHostState(String id, String host, String state, String note) {
+    /** Moves a host of the campaign from its row's state to {@code to}, as {@link Transitions} allows. */
+    void setHostState(String id, HostRow from, HostStep to, String note) {
+        Transitions.require("host " + from.host() + " of campaign " + id, from.step(), to);
         em.createNativeQuery("update campaign_host set state = ?3, note = ?4 where campaign_id = ?1 and host = ?2")
-                .setParameter(1, id).setParameter(2, host).setParameter(3, state).setParameter(4, note)
+                .setParameter(1, id).setParameter(2, from.host()).setParameter(3, to.name()).setParameter(4, note)
                 .executeUpdate();
     }
 
@@ -132,7 +182,7 @@ class CampaignStore {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, from_host, to_host,"
                         + " cast(parents as text), cast(types as text), state, basis, cast(reservations as text), error,"
-                        + " settled from campaign_migration where campaign_id = ?1"
+                        + " settled, deadline_at, issued_to from campaign_migration where campaign_id = ?1"
                         + (openOnly ? " and not settled and state <> 'CANCELLED'" : "")
                         + " order by batch, wave, vm, plan_version")
                 .setParameter(1, id).getResultList();
@@ -143,7 +193,7 @@ class CampaignStore {
                     read((String) r[7], new TypeReference<List<String>>() {
                     }), read((String) r[8], new TypeReference<List<String>>() {
                     }), (String) r[9], (String) r[10], read((String) r[11], new TypeReference<List<Long>>() {
-                    }), (String) r[12], (Boolean) r[13]));
+                    }), (String) r[12], (Boolean) r[13], Timestamps.toInstant(r[14]), (String) r[15]));
         }
         return out;
     }
@@ -164,17 +214,43 @@ class CampaignStore {
                 .setParameter(11, m.state()).setParameter(12, m.basis()).executeUpdate();
     }
 
-    void issue(String migration, List<Long> reservations, Instant now) {
-        em.createNativeQuery("update campaign_migration set state = 'ISSUED', reservations = cast(?2 as jsonb),"
-                        + " issued_at = ?3 where id = ?1 and state = 'PLANNED'")
-                .setParameter(1, migration).setParameter(2, write(reservations)).setParameter(3, now).executeUpdate();
+    /** A planned migration handed out to {@code orchestrator} with its claimed slots, due by {@code deadline}. */
+    void issue(String migration, List<Long> reservations, String orchestrator, Instant now, Instant deadline) {
+        int changed = em.createNativeQuery("update campaign_migration set state = 'ISSUED',"
+                        + " reservations = cast(?2 as jsonb), issued_at = ?3, deadline_at = ?4, issued_to = ?5"
+                        + " where id = ?1 and state = 'PLANNED'")
+                .setParameter(1, migration).setParameter(2, write(reservations)).setParameter(3, now)
+                .setParameter(4, deadline).setParameter(5, orchestrator).executeUpdate();
+        if (changed != 1) {
+            throw new IllegalStateException("migration " + migration + " was not PLANNED when issued");
+        }
     }
 
-    void finish(String migration, String state, String error, boolean settled, Instant now) {
-        em.createNativeQuery("update campaign_migration set state = ?2, error = ?3, settled = ?4, finished_at = ?5"
-                        + " where id = ?1")
-                .setParameter(1, migration).setParameter(2, state).setParameter(3, error).setParameter(4, settled)
-                .setParameter(5, now).executeUpdate();
+    /**
+     * Moves a migration from its row's state to {@code to}, as {@link Transitions} allows;
+     * {@code deadline} is when the agents are asked about a DONE one not yet seen on its target.
+     */
+    void finish(MigrationRow m, MigrationState to, String error, boolean settled, Instant now, Instant deadline) {
+        Transitions.require("migration " + m.id(), m.stateEnum(), to);
+        int changed = em.createNativeQuery("update campaign_migration set state = ?2, error = ?3, settled = ?4,"
+                        + " finished_at = ?5, deadline_at = ?6 where id = ?1 and state = ?7")
+                .setParameter(1, m.id()).setParameter(2, to.name()).setParameter(3, error).setParameter(4, settled)
+                .setParameter(5, now).setParameter(6, deadline).setParameter(7, m.state()).executeUpdate();
+        if (changed != 1) {
+            throw new IllegalStateException("migration " + m.id() + " was not " + m.state() + " when moved to " + to);
+        }
+    }
+
+    /** The slots now claimed for a migration in flight (claimed again after a lapse). */
+    void setReservations(String migration, List<Long> ids) {
+        em.createNativeQuery("update campaign_migration set reservations = cast(?2 as jsonb) where id = ?1")
+                .setParameter(1, migration).setParameter(2, write(ids)).executeUpdate();
+    }
+
+    /** When the agents are asked again about a migration whose last answer settled nothing. */
+    void postpone(String migration, Instant deadline) {
+        em.createNativeQuery("update campaign_migration set deadline_at = ?2 where id = ?1")
+                .setParameter(1, migration).setParameter(2, deadline).executeUpdate();
     }
 
     void settle(String migration) {

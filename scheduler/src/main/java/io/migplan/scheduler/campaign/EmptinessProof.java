@@ -1,19 +1,9 @@
 package io.migplan.scheduler.campaign;
 
-import io.grpc.StatusRuntimeException;
-import io.migplan.proto.v1.AgentServiceGrpc;
-import io.migplan.proto.v1.GetInventoryRequest;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.Problem;
 import io.migplan.proto.v1.ProblemSource;
-import io.migplan.scheduler.compatibility.AgentChannels;
-import io.migplan.scheduler.config.MigplanConfig;
-import io.migplan.scheduler.inventory.HostState;
-import io.migplan.scheduler.snapshot.HostView;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Proves a host empty before it is handed out for upgrade, which reboots it. The proof is fresh,
@@ -24,11 +14,10 @@ import java.util.concurrent.TimeUnit;
  * directory says nothing about what runs). A problem reading host facts (release, memory) does
  * not hide a VM and is no objection.
  *
- * <p>The caller decides when to ask (after the last migration out of the host is done); this
- * class does not store the scan (the agent reports it itself) and changes nothing.
+ * <p>The caller decides when to ask ({@link FreshScans}, after the last migration out of the host
+ * is done); this class judges the answer and changes nothing.
  */
-@ApplicationScoped
-public class EmptinessProof {
+public final class EmptinessProof {
 
     /**
      * @param empty whether the host is proven empty
@@ -48,34 +37,15 @@ public class EmptinessProof {
     /** VMs, mdevs or problems named in one sentence, the rest counted. */
     static final int NAMED = 3;
 
-    @Inject
-    AgentChannels channels;
-    @Inject
-    MigplanConfig config;
+    private EmptinessProof() {
+    }
 
-    /** Asks the host's agent for a fresh scan and judges it; {@code host} is the host as the snapshot has it. */
-    public Finding verify(HostView host) {
-        if (host.state() != HostState.UP) {
-            return Finding.not("host " + host.id() + " is " + host.state() + "; only an UP host's agent can prove it"
-                    + " empty");
+    /** Whether the outcome of asking for a fresh scan proves {@code hostId} empty. */
+    static Finding judge(String hostId, FreshScans.Scan scan) {
+        if (scan instanceof FreshScans.Seen seen) {
+            return judge(hostId, seen.snapshot());
         }
-        if (host.agentEndpoint() == null || host.agentEndpoint().isBlank()) {
-            return Finding.not("host " + host.id() + " reported no agent endpoint to ask for a fresh scan");
-        }
-        HostSnapshot scan;
-        try {
-            scan = AgentServiceGrpc.newBlockingStub(channels.channel(host.agentEndpoint()))
-                    .withDeadlineAfter(config.campaign().rescanTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .getInventory(GetInventoryRequest.newBuilder().setRescan(true).setHostId(host.id()).build());
-        } catch (StatusRuntimeException e) {
-            return Finding.not("the agent of host " + host.id() + " at " + host.agentEndpoint()
-                    + " gave no fresh scan (" + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()) + ")");
-        } catch (IllegalArgumentException e) {
-            return Finding.not("host " + host.id() + " reported an agent endpoint gRPC cannot dial ("
-                    + e.getMessage() + ")");
-        }
-        return judge(host.id(), scan);
+        return Finding.not(((FreshScans.Unavailable) scan).why());
     }
 
     /** Whether a fresh scan proves {@code hostId} empty, and if not why: the rule itself, without the asking. */

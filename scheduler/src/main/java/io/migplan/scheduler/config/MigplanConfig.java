@@ -80,6 +80,16 @@ public interface MigplanConfig {
         @WithDefault("10s")
         @DurationMin(millis = 1)
         Duration rescanTimeout();
+
+        /**
+         * How long a migration reported done may go without its target's report showing the VM
+         * before the campaign asks both agents where the VM is (and settles it as done or failed
+         * from their answer); also how long it waits before asking again when their answer
+         * settled nothing.
+         */
+        @WithDefault("2m")
+        @DurationMin(seconds = 1)
+        Duration settleTimeout();
     }
 
     interface Snapshot {

@@ -6,8 +6,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Claims target slots atomically in PostgreSQL. A claim for (host, parent, type) succeeds only
@@ -76,6 +78,27 @@ public class SlotReservations {
     public boolean release(long id) {
         return em.createNativeQuery("update slot_reservation set released = true where id = ?1 and not released")
                 .setParameter(1, id).executeUpdate() > 0;
+    }
+
+    /**
+     * Extends the claims among {@code ids} still live at {@code now} until {@code until}, so a
+     * claim lasts as long as the work holding it (a migration in flight renews its claims on
+     * every step). Returns the ids renewed; an id missing from the answer was released or had
+     * expired, and its slot may be someone else's now.
+     */
+    @Transactional
+    public Set<Long> renew(List<Long> ids, Instant now, Instant until) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> renewed = em.createNativeQuery("update slot_reservation set expires_at = greatest(expires_at, ?3)"
+                        + " where id = any(?1) and not released and expires_at > ?2 returning id")
+                .setParameter(1, ids.toArray(Long[]::new)).setParameter(2, now).setParameter(3, until)
+                .getResultList();
+        Set<Long> out = new HashSet<>();
+        renewed.forEach(o -> out.add(((Number) o).longValue()));
+        return out;
     }
 
     /** Live claims on one slot at {@code now}. */

@@ -104,6 +104,19 @@ class CampaignApiTest {
         assertThat(Inventory.count(ds, "campaign")).isZero();
     }
 
+    static final String ORCHESTRATOR = "api-test";
+
+    /** The test's orchestrator asks for work under its lease. */
+    private static io.restassured.response.Response next(String id) {
+        return given().contentType(ContentType.JSON).body(Map.of("orchestrator", ORCHESTRATOR, "leaseSeconds", 60))
+                .post("/api/v1/campaigns/{id}/next", id);
+    }
+
+    /** A report's request, sent as the test's orchestrator. */
+    private static io.restassured.specification.RequestSpecification report() {
+        return given().contentType(ContentType.JSON).body(Map.of("orchestrator", ORCHESTRATOR));
+    }
+
     @Test
     void aDryRunPlansEveryHostAndIssuesNothing() {
         JsonPath c = create(Map.of("fromRelease", FROM, "toRelease", TO, "dryRun", true));
@@ -145,12 +158,12 @@ class CampaignApiTest {
         // Step until something is issued: its slots are claimed in PostgreSQL.
         JsonPath next = null;
         for (int i = 0; i < 50; i++) {
-            next = given().get("/api/v1/campaigns/{id}/next", id).then().statusCode(200).extract().jsonPath();
+            next = next(id).then().statusCode(200).extract().jsonPath();
             if (!next.getList("start").isEmpty()) {
                 break;
             }
             for (String host : next.getList("upgrade", String.class)) {
-                given().post("/api/v1/campaigns/{id}/hosts/{h}/upgrade-started", id, host).then().statusCode(200);
+                report().post("/api/v1/campaigns/{id}/hosts/{h}/upgrade-started", id, host).then().statusCode(200);
                 fleet.upgradeHost(host, TO, "");
             }
         }
@@ -164,21 +177,28 @@ class CampaignApiTest {
         given().get("/api/v1/hosts/{h}", source).then().statusCode(200).body("adminState", equalTo("DRAINING"))
                 .body("adminReason", containsString("campaign " + id));
         // Asked again, it is in flight, not issued twice.
-        JsonPath again = given().get("/api/v1/campaigns/{id}/next", id).then().statusCode(200).extract().jsonPath();
+        JsonPath again = next(id).then().statusCode(200).extract().jsonPath();
         assertThat(again.getList("inFlight.id")).contains(issued);
         assertThat(again.getList("start.id")).doesNotContain(issued);
 
-        given().post("/api/v1/campaigns/{id}/hosts/{h}/upgrade-started", id, next.getString("start[0].from"))
+        report().post("/api/v1/campaigns/{id}/hosts/{h}/upgrade-started", id, next.getString("start[0].from"))
                 .then().statusCode(409).body("code", equalTo("HOST_NOT_READY"));
-        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", id, "no-such").then().statusCode(404);
+        report().post("/api/v1/campaigns/{id}/migrations/{m}/done", id, "no-such").then().statusCode(404);
         fleet.migrateVm(next.getString("start[0].vm"), next.getString("start[0].to"),
                 next.getString("start[0].parents[0]"));
-        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", id, issued).then().statusCode(200)
+        // Another orchestrator's report is not taken, and changes nothing.
+        given().contentType(ContentType.JSON).body(Map.of("orchestrator", "someone-else"))
+                .post("/api/v1/campaigns/{id}/migrations/{m}/done", id, issued).then().statusCode(409)
+                .body("code", equalTo("NOT_LEASE_HOLDER")).body("message", containsString(ORCHESTRATOR));
+        report().post("/api/v1/campaigns/{id}/migrations/{m}/done", id, issued).then().statusCode(200)
                 .body("subjectState", equalTo("DONE"));
-        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", id, issued).then().statusCode(200);
-        given().contentType(ContentType.JSON).body(Map.of("reason", "late"))
+        report().post("/api/v1/campaigns/{id}/migrations/{m}/done", id, issued).then().statusCode(200)
+                .body("subjectState", equalTo("DONE"));
+        // Failed after done: fresh scans show the VM on its target, so it is refused and stays done.
+        given().contentType(ContentType.JSON).body(Map.of("orchestrator", ORCHESTRATOR, "reason", "late"))
                 .post("/api/v1/campaigns/{id}/migrations/{m}/failed", id, issued).then().statusCode(409)
-                .body("code", equalTo("MIGRATION_NOT_IN_FLIGHT"));
+                .body("code", equalTo("MIGRATION_NOT_IN_FLIGHT"))
+                .body("message", containsString("on its target " + next.getString("start[0].to")));
 
         JsonPath aborted = given().post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200).extract().jsonPath();
         assertThat(aborted.getString("state")).isEqualTo("ABORTED");
@@ -188,7 +208,7 @@ class CampaignApiTest {
         given().get("/api/v1/hosts/{h}", source).then().statusCode(200).body("adminState", equalTo("ACTIVE"));
         given().post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200);
         given().post("/api/v1/campaigns/{id}/resume", id).then().statusCode(409).body("code", equalTo("CAMPAIGN_STATE"));
-        given().get("/api/v1/campaigns/{id}/next", id).then().statusCode(200).body("start", org.hamcrest.Matchers.empty());
+        next(id).then().statusCode(200).body("start", org.hamcrest.Matchers.empty());
         // Every VM still runs once, on a running host.
         assertThat(fleet.listHosts().stream().mapToInt(HostStatus::vms).sum()).isEqualTo(vmCount());
     }

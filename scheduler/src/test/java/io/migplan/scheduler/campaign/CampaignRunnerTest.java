@@ -21,6 +21,7 @@ import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,7 @@ class CampaignRunnerTest {
 
     static final String FROM = "2025.1";
     static final String TO = "2025.2";
+    static final String ORCHESTRATOR = "orch-1";
 
     @Inject
     AgroalDataSource ds;
@@ -74,7 +76,12 @@ class CampaignRunnerTest {
 
     private String start() {
         return campaigns.create(new CampaignRequest(FROM, TO, null, null,
-                new CampaignPolicyRequest("1", null, null, null, 2, null, null), false)).id();
+                new CampaignPolicyRequest("1", null, null, null, 2, null, null, null), false)).id();
+    }
+
+    /** The test's orchestrator asks what to do now, under a lease of two minutes. */
+    private NextStep next(String id) {
+        return runner.next(id, ORCHESTRATOR, Duration.ofMinutes(2));
     }
 
     private Map<String, String> hostStates(String id) {
@@ -105,7 +112,7 @@ class CampaignRunnerTest {
         String id = start();
         String ours = CampaignRunner.adminReasonPrefix(id);
 
-        NextStep next = runner.next(id);
+        NextStep next = next(id);
 
         Map<String, String> states = hostStates(id);
         assertThat(states).as("the first batch has started").containsAnyOf(
@@ -148,7 +155,7 @@ class CampaignRunnerTest {
 
         Inventory.update(ds, "update host set state = 'DOWN', last_heartbeat_at = now() - interval '1 hour'"
                 + " where id = 'src'");
-        runner.next(id);
+        next(id);
 
         CampaignView down = campaigns.get(id);
         assertThat(hostStates(id)).containsEntry("src", "WAITING");
@@ -159,7 +166,7 @@ class CampaignRunnerTest {
         assertThat(down.planVersion()).isEqualTo(2);
 
         Inventory.update(ds, "update host set state = 'UP', last_heartbeat_at = now() where id = 'src'");
-        runner.next(id);
+        next(id);
 
         CampaignView back = campaigns.get(id);
         assertThat(hostStates(id).get("src")).isNotEqualTo("WAITING");
@@ -186,7 +193,7 @@ class CampaignRunnerTest {
                         "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0002"))
                 .addVms(vm("vm-3", "5d3c8e10-0000-4000-8000-000000000003", 4, 8192,
                         "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0003"))));
-        NextStep next = runner.next(id);
+        NextStep next = next(id);
 
         CampaignView view = campaigns.get(id);
         assertThat(messages(view, "REPLAN_NEEDED")).contains("VM vm-1 disappeared");
@@ -226,7 +233,7 @@ class CampaignRunnerTest {
                 .setPath("/run/libvirt/qemu/vm-9.xml").setMessage("Domain file vm-9.xml could not be read")
                 .setSource(io.migplan.proto.v1.ProblemSource.PROBLEM_SOURCE_LIBVIRT)).build());
 
-        NextStep next = runner.next(id);
+        NextStep next = next(id);
 
         assertThat(next.upgrade()).doesNotContain(h);
         assertThat(hostStates(id)).containsEntry(h, "DRAINING");
@@ -236,17 +243,17 @@ class CampaignRunnerTest {
 
         fleet.agent.holds(empty(h, 3).addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0009", typeOf(h),
                 "0000:3b:00.0")).build());
-        next = runner.next(id);
+        next = next(id);
         assertThat(next.upgrade()).doesNotContain(h);
         assertThat(next.waiting()).anySatisfy(w -> assertThat(w).contains("still shows 1 active mdev"));
 
         fleet.agent.holds(empty(h, 4).addVms(vm("vm-9", "5d3c8e10-0000-4000-8000-000000000009", 1, 1)).build());
-        next = runner.next(id);
+        next = next(id);
         assertThat(next.upgrade()).doesNotContain(h);
         assertThat(next.waiting()).anySatisfy(w -> assertThat(w).contains("still shows 1 VM: vm-9"));
 
         fleet.agent.holds(empty(h, 5).build());
-        next = runner.next(id);
+        next = next(id);
         assertThat(next.upgrade()).contains(h);
         assertThat(hostStates(id)).containsEntry(h, "READY_TO_UPGRADE");
         assertThat(messages(campaigns.get(id), "HOST_NOT_PROVEN_EMPTY")).as("one event per new reason").hasSize(3);
@@ -259,7 +266,7 @@ class CampaignRunnerTest {
         String dead = io.migplan.scheduler.testsupport.FakeAgent.deadEndpoint();
         fleet.send(grpc, report(empty(h, 2).setHost(empty(h, 2).getHost().toBuilder().setAgentEndpoint(dead))));
 
-        NextStep next = runner.next(id);
+        NextStep next = next(id);
 
         assertThat(next.upgrade()).doesNotContain(h);
         assertThat(next.waiting()).anySatisfy(w -> assertThat(w).startsWith("the agent of host " + h + " at " + dead)
@@ -270,12 +277,12 @@ class CampaignRunnerTest {
     void aHostReadyToUpgradeOnWhichAVmAppearsLeavesTheUpgradeListUntilItIsEmptyAgain() {
         String id = start();
         String h = firstEmptyHost(id);
-        assertThat(runner.next(id).upgrade()).contains(h);
+        assertThat(next(id).upgrade()).contains(h);
 
         fleet.send(grpc, report(empty(h, 2).addInstances(instance("9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0009",
                 typeOf(h), "0000:3b:00.0")).addVms(vm("vm-9", "5d3c8e10-0000-4000-8000-000000000009", 1, 1,
                 "9e6a0c3e-3f7a-4c1b-9a4e-4d2f5a1b0009"))));
-        NextStep next = runner.next(id);
+        NextStep next = next(id);
 
         assertThat(next.upgrade()).doesNotContain(h);
         assertThat(hostStates(id).get(h)).isNotEqualTo("READY_TO_UPGRADE");

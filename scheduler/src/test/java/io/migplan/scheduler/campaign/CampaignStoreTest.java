@@ -10,6 +10,9 @@ import io.agroal.api.AgroalDataSource;
 import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
+import io.migplan.scheduler.campaign.Transitions.CampaignState;
+import io.migplan.scheduler.campaign.Transitions.HostStep;
+import io.migplan.scheduler.campaign.Transitions.MigrationState;
 import io.migplan.scheduler.campaign.CampaignStore.Settings;
 import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.testsupport.Inventory;
@@ -37,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class CampaignStoreTest {
 
     static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
-    static final Settings SETTINGS = new Settings(List.of("host-01", "host-02"), 2, 1, 2, 2, 8, 10, false, false, 7);
+    static final Settings SETTINGS = new Settings(List.of("host-01", "host-02"), 2, 1, 2, 2, 8, 10, false, false, 7, 0);
 
     @Inject
     CampaignStore store;
@@ -52,7 +55,17 @@ class CampaignStoreTest {
 
     private static MigrationRow planned(String id, int batch, int wave, String vm) {
         return new MigrationRow(id, 1, batch, wave, vm, "host-01", "host-02", List.of("0000:3b:00.0"),
-                List.of("nvidia-231"), "PLANNED", "ASSUMED", List.of(), "", false);
+                List.of("nvidia-231"), "PLANNED", "ASSUMED", List.of(), "", false, null, "");
+    }
+
+    /** Issues a planned migration to the test's orchestrator, due half an hour later. */
+    private void issue(String id, List<Long> reservations, Instant at) {
+        store.issue(id, reservations, "orch-1", at, at.plusSeconds(1800));
+    }
+
+    /** Moves migration {@code id} of campaign c-1 to {@code to}. */
+    private void finish(String id, MigrationState to, String error, boolean settled, Instant at) {
+        store.finish(store.migration("c-1", id), to, error, settled, at, null);
     }
 
     private List<String> open(String campaign) {
@@ -116,7 +129,7 @@ class CampaignStoreTest {
         assertThat(store.require("c-1", false).replanReason()).isEqualTo("migration m-3 failed");
 
         store.setPlan("c-1", 2, "{\"batches\": 1}", T0.plusSeconds(2));
-        store.setState("c-1", "PAUSED", T0.plusSeconds(3));
+        store.setState("c-1", CampaignState.RUNNING, CampaignState.PAUSED, T0.plusSeconds(3));
 
         CampaignRow row = store.require("c-1", false);
         assertThat(row.planVersion()).isEqualTo(2);
@@ -136,7 +149,7 @@ class CampaignStoreTest {
         store.upsertHost("c-1", new HostRow("host-a", 1, true, "PENDING", ""));
         store.upsertHost("c-1", new HostRow("host-0", 1, false, "PENDING", ""));
         store.upsertHost("c-1", new HostRow("host-b", null, false, "WAITING", "host host-b is DOWN"));
-        store.setHostState("c-1", "host-a", "DRAINING", "emptying");
+        store.setHostState("c-1", new HostRow("host-a", 1, true, "PENDING", ""), HostStep.DRAINING, "emptying");
 
         assertThat(store.hosts("c-1")).containsExactly(
                 new HostRow("host-0", 1, false, "PENDING", ""),
@@ -153,12 +166,12 @@ class CampaignStoreTest {
         campaign("c-1", "RUNNING", T0);
         MigrationRow later = new MigrationRow("m-4", 2, 2, 0, "vm-a", "host-03", "host-04",
                 List.of("0000:3b:00.0", "0000:d8:00.0"), List.of("nvidia-231", "nvidia-222"), "PLANNED", "PROBED",
-                List.of(), "", false);
+                List.of(), "", false, null, "");
         store.insertMigration("c-1", later);
         store.insertMigration("c-1", planned("m-3", 1, 1, "vm-a"));
         store.insertMigration("c-1", planned("m-2", 1, 0, "vm-z"));
         store.insertMigration("c-1", planned("m-1", 1, 0, "vm-b"));
-        store.issue("m-3", List.of(7L, 9L), T0);
+        issue("m-3", List.of(7L, 9L), T0);
 
         List<MigrationRow> rows = store.migrations("c-1", false);
 
@@ -175,12 +188,14 @@ class CampaignStoreTest {
         campaign("c-1", "RUNNING", T0);
         store.insertMigration("c-1", planned("m-1", 1, 0, "vm-1"));
         store.insertMigration("c-1", planned("m-2", 1, 0, "vm-2"));
-        store.issue("m-1", List.of(1L), T0);
-        store.issue("m-2", List.of(2L), T0);
-        store.finish("m-2", "DONE", "", false, T0.plusSeconds(1));
+        issue("m-1", List.of(1L), T0);
+        issue("m-2", List.of(2L), T0);
+        finish("m-2", MigrationState.DONE, "", false, T0.plusSeconds(1));
 
-        store.issue("m-1", List.of(10L), T0.plusSeconds(2));
-        store.issue("m-2", List.of(20L), T0.plusSeconds(2));
+        assertThatThrownBy(() -> issue("m-1", List.of(10L), T0.plusSeconds(2)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was not PLANNED");
+        assertThatThrownBy(() -> issue("m-2", List.of(20L), T0.plusSeconds(2)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was not PLANNED");
 
         assertThat(store.migration("c-1", "m-1")).satisfies(m -> {
             assertThat(m.state()).isEqualTo("ISSUED");
@@ -200,11 +215,11 @@ class CampaignStoreTest {
         store.insertMigration("c-1", planned("m-1", 1, 0, "vm-1"));
         store.insertMigration("c-1", planned("m-2", 2, 0, "vm-1"));
         store.insertMigration("c-2", planned("m-3", 1, 0, "vm-1"));
-        store.issue("m-1", List.of(1L), T0);
+        issue("m-1", List.of(1L), T0);
         // Another campaign's migration of the same VM is its own business.
-        store.issue("m-3", List.of(3L), T0);
+        issue("m-3", List.of(3L), T0);
 
-        assertThatThrownBy(() -> store.issue("m-2", List.of(2L), T0)).isInstanceOf(PersistenceException.class);
+        assertThatThrownBy(() -> issue("m-2", List.of(2L), T0)).isInstanceOf(PersistenceException.class);
     }
 
     @Test
@@ -214,12 +229,12 @@ class CampaignStoreTest {
         for (String id : List.of("m-1", "m-2", "m-3", "m-4", "m-5")) {
             store.insertMigration("c-1", planned(id, 1, 0, "vm-" + id));
         }
-        store.issue("m-2", List.of(2L), T0);
-        store.issue("m-3", List.of(3L), T0);
-        store.finish("m-3", "DONE", "", false, T0.plusSeconds(1));
-        store.issue("m-4", List.of(4L), T0);
-        store.finish("m-4", "FAILED", "the hypervisor refused", true, T0.plusSeconds(1));
-        store.finish("m-5", "CANCELLED", "", false, T0.plusSeconds(1));
+        issue("m-2", List.of(2L), T0);
+        issue("m-3", List.of(3L), T0);
+        finish("m-3", MigrationState.DONE, "", false, T0.plusSeconds(1));
+        issue("m-4", List.of(4L), T0);
+        finish("m-4", MigrationState.FAILED, "the hypervisor refused", true, T0.plusSeconds(1));
+        finish("m-5", MigrationState.CANCELLED, "", false, T0.plusSeconds(1));
 
         assertThat(open("c-1")).as("planned, in flight, done but not yet seen").containsExactly("m-1", "m-2", "m-3");
         assertThat(store.migration("c-1", "m-4").error()).isEqualTo("the hypervisor refused");
@@ -241,7 +256,7 @@ class CampaignStoreTest {
         store.insertMigration("c-1", planned("m-2", 1, 0, "vm-2"));
         store.insertMigration("c-1", planned("m-3", 2, 0, "vm-3"));
         store.insertMigration("c-2", planned("m-9", 1, 0, "vm-9"));
-        store.issue("m-2", List.of(2L), T0);
+        issue("m-2", List.of(2L), T0);
 
         assertThat(store.cancelPlanned("c-1", T0.plusSeconds(1))).isEqualTo(2);
 
@@ -310,7 +325,7 @@ class CampaignStoreTest {
                         store.lock(id);
                         locked.countDown();
                         awaitLatch(release);
-                        store.setState(id, "ABORTED", T0.plusSeconds(1));
+                        store.setState(id, CampaignState.PAUSED, CampaignState.ABORTED, T0.plusSeconds(1));
                     }), threads);
             assertThat(locked.await(60, TimeUnit.SECONDS)).as("the first transaction holds the lock").isTrue();
             CompletableFuture<String> second = CompletableFuture.supplyAsync(

@@ -33,8 +33,12 @@ public final class Orchestrator {
             List<Long> reservations) {
     }
 
+    /** The name this orchestrator takes the campaign's lease under. */
+    public static final String NAME = "test-orchestrator";
+
     private final RunningFleet fleet;
     private final String campaign;
+    private final String name = NAME;
     private final String toRelease;
     public final List<Performed> performed = new ArrayList<>();
     public final List<String> failedOnPurpose = new ArrayList<>();
@@ -124,8 +128,8 @@ public final class Orchestrator {
 
     /** One round: ask next, perform its migrations and upgrades, report each. */
     public JsonPath step() {
-        JsonPath next = given().get("/api/v1/campaigns/{id}/next", campaign).then().statusCode(200).extract()
-                .jsonPath();
+        JsonPath next = given().contentType(ContentType.JSON).body(Map.of("orchestrator", name, "leaseSeconds", 120))
+                .post("/api/v1/campaigns/{id}/next", campaign).then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> start = next.getList("start");
         for (Map<String, Object> a : start) {
             String id = (String) a.get("id");
@@ -139,7 +143,8 @@ public final class Orchestrator {
             perform(a);
         }
         for (String host : next.getList("upgrade", String.class)) {
-            given().post("/api/v1/campaigns/{id}/hosts/{host}/upgrade-started", campaign, host).then().statusCode(200);
+            given().contentType(ContentType.JSON).body(Map.of("orchestrator", name))
+                    .post("/api/v1/campaigns/{id}/hosts/{host}/upgrade-started", campaign, host).then().statusCode(200);
             fleet.upgradeHost(host, toRelease, driverFor.apply(host));
             upgraded.add(host);
         }
@@ -151,7 +156,7 @@ public final class Orchestrator {
         String id = (String) a.get("id");
         if (failWhen.test(a)) {
             failedOnPurpose.add(id);
-            given().contentType(ContentType.JSON).body(Map.of("reason", "test: the hypervisor refused"))
+            given().contentType(ContentType.JSON).body(Map.of("orchestrator", name, "reason", "test: the hypervisor refused"))
                     .post("/api/v1/campaigns/{id}/migrations/{m}/failed", campaign, id).then().statusCode(200);
             return;
         }
@@ -179,7 +184,7 @@ public final class Orchestrator {
         try {
             fleet.migrateVm(vm, to, parents.isEmpty() ? "" : parents.get(0));
         } catch (SimulationException e) {
-            given().contentType(ContentType.JSON).body(Map.of("reason", e.getMessage()))
+            given().contentType(ContentType.JSON).body(Map.of("orchestrator", name, "reason", e.getMessage()))
                     .post("/api/v1/campaigns/{id}/migrations/{m}/failed", campaign, id).then().statusCode(200);
             throw new AssertionError("the fleet refused migration " + id + " of VM " + vm + " to " + to + ": "
                     + e.getMessage(), e);
@@ -193,7 +198,8 @@ public final class Orchestrator {
 
     /** Reports a performed migration done. */
     public void reportDone(String migration) {
-        given().post("/api/v1/campaigns/{id}/migrations/{m}/done", campaign, migration).then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("orchestrator", name))
+                .post("/api/v1/campaigns/{id}/migrations/{m}/done", campaign, migration).then().statusCode(200);
     }
 
     /** The campaign's history, one event a line, for failure messages. */

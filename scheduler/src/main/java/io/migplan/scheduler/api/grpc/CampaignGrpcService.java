@@ -11,6 +11,7 @@ import io.migplan.proto.v1.ListCampaignsResponse;
 import io.migplan.proto.v1.NextStepRequest;
 import io.migplan.proto.v1.NextStepResponse;
 import io.migplan.proto.v1.PauseCampaignRequest;
+import io.migplan.proto.v1.PreviewNextStepRequest;
 import io.migplan.proto.v1.ReportMigrationRequest;
 import io.migplan.proto.v1.ReportUpgradeStartedRequest;
 import io.migplan.proto.v1.Reported;
@@ -61,7 +62,14 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     @Override
     @Blocking
     public void nextStep(NextStepRequest request, StreamObserver<NextStepResponse> response) {
-        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.next(id(request.getId()))));
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.next(id(request.getId()),
+                orchestrator(request.getOrchestrator()), request.getLeaseSeconds())));
+    }
+
+    @Override
+    @Blocking
+    public void previewNextStep(PreviewNextStepRequest request, StreamObserver<NextStepResponse> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.preview(id(request.getId()))));
     }
 
     @Override
@@ -71,9 +79,11 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
             String id = id(request.getId());
             String migration = GrpcCalls.required("migration", request.getMigration(), "the id NextStep issued");
             return CampaignViews.toProto(switch (request.getOutcome()) {
-                case MIGRATION_OUTCOME_DONE -> campaigns.migrationDone(id, migration);
+                case MIGRATION_OUTCOME_DONE -> campaigns.migrationDone(id, migration,
+                        orchestrator(request.getOrchestrator()));
                 case MIGRATION_OUTCOME_FAILED -> campaigns.migrationFailed(id, migration,
-                        GrpcCalls.text("reason", request.getReason(), Texts.MAX_TEXT));
+                        GrpcCalls.text("reason", request.getReason(), Texts.MAX_TEXT),
+                        orchestrator(request.getOrchestrator()));
                 default -> throw new InvalidRequestException(
                         "outcome is required: MIGRATION_OUTCOME_DONE or MIGRATION_OUTCOME_FAILED");
             });
@@ -84,7 +94,8 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     @Blocking
     public void reportUpgradeStarted(ReportUpgradeStartedRequest request, StreamObserver<Reported> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.upgradeStarted(id(request.getId()),
-                GrpcCalls.required("host", request.getHost(), "the host NextStep handed out"))));
+                GrpcCalls.required("host", request.getHost(), "the host NextStep handed out"),
+                orchestrator(request.getOrchestrator()))));
     }
 
     @Override
@@ -103,6 +114,11 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     @Blocking
     public void abortCampaign(AbortCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.abort(id(request.getId()))));
+    }
+
+    /** The orchestrator driving the campaign, required as REST requires it. */
+    private static String orchestrator(String name) {
+        return GrpcCalls.required("orchestrator", name, "who drives the campaign").strip();
     }
 
     /** A path segment cannot be empty in REST; here an unset id is a caller's mistake, not a missing campaign. */

@@ -46,7 +46,8 @@ final class CampaignViews {
                     p.hasMaxInboundPerHost() ? p.getMaxInboundPerHost() : null,
                     p.hasMaxParallel() ? p.getMaxParallel() : null,
                     p.hasHeadroomPercent() ? p.getHeadroomPercent() : null,
-                    p.hasAllowBackward() ? p.getAllowBackward() : null);
+                    p.hasAllowBackward() ? p.getAllowBackward() : null,
+                    p.hasMigrationTimeoutSeconds() ? p.getMigrationTimeoutSeconds() : null);
         }
         // proto3 cannot send a null string or an absent list: empty stands for "not given".
         return new CampaignRequest(given(r.getFromRelease()), given(r.getToRelease()),
@@ -119,14 +120,17 @@ final class CampaignViews {
         var b = NextStepResponse.newBuilder().setCampaign(text(s.campaign())).setState(text(s.state()));
         each(s.start(), a -> b.addStart(action(a)));
         each(s.inFlight(), a -> b.addInFlight(action(a)));
-        b.addAllUpgrade(list(s.upgrade())).addAllWaiting(list(s.waiting()));
+        b.addAllUpgrade(list(s.upgrade())).addAllWaiting(list(s.waiting())).setPreview(s.preview())
+                .setLeaseHolder(text(s.leaseHolder()))
+                .setLeaseExpiresAtUnixMs(s.leaseExpiresAt() == null ? 0 : s.leaseExpiresAt().toEpochMilli());
         return b.build();
     }
 
     private static MigrationAction action(NextStep.Action a) {
         return MigrationAction.newBuilder().setId(text(a.id())).setVm(text(a.vm())).setFrom(text(a.from()))
                 .setTo(text(a.to())).addAllParents(list(a.parents())).addAllTypes(list(a.types()))
-                .setBatch(a.batch()).setWave(a.wave()).addAllReservations(list(a.reservations())).build();
+                .setBatch(a.batch()).setWave(a.wave()).addAllReservations(list(a.reservations()))
+                .setDeadlineUnixMs(a.deadline() == null ? 0 : a.deadline().toEpochMilli()).build();
     }
 
     static Reported toProto(CampaignService.Reported r) {

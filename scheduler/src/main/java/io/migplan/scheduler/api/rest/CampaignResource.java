@@ -8,6 +8,7 @@ import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,9 +32,29 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Produces(MediaType.APPLICATION_JSON)
 public class CampaignResource {
 
-    /** The body of a failure report. */
-    public record Failure(@PlainText(max = Texts.MAX_TEXT) String reason) {
+    /**
+     * The body of {@code POST …/next}: who asks, and for how long its lease lasts without another
+     * call ({@link Lease#length} holds the bounds, for both APIs).
+     */
+    public record NextRequest(
+            @NotBlank(message = "is required: who drives the campaign") @PlainText(max = Texts.MAX_ID) String orchestrator,
+            Integer leaseSeconds) {
     }
+
+    /** The body of a done or upgrade-started report: the lease holder reporting. */
+    public record Report(
+            @NotBlank(message = "is required: the lease holder reporting") @PlainText(max = Texts.MAX_ID)
+            String orchestrator) {
+    }
+
+    /** The body of a failure report: the lease holder reporting, and why it failed. */
+    public record Failure(
+            @NotBlank(message = "is required: the lease holder reporting") @PlainText(max = Texts.MAX_ID)
+            String orchestrator,
+            @PlainText(max = Texts.MAX_TEXT) String reason) {
+    }
+
+    static final String REPORT_BODY = "is required: \\{orchestrator\\}";
 
     @Inject
     CampaignService campaigns;
@@ -66,38 +87,64 @@ public class CampaignResource {
         return campaigns.get(id);
     }
 
-    @GET
+    @POST
     @Path("{id}/next")
-    @Operation(summary = "What to do now: migrations to start (slots already claimed), migrations in flight, hosts to"
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "What to do now, under the campaign's lease (taken, renewed, or taken over once expired):"
+            + " migrations to start (slots already claimed, each with its deadline), migrations in flight, hosts to"
             + " upgrade, and why nothing more can start yet")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
-    public NextStep next(@PathParam("id") @PlainText String id) {
-        return campaigns.next(id);
+    @APIResponse(responseCode = "409", description = "Another orchestrator holds an unexpired lease (LEASE_HELD)")
+    public NextStep next(@PathParam("id") @PlainText String id,
+            @Valid @NotNull(message = "is required: \\{orchestrator, leaseSeconds\\}") NextRequest body) {
+        return campaigns.next(id, body.orchestrator().strip(), body.leaseSeconds());
+    }
+
+    @GET
+    @Path("{id}/next")
+    @Operation(summary = "What POST next would answer now, changing nothing: no lease taken, nothing issued, claimed,"
+            + " asked or stored (preview: true)")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    public NextStep preview(@PathParam("id") @PlainText String id) {
+        return campaigns.preview(id);
     }
 
     @POST
     @Path("{id}/migrations/{migration}/done")
-    @Operation(summary = "A migration issued by next finished: the VM runs on its target")
-    @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
-    public CampaignService.Reported migrationDone(@PathParam("id") @PlainText String id, @PathParam("migration") @PlainText String migration) {
-        return campaigns.migrationDone(id, migration);
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A migration issued by next finished: the VM runs on its target. The same report twice gets"
+            + " the same answer")
+    @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT), or the"
+            + " caller does not hold the lease (NOT_LEASE_HOLDER)")
+    public CampaignService.Reported migrationDone(@PathParam("id") @PlainText String id,
+            @PathParam("migration") @PlainText String migration,
+            @Valid @NotNull(message = REPORT_BODY) Report body) {
+        return campaigns.migrationDone(id, migration, body.orchestrator().strip());
     }
 
     @POST
     @Path("{id}/migrations/{migration}/failed")
-    @Operation(summary = "A migration issued by next failed: the VM still runs on its source; the rest is re-planned")
-    @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT)")
-    public CampaignService.Reported migrationFailed(@PathParam("id") @PlainText String id, @PathParam("migration") @PlainText String migration,
-            @Valid Failure failure) {
-        return campaigns.migrationFailed(id, migration, failure == null ? null : failure.reason());
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A migration issued by next failed: the VM still runs on its source; the rest is re-planned."
+            + " After a done report it is taken when fresh scans show the VM on its source and not on its target")
+    @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT), or the"
+            + " caller does not hold the lease (NOT_LEASE_HOLDER)")
+    public CampaignService.Reported migrationFailed(@PathParam("id") @PlainText String id,
+            @PathParam("migration") @PlainText String migration,
+            @Valid @NotNull(message = "is required: \\{orchestrator, reason\\}") Failure failure) {
+        return campaigns.migrationFailed(id, migration, failure.reason(), failure.orchestrator().strip());
     }
 
     @POST
     @Path("{id}/hosts/{host}/upgrade-started")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "The orchestrator started upgrading a host next handed out")
-    @APIResponse(responseCode = "409", description = "The host is not empty and ready (HOST_NOT_READY)")
-    public CampaignService.Reported upgradeStarted(@PathParam("id") @PlainText String id, @PathParam("host") @PlainText String host) {
-        return campaigns.upgradeStarted(id, host);
+    @APIResponse(responseCode = "409", description = "The host is not empty and ready (HOST_NOT_READY), or the caller"
+            + " does not hold the lease (NOT_LEASE_HOLDER)")
+    public CampaignService.Reported upgradeStarted(@PathParam("id") @PlainText String id,
+            @PathParam("host") @PlainText String host,
+            @Valid @NotNull(message = REPORT_BODY) Report body) {
+        return campaigns.upgradeStarted(id, host, body.orchestrator().strip());
     }
 
     @POST

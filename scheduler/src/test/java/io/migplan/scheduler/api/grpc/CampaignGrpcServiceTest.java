@@ -18,6 +18,7 @@ import io.migplan.proto.v1.GetCampaignRequest;
 import io.migplan.proto.v1.ListCampaignsRequest;
 import io.migplan.proto.v1.MigrationOutcome;
 import io.migplan.proto.v1.NextStepRequest;
+import io.migplan.proto.v1.PreviewNextStepRequest;
 import io.migplan.proto.v1.NextStepResponse;
 import io.migplan.proto.v1.PauseCampaignRequest;
 import io.migplan.proto.v1.ReportMigrationRequest;
@@ -51,6 +52,7 @@ class CampaignGrpcServiceTest {
 
     static final String FROM = "2025.1";
     static final String TO = "2025.2";
+    static final String ORCHESTRATOR = "grpc-test";
 
     @Inject
     AgroalDataSource ds;
@@ -218,12 +220,15 @@ class CampaignGrpcServiceTest {
         var c = grpc.campaigns();
         assertRefused(() -> c.getCampaign(GetCampaignRequest.newBuilder().setId("nope").build()),
                 Status.Code.NOT_FOUND, missing);
-        assertRefused(() -> c.nextStep(NextStepRequest.newBuilder().setId("nope").build()),
+        assertRefused(() -> c.nextStep(NextStepRequest.newBuilder().setId("nope").setOrchestrator(ORCHESTRATOR)
+                .build()), Status.Code.NOT_FOUND, missing);
+        assertRefused(() -> c.previewNextStep(PreviewNextStepRequest.newBuilder().setId("nope").build()),
                 Status.Code.NOT_FOUND, missing);
         assertRefused(() -> c.reportMigration(ReportMigrationRequest.newBuilder().setId("nope").setMigration("m-1")
-                .setOutcome(MigrationOutcome.MIGRATION_OUTCOME_DONE).build()), Status.Code.NOT_FOUND, missing);
+                .setOrchestrator(ORCHESTRATOR).setOutcome(MigrationOutcome.MIGRATION_OUTCOME_DONE).build()),
+                Status.Code.NOT_FOUND, missing);
         assertRefused(() -> c.reportUpgradeStarted(ReportUpgradeStartedRequest.newBuilder().setId("nope")
-                .setHost("src").build()), Status.Code.NOT_FOUND, missing);
+                .setHost("src").setOrchestrator(ORCHESTRATOR).build()), Status.Code.NOT_FOUND, missing);
         assertRefused(() -> c.pauseCampaign(PauseCampaignRequest.newBuilder().setId("nope").build()),
                 Status.Code.NOT_FOUND, missing);
         assertRefused(() -> c.resumeCampaign(ResumeCampaignRequest.newBuilder().setId("nope").build()),
@@ -262,7 +267,8 @@ class CampaignGrpcServiceTest {
         Campaign dry = grpc.campaigns().createCampaign(campaign(true).build());
         String id = dry.getId();
 
-        NextStepResponse next = grpc.campaigns().nextStep(NextStepRequest.newBuilder().setId(id).build());
+        NextStepResponse next = grpc.campaigns().nextStep(NextStepRequest.newBuilder().setId(id)
+                .setOrchestrator(ORCHESTRATOR).build());
 
         assertThat(next.getCampaign()).isEqualTo(id);
         assertThat(next.getState()).isEqualTo("DRY_RUN");
@@ -274,15 +280,15 @@ class CampaignGrpcServiceTest {
         // Reports about a plan that is not executed do not fit it.
         CampaignMigration planned = dry.getBatchesList().stream().flatMap(b -> b.getMigrationsList().stream())
                 .findFirst().orElseThrow();
-        assertThatThrownBy(() -> grpc.campaigns().reportMigration(ReportMigrationRequest.newBuilder().setId(id)
-                .setMigration(planned.getId()).setOutcome(MigrationOutcome.MIGRATION_OUTCOME_FAILED).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                    assertThat(e.getStatus().getDescription()).startsWith("MIGRATION_NOT_IN_FLIGHT: migration "
-                            + planned.getId() + " of VM " + planned.getVm());
-                });
+        // Nobody holds a dry run's lease: nothing can be reported about it.
         assertRefused(() -> grpc.campaigns().reportMigration(ReportMigrationRequest.newBuilder().setId(id)
-                        .setMigration("m-nope").setOutcome(MigrationOutcome.MIGRATION_OUTCOME_DONE).build()),
+                .setMigration(planned.getId()).setOrchestrator(ORCHESTRATOR)
+                .setOutcome(MigrationOutcome.MIGRATION_OUTCOME_FAILED).build()), Status.Code.FAILED_PRECONDITION,
+                "NOT_LEASE_HOLDER: nobody holds campaign " + id + "'s lease; reports come from the orchestrator that"
+                        + " took work with POST next");
+        assertRefused(() -> grpc.campaigns().reportMigration(ReportMigrationRequest.newBuilder().setId(id)
+                        .setMigration("m-nope").setOrchestrator(ORCHESTRATOR)
+                        .setOutcome(MigrationOutcome.MIGRATION_OUTCOME_DONE).build()),
                 Status.Code.NOT_FOUND, "campaign " + id + " has no migration 'm-nope'");
         assertThat(grpc.campaigns().getCampaign(GetCampaignRequest.newBuilder().setId(id).build()).getProgress()
                 .getMigrationsFailed()).isZero();
@@ -294,7 +300,7 @@ class CampaignGrpcServiceTest {
                 .setPolicy(CampaignPolicy.newBuilder().setHeadroomPercent(0).setMaxParallel(4)).build();
 
         assertThat(CampaignViews.toRequest(request)).isEqualTo(new CampaignRequest(FROM, TO, null, null,
-                new CampaignPolicyRequest(null, null, null, null, 4, 0, null), false));
+                new CampaignPolicyRequest(null, null, null, null, 4, 0, null, null), false));
         assertThat(CampaignViews.toRequest(CreateCampaignRequest.getDefaultInstance()))
                 .isEqualTo(new CampaignRequest(null, null, null, null, null, false));
     }

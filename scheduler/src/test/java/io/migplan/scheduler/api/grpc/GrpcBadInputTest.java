@@ -15,6 +15,7 @@ import io.migplan.proto.v1.GetPlanRequest;
 import io.migplan.proto.v1.HeartbeatRequest;
 import io.migplan.proto.v1.MigrationOutcome;
 import io.migplan.proto.v1.NextStepRequest;
+import io.migplan.proto.v1.PreviewNextStepRequest;
 import io.migplan.proto.v1.ReportMigrationRequest;
 import io.migplan.proto.v1.ReportUpgradeStartedRequest;
 import io.migplan.proto.v1.WhereCanMoveRequest;
@@ -91,7 +92,14 @@ class GrpcBadInputTest {
             out.add(Arguments.of(new Call("GetCampaign", "id", g -> g.campaigns().getCampaign(
                     GetCampaignRequest.newBuilder().setId(bad).build())), bad));
             out.add(Arguments.of(new Call("NextStep", "id", g -> g.campaigns().nextStep(
-                    NextStepRequest.newBuilder().setId(bad).build())), bad));
+                    NextStepRequest.newBuilder().setId(bad).setOrchestrator("o1").build())), bad));
+            out.add(Arguments.of(new Call("NextStep orchestrator", "orchestrator", g -> g.campaigns().nextStep(
+                    NextStepRequest.newBuilder().setId("c1").setOrchestrator(bad).build())), bad));
+            out.add(Arguments.of(new Call("PreviewNextStep", "id", g -> g.campaigns().previewNextStep(
+                    PreviewNextStepRequest.newBuilder().setId(bad).build())), bad));
+            out.add(Arguments.of(new Call("ReportMigration orchestrator", "orchestrator", g -> g.campaigns()
+                    .reportMigration(ReportMigrationRequest.newBuilder().setId("c1").setMigration("m1")
+                            .setOrchestrator(bad).setOutcome(MigrationOutcome.MIGRATION_OUTCOME_DONE).build())), bad));
             out.add(Arguments.of(new Call("ReportMigration", "migration", g -> g.campaigns().reportMigration(
                     ReportMigrationRequest.newBuilder().setId("c1").setMigration(bad)
                             .setOutcome(MigrationOutcome.MIGRATION_OUTCOME_DONE).build())), bad));

@@ -90,11 +90,34 @@ class BadInputTest {
         }
         String[][] failure = {
                 {"{", ""},
-                {"{\"reason\": 5}", "reason"},
-                {"{\"reason\": \"a\\u0000b\"}", "reason"},
+                {"{\"orchestrator\": \"o1\", \"reason\": 5}", "reason"},
+                {"{\"orchestrator\": \"o1\", \"reason\": \"a\\u0000b\"}", "reason"},
+                {"{\"reason\": \"late\"}", "orchestrator"},
         };
         for (String[] b : failure) {
             out.add(Arguments.of("POST", "/api/v1/campaigns/c1/migrations/m1/failed", b[0], b[1]));
+        }
+        String[][] report = {
+                {"", ""},
+                {"{}", "orchestrator"},
+                {"{\"orchestrator\": \"o1\\nINFO forged\"}", "orchestrator"},
+                {"{\"orchestrator\": \"" + "o".repeat(300) + "\"}", "orchestrator"},
+                {"{\"orchestrator\": \"o1\", \"extra\": 1}", "extra"},
+        };
+        for (String[] b : report) {
+            out.add(Arguments.of("POST", "/api/v1/campaigns/c1/migrations/m1/done", b[0], b[1]));
+            out.add(Arguments.of("POST", "/api/v1/campaigns/c1/hosts/h1/upgrade-started", b[0], b[1]));
+        }
+        String[][] next = {
+                {"", ""},
+                {"{}", "orchestrator"},
+                {"{\"orchestrator\": \"o1\\u0000\"}", "orchestrator"},
+                {"{\"orchestrator\": \"o1\", \"leaseSeconds\": 5}", "leaseSeconds"},
+                {"{\"orchestrator\": \"o1\", \"leaseSeconds\": 99999999999}", "leaseSeconds"},
+                {"{\"orchestrator\": \"o1\", \"leaseSeconds\": \"long\"}", "leaseSeconds"},
+        };
+        for (String[] b : next) {
+            out.add(Arguments.of("POST", "/api/v1/campaigns/c1/next", b[0], b[1]));
         }
         return out.stream();
     }
@@ -104,7 +127,7 @@ class BadInputTest {
         List<String> templates = List.of("GET /api/v1/hosts/{}", "PUT /api/v1/hosts/{}/admin-state",
                 "GET /api/v1/vms/{}", "GET /api/v1/vms/{}/targets", "GET /api/v1/vms/{}/targets?view=summary",
                 "GET /api/v1/plans/{}", "DELETE /api/v1/plans/{}", "GET /api/v1/campaigns/{}",
-                "GET /api/v1/campaigns/{}/next", "POST /api/v1/campaigns/{}/pause", "POST /api/v1/campaigns/{}/resume",
+                "GET /api/v1/campaigns/{}/next", "POST /api/v1/campaigns/{}/next", "POST /api/v1/campaigns/{}/pause", "POST /api/v1/campaigns/{}/resume",
                 "POST /api/v1/campaigns/{}/abort", "POST /api/v1/campaigns/{}/migrations/{}/done",
                 "POST /api/v1/campaigns/{}/migrations/{}/failed", "POST /api/v1/campaigns/{}/hosts/{}/upgrade-started");
         List<Arguments> out = new ArrayList<>();
