@@ -301,7 +301,7 @@ public class CampaignRunner {
 
         /**
          * Hosts whose agent a step must ask for a fresh scan: the source and target of each
-         * overdue migration, and the current batch's draining hosts that look empty.
+         * overdue migration, and the current batch's hosts that look empty.
          */
         List<HostView> scansWanted() {
             Set<String> ids = new LinkedHashSet<>();
@@ -314,7 +314,9 @@ public class CampaignRunner {
             Integer current = currentBatch();
             if (current != null) {
                 for (HostRow h : hosts.values()) {
-                    if (current.equals(h.batch()) && h.state().equals("DRAINING") && looksEmpty(h)) {
+                    // A pending host of the current batch starts draining in this very step.
+                    if (current.equals(h.batch()) && (h.state().equals("DRAINING") || h.state().equals("PENDING"))
+                            && looksEmpty(h)) {
                         ids.add(h.host());
                     }
                 }
