@@ -98,7 +98,9 @@ class CampaignContractTest {
     }
 
     private static Response report(String id, String migration, String outcome, String orchestrator) {
-        return given().contentType(ContentType.JSON).body(Map.of("orchestrator", orchestrator, "reason", "test"))
+        Map<String, String> body = outcome.equals("failed") ? Map.of("orchestrator", orchestrator, "reason", "test")
+                : Map.of("orchestrator", orchestrator);
+        return given().contentType(ContentType.JSON).body(body)
                 .post("/api/v1/campaigns/{id}/migrations/{m}/" + outcome, id, migration);
     }
 
