@@ -68,6 +68,12 @@ class CampaignStore {
             return MigrationState.valueOf(state);
         }
 
+        /** This row as it reads after moving to {@code next}, due again by {@code due}. */
+        MigrationRow with(MigrationState next, Instant due) {
+            return new MigrationRow(id, planVersion, batch, wave, vm, from, to, parents, types, next.name(), basis,
+                    reservations, error, settled, due, issuedTo);
+        }
+
         MigrationRow withReservations(List<Long> ids) {
             return new MigrationRow(id, planVersion, batch, wave, vm, from, to, parents, types, state, basis, ids, error,
                     settled, deadline, issuedTo);

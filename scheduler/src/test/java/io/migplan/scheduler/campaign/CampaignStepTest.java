@@ -1,0 +1,285 @@
+package io.migplan.scheduler.campaign;
+
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.entry;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.gpuVm;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.said;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.snapshot;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.t4;
+import static io.migplan.scheduler.testsupport.Views.withState;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migplan.proto.v1.Host;
+import io.migplan.proto.v1.HostSnapshot;
+import io.migplan.proto.v1.Verdict;
+import io.migplan.proto.v1.Vm;
+import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
+import io.migplan.scheduler.campaign.CampaignStore.HostRow;
+import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
+import io.migplan.scheduler.campaign.CampaignStore.Settings;
+import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
+import io.migplan.scheduler.compatibility.MatrixKey;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.testsupport.Views;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A campaign step as a function: the campaign's rows, a hand-built snapshot, the evidence and the
+ * time in; the decisions out, recorded as lines. One test per trigger. The world: host src (at
+ * 2025.1, being emptied) runs vm-a, planned onto dst (upgraded to 2025.2) as migration m-1.
+ */
+class CampaignStepTest {
+
+    static final String FROM = "2025.1";
+    static final String TO = "2025.2";
+    static final Instant NOW = Views.NOW;
+    static final String PARENT = "0000:3b:00.0";
+    static final MatrixKey M1_KEY = new MatrixKey("dst", PARENT, "nvidia-231", Views.SIG);
+
+    /** One step's inputs, changed test by test. */
+    static final class World {
+        String replanReason;
+        final Map<String, HostRow> hosts = new HashMap<>();
+        final List<MigrationRow> open = new ArrayList<>();
+        final Map<String, HostEntry> entries = new HashMap<>();
+        final Map<String, FreshScans.Scan> scans = new HashMap<>();
+        final Map<MatrixKey, StoredVerdict> verdicts = new HashMap<>();
+        final RecordedEffects out = new RecordedEffects();
+
+        World() {
+            hosts.put("src", new HostRow("src", 1, false, "DRAINING", ""));
+            hosts.put("dst", new HostRow("dst", null, false, "DONE", ""));
+            entries.put("src", entry(t4("src", FROM), gpuVm("vm-a", "src")));
+            entries.put("dst", entry(t4("dst", TO)));
+            open.add(migration("PLANNED", null, List.of()));
+            verdicts.put(M1_KEY, said(Verdict.VERDICT_COMPATIBLE, "", ""));
+        }
+
+        static MigrationRow migration(String state, Instant deadline, List<Long> claims) {
+            return new MigrationRow("m-1", 1, 1, 1, "vm-a", "src", "dst", List.of(PARENT), List.of("nvidia-231"),
+                    state, "PROBED", claims, "", false, deadline, state.equals("PLANNED") ? "" : "orch");
+        }
+
+        World host(String id, String state) {
+            hosts.put(id, new HostRow(id, hosts.containsKey(id) ? hosts.get(id).batch() : 1, false, state, ""));
+            return this;
+        }
+
+        World migrationIs(String state, Instant deadline, List<Long> claims) {
+            open.clear();
+            open.add(migration(state, deadline, claims));
+            return this;
+        }
+
+        CampaignStep step() {
+            Settings settings = new Settings(List.of("src"), 1, 1, 2, 2, 8, 0, false, false, 1, 600);
+            CampaignRow c = new CampaignRow("c-1", "RUNNING", FROM, TO, settings, "{}", replanReason, 1, "orch",
+                    NOW.plusSeconds(60));
+            ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
+            return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),
+                    snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
+                        Map<MatrixKey, StoredVerdict> found = new HashMap<>();
+                        keys.forEach(k -> {
+                            if (verdicts.containsKey(k)) {
+                                found.put(k, verdicts.get(k));
+                            }
+                        });
+                        return found;
+                    }, Duration.ofMinutes(2)), out);
+        }
+
+        List<String> effects() {
+            return out.effects;
+        }
+    }
+
+    private static FreshScans.Scan scan(String host, String... vms) {
+        HostSnapshot.Builder b = HostSnapshot.newBuilder().setHost(Host.newBuilder().setId(host));
+        for (String vm : vms) {
+            b.addVms(Vm.newBuilder().setName(vm).setUuid("uuid-" + vm));
+        }
+        return new FreshScans.Seen(b.build());
+    }
+
+    @Test
+    void aPlannedMigrationToACompatibleTargetIsIssuedToTheLeaseHolder() {
+        World w = new World();
+        CampaignStep step = w.step().advance().issue();
+        assertThat(w.effects()).contains("issue m-1 to orch");
+        NextStep next = step.result("RUNNING", false);
+        assertThat(next.start()).extracting(NextStep.Action::id).containsExactly("m-1");
+        assertThat(next.start().get(0).deadline()).isEqualTo(NOW.plusSeconds(600));
+        assertThat(next.leaseHolder()).isEqualTo("orch");
+    }
+
+    @Test
+    void aReportedFailureReplansOnceNothingIsInFlight() {
+        World w = new World();
+        w.replanReason = "migration m-0 of VM vm-z src -> dst failed: test";
+        CampaignStep step = w.step().advance();
+        assertThat(step.replanDue()).isEqualTo(w.replanReason);
+        step.issue();
+        assertThat(w.effects()).noneMatch(e -> e.startsWith("issue"));
+        assertThat(step.result("RUNNING", false).waiting()).anySatisfy(s -> assertThat(s)
+                .startsWith("re-planning once 0 migrations in flight"));
+
+        World inFlight = new World().migrationIs("ISSUED", NOW.plusSeconds(60), List.of(7L));
+        inFlight.replanReason = w.replanReason;
+        assertThat(inFlight.step().advance().replanDue()).as("not while a migration is in flight").isNull();
+    }
+
+    @Test
+    void aMigrationPastItsDeadlineIsSettledFromTheScansOrTheScansAreAskedFor() {
+        World noScans = new World().migrationIs("ISSUED", NOW.minusSeconds(1), List.of(7L));
+        noScans.step().advance();
+        assertThat(noScans.out.wantedScans).containsExactlyInAnyOrder("src", "dst");
+        assertThat(noScans.effects()).noneMatch(e -> e.startsWith("migration m-1"));
+
+        World onSource = new World().migrationIs("ISSUED", NOW.minusSeconds(1), List.of(7L));
+        onSource.scans.put("src", scan("src", "vm-a"));
+        onSource.scans.put("dst", scan("dst"));
+        onSource.step().advance();
+        assertThat(onSource.effects()).anySatisfy(e -> assertThat(e).startsWith("migration m-1 ISSUED -> FAILED:")
+                .contains("still on its source src"));
+        assertThat(onSource.effects()).anySatisfy(e -> assertThat(e).startsWith("replan: migration m-1"));
+
+        // On its target: done, settled at once when the reports agree, else when they do.
+        World onTarget = new World().migrationIs("ISSUED", NOW.minusSeconds(1), List.of(7L));
+        onTarget.entries.put("src", entry(t4("src", FROM)));
+        onTarget.entries.put("dst", entry(t4("dst", TO), gpuVm("vm-a", "dst")));
+        onTarget.scans.put("src", scan("src"));
+        onTarget.scans.put("dst", scan("dst", "vm-a"));
+        onTarget.step().advance();
+        assertThat(onTarget.effects()).contains("migration m-1 ISSUED -> DONE", "settle m-1");
+        assertThat(onTarget.effects()).noneMatch(e -> e.startsWith("replan"));
+
+        World reportsLag = new World().migrationIs("ISSUED", NOW.minusSeconds(1), List.of(7L));
+        reportsLag.scans.put("src", scan("src"));
+        reportsLag.scans.put("dst", scan("dst", "vm-a"));
+        reportsLag.step().advance();
+        assertThat(reportsLag.effects()).contains("migration m-1 ISSUED -> DONE");
+        assertThat(reportsLag.effects()).as("not settled, and no VM taken for appeared, before the reports agree")
+                .noneMatch(e -> e.startsWith("settle") || e.startsWith("replan"));
+
+        World notYet = new World().migrationIs("ISSUED", NOW.plusSeconds(1), List.of(7L));
+        notYet.step().advance();
+        assertThat(notYet.out.wantedScans).isEmpty();
+        assertThat(notYet.effects()).noneMatch(e -> e.startsWith("migration m-1"));
+    }
+
+    @Test
+    void aHostGoingDownWaitsAndReplansAndComingBackReplansAgain() {
+        World down = new World();
+        down.entries.put("src", new HostEntry(withState(t4("src", FROM), HostState.DOWN, NOW.minusSeconds(600)),
+                List.of(gpuVm("vm-a", "src")), NOW));
+        down.step().advance();
+        assertThat(down.effects()).anySatisfy(e -> assertThat(e).startsWith("host src DRAINING -> WAITING: host src is"
+                + " DOWN"));
+        assertThat(down.effects()).contains("replan: host src is not up");
+
+        World back = new World().host("src", "WAITING");
+        back.step().advance();
+        assertThat(back.effects()).contains("replan: host src is up again");
+    }
+
+    @Test
+    void aVmAppearingOnAHostBeingEmptiedOrLeavingItsPlannedSourceReplans() {
+        World appeared = new World();
+        appeared.entries.put("src", entry(t4("src", FROM), gpuVm("vm-a", "src"), gpuVm("vm-x", "src")));
+        appeared.step().advance();
+        assertThat(appeared.effects()).contains("replan: VM vm-x appeared on host src, which is being emptied");
+
+        World left = new World();
+        left.entries.put("src", entry(t4("src", FROM)));
+        left.entries.put("other", entry(t4("other", FROM), gpuVm("vm-a", "other")));
+        left.step().advance();
+        assertThat(left.effects()).contains("replan: VM vm-a runs on other, not on src as planned");
+
+        World gone = new World();
+        gone.entries.put("src", entry(t4("src", FROM)));
+        gone.step().advance();
+        assertThat(gone.effects()).contains("replan: VM vm-a disappeared");
+    }
+
+    @Test
+    void aTargetRefusingTheVmsStateReplansAndAMissingVerdictIsAskedFor() {
+        World refused = new World();
+        refused.verdicts.put(M1_KEY, said(Verdict.VERDICT_INCOMPATIBLE, "VGPU_MIGRATION_VERSION", "too new"));
+        refused.step().advance().issue();
+        assertThat(refused.effects()).anySatisfy(e -> assertThat(e).startsWith("replan: host dst refuses VM vm-a's"
+                + " nvidia-231 on " + PARENT));
+        assertThat(refused.effects()).noneMatch(e -> e.startsWith("issue"));
+
+        World unknown = new World();
+        unknown.verdicts.clear();
+        CampaignStep step = unknown.step().advance().issue();
+        assertThat(unknown.out.wantedVerdicts).containsOnlyKeys("dst");
+        assertThat(unknown.out.wantedVerdicts.get("dst")).containsOnlyKeys(M1_KEY);
+        assertThat(step.result("RUNNING", false).waiting()).anySatisfy(s -> assertThat(s)
+                .startsWith("no compatibility answer yet from dst"));
+    }
+
+    @Test
+    void aLapsedClaimIsClaimedAgainAndASlotLostForGoodReplans() {
+        World lapsed = new World().migrationIs("ISSUED", NOW.plusSeconds(60), List.of(7L));
+        lapsed.out.lapsed.add(7L);
+        lapsed.step().advance();
+        assertThat(lapsed.effects()).anySatisfy(e -> assertThat(e).startsWith("event SLOT_LOST"));
+        assertThat(lapsed.effects()).contains("reservations m-1 []");
+
+        World lost = new World().migrationIs("ISSUED", NOW.plusSeconds(60), List.of(7L));
+        lost.out.lapsed.add(7L);
+        lost.out.refuseClaims = "no free instance of nvidia-231";
+        lost.step().advance();
+        assertThat(lost.effects()).contains("replan: no slot for VM vm-a on dst any more: no free instance of"
+                + " nvidia-231");
+    }
+
+    @Test
+    void aHostIsHandedOutOnlyOnAFreshScanProvingItEmptyAndTakenBackWhenAVmReappears() {
+        World asked = new World().host("src", "DRAINING");
+        asked.open.clear();
+        asked.entries.put("src", entry(t4("src", FROM)));
+        asked.step().advance();
+        assertThat(asked.out.wantedScans).containsExactly("src");
+        assertThat(asked.effects()).noneMatch(e -> e.contains("READY_TO_UPGRADE"));
+
+        World busy = new World().host("src", "DRAINING");
+        busy.open.clear();
+        busy.entries.put("src", entry(t4("src", FROM)));
+        busy.scans.put("src", scan("src", "vm-hidden"));
+        busy.step().advance();
+        assertThat(busy.effects()).anySatisfy(e -> assertThat(e).startsWith("event HOST_NOT_PROVEN_EMPTY")
+                .contains("vm-hidden"));
+        assertThat(busy.effects()).noneMatch(e -> e.contains("READY_TO_UPGRADE"));
+
+        World empty = new World().host("src", "DRAINING");
+        empty.open.clear();
+        empty.entries.put("src", entry(t4("src", FROM)));
+        empty.scans.put("src", scan("src"));
+        empty.step().advance();
+        assertThat(empty.effects()).contains("host src DRAINING -> READY_TO_UPGRADE");
+
+        World back = new World().host("src", "READY_TO_UPGRADE");
+        back.open.clear();
+        back.step().advance();
+        assertThat(back.effects()).anySatisfy(e -> assertThat(e).startsWith("host src READY_TO_UPGRADE -> DRAINING:"
+                + " VM vm-a seen on host src"));
+    }
+
+    @Test
+    void theLastHostFinishedCompletesTheCampaign() {
+        World w = new World().host("src", "DONE");
+        w.open.clear();
+        CampaignStep step = w.step().advance();
+        assertThat(step.completed()).isTrue();
+        assertThat(w.effects()).contains("complete: 2 of 2 hosts at " + TO);
+    }
+}
