@@ -280,8 +280,8 @@ public class CampaignRunner {
             for (MigrationRow m : List.copyOf(open)) {
                 // Both hosts must have reported: the target with the VM, the source without it
                 // (or the source went silent since, and its last report can no longer change).
-                if (m.state().equals("DONE") && runsOn(m.to(), m.vm())
-                        && (!runsOn(m.from(), m.vm()) || !up(m.from()))) {
+                if (m.state().equals("DONE") && runsOn(m.to(), m.vmUuid())
+                        && (!runsOn(m.from(), m.vmUuid()) || !up(m.from()))) {
                     m.reservations().forEach(reservations::release);
                     store.settle(m.id());
                     open.remove(m);
@@ -289,8 +289,8 @@ public class CampaignRunner {
             }
         }
 
-        boolean runsOn(String host, String vm) {
-            return host(host).map(e -> e.vms().stream().anyMatch(v -> v.name().equals(vm))).orElse(false);
+        boolean runsOn(String host, String vmUuid) {
+            return host(host).map(e -> e.vms().stream().anyMatch(v -> v.uuid().equals(vmUuid))).orElse(false);
         }
 
         /** An upgrading host that reports the new release is probed next. */
@@ -354,7 +354,7 @@ public class CampaignRunner {
                         continue;
                     }
                     Optional<HostEntry> t = host(m.to());
-                    VmRecord vm = snapshot.vm(m.vm()).orElse(null);
+                    VmRecord vm = snapshot.vm(m.vmUuid()).orElse(null);
                     if (vm == null || t.isEmpty() || !CampaignProblemBuilder.board(t.get().view()).equals(board)) {
                         continue;
                     }
@@ -372,12 +372,12 @@ public class CampaignRunner {
         /** Planned migrations whose VM is no longer where the plan found it, or whose target went away. */
         void checkPlannedMigrations() {
             Set<String> moving = new HashSet<>();
-            open.stream().filter(m -> !m.state().equals("PLANNED")).forEach(m -> moving.add(m.vm()));
+            open.stream().filter(m -> !m.state().equals("PLANNED")).forEach(m -> moving.add(m.vmUuid()));
             for (MigrationRow m : open) {
-                if (!m.state().equals("PLANNED") || moving.contains(m.vm())) {
+                if (!m.state().equals("PLANNED") || moving.contains(m.vmUuid())) {
                     continue;
                 }
-                Optional<VmRecord> vm = snapshot.vm(m.vm());
+                Optional<VmRecord> vm = snapshot.vm(m.vmUuid());
                 HostRow src = hosts.get(m.from());
                 boolean sourceDraining = src != null && src.state().equals("DRAINING");
                 if (vm.isEmpty()) {
@@ -398,9 +398,9 @@ public class CampaignRunner {
                     continue;
                 }
                 Set<String> leaving = new HashSet<>();
-                open.stream().filter(m -> m.from().equals(h.host())).forEach(m -> leaving.add(m.vm()));
+                open.stream().filter(m -> m.from().equals(h.host())).forEach(m -> leaving.add(m.vmUuid()));
                 host(h.host()).ifPresent(e -> e.vms().forEach(vm -> {
-                    if (!leaving.contains(vm.name()) && !moving.contains(vm.name())) {
+                    if (!leaving.contains(vm.uuid()) && !moving.contains(vm.uuid())) {
                         flag("VM " + vm.name() + " appeared on host " + h.host() + ", which is being emptied");
                     }
                 }));
@@ -618,7 +618,7 @@ public class CampaignRunner {
          * every device is COMPATIBLE; else why not (a refusal also flags a re-plan).
          */
         String confirm(MigrationRow m) {
-            VmRecord vm = snapshot.vm(m.vm()).orElse(null);
+            VmRecord vm = snapshot.vm(m.vmUuid()).orElse(null);
             if (vm == null || vm.devices().isEmpty()) {
                 return null;
             }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The campaign tables (Flyway V8) and nothing else: rows in, rows out, always inside the
+ * The campaign tables (Flyway V8, V11) and nothing else: rows in, rows out, always inside the
  * caller's transaction. It decides nothing about what a campaign does.
  */
 @ApplicationScoped
@@ -35,8 +35,9 @@ class CampaignStore {
     record HostRow(String host, Integer batch, boolean canary, String state, String note) {
     }
 
-    record MigrationRow(String id, int planVersion, int batch, int wave, String vm, String from, String to,
-            List<String> parents, List<String> types, String state, String basis, List<Long> reservations,
+    /** A planned or executed migration; {@code vm} is the VM's name, for display, {@code vmUuid} its identity. */
+    record MigrationRow(String id, int planVersion, int batch, int wave, String vm, String vmUuid, String from,
+            String to, List<String> parents, List<String> types, String state, String basis, List<Long> reservations,
             String error, boolean settled) {
     }
 
@@ -130,20 +131,20 @@ class CampaignStore {
     /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
     List<MigrationRow> migrations(String id, boolean openOnly) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, from_host, to_host,"
-                        + " cast(parents as text), cast(types as text), state, basis, cast(reservations as text), error,"
-                        + " settled from campaign_migration where campaign_id = ?1"
+        List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, vm_uuid, from_host,"
+                        + " to_host, cast(parents as text), cast(types as text), state, basis, cast(reservations as text),"
+                        + " error, settled from campaign_migration where campaign_id = ?1"
                         + (openOnly ? " and not settled and state <> 'CANCELLED'" : "")
-                        + " order by batch, wave, vm, plan_version")
+                        + " order by batch, wave, vm, vm_uuid, plan_version")
                 .setParameter(1, id).getResultList();
         List<MigrationRow> out = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             out.add(new MigrationRow((String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue(),
-                    ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6],
-                    read((String) r[7], new TypeReference<List<String>>() {
-                    }), read((String) r[8], new TypeReference<List<String>>() {
-                    }), (String) r[9], (String) r[10], read((String) r[11], new TypeReference<List<Long>>() {
-                    }), (String) r[12], (Boolean) r[13]));
+                    ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
+                    read((String) r[8], new TypeReference<List<String>>() {
+                    }), read((String) r[9], new TypeReference<List<String>>() {
+                    }), (String) r[10], (String) r[11], read((String) r[12], new TypeReference<List<Long>>() {
+                    }), (String) r[13], (Boolean) r[14]));
         }
         return out;
     }
@@ -156,12 +157,13 @@ class CampaignStore {
 
     void insertMigration(String campaign, MigrationRow m) {
         em.createNativeQuery("insert into campaign_migration (id, campaign_id, plan_version, batch, wave, vm,"
-                        + " from_host, to_host, parents, types, state, basis) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                        + " cast(?9 as jsonb), cast(?10 as jsonb), ?11, ?12)")
+                        + " vm_uuid, from_host, to_host, parents, types, state, basis) values (?1, ?2, ?3, ?4, ?5, ?6,"
+                        + " ?7, ?8, ?9, cast(?10 as jsonb), cast(?11 as jsonb), ?12, ?13)")
                 .setParameter(1, m.id()).setParameter(2, campaign).setParameter(3, m.planVersion())
-                .setParameter(4, m.batch()).setParameter(5, m.wave()).setParameter(6, m.vm()).setParameter(7, m.from())
-                .setParameter(8, m.to()).setParameter(9, write(m.parents())).setParameter(10, write(m.types()))
-                .setParameter(11, m.state()).setParameter(12, m.basis()).executeUpdate();
+                .setParameter(4, m.batch()).setParameter(5, m.wave()).setParameter(6, m.vm())
+                .setParameter(7, m.vmUuid()).setParameter(8, m.from()).setParameter(9, m.to())
+                .setParameter(10, write(m.parents())).setParameter(11, write(m.types()))
+                .setParameter(12, m.state()).setParameter(13, m.basis()).executeUpdate();
     }
 
     void issue(String migration, List<Long> reservations, Instant now) {
