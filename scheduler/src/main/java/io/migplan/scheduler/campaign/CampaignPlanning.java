@@ -80,7 +80,7 @@ class CampaignPlanning {
             for (EvacuationPlan.Migration m : b.migrations()) {
                 Basis basis = basis(built, snapshot, m, index, batchOf, upgrading, to);
                 store.insertMigration(campaign, new MigrationRow(campaign + "-" + version + "-" + (++seq), version,
-                        index, m.wave(), m.vm(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
+                        index, m.wave(), m.vm(), m.vmUuid(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
                         basis == null ? "NOT_NEEDED" : basis.name(), List.of(), "", false, null, ""));
                 migrations++;
             }
@@ -96,8 +96,8 @@ class CampaignPlanning {
             store.upsertHost(campaign, new HostRow(h, null, false, "WAITING", "host " + h + " is " + state
                     + "; it is planned once it is up again"));
         }
-        return new Written(stored(plan, vm -> {
-            VmRecord record = built.vms().get(vm);
+        return new Written(stored(plan, uuid -> {
+            VmRecord record = built.vms().get(uuid);
             return record == null ? null : CampaignProblemBuilder.explain(record, snapshot, built.verdicts(), to);
         }), batchOf.size(), migrations);
     }
@@ -108,7 +108,7 @@ class CampaignPlanning {
      */
     private static Basis basis(CampaignProblemBuilder.Built built, ClusterSnapshot snapshot, EvacuationPlan.Migration m,
             int batch, Map<String, Integer> batchOf, Set<String> upgrading, String to) {
-        VmRecord vm = built.vms().get(m.vm());
+        VmRecord vm = built.vms().get(m.vmUuid());
         if (vm == null || vm.devices().isEmpty()) {
             return null;
         }
@@ -129,18 +129,21 @@ class CampaignPlanning {
         return weakest;
     }
 
-    /** The plan's lists and figures; each unmovable VM gets the verdict that rules it out, when one does. */
+    /**
+     * The plan's lists and figures; each unmovable VM gets the verdict that rules it out, when one
+     * does ({@code explain} is given the VM's UUID).
+     */
     private static StoredPlan stored(CampaignPlan plan,
             java.util.function.Function<String, Reason> explain) {
         var m = plan.metrics();
         List<CampaignView.Unmovable> unmovable = new ArrayList<>();
         for (CampaignPlan.Unmovable u : plan.unmovable()) {
             List<Reason> why = new ArrayList<>(u.reasons());
-            Reason verdict = explain.apply(u.vm());
+            Reason verdict = explain.apply(u.vmUuid());
             if (verdict != null) {
                 why.add(verdict);
             }
-            unmovable.add(new CampaignView.Unmovable(u.vm(), u.host(), why));
+            unmovable.add(new CampaignView.Unmovable(u.vm(), u.vmUuid(), u.host(), why));
         }
         return new StoredPlan(unmovable,
                 plan.heldBack().stream().map(h -> new CampaignView.HostNote(h.host(), h.reasons())).toList(),

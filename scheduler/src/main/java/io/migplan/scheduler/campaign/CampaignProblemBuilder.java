@@ -58,7 +58,7 @@ import java.util.function.Function;
  */
 final class CampaignProblemBuilder {
 
-    /** The problem, and what the builder learned that the campaign needs to run it. */
+    /** The problem, and what the builder learned that the campaign needs to run it ({@code vms} by UUID). */
     record Built(CampaignProblem problem, VerdictBook verdicts, Map<String, VmRecord> vms, Set<String> absent) {
     }
 
@@ -117,16 +117,16 @@ final class CampaignProblemBuilder {
             }
             hosts.add(spec);
             for (VmRecord vm : e.vms()) {
-                if (records.containsKey(vm.name())) {
+                if (records.containsKey(vm.uuid())) {
                     // Reported by two hosts (a migration's source has not reported yet): it counts
                     // against both hosts' room, and moves from the first.
                     continue;
                 }
                 PlacementRequest request = vm.request(now);
-                vms.add(new CampaignVm(vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(),
+                vms.add(new CampaignVm(vm.uuid(), vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(),
                         EvacuationProblemBuilder.devices(request, snapshot),
                         vm.devices().stream().map(DeviceRequest::sourceParent).toList(), vm.antiAffinityGroup()));
-                records.put(vm.name(), vm);
+                records.put(vm.uuid(), vm);
             }
         }
         Set<String> inScope = new LinkedHashSet<>();
@@ -181,24 +181,24 @@ final class CampaignProblemBuilder {
             Set<String> upgrading, String to) {
         // The planner asks for every VM and host many times: each VM's types are listed once.
         Map<String, Set<String>> types = new HashMap<>();
-        records.forEach((name, vm) -> {
+        records.forEach((uuid, vm) -> {
             Set<String> t = new LinkedHashSet<>();
             vm.devices().forEach(d -> t.add(d.typeId()));
-            types.put(name, t);
+            types.put(uuid, t);
         });
         return (vm, source, target) -> {
             HostEntry t = up.get(target.id());
             if (t == null || !takesVms(t.view(), ownMarks)) {
                 return false;
             }
-            VmRecord record = records.get(vm.name());
+            VmRecord record = records.get(vm.uuid());
             if (record == null || record.unresolved() != null) {
                 return false;
             }
             if (ReleaseDirectionFilter.isOlder(source.release(), target.release(), allowBackward)) {
                 return false;
             }
-            if (!DeviceTypePresentFilter.offersAll(t.view(), types.get(vm.name()))) {
+            if (!DeviceTypePresentFilter.offersAll(t.view(), types.get(vm.uuid()))) {
                 return false;
             }
             HostEntry s = up.get(source.id());

@@ -221,7 +221,7 @@ public class CampaignService {
             }
             if (!m.state().equals("CANCELLED")) {
                 migrationsByBatch.computeIfAbsent(m.batch(), b -> new ArrayList<>()).add(new CampaignView.Migration(
-                        m.id(), m.vm(), m.from(), m.to(), PlanView.Migration.perDevice(m.parents()),
+                        m.id(), m.vm(), m.vmUuid(), m.from(), m.to(), PlanView.Migration.perDevice(m.parents()),
                         PlanView.Migration.perDevice(m.types()),
                         m.wave(), m.state(), m.basis(), m.error()));
             }

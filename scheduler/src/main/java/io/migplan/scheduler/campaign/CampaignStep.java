@@ -196,8 +196,8 @@ final class CampaignStep {
         return host(id).map(e -> e.view().isUp()).orElse(false);
     }
 
-    private boolean runsOn(String host, String vm) {
-        return host(host).map(e -> e.vms().stream().anyMatch(v -> v.name().equals(vm))).orElse(false);
+    private boolean runsOn(String host, String vmUuid) {
+        return host(host).map(e -> e.vms().stream().anyMatch(v -> v.uuid().equals(vmUuid))).orElse(false);
     }
 
     /** The lowest batch with a host not finished; null when none. */
@@ -247,7 +247,8 @@ final class CampaignStep {
             for (MigrationRow m : List.copyOf(open)) {
                 // Both hosts must have reported: the target with the VM, the source without it
                 // (or the source went silent since, and its last report can no longer change).
-                if (m.state().equals("DONE") && runsOn(m.to(), m.vm()) && (!runsOn(m.from(), m.vm()) || !up(m.from()))) {
+                if (m.state().equals("DONE") && runsOn(m.to(), m.vmUuid())
+                        && (!runsOn(m.from(), m.vmUuid()) || !up(m.from()))) {
                     out.settle(m);
                     open.remove(m);
                 }
@@ -479,12 +480,12 @@ final class CampaignStep {
         /** Planned migrations whose VM is no longer where the plan found it, or whose target went away. */
         void checkPlannedMigrations() {
             Set<String> moving = new HashSet<>();
-            open.stream().filter(m -> !m.state().equals("PLANNED")).forEach(m -> moving.add(m.vm()));
+            open.stream().filter(m -> !m.state().equals("PLANNED")).forEach(m -> moving.add(m.vmUuid()));
             for (MigrationRow m : open) {
-                if (!m.state().equals("PLANNED") || moving.contains(m.vm())) {
+                if (!m.state().equals("PLANNED") || moving.contains(m.vmUuid())) {
                     continue;
                 }
-                Optional<VmRecord> vm = snapshot.vm(m.vm());
+                Optional<VmRecord> vm = snapshot.vm(m.vmUuid());
                 HostRow src = hosts.get(m.from());
                 boolean sourceDraining = src != null && src.state().equals("DRAINING");
                 if (vm.isEmpty()) {
@@ -505,9 +506,9 @@ final class CampaignStep {
                     continue;
                 }
                 Set<String> leaving = new HashSet<>();
-                open.stream().filter(m -> m.from().equals(h.host())).forEach(m -> leaving.add(m.vm()));
+                open.stream().filter(m -> m.from().equals(h.host())).forEach(m -> leaving.add(m.vmUuid()));
                 host(h.host()).ifPresent(e -> e.vms().forEach(vm -> {
-                    if (!leaving.contains(vm.name()) && !moving.contains(vm.name())) {
+                    if (!leaving.contains(vm.uuid()) && !moving.contains(vm.uuid())) {
                         flag("VM " + vm.name() + " appeared on host " + h.host() + ", which is being emptied");
                     }
                 }));
@@ -522,7 +523,7 @@ final class CampaignStep {
                     continue;
                 }
                 Optional<HostEntry> t = host(m.to());
-                VmRecord vm = snapshot.vm(m.vm()).orElse(null);
+                VmRecord vm = snapshot.vm(m.vmUuid()).orElse(null);
                 if (vm == null || t.isEmpty() || !CampaignProblemBuilder.board(t.get().view()).equals(board)) {
                     continue;
                 }
@@ -670,7 +671,7 @@ final class CampaignStep {
 
         /** Null when the target said COMPATIBLE for every device; else why not (a refusal also flags a re-plan). */
         String confirm(MigrationRow m) {
-            VmRecord vm = snapshot.vm(m.vm()).orElse(null);
+            VmRecord vm = snapshot.vm(m.vmUuid()).orElse(null);
             if (vm == null || vm.devices().isEmpty()) {
                 return null;
             }
@@ -725,7 +726,7 @@ final class CampaignStep {
     }
 
     private static NextStep.Action action(MigrationRow m, List<Long> reservations, Instant deadline) {
-        return new NextStep.Action(m.id(), m.vm(), m.from(), m.to(), m.parents(), m.types(), m.batch(), m.wave(),
+        return new NextStep.Action(m.id(), m.vm(), m.vmUuid(), m.from(), m.to(), m.parents(), m.types(), m.batch(), m.wave(),
                 reservations, deadline);
     }
 

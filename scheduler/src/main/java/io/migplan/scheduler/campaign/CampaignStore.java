@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The campaign tables (Flyway V8) and nothing else: rows in, rows out, always inside the
+ * The campaign tables (Flyway V8, V11) and nothing else: rows in, rows out, always inside the
  * caller's transaction. It decides nothing about what a campaign does.
  */
 @ApplicationScoped
@@ -55,13 +55,15 @@ class CampaignStore {
     }
 
     /**
+     * A planned or executed migration; {@code vm} is the VM's name, for display, {@code vmUuid} its identity.
+     *
      * @param deadline when the agents are asked where the VM is if nobody settled it: for an
      *                 issued migration its timeout after issue, for a done one the settle timeout
      *                 after the report; null otherwise
      * @param issuedTo the orchestrator it was issued to
      */
-    record MigrationRow(String id, int planVersion, int batch, int wave, String vm, String from, String to,
-            List<String> parents, List<String> types, String state, String basis, List<Long> reservations,
+    record MigrationRow(String id, int planVersion, int batch, int wave, String vm, String vmUuid, String from,
+            String to, List<String> parents, List<String> types, String state, String basis, List<Long> reservations,
             String error, boolean settled, Instant deadline, String issuedTo) {
 
         MigrationState stateEnum() {
@@ -70,13 +72,13 @@ class CampaignStore {
 
         /** This row as it reads after moving to {@code next}, due again by {@code due}. */
         MigrationRow with(MigrationState next, Instant due) {
-            return new MigrationRow(id, planVersion, batch, wave, vm, from, to, parents, types, next.name(), basis,
-                    reservations, error, settled, due, issuedTo);
+            return new MigrationRow(id, planVersion, batch, wave, vm, vmUuid, from, to, parents, types, next.name(),
+                    basis, reservations, error, settled, due, issuedTo);
         }
 
         MigrationRow withReservations(List<Long> ids) {
-            return new MigrationRow(id, planVersion, batch, wave, vm, from, to, parents, types, state, basis, ids, error,
-                    settled, deadline, issuedTo);
+            return new MigrationRow(id, planVersion, batch, wave, vm, vmUuid, from, to, parents, types, state, basis,
+                    ids, error, settled, deadline, issuedTo);
         }
     }
 
@@ -186,20 +188,20 @@ class CampaignStore {
     /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
     List<MigrationRow> migrations(String id, boolean openOnly) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, from_host, to_host,"
-                        + " cast(parents as text), cast(types as text), state, basis, cast(reservations as text), error,"
-                        + " settled, deadline_at, issued_to from campaign_migration where campaign_id = ?1"
+        List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, vm_uuid, from_host,"
+                        + " to_host, cast(parents as text), cast(types as text), state, basis, cast(reservations as text),"
+                        + " error, settled, deadline_at, issued_to from campaign_migration where campaign_id = ?1"
                         + (openOnly ? " and not settled and state <> 'CANCELLED'" : "")
-                        + " order by batch, wave, vm, plan_version")
+                        + " order by batch, wave, vm, vm_uuid, plan_version")
                 .setParameter(1, id).getResultList();
         List<MigrationRow> out = new ArrayList<>(rows.size());
         for (Object[] r : rows) {
             out.add(new MigrationRow((String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue(),
-                    ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6],
-                    read((String) r[7], new TypeReference<List<String>>() {
-                    }), read((String) r[8], new TypeReference<List<String>>() {
-                    }), (String) r[9], (String) r[10], read((String) r[11], new TypeReference<List<Long>>() {
-                    }), (String) r[12], (Boolean) r[13], Timestamps.toInstant(r[14]), (String) r[15]));
+                    ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
+                    read((String) r[8], new TypeReference<List<String>>() {
+                    }), read((String) r[9], new TypeReference<List<String>>() {
+                    }), (String) r[10], (String) r[11], read((String) r[12], new TypeReference<List<Long>>() {
+                    }), (String) r[13], (Boolean) r[14], Timestamps.toInstant(r[15]), (String) r[16]));
         }
         return out;
     }
@@ -212,12 +214,13 @@ class CampaignStore {
 
     void insertMigration(String campaign, MigrationRow m) {
         em.createNativeQuery("insert into campaign_migration (id, campaign_id, plan_version, batch, wave, vm,"
-                        + " from_host, to_host, parents, types, state, basis) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                        + " cast(?9 as jsonb), cast(?10 as jsonb), ?11, ?12)")
+                        + " vm_uuid, from_host, to_host, parents, types, state, basis) values (?1, ?2, ?3, ?4, ?5, ?6,"
+                        + " ?7, ?8, ?9, cast(?10 as jsonb), cast(?11 as jsonb), ?12, ?13)")
                 .setParameter(1, m.id()).setParameter(2, campaign).setParameter(3, m.planVersion())
-                .setParameter(4, m.batch()).setParameter(5, m.wave()).setParameter(6, m.vm()).setParameter(7, m.from())
-                .setParameter(8, m.to()).setParameter(9, write(m.parents())).setParameter(10, write(m.types()))
-                .setParameter(11, m.state()).setParameter(12, m.basis()).executeUpdate();
+                .setParameter(4, m.batch()).setParameter(5, m.wave()).setParameter(6, m.vm())
+                .setParameter(7, m.vmUuid()).setParameter(8, m.from()).setParameter(9, m.to())
+                .setParameter(10, write(m.parents())).setParameter(11, write(m.types()))
+                .setParameter(12, m.state()).setParameter(13, m.basis()).executeUpdate();
     }
 
     /** A planned migration handed out to {@code orchestrator} with its claimed slots, due by {@code deadline}. */

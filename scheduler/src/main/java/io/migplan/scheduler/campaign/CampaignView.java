@@ -21,15 +21,17 @@ public record CampaignView(String id, String state, String fromRelease, String t
     }
 
     /**
+     * @param vm    the VM's name, for display; {@code vmUuid} identifies it (names are unique per host only)
      * @param basis what the plan relied on for the target's compatibility: PROBED, LEARNED or
      *              ASSUMED (confirmed by a probe before the migration is issued)
      */
-    public record Migration(String id, String vm, String from, String to, String device, String type, int wave,
+    public record Migration(String id, String vm, String vmUuid, String from, String to, String device, String type, int wave,
             String state, String basis, String error) {
     }
 
 
-    public record Unmovable(String vm, String host, List<Reason> reasons) {
+    /** @param vm the VM's name, for display; {@code vmUuid} identifies it */
+    public record Unmovable(String vm, String vmUuid, String host, List<Reason> reasons) {
     }
 
     public record HostNote(String host, List<Reason> reasons) {

@@ -24,13 +24,15 @@ public record NextStep(String campaign, String state, List<Action> start, List<A
     /**
      * A migration to perform.
      *
+     * @param vm           the VM's name (unique on its host), for display and for the hypervisor
+     * @param vmUuid       the VM's libvirt UUID, its identity
      * @param parents      per device, the target parent to create the mdev on
      * @param reservations the claimed slots' ids, held while the migration is in flight
      * @param deadline     when the campaign asks the source's and target's agents where the VM is
      *                     and settles the migration from their answer, unless reported before;
      *                     null in a preview
      */
-    public record Action(String id, String vm, String from, String to, List<String> parents, List<String> types,
+    public record Action(String id, String vm, String vmUuid, String from, String to, List<String> parents, List<String> types,
             int batch, int wave, List<Long> reservations, Instant deadline) {
     }
 }

@@ -57,8 +57,8 @@ final class Settlement {
                 + m.to());
     }
 
-    /** Whether a scan lists the migration's VM (its UUID, or for rows without one its name). */
+    /** Whether a scan lists the migration's VM, by its UUID. */
     static boolean runs(HostSnapshot scan, MigrationRow m) {
-        return scan.getVmsList().stream().anyMatch(v -> v.getName().equals(m.vm()));
+        return scan.getVmsList().stream().anyMatch(v -> v.getUuid().equals(m.vmUuid()));
     }
 }

@@ -173,7 +173,7 @@ public final class EvacuationProblemBuilder {
                             + Summary.of(0, rejected)))
                     : List.of();
             String domain = snapshot.host(vm.host()).map(h -> h.view().failureDomain()).orElse("");
-            vms.add(new VmSpec(vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(), devices(request, snapshot),
+            vms.add(new VmSpec(vm.uuid(), vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(), devices(request, snapshot),
                     vm.antiAffinityGroup(), domain, eligible, why));
         }
         List<HostSpec> hosts = targets.stream().map(h -> hostSpec(h, ranks)).toList();

@@ -13,12 +13,16 @@ public record PlanView(String id, PlanStatus status, Progress progress, List<Mig
     public record Progress(String bestScore, long elapsedMillis) {
     }
 
-    /** {@code device} and {@code type} list one entry per mdev of the VM, comma-separated. */
-    public record Migration(String vm, String from, String to, String device, String type, int wave) {
+    /**
+     * {@code vm} is the VM's name, {@code vmUuid} its libvirt domain UUID (names are unique per
+     * host only); {@code device} and {@code type} list one entry per mdev of the VM, comma-separated.
+     */
+    public record Migration(String vm, String vmUuid, String from, String to, String device, String type, int wave) {
 
         /** The planner's migration as the API shows it. */
         public static Migration of(EvacuationPlan.Migration m) {
-            return new Migration(m.vm(), m.from(), m.to(), perDevice(m.devices()), perDevice(m.types()), m.wave());
+            return new Migration(m.vm(), m.vmUuid(), m.from(), m.to(), perDevice(m.devices()), perDevice(m.types()),
+                    m.wave());
         }
 
         /** One entry per mdev of the VM, comma-separated: how both plan and campaign views list devices and types. */

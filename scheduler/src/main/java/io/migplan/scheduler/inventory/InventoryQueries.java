@@ -11,12 +11,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * Reads the stored inventory into the shapes the API returns (hosts, VMs), sorted so the
- * output is deterministic. Read-only; it decides only how a VM reference is resolved
- * ({@link #findVm}).
+ * output is deterministic. Read-only; it decides nothing (a VM reference is resolved by
+ * {@link VmReference}'s rule).
  */
 @ApplicationScoped
 public class InventoryQueries {
@@ -102,18 +103,16 @@ public class InventoryQueries {
     }
 
     /**
-     * The VM a caller means: by name, else by UUID. A VM being migrated is reported by both
-     * hosts for a moment; then the row written last (the newest report) wins.
+     * The VM a caller means, by UUID or name ({@link VmReference}'s rule). A VM being migrated is
+     * reported by both hosts for a moment; then the row written last (the newest report) wins.
+     *
+     * @throws UnknownObjectException when no VM has that UUID or name
+     * @throws io.migplan.scheduler.error.AmbiguousNameException when VMs on several hosts carry the name
      */
     public VmEntity findVm(String ref) {
-        List<VmEntity> found = VmEntity.list("name", Sort.descending("id"), ref);
-        if (found.isEmpty()) {
-            found = VmEntity.list("uuid", Sort.descending("id"), ref);
-        }
-        if (found.isEmpty()) {
-            throw new UnknownObjectException("no VM named '" + ref + "'");
-        }
-        return found.get(0);
+        Optional<VmEntity> byUuid = VmEntity.<VmEntity>list("uuid", Sort.descending("id"), ref).stream().findFirst();
+        List<VmEntity> named = byUuid.isPresent() ? List.of() : VmEntity.list("name", Sort.descending("id"), ref);
+        return VmReference.resolve(ref, byUuid, named, v -> new VmReference.Identity(v.uuid, v.host));
     }
 
     /** The mdevs of {@code vm}, with type and parent from its host's instances, in UUID order. */

@@ -25,7 +25,6 @@ import io.migplan.scheduler.compatibility.CompatibilityProber;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.compatibility.ProbeOutcome;
 import io.migplan.scheduler.compatibility.Verdicts;
-import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
@@ -74,7 +73,8 @@ public class TargetFinder {
     private final FleetIndex.Latest indexes = new FleetIndex.Latest();
 
     /**
-     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that name or UUID
+     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that UUID or name
+     * @throws io.migplan.scheduler.error.AmbiguousNameException when VMs on several hosts carry the name
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Placement find(String vmRef) {
@@ -101,7 +101,8 @@ public class TargetFinder {
      * {@code limit} candidates, hosts per rejection code. Agents are asked exactly as for
      * {@link #find}; no sentence is written.
      *
-     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that name or UUID
+     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that UUID or name
+     * @throws io.migplan.scheduler.error.AmbiguousNameException when VMs on several hosts carry the name
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Shortlist shortlist(String vmRef, int limit) {
@@ -117,8 +118,7 @@ public class TargetFinder {
     }
 
     private PlacementRequest request(ClusterSnapshot snapshot, String vmRef) {
-        VmRecord vm = snapshot.vm(vmRef)
-                .orElseThrow(() -> new UnknownObjectException("no VM named '" + vmRef + "'"));
+        VmRecord vm = snapshot.resolve(vmRef);
         if (vm.unresolved() != null) {
             throw new IncompleteInventoryException(vm.unresolved());
         }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.snapshot;
 
+import io.migplan.scheduler.inventory.VmReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,19 +21,23 @@ import java.util.function.UnaryOperator;
  */
 public final class ClusterSnapshot {
 
-    /** One host with its VMs, and when its last report was applied (newest report wins name clashes). */
+    /**
+     * One host with its VMs, and when its last report was applied (the newest report wins when
+     * two hosts list the same VM).
+     */
     public record HostEntry(HostView view, List<VmRecord> vms, Instant lastReportAt) {
     }
 
     public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>());
 
     private final TreeMap<String, HostEntry> hosts;
-    private final Map<String, VmRecord> byName;
+    /** VMs by UUID, their identity: one record per VM, the one of the newest report. */
     private final Map<String, VmRecord> byUuid;
+    /** VMs by name, a display field libvirt keeps unique per host only: one record per UUID, by host. */
+    private final Map<String, List<VmRecord>> byName;
 
     private ClusterSnapshot(TreeMap<String, HostEntry> hosts) {
         this.hosts = hosts;
-        Map<String, VmRecord> names = new HashMap<>();
         Map<String, VmRecord> uuids = new HashMap<>();
         // Oldest report first, so the VM of the newest report overwrites: during a migration
         // both hosts list the VM for a moment, and the host that reported last is current.
@@ -40,21 +45,21 @@ public final class ClusterSnapshot {
         byAge.sort(Comparator.comparing(HostEntry::lastReportAt, Comparator.nullsFirst(Comparator.naturalOrder())));
         for (HostEntry e : byAge) {
             for (VmRecord vm : e.vms()) {
-                names.put(vm.name(), vm);
-                if (vm.uuid() != null && !vm.uuid().isEmpty()) {
-                    uuids.put(vm.uuid(), vm);
-                }
+                uuids.put(vm.uuid(), vm);
             }
         }
-        this.byName = names;
+        Map<String, List<VmRecord>> names = new HashMap<>();
+        uuids.values().forEach(vm -> names.computeIfAbsent(vm.name(), n -> new ArrayList<>()).add(vm));
+        names.values().forEach(named -> named.sort(Comparator.comparing(VmRecord::host)));
         this.byUuid = uuids;
+        this.byName = names;
     }
 
     /** A copy whose VMs are those of {@code previous}: only host views changed, so the VM index is shared. */
     private ClusterSnapshot(TreeMap<String, HostEntry> hosts, ClusterSnapshot previous) {
         this.hosts = hosts;
-        this.byName = previous.byName;
         this.byUuid = previous.byUuid;
+        this.byName = previous.byName;
     }
 
     public static ClusterSnapshot of(Collection<HostEntry> entries) {
@@ -95,10 +100,24 @@ public final class ClusterSnapshot {
         return new ClusterSnapshot(m);
     }
 
-    /** The VM named {@code ref}, else the VM with UUID {@code ref}. */
-    public Optional<VmRecord> vm(String ref) {
-        VmRecord vm = byName.get(ref);
-        return Optional.ofNullable(vm != null ? vm : byUuid.get(ref));
+    /** The VM whose libvirt domain UUID is {@code uuid}: a VM's identity across the fleet. */
+    public Optional<VmRecord> vm(String uuid) {
+        return Optional.ofNullable(byUuid.get(uuid));
+    }
+
+    /** The VMs named {@code name}, one per UUID, by host: a name is unique on one host only. */
+    public List<VmRecord> vmsNamed(String name) {
+        return Collections.unmodifiableList(byName.getOrDefault(name, List.of()));
+    }
+
+    /**
+     * The VM a caller names by UUID or name, by {@link VmReference}'s rule.
+     *
+     * @throws io.migplan.scheduler.error.UnknownObjectException when no VM has that UUID or name
+     * @throws io.migplan.scheduler.error.AmbiguousNameException when VMs on several hosts carry the name
+     */
+    public VmRecord resolve(String ref) {
+        return VmReference.resolve(ref, vm(ref), vmsNamed(ref), vm -> new VmReference.Identity(vm.uuid(), vm.host()));
     }
 
     public Optional<HostEntry> host(String id) {
@@ -115,6 +134,6 @@ public final class ClusterSnapshot {
     }
 
     public int vmCount() {
-        return byName.size();
+        return byUuid.size();
     }
 }

@@ -270,7 +270,8 @@ public final class Fleet {
                         + src.release() + " or newer has a free " + vm.devices().stream().map(Device::typeId)
                                 .distinct().toList() + " with " + vm.vcpus() + " vCPUs free"))
                 : List.of();
-        return new VmSpec(vm.name(), src.id(), vm.vcpus(), vm.memoryMib(),
+        // The generated fleet names every VM uniquely: its name stands in for its UUID.
+        return new VmSpec(vm.name(), vm.name(), src.id(), vm.vcpus(), vm.memoryMib(),
                 vm.devices().stream().map(d -> new DeviceSpec(d.typeId(), d.framebufferMib())).toList(),
                 vm.antiAffinityGroup(), src.failureDomain(), eligible.stream().map(Scored::target).toList(), reasons);
     }

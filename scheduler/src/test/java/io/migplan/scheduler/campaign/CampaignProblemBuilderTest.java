@@ -170,7 +170,7 @@ class CampaignProblemBuilderTest {
 
         assertThat(built.problem().hosts()).extracting(HostSpec::id).containsExactly("up");
         assertThat(built.problem().vms()).extracting(CampaignVm::name).containsExactly("vm-up");
-        assertThat(built.vms()).containsOnlyKeys("vm-up");
+        assertThat(built.vms()).containsOnlyKeys("uuid-vm-up");
         assertThat(built.problem().scope()).containsExactly("up");
         assertThat(built.absent()).containsExactly("down", "stale", "unknown");
     }
@@ -221,7 +221,28 @@ class CampaignProblemBuilderTest {
 
         assertThat(built.problem().vms()).extracting(CampaignVm::name, CampaignVm::host)
                 .containsExactly(tuple("vm-1", "host-a"));
-        assertThat(built.vms().get("vm-1")).isSameAs(onA);
+        assertThat(built.vms().get("uuid-vm-1")).isSameAs(onA);
+    }
+
+    @Test
+    void twoVmsOfTheSameNameOnTwoHostsAreTwoVmsOfTheProblemEachWithItsOwnEligibility() {
+        VmRecord onA = new VmRecord("test", "uuid-a", "host-a", FROM, 4, 8192,
+                List.of(device("mdev-a", "nvidia-231")), null, "");
+        VmRecord onB = new VmRecord("test", "uuid-b", "host-b", FROM, 2, 2048, List.of(), null, "");
+        // A spare without GPUs: the VM without devices may go there, its namesake with a vGPU may not.
+        HostView spare = withParents(withRelease(Views.host("spare"), TO));
+        var built = build(new Matrix(), false, snapshot(entry(t4("host-a", FROM), onA), entry(t4("host-b", FROM), onB),
+                entry(spare)), List.of("host-a", "host-b"), Set.of());
+
+        assertThat(built.problem().vms()).extracting(CampaignVm::uuid, CampaignVm::name, CampaignVm::host)
+                .containsExactly(tuple("uuid-a", "test", "host-a"), tuple("uuid-b", "test", "host-b"));
+        assertThat(built.vms()).containsEntry("uuid-a", onA).containsEntry("uuid-b", onB);
+        var eligibility = built.problem().eligibility();
+        var target = new CampaignProblem.HostView("spare", TO, "", "rack-a");
+        assertThat(eligibility.allows(built.problem().vms().get(1), new CampaignProblem.HostView("host-b", FROM, "T4",
+                "rack-a"), target)).as("the VM without devices is judged as itself, not as its namesake").isTrue();
+        assertThat(eligibility.allows(built.problem().vms().get(0), new CampaignProblem.HostView("host-a", FROM, "T4",
+                "rack-a"), target)).as("its namesake with a vGPU").isFalse();
     }
 
     // ---- which verdicts are looked up ---------------------------------------------------------

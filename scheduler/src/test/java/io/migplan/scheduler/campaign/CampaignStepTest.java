@@ -63,7 +63,7 @@ class CampaignStepTest {
         }
 
         static MigrationRow migration(String state, Instant deadline, List<Long> claims) {
-            return new MigrationRow("m-1", 1, 1, 1, "vm-a", "src", "dst", List.of(PARENT), List.of("nvidia-231"),
+            return new MigrationRow("m-1", 1, 1, 1, "vm-a", "uuid-vm-a", "src", "dst", List.of(PARENT), List.of("nvidia-231"),
                     state, "PROBED", claims, "", false, deadline, state.equals("PLANNED") ? "" : "orch");
         }
 

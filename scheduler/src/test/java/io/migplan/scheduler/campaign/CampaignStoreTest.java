@@ -54,7 +54,7 @@ class CampaignStoreTest {
     }
 
     private static MigrationRow planned(String id, int batch, int wave, String vm) {
-        return new MigrationRow(id, 1, batch, wave, vm, "host-01", "host-02", List.of("0000:3b:00.0"),
+        return new MigrationRow(id, 1, batch, wave, vm, "uuid-" + vm, "host-01", "host-02", List.of("0000:3b:00.0"),
                 List.of("nvidia-231"), "PLANNED", "ASSUMED", List.of(), "", false, null, "");
     }
 
@@ -164,7 +164,7 @@ class CampaignStoreTest {
     @TestTransaction
     void migrationsReadBackInBatchWaveAndVmOrderWithTheirLists() {
         campaign("c-1", "RUNNING", T0);
-        MigrationRow later = new MigrationRow("m-4", 2, 2, 0, "vm-a", "host-03", "host-04",
+        MigrationRow later = new MigrationRow("m-4", 2, 2, 0, "vm-a", "uuid-vm-a", "host-03", "host-04",
                 List.of("0000:3b:00.0", "0000:d8:00.0"), List.of("nvidia-231", "nvidia-222"), "PLANNED", "PROBED",
                 List.of(), "", false, null, "");
         store.insertMigration("c-1", later);

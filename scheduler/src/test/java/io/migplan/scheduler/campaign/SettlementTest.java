@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What fresh scans of a migration's two hosts settle, for every place the VM can be seen. */
 class SettlementTest {
 
-    static final MigrationRow M = new MigrationRow("m-1", 1, 1, 1, "vm-a", "src", "dst", List.of("0000:3b:00.0"),
+    static final MigrationRow M = new MigrationRow("m-1", 1, 1, 1, "vm-a", "uuid-vm-a", "src", "dst", List.of("0000:3b:00.0"),
             List.of("nvidia-231"), "ISSUED", "PROBED", List.of(7L), "", false, null, "orch");
 
     private static FreshScans.Scan scan(String host, String... vms) {

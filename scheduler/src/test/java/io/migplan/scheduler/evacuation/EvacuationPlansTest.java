@@ -11,6 +11,7 @@ import io.agroal.api.AgroalDataSource;
 import io.migplan.scheduler.testsupport.EvacuationFleet;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.migplan.scheduler.testsupport.TwinFleet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -81,6 +82,23 @@ class EvacuationPlansTest {
                 .isLessThanOrEqualTo(2);
         // The plan is stored: it reads the same again.
         given().get("/api/v1/plans/{id}", id).then().statusCode(200).body("status", equalTo("READY"));
+    }
+
+    @Test
+    void twoVmsOfTheSameNameOnTwoHostsAreBothPlannedEachNamedAndIdentified() throws Exception {
+        try (TwinFleet twins = TwinFleet.reportTo(grpc)) {
+            String id = create(Map.of("hosts", List.of("h-a", "h-b"), "timeLimitSeconds", 10));
+
+            JsonPath plan = awaitDone(id);
+
+            assertThat(plan.getString("status")).isEqualTo("READY");
+            assertThat(plan.getList("migrations.vm", String.class)).containsExactly("test", "test");
+            assertThat(plan.getList("migrations.vmUuid", String.class))
+                    .containsExactlyInAnyOrder(TwinFleet.UUID_A, TwinFleet.UUID_B);
+            assertThat(plan.getList("migrations.from", String.class)).containsExactlyInAnyOrder("h-a", "h-b");
+            assertThat(plan.getInt("metrics.vms")).isEqualTo(2);
+            assertThat(plan.getList("unplaced")).isEmpty();
+        }
     }
 
     @Test

@@ -227,7 +227,7 @@ class ShortlistEvaluationTest {
         FleetIndex index = new FleetIndex(s);
         int checked = 0;
         for (String name : generated.vmNames()) {
-            VmRecord vm = s.vm(name).orElseThrow();
+            VmRecord vm = s.resolve(name);
             PlacementRequest request = vm.request(NOW);
             List<HostView> others = s.hosts().stream().map(HostEntry::view)
                     .filter(h -> !h.id().equals(vm.host())).toList();

@@ -61,7 +61,7 @@ final class CampaignViews {
                 .setPlanVersion(v.planVersion()).setReplanPending(text(v.replanPending()));
         each(v.batches(), x -> b.addBatches(batch(x)));
         each(v.unmovable(), u -> b.addUnmovable(CampaignUnmovable.newBuilder().setVm(text(u.vm()))
-                .setHost(text(u.host())).addAllReasons(reasons(u.reasons()))));
+                .setVmUuid(text(u.vmUuid())).setHost(text(u.host())).addAllReasons(reasons(u.reasons()))));
         each(v.heldBack(), n -> b.addHeldBack(note(n)));
         each(v.blocked(), n -> b.addBlocked(note(n)));
         each(v.waiting(), n -> b.addWaiting(note(n)));
@@ -83,8 +83,9 @@ final class CampaignViews {
         var b = CampaignBatch.newBuilder().setIndex(x.index()).addAllHosts(list(x.hosts())).setCanary(x.canary())
                 .setState(text(x.state()));
         each(x.migrations(), m -> b.addMigrations(CampaignMigration.newBuilder().setId(text(m.id()))
-                .setVm(text(m.vm())).setFrom(text(m.from())).setTo(text(m.to())).setDevice(text(m.device()))
-                .setType(text(m.type())).setWave(m.wave()).setState(text(m.state())).setBasis(text(m.basis()))
+                .setVm(text(m.vm())).setVmUuid(text(m.vmUuid())).setFrom(text(m.from())).setTo(text(m.to()))
+                .setDevice(text(m.device())).setType(text(m.type())).setWave(m.wave()).setState(text(m.state()))
+                .setBasis(text(m.basis()))
                 .setError(text(m.error()))));
         return b.build();
     }
@@ -127,7 +128,8 @@ final class CampaignViews {
     }
 
     private static MigrationAction action(NextStep.Action a) {
-        return MigrationAction.newBuilder().setId(text(a.id())).setVm(text(a.vm())).setFrom(text(a.from()))
+        return MigrationAction.newBuilder().setId(text(a.id())).setVm(text(a.vm())).setVmUuid(text(a.vmUuid()))
+                .setFrom(text(a.from()))
                 .setTo(text(a.to())).addAllParents(list(a.parents())).addAllTypes(list(a.types()))
                 .setBatch(a.batch()).setWave(a.wave()).addAllReservations(list(a.reservations()))
                 .setDeadlineUnixMs(a.deadline() == null ? 0 : a.deadline().toEpochMilli()).build();

@@ -27,12 +27,13 @@ final class PlanViews {
         }
         if (v.migrations() != null) {
             v.migrations().forEach(m -> b.addMigrations(PlanMigration.newBuilder().setVm(text(m.vm()))
-                    .setFrom(text(m.from())).setTo(text(m.to())).setDevice(text(m.device())).setType(text(m.type()))
+                    .setVmUuid(text(m.vmUuid())).setFrom(text(m.from())).setTo(text(m.to())).setDevice(text(m.device())).setType(text(m.type()))
                     .setWave(m.wave())));
         }
         if (v.unplaced() != null) {
             v.unplaced().forEach(u -> {
-                var ub = PlanUnplaced.newBuilder().setVm(text(u.vm())).setFrom(text(u.from()));
+                var ub = PlanUnplaced.newBuilder().setVm(text(u.vm())).setVmUuid(text(u.vmUuid()))
+                        .setFrom(text(u.from()));
                 if (u.reasons() != null) {
                     u.reasons().forEach(r -> ub.addReasons(
                             Reason.newBuilder().setCode(text(r.code())).setMessage(text(r.message()))));

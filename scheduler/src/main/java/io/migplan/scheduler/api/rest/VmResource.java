@@ -37,11 +37,16 @@ public class VmResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One VM, by name or UUID")
-    @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
+    @Operation(summary = "One VM, by UUID or name (a UUID wins over a name)")
+    @APIResponse(responseCode = "404", description = "No VM with this UUID or name")
+    @APIResponse(responseCode = "409", description = AMBIGUOUS)
     public VmInfo get(@PathParam("id") @PlainText String id) {
         return queries.vm(id);
     }
+
+    /** The refusal of a name that is not unique across the fleet. */
+    static final String AMBIGUOUS = "AMBIGUOUS_NAME: VMs on several hosts carry this name; the message lists their"
+            + " UUIDs and hosts";
 
     /** Candidates a summary lists when the caller does not say. */
     static final int DEFAULT_LIMIT = 10;
@@ -58,8 +63,9 @@ public class VmResource {
     @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(oneOf = {TargetsResponse.class, TargetsSummaryResponse.class})))
     @APIResponse(responseCode = "400", description = "Unknown view, or a limit that is not 1.." + MAX_LIMIT)
-    @APIResponse(responseCode = "404", description = "No VM with this name or UUID")
-    @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host")
+    @APIResponse(responseCode = "404", description = "No VM with this UUID or name")
+    @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host; or "
+            + AMBIGUOUS)
     public Object targets(@PathParam("id") @PlainText String id,
             @Parameter(description = "full (default): every host with its reasons; summary: the decision only")
             @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")

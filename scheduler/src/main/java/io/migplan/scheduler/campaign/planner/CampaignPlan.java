@@ -5,7 +5,7 @@ import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import java.util.List;
 
 /**
- * A campaign dry run: batches of hosts in the order they are upgraded, each with the
+ * A campaign dry run (VMs identified by UUID, named for display): batches of hosts in the order they are upgraded, each with the
  * migrations that empty it. Every VM of a host in scope is moved in some batch, or listed in
  * {@code unmovable} (no eligible target anywhere, known before anything starts; its host is
  * held back), or its host is listed in {@code blocked} (it could not be emptied when its turn
@@ -35,7 +35,8 @@ public record CampaignPlan(String problemId, List<Batch> batches, List<Unmovable
         }
     }
 
-    public record Unmovable(String vm, String host, List<Reason> reasons) {
+    /** @param vm the VM's name, for display; {@code vmUuid} identifies it */
+    public record Unmovable(String vm, String vmUuid, String host, List<Reason> reasons) {
         public Unmovable {
             reasons = List.copyOf(reasons);
         }

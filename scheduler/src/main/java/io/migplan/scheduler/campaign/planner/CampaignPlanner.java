@@ -162,7 +162,7 @@ public final class CampaignPlanner {
         }
 
         int canaryMovedTwice() {
-            return (int) state.vms.values().stream().filter(v -> v.moves > 1 && canaryVms.contains(v.base.name()))
+            return (int) state.vms.values().stream().filter(v -> v.moves > 1 && canaryVms.contains(v.base.uuid()))
                     .count();
         }
 
@@ -185,7 +185,7 @@ public final class CampaignPlanner {
                 List<String> batch = pick(canaries, false);
                 canaries.removeAll(batch);
                 for (String h : batch) {
-                    state.vmsOn(h).forEach(v -> canaryVms.add(v.base.name()));
+                    state.vmsOn(h).forEach(v -> canaryVms.add(v.base.uuid()));
                 }
                 runBatch(batch, true);
                 // A canary that could not be emptied (it was left as it was) waits for a later batch,
@@ -228,9 +228,9 @@ public final class CampaignPlanner {
                     boolean any = finalViews.values().stream().anyMatch(t -> !t.id().equals(host)
                             && problem.eligibility().allows(vm.base, source, t));
                     if (!any) {
-                        unmovable.add(new Unmovable(vm.base.name(), host, List.of(new Reason("NO_ELIGIBLE_HOST",
-                                "no host of the fleet, at the release it will run, is eligible for " + vm.base.name()
-                                        + " (device group " + (source.deviceGroup().isEmpty() ? "none"
+                        unmovable.add(new Unmovable(vm.base.name(), vm.base.uuid(), host, List.of(new Reason(
+                                "NO_ELIGIBLE_HOST", "no host of the fleet, at the release it will run, is eligible for "
+                                        + vm.base.name() + " (device group " + (source.deviceGroup().isEmpty() ? "none"
                                                 : source.deviceGroup()) + ", release " + source.release() + ")"))));
                         stuck.add(vm.base.name());
                     }
@@ -322,28 +322,29 @@ public final class CampaignPlanner {
             Map<String, List<Reason>> lastReasons = new TreeMap<>();
             // Where each VM of the batch runs now, to put back the VMs of a host that cannot be emptied.
             Map<String, List<String>> origin = new HashMap<>();
-            hosts.forEach(h -> state.vmsOn(h).forEach(v -> origin.put(v.base.name(), v.parents)));
+            hosts.forEach(h -> state.vmsOn(h).forEach(v -> origin.put(v.base.uuid(), v.parents)));
             for (int round = 1; round <= MAX_ROUNDS; round++) {
                 List<FleetState.Vm> pending = new ArrayList<>();
                 hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
                 if (pending.isEmpty()) {
                     break;
                 }
-                pending.sort(Comparator.comparing(v -> v.base.name()));
+                pending.sort(Comparator.<FleetState.Vm, String>comparing(v -> v.base.name())
+                        .thenComparing(v -> v.base.uuid()));
                 EvacuationProblem evacuation = evacuation(batches.size() + 1, round, pending, evacuating, restricted);
                 EvacuationPlan plan = planner.plan(evacuation, limits(pending.size()));
                 int maxWave = 0;
                 for (EvacuationPlan.Migration m : plan.migrations()) {
-                    state.migrate(m.vm(), m.to(), m.devices());
-                    FleetState.Vm vm = state.vms.get(m.vm());
-                    migrations.add(new Migration(m.vm(), m.from(), m.to(), vm.parents, m.types(),
+                    state.migrate(m.vmUuid(), m.to(), m.devices());
+                    FleetState.Vm vm = state.vms.get(m.vmUuid());
+                    migrations.add(new Migration(m.vm(), m.vmUuid(), m.from(), m.to(), vm.parents, m.types(),
                             waveOffset + m.wave()));
                     maxWave = Math.max(maxWave, m.wave());
                 }
                 migrationCount += plan.migrations().size();
                 waveOffset += maxWave;
                 lastReasons.clear();
-                plan.unplaced().forEach(u -> lastReasons.put(u.vm(), u.reasons()));
+                plan.unplaced().forEach(u -> lastReasons.put(u.vmUuid(), u.reasons()));
                 if (plan.migrations().isEmpty()) {
                     if (!restricted) {
                         break;
@@ -361,7 +362,7 @@ public final class CampaignPlanner {
                     notUpgrading.add(h);
                     List<Reason> reasons = new ArrayList<>();
                     for (FleetState.Vm v : left) {
-                        for (Reason r : lastReasons.getOrDefault(v.base.name(), List.of())) {
+                        for (Reason r : lastReasons.getOrDefault(v.base.uuid(), List.of())) {
                             reasons.add(new Reason(r.code(), v.base.name() + ": " + r.message()));
                         }
                     }
@@ -373,8 +374,8 @@ public final class CampaignPlanner {
                     for (var it = migrations.iterator(); it.hasNext(); ) {
                         Migration m = it.next();
                         if (m.from().equals(h)) {
-                            state.migrate(m.vm(), h, origin.get(m.vm()));
-                            state.vms.get(m.vm()).moves -= 2;
+                            state.migrate(m.vmUuid(), h, origin.get(m.vmUuid()));
+                            state.vms.get(m.vmUuid()).moves -= 2;
                             migrationCount--;
                             it.remove();
                         }
@@ -439,8 +440,8 @@ public final class CampaignPlanner {
                 List<Reason> reasons = eligible.isEmpty() ? List.of(new Reason("NO_ROOM", "no eligible host has room for "
                         + vm.base.vcpus() + " vCPUs, " + vm.base.memoryMib() + " MiB and devices "
                         + vm.base.devices().stream().map(d -> d.typeId()).toList())) : List.of();
-                specs.add(new VmSpec(vm.base.name(), src.id(), vm.base.vcpus(), vm.base.memoryMib(), vm.base.devices(),
-                        vm.base.antiAffinityGroup(), src.base.failureDomain(), eligible, reasons));
+                specs.add(new VmSpec(vm.base.uuid(), vm.base.name(), src.id(), vm.base.vcpus(), vm.base.memoryMib(),
+                        vm.base.devices(), vm.base.antiAffinityGroup(), src.base.failureDomain(), eligible, reasons));
             }
             for (String h : evacuating) {
                 FleetState.Host src = state.hosts.get(h);

@@ -58,9 +58,11 @@ public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> 
     /**
      * A VM where it runs now.
      *
+     * @param uuid    its libvirt domain UUID: the VM's identity, unique in the fleet
+     * @param name    its name, for display: VMs on different hosts may share one
      * @param parents per device, the parent address it lives on (a VF for SR-IOV boards)
      */
-    public record CampaignVm(String name, String host, int vcpus, long memoryMib, List<DeviceSpec> devices,
+    public record CampaignVm(String uuid, String name, String host, int vcpus, long memoryMib, List<DeviceSpec> devices,
             List<String> parents, String antiAffinityGroup) {
         public CampaignVm {
             devices = List.copyOf(devices);

@@ -226,6 +226,7 @@ final class FleetState {
     }
 
     final Map<String, Host> hosts = new LinkedHashMap<>();
+    /** Every VM, by UUID. */
     final Map<String, Vm> vms = new LinkedHashMap<>();
     final Map<String, List<Vm>> vmsByHost = new HashMap<>();
     private final List<String> releases;
@@ -235,7 +236,7 @@ final class FleetState {
         problem.hosts().forEach(h -> hosts.put(h.id(), new Host(h)));
         for (CampaignVm v : problem.vms()) {
             Vm vm = new Vm(v);
-            vms.put(v.name(), vm);
+            vms.put(v.uuid(), vm);
             vmsByHost.computeIfAbsent(v.host(), h -> new ArrayList<>()).add(vm);
         }
         TreeSet<String> all = new TreeSet<>(Releases.ORDER);
@@ -260,11 +261,11 @@ final class FleetState {
     }
 
     /**
-     * Moves a VM. {@code devices} name parents, or for SR-IOV the function (unit): then the
+     * Moves the VM whose UUID is {@code vmUuid}. {@code devices} name parents, or for SR-IOV the function (unit): then the
      * first free VF of it is taken, as the evacuation planner leaves VF binding to its caller.
      */
-    void migrate(String vmName, String to, List<String> devices) {
-        Vm vm = vms.get(vmName);
+    void migrate(String vmUuid, String to, List<String> devices) {
+        Vm vm = vms.get(vmUuid);
         Host src = hosts.get(vm.host);
         Host dst = hosts.get(to);
         src.usedCpus -= vm.base.vcpus();

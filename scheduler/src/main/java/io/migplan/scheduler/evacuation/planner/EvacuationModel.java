@@ -71,7 +71,7 @@ public final class EvacuationModel {
         }
         BitSet seen = new BitSet();
         for (VmSpec spec : problem.vms()) {
-            specs.put(spec.name(), spec);
+            specs.put(spec.uuid(), spec);
             List<String> types = spec.devices().stream().map(DeviceSpec::typeId).toList();
             Map<TargetSpec, Target> cache = byTypes.computeIfAbsent(types, k -> new HashMap<>());
             // Filters usually hand the same TargetSpec object to many VMs: look it up by identity first.
@@ -93,7 +93,7 @@ public final class EvacuationModel {
             }
             eligible.forEach(t -> seen.clear(t.id()));
             long largest = spec.devices().stream().mapToLong(DeviceSpec::framebufferMib).max().orElse(0);
-            VmMove vm = new VmMove(vms.size(), spec.name(), spec.sourceHost(), spec.vcpus(), spec.memoryMib(),
+            VmMove vm = new VmMove(vms.size(), spec.uuid(), spec.name(), spec.sourceHost(), spec.vcpus(), spec.memoryMib(),
                     spec.devices().stream().map(DeviceSpec::typeId).toList(), largest, spec.antiAffinityGroup(),
                     spec.sourceFailureDomain(), newest, eligible);
             vm.setSourceFailureDomainIndex(domainIndex(vm.sourceFailureDomain()));
@@ -223,8 +223,9 @@ public final class EvacuationModel {
         return vms;
     }
 
-    public VmSpec spec(String vmName) {
-        return specs.get(vmName);
+    /** The VM whose UUID is {@code vmUuid}. */
+    public VmSpec spec(String vmUuid) {
+        return specs.get(vmUuid);
     }
 
     /** VMs hardest first, the order in which every placement pass visits them. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The answer to an evacuation: every VM of the problem is in exactly one of
- * {@code migrations} or {@code unplaced}. Migrations are sorted by wave, then VM name.
+ * {@code migrations} or {@code unplaced}. Migrations are sorted by wave, then VM name and UUID.
+ * A VM is named by {@code vm} for display and identified by {@code vmUuid}.
  */
 public record EvacuationPlan(String problemId, String planner, List<Migration> migrations, List<Unplaced> unplaced,
         Metrics metrics) {
@@ -22,14 +23,14 @@ public record EvacuationPlan(String problemId, String planner, List<Migration> m
      * @param types   the VM's mdev types, in the same order
      * @param wave    1-based; migrations of one wave may run at the same time
      */
-    public record Migration(String vm, String from, String to, List<String> devices, List<String> types, int wave) {
+    public record Migration(String vm, String vmUuid, String from, String to, List<String> devices, List<String> types, int wave) {
         public Migration {
             devices = List.copyOf(devices);
             types = List.copyOf(types);
         }
     }
 
-    public record Unplaced(String vm, String from, List<Reason> reasons) {
+    public record Unplaced(String vm, String vmUuid, String from, List<Reason> reasons) {
         public Unplaced {
             reasons = List.copyOf(reasons);
         }

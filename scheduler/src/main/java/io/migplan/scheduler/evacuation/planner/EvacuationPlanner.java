@@ -68,7 +68,7 @@ public final class EvacuationPlanner {
     static EvacuationPlan assemble(EvacuationModel model, EvacuationSolution best, PlanLimits limits, long millis,
             boolean stoppedEarly) {
         Map<String, Target> assignment = new HashMap<>();
-        best.getVms().stream().filter(VmMove::isAssigned).forEach(vm -> assignment.put(vm.name(), vm.getTarget()));
+        best.getVms().stream().filter(VmMove::isAssigned).forEach(vm -> assignment.put(vm.uuid(), vm.getTarget()));
         String score = best.getScore() == null ? "" : best.getScore().toString();
         return PlanAssembler.assemble(NAME, model, assignment, limits, true, millis, score, stoppedEarly);
     }

@@ -63,11 +63,13 @@ public record EvacuationProblem(String id, List<HostSpec> hosts, List<VmSpec> vm
     /**
      * A VM to move.
      *
+     * @param uuid              its libvirt domain UUID: the VM's identity, unique in the problem
+     * @param name              its name, for display: VMs on different hosts may share one
      * @param antiAffinityGroup empty when the VM has none
      * @param eligible          targets the filters accepted, in the filters' order of preference
      * @param ineligibleReasons why no target was eligible, reported as is when {@code eligible} is empty
      */
-    public record VmSpec(String name, String sourceHost, int vcpus, long memoryMib, List<DeviceSpec> devices,
+    public record VmSpec(String uuid, String name, String sourceHost, int vcpus, long memoryMib, List<DeviceSpec> devices,
             String antiAffinityGroup, String sourceFailureDomain, List<TargetSpec> eligible,
             List<Reason> ineligibleReasons) {
         public VmSpec {

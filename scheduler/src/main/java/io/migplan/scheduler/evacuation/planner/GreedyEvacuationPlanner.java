@@ -24,7 +24,7 @@ public final class GreedyEvacuationPlanner {
             Target target = ledger.firstFit(vm);
             if (target != null) {
                 ledger.place(vm, target);
-                assignment.put(vm.name(), target);
+                assignment.put(vm.uuid(), target);
             }
         }
         long millis = (System.nanoTime() - start) / 1_000_000;

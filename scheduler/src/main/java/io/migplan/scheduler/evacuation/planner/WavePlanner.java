@@ -30,14 +30,14 @@ import java.util.Map;
  */
 public final class WavePlanner {
 
-    /** A migration to schedule. */
+    /** A migration to schedule; {@code vm} identifies the VM (a plan gives its UUID). */
     public record Move(String vm, String from, String to) {
     }
 
     private WavePlanner() {
     }
 
-    /** The wave (1-based) of each VM. */
+    /** The wave (1-based) of each VM, by {@link Move#vm}. */
     public static Map<String, Integer> plan(List<Move> moves, int maxOutboundPerHost, int maxInboundPerHost,
             int maxParallel) {
         Map<String, Integer> outLeft = new HashMap<>();

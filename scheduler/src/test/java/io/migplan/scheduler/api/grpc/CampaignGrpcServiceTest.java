@@ -145,6 +145,7 @@ class CampaignGrpcServiceTest {
                 Map<String, Object> mig = new LinkedHashMap<>();
                 mig.put("id", m.getId());
                 mig.put("vm", m.getVm());
+                mig.put("vmUuid", m.getVmUuid());
                 mig.put("from", m.getFrom());
                 mig.put("to", m.getTo());
                 mig.put("device", m.getDevice());

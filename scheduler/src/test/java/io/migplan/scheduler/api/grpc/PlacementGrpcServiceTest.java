@@ -12,6 +12,7 @@ import io.migplan.proto.v1.WhereCanMoveResponse;
 import io.migplan.scheduler.testsupport.Fleet;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.migplan.scheduler.testsupport.TwinFleet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -69,8 +70,26 @@ class PlacementGrpcServiceTest {
         assertThatThrownBy(() -> grpc.placement().whereCanMove(WhereCanMoveRequest.newBuilder().setVm("nope").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-                    assertThat(e.getStatus().getDescription()).isEqualTo("no VM named 'nope'");
+                    assertThat(e.getStatus().getDescription()).isEqualTo("no VM with UUID or name 'nope'");
                 });
+    }
+
+    @Test
+    void aNameVmsOnTwoHostsCarryIsRefusedLikeTheRestApiAndAUuidNamesOneVm() throws Exception {
+        try (TwinFleet twins = TwinFleet.reportTo(grpc)) {
+            assertThatThrownBy(() -> grpc.placement().whereCanMove(WhereCanMoveRequest.newBuilder().setVm("test").build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                        assertThat(e.getStatus().getDescription()).isEqualTo("AMBIGUOUS_NAME: name 'test' matches 2"
+                                + " VMs: " + TwinFleet.UUID_A + " on host h-a, " + TwinFleet.UUID_B + " on host h-b;"
+                                + " name the VM by its UUID");
+                        assertThat(PlanGrpcServiceTest.errorInfo(e).getReason()).isEqualTo("AMBIGUOUS_NAME");
+                    });
+            WhereCanMoveResponse byUuid = grpc.placement().whereCanMove(WhereCanMoveRequest.newBuilder()
+                    .setVm(TwinFleet.UUID_B).build());
+            assertThat(byUuid.getVm()).isEqualTo("test");
+            assertThat(byUuid.getSourceHost()).isEqualTo("h-b");
+        }
     }
 
     @Test

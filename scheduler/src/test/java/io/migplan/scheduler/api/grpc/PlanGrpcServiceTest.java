@@ -121,8 +121,9 @@ class PlanGrpcServiceTest {
         JsonPath rest = given().get("/api/v1/plans/{id}", id).then().statusCode(200).extract().jsonPath();
         assertThat(rest.getString("status")).isEqualTo("READY");
         List<Map<String, Object>> migrations = rest.getList("migrations");
-        assertThat(plan.getMigrationsList()).extracting(m -> Map.<String, Object>of("vm", m.getVm(), "from",
-                        m.getFrom(), "to", m.getTo(), "device", m.getDevice(), "type", m.getType(), "wave", m.getWave()))
+        assertThat(plan.getMigrationsList()).extracting(m -> Map.<String, Object>of("vm", m.getVm(), "vmUuid",
+                        m.getVmUuid(), "from", m.getFrom(), "to", m.getTo(), "device", m.getDevice(), "type", m.getType(),
+                        "wave", m.getWave()))
                 .containsExactlyElementsOf(migrations);
         assertThat(plan.getMetrics().getWaves()).isEqualTo(rest.getInt("metrics.waves"));
         assertThat(plan.getProgress().getBestScore()).isEqualTo(rest.getString("progress.bestScore"));

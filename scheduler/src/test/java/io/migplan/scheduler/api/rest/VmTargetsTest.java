@@ -384,7 +384,7 @@ class VmTargetsTest {
     void anUnknownVmIs404WithCodeAndMessage() {
         given().get("/api/v1/vms/nope/targets").then().statusCode(404)
                 .body("code", equalTo("NOT_FOUND"))
-                .body("message", equalTo("no VM named 'nope'"));
+                .body("message", equalTo("no VM with UUID or name 'nope'"));
         given().get("/api/v1/vms/nope").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
         given().get("/api/v1/hosts/nope").then().statusCode(404)
                 .body("message", containsString("no host named 'nope'"));

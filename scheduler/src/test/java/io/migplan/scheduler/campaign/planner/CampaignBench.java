@@ -86,7 +86,8 @@ public final class CampaignBench {
         specs.addAll(spares.values());
         List<CampaignVm> vms = new ArrayList<>();
         for (Fleet.Vm v : fleet.vms()) {
-            vms.add(new CampaignVm(v.name(), v.host(), v.vcpus(), v.memoryMib(),
+            // The generated fleet names every VM uniquely: its name stands in for its UUID.
+            vms.add(new CampaignVm(v.name(), v.name(), v.host(), v.vcpus(), v.memoryMib(),
                     v.devices().stream().map(d -> new DeviceSpec(d.typeId(), d.framebufferMib())).toList(),
                     v.devices().stream().map(Fleet.Device::parent).toList(), v.antiAffinityGroup()));
         }

@@ -22,7 +22,10 @@ class CampaignPlannerTest {
 
     private static final CampaignPolicy ONE_AT_A_TIME = new CampaignPolicy(1, 1, 2, 2, 20, 0);
 
-    /** The fleet after the plan, checked move by move: VM to host, host to release, host to vCPUs. */
+    /**
+     * The fleet after the plan, checked move by move: VM (by UUID) to host, host to release, host to
+     * vCPUs, moves per VM.
+     */
     private record Replay(Map<String, String> vmHost, Map<String, String> release, Map<String, Integer> cpus,
             Map<String, Integer> moves) {
     }
@@ -37,23 +40,23 @@ class CampaignPlannerTest {
             cpus.put(h.id(), 0);
         }
         for (CampaignVm v : problem.vms()) {
-            vmHost.put(v.name(), v.host());
-            vcpus.put(v.name(), v.vcpus());
+            vmHost.put(v.uuid(), v.host());
+            vcpus.put(v.uuid(), v.vcpus());
             cpus.merge(v.host(), v.vcpus(), Integer::sum);
         }
         Map<String, Integer> moves = new HashMap<>();
         for (Batch b : plan.batches()) {
             for (Migration m : b.migrations()) {
-                assertEquals(vmHost.get(m.vm()), m.from(), m.vm() + " leaves the host it is on");
+                assertEquals(vmHost.get(m.vmUuid()), m.from(), m.vm() + " leaves the host it is on");
                 assertFalse(b.hosts().contains(m.to()), m.vm() + " does not land on a host of its own batch");
                 assertTrue(Releases.compare(release.get(m.to()), release.get(m.from())) >= 0,
                         m.vm() + " moves forward or level, never backward: " + m);
                 assertTrue(m.wave() >= 1);
-                vmHost.put(m.vm(), m.to());
-                cpus.merge(m.from(), -vcpus.get(m.vm()), Integer::sum);
-                cpus.merge(m.to(), vcpus.get(m.vm()), Integer::sum);
+                vmHost.put(m.vmUuid(), m.to());
+                cpus.merge(m.from(), -vcpus.get(m.vmUuid()), Integer::sum);
+                cpus.merge(m.to(), vcpus.get(m.vmUuid()), Integer::sum);
                 assertTrue(cpus.get(m.to()) <= TestFleet.CPUS, m.to() + " over its CPUs");
-                moves.merge(m.vm(), 1, Integer::sum);
+                moves.merge(m.vmUuid(), 1, Integer::sum);
             }
             for (String h : b.hosts()) {
                 assertFalse(vmHost.containsValue(h), h + " is empty when it is upgraded");
@@ -89,6 +92,21 @@ class CampaignPlannerTest {
         assertEquals(plan.metrics().lowerBound(), plan.metrics().migrations());
         assertEquals(1.0, plan.metrics().migrationsPerVm(), 1e-9);
         replay(problem, plan).moves().values().forEach(n -> assertEquals(1, n));
+    }
+
+    @Test
+    void twoVmsOfTheSameNameOnTwoHostsAreEachMovedOnce() {
+        // libvirt keeps a name unique on one host only: t4-1 and t4-2 each run a VM called "test".
+        CampaignProblem problem = new TestFleet().host("t4-1", "T4", "rack-0", TestFleet.FROM, 2)
+                .host("t4-2", "T4", "rack-1", TestFleet.FROM, 2).host("t4-3", "T4", "rack-0", TestFleet.FROM, 2)
+                .vm("test", "t4-1", "nvidia-233", 0).vm("test", "t4-2", "nvidia-233", 0).problem();
+        CampaignPlan plan = new CampaignPlanner().plan(problem, ONE_AT_A_TIME);
+
+        assertComplete(problem, plan);
+        assertEquals(2, plan.metrics().vms());
+        Replay r = replay(problem, plan);
+        assertEquals(Set.of(TestFleet.uuid("t4-1", "test"), TestFleet.uuid("t4-2", "test")), r.moves().keySet());
+        r.moves().values().forEach(n -> assertEquals(1, n));
     }
 
     @Test

@@ -75,7 +75,7 @@ class CapacityAgreementTest {
     void theCampaignSimulationOffersNoSmall() {
         HostSpec host = new HostSpec("h1", TestFleet.FROM, 0, 64, 16, 262_144, 16_384, "r1",
                 List.of(new ParentSpec(GPU_ADDRESS, "board", GPU, REPORTED)), Map.of());
-        CampaignVm vm = new CampaignVm("vm-1", "h1", 4, 4096, List.of(new DeviceSpec("small", 1024)),
+        CampaignVm vm = new CampaignVm("uuid-vm-1", "vm-1", "h1", 4, 4096, List.of(new DeviceSpec("small", 1024)),
                 List.of(GPU_ADDRESS), "");
         FleetState state = new FleetState(new CampaignProblem("agreement", List.of(host), List.of(vm),
                 TestFleet.FROM, TestFleet.TO, Set.of("h1"), Eligibility.sameBoardNotOlder()));

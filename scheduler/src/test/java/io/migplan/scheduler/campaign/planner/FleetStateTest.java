@@ -30,7 +30,7 @@ class FleetStateTest {
         assertEquals(0, gpu1.available("nvidia-232"), "locked to 8Q, no 4Q");
 
         String large = state.vmsOn("t4-1").stream().filter(v -> v.parents.contains(TestFleet.gpuAddress(1)))
-                .findFirst().orElseThrow().base.name();
+                .findFirst().orElseThrow().base.uuid();
         state.migrate(large, "t4-4", List.of(TestFleet.gpuAddress(0)));
 
         assertEquals(4, gpu1.available("nvidia-232"), "empty again, any size");
@@ -61,7 +61,7 @@ class FleetStateTest {
             hosts.add(new HostSpec(id, TestFleet.FROM, 0, 32, id.equals("a") ? 4 : 0, 65536,
                     id.equals("a") ? 8192 : 0, "r", vfs, Map.of()));
         }
-        CampaignVm vm = new CampaignVm("vm", "a", 4, 8192, List.of(new DeviceSpec("a40-8q", 8192)),
+        CampaignVm vm = new CampaignVm("uuid-vm", "vm", "a", 4, 8192, List.of(new DeviceSpec("a40-8q", 8192)),
                 List.of("pf0-vf0"), "");
         CampaignProblem problem = new CampaignProblem("vf", hosts, List.of(vm), TestFleet.FROM, TestFleet.TO,
                 Set.of("a", "b"), Eligibility.sameBoardNotOlder());
@@ -70,9 +70,9 @@ class FleetStateTest {
         assertEquals(1, state.hosts.get("a").parentsByAddress.get("pf0-vf1").available("a40-8q"),
                 "the function has room for a second 8Q");
 
-        state.migrate("vm", "b", List.of("pf0"));
+        state.migrate("uuid-vm", "b", List.of("pf0"));
 
-        assertEquals(List.of("pf0-vf0"), state.vms.get("vm").parents);
+        assertEquals(List.of("pf0-vf0"), state.vms.get("uuid-vm").parents);
         assertEquals(1, state.hosts.get("b").units.get("pf0").used());
         assertEquals(0, state.hosts.get("a").units.get("pf0").used());
         assertEquals(1, state.hosts.get("a").parentsByAddress.get("pf0-vf0").available("a40-8q"));

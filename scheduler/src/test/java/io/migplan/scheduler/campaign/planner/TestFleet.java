@@ -46,14 +46,22 @@ final class TestFleet {
         return this;
     }
 
-    /** A VM of 4 vCPUs and 16 GiB with one device of {@code type} on GPU {@code gpu}, or none when type is null. */
+    /**
+     * A VM of 4 vCPUs and 16 GiB with one device of {@code type} on GPU {@code gpu}, or none when type is
+     * null; its UUID is {@link #uuid}{@code (host, name)}.
+     */
     TestFleet vm(String name, String host, String type, int gpu) {
         H h = hosts.get(host);
         List<DeviceSpec> devices = type == null ? List.of()
                 : List.of(new DeviceSpec(type, BOARDS.get(h.board()).get(type)[0]));
         List<String> parents = type == null ? List.of() : List.of(gpuAddress(gpu));
-        vms.add(new CampaignVm(name, host, 4, 16 * 1024, devices, parents, ""));
+        vms.add(new CampaignVm(uuid(host, name), name, host, 4, 16 * 1024, devices, parents, ""));
         return this;
+    }
+
+    /** The UUID standing in for the libvirt UUID of the VM {@code name} created on {@code host}. */
+    static String uuid(String host, String name) {
+        return "uuid-" + host + "-" + name;
     }
 
     static String gpuAddress(int gpu) {

@@ -47,7 +47,7 @@ class CapacityLedgerTest {
     private VmMove vm(int vcpus, String group, int newestRank, Target... eligible) {
         List<String> types = eligible.length == 0 ? List.of()
                 : eligible[0].slots().stream().map(s -> s.typeId()).toList();
-        VmMove vm = new VmMove(vms, "vm-" + vms++, "src", vcpus, 4096, types, 0, group, "rack-9", newestRank,
+        VmMove vm = new VmMove(vms, "uuid-vm-" + vms, "vm-" + vms++, "src", vcpus, 4096, types, 0, group, "rack-9", newestRank,
                 List.of(eligible));
         vm.setSourceFailureDomainIndex(2);
         return vm;

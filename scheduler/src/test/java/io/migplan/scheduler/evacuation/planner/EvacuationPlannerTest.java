@@ -65,6 +65,27 @@ class EvacuationPlannerTest {
     }
 
     @Test
+    void twoVmsOfTheSameNameFromTwoHostsAreBothPlacedEachByItsUuid() {
+        // libvirt keeps a name unique on one host only: two hosts may each run a VM called "test".
+        VmSpec onA = new VmSpec("uuid-a", "test", "h-a", 8, 4096, List.of(), "", "rack-src",
+                List.of(new EvacuationProblem.TargetSpec("h1", List.of())), List.of());
+        VmSpec onB = new VmSpec("uuid-b", "test", "h-b", 8, 4096, List.of(), "", "rack-src",
+                List.of(new EvacuationProblem.TargetSpec("h1", List.of())), List.of());
+        EvacuationProblem problem = new EvacuationProblem("p-twins", List.of(host("h1", 32, 0)), List.of(onA, onB),
+                Set.of("h-a", "h-b"));
+
+        for (EvacuationPlan plan : List.of(PLANNER.plan(problem, limits(), p -> { }),
+                new GreedyEvacuationPlanner().plan(problem, limits()))) {
+            assertThat(plan.unplaced()).as(plan.planner()).isEmpty();
+            assertThat(plan.migrations()).as(plan.planner())
+                    .extracting(Migration::vm, Migration::vmUuid, Migration::from, Migration::to).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("test", "uuid-a", "h-a", "h1"),
+                            org.assertj.core.groups.Tuple.tuple("test", "uuid-b", "h-b", "h1"));
+            assertThat(plan.metrics().migrations()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void keepsAntiAffinityWithVmsAlreadyOnTheTarget() {
         EvacuationProblem problem = problem(List.of(host("h1", 64, 0, Map.of("db", 1)), host("h2", 64, 60)),
                 List.of(plainVm("a", 4, "db", "h1", "h2"), plainVm("b", 4, "db", "h1", "h2")));
@@ -77,7 +98,7 @@ class EvacuationPlannerTest {
 
     @Test
     void reportsTheFiltersReasonsWhenNothingIsEligible() {
-        VmSpec stuck = new VmSpec("a", "src", 4, 4096, List.of(), "", "rack-src", List.of(),
+        VmSpec stuck = new VmSpec("uuid-a", "a", "src", 4, 4096, List.of(), "", "rack-src", List.of(),
                 List.of(new Reason("NO_FREE_INSTANCE", "0/40 hosts eligible: 40 no free nvidia-231")));
         EvacuationPlan plan = PLANNER.plan(problem(List.of(host("h1", 64, 0)), List.of(stuck)), limits(), p -> { });
         assertThat(plan.migrations()).isEmpty();

@@ -78,7 +78,7 @@ final class Fixtures {
                 types.add(s.typeId());
             }
         }
-        VmMove vm = new VmMove(vms++, name, "src", vcpus, memoryMib, types, fb, group, sourceDomain, newestRank,
+        VmMove vm = new VmMove(vms++, "uuid-" + name, name, "src", vcpus, memoryMib, types, fb, group, sourceDomain, newestRank,
                 target == null ? List.of() : List.of(target));
         vm.setSourceFailureDomainIndex(sourceDomain.hashCode() & 0xff);
         vm.setTarget(target);

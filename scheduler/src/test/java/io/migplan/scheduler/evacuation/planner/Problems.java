@@ -51,7 +51,7 @@ final class Problems {
         for (String t : targets) {
             eligible.add(new TargetSpec(t, List.of()));
         }
-        return new VmSpec(name, "src", vcpus, 4096, List.of(), group, "rack-src", eligible, List.of());
+        return new VmSpec("uuid-" + name, name, "src", vcpus, 4096, List.of(), group, "rack-src", eligible, List.of());
     }
 
     /** A VM with one vGPU of {@code type}, eligible on the given host/parent pairs ("h1:0000:3b:00.0"). */
@@ -61,7 +61,7 @@ final class Problems {
             int at = hp.indexOf(':');
             eligible.add(new TargetSpec(hp.substring(0, at), List.of(hp.substring(at + 1))));
         }
-        return new VmSpec(name, "src", 4, 16_384, List.of(new DeviceSpec(type, fb)), "", "rack-src", eligible,
+        return new VmSpec("uuid-" + name, name, "src", 4, 16_384, List.of(new DeviceSpec(type, fb)), "", "rack-src", eligible,
                 List.of());
     }
 

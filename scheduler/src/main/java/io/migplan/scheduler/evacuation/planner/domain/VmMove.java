@@ -13,7 +13,9 @@ import org.optaplanner.core.api.domain.variable.PlanningVariable;
 @PlanningEntity(difficultyComparatorClass = VmDifficulty.class)
 public class VmMove {
 
+    /** The VM's libvirt domain UUID: its identity (names are unique per host only). */
     @PlanningId
+    private String uuid;
     private String name;
     private int index;
     private String sourceHost;
@@ -37,10 +39,11 @@ public class VmMove {
     /**
      * @param newestReleaseRank the newest release among all target hosts, the preference's reference point
      */
-    public VmMove(int index, String name, String sourceHost, int vcpus, long memoryMib, List<String> deviceTypes,
+    public VmMove(int index, String uuid, String name, String sourceHost, int vcpus, long memoryMib, List<String> deviceTypes,
             long largestFramebufferMib, String antiAffinityGroup, String sourceFailureDomain, int newestReleaseRank,
             List<Target> eligible) {
         this.index = index;
+        this.uuid = uuid;
         this.name = name;
         this.sourceHost = sourceHost;
         this.vcpus = vcpus;
@@ -104,6 +107,11 @@ public class VmMove {
         return target == null ? null : target.host().failureDomain();
     }
 
+    public String uuid() {
+        return uuid;
+    }
+
+    /** The VM's name, for display. */
     public String name() {
         return name;
     }

@@ -1,0 +1,78 @@
+package io.migplan.scheduler.snapshot;
+
+import static io.migplan.scheduler.testsupport.Views.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.migplan.scheduler.error.AmbiguousNameException;
+import io.migplan.scheduler.error.ErrorKind;
+import io.migplan.scheduler.error.UnknownObjectException;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.testsupport.Views;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The snapshot's VM index: a VM is its UUID; a name is for display and unique on one host only. */
+class ClusterSnapshotTest {
+
+    static VmRecord vm(String name, String uuid, String host) {
+        return new VmRecord(name, uuid, host, "2025.1", 2, 2048, List.of(), null, "");
+    }
+
+    static HostEntry entry(String host, Instant reportedAt, VmRecord... vms) {
+        return new HostEntry(Views.host(host), List.of(vms), reportedAt);
+    }
+
+    @Test
+    void twoVmsOfTheSameNameOnTwoHostsAreTwoVmsEachFoundByItsUuid() {
+        VmRecord onA = vm("test", "uuid-a", "h-a");
+        VmRecord onB = vm("test", "uuid-b", "h-b");
+        ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(entry("h-a", NOW, onA), entry("h-b", NOW, onB)));
+
+        assertThat(snapshot.vmCount()).isEqualTo(2);
+        assertThat(snapshot.vm("uuid-a")).containsSame(onA);
+        assertThat(snapshot.vm("uuid-b")).containsSame(onB);
+        assertThat(snapshot.vm("test")).as("a name is not an identity").isEmpty();
+        assertThat(snapshot.vmsNamed("test")).containsExactly(onA, onB);
+        assertThat(snapshot.resolve("uuid-b")).isSameAs(onB);
+    }
+
+    @Test
+    void aNameCarriedByVmsOnTwoHostsIsAmbiguousAndTheRefusalListsEachUuidAndHost() {
+        ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(entry("h-b", NOW, vm("test", "uuid-b", "h-b")),
+                entry("h-a", NOW, vm("test", "uuid-a", "h-a"))));
+
+        assertThatThrownBy(() -> snapshot.resolve("test")).isInstanceOfSatisfying(AmbiguousNameException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT);
+            assertThat(e.code()).isEqualTo("AMBIGUOUS_NAME");
+            assertThat(e.getMessage()).isEqualTo("name 'test' matches 2 VMs: uuid-a on host h-a, uuid-b on host h-b;"
+                    + " name the VM by its UUID");
+        });
+    }
+
+    @Test
+    void aUuidWinsOverANameAndAnUnknownReferenceIsNotFound() {
+        VmRecord namedLikeAUuid = vm("uuid-b", "uuid-a", "h-a");
+        VmRecord other = vm("other", "uuid-b", "h-b");
+        ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(entry("h-a", NOW, namedLikeAUuid),
+                entry("h-b", NOW, other)));
+
+        assertThat(snapshot.resolve("uuid-b")).isSameAs(other);
+        assertThat(snapshot.resolve("other")).isSameAs(other);
+        assertThatThrownBy(() -> snapshot.resolve("nope")).isInstanceOf(UnknownObjectException.class)
+                .hasMessage("no VM with UUID or name 'nope'");
+    }
+
+    @Test
+    void aVmListedByBothHostsOfItsMigrationIsOneVmAsTheNewestReportShowsIt() {
+        VmRecord onSource = vm("test", "uuid-a", "h-a");
+        VmRecord onTarget = vm("test", "uuid-a", "h-b");
+        ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(entry("h-a", NOW.minusSeconds(5), onSource),
+                entry("h-b", NOW, onTarget)));
+
+        assertThat(snapshot.vmCount()).isEqualTo(1);
+        assertThat(snapshot.vm("uuid-a")).containsSame(onTarget);
+        assertThat(snapshot.resolve("test")).as("one VM, not an ambiguous name").isSameAs(onTarget);
+    }
+}
