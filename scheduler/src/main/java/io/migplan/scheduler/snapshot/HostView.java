@@ -26,7 +26,12 @@ import java.util.RandomAccess;
 public record HostView(String id, HostState state, Instant lastHeartbeatAt, int cpus, long memoryMib,
         int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents, long generation,
         String release, String failureDomain, AdminState adminState, String adminReason,
-        Map<String, String> antiAffinityGroups) {
+        Map<String, GroupMember> antiAffinityGroups) {
+
+    /** A VM of an anti-affinity group on the host: its name for sentences, its UUID for identity. */
+    public record GroupMember(String name, String uuid) {
+    }
+
 
     public HostView {
         // Indexed by type once per view, not once per question: a placement question visits

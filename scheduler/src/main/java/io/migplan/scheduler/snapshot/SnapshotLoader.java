@@ -4,6 +4,7 @@ import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.CapacityJson;
 import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.snapshot.HostView.GroupMember;
 import io.migplan.scheduler.snapshot.HostView.ParentView;
 import io.migplan.scheduler.snapshot.HostView.TypeView;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
@@ -87,7 +88,7 @@ public class SnapshotLoader {
                     (String) r[3], r[4] == null ? "" : (String) r[4], source));
         }
         Map<String, List<VmRecord>> vms = new HashMap<>();
-        Map<String, Map<String, String>> groups = new HashMap<>();
+        Map<String, Map<String, GroupMember>> groups = new HashMap<>();
         for (Object[] r : rows("select v.id, v.host, v.name, v.uuid, v.vcpus, v.memory_mib, h.release,"
                 + " v.anti_affinity_group from vm v join host h on h.id = v.host"
                 + (only == null ? "" : " where v.host = :id") + " order by v.host, v.name", only)) {
@@ -97,7 +98,8 @@ public class SnapshotLoader {
                     (String) r[1], (String) r[6], (int) num(r[4]), num(r[5]),
                     List.copyOf(devices.getOrDefault(id, List.of())), unresolved.get(id), group));
             if (!group.isEmpty()) {
-                groups.computeIfAbsent((String) r[1], k -> new HashMap<>()).putIfAbsent(group, (String) r[2]);
+                groups.computeIfAbsent((String) r[1], k -> new HashMap<>()).putIfAbsent(group,
+                        new GroupMember((String) r[2], (String) r[3]));
             }
         }
         List<HostEntry> out = new ArrayList<>();

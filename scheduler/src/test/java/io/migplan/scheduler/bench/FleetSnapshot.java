@@ -126,11 +126,12 @@ public final class FleetSnapshot {
             long generation = 1 + r.nextInt(1_000);
             List<ParentView> parents = parents(h);
             List<VmRecord> vms = new ArrayList<>();
-            Map<String, String> groups = new HashMap<>();
+            Map<String, HostView.GroupMember> groups = new HashMap<>();
             for (Vm vm : fleet.vmsOn(h.id())) {
-                vms.add(record(h, vm, r));
+                VmRecord record = record(h, vm, r);
+                vms.add(record);
                 if (!vm.antiAffinityGroup().isEmpty()) {
-                    groups.putIfAbsent(vm.antiAffinityGroup(), vm.name());
+                    groups.putIfAbsent(vm.antiAffinityGroup(), new HostView.GroupMember(vm.name(), record.uuid()));
                 }
             }
             double x = r.nextDouble();

@@ -366,7 +366,7 @@ class EvacuationProblemBuilderTest {
     @Test
     void aHostSpecCountsEachAntiAffinityGroupItRunsOnceAndListsWhatEachParentHasFree() {
         HostView h = withGroups(withParents(withRelease(Views.host("h"), "2025.2"),
-                parent(A, type("nvidia-231", 3), type("nvidia-222", 0))), Map.of("db", "vm-7", "web", "vm-9"));
+                parent(A, type("nvidia-231", 3), type("nvidia-222", 0))), Map.of("db", Views.member("vm-7"), "web", Views.member("vm-9")));
 
         HostSpec spec = EvacuationProblemBuilder.hostSpec(h, Map.of("2025.1", 0, "2025.2", 1));
 

@@ -7,6 +7,7 @@ import static io.migplan.scheduler.testsupport.Views.type;
 import static io.migplan.scheduler.testsupport.Views.withAdmin;
 import static io.migplan.scheduler.testsupport.Views.withCapacity;
 import static io.migplan.scheduler.testsupport.Views.withGroups;
+import io.migplan.scheduler.testsupport.Views;
 import static io.migplan.scheduler.testsupport.Views.withParents;
 import static io.migplan.scheduler.testsupport.Views.withRelease;
 import static io.migplan.scheduler.testsupport.Views.withState;
@@ -34,7 +35,7 @@ class FleetIndexTest {
             withParents(withRelease(withState(host("h1"), HostState.STALE, NOW.minusSeconds(300)), "2025.2"),
                     parent("0000:3b:00.0", type("nvidia-232", 2))),
             withGroups(withAdmin(withState(host("h2"), HostState.DOWN, NOW.minusSeconds(9000)), AdminState.DRAINING,
-                    "swap"), Map.of("db", "db-2")));
+                    "swap"), Map.of("db", Views.member("db-2"))));
 
     @Test
     void hostsArePlacedInIdOrderWithTheirNumbers() {

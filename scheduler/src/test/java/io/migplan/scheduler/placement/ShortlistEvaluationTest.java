@@ -11,6 +11,7 @@ import static io.migplan.scheduler.testsupport.Views.vmInGroup;
 import static io.migplan.scheduler.testsupport.Views.withAdmin;
 import static io.migplan.scheduler.testsupport.Views.withCapacity;
 import static io.migplan.scheduler.testsupport.Views.withGroups;
+import io.migplan.scheduler.testsupport.Views;
 import static io.migplan.scheduler.testsupport.Views.withParents;
 import static io.migplan.scheduler.testsupport.Views.withRelease;
 import static io.migplan.scheduler.testsupport.Views.withState;
@@ -80,7 +81,7 @@ class ShortlistEvaluationTest {
                 withParents(withCapacity(host("small"), 2, 4096, 0, 0), parent("0000:3b:00.0", type("nvidia-231", 0))),
                 withParents(host("no-type"), parent("0000:3b:00.0", type("nvidia-232", 4))),
                 withParents(host("full"), parent("0000:3b:00.0", type("nvidia-231", 0), type("nvidia-232", 2))),
-                withParents(withGroups(host("grouped"), Map.of("db", "db-2")), parent("0000:3b:00.0",
+                withParents(withGroups(host("grouped"), Map.of("db", Views.member("db-2"))), parent("0000:3b:00.0",
                         type("nvidia-231", 8), type("nvidia-232", 8))),
                 withParents(host("mismatch"), parent("0000:3b:00.0", type("nvidia-231", 8))),
                 withParents(host("silent"), parent("0000:3b:00.0", type("nvidia-231", 8), type("nvidia-232", 8))),

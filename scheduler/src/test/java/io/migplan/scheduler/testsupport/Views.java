@@ -50,7 +50,13 @@ public final class Views {
                 adminState, reason, h.antiAffinityGroups());
     }
 
-    public static HostView withGroups(HostView h, Map<String, String> groups) {
+    /** A member of an anti-affinity group: vm-1 is the VM of {@link #vm} and {@link #vmInGroup}. */
+    public static HostView.GroupMember member(String name) {
+        return new HostView.GroupMember(name, name.equals("vm-1") ? "5d3c8e10-0000-4000-8000-000000000001"
+                : "uuid-" + name);
+    }
+
+    public static HostView withGroups(HostView h, Map<String, HostView.GroupMember> groups) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(),
                 h.adminState(), h.adminReason(), groups);

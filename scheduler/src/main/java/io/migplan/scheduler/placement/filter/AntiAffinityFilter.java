@@ -2,6 +2,7 @@ package io.migplan.scheduler.placement.filter;
 
 import io.migplan.scheduler.error.Rejection;
 import io.migplan.scheduler.snapshot.HostView;
+import io.migplan.scheduler.snapshot.HostView.GroupMember;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import java.util.List;
 
@@ -18,11 +19,11 @@ public final class AntiAffinityFilter implements HostFilter {
 
     @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
-        String member = otherMember(request, host);
+        GroupMember member = otherMember(request, host);
         if (member == null) {
             return List.of();
         }
-        return List.of(new Rejection(ANTI_AFFINITY, "host " + host.id() + " already runs VM " + member
+        return List.of(new Rejection(ANTI_AFFINITY, "host " + host.id() + " already runs VM " + member.name()
                 + " of anti-affinity group " + request.antiAffinityGroup(), TALLY));
     }
 
@@ -33,13 +34,16 @@ public final class AntiAffinityFilter implements HostFilter {
         }
     }
 
-    /** The VM of the request's group that the host runs, other than the VM itself; null when none. */
-    private static String otherMember(PlacementRequest request, HostView host) {
+    /**
+     * The VM of the request's group that the host runs, other than the VM itself (by UUID: another
+     * VM may carry its name); null when none.
+     */
+    private static GroupMember otherMember(PlacementRequest request, HostView host) {
         String group = request.antiAffinityGroup();
         if (group == null || group.isEmpty()) {
             return null;
         }
-        String member = host.antiAffinityGroups().get(group);
-        return member == null || member.equals(request.vmName()) ? null : member;
+        GroupMember member = host.antiAffinityGroups().get(group);
+        return member == null || member.uuid().equals(request.vmUuid()) ? null : member;
     }
 }
