@@ -60,6 +60,8 @@ public record CampaignRequest(
 
     /**
      * @param maxHostsInMaintenance a count ("4", or the number 4) or a share of the hosts in scope ("10%")
+     * @param timeLimitSeconds      how long the plan may be solved at most; at most, and by default,
+     *                              {@code migplan.planning.max-time-limit} (checked by {@link CampaignService})
      */
     public record CampaignPolicyRequest(
             @Pattern(regexp = CountOrShare.FORMAT, message = CountOrShare.FORMAT_MESSAGE) @CountOrShare
@@ -69,7 +71,8 @@ public record CampaignRequest(
             @Min(value = 1, message = AT_LEAST) Integer maxInboundPerHost,
             @Min(value = 1, message = AT_LEAST) Integer maxParallel,
             @Min(value = 0, message = HEADROOM) @Max(value = 99, message = HEADROOM) Integer headroomPercent,
-            Boolean allowBackward) {
+            Boolean allowBackward,
+            @Min(value = 1, message = AT_LEAST) Integer timeLimitSeconds) {
 
         static final String AT_LEAST = "must be at least {value}";
         static final String HEADROOM = "must be in 0..99";
