@@ -142,12 +142,12 @@ class CampaignPlanJobs {
     CampaignView.Planning progress(CampaignRow c) {
         Job job = active.get(c.id());
         long elapsed = Duration.between(c.createdAt(), clock.instant()).toMillis();
-        long limit = c.settings().timeLimitSeconds();
+        Integer limit = c.settings().timeLimitSeconds();
         if (job == null) {
-            return new CampaignView.Planning(Math.max(0, elapsed), false, 0, "", "", limit);
+            return new CampaignView.Planning(Math.max(0, elapsed), false, 0, "", "", limit == null ? 0 : limit);
         }
         return new CampaignView.Planning(Math.max(0, elapsed), job.ticket.isWaiting(), job.watch.evacuations(),
-                job.watch.phase(), job.watch.bestScore(), limit);
+                job.watch.phase(), job.watch.bestScore(), limit == null ? 0 : limit);
     }
 
     /** Fails a PLANNING campaign with {@code reason}, in its own transaction. */

@@ -32,11 +32,11 @@ class CampaignStore {
     /**
      * What a campaign was created with, after defaults and validation.
      *
-     * @param timeLimitSeconds how long its plans may be solved; 0 in rows stored before it existed
+     * @param timeLimitSeconds how long its plans may be solved; null in rows stored before it existed
      */
     record Settings(List<String> scope, int maxHostsInMaintenance, int maxPerFailureDomain, int maxOutboundPerHost,
             int maxInboundPerHost, int maxParallel, int headroomPercent, boolean allowBackward, boolean dryRun,
-            int vmsInScope, int timeLimitSeconds) {
+            int vmsInScope, Integer timeLimitSeconds) {
     }
 
     record HostRow(String host, Integer batch, boolean canary, String state, String note) {
