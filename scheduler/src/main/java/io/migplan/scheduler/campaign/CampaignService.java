@@ -173,7 +173,8 @@ public class CampaignService {
     private static Settings settings(CampaignPolicyRequest p, List<String> scope, boolean dryRun,
             ClusterSnapshot snapshot, Duration maxTimeLimit) {
         CampaignPolicy d = CampaignPolicy.defaults();
-        CampaignPolicyRequest q = p == null ? new CampaignPolicyRequest(null, null, null, null, null, null, null, null) : p;
+        CampaignPolicyRequest q = p != null ? p
+                : new CampaignPolicyRequest(null, null, null, null, null, null, null, null);
         int maintenance = maintenance(q.maxHostsInMaintenance(), scope.size(), d.maxHostsInMaintenance());
         int perDomain = or(q.maxPerFailureDomain(), d.maxPerFailureDomain());
         int out = or(q.maxOutboundPerHost(), d.maxOutboundPerHost());
