@@ -1,8 +1,11 @@
 package io.migplan.scheduler.campaign;
 
+import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.planner.CampaignPlan;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
 import io.migplan.scheduler.campaign.planner.CampaignPlanner;
+import io.migplan.scheduler.campaign.planner.CampaignPlanner.BatchPlanner;
 import io.migplan.scheduler.campaign.planner.CampaignPolicy;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
@@ -14,8 +17,10 @@ import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.VmRecord;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,14 +28,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Plans (and re-plans) a campaign's remaining work from the cluster snapshot and writes the
- * plan as rows: hosts with their batch, migrations with what they rely on. Runs inside the
- * caller's transaction, so a plan is stored whole or not at all.
+ * plan as rows: hosts with their batch, migrations with what they rely on. Computing and writing
+ * are two steps, so that no lock or transaction is held while the solver runs:
+ * <ul>
+ * <li>{@link #compute} is pure: it reads the snapshot it is given and the stored verdicts (the
+ * compatibility matrix's cache, loaded by a short read of its own), and opens no transaction;</li>
+ * <li>{@link #write} runs in the caller's short transaction: it locks the campaign's row and
+ * writes the plan only if the campaign is still at the plan version the plan was computed
+ * against (Placement's generation check: read, decide outside any lock, write if unchanged).</li>
+ * </ul>
+ * {@link #planAndWrite} does both, again from a newer snapshot when another writer won, a bounded
+ * number of times. {@link #plan} computes and writes inside the caller's transaction, for a caller
+ * that holds the campaign's row anyway.
  */
 @ApplicationScoped
 class CampaignPlanning {
+
+    /** Attempts of {@link #planAndWrite} before it gives up: each lost one means another writer won. */
+    static final int MAX_ATTEMPTS = 3;
 
     /** The latest plan's lists and figures, as the campaign row keeps them (batches are rows). */
     record StoredPlan(List<CampaignView.Unmovable> unmovable, List<CampaignView.HostNote> heldBack,
@@ -41,65 +60,178 @@ class CampaignPlanning {
     record Written(StoredPlan plan, int batchedHosts, int migrations) {
     }
 
+    /**
+     * What to plan, read from a campaign at plan version {@code baseVersion}: {@code scope} (hosts
+     * still to upgrade) with {@code upgrading} hosts taken at the new release, batches numbered
+     * after {@code batchOffset}.
+     */
+    record Inputs(int baseVersion, ClusterSnapshot snapshot, String from, String to, Settings settings,
+            Collection<String> scope, Set<String> upgrading, int batchOffset) {
+    }
+
+    /** A plan computed and not written yet: its rows and lists, to become plan {@code version}. */
+    record Computed(int baseVersion, int version, List<HostRow> hosts, List<MigrationRow> migrations, StoredPlan plan,
+            int batchedHosts) {
+
+        Written written() {
+            return new Written(plan, batchedHosts, migrations.size());
+        }
+    }
+
+    /** Reads what to plan now (short reads of its own, no transaction left open); called once per attempt. */
+    @FunctionalInterface
+    interface InputSource {
+        Inputs read();
+    }
+
+    /** What else the write's transaction does once the plan is written (the campaign's state, an event). */
+    @FunctionalInterface
+    interface AfterWrite {
+        void wrote(CampaignRow campaign, Computed plan);
+    }
+
+    /** Another writer changed the campaign's plan version since the plan was computed against it. */
+    static final class StalePlanException extends RuntimeException {
+        StalePlanException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     @Inject
     CampaignStore store;
     @Inject
     Verdicts verdicts;
+    @Inject
+    Clock clock;
 
-    private final CampaignPlanner planner = new CampaignPlanner();
+    private final EvacuationPlanner evacuations = new EvacuationPlanner();
+    /** Wraps the batch planner of every plan computed; the identity but in tests that need a slow or failing one. */
+    private volatile UnaryOperator<BatchPlanner> batchPlanners = UnaryOperator.identity();
 
     /**
      * Plans {@code scope} (hosts still to upgrade) with {@code upgrading} hosts taken at the new
      * release, numbering batches after {@code batchOffset}, and writes hosts and migrations of
-     * plan {@code version}. Hosts of the scope that are not up are written WAITING.
+     * plan {@code version}, in the caller's transaction, without checking the campaign's version
+     * (the caller holds its row). Hosts of the scope that are not up are written WAITING.
      */
     Written plan(String campaign, int version, ClusterSnapshot snapshot, String from, String to, Settings settings,
             Collection<String> scope, Set<String> upgrading, int batchOffset, Instant now) {
+        Computed c = compute(campaign, new Inputs(version - 1, snapshot, from, to, settings, scope, upgrading,
+                batchOffset), PlanWatch.unlimited(), now);
+        writeRows(campaign, c);
+        return c.written();
+    }
+
+    /**
+     * Plans {@code in} as plan {@code baseVersion + 1} of {@code campaign}, opening no transaction.
+     * {@code watch} sees each batch evacuation and may stop the plan by throwing.
+     */
+    Computed compute(String campaign, Inputs in, PlanWatch watch, Instant now) {
+        int version = in.baseVersion() + 1;
+        ClusterSnapshot snapshot = in.snapshot();
         CampaignProblemBuilder builder = new CampaignProblemBuilder(
-                keys -> verdicts.stored(snapshot, keys), settings.allowBackward(),
+                keys -> verdicts.stored(snapshot, keys), in.settings().allowBackward(),
                 CampaignRunner.adminReasonPrefix(campaign));
-        CampaignProblemBuilder.Built built = builder.build(campaign + "-v" + version, snapshot, from, to, scope,
-                upgrading, now);
+        CampaignProblemBuilder.Built built = builder.build(campaign + "-v" + version, snapshot, in.from(), in.to(),
+                in.scope(), in.upgrading(), now);
+        Settings settings = in.settings();
         CampaignPolicy policy = new CampaignPolicy(settings.maxHostsInMaintenance(), settings.maxPerFailureDomain(),
                 settings.maxOutboundPerHost(), settings.maxInboundPerHost(), settings.maxParallel(),
                 settings.headroomPercent());
-        CampaignPlan plan = planner.plan(built.problem(), policy);
+        CampaignPlan plan = new CampaignPlanner(batchPlanners.apply(watch.around(evacuations)))
+                .plan(built.problem(), policy);
 
+        List<HostRow> hosts = new ArrayList<>();
+        List<MigrationRow> migrations = new ArrayList<>();
         Map<String, Integer> batchOf = new HashMap<>();
         int seq = 0;
-        int migrations = 0;
         for (CampaignPlan.Batch b : plan.batches()) {
-            int index = batchOffset + b.index();
+            int index = in.batchOffset() + b.index();
             for (String h : b.hosts()) {
-                store.upsertHost(campaign, new HostRow(h, index, b.canary(), "PENDING", ""));
+                hosts.add(new HostRow(h, index, b.canary(), "PENDING", ""));
                 batchOf.put(h, index);
             }
         }
         for (CampaignPlan.Batch b : plan.batches()) {
-            int index = batchOffset + b.index();
+            int index = in.batchOffset() + b.index();
             for (EvacuationPlan.Migration m : b.migrations()) {
-                Basis basis = basis(built, snapshot, m, index, batchOf, upgrading, to);
-                store.insertMigration(campaign, new MigrationRow(campaign + "-" + version + "-" + (++seq), version,
+                Basis basis = basis(built, snapshot, m, index, batchOf, in.upgrading(), in.to());
+                migrations.add(new MigrationRow(campaign + "-" + version + "-" + (++seq), version,
                         index, m.wave(), m.vm(), m.vmUuid(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
                         basis == null ? "NOT_NEEDED" : basis.name(), List.of(), "", false, null, ""));
-                migrations++;
             }
         }
         for (CampaignPlan.HostHold h : plan.heldBack()) {
-            store.upsertHost(campaign, new HostRow(h.host(), null, false, "HELD_BACK", sentence(h.reasons())));
+            hosts.add(new HostRow(h.host(), null, false, "HELD_BACK", sentence(h.reasons())));
         }
         for (CampaignPlan.HostHold h : plan.blocked()) {
-            store.upsertHost(campaign, new HostRow(h.host(), null, false, "BLOCKED", sentence(h.reasons())));
+            hosts.add(new HostRow(h.host(), null, false, "BLOCKED", sentence(h.reasons())));
         }
         for (String h : built.absent()) {
             String state = snapshot.host(h).map(e -> e.view().state().name()).orElse("unknown to the scheduler");
-            store.upsertHost(campaign, new HostRow(h, null, false, "WAITING", "host " + h + " is " + state
+            hosts.add(new HostRow(h, null, false, "WAITING", "host " + h + " is " + state
                     + "; it is planned once it is up again"));
         }
-        return new Written(stored(plan, uuid -> {
+        StoredPlan stored = stored(plan, uuid -> {
             VmRecord record = built.vms().get(uuid);
-            return record == null ? null : CampaignProblemBuilder.explain(record, snapshot, built.verdicts(), to);
-        }), batchOf.size(), migrations);
+            return record == null ? null : CampaignProblemBuilder.explain(record, snapshot, built.verdicts(), in.to());
+        });
+        return new Computed(in.baseVersion(), version, List.copyOf(hosts), List.copyOf(migrations), stored,
+                batchOf.size());
+    }
+
+    /**
+     * Writes {@code plan} in the caller's transaction if {@code campaign} is still at the plan
+     * version it was computed against: its hosts and migrations, and the campaign row's plan and
+     * version; then {@code after}, in the same transaction. Returns the row as it was locked.
+     *
+     * @throws StalePlanException when another writer changed the plan version meanwhile; nothing
+     *                            was written (the caller's transaction may still be committed)
+     */
+    CampaignRow write(String campaign, Computed plan, Instant now, AfterWrite after) {
+        CampaignRow row = store.lock(campaign);
+        if (row.planVersion() != plan.baseVersion()) {
+            throw new StalePlanException("campaign " + campaign + " is at plan version " + row.planVersion()
+                    + ", not " + plan.baseVersion() + " as when this plan was computed");
+        }
+        writeRows(campaign, plan);
+        store.setPlan(campaign, plan.version(), store.write(plan.plan()), now);
+        after.wrote(row, plan);
+        return row;
+    }
+
+    /**
+     * Reads what to plan, computes it with no transaction open and writes it in one short
+     * transaction ({@link #write}); when another writer changed the campaign meanwhile, reads and
+     * computes again (from the snapshot of that moment), at most {@link #MAX_ATTEMPTS} times.
+     *
+     * @throws StalePlanException when every attempt lost to another writer
+     */
+    Computed planAndWrite(String campaign, InputSource source, PlanWatch watch, AfterWrite after) {
+        StalePlanException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Inputs in = source.read();
+            Computed plan = compute(campaign, in, watch, clock.instant());
+            try {
+                QuarkusTransaction.requiringNew().run(() -> write(campaign, plan, clock.instant(), after));
+                return plan;
+            } catch (StalePlanException e) {
+                last = e;
+            }
+        }
+        throw new StalePlanException(last.getMessage() + "; gave up after " + MAX_ATTEMPTS + " attempts, each"
+                + " overtaken by another change of the campaign");
+    }
+
+    /** For tests: every batch evacuation of plans computed from now on goes through {@code wrap}. */
+    void wrapBatchPlanners(UnaryOperator<BatchPlanner> wrap) {
+        batchPlanners = wrap;
+    }
+
+    /** The rows of a computed plan, in the caller's transaction. */
+    private void writeRows(String campaign, Computed plan) {
+        plan.hosts().forEach(h -> store.upsertHost(campaign, h));
+        plan.migrations().forEach(m -> store.insertMigration(campaign, m));
     }
 
     /**

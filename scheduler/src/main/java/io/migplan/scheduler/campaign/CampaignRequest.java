@@ -60,6 +60,8 @@ public record CampaignRequest(
 
     /**
      * @param maxHostsInMaintenance    a count ("4", or the number 4) or a share of the hosts in scope ("10%")
+     * @param timeLimitSeconds         how long the plan may be solved at most; at most, and by default,
+     *                                 {@code migplan.planning.max-time-limit} (checked by {@link CampaignService})
      * @param migrationTimeoutSeconds  how long an issued migration may run before the campaign asks the
      *                                 source's and target's agents where its VM is and settles it from
      *                                 their answer
@@ -73,6 +75,7 @@ public record CampaignRequest(
             @Min(value = 1, message = AT_LEAST) Integer maxParallel,
             @Min(value = 0, message = HEADROOM) @Max(value = 99, message = HEADROOM) Integer headroomPercent,
             Boolean allowBackward,
+            @Min(value = 1, message = AT_LEAST) Integer timeLimitSeconds,
             @Min(value = MIGRATION_TIMEOUT_MIN, message = TIMEOUT) @Max(value = MIGRATION_TIMEOUT_MAX, message = TIMEOUT)
             Integer migrationTimeoutSeconds) {
 

@@ -4,6 +4,8 @@ import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.campaign.planner.CampaignPolicy;
 import io.migplan.scheduler.campaign.CampaignPlanning.StoredPlan;
 import io.migplan.scheduler.campaign.CampaignPlanning.Written;
+import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.work.PlanningLimiter;
 import io.migplan.scheduler.campaign.CampaignRequest.CampaignPolicyRequest;
 import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
@@ -30,6 +32,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +44,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Rolling-upgrade campaigns: created (planned, and stored whole in one transaction), shown, and
+ * Rolling-upgrade campaigns: created (accepted at once, planned in the background), shown, and
  * driven by an orchestrator's reports. Every operation locks the campaign's row, so steps of one
  * campaign never interleave, on one scheduler or several. What to do next is {@link CampaignRunner}'s
  * business; this class validates requests and records what the orchestrator reports.
@@ -57,7 +60,9 @@ public class CampaignService {
     @Inject
     CampaignStore store;
     @Inject
-    CampaignPlanning planning;
+    CampaignPlanJobs jobs;
+    @Inject
+    MigplanConfig config;
     @Inject
     CampaignRunner runner;
     @Inject
@@ -68,8 +73,6 @@ public class CampaignService {
     InventoryStore inventory;
     @Inject
     FreshScans scans;
-    @Inject
-    MigplanConfig config;
     @Inject
     Clock clock;
 
@@ -82,10 +85,14 @@ public class CampaignService {
     }
 
     /**
-     * Plans the campaign and stores it: as DRY_RUN (a plan to read, nothing reserved or issued)
-     * or RUNNING (the orchestrator may ask {@code next}). The request's fields were checked
-     * against its annotations (REST and gRPC both validate it); here the rules between fields
-     * ({@link CampaignRequest#validate()}) and those that need the cluster.
+     * Accepts the campaign, stored PLANNING, and plans it in the background ({@link CampaignPlanJobs}):
+     * once its plan is written it is DRY_RUN (a plan to read, nothing reserved or issued) or
+     * RUNNING (the orchestrator may ask {@code next}); if no plan can be made, FAILED. Returns the
+     * campaign as accepted. Everything that refuses it does so here, before anything is stored:
+     * the request's fields were checked against its annotations (REST and gRPC both validate it);
+     * here the rules between fields ({@link CampaignRequest#validate()}), those that need the
+     * cluster, the planning limits ({@code PLANNING_BUSY}), and one campaign at a time holding its
+     * hosts ({@code CAMPAIGN_ACTIVE}, counting one still PLANNING to run).
      */
     public CampaignView create(CampaignRequest request) {
         request.validate();
@@ -94,24 +101,37 @@ public class CampaignService {
         ClusterSnapshot snapshot = snapshots.current();
         List<String> scope = scope(request, from, snapshot);
         boolean dryRun = Boolean.TRUE.equals(request.dryRun());
-        Settings settings = settings(request.policy(), scope, dryRun, snapshot);
+        Settings settings = settings(request.policy(), scope, dryRun, snapshot, config.planning().maxTimeLimit());
         String id = "camp-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = clock.instant();
-        QuarkusTransaction.requiringNew().timeout(CampaignRunner.PLANNING_TIMEOUT_SECONDS).run(() -> {
-            if (!dryRun) {
-                em.createNativeQuery("lock table campaign in share row exclusive mode").executeUpdate();
-                List<String> active = store.idsIn(ACTIVE);
-                if (!active.isEmpty()) {
-                    throw new CampaignConflictException("CAMPAIGN_ACTIVE", "campaign " + active.get(0) + " is "
-                            + "still running or paused; finish or abort it before starting another");
+        PlanningLimiter.Ticket ticket = jobs.admit();
+        CampaignView accepted;
+        try {
+            accepted = QuarkusTransaction.requiringNew().call(() -> {
+                if (!dryRun) {
+                    // Held for this short transaction only: two creations never both see no campaign holding hosts.
+                    em.createNativeQuery("lock table campaign in share row exclusive mode").executeUpdate();
+                    List<String> active = store.idsHoldingHosts();
+                    if (!active.isEmpty()) {
+                        throw new CampaignConflictException("CAMPAIGN_ACTIVE", "campaign " + active.get(0) + " is "
+                                + "still being planned to run, running or paused; finish or abort it before starting"
+                                + " another");
+                    }
                 }
-            }
-            store.insertCampaign(id, dryRun ? "DRY_RUN" : "RUNNING", from, to, settings, "{}", now);
-            Written w = planning.plan(id, 1, snapshot, from, to, settings, scope, Set.of(), 0, now);
-            store.setPlan(id, 1, store.write(w.plan()), now);
-            store.event(id, "PLANNED", (dryRun ? "dry run: " : "") + summary(w, scope.size()), now);
+                store.insertPlanning(id, from, to, settings, now);
+                return view(store.require(id, false));
+            });
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
+        jobs.start(id, ticket, from, to, settings, scope, (row, plan) -> {
+            CampaignPlanJobs.requirePlanning(row);
+            Instant at = clock.instant();
+            store.setState(id, CampaignState.PLANNING, dryRun ? CampaignState.DRY_RUN : CampaignState.RUNNING, at);
+            store.event(id, "PLANNED", (dryRun ? "dry run: " : "") + summary(plan.written(), scope.size()), at);
         });
-        return get(id);
+        return accepted;
     }
 
     /** One line an operator reads first: batches, migrations per VM against the naive order, what cannot move. */
@@ -159,10 +179,10 @@ public class CampaignService {
     }
 
     private static Settings settings(CampaignPolicyRequest p, List<String> scope, boolean dryRun,
-            ClusterSnapshot snapshot) {
+            ClusterSnapshot snapshot, Duration maxTimeLimit) {
         CampaignPolicy d = CampaignPolicy.defaults();
-        CampaignPolicyRequest q = p == null ? new CampaignPolicyRequest(null, null, null, null, null, null, null, null)
-                : p;
+        CampaignPolicyRequest q = p != null ? p
+                : new CampaignPolicyRequest(null, null, null, null, null, null, null, null, null);
         int maintenance = maintenance(q.maxHostsInMaintenance(), scope.size(), d.maxHostsInMaintenance());
         int perDomain = or(q.maxPerFailureDomain(), d.maxPerFailureDomain());
         int out = or(q.maxOutboundPerHost(), d.maxOutboundPerHost());
@@ -171,8 +191,25 @@ public class CampaignService {
         int headroom = or(q.headroomPercent(), d.headroomPercent());
         int vms = scope.stream().mapToInt(h -> snapshot.host(h).map(e -> e.vms().size()).orElse(0)).sum();
         return new Settings(scope, maintenance, perDomain, out, in, parallel, headroom,
-                Boolean.TRUE.equals(q.allowBackward()), dryRun, vms,
+                Boolean.TRUE.equals(q.allowBackward()), dryRun, vms, timeLimit(q.timeLimitSeconds(), maxTimeLimit),
                 or(q.migrationTimeoutSeconds(), CampaignPolicyRequest.MIGRATION_TIMEOUT_DEFAULT));
+    }
+
+    /**
+     * The plan's time limit: the request's, which may not exceed the configured maximum, or the maximum.
+     *
+     * @throws InvalidRequestException naming the field, its limit and the setting behind it
+     */
+    static int timeLimit(Integer requested, Duration maxTimeLimit) {
+        int max = (int) Math.min(Integer.MAX_VALUE, maxTimeLimit.toSeconds());
+        if (requested == null) {
+            return max;
+        }
+        if (requested > max) {
+            throw new InvalidRequestException("policy.timeLimitSeconds must be at most " + max
+                    + " (migplan.planning.max-time-limit), got " + requested);
+        }
+        return requested;
     }
 
     /** "4" or "10%" of the scope (at least one host); a value valid as {@link CountOrShare}. */
@@ -201,7 +238,9 @@ public class CampaignService {
     }
 
     CampaignView view(CampaignRow c) {
-        StoredPlan plan = store.read(c.plan(), StoredPlan.class);
+        StoredPlan stored = store.read(c.plan(), StoredPlan.class);
+        // PLANNING and FAILED campaigns have no plan yet: their row holds an empty one.
+        StoredPlan plan = stored.metrics() == null ? new StoredPlan(List.of(), List.of(), List.of(), null) : stored;
         List<HostRow> hosts = store.hosts(c.id());
         List<MigrationRow> migrations = store.migrations(c.id(), false);
         Map<Integer, List<HostRow>> byBatch = new TreeMap<>();
@@ -244,7 +283,7 @@ public class CampaignService {
         return new CampaignView(c.id(), c.state(), c.from(), c.to(), c.settings().dryRun(), c.planVersion(),
                 c.replanReason(), batches, plan.unmovable(), heldBack.isEmpty() ? plan.heldBack() : heldBack,
                 blocked.isEmpty() ? plan.blocked() : blocked, waiting, plan.metrics(), progress,
-                store.events(c.id()));
+                store.events(c.id()), c.state().equals("PLANNING") ? jobs.progress(c) : null, c.failure());
     }
 
     private static List<CampaignView.HostNote> notes(List<HostRow> hosts, String state, String code) {

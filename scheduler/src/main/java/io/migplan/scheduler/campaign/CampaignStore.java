@@ -19,31 +19,39 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The campaign tables (Flyway V8, V11) and nothing else: rows in, rows out, always inside the
+ * The campaign tables (Flyway V8 to V11) and nothing else: rows in, rows out, always inside the
  * caller's transaction. It decides nothing about what a campaign does.
  */
 @ApplicationScoped
 class CampaignStore {
 
-    /** A campaign's own row; {@code settings} is what creation resolved (scope, policy, dry run). */
+    /**
+     * A campaign's own row; {@code settings} is what creation resolved (scope, policy, dry run).
+     * {@code failure} says why planning failed (FAILED only).
+     */
     record CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
-            String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt) {
+            String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt, String failure,
+            Instant createdAt) {
 
         CampaignState stateEnum() {
             return CampaignState.valueOf(state);
         }
     }
 
-    /** What a campaign was created with, after defaults and validation. */
+    /**
+     * What a campaign was created with, after defaults and validation.
+     *
+     * @param timeLimitSeconds how long its plans may be solved; null in rows stored before it existed
+     */
     record Settings(List<String> scope, int maxHostsInMaintenance, int maxPerFailureDomain, int maxOutboundPerHost,
             int maxInboundPerHost, int maxParallel, int headroomPercent, boolean allowBackward, boolean dryRun,
-            int vmsInScope, int migrationTimeoutSeconds) {
+            int vmsInScope, Integer timeLimitSeconds, Integer migrationTimeoutSeconds) {
 
         /** How long an issued migration may take before the agents are asked where its VM is. */
         Duration migrationTimeout() {
-            // Campaigns stored before the policy had it read 0: the default then.
-            return Duration.ofSeconds(migrationTimeoutSeconds > 0 ? migrationTimeoutSeconds
-                    : CampaignRequest.CampaignPolicyRequest.MIGRATION_TIMEOUT_DEFAULT);
+            // Campaigns stored before the policy had it read none: the default then.
+            return Duration.ofSeconds(migrationTimeoutSeconds != null && migrationTimeoutSeconds > 0
+                    ? migrationTimeoutSeconds : CampaignRequest.CampaignPolicyRequest.MIGRATION_TIMEOUT_DEFAULT);
         }
     }
 
@@ -89,10 +97,22 @@ class CampaignStore {
 
     void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
             Instant now) {
-        em.createNativeQuery("insert into campaign (id, state, from_release, to_release, request, plan, created_at,"
-                        + " updated_at) values (?1, ?2, ?3, ?4, cast(?5 as jsonb), cast(?6 as jsonb), ?7, ?7)")
+        insertCampaign(id, state, from, to, settings, planJson, 1, now);
+    }
+
+    private void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
+            int planVersion, Instant now) {
+        em.createNativeQuery("insert into campaign (id, state, from_release, to_release, request, plan, plan_version,"
+                        + " created_at, updated_at) values (?1, ?2, ?3, ?4, cast(?5 as jsonb), cast(?6 as jsonb), ?7,"
+                        + " ?8, ?8)")
                 .setParameter(1, id).setParameter(2, state).setParameter(3, from).setParameter(4, to)
-                .setParameter(5, write(settings)).setParameter(6, planJson).setParameter(7, now).executeUpdate();
+                .setParameter(5, write(settings)).setParameter(6, planJson).setParameter(7, planVersion)
+                .setParameter(8, now).executeUpdate();
+    }
+
+    /** A campaign accepted and not planned yet: PLANNING, at plan version 0, with an empty plan. */
+    void insertPlanning(String id, String from, String to, Settings settings, Instant now) {
+        insertCampaign(id, "PLANNING", from, to, settings, "{}", 0, now);
     }
 
     /** The campaign's row, locked until the transaction ends: one step at a time, on any replica. */
@@ -108,13 +128,14 @@ class CampaignStore {
     Optional<CampaignRow> find(String id, boolean forUpdate) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select id, state, from_release, to_release, cast(request as text),"
-                        + " cast(plan as text), replan_reason, plan_version, lease_holder, lease_expires_at from campaign"
-                        + " where id = ?1"
+                        + " cast(plan as text), replan_reason, plan_version, lease_holder, lease_expires_at, failure,"
+                        + " created_at from campaign where id = ?1"
                         + (forUpdate ? " for update" : ""))
                 .setParameter(1, id).getResultList();
         return rows.stream().findFirst().map(r -> new CampaignRow((String) r[0], (String) r[1], (String) r[2],
                 (String) r[3], read((String) r[4], Settings.class), (String) r[5], (String) r[6],
-                ((Number) r[7]).intValue(), (String) r[8], Timestamps.toInstant(r[9])));
+                ((Number) r[7]).intValue(), (String) r[8], Timestamps.toInstant(r[9]), (String) r[10],
+                Timestamps.toInstant(r[11])));
     }
 
     /** Ids of campaigns in one of {@code states}, oldest first. */
@@ -122,6 +143,56 @@ class CampaignStore {
     List<String> idsIn(List<String> states) {
         return em.createNativeQuery("select id from campaign where state = any(?1) order by created_at, id")
                 .setParameter(1, states.toArray(String[]::new)).getResultList();
+    }
+
+    /**
+     * Ids of campaigns that hold their hosts, oldest first: RUNNING or PAUSED, or PLANNING to run
+     * (not a dry run). A second such campaign may not be created meanwhile.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> idsHoldingHosts() {
+        return em.createNativeQuery("select id from campaign where state in ('RUNNING', 'PAUSED') or (state ="
+                + " 'PLANNING' and not coalesce((request ->> 'dryRun')::boolean, false)) order by created_at, id")
+                .getResultList();
+    }
+
+    /**
+     * Planning could not finish: a PLANNING campaign becomes FAILED, for good, with the reason.
+     * Returns false, changing nothing, when the campaign is not PLANNING (any more).
+     */
+    boolean failPlanning(String id, String reason, Instant now) {
+        Transitions.require("campaign " + id, CampaignState.PLANNING, CampaignState.FAILED);
+        return em.createNativeQuery("update campaign set state = 'FAILED', failure = ?2, updated_at = ?3 where id = ?1"
+                        + " and state = 'PLANNING'")
+                .setParameter(1, id).setParameter(2, reason).setParameter(3, now).executeUpdate() == 1;
+    }
+
+    /**
+     * Up to {@code limit} ids of campaigns in one of {@code states} last changed before {@code before}
+     * (or, with {@code byCreation}, created before it), oldest first.
+     */
+    @SuppressWarnings("unchecked")
+    List<String> idsOlderThan(List<String> states, Instant before, boolean byCreation, int limit) {
+        String column = byCreation ? "created_at" : "updated_at";
+        return em.createNativeQuery("select id from campaign where state = any(?1) and " + column + " < ?2 order by "
+                        + column + ", id limit ?3")
+                .setParameter(1, states.toArray(String[]::new)).setParameter(2, before).setParameter(3, limit)
+                .getResultList();
+    }
+
+    /** Deletes up to {@code limit} of the campaign's migrations; returns how many. */
+    int deleteMigrations(String campaign, int limit) {
+        return em.createNativeQuery("delete from campaign_migration where id in (select id from campaign_migration"
+                + " where campaign_id = ?1 limit ?2)").setParameter(1, campaign).setParameter(2, limit).executeUpdate();
+    }
+
+    /**
+     * Deletes the campaign, its hosts and its history (and any migration left: see
+     * {@link #deleteMigrations}) if it is still in one of {@code states}; returns whether it did.
+     */
+    boolean deleteCampaign(String campaign, List<String> states) {
+        return em.createNativeQuery("delete from campaign where id = ?1 and state = any(?2)").setParameter(1, campaign)
+                .setParameter(2, states.toArray(String[]::new)).executeUpdate() == 1;
     }
 
     /** Every campaign: id, state, releases, created, newest first. */

@@ -9,12 +9,34 @@ import java.util.List;
  * their migrations and states, what cannot move and why, the plan's metrics beside the naive
  * order's, what has been executed, and the history of every decision.
  *
+ * <p>A campaign is PLANNING from its creation until its first plan is written (then DRY_RUN or
+ * RUNNING); while PLANNING it has no batches or metrics yet, only {@code planning}. A campaign
+ * whose plan could not be made is FAILED, with the reason in {@code failure} and its history.
+ *
+ * @param planVersion   0 while PLANNING, 1 for the first plan; each re-plan adds one
  * @param replanPending why the rest of the work is about to be planned again; null when it is not
+ * @param planning      how far the first plan is; null unless PLANNING
+ * @param failure       why planning failed; null unless FAILED
  */
 public record CampaignView(String id, String state, String fromRelease, String toRelease, boolean dryRun,
         int planVersion, String replanPending, List<Batch> batches, List<Unmovable> unmovable,
         List<HostNote> heldBack, List<HostNote> blocked, List<HostNote> waiting, Metrics metrics,
-        Progress progress, List<Event> history) {
+        Progress progress, List<Event> history, Planning planning, String failure) {
+
+    /**
+     * A plan being solved in the background. The campaign planner empties one batch after
+     * another, each by an evacuation plan solved in rounds: {@code phase} names the one being
+     * solved ({@code <campaign>-v<version>-b<batch>-r<round>}), {@code bestScore} is its best
+     * score so far. Both are known only to the scheduler solving it; elsewhere (another replica)
+     * they are empty and {@code elapsedMillis} counts from the campaign's creation.
+     *
+     * @param waiting          the plan waits for a solver (as many are solving as allowed)
+     * @param evacuations      batch evacuations solved so far
+     * @param timeLimitSeconds past this, planning stops and the campaign is FAILED
+     */
+    public record Planning(long elapsedMillis, boolean waiting, int evacuations, String phase, String bestScore,
+            long timeLimitSeconds) {
+    }
 
     /** @param state PENDING, RUNNING (its hosts are being emptied or upgraded) or DONE */
     public record Batch(int index, List<String> hosts, boolean canary, String state, List<Migration> migrations) {

@@ -33,6 +33,8 @@ public interface MigplanConfig {
 
     Planning planning();
 
+    Retention retention();
+
     interface Planning {
         /**
          * Plans solved at once. Solving is CPU-bound and single-threaded per plan: 2 is one per
@@ -61,6 +63,45 @@ public interface MigplanConfig {
         @WithDefault("5s")
         @DurationMin(seconds = 1)
         Duration retryAfter();
+
+        /**
+         * The longest a campaign's plan may be solved ({@code policy.timeLimitSeconds} of a
+         * campaign request, which defaults to it; more is refused with 400). 600 s: the
+         * evacuation request's own ceiling; a 1,000-host dry run takes 23–45 s here
+         * (docs/benchmarks.md), a 5,000-host one a few minutes.
+         */
+        @WithDefault("600s")
+        @DurationMin(seconds = 1)
+        Duration maxTimeLimit();
+    }
+
+    /**
+     * How long finished work is kept before {@code RetentionJob} deletes it. A dry run of 1,000
+     * hosts stores about 19,000 rows, so dry runs go first. Nothing is ever deleted by a read.
+     */
+    interface Retention {
+        /** DRY_RUN campaigns (with their hosts, migrations and history), counted from their creation. */
+        @WithDefault("7d")
+        @DurationMin(millis = 1)
+        Duration dryRuns();
+
+        /**
+         * COMPLETED, ABORTED and FAILED campaigns, counted from their last change (when they
+         * ended). 90 d: a quarter's upgrades stay readable for a review.
+         */
+        @WithDefault("90d")
+        @DurationMin(millis = 1)
+        Duration finishedCampaigns();
+
+        /** Evacuation plans no longer being solved (READY, INFEASIBLE, FAILED, CANCELLED), from their last change. */
+        @WithDefault("7d")
+        @DurationMin(millis = 1)
+        Duration plans();
+
+        /** How often the pruning runs, as a Quarkus scheduler period ("1h", or "off"). */
+        @WithDefault("1h")
+        @SchedulerPeriod
+        String pruneEvery();
     }
 
     interface Campaign {

@@ -307,6 +307,25 @@ public class PlanService {
         return plan;
     }
 
+    /**
+     * Deletes plans no longer being solved that last changed before {@code before}, at most
+     * {@code rowsPerStatement} per statement (each its own transaction) and {@code statements}
+     * statements. Returns how many it deleted.
+     */
+    public int pruneFinished(Instant before, int rowsPerStatement, int statements) {
+        int deleted = 0;
+        for (int i = 0; i < statements; i++) {
+            int n = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("delete from plan where id in"
+                            + " (select id from plan where status <> 'SOLVING' and updated_at < ?1 limit ?2)")
+                    .setParameter(1, before).setParameter(2, rowsPerStatement).executeUpdate());
+            deleted += n;
+            if (n < rowsPerStatement) {
+                break;
+            }
+        }
+        return deleted;
+    }
+
     private String write(Object value) {
         try {
             return mapper.writeValueAsString(value);

@@ -11,6 +11,7 @@ import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
+import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -260,8 +261,7 @@ class CampaignApiTest {
     }
 
     private static JsonPath create(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/campaigns").then().statusCode(201)
-                .extract().jsonPath();
+        return Campaigns.create(body);
     }
 
     private static JsonPath view(String id) {

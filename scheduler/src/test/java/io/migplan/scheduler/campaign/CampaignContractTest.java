@@ -11,6 +11,7 @@ import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
+import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -87,9 +88,9 @@ class CampaignContractTest {
     }
 
     private static String start(int migrationTimeoutSeconds) {
-        return given().contentType(ContentType.JSON).body(Map.of("fromRelease", FROM, "toRelease", TO, "policy",
-                        Map.of("maxHostsInMaintenance", 2, "migrationTimeoutSeconds", migrationTimeoutSeconds)))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getString("id");
+        return Campaigns.create(Map.of("fromRelease", FROM, "toRelease", TO, "policy",
+                Map.of("maxHostsInMaintenance", 2, "migrationTimeoutSeconds", migrationTimeoutSeconds)))
+                .getString("id");
     }
 
     private static Response next(String id, String orchestrator) {

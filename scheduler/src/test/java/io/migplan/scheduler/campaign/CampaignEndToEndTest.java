@@ -12,6 +12,7 @@ import io.migplan.agent.sim.FleetSpec;
 import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.inventory.HeartbeatSweeper;
+import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -172,10 +173,9 @@ class CampaignEndToEndTest {
     }
 
     private static JsonPath create(String maxHostsInMaintenance) {
-        return given().contentType(ContentType.JSON).body(Map.of("fromRelease", FROM, "toRelease", TO,
-                        "policy", Map.of("maxHostsInMaintenance", maxHostsInMaintenance, "maxParallel", 16, "maxOutboundPerHost", 4,
-                                "maxInboundPerHost", 4), "dryRun", false))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath();
+        return Campaigns.create(Map.of("fromRelease", FROM, "toRelease", TO, "policy", Map.of("maxHostsInMaintenance",
+                maxHostsInMaintenance, "maxParallel", 16, "maxOutboundPerHost", 4, "maxInboundPerHost", 4),
+                "dryRun", false));
     }
 
     private static JsonPath view(String id) {

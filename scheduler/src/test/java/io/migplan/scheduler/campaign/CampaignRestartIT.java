@@ -12,6 +12,7 @@ import io.migplan.agent.sim.FleetSpec;
 import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.db.TestDatabaseResource;
+import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.Orchestrator.Performed;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
@@ -119,9 +120,8 @@ class CampaignRestartIT {
     @Test
     void aSchedulerKilledMidCampaignResumesWithoutLosingOrRepeatingAMigration() {
         int vmsBefore = fleetVms();
-        JsonPath created = given().contentType(ContentType.JSON).body(Map.of("fromRelease", FROM, "toRelease", TO,
-                        "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8), "dryRun", false))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath();
+        JsonPath created = Campaigns.create(Map.of("fromRelease", FROM, "toRelease", TO,
+                "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8), "dryRun", false));
         String id = created.getString("id");
         assertThat(created.getList("unmovable")).isEmpty();
         assertThat(created.getDouble("metrics.migrationsPerVm")).as("each VM moves once when every board has a spare")

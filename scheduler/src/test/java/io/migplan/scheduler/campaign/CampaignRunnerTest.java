@@ -7,6 +7,7 @@ import static io.migplan.scheduler.testsupport.Snapshots.report;
 import static io.migplan.scheduler.testsupport.Snapshots.type;
 import static io.migplan.scheduler.testsupport.Snapshots.vm;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
 import io.migplan.scheduler.campaign.CampaignRequest.CampaignPolicyRequest;
@@ -74,9 +75,13 @@ class CampaignRunnerTest {
         Inventory.clear(ds);
     }
 
+    /** Creates a campaign and waits for its plan, solved in the background, to make it RUNNING. */
     private String start() {
-        return campaigns.create(new CampaignRequest(FROM, TO, null, null,
-                new CampaignPolicyRequest("1", null, null, null, 2, null, null, null), false)).id();
+        String id = campaigns.create(new CampaignRequest(FROM, TO, null, null,
+                new CampaignPolicyRequest("1", null, null, null, 2, null, null, null, null), false)).id();
+        await("campaign " + id + " is planned").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                .until(() -> campaigns.get(id).state(), state -> !state.equals("PLANNING"));
+        return id;
     }
 
     /** The test's orchestrator asks what to do now, under a lease of two minutes. */

@@ -79,9 +79,9 @@ class CampaignStepTest {
         }
 
         CampaignStep step() {
-            Settings settings = new Settings(List.of("src"), 1, 1, 2, 2, 8, 0, false, false, 1, 600);
+            Settings settings = new Settings(List.of("src"), 1, 1, 2, 2, 8, 0, false, false, 1, 600, 600);
             CampaignRow c = new CampaignRow("c-1", "RUNNING", FROM, TO, settings, "{}", replanReason, 1, "orch",
-                    NOW.plusSeconds(60));
+                    NOW.plusSeconds(60), null, NOW.minusSeconds(3600));
             ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
             return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),
                     snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class CampaignStoreTest {
 
     static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
-    static final Settings SETTINGS = new Settings(List.of("host-01", "host-02"), 2, 1, 2, 2, 8, 10, false, false, 7, 0);
+    static final Settings SETTINGS = new Settings(List.of("host-01", "host-02"), 2, 1, 2, 2, 8, 10, false, false, 7, 600, 0);
 
     @Inject
     CampaignStore store;

@@ -8,6 +8,7 @@ import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.Options;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.scheduler.db.EmbeddedDatabase;
+import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
 import io.restassured.RestAssured;
@@ -88,10 +89,8 @@ class DatabaseOutageIT {
 
     @Test
     void aSixtySecondDatabaseOutageMidCampaignMarksNoHostStaleReplansNothingAndLosesNothing() throws Exception {
-        String id = given().contentType(ContentType.JSON).body(Map.of("fromRelease", CampaignRestartIT.FROM,
-                        "toRelease", TO, "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8),
-                        "dryRun", false))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getString("id");
+        String id = Campaigns.create(Map.of("fromRelease", CampaignRestartIT.FROM, "toRelease", TO,
+                "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8), "dryRun", false)).getString("id");
         Orchestrator o = new Orchestrator(fleet, id, TO);
         await("two migrations are done").atMost(Duration.ofMinutes(3)).pollInSameThread().pollDelay(Duration.ZERO)
                 .pollInterval(o.pace()).until(() -> {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class MaintenanceLimitTest {
 
     private static CampaignPolicyRequest policy(String maxHostsInMaintenance) {
-        return new CampaignPolicyRequest(maxHostsInMaintenance, null, null, null, null, null, null, null);
+        return new CampaignPolicyRequest(maxHostsInMaintenance, null, null, null, null, null, null, null, null);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.agroal.api.AgroalDataSource;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.TwinFleet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -51,10 +52,8 @@ class SameNamedVmsCampaignTest {
     }
 
     private static JsonPath create(boolean dryRun) {
-        return given().contentType(ContentType.JSON).body(Map.of("fromRelease", TwinFleet.FROM, "toRelease",
-                        TwinFleet.TO, "hosts", List.of("h-a", "h-b"), "policy", Map.of("maxHostsInMaintenance", "1"),
-                        "dryRun", dryRun))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath();
+        return Campaigns.create(Map.of("fromRelease", TwinFleet.FROM, "toRelease", TwinFleet.TO, "hosts",
+                List.of("h-a", "h-b"), "policy", Map.of("maxHostsInMaintenance", "1"), "dryRun", dryRun));
     }
 
     @Test

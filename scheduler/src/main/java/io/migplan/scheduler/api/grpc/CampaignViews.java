@@ -6,6 +6,7 @@ import io.migplan.proto.v1.CampaignEvent;
 import io.migplan.proto.v1.CampaignHostNote;
 import io.migplan.proto.v1.CampaignMetrics;
 import io.migplan.proto.v1.CampaignMigration;
+import io.migplan.proto.v1.CampaignPlanning;
 import io.migplan.proto.v1.CampaignProgress;
 import io.migplan.proto.v1.CampaignSummary;
 import io.migplan.proto.v1.CampaignUnmovable;
@@ -47,6 +48,7 @@ final class CampaignViews {
                     p.hasMaxParallel() ? p.getMaxParallel() : null,
                     p.hasHeadroomPercent() ? p.getHeadroomPercent() : null,
                     p.hasAllowBackward() ? p.getAllowBackward() : null,
+                    p.hasTimeLimitSeconds() ? p.getTimeLimitSeconds() : null,
                     p.hasMigrationTimeoutSeconds() ? p.getMigrationTimeoutSeconds() : null);
         }
         // proto3 cannot send a null string or an absent list: empty stands for "not given".
@@ -76,6 +78,13 @@ final class CampaignViews {
         }
         each(v.history(), e -> b.addHistory(CampaignEvent.newBuilder().setAtUnixMs(millis(e.at()))
                 .setKind(text(e.kind())).setMessage(text(e.message()))));
+        if (v.planning() != null) {
+            var p = v.planning();
+            b.setPlanning(CampaignPlanning.newBuilder().setElapsedMillis(p.elapsedMillis()).setWaiting(p.waiting())
+                    .setEvacuations(p.evacuations()).setPhase(text(p.phase())).setBestScore(text(p.bestScore()))
+                    .setTimeLimitSeconds(p.timeLimitSeconds()));
+        }
+        b.setFailure(text(v.failure()));
         return b.build();
     }
 

@@ -62,14 +62,19 @@ public class CampaignResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Plan a campaign from fromRelease to toRelease over hosts (names, a label selector, or every"
-            + " host at fromRelease); with dryRun the plan only, else the campaign starts RUNNING")
-    @APIResponse(responseCode = "201", description = "The campaign with its plan")
+            + " host at fromRelease) in the background; GET its Location until it is DRY_RUN (with dryRun: the plan"
+            + " only), RUNNING, or FAILED (no plan could be made, with the reason)")
+    @APIResponse(responseCode = "202", description = "Accepted: the campaign's id and state PLANNING; the plan is"
+            + " being solved")
     @APIResponse(responseCode = "400", description = "A field is missing or wrong; nothing was stored")
-    @APIResponse(responseCode = "409", description = "Another campaign is running or paused (CAMPAIGN_ACTIVE)")
+    @APIResponse(responseCode = "409", description = "Another campaign is being planned to run, running or paused"
+            + " (CAMPAIGN_ACTIVE); nothing was stored")
+    @APIResponse(responseCode = "429", description = "As many plans are solving and waiting as allowed (PLANNING_BUSY);"
+            + " nothing was stored, try again after Retry-After")
     public Response create(@Valid @NotNull(message = "is required: \\{fromRelease, toRelease, hosts | selector, policy,"
             + " dryRun\\}") CampaignRequest body) {
         CampaignView view = campaigns.create(body);
-        return Response.created(URI.create("/api/v1/campaigns/" + view.id())).entity(view).build();
+        return Response.accepted(view).location(URI.create("/api/v1/campaigns/" + view.id())).build();
     }
 
     @GET

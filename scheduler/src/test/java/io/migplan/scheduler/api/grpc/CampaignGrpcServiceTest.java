@@ -2,6 +2,7 @@ package io.migplan.scheduler.api.grpc;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agroal.api.AgroalDataSource;
@@ -35,6 +36,7 @@ import io.restassured.path.json.config.JsonPathConfig;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -80,6 +82,13 @@ class CampaignGrpcServiceTest {
                 .setPolicy(CampaignPolicy.newBuilder().setMaxHostsInMaintenance("1").setMaxParallel(2));
     }
 
+    /** The campaign once its plan, solved in the background, is written (or planning failed). */
+    private Campaign planned(String id) {
+        return await("campaign " + id + " is planned").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                .until(() -> grpc.campaigns().getCampaign(GetCampaignRequest.newBuilder().setId(id).build()),
+                        c -> !c.getState().equals("PLANNING"));
+    }
+
     private static void assertRefused(ThrowingCallable call, Status.Code code, String description) {
         assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(code);
@@ -89,7 +98,11 @@ class CampaignGrpcServiceTest {
 
     @Test
     void aDryRunCreatedOverGrpcReadsTheSameOverRest() {
-        Campaign created = grpc.campaigns().createCampaign(campaign(true).build());
+        Campaign accepted = grpc.campaigns().createCampaign(campaign(true).build());
+        assertThat(accepted.getState()).isEqualTo("PLANNING");
+        assertThat(accepted.getPlanVersion()).isZero();
+        assertThat(accepted.getPlanning().getTimeLimitSeconds()).isEqualTo(600);
+        Campaign created = planned(accepted.getId());
 
         assertThat(created.getId()).startsWith("camp-");
         assertThat(created.getState()).isEqualTo("DRY_RUN");
@@ -241,12 +254,11 @@ class CampaignGrpcServiceTest {
     @Test
     void aSecondCampaignWhileOneRunsIsRefusedWithItsCodeAndTheFirstCanBeAborted() {
         String first = grpc.campaigns().createCampaign(campaign(false).build()).getId();
-        assertThat(grpc.campaigns().getCampaign(GetCampaignRequest.newBuilder().setId(first).build()).getState())
-                .isEqualTo("RUNNING");
+        assertThat(planned(first).getState()).isEqualTo("RUNNING");
 
         assertRefused(() -> grpc.campaigns().createCampaign(campaign(false).build()), Status.Code.FAILED_PRECONDITION,
-                "CAMPAIGN_ACTIVE: campaign " + first + " is still running or paused; finish or abort it before"
-                        + " starting another");
+                "CAMPAIGN_ACTIVE: campaign " + first + " is still being planned to run, running or paused; finish or"
+                        + " abort it before starting another");
         assertThat(Inventory.count(ds, "campaign")).isEqualTo(1);
 
         assertThat(grpc.campaigns().pauseCampaign(PauseCampaignRequest.newBuilder().setId(first).build()).getState())
@@ -260,12 +272,13 @@ class CampaignGrpcServiceTest {
                 Status.Code.FAILED_PRECONDITION,
                 "CAMPAIGN_STATE: campaign " + first + " is ABORTED; only a PAUSED campaign can be resumed");
         // Once the first is aborted, another may start.
-        assertThat(grpc.campaigns().createCampaign(campaign(false).build()).getState()).isEqualTo("RUNNING");
+        assertThat(planned(grpc.campaigns().createCampaign(campaign(false).build()).getId()).getState())
+                .isEqualTo("RUNNING");
     }
 
     @Test
     void aDryRunIssuesNothingAndSaysWhy() {
-        Campaign dry = grpc.campaigns().createCampaign(campaign(true).build());
+        Campaign dry = planned(grpc.campaigns().createCampaign(campaign(true).build()).getId());
         String id = dry.getId();
 
         NextStepResponse next = grpc.campaigns().nextStep(NextStepRequest.newBuilder().setId(id)
@@ -301,7 +314,7 @@ class CampaignGrpcServiceTest {
                 .setPolicy(CampaignPolicy.newBuilder().setHeadroomPercent(0).setMaxParallel(4)).build();
 
         assertThat(CampaignViews.toRequest(request)).isEqualTo(new CampaignRequest(FROM, TO, null, null,
-                new CampaignPolicyRequest(null, null, null, null, 4, 0, null, null), false));
+                new CampaignPolicyRequest(null, null, null, null, 4, 0, null, null, null), false));
         assertThat(CampaignViews.toRequest(CreateCampaignRequest.getDefaultInstance()))
                 .isEqualTo(new CampaignRequest(null, null, null, null, null, false));
     }

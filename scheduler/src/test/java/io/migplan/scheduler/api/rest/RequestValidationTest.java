@@ -31,7 +31,7 @@ class RequestValidationTest {
 
     private static CampaignPolicyRequest policy(Integer perDomain, Integer out, Integer in, Integer parallel,
             Integer headroom) {
-        return new CampaignPolicyRequest(null, perDomain, out, in, parallel, headroom, null, null);
+        return new CampaignPolicyRequest(null, perDomain, out, in, parallel, headroom, null, null, null);
     }
 
     @Test
