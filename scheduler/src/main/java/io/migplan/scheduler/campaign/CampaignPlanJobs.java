@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -37,8 +38,8 @@ import org.jboss.logging.Logger;
  * transaction ({@link CampaignPlanning#planAndWrite}) that makes it DRY_RUN or RUNNING. A plan
  * that cannot be made (its time limit spent, overtaken by other writers every time, or a fault)
  * leaves the campaign FAILED, with the reason in its row and history. It keeps each plan's
- * progress in memory for {@link #progress}; it does not re-plan running campaigns
- * ({@link CampaignRunner} does).
+ * progress in memory for {@link #progress}. Re-plans of running campaigns, which
+ * {@link CampaignRunner} asks for, are solved the same way ({@link #replan}).
  */
 @ApplicationScoped
 class CampaignPlanJobs {
@@ -104,12 +105,32 @@ class CampaignPlanJobs {
      */
     void start(String id, PlanningLimiter.Ticket ticket, String from, String to, Settings settings,
             List<String> scope, AfterWrite after) {
-        Job job = new Job(id, ticket, new PlanWatch(Duration.ofSeconds(settings.timeLimitSeconds())),
-                () -> inputs(id, from, to, settings, scope), after);
-        active.put(id, job);
-        ticket.start(() -> {
+        run(new Job(id, ticket, new PlanWatch(Duration.ofSeconds(settings.timeLimitSeconds())),
+                () -> inputs(id, from, to, settings, scope), after, why -> fail(id, why)),
+                "the scheduler could not start planning it (it is stopping); create it again");
+    }
+
+    /**
+     * Plans the rest of running campaign {@code id} again, from what {@code inputs} reads when
+     * solving starts, as soon as {@code ticket} gets a solver; {@code after} runs in the write's
+     * transaction; a plan that cannot be made or written is reported to {@code failed} (the
+     * campaign stays as it is, and asks again later).
+     */
+    void replan(String id, PlanningLimiter.Ticket ticket, PlanWatch watch, CampaignPlanning.InputSource inputs,
+            AfterWrite after, Consumer<String> failed) {
+        run(new Job(id, ticket, watch, inputs, after, failed), "the scheduler is stopping");
+    }
+
+    /** Whether a plan of campaign {@code id} is waiting or solving in this process. */
+    boolean planning(String id) {
+        return active.containsKey(id);
+    }
+
+    private void run(Job job, String stopping) {
+        active.put(job.id, job);
+        job.ticket.start(() -> {
             if (!executor.offer(job::run)) {
-                job.end(() -> fail(id, "the scheduler could not start planning it (it is stopping); create it again"));
+                job.end(() -> job.failed.accept(stopping));
             }
         });
     }
@@ -171,28 +192,30 @@ class CampaignPlanJobs {
         final PlanWatch watch;
         final CampaignPlanning.InputSource inputs;
         final AfterWrite after;
+        final Consumer<String> failed;
 
         Job(String id, PlanningLimiter.Ticket ticket, PlanWatch watch, CampaignPlanning.InputSource inputs,
-                AfterWrite after) {
+                AfterWrite after, Consumer<String> failed) {
             this.id = id;
             this.ticket = ticket;
             this.watch = watch;
             this.inputs = inputs;
             this.after = after;
+            this.failed = failed;
         }
 
-        /** On a {@code campaign-planning} thread: computes and writes the plan, or fails the campaign. */
+        /** On a {@code campaign-planning} thread: computes and writes the plan, or says why it could not. */
         void run() {
             end(() -> {
                 try {
                     planning.planAndWrite(id, inputs, watch, after);
                 } catch (PlanStoppedException | StalePlanException e) {
                     LOG.warnf("campaign %s: %s", id, e.getMessage());
-                    fail(id, e.getMessage());
+                    failed.accept(e.getMessage());
                 } catch (RuntimeException e) {
                     String incident = UUID.randomUUID().toString();
                     LOG.errorf(e, "campaign %s: planning failed, incident %s", id, incident);
-                    fail(id, "planning failed; the scheduler's log has the details under incident " + incident);
+                    failed.accept("planning failed; the scheduler's log has the details under incident " + incident);
                 }
             });
         }

@@ -109,20 +109,6 @@ class CampaignPlanning {
     private volatile UnaryOperator<BatchPlanner> batchPlanners = UnaryOperator.identity();
 
     /**
-     * Plans {@code scope} (hosts still to upgrade) with {@code upgrading} hosts taken at the new
-     * release, numbering batches after {@code batchOffset}, and writes hosts and migrations of
-     * plan {@code version}, in the caller's transaction, without checking the campaign's version
-     * (the caller holds its row). Hosts of the scope that are not up are written WAITING.
-     */
-    Written plan(String campaign, int version, ClusterSnapshot snapshot, String from, String to, Settings settings,
-            Collection<String> scope, Set<String> upgrading, int batchOffset, Instant now) {
-        Computed c = compute(campaign, new Inputs(version - 1, snapshot, from, to, settings, scope, upgrading,
-                batchOffset), PlanWatch.unlimited(), now);
-        writeRows(campaign, c);
-        return c.written();
-    }
-
-    /**
      * Plans {@code in} as plan {@code baseVersion + 1} of {@code campaign}, opening no transaction.
      * {@code watch} sees each batch evacuation and may stop the plan by throwing.
      */

@@ -1,7 +1,8 @@
 package io.migplan.scheduler.campaign;
 
 import io.migplan.proto.v1.ProbeQuestion;
-import io.migplan.scheduler.campaign.CampaignPlanning.Written;
+import io.migplan.scheduler.campaign.CampaignStore.Settings;
+import io.migplan.scheduler.campaign.PlanWatch.PlanStoppedException;
 import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.Transitions.HostStep;
@@ -18,6 +19,8 @@ import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.Releases;
+import io.migplan.scheduler.work.PlanningBusyException;
+import io.migplan.scheduler.work.PlanningLimiter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,22 +44,20 @@ import org.jboss.logging.Logger;
  * asked for it, and written by {@link StoreEffects} in one transaction holding the campaign's row.
  * The evidence (fresh scans of hosts to prove empty or to settle a migration, verdicts of targets
  * not yet in the matrix) is asked before the lock is taken, by a pass of the same decision that
- * writes nothing ({@link RecordedEffects}); a re-plan the step calls for is made here, and the
- * step then decided again on the new plan's rows.
+ * writes nothing ({@link RecordedEffects}). A re-plan the step calls for is solved on a planning
+ * thread with no lock held and written over the plan version; steps issue nothing meanwhile.
  */
 @ApplicationScoped
 public class CampaignRunner {
 
     private static final Logger LOG = Logger.getLogger(CampaignRunner.class);
 
-    /**
-     * Transaction timeout of a step that may plan: re-planning 20,000 VMs takes tens of seconds
-     * here, beyond the default 60 s under load.
-     */
-    static final int PLANNING_TIMEOUT_SECONDS = 600;
 
     /** Hosts whose agents one step asks for a fresh scan at most; the rest are asked in the next step. */
     static final int SCANS_PER_STEP = 16;
+
+    /** How long after a re-plan failed it is not asked again. */
+    static final Duration REPLAN_BACKOFF = Duration.ofSeconds(30);
 
     /** States of hosts planned again on a re-plan. */
     static final Set<String> REPLANNED = Set.of("PENDING", "DRAINING", "WAITING", "BLOCKED", "HELD_BACK");
@@ -77,7 +79,12 @@ public class CampaignRunner {
     @Inject
     FreshScans freshScans;
     @Inject
+    CampaignPlanJobs jobs;
+    @Inject
     Clock clock;
+
+    /** When a re-plan of each campaign last failed, so a failing one is not asked again at every step. */
+    private final Map<String, Instant> replanFailedAt = new ConcurrentHashMap<>();
 
     /** Fresh scans and the agents' failures to answer verdicts, asked before a step took its lock. */
     record Evidence(Map<String, FreshScans.Scan> scans, Map<String, String> askFailures) {
@@ -143,7 +150,7 @@ public class CampaignRunner {
      */
     private NextStep step(String id, Instant now, Lease.Asked asked) {
         Evidence evidence = gather(id, now);
-        return QuarkusTransaction.requiringNew().timeout(PLANNING_TIMEOUT_SECONDS).call(() -> {
+        Decided decided = QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.lock(id);
             boolean active = c.state().equals("RUNNING") || c.state().equals("PAUSED");
             if (asked != null && active) {
@@ -151,24 +158,26 @@ public class CampaignRunner {
                 c = store.lock(id);
             }
             if (!c.state().equals("RUNNING")) {
-                return notRunning(c);
+                return new Decided(notRunning(c), null);
             }
             String issueTo = asked == null ? null : asked.orchestrator();
             CampaignStep step = decide(c, now, issueTo, evidence, effects(c, now)).advance();
-            String due = step.replanDue();
-            if (due != null) {
-                replan(c, due, now);
-                c = store.lock(id);
-                step = decide(c, now, issueTo, evidence, effects(c, now)).advance();
-            }
             if (step.completed()) {
-                return step.result("COMPLETED", false);
+                return new Decided(step.result("COMPLETED", false), null);
             }
             if (issueTo != null) {
                 step.issue();
             }
-            return step.result(c.state(), false);
+            return new Decided(step.result(c.state(), false), step.replanDue());
         });
+        if (decided.replanDue() != null) {
+            replan(id);
+        }
+        return decided.next();
+    }
+
+    /** A step's answer, and why the rest must be planned again now (null when it need not). */
+    private record Decided(NextStep next, String replanDue) {
     }
 
     /** The step over the campaign's rows as they are now in the transaction. */
@@ -261,37 +270,112 @@ public class CampaignRunner {
         store.setReplanReason(c.id(), joined, now);
     }
 
-    /** Plans the remaining work again from the snapshot, keeping what is done and what is being upgraded. */
-    private void replan(CampaignRow c, String reason, Instant now) {
+    /**
+     * Plans the rest of campaign {@code id} again, on a planning thread and within the planning
+     * limits, with no lock or transaction held while it solves; written over the plan version
+     * ({@link CampaignPlanning#planAndWrite}). Nothing is asked when a re-plan of it is already
+     * under way here, when every planning place is taken, or within {@link #REPLAN_BACKOFF} of a
+     * re-plan that failed: a later step asks again. Meanwhile nothing new is issued (the step
+     * waits while the reason is set).
+     */
+    private void replan(String id) {
+        Instant failed = replanFailedAt.get(id);
+        if (jobs.planning(id) || failed != null && failed.plus(REPLAN_BACKOFF).isAfter(clock.instant())) {
+            return;
+        }
+        PlanningLimiter.Ticket ticket;
+        try {
+            ticket = jobs.admit();
+        } catch (PlanningBusyException e) {
+            return;
+        }
+        Settings settings = QuarkusTransaction.requiringNew().call(() -> store.require(id, false).settings());
+        Integer limit = settings.timeLimitSeconds();
+        jobs.replan(id, ticket, new PlanWatch(limit == null ? null : Duration.ofSeconds(limit)),
+                () -> replanInputs(id), this::replanned, why -> {
+                    replanFailedAt.put(id, clock.instant());
+                    QuarkusTransaction.requiringNew().run(() -> store.event(id, "REPLAN_FAILED", why + "; asked again"
+                            + " in " + REPLAN_BACKOFF.toSeconds() + " s", clock.instant()));
+                });
+    }
+
+    /**
+     * What a re-plan of campaign {@code id} starts from (a short read): the hosts to plan again
+     * (those not yet emptied, waiting, blocked or held back, less those already at the new
+     * release), the hosts being upgraded (planned at the new release), the last batch kept.
+     *
+     * @throws PlanStoppedException when the campaign no longer needs it (not running, re-planned
+     *                              elsewhere, or a migration in flight)
+     */
+    private CampaignPlanning.Inputs replanInputs(String id) {
         ClusterSnapshot snapshot = snapshots.current();
-        List<String> scope = new ArrayList<>();
-        Set<String> upgrading = new HashSet<>();
-        int lastBatch = 0;
-        for (HostRow h : store.hosts(c.id())) {
-            if (REPLANNED.contains(h.state())) {
-                // A host at the new release already (e.g. upgraded by hand) is finished, not planned.
-                Optional<HostEntry> e = snapshot.host(h.host());
-                if (e.isPresent() && e.get().view().isUp()
-                        && Releases.compare(e.get().view().release(), c.to()) >= 0) {
-                    store.setHostState(c.id(), h, HostStep.DONE, "found at " + e.get().view().release()
-                            + " when re-planned");
-                } else {
-                    scope.add(h.host());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            CampaignRow c = store.require(id, false);
+            requireReplanDue(c);
+            List<String> scope = new ArrayList<>();
+            Set<String> upgrading = new HashSet<>();
+            int lastBatch = 0;
+            for (HostRow h : store.hosts(id)) {
+                if (REPLANNED.contains(h.state())) {
+                    if (!atNewRelease(snapshot, h.host(), c.to())) {
+                        scope.add(h.host());
+                    }
+                } else if (CampaignStep.UPGRADING.contains(h.state())) {
+                    upgrading.add(h.host());
                 }
-            } else if (CampaignStep.UPGRADING.contains(h.state())) {
-                upgrading.add(h.host());
+                if (h.batch() != null && !REPLANNED.contains(h.state())) {
+                    lastBatch = Math.max(lastBatch, h.batch());
+                }
             }
-            if (h.batch() != null && !REPLANNED.contains(h.state())) {
-                lastBatch = Math.max(lastBatch, h.batch());
+            return new CampaignPlanning.Inputs(c.planVersion(), snapshot, c.from(), c.to(), c.settings(), scope,
+                    upgrading, lastBatch);
+        });
+    }
+
+    /**
+     * In the transaction writing the new plan, its row locked: hosts left out of it because they
+     * already run the new release are done, the old plan's migrations not issued are cancelled
+     * (kept, as CANCELLED), and the history says why and what the new plan is.
+     */
+    private void replanned(CampaignRow c, CampaignPlanning.Computed plan) {
+        requireReplanDue(c);
+        Instant now = clock.instant();
+        ClusterSnapshot snapshot = snapshots.current();
+        Set<String> planned = new HashSet<>();
+        plan.hosts().forEach(h -> planned.add(h.host()));
+        for (HostRow h : store.hosts(c.id())) {
+            if (REPLANNED.contains(h.state()) && !planned.contains(h.host())) {
+                store.setHostState(c.id(), h, HostStep.DONE, "found at " + snapshot.host(h.host())
+                        .map(e -> e.view().release()).orElse(c.to()) + " when re-planned");
             }
         }
-        int cancelled = store.cancelPlanned(c.id(), now);
-        int version = c.planVersion() + 1;
-        Written w = planning.plan(c.id(), version, snapshot, c.from(), c.to(), c.settings(), scope, upgrading,
-                lastBatch, now);
-        store.setPlan(c.id(), version, store.write(w.plan()), now);
-        store.event(c.id(), "REPLANNED", "because " + reason + ": plan " + version + ": "
-                + CampaignService.summary(w, scope.size()) + " (" + cancelled + " planned migrations replaced)", now);
+        int cancelled = store.cancelPlannedBefore(c.id(), plan.version(), now);
+        store.event(c.id(), "REPLANNED", "because " + c.replanReason() + ": plan " + plan.version() + ": "
+                + CampaignService.summary(plan.written(), planned.size()) + " (" + cancelled
+                + " planned migrations replaced)", now);
+        replanFailedAt.remove(c.id());
+    }
+
+    /**
+     * @throws PlanStoppedException unless campaign {@code c} is running or paused, has a reason to
+     *                              be planned again, and has nothing in flight
+     */
+    private void requireReplanDue(CampaignRow c) {
+        if (!c.state().equals("RUNNING") && !c.state().equals("PAUSED")) {
+            throw new PlanStoppedException("campaign " + c.id() + " is " + c.state() + "; its re-plan is dropped");
+        }
+        if (c.replanReason() == null) {
+            throw new PlanStoppedException("campaign " + c.id() + " was re-planned meanwhile");
+        }
+        if (store.migrations(c.id(), true).stream().anyMatch(m -> !m.state().equals("PLANNED"))) {
+            throw new PlanStoppedException("campaign " + c.id() + " has migrations in flight; it is re-planned once"
+                    + " they are settled");
+        }
+    }
+
+    private static boolean atNewRelease(ClusterSnapshot snapshot, String host, String to) {
+        return snapshot.host(host).map(HostEntry::view)
+                .filter(v -> v.isUp() && Releases.compare(v.release(), to) >= 0).isPresent();
     }
 
     /** How a campaign's admin-state reasons begin, so it knows which marks are its own. */

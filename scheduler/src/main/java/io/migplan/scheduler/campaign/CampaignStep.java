@@ -582,7 +582,8 @@ final class CampaignStep {
         void issue() {
             if (replan != null) {
                 long inFlight = open.stream().filter(m -> !m.state().equals("PLANNED")).count();
-                waiting.add("re-planning once " + inFlight + " migrations in flight are reported and seen: " + replan);
+                waiting.add(inFlight == 0 ? "re-planning the rest: " + replan
+                        : "re-planning once " + inFlight + " migrations in flight are reported and seen: " + replan);
                 return;
             }
             Integer current = currentBatch();

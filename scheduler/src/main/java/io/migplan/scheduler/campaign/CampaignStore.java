@@ -338,6 +338,16 @@ class CampaignStore {
                 .setParameter(1, migration).executeUpdate();
     }
 
+    /**
+     * The migrations of plans before {@code version} not yet issued are dropped (kept, as
+     * CANCELLED, for the record): a new plan replaced them.
+     */
+    int cancelPlannedBefore(String campaign, int version, Instant now) {
+        return em.createNativeQuery("update campaign_migration set state = 'CANCELLED', settled = true,"
+                        + " finished_at = ?2 where campaign_id = ?1 and state = 'PLANNED' and plan_version < ?3")
+                .setParameter(1, campaign).setParameter(2, now).setParameter(3, version).executeUpdate();
+    }
+
     /** The current plan's migrations not yet issued are dropped (kept, as CANCELLED, for the record). */
     int cancelPlanned(String campaign, Instant now) {
         return em.createNativeQuery("update campaign_migration set state = 'CANCELLED', settled = true,"

@@ -128,7 +128,7 @@ class CampaignStepTest {
         step.issue();
         assertThat(w.effects()).noneMatch(e -> e.startsWith("issue"));
         assertThat(step.result("RUNNING", false).waiting()).anySatisfy(s -> assertThat(s)
-                .startsWith("re-planning once 0 migrations in flight"));
+                .isEqualTo("re-planning the rest: " + w.replanReason));
 
         World inFlight = new World().migrationIs("ISSUED", NOW.plusSeconds(60), List.of(7L));
         inFlight.replanReason = w.replanReason;
