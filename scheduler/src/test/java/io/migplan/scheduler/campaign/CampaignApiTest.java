@@ -13,6 +13,7 @@ import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.SixHostFleet;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -52,18 +53,12 @@ class CampaignApiTest {
 
     @BeforeEach
     void startFleet() throws Exception {
-        Inventory.clear(ds);
-        fleet = FleetSimulator.start(FleetSpec.of(6, 11L), dir, "127.0.0.1:" + RestAssured.port);
-        await("every simulated host reported").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> given().get("/api/v1/hosts").then().extract().jsonPath().getList("id").size() >= 6);
+        fleet = SixHostFleet.start(ds, dir);
     }
 
     @AfterEach
     void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        Inventory.clear(ds);
+        SixHostFleet.stop(ds, fleet);
     }
 
     @Test

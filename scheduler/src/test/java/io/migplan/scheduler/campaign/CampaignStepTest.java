@@ -5,6 +5,7 @@ import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.gpuVm;
 import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.said;
 import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.snapshot;
 import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.t4;
+import static io.migplan.scheduler.campaign.SettlementTest.scan;
 import static io.migplan.scheduler.testsupport.Views.withState;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,14 +99,6 @@ class CampaignStepTest {
         List<String> effects() {
             return out.effects;
         }
-    }
-
-    private static FreshScans.Scan scan(String host, String... vms) {
-        HostSnapshot.Builder b = HostSnapshot.newBuilder().setHost(Host.newBuilder().setId(host));
-        for (String vm : vms) {
-            b.addVms(Vm.newBuilder().setName(vm).setUuid("uuid-" + vm));
-        }
-        return new FreshScans.Seen(b.build());
     }
 
     @Test

@@ -17,7 +17,8 @@ class SettlementTest {
     static final MigrationRow M = new MigrationRow("m-1", 1, 1, 1, "vm-a", "uuid-vm-a", "src", "dst", List.of("0000:3b:00.0"),
             List.of("nvidia-231"), "ISSUED", "PROBED", List.of(7L), "", false, null, "orch");
 
-    private static FreshScans.Scan scan(String host, String... vms) {
+    /** A fresh scan of {@code host} listing {@code vms} (each with UUID "uuid-" + its name). */
+    static FreshScans.Scan scan(String host, String... vms) {
         HostSnapshot.Builder b = HostSnapshot.newBuilder().setHost(Host.newBuilder().setId(host));
         for (String vm : vms) {
             b.addVms(Vm.newBuilder().setName(vm).setUuid("uuid-" + vm));
