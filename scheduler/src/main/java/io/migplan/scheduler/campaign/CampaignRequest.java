@@ -22,14 +22,15 @@ import java.util.Map;
  * The body of {@code POST /api/v1/campaigns}. Hosts are named by {@code hosts}, or chosen by a
  * label {@code selector} (every label must match), or, with neither, every host at
  * {@code fromRelease}. Missing policy fields take the defaults of {@link CampaignPolicyRequest}.
- * The annotations hold every rule on one field, {@link #validate()} the rules between fields;
- * what needs the cluster (known hosts, their release) is {@link CampaignService}'s to check.
+ * Selector keys and values follow the text rule of the host labels they are matched against (a
+ * NUL would reach PostgreSQL's jsonb, which refuses it). The annotations hold every rule on one
+ * field, {@link #validate()} the rules between fields; what needs the cluster (known hosts, their release) is {@link CampaignService}'s to check.
  */
 public record CampaignRequest(
         @NotBlank(message = "is required") @PlainText(max = Texts.MAX_NAME) String fromRelease,
         @NotBlank(message = "is required") @PlainText(max = Texts.MAX_NAME) String toRelease,
         List<@NotBlank(message = "must not be empty") @PlainText String> hosts,
-        Map<String, String> selector,
+        Map<@PlainText(max = Texts.MAX_NAME) String, @PlainText(max = Texts.MAX_TEXT) String> selector,
         @Valid CampaignPolicyRequest policy,
         Boolean dryRun) {
 

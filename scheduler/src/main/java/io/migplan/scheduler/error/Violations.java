@@ -53,7 +53,8 @@ public final class Violations {
         String parameter = null;
         for (Path.Node n : path) {
             if (n.isInIterable()) {
-                out.append('[').append(n.getIndex() != null ? n.getIndex() : n.getKey()).append(']');
+                out.append('[').append(n.getIndex() != null ? n.getIndex() : Texts.escaped(String.valueOf(n.getKey())))
+                        .append(']');
             }
             if (n.getKind() == ElementKind.PROPERTY) {
                 out.append(out.isEmpty() ? "" : ".").append(n.getName());

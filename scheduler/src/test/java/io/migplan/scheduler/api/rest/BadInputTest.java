@@ -1,15 +1,18 @@
 package io.migplan.scheduler.api.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.migplan.scheduler.testsupport.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
 import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.Refusals;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +35,7 @@ class BadInputTest {
     @BeforeEach
     void clear() {
         Inventory.clear(ds);
-        before = rows();
+        before = Refusals.rows(ds);
     }
 
     /** Ids that are not ids: each goes into every path parameter. */
@@ -71,6 +74,8 @@ class BadInputTest {
                         + " 2147483648}}", "headroomPercent"},
                 {"{\"fromRelease\": \"2025.1\", \"toRelease\": \"2025.2\", \"colour\": \"red\"}", "colour"},
                 {"{\"fromRelease\": \"2025.1\\u0000\", \"toRelease\": \"2025.2\"}", "fromRelease"},
+                {"{\"fromRelease\": \"2025.1\", \"toRelease\": \"2025.2\", \"selector\": {\"pool\": \"a\\u0000b\"}}", "selector"},
+                {"{\"fromRelease\": \"2025.1\", \"toRelease\": \"2025.2\", \"selector\": {\"a\\u0000b\": \"gpu\"}}", "selector"},
                 {"{\"fromRelease\": \"2025.1\", \"toRelease\": \"" + "9".repeat(5000) + "\"}", "toRelease"},
                 {"{\"fromRelease\": \"2025.1\", \"toRelease\": \"2025.2\", \"hosts\": " + hugeArray(200_000) + "}",
                         "hosts"},
@@ -179,32 +184,11 @@ class BadInputTest {
         return out.stream();
     }
 
-    private static void assertRefused(Response r, String what) {
-        String shown = what.length() > 120 ? what.substring(0, 120) + "…" : what;
-        assertThat(r.statusCode()).as("%s answered %s", shown, r.asString()).isBetween(400, 499);
-        if (r.statusCode() == 414) {
-            return; // a request line longer than the HTTP server takes: refused before any code of ours runs
-        }
-        assertThat(r.contentType()).as("%s answered %s", shown, r.asString()).startsWith("application/json");
-        assertThat(r.jsonPath().getString("code")).as("%s: the error shape", shown).isNotBlank().isNotEqualTo("INTERNAL");
-        assertThat(r.jsonPath().getString("message")).as("%s: a sentence", shown).isNotBlank()
-                .doesNotContain("Exception", "\tat ");
-    }
-
-    static final List<String> TABLES = List.of("host", "plan", "campaign", "campaign_migration", "slot_reservation");
-
-    /** Rows of every table a request could write, before it: other test classes may have left some. */
-    private java.util.Map<String, Long> before;
-
-
-    private java.util.Map<String, Long> rows() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        TABLES.forEach(t -> out.put(t, Inventory.count(ds, t)));
-        return out;
-    }
+    /** Rows of every table a request could write, before it. */
+    private Map<String, Long> before;
 
     private void assertNothingStored() {
-        assertThat(rows()).as("rows per table").isEqualTo(before);
+        Refusals.assertNothingStored(ds, before);
     }
 
     private static String hugeArray(int n) {
