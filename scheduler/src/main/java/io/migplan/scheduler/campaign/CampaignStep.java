@@ -169,6 +169,8 @@ final class CampaignStep {
     /** States of a host still to be finished by the campaign. */
     static final Set<String> OPEN_HOST = Set.of("PENDING", "DRAINING", "READY_TO_UPGRADE", "UPGRADING", "PROBING",
             "WAITING");
+    /** States of hosts the campaign is working on, which take no VM meanwhile. */
+    static final Set<String> BUSY_TARGET = Set.of("DRAINING", "READY_TO_UPGRADE", "UPGRADING", "PROBING", "WAITING");
     /** States whose hosts the plan treats as already at the new release. */
     static final Set<String> UPGRADING = Set.of("READY_TO_UPGRADE", "UPGRADING", "PROBING");
 
@@ -655,7 +657,8 @@ final class CampaignStep {
         /**
          * Why the target cannot take a VM now; null when it can. Its state is judged as the plan
          * judged it ({@link CampaignProblemBuilder#takesVms}); then it must not be in the middle of
-         * this campaign's own work.
+         * this campaign's own work ({@link #BUSY_TARGET}). A host the campaign does not work on
+         * (pending, done, blocked or held back) takes what the plan sends it.
          */
         String targetNotReady(MigrationRow m) {
             var t = host(m.to()).map(HostEntry::view).orElse(null);
@@ -664,7 +667,7 @@ final class CampaignStep {
                         + (t == null || !t.isUp() ? "not up" : t.adminState());
             }
             HostRow row = hosts.get(m.to());
-            if (row != null && !row.state().equals("PENDING") && !row.state().equals("DONE")) {
+            if (row != null && BUSY_TARGET.contains(row.state())) {
                 return "target " + m.to() + " of VM " + m.vm() + " is " + row.state() + " in this campaign";
             }
             return null;

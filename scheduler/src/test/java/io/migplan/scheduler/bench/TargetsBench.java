@@ -271,7 +271,7 @@ public final class TargetsBench {
         /** What TargetFinder.find does when the matrix holds every verdict. */
         Placement answer(String ref) {
             ClusterSnapshot snapshot = fleet.snapshot();
-            VmRecord vm = snapshot.vm(ref).orElseThrow();
+            VmRecord vm = snapshot.resolve(ref);
             PlacementRequest request = vm.request(now);
             List<HostView> others = snapshot.hosts().stream().map(HostEntry::view)
                     .filter(h -> !h.id().equals(vm.host())).toList();
@@ -286,7 +286,7 @@ public final class TargetsBench {
         /** What TargetFinder.shortlist does when the matrix holds every verdict. */
         Shortlist shortlist(String ref) {
             ClusterSnapshot snapshot = fleet.snapshot();
-            VmRecord vm = snapshot.vm(ref).orElseThrow();
+            VmRecord vm = snapshot.resolve(ref);
             PlacementRequest request = vm.request(now);
             ShortlistEvaluation e = ShortlistEvaluation.evaluate(request, INDEXES.of(snapshot), false,
                     fleet::cached);
@@ -300,7 +300,7 @@ public final class TargetsBench {
         /** The other hosts with a free instance of each of the VM's types; no reasons, no landings, no JSON. */
         int scan(String ref) {
             ClusterSnapshot snapshot = fleet.snapshot();
-            VmRecord vm = snapshot.vm(ref).orElseThrow();
+            VmRecord vm = snapshot.resolve(ref);
             int eligible = 0;
             for (HostEntry e : snapshot.hosts()) {
                 HostView h = e.view();
@@ -329,7 +329,7 @@ public final class TargetsBench {
 
         /** As {@link #scan}, from per-type totals computed once per fleet. */
         int indexed(String ref) {
-            VmRecord vm = fleet.snapshot().vm(ref).orElseThrow();
+            VmRecord vm = fleet.snapshot().resolve(ref);
             int eligible = 0;
             for (FleetSnapshot.Free h : fleet.free()) {
                 if (h.host().equals(vm.host())) {

@@ -69,7 +69,8 @@ class CampaignStepTest {
         }
 
         World host(String id, String state) {
-            hosts.put(id, new HostRow(id, hosts.containsKey(id) ? hosts.get(id).batch() : 1, false, state, ""));
+            Integer batch = hosts.containsKey(id) ? hosts.get(id).batch() : Integer.valueOf(1);
+            hosts.put(id, new HostRow(id, batch, false, state, ""));
             return this;
         }
 
@@ -110,6 +111,23 @@ class CampaignStepTest {
         assertThat(next.start()).extracting(NextStep.Action::id).containsExactly("m-1");
         assertThat(next.start().get(0).deadline()).isEqualTo(NOW.plusSeconds(600));
         assertThat(next.leaseHolder()).isEqualTo("orch");
+    }
+
+    @Test
+    void aTargetTheCampaignDoesNotWorkOnTakesItsVmsAndOneItWorksOnDoesNot() {
+        for (String idle : List.of("PENDING", "DONE", "BLOCKED", "HELD_BACK")) {
+            World w = new World().host("dst", idle);
+            w.step().advance().issue();
+            assertThat(w.effects()).as("a " + idle + " target").contains("issue m-1 to orch");
+        }
+        for (String busy : List.of("DRAINING", "READY_TO_UPGRADE", "UPGRADING")) {
+            World w = new World().host("dst", busy);
+            // Not at the new release yet, so the step does not finish its upgrade first.
+            w.entries.put("dst", entry(t4("dst", FROM)));
+            NextStep next = w.step().advance().issue().result("RUNNING", false);
+            assertThat(w.effects()).as("a " + busy + " target").noneMatch(e -> e.startsWith("issue"));
+            assertThat(next.waiting()).contains("target dst of VM vm-a is " + busy + " in this campaign");
+        }
     }
 
     @Test
