@@ -3,24 +3,39 @@ package io.migplan.scheduler.campaign;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.db.StoredJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
+import jakarta.persistence.TypedQuery;
 import io.migplan.scheduler.campaign.Transitions.CampaignState;
 import io.migplan.scheduler.campaign.Transitions.HostStep;
 import io.migplan.scheduler.campaign.Transitions.MigrationState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.hibernate.query.NativeQuery;
 
 /**
  * The campaign tables (Flyway V8 to V11) and nothing else: rows in, rows out, always inside the
  * caller's transaction. It decides nothing about what a campaign does.
+ *
+ * <p>The rows are entities ({@link CampaignEntity}, {@link CampaignHostEntity},
+ * {@link CampaignMigrationEntity}, {@link CampaignEventEntity}) whose states are the enums of
+ * {@link Transitions}, so a state text no enum knows fails the read instead of reaching a step.
+ * The rest of the code sees the records below, their states as names. Every state written here
+ * is a move {@link Transitions#require} allows, made only if the row is still in the state the
+ * caller read: a campaign's row is read again under its lock before it moves, and its hosts and
+ * migrations are written only by callers holding that lock.
+ *
+ * <p>Writes go through the entities, so what this transaction reads back is what it wrote. Native
+ * SQL is left where JPQL cannot say it: the jsonb request's dry-run flag ({@link #idsHoldingHosts})
+ * and retention's bounded delete ({@link #deleteMigrations}).
  */
 @ApplicationScoped
 class CampaignStore {
@@ -97,22 +112,32 @@ class CampaignStore {
 
     void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
             Instant now) {
-        insertCampaign(id, state, from, to, settings, planJson, 1, now);
+        insertCampaign(id, CampaignState.valueOf(state), from, to, settings, planJson, 1, now);
     }
 
-    private void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
-            int planVersion, Instant now) {
-        em.createNativeQuery("insert into campaign (id, state, from_release, to_release, request, plan, plan_version,"
-                        + " created_at, updated_at) values (?1, ?2, ?3, ?4, cast(?5 as jsonb), cast(?6 as jsonb), ?7,"
-                        + " ?8, ?8)")
-                .setParameter(1, id).setParameter(2, state).setParameter(3, from).setParameter(4, to)
-                .setParameter(5, write(settings)).setParameter(6, planJson).setParameter(7, planVersion)
-                .setParameter(8, now).executeUpdate();
+    /**
+     * Written at once: hosts, migrations and history name the campaign by a plain column, so
+     * Hibernate would not know to insert it before them.
+     */
+    private void insertCampaign(String id, CampaignState state, String from, String to, Settings settings,
+            String planJson, int planVersion, Instant now) {
+        CampaignEntity c = new CampaignEntity();
+        c.id = id;
+        c.state = state;
+        c.fromRelease = from;
+        c.toRelease = to;
+        c.request = write(settings);
+        c.plan = planJson;
+        c.planVersion = planVersion;
+        c.createdAt = now;
+        c.updatedAt = now;
+        em.persist(c);
+        em.flush();
     }
 
     /** A campaign accepted and not planned yet: PLANNING, at plan version 0, with an empty plan. */
     void insertPlanning(String id, String from, String to, Settings settings, Instant now) {
-        insertCampaign(id, "PLANNING", from, to, settings, "{}", 0, now);
+        insertCampaign(id, CampaignState.PLANNING, from, to, settings, "{}", 0, now);
     }
 
     /** The campaign's row, locked until the transaction ends: one step at a time, on any replica. */
@@ -126,216 +151,300 @@ class CampaignStore {
     }
 
     Optional<CampaignRow> find(String id, boolean forUpdate) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select id, state, from_release, to_release, cast(request as text),"
-                        + " cast(plan as text), replan_reason, plan_version, lease_holder, lease_expires_at, failure,"
-                        + " created_at from campaign where id = ?1"
-                        + (forUpdate ? " for update" : ""))
-                .setParameter(1, id).getResultList();
-        return rows.stream().findFirst().map(r -> new CampaignRow((String) r[0], (String) r[1], (String) r[2],
-                (String) r[3], read((String) r[4], Settings.class), (String) r[5], (String) r[6],
-                ((Number) r[7]).intValue(), (String) r[8], Timestamps.toInstant(r[9]), (String) r[10],
-                Timestamps.toInstant(r[11])));
+        return stored(id, () -> Optional.ofNullable(forUpdate ? locked(id) : em.find(CampaignEntity.class, id))
+                .map(this::row));
+    }
+
+    /**
+     * The campaign's entity, its row locked and read again under the lock: a copy this
+     * transaction read before may be older than what another transaction committed meanwhile,
+     * and a step decides on the committed row. This transaction's own changes are written first,
+     * so reading again loses none of them. Null when there is no such campaign.
+     *
+     * <p>On PostgreSQL Hibernate takes the lock as {@code select … for no key update}: two lockers
+     * of a campaign wait for each other as with {@code for update}, and a delete of the row waits
+     * for the holder, but a row naming the campaign (its history) may be inserted meanwhile.
+     */
+    private CampaignEntity locked(String id) {
+        CampaignEntity c = em.find(CampaignEntity.class, id);
+        if (c != null) {
+            em.flush();
+            em.refresh(c, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return c;
+    }
+
+    private CampaignRow row(CampaignEntity c) {
+        return new CampaignRow(c.id, c.state.name(), c.fromRelease, c.toRelease, read(c.request, Settings.class),
+                c.plan, c.replanReason, c.planVersion, c.leaseHolder, c.leaseExpiresAt, c.failure, c.createdAt);
     }
 
     /** Ids of campaigns in one of {@code states}, oldest first. */
-    @SuppressWarnings("unchecked")
     List<String> idsIn(List<String> states) {
-        return em.createNativeQuery("select id from campaign where state = any(?1) order by created_at, id")
-                .setParameter(1, states.toArray(String[]::new)).getResultList();
+        return em.createQuery("select c.id from CampaignEntity c where c.state in ?1 order by c.createdAt, c.id",
+                String.class).setParameter(1, campaignStates(states)).getResultList();
     }
 
     /**
      * Ids of campaigns that hold their hosts, oldest first: RUNNING or PAUSED, or PLANNING to run
      * (not a dry run). A second such campaign may not be created meanwhile.
+     *
+     * <p>Native SQL: whether a campaign is a dry run is a field of its jsonb request, which the
+     * entity holds as text.
      */
     @SuppressWarnings("unchecked")
     List<String> idsHoldingHosts() {
-        return em.createNativeQuery("select id from campaign where state in ('RUNNING', 'PAUSED') or (state ="
+        return nativeQuery("select id from campaign where state in ('RUNNING', 'PAUSED') or (state ="
                 + " 'PLANNING' and not coalesce((request ->> 'dryRun')::boolean, false)) order by created_at, id")
                 .getResultList();
     }
 
     /**
      * Planning could not finish: a PLANNING campaign becomes FAILED, for good, with the reason.
-     * Returns false, changing nothing, when the campaign is not PLANNING (any more).
+     * Returns false, changing nothing, when the campaign is not PLANNING (any more). The state is
+     * checked under the row's lock, so a plan written meanwhile is never overwritten.
      */
     boolean failPlanning(String id, String reason, Instant now) {
         Transitions.require("campaign " + id, CampaignState.PLANNING, CampaignState.FAILED);
-        return em.createNativeQuery("update campaign set state = 'FAILED', failure = ?2, updated_at = ?3 where id = ?1"
-                        + " and state = 'PLANNING'")
-                .setParameter(1, id).setParameter(2, reason).setParameter(3, now).executeUpdate() == 1;
+        CampaignEntity c = locked(id);
+        if (c == null || c.state != CampaignState.PLANNING) {
+            return false;
+        }
+        c.state = CampaignState.FAILED;
+        c.failure = reason;
+        c.updatedAt = now;
+        return true;
     }
 
     /**
      * Up to {@code limit} ids of campaigns in one of {@code states} last changed before {@code before}
      * (or, with {@code byCreation}, created before it), oldest first.
      */
-    @SuppressWarnings("unchecked")
     List<String> idsOlderThan(List<String> states, Instant before, boolean byCreation, int limit) {
-        String column = byCreation ? "created_at" : "updated_at";
-        return em.createNativeQuery("select id from campaign where state = any(?1) and " + column + " < ?2 order by "
-                        + column + ", id limit ?3")
-                .setParameter(1, states.toArray(String[]::new)).setParameter(2, before).setParameter(3, limit)
+        String column = byCreation ? "createdAt" : "updatedAt";
+        return em.createQuery("select c.id from CampaignEntity c where c.state in ?1 and c." + column + " < ?2"
+                        + " order by c." + column + ", c.id", String.class)
+                .setParameter(1, campaignStates(states)).setParameter(2, before).setMaxResults(limit)
                 .getResultList();
     }
 
-    /** Deletes up to {@code limit} of the campaign's migrations; returns how many. */
+    /**
+     * Deletes up to {@code limit} of the campaign's migrations; returns how many.
+     *
+     * <p>Native SQL: a bounded delete is one statement only with a {@code limit} in a subquery,
+     * which JPQL does not have. Retention runs it in a transaction of its own that holds no
+     * migration entity, so none is left stale.
+     */
     int deleteMigrations(String campaign, int limit) {
-        return em.createNativeQuery("delete from campaign_migration where id in (select id from campaign_migration"
+        return nativeQuery("delete from campaign_migration where id in (select id from campaign_migration"
                 + " where campaign_id = ?1 limit ?2)").setParameter(1, campaign).setParameter(2, limit).executeUpdate();
     }
 
     /**
      * Deletes the campaign, its hosts and its history (and any migration left: see
      * {@link #deleteMigrations}) if it is still in one of {@code states}; returns whether it did.
+     * A JPQL bulk delete: the database cascades it to the rows that name the campaign; retention
+     * runs it in a transaction of its own that holds none of them as entities.
      */
     boolean deleteCampaign(String campaign, List<String> states) {
-        return em.createNativeQuery("delete from campaign where id = ?1 and state = any(?2)").setParameter(1, campaign)
-                .setParameter(2, states.toArray(String[]::new)).executeUpdate() == 1;
+        return em.createQuery("delete from CampaignEntity c where c.id = ?1 and c.state in ?2")
+                .setParameter(1, campaign).setParameter(2, campaignStates(states)).executeUpdate() == 1;
     }
 
     /** Every campaign: id, state, releases, created, newest first. */
-    @SuppressWarnings("unchecked")
     List<Object[]> all() {
-        return em.createNativeQuery("select id, state, from_release, to_release, created_at from campaign"
-                + " order by created_at desc, id").getResultList();
+        return em.createQuery("select c.id, c.state, c.fromRelease, c.toRelease, c.createdAt from CampaignEntity c"
+                + " order by c.createdAt desc, c.id", Object[].class).getResultList().stream()
+                .map(r -> new Object[] {r[0], ((CampaignState) r[1]).name(), r[2], r[3], r[4]}).toList();
     }
 
-    /** Moves the campaign from {@code from} to {@code to}, as {@link Transitions} allows. */
+    /**
+     * Moves the campaign from {@code from} to {@code to}, as {@link Transitions} allows, if its row,
+     * read again under its lock, is still {@code from}.
+     */
     void setState(String id, CampaignState from, CampaignState to, Instant now) {
         Transitions.require("campaign " + id, from, to);
-        int changed = em.createNativeQuery("update campaign set state = ?2, updated_at = ?3 where id = ?1"
-                        + " and state = ?4")
-                .setParameter(1, id).setParameter(2, to.name()).setParameter(3, now).setParameter(4, from.name())
-                .executeUpdate();
-        if (changed != 1) {
+        CampaignEntity c = locked(id);
+        if (c == null || c.state != from) {
             throw new IllegalStateException("campaign " + id + " was not " + from + " when moved to " + to);
         }
+        c.state = to;
+        c.updatedAt = now;
     }
 
     /** The orchestrator that holds the campaign's lease, until when. */
     void setLease(String id, String holder, Instant expiresAt) {
-        em.createNativeQuery("update campaign set lease_holder = ?2, lease_expires_at = ?3 where id = ?1")
-                .setParameter(1, id).setParameter(2, holder).setParameter(3, expiresAt).executeUpdate();
+        campaign(id).ifPresent(c -> {
+            c.leaseHolder = holder;
+            c.leaseExpiresAt = expiresAt;
+        });
     }
 
     void setReplanReason(String id, String reason, Instant now) {
-        em.createNativeQuery("update campaign set replan_reason = ?2, updated_at = ?3 where id = ?1")
-                .setParameter(1, id).setParameter(2, reason).setParameter(3, now).executeUpdate();
+        campaign(id).ifPresent(c -> {
+            c.replanReason = reason;
+            c.updatedAt = now;
+        });
     }
 
     void setPlan(String id, int version, String planJson, Instant now) {
-        em.createNativeQuery("update campaign set plan = cast(?2 as jsonb), plan_version = ?3, replan_reason = null,"
-                        + " updated_at = ?4 where id = ?1")
-                .setParameter(1, id).setParameter(2, planJson).setParameter(3, version).setParameter(4, now)
-                .executeUpdate();
+        campaign(id).ifPresent(c -> {
+            c.plan = planJson;
+            c.planVersion = version;
+            c.replanReason = null;
+            c.updatedAt = now;
+        });
+    }
+
+    /** The campaign's entity as this transaction holds it (read if it was not yet). */
+    private Optional<CampaignEntity> campaign(String id) {
+        return Optional.ofNullable(em.find(CampaignEntity.class, id));
     }
 
     List<HostRow> hosts(String id) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select host, batch, canary, state, note from campaign_host"
-                + " where campaign_id = ?1 order by batch nulls last, host").setParameter(1, id).getResultList();
-        return rows.stream().map(r -> new HostRow((String) r[0], r[1] == null ? null : ((Number) r[1]).intValue(),
-                (Boolean) r[2], (String) r[3], (String) r[4])).toList();
+        return stored(id, () -> em.createQuery("from CampaignHostEntity h where h.campaignId = ?1"
+                        + " order by h.batch nulls last, h.host", CampaignHostEntity.class).setParameter(1, id)
+                .getResultList().stream().map(h -> new HostRow(h.host, h.batch, h.canary, h.state.name(), h.note))
+                .toList());
     }
 
+    /** Writes the host's row as {@code h} says, whatever it said before (a plan's rows replace the last plan's). */
     void upsertHost(String id, HostRow h) {
-        em.createNativeQuery("insert into campaign_host (campaign_id, host, batch, canary, state, note)"
-                        + " values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (campaign_id, host) do update set"
-                        + " batch = excluded.batch, canary = excluded.canary, state = excluded.state, note = excluded.note")
-                .setParameter(1, id).setParameter(2, h.host()).setParameter(3, h.batch()).setParameter(4, h.canary())
-                .setParameter(5, h.state()).setParameter(6, h.note()).executeUpdate();
-    }
-
-    /** Moves a host of the campaign from its row's state to {@code to}, as {@link Transitions} allows. */
-    void setHostState(String id, HostRow from, HostStep to, String note) {
-        Transitions.require("host " + from.host() + " of campaign " + id, from.step(), to);
-        em.createNativeQuery("update campaign_host set state = ?3, note = ?4 where campaign_id = ?1 and host = ?2")
-                .setParameter(1, id).setParameter(2, from.host()).setParameter(3, to.name()).setParameter(4, note)
-                .executeUpdate();
-    }
-
-    /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
-    List<MigrationRow> migrations(String id, boolean openOnly) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select id, plan_version, batch, wave, vm, vm_uuid, from_host,"
-                        + " to_host, cast(parents as text), cast(types as text), state, basis, cast(reservations as text),"
-                        + " error, settled, deadline_at, issued_to from campaign_migration where campaign_id = ?1"
-                        + (openOnly ? " and not settled and state <> 'CANCELLED'" : "")
-                        + " order by batch, wave, vm, vm_uuid, plan_version")
-                .setParameter(1, id).getResultList();
-        List<MigrationRow> out = new ArrayList<>(rows.size());
-        for (Object[] r : rows) {
-            out.add(new MigrationRow((String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue(),
-                    ((Number) r[3]).intValue(), (String) r[4], (String) r[5], (String) r[6], (String) r[7],
-                    read((String) r[8], new TypeReference<List<String>>() {
-                    }), read((String) r[9], new TypeReference<List<String>>() {
-                    }), (String) r[10], (String) r[11], read((String) r[12], new TypeReference<List<Long>>() {
-                    }), (String) r[13], (Boolean) r[14], Timestamps.toInstant(r[15]), (String) r[16]));
+        CampaignHostEntity e = em.find(CampaignHostEntity.class, new CampaignHostEntity.Key(id, h.host()));
+        boolean fresh = e == null;
+        if (fresh) {
+            e = new CampaignHostEntity();
+            e.campaignId = id;
+            e.host = h.host();
         }
-        return out;
-    }
-
-    MigrationRow migration(String campaign, String migration) {
-        return migrations(campaign, false).stream().filter(m -> m.id().equals(migration)).findFirst()
-                .orElseThrow(() -> new UnknownObjectException("campaign " + campaign + " has no migration '"
-                        + migration + "'"));
-    }
-
-    void insertMigration(String campaign, MigrationRow m) {
-        em.createNativeQuery("insert into campaign_migration (id, campaign_id, plan_version, batch, wave, vm,"
-                        + " vm_uuid, from_host, to_host, parents, types, state, basis) values (?1, ?2, ?3, ?4, ?5, ?6,"
-                        + " ?7, ?8, ?9, cast(?10 as jsonb), cast(?11 as jsonb), ?12, ?13)")
-                .setParameter(1, m.id()).setParameter(2, campaign).setParameter(3, m.planVersion())
-                .setParameter(4, m.batch()).setParameter(5, m.wave()).setParameter(6, m.vm())
-                .setParameter(7, m.vmUuid()).setParameter(8, m.from()).setParameter(9, m.to())
-                .setParameter(10, write(m.parents())).setParameter(11, write(m.types()))
-                .setParameter(12, m.state()).setParameter(13, m.basis()).executeUpdate();
-    }
-
-    /** A planned migration handed out to {@code orchestrator} with its claimed slots, due by {@code deadline}. */
-    void issue(String migration, List<Long> reservations, String orchestrator, Instant now, Instant deadline) {
-        int changed = em.createNativeQuery("update campaign_migration set state = 'ISSUED',"
-                        + " reservations = cast(?2 as jsonb), issued_at = ?3, deadline_at = ?4, issued_to = ?5"
-                        + " where id = ?1 and state = 'PLANNED'")
-                .setParameter(1, migration).setParameter(2, write(reservations)).setParameter(3, now)
-                .setParameter(4, deadline).setParameter(5, orchestrator).executeUpdate();
-        if (changed != 1) {
-            throw new IllegalStateException("migration " + migration + " was not PLANNED when issued");
+        e.batch = h.batch();
+        e.canary = h.canary();
+        e.state = h.step();
+        e.note = h.note();
+        if (fresh) {
+            em.persist(e);
         }
     }
 
     /**
-     * Moves a migration from its row's state to {@code to}, as {@link Transitions} allows;
-     * {@code deadline} is when the agents are asked about a DONE one not yet seen on its target.
+     * Moves a host of the campaign from its row's state to {@code to}, as {@link Transitions} allows,
+     * if the host's row is still in that state. Every writer of a campaign's hosts holds the
+     * campaign's lock, so the row this transaction holds is the committed one.
+     */
+    void setHostState(String id, HostRow from, HostStep to, String note) {
+        String subject = "host " + from.host() + " of campaign " + id;
+        Transitions.require(subject, from.step(), to);
+        CampaignHostEntity e = em.find(CampaignHostEntity.class, new CampaignHostEntity.Key(id, from.host()));
+        if (e == null || e.state != from.step()) {
+            throw new IllegalStateException(subject + " was not " + from.state() + " when moved to " + to);
+        }
+        e.state = to;
+        e.note = note;
+    }
+
+    /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
+    List<MigrationRow> migrations(String id, boolean openOnly) {
+        TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
+                        + (openOnly ? " and not m.settled and m.state <> ?2" : "")
+                        + " order by m.batch, m.wave, m.vm, m.vmUuid, m.planVersion", CampaignMigrationEntity.class)
+                .setParameter(1, id);
+        if (openOnly) {
+            q.setParameter(2, MigrationState.CANCELLED);
+        }
+        return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+    }
+
+    private static MigrationRow row(CampaignMigrationEntity m) {
+        return new MigrationRow(m.id, m.planVersion, m.batch, m.wave, m.vm, m.vmUuid, m.fromHost, m.toHost,
+                m.parents, m.types, m.state.name(), m.basis, m.reservations, m.error, m.settled, m.deadlineAt,
+                m.issuedTo);
+    }
+
+    MigrationRow migration(String campaign, String migration) {
+        return migrationEntity(migration).filter(m -> m.campaignId.equals(campaign)).map(CampaignStore::row)
+                .orElseThrow(() -> new UnknownObjectException("campaign " + campaign + " has no migration '"
+                        + migration + "'"));
+    }
+
+    /** The migration's entity as this transaction holds it (read if it was not yet). */
+    private Optional<CampaignMigrationEntity> migrationEntity(String id) {
+        return Optional.ofNullable(em.find(CampaignMigrationEntity.class, id));
+    }
+
+    /**
+     * A planned migration of the campaign. Its reservations, error, settled flag and orchestrator
+     * start empty whatever {@code m} says, as the table's defaults did: they are written when it
+     * is issued and finished.
+     */
+    void insertMigration(String campaign, MigrationRow m) {
+        CampaignMigrationEntity e = new CampaignMigrationEntity();
+        e.id = m.id();
+        e.campaignId = campaign;
+        e.planVersion = m.planVersion();
+        e.batch = m.batch();
+        e.wave = m.wave();
+        e.vm = m.vm();
+        e.vmUuid = m.vmUuid();
+        e.fromHost = m.from();
+        e.toHost = m.to();
+        e.parents = m.parents();
+        e.types = m.types();
+        e.state = m.stateEnum();
+        e.basis = m.basis();
+        e.reservations = List.of();
+        e.settled = false;
+        e.error = "";
+        e.issuedTo = "";
+        em.persist(e);
+    }
+
+    /**
+     * A planned migration handed out to {@code orchestrator} with its claimed slots, due by
+     * {@code deadline}; it must still be PLANNED (checked under the campaign's lock, which every
+     * writer of its migrations holds). Written at once, so a second migration of the VM in flight
+     * fails here, on the unique index, not at commit.
+     */
+    void issue(String migration, List<Long> reservations, String orchestrator, Instant now, Instant deadline) {
+        CampaignMigrationEntity m = migrationEntity(migration).filter(e -> e.state == MigrationState.PLANNED)
+                .orElseThrow(() -> new IllegalStateException("migration " + migration + " was not PLANNED when issued"));
+        m.state = Transitions.require("migration " + migration, m.state, MigrationState.ISSUED);
+        m.reservations = reservations;
+        m.issuedAt = now;
+        m.deadlineAt = deadline;
+        m.issuedTo = orchestrator;
+        em.flush();
+    }
+
+    /**
+     * Moves a migration from its row's state to {@code to}, as {@link Transitions} allows, if the
+     * stored row is still in that state (checked under the campaign's lock, which every writer of
+     * its migrations holds); {@code deadline} is when the agents are asked about a DONE one not yet
+     * seen on its target.
      */
     void finish(MigrationRow m, MigrationState to, String error, boolean settled, Instant now, Instant deadline) {
         Transitions.require("migration " + m.id(), m.stateEnum(), to);
-        int changed = em.createNativeQuery("update campaign_migration set state = ?2, error = ?3, settled = ?4,"
-                        + " finished_at = ?5, deadline_at = ?6 where id = ?1 and state = ?7")
-                .setParameter(1, m.id()).setParameter(2, to.name()).setParameter(3, error).setParameter(4, settled)
-                .setParameter(5, now).setParameter(6, deadline).setParameter(7, m.state()).executeUpdate();
-        if (changed != 1) {
-            throw new IllegalStateException("migration " + m.id() + " was not " + m.state() + " when moved to " + to);
-        }
+        CampaignMigrationEntity e = migrationEntity(m.id()).filter(r -> r.state == m.stateEnum())
+                .orElseThrow(() -> new IllegalStateException("migration " + m.id() + " was not " + m.state()
+                        + " when moved to " + to));
+        e.state = to;
+        e.error = error;
+        e.settled = settled;
+        e.finishedAt = now;
+        e.deadlineAt = deadline;
     }
 
     /** The slots now claimed for a migration in flight (claimed again after a lapse). */
     void setReservations(String migration, List<Long> ids) {
-        em.createNativeQuery("update campaign_migration set reservations = cast(?2 as jsonb) where id = ?1")
-                .setParameter(1, migration).setParameter(2, write(ids)).executeUpdate();
+        migrationEntity(migration).ifPresent(m -> m.reservations = ids);
     }
 
     /** When the agents are asked again about a migration whose last answer settled nothing. */
     void postpone(String migration, Instant deadline) {
-        em.createNativeQuery("update campaign_migration set deadline_at = ?2 where id = ?1")
-                .setParameter(1, migration).setParameter(2, deadline).executeUpdate();
+        migrationEntity(migration).ifPresent(m -> m.deadlineAt = deadline);
     }
 
     void settle(String migration) {
-        em.createNativeQuery("update campaign_migration set settled = true where id = ?1")
-                .setParameter(1, migration).executeUpdate();
+        migrationEntity(migration).ifPresent(m -> m.settled = true);
     }
 
     /**
@@ -343,30 +452,78 @@ class CampaignStore {
      * CANCELLED, for the record): a new plan replaced them.
      */
     int cancelPlannedBefore(String campaign, int version, Instant now) {
-        return em.createNativeQuery("update campaign_migration set state = 'CANCELLED', settled = true,"
-                        + " finished_at = ?2 where campaign_id = ?1 and state = 'PLANNED' and plan_version < ?3")
-                .setParameter(1, campaign).setParameter(2, now).setParameter(3, version).executeUpdate();
+        return cancel(campaign, version, now);
     }
 
     /** The current plan's migrations not yet issued are dropped (kept, as CANCELLED, for the record). */
     int cancelPlanned(String campaign, Instant now) {
-        return em.createNativeQuery("update campaign_migration set state = 'CANCELLED', settled = true,"
-                        + " finished_at = ?2 where campaign_id = ?1 and state = 'PLANNED'")
-                .setParameter(1, campaign).setParameter(2, now).executeUpdate();
+        return cancel(campaign, null, now);
+    }
+
+    /**
+     * Cancels the campaign's PLANNED migrations (of plans before {@code beforeVersion}, unless
+     * null) entity by entity rather than in one bulk update: a bulk update passes by the entities
+     * this transaction already holds, and the callers read the migrations again in the same
+     * transaction (an abort answers with them). They are at most one plan's migrations, most of
+     * them already read by the step that cancels them.
+     */
+    private int cancel(String campaign, Integer beforeVersion, Instant now) {
+        TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where"
+                        + " m.campaignId = ?1 and m.state = ?2" + (beforeVersion == null ? "" : " and m.planVersion < ?3"),
+                CampaignMigrationEntity.class).setParameter(1, campaign).setParameter(2, MigrationState.PLANNED);
+        if (beforeVersion != null) {
+            q.setParameter(3, beforeVersion);
+        }
+        List<CampaignMigrationEntity> planned = q.getResultList();
+        for (CampaignMigrationEntity m : planned) {
+            m.state = Transitions.require("migration " + m.id, m.state, MigrationState.CANCELLED);
+            m.settled = true;
+            m.finishedAt = now;
+        }
+        return planned.size();
     }
 
     void event(String campaign, String kind, String message, Instant now) {
-        em.createNativeQuery("insert into campaign_event (campaign_id, at, kind, message) values (?1, ?2, ?3, ?4)")
-                .setParameter(1, campaign).setParameter(2, now).setParameter(3, kind).setParameter(4, message)
-                .executeUpdate();
+        CampaignEventEntity e = new CampaignEventEntity();
+        e.campaignId = campaign;
+        e.at = now;
+        e.kind = kind;
+        e.message = message;
+        em.persist(e);
     }
 
     List<CampaignView.Event> events(String campaign) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select at, kind, message from campaign_event where campaign_id = ?1"
-                + " order by id").setParameter(1, campaign).getResultList();
-        return rows.stream().map(r -> new CampaignView.Event(Timestamps.toInstant(r[0]), (String) r[1],
-                (String) r[2])).toList();
+        return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 order by e.id",
+                CampaignEventEntity.class).setParameter(1, campaign).getResultList().stream()
+                .map(e -> new CampaignView.Event(e.at, e.kind, e.message)).toList();
+    }
+
+    /**
+     * A native query over the campaign tables: the changes to their entities this transaction has
+     * not written yet are written first, so the query sees them.
+     */
+    private Query nativeQuery(String sql) {
+        return em.createNativeQuery(sql).unwrap(NativeQuery.class).addSynchronizedEntityClass(CampaignEntity.class)
+                .addSynchronizedEntityClass(CampaignHostEntity.class)
+                .addSynchronizedEntityClass(CampaignMigrationEntity.class);
+    }
+
+    /**
+     * Reads rows of {@code campaign}; a stored state no enum knows (written by another version, or
+     * by hand) fails the read naming the campaign, rather than reaching a step as null.
+     */
+    private static <T> T stored(String campaign, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("campaign " + campaign + " has a row this version cannot read: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Campaign states by name; a name that is none is a defect of the caller. */
+    private static List<CampaignState> campaignStates(List<String> names) {
+        return names.stream().map(CampaignState::valueOf).toList();
     }
 
     String write(Object value) {

@@ -20,6 +20,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.TestTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,8 @@ class CampaignStoreTest {
     ObjectMapper mapper;
     @Inject
     AgroalDataSource ds;
+    @Inject
+    EntityManager em;
 
     private void campaign(String id, String state, Instant createdAt) {
         store.insertCampaign(id, state, "2025.1", "2025.2", SETTINGS, "{}", createdAt);
@@ -66,6 +69,11 @@ class CampaignStoreTest {
     /** Moves migration {@code id} of campaign c-1 to {@code to}. */
     private void finish(String id, MigrationState to, String error, boolean settled, Instant at) {
         store.finish(store.migration("c-1", id), to, error, settled, at, null);
+    }
+
+    /** SQL in the test's transaction, past the entities (they are cleared after it where they would be stale). */
+    private void sql(String statement) {
+        em.createNativeQuery(statement).executeUpdate();
     }
 
     private List<String> open(String campaign) {
@@ -136,6 +144,53 @@ class CampaignStoreTest {
         assertThat(row.replanReason()).isNull();
         assertThat(mapper.readTree(row.plan())).isEqualTo(mapper.readTree("{\"batches\": 1}"));
         assertThat(row.state()).isEqualTo("PAUSED");
+    }
+
+    @Test
+    @TestTransaction
+    void rowsAreEntitiesWhoseStatesReadAsTheEnumsOfTheTransitionTable() {
+        campaign("c-1", "RUNNING", T0);
+        store.upsertHost("c-1", new HostRow("host-a", 1, true, "PENDING", ""));
+        store.insertMigration("c-1", planned("m-1", 1, 0, "vm-1"));
+        issue("m-1", List.of(7L), T0);
+        em.flush();
+        em.clear();
+
+        assertThat(em.find(CampaignEntity.class, "c-1").state).isEqualTo(CampaignState.RUNNING);
+        assertThat(em.find(CampaignHostEntity.class, new CampaignHostEntity.Key("c-1", "host-a")).state)
+                .isEqualTo(HostStep.PENDING);
+        CampaignMigrationEntity m = em.find(CampaignMigrationEntity.class, "m-1");
+        assertThat(m.state).isEqualTo(MigrationState.ISSUED);
+        assertThat(m.reservations).containsExactly(7L);
+        assertThat(m.parents).containsExactly("0000:3b:00.0");
+        assertThat(store.find("c-1", false).orElseThrow().stateEnum()).isEqualTo(CampaignState.RUNNING);
+    }
+
+    @Test
+    @TestTransaction
+    void aCampaignStateTextNoEnumKnowsFailsTheReadInsteadOfReadingAsNull() {
+        // The table's check would refuse the text; the check is dropped in this transaction only.
+        sql("alter table campaign drop constraint campaign_state_check");
+        campaign("c-1", "RUNNING", T0);
+        sql("update campaign set state = 'RETIRED' where id = 'c-1'");
+        em.clear();
+
+        assertThatThrownBy(() -> store.find("c-1", false)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("campaign c-1").hasMessageContaining("CampaignState.RETIRED");
+    }
+
+    @Test
+    @TestTransaction
+    void aMigrationStateTextNoEnumKnowsFailsTheReadInsteadOfReadingAsNull() {
+        sql("alter table campaign_migration drop constraint campaign_migration_state_check");
+        campaign("c-1", "RUNNING", T0);
+        store.insertMigration("c-1", planned("m-1", 1, 0, "vm-1"));
+        em.flush();
+        sql("update campaign_migration set state = 'PARKED' where id = 'm-1'");
+        em.clear();
+
+        assertThatThrownBy(() -> store.migrations("c-1", true)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("campaign c-1").hasMessageContaining("MigrationState.PARKED");
     }
 
     // ---- hosts ----------------------------------------------------------------------------------
