@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * does not do.
  *
  * <p>Usage: {@code CampaignNextBench --scheduler 127.0.0.1:18080 --spec bench/campaign-1000.yaml
- * --dir /tmp/fleet [--calls 300] [--in-flight 100] [--scope loaded|all]}
+ * --dir /tmp/fleet [--calls 300] [--in-flight 100] [--scope loaded|all] [--scheduler-pid PID]}; with the
+ * scheduler's pid (on this machine) it also prints the scheduler's CPU time over each timed phase.
  */
 public final class CampaignNextBench {
 
@@ -60,6 +61,7 @@ public final class CampaignNextBench {
         int calls = Integer.parseInt(a.getOrDefault("calls", "300"));
         int wanted = Integer.parseInt(a.getOrDefault("in-flight", "100"));
         String scope = a.getOrDefault("scope", "loaded");
+        long schedulerPid = Long.parseLong(a.getOrDefault("scheduler-pid", "0"));
         Files.createDirectories(dir);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String base = "http://" + scheduler;
@@ -90,7 +92,7 @@ public final class CampaignNextBench {
             String id = JSON.readTree(created.body()).get("id").asText();
             print("campaign", id);
             try {
-                run(http, base, id, t0, calls, wanted);
+                run(http, base, id, t0, calls, wanted, schedulerPid);
             } finally {
                 HttpResponse<String> aborted = send(http, "POST", base + "/api/v1/campaigns/" + id + "/abort", null);
                 print("abort", aborted.statusCode() + " " + (aborted.statusCode() == 200
@@ -99,8 +101,8 @@ public final class CampaignNextBench {
         }
     }
 
-    private static void run(HttpClient http, String base, String id, long t0, int calls, int wanted)
-            throws Exception {
+    private static void run(HttpClient http, String base, String id, long t0, int calls, int wanted,
+            long schedulerPid) throws Exception {
         String campaign = base + "/api/v1/campaigns/" + id;
         JsonNode view;
         do {
@@ -158,18 +160,28 @@ public final class CampaignNextBench {
         print("load_average", loadAverage());
         print("phase", "timing POST next");
         List<Long> post = new ArrayList<>();
+        double cpu0 = cpuSeconds(schedulerPid);
+        long wall0 = System.nanoTime();
         String postAnswer = timed(http, "POST", campaign + "/next", body, calls, post);
+        double postCpu = cpuSeconds(schedulerPid) - cpu0;
+        double postWall = (System.nanoTime() - wall0) / 1e9;
         print("load_average", loadAverage());
         print("phase", "timing GET next");
         List<Long> preview = new ArrayList<>();
+        cpu0 = cpuSeconds(schedulerPid);
+        wall0 = System.nanoTime();
         String previewAnswer = timed(http, "GET", campaign + "/next", null, calls, preview);
+        double getCpu = cpuSeconds(schedulerPid) - cpu0;
+        double getWall = (System.nanoTime() - wall0) / 1e9;
         print("load_average", loadAverage());
         print("post_next_calls", post.size());
         print("post_next_ms_p50_p90_p99_max", quantiles(post));
         print("post_next_answer", postAnswer);
+        cpu("post_next", schedulerPid, postCpu, postWall, calls);
         print("get_next_calls", preview.size());
         print("get_next_ms_p50_p90_p99_max", quantiles(preview));
         print("get_next_answer", previewAnswer);
+        cpu("get_next", schedulerPid, getCpu, getWall, calls);
         print("progress", get(http, campaign).get("progress"));
     }
 
@@ -189,6 +201,27 @@ public final class CampaignNextBench {
             }
         }
         return last;
+    }
+
+    /**
+     * The scheduler's CPU time over a timed phase, per call: everything the process did meanwhile
+     * (the calls, its background ticks, the fleet's reports), beside the phase's wall time.
+     */
+    private static void cpu(String key, long pid, double cpuSeconds, double wallSeconds, int calls) {
+        if (pid > 0) {
+            print(key + "_scheduler_cpu", String.format(Locale.ROOT, "%.1f s over %.1f s (%.0f ms per call)",
+                    cpuSeconds, wallSeconds, 1000 * cpuSeconds / calls));
+        }
+    }
+
+    /** User and system CPU seconds of a process so far ({@code /proc/<pid>/stat}); 0 without a pid. */
+    private static double cpuSeconds(long pid) throws IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
     }
 
     /** The 1, 5 and 15 minute load averages of this machine. */
