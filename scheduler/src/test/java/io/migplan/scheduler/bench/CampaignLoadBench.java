@@ -1,7 +1,16 @@
 package io.migplan.scheduler.bench;
 
+import static io.migplan.scheduler.bench.FleetBench.JSON;
+import static io.migplan.scheduler.bench.FleetBench.args;
+import static io.migplan.scheduler.bench.FleetBench.awaitFleet;
+import static io.migplan.scheduler.bench.FleetBench.get;
+import static io.migplan.scheduler.bench.FleetBench.millis;
+import static io.migplan.scheduler.bench.FleetBench.notUp;
+import static io.migplan.scheduler.bench.FleetBench.percentile;
+import static io.migplan.scheduler.bench.FleetBench.print;
+import static io.migplan.scheduler.bench.FleetBench.sleep;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.migplan.agent.sim.FleetSimulator;
@@ -42,13 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CampaignLoadBench {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new TreeMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        Map<String, String> a = args(args);
         String scheduler = a.getOrDefault("scheduler", "127.0.0.1:18080");
         FleetSpec spec = FleetSpec.load(Path.of(a.getOrDefault("spec", "bench/campaign-1000.yaml")));
         Path dir = Path.of(a.getOrDefault("dir", "/tmp/campaign-load-fleet"));
@@ -59,24 +63,10 @@ public final class CampaignLoadBench {
         String base = "http://" + scheduler;
 
         try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler)) {
-            long t0 = System.nanoTime();
-            JsonNode hosts;
-            do {
-                Thread.sleep(2000);
-                hosts = get(http, base + "/api/v1/hosts");
-            } while (hosts.size() < spec.hosts() && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(15));
-            print("hosts", hosts.size());
-            print("all_reported_s", (System.nanoTime() - t0) / 1e9);
-            String release = hosts.get(0).get("release").asText();
             // The fleet's start (1,000 first reports) is load of its own: wait until every host has
             // been UP for 30 s in a row before measuring anything.
-            long settleStart = System.nanoTime();
-            int upInARow = 0;
-            while (upInARow < 30 && System.nanoTime() - settleStart < TimeUnit.MINUTES.toNanos(10)) {
-                upInARow = notUp(http, base) == 0 ? upInARow + 1 : 0;
-                Thread.sleep(1000);
-            }
-            print("settled_s", (System.nanoTime() - settleStart) / 1e9);
+            JsonNode hosts = awaitFleet(http, base, spec.hosts(), 30);
+            String release = hosts.get(0).get("release").asText();
 
             ManagedChannel channel = ManagedChannelBuilder.forTarget(scheduler).usePlaintext().build();
             var inventory = InventoryServiceGrpc.newBlockingStub(channel);
@@ -181,51 +171,5 @@ public final class CampaignLoadBench {
             print("max_hosts_not_up_before", maxStaleBefore.get());
             print("max_hosts_not_up_during", maxStale.get());
         }
-    }
-
-    /** Hosts of the fleet not UP now (STALE, DOWN). */
-    private static int notUp(HttpClient http, String base) throws Exception {
-        int n = 0;
-        for (JsonNode h : get(http, base + "/api/v1/hosts")) {
-            n += h.get("state").asText().equals("UP") ? 0 : 1;
-        }
-        return n;
-    }
-
-    private static JsonNode get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(r.body());
-    }
-
-    private static String millis(List<Long> micros) {
-        return String.format(java.util.Locale.ROOT, "%.1f / %.1f / %.1f", percentile(micros, 50) / 1000.0,
-                percentile(micros, 99) / 1000.0, percentile(micros, 100) / 1000.0);
-    }
-
-    private static long percentile(List<Long> values, int p) {
-        List<Long> sorted;
-        synchronized (values) {
-            sorted = new ArrayList<>(values);
-        }
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        Collections.sort(sorted);
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1 < 0 ? 0
-                : (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void print(String key, Object value) {
-        System.out.println(key + ": " + value);
-        System.out.flush();
     }
 }
