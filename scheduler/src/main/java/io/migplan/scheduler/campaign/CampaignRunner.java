@@ -183,8 +183,10 @@ public class CampaignRunner {
     /** The step over the campaign's rows as they are now in the transaction. */
     private CampaignStep decide(CampaignRow c, Instant now, String issueTo, Evidence evidence, StepEffects out) {
         ClusterSnapshot snapshot = snapshots.current();
-        return new CampaignStep(new CampaignStep.Input(c, store.hosts(c.id()), store.migrations(c.id(), true),
-                snapshot, now, Lease.of(c), issueTo, evidence.scans(), evidence.askFailures(),
+        List<HostRow> hosts = store.hosts(c.id());
+        Integer batch = CampaignStep.currentBatch(hosts);
+        return new CampaignStep(new CampaignStep.Input(c, hosts, store.stepMigrations(c.id(), batch),
+                store.plannedAfter(c.id(), batch), snapshot, now, Lease.of(c), issueTo, evidence.scans(), evidence.askFailures(),
                 keys -> verdicts.stored(snapshot, keys), config.campaign().settleTimeout()), out);
     }
 
@@ -256,7 +258,8 @@ public class CampaignRunner {
         Lease current = Lease.of(c);
         Lease next = Lease.take(c.id(), current, asked.orchestrator(), asked.length(), now);
         if (Lease.takesOver(current, next)) {
-            long inFlight = store.migrations(c.id(), true).stream().filter(m -> m.state().equals("ISSUED")).count();
+            long inFlight = store.stepMigrations(c.id(), null).stream().filter(m -> m.state().equals("ISSUED"))
+                    .count();
             store.event(c.id(), "LEASE_TAKEN_OVER", "orchestrator " + next.holder() + " took over from "
                     + current.holder() + ", whose lease expired at " + current.expiresAt() + "; " + inFlight
                     + " migrations in flight are now reported by " + next.holder(), now);
@@ -367,7 +370,7 @@ public class CampaignRunner {
         if (c.replanReason() == null) {
             throw new PlanStoppedException("campaign " + c.id() + " was re-planned meanwhile");
         }
-        if (store.migrations(c.id(), true).stream().anyMatch(m -> !m.state().equals("PLANNED"))) {
+        if (store.stepMigrations(c.id(), null).stream().anyMatch(m -> !m.state().equals("PLANNED"))) {
             throw new PlanStoppedException("campaign " + c.id() + " has migrations in flight; it is re-planned once"
                     + " they are settled");
         }

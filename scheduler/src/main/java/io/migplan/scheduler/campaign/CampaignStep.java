@@ -3,6 +3,7 @@ package io.migplan.scheduler.campaign;
 import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
+import io.migplan.scheduler.campaign.CampaignStore.PlannedMove;
 import io.migplan.scheduler.campaign.Transitions.HostStep;
 import io.migplan.scheduler.campaign.Transitions.MigrationState;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
@@ -67,6 +68,9 @@ final class CampaignStep {
     /**
      * What a step decides from.
      *
+     * @param open          the migrations in flight and the planned ones of the current batch
+     *                      ({@link #currentBatch(Collection)})
+     * @param later         the planned migrations of later batches, for the checks of the plan
      * @param lease         the campaign's lease, as the answer shows it; null when none
      * @param issueTo       the orchestrator work is issued to; null in a preview (nothing issued)
      * @param scans         fresh scans asked before the step, by host
@@ -74,7 +78,8 @@ final class CampaignStep {
      * @param verdicts      the stored verdicts valid for the snapshot, among the keys given
      * @param settleTimeout how long before the agents are asked again about an unsettled migration
      */
-    record Input(CampaignRow campaign, List<HostRow> hosts, List<MigrationRow> open, ClusterSnapshot snapshot,
+    record Input(CampaignRow campaign, List<HostRow> hosts, List<MigrationRow> open, List<PlannedMove> later,
+            ClusterSnapshot snapshot,
             Instant now, Lease lease, String issueTo, Map<String, FreshScans.Scan> scans, Map<String, String> askFailures,
             Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> verdicts, Duration settleTimeout) {
     }
@@ -204,8 +209,24 @@ final class CampaignStep {
 
     /** The lowest batch with a host not finished; null when none. */
     private Integer currentBatch() {
-        return hosts.values().stream().filter(h -> h.batch() != null && OPEN_HOST.contains(h.state())
+        return currentBatch(hosts.values());
+    }
+
+    /**
+     * The lowest batch of {@code hosts} with a host not finished (waiting hosts aside); null when
+     * none. A step decides over this batch's planned migrations and those in flight.
+     */
+    static Integer currentBatch(Collection<HostRow> hosts) {
+        return hosts.stream().filter(h -> h.batch() != null && OPEN_HOST.contains(h.state())
                 && !h.state().equals("WAITING")).map(HostRow::batch).min(Integer::compare).orElse(null);
+    }
+
+    /** Every planned migration of the plan: the current batch's, then the later batches'. */
+    private List<PlannedMove> planned() {
+        List<PlannedMove> out = new ArrayList<>();
+        open.stream().filter(m -> m.state().equals("PLANNED")).forEach(m -> out.add(PlannedMove.of(m)));
+        out.addAll(in.later());
+        return out;
     }
 
     private static boolean inFlight(MigrationRow m) {
@@ -483,8 +504,8 @@ final class CampaignStep {
         void checkPlannedMigrations() {
             Set<String> moving = new HashSet<>();
             open.stream().filter(m -> !m.state().equals("PLANNED")).forEach(m -> moving.add(m.vmUuid()));
-            for (MigrationRow m : open) {
-                if (!m.state().equals("PLANNED") || moving.contains(m.vmUuid())) {
+            for (PlannedMove m : planned()) {
+                if (moving.contains(m.vmUuid())) {
                     continue;
                 }
                 Optional<VmRecord> vm = snapshot.vm(m.vmUuid());
@@ -520,10 +541,7 @@ final class CampaignStep {
         /** An upgraded host refused what the plan sends to hosts of its board at the new release. */
         void refusedByUpgraded(HostRow h, HostEntry e, Set<String> refused) {
             String board = CampaignProblemBuilder.board(e.view());
-            for (MigrationRow m : open) {
-                if (!m.state().equals("PLANNED")) {
-                    continue;
-                }
+            for (PlannedMove m : planned()) {
                 Optional<HostEntry> t = host(m.to());
                 VmRecord vm = snapshot.vm(m.vmUuid()).orElse(null);
                 if (vm == null || t.isEmpty() || !CampaignProblemBuilder.board(t.get().view()).equals(board)) {

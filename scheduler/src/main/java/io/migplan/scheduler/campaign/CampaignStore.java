@@ -354,6 +354,43 @@ class CampaignStore {
         return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
     }
 
+    /**
+     * What a step decides over: the migrations in flight (issued, or done and not yet settled),
+     * and the planned ones of batch {@code batch} (none when null). The planned migrations of
+     * later batches are read as {@link #plannedAfter} values.
+     */
+    List<MigrationRow> stepMigrations(String id, Integer batch) {
+        TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
+                        + " and not m.settled and (m.state in ?2 or (m.state = ?3 and m.batch = ?4))"
+                        + " order by m.batch, m.wave, m.vm, m.vmUuid, m.planVersion", CampaignMigrationEntity.class)
+                .setParameter(1, id).setParameter(2, List.of(MigrationState.ISSUED, MigrationState.DONE))
+                .setParameter(3, MigrationState.PLANNED).setParameter(4, batch == null ? -1 : batch);
+        return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+    }
+
+    /** A planned migration as the checks of a later batch need it: who, from where, to where. */
+    record PlannedMove(String id, String vm, String vmUuid, String from, String to) {
+
+        static PlannedMove of(MigrationRow m) {
+            return new PlannedMove(m.id(), m.vm(), m.vmUuid(), m.from(), m.to());
+        }
+    }
+
+    /**
+     * The planned migrations of batches after {@code batch} (every planned one when null), as
+     * plain values: no entity is managed and no JSON column is read, so a step over a plan of
+     * tens of thousands of migrations checks them all cheaply.
+     */
+    List<PlannedMove> plannedAfter(String id, Integer batch) {
+        List<Object[]> rows = em.createQuery("select m.id, m.vm, m.vmUuid, m.fromHost, m.toHost"
+                        + " from CampaignMigrationEntity m where m.campaignId = ?1 and not m.settled and m.state = ?2"
+                        + " and m.batch > ?3 order by m.batch, m.wave, m.vm, m.vmUuid", Object[].class)
+                .setParameter(1, id).setParameter(2, MigrationState.PLANNED)
+                .setParameter(3, batch == null ? Integer.MIN_VALUE : batch).getResultList();
+        return rows.stream().map(r -> new PlannedMove((String) r[0], (String) r[1], (String) r[2], (String) r[3],
+                (String) r[4])).toList();
+    }
+
     private static MigrationRow row(CampaignMigrationEntity m) {
         return new MigrationRow(m.id, m.planVersion, m.batch, m.wave, m.vm, m.vmUuid, m.fromHost, m.toHost,
                 m.parents, m.types, m.state.name(), m.basis, m.reservations, m.error, m.settled, m.deadlineAt,

@@ -49,6 +49,8 @@ class CampaignStepTest {
         String replanReason;
         final Map<String, HostRow> hosts = new HashMap<>();
         final List<MigrationRow> open = new ArrayList<>();
+        /** Planned migrations of later batches. */
+        final List<CampaignStore.PlannedMove> later = new ArrayList<>();
         final Map<String, HostEntry> entries = new HashMap<>();
         final Map<String, FreshScans.Scan> scans = new HashMap<>();
         final Map<MatrixKey, StoredVerdict> verdicts = new HashMap<>();
@@ -86,7 +88,7 @@ class CampaignStepTest {
                     NOW.plusSeconds(60), null, NOW.minusSeconds(3600));
             ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
             return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),
-                    snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
+                    List.copyOf(later), snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
                         Map<MatrixKey, StoredVerdict> found = new HashMap<>();
                         keys.forEach(k -> {
                             if (verdicts.containsKey(k)) {
@@ -217,6 +219,21 @@ class CampaignStepTest {
         gone.entries.put("src", entry(t4("src", FROM)));
         gone.step().advance();
         assertThat(gone.effects()).contains("replan: VM vm-a disappeared");
+    }
+
+    @Test
+    void aLaterBatchsPlannedMigrationIsCheckedToo() {
+        World gone = new World();
+        gone.later.add(new CampaignStore.PlannedMove("m-9", "vm-z", "uuid-vm-z", "other", "dst"));
+        gone.step().advance();
+        assertThat(gone.effects()).contains("replan: VM vm-z disappeared");
+
+        World targetGone = new World();
+        targetGone.entries.put("other", entry(t4("other", FROM), gpuVm("vm-z", "other")));
+        targetGone.later.add(new CampaignStore.PlannedMove("m-9", "vm-z", "uuid-vm-z", "other", "nowhere"));
+        targetGone.step().advance();
+        assertThat(targetGone.effects()).contains("replan: host nowhere left the inventory; it was the target of VM"
+                + " vm-z");
     }
 
     @Test
