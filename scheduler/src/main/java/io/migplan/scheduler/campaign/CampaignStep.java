@@ -130,7 +130,8 @@ final class CampaignStep {
         draining.startCurrentBatch();
         if (replanDue() == null) {
             new AdminMarks().sync();
-            if (hosts.values().stream().noneMatch(h -> OPEN_HOST.contains(h.state())) && open.isEmpty()) {
+            if (hosts.values().stream().noneMatch(h -> OPEN_HOST.contains(h.state())) && open.isEmpty()
+                    && in.later().isEmpty()) {
                 long done = hosts.values().stream().filter(h -> h.state().equals("DONE")).count();
                 out.complete(done + " of " + hosts.size() + " hosts at " + c.to());
                 completed = true;
