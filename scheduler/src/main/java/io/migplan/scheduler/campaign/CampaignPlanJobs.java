@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -64,6 +65,14 @@ class CampaignPlanJobs {
      * the queue for every plan it may admit, so an admitted plan is never refused here.
      */
     private BoundedExecutor executor;
+    /** The monotonic clock first plans' time limits are measured on. */
+    private volatile LongSupplier nanoTime = System::nanoTime;
+
+    /** For tests: first plans from now on measure their time limit on {@code clock}. */
+    void measureTimeLimitsOn(LongSupplier clock) {
+        nanoTime = clock;
+    }
+
     /** Plans of this process from admission until written or failed. */
     private final Map<String, Job> active = new ConcurrentHashMap<>();
 
@@ -105,7 +114,7 @@ class CampaignPlanJobs {
      */
     void start(String id, PlanningLimiter.Ticket ticket, String from, String to, Settings settings,
             List<String> scope, AfterWrite after) {
-        run(new Job(id, ticket, new PlanWatch(Duration.ofSeconds(settings.timeLimitSeconds())),
+        run(new Job(id, ticket, new PlanWatch(Duration.ofSeconds(settings.timeLimitSeconds()), nanoTime),
                 () -> inputs(id, from, to, settings, scope), after, why -> fail(id, why)),
                 "the scheduler could not start planning it (it is stopping); create it again");
     }

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaign;
 
+import java.util.function.LongSupplier;
 import io.migplan.scheduler.campaign.planner.CampaignPlanner.BatchPlanner;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
@@ -24,6 +25,7 @@ final class PlanWatch {
     }
 
     private final Duration timeLimit;
+    private final LongSupplier nanoTime;
     private volatile long startNanos;
     private volatile int evacuations;
     private volatile String phase = "";
@@ -31,7 +33,13 @@ final class PlanWatch {
 
     /** @param timeLimit how long the plan may take from {@link #around}'s first evacuation on; null for no limit */
     PlanWatch(Duration timeLimit) {
+        this(timeLimit, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock the limit is measured on ({@link System#nanoTime}, or a test's) */
+    PlanWatch(Duration timeLimit, LongSupplier nanoTime) {
         this.timeLimit = timeLimit;
+        this.nanoTime = nanoTime;
     }
 
     /** A watch without a time limit, for plans made inside a caller's own transaction. */
@@ -41,7 +49,7 @@ final class PlanWatch {
 
     /** {@code planner}, watched: each evacuation is counted and may be refused if the limit is spent. */
     BatchPlanner around(EvacuationPlanner planner) {
-        startNanos = System.nanoTime();
+        startNanos = nanoTime.getAsLong();
         return (problem, limits) -> {
             check();
             phase = problem.id();
@@ -56,7 +64,7 @@ final class PlanWatch {
         if (Thread.currentThread().isInterrupted()) {
             throw new PlanStoppedException("planning was interrupted (the scheduler is stopping)");
         }
-        if (timeLimit != null && System.nanoTime() - startNanos > timeLimit.toNanos()) {
+        if (timeLimit != null && nanoTime.getAsLong() - startNanos > timeLimit.toNanos()) {
             throw new PlanStoppedException("planning did not finish within its time limit of "
                     + timeLimit.toSeconds() + " s (policy.timeLimitSeconds) after " + evacuations
                     + " batch evacuations; plan fewer hosts at once or allow more time");

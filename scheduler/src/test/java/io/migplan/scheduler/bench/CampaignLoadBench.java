@@ -106,7 +106,7 @@ public final class CampaignLoadBench {
             }, "stale-watch");
             probe.start();
             staleWatch.start();
-            Thread.sleep(baseline.toMillis());
+            FleetBench.sleep(baseline.toMillis()); // the baseline is a measuring period, not a wait for a condition
 
             loaded.set(true);
             String body = "{\"fromRelease\":\"" + release + "\",\"toRelease\":\"" + release + ".1\",\"dryRun\":true}";

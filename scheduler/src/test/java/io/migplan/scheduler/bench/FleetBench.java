@@ -1,5 +1,7 @@
 package io.migplan.scheduler.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -46,19 +48,15 @@ final class FleetBench {
      */
     static JsonNode awaitFleet(HttpClient http, String base, int expected, int upSeconds) throws Exception {
         long t0 = System.nanoTime();
-        JsonNode hosts;
-        do {
-            Thread.sleep(2000);
-            hosts = get(http, base + "/api/v1/hosts");
-        } while (hosts.size() < expected && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(15));
+        JsonNode hosts = await("every host reported").atMost(Duration.ofMinutes(15))
+                .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                .until(() -> get(http, base + "/api/v1/hosts"), h -> h.size() >= expected);
         print("hosts", hosts.size());
         print("all_reported_s", (System.nanoTime() - t0) / 1e9);
         long settleStart = System.nanoTime();
-        int upInARow = 0;
-        while (upInARow < upSeconds && System.nanoTime() - settleStart < TimeUnit.MINUTES.toNanos(10)) {
-            upInARow = notUp(http, base) == 0 ? upInARow + 1 : 0;
-            Thread.sleep(1000);
-        }
+        await("every host UP " + upSeconds + " s in a row").atMost(Duration.ofMinutes(10))
+                .during(Duration.ofSeconds(upSeconds)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> notUp(http, base) == 0);
         print("settled_s", (System.nanoTime() - settleStart) / 1e9);
         return hosts;
     }
@@ -107,6 +105,7 @@ final class FleetBench {
         return sorted.get(Math.min(sorted.size() - 1, Math.max(0, rank)));
     }
 
+    /** The pace of a load generator's loop and of a measuring period: time itself, no condition to wait for. */
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
