@@ -21,6 +21,7 @@ import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * steps the way reports change it; the campaign's rows are read from its store.
  */
 @QuarkusTest
+@TestProfile(CampaignContractTest.NoTick.class)
 class CampaignRunnerTest {
 
     static final String FROM = "2025.1";
