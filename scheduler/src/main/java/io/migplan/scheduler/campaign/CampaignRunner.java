@@ -5,6 +5,7 @@ import io.migplan.scheduler.campaign.CampaignStore.Settings;
 import io.migplan.scheduler.campaign.PlanWatch.PlanStoppedException;
 import io.migplan.scheduler.campaign.CampaignStore.CampaignRow;
 import io.migplan.scheduler.campaign.CampaignStore.HostRow;
+import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaign.Transitions.HostStep;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.compatibility.MatrixKey;
@@ -42,10 +43,11 @@ import org.jboss.logging.Logger;
  * Drives running campaigns: each step (a lease holder's {@code next}, or the periodic tick) is
  * decided by {@link CampaignStep} from the campaign's rows, the cluster snapshot and the evidence
  * asked for it, and written by {@link StoreEffects} in one transaction holding the campaign's row.
- * The evidence (fresh scans of hosts to prove empty or to settle a migration, verdicts of targets
- * not yet in the matrix) is asked before the lock is taken, by a pass of the same decision that
- * writes nothing ({@link RecordedEffects}). A re-plan the step calls for is solved on a planning
- * thread with no lock held and written over the plan version; steps issue nothing meanwhile.
+ * A pass of the same decision that writes nothing ({@link RecordedEffects}) first finds the
+ * evidence the step needs (fresh scans of hosts to prove empty or to settle a migration, verdicts
+ * of targets not yet in the matrix); when it needs some, it is asked with the lock released and
+ * the step taken again. A re-plan the step calls for is solved on a planning thread with no lock
+ * held and written over the plan version; steps issue nothing meanwhile.
  */
 @ApplicationScoped
 public class CampaignRunner {
@@ -83,10 +85,12 @@ public class CampaignRunner {
     @Inject
     Clock clock;
 
+    private final LaterMoves laterMoves = new LaterMoves(LaterMoves.MAX_MOVES);
+
     /** When a re-plan of each campaign last failed, so a failing one is not asked again at every step. */
     private final Map<String, Instant> replanFailedAt = new ConcurrentHashMap<>();
 
-    /** Fresh scans and the agents' failures to answer verdicts, asked before a step took its lock. */
+    /** Fresh scans and the agents' failures to answer verdicts, asked for a step with its lock released. */
     record Evidence(Map<String, FreshScans.Scan> scans, Map<String, String> askFailures) {
         static final Evidence NONE = new Evidence(Map.of(), Map.of());
     }
@@ -138,56 +142,96 @@ public class CampaignRunner {
             if (!c.state().equals("RUNNING")) {
                 return notRunning(c);
             }
-            CampaignStep step = decide(c, now, null, Evidence.NONE, new RecordedEffects()).advance();
+            CampaignStep step = decide(c, rows(c, false), now, null, Evidence.NONE, new RecordedEffects()).advance();
             return step.issue().result(c.state(), true);
         });
     }
 
     /**
-     * A step: the evidence it needs is asked first, with no lock or transaction held; then, in one
-     * transaction holding the campaign's row, it is decided and written, and (for a lease holder)
-     * work is issued.
+     * A step, in a transaction holding the campaign's row: a pass that writes nothing finds the
+     * evidence the step needs (fresh scans, verdicts not stored); when it needs none, the step is
+     * decided over the same rows and written. Otherwise the evidence is asked with no lock or
+     * transaction held, and the step is then taken in a second transaction holding the row.
      */
     private NextStep step(String id, Instant now, Lease.Asked asked) {
-        Evidence evidence = gather(id, now);
-        Decided decided = QuarkusTransaction.requiringNew().call(() -> {
-            CampaignRow c = store.lock(id);
-            boolean active = c.state().equals("RUNNING") || c.state().equals("PAUSED");
-            if (asked != null && active) {
-                takeLease(c, asked, now);
-                c = store.lock(id);
-            }
-            if (!c.state().equals("RUNNING")) {
-                return new Decided(notRunning(c), null);
-            }
-            String issueTo = asked == null ? null : asked.orchestrator();
-            CampaignStep step = decide(c, now, issueTo, evidence, effects(c, now)).advance();
-            if (step.completed()) {
-                return new Decided(step.result("COMPLETED", false), null);
-            }
-            if (issueTo != null) {
-                step.issue();
-            }
-            return new Decided(step.result(c.state(), false), step.replanDue());
-        });
-        if (decided.replanDue() != null) {
+        Attempt attempt = QuarkusTransaction.requiringNew().call(() -> locked(id, now, asked, null));
+        if (attempt.wanted() != null) {
+            Evidence evidence = ask(attempt.wanted());
+            attempt = QuarkusTransaction.requiringNew().call(() -> locked(id, now, asked, evidence));
+        }
+        if (attempt.replanDue() != null) {
             replan(id);
         }
-        return decided.next();
+        return attempt.next();
     }
 
-    /** A step's answer, and why the rest must be planned again now (null when it need not). */
-    private record Decided(NextStep next, String replanDue) {
+    /**
+     * A step's outcome in its transaction: the answer and why the rest must be planned again now
+     * (null when it need not); or, with no answer, the evidence to ask before the step is taken.
+     */
+    private record Attempt(NextStep next, String replanDue, RecordedEffects wanted) {
     }
 
-    /** The step over the campaign's rows as they are now in the transaction. */
-    private CampaignStep decide(CampaignRow c, Instant now, String issueTo, Evidence evidence, StepEffects out) {
-        ClusterSnapshot snapshot = snapshots.current();
+    /**
+     * The step under the campaign's lock (the lease taken first, for a lease holder). With
+     * {@code evidence} null, the evidence the step needs is found first and, when some is
+     * needed, returned instead of deciding.
+     */
+    private Attempt locked(String id, Instant now, Lease.Asked asked, Evidence evidence) {
+        CampaignRow c = store.lock(id);
+        boolean active = c.state().equals("RUNNING") || c.state().equals("PAUSED");
+        if (asked != null && active) {
+            takeLease(c, asked, now);
+            c = store.lock(id);
+        }
+        if (!c.state().equals("RUNNING")) {
+            return new Attempt(notRunning(c), null, null);
+        }
+        Rows rows = rows(c, true);
+        Evidence given = evidence;
+        if (given == null) {
+            RecordedEffects wanted = new RecordedEffects();
+            decide(c, rows, now, null, Evidence.NONE, wanted).advance().issue();
+            if (!wanted.wantedScans.isEmpty() || !wanted.wantedVerdicts.isEmpty()) {
+                return new Attempt(null, null, wanted);
+            }
+            given = Evidence.NONE;
+        }
+        String issueTo = asked == null ? null : asked.orchestrator();
+        CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now)).advance();
+        if (step.completed()) {
+            return new Attempt(step.result("COMPLETED", false), null, null);
+        }
+        if (issueTo != null) {
+            step.issue();
+        }
+        return new Attempt(step.result(c.state(), false), step.replanDue(), null);
+    }
+
+    /** The campaign's rows a step decides over, as they are now in the transaction. */
+    private record Rows(ClusterSnapshot snapshot, List<HostRow> hosts, List<MigrationRow> open,
+            LaterBatches later) {
+    }
+
+    /**
+     * Reads the rows a step of campaign {@code c} decides over; the later batches' planned moves
+     * kept per plan version ({@link LaterMoves}), and kept from this read only when
+     * {@code locked}.
+     */
+    private Rows rows(CampaignRow c, boolean locked) {
         List<HostRow> hosts = store.hosts(c.id());
         Integer batch = CampaignStep.currentBatch(hosts);
-        return new CampaignStep(new CampaignStep.Input(c, hosts, store.stepMigrations(c.id(), batch),
-                store.plannedAfter(c.id(), batch), snapshot, now, Lease.of(c), issueTo, evidence.scans(), evidence.askFailures(),
-                keys -> verdicts.stored(snapshot, keys), config.campaign().settleTimeout()), out);
+        return new Rows(snapshots.current(), hosts, store.stepMigrations(c.id(), batch),
+                laterMoves.after(c, batch, locked, () -> store.plannedAfter(c.id(), batch)));
+    }
+
+    /** The step over the rows read. */
+    private CampaignStep decide(CampaignRow c, Rows rows, Instant now, String issueTo, Evidence evidence,
+            StepEffects out) {
+        ClusterSnapshot snapshot = rows.snapshot();
+        return new CampaignStep(new CampaignStep.Input(c, rows.hosts(), rows.open(), rows.later(), snapshot, now,
+                Lease.of(c), issueTo, evidence.scans(), evidence.askFailures(), keys -> verdicts.stored(snapshot, keys),
+                config.campaign().settleTimeout()), out);
     }
 
     private StoreEffects effects(CampaignRow c, Instant now) {
@@ -202,23 +246,13 @@ public class CampaignRunner {
     }
 
     /**
-     * The evidence a step of the campaign will need, asked now with no lock or transaction held:
-     * a pass of the step that writes nothing names the fresh scans (hosts to prove empty, both
-     * hosts of a migration past its deadline; at most {@link #SCANS_PER_STEP}) and the verdicts
-     * (targets to confirm, upgraded hosts to probe) it lacks; the verdicts are asked and stored
-     * ({@link Verdicts#ask}), the scans kept for the step.
+     * Asks, with no lock or transaction held, the evidence a pass of the step found it needs:
+     * the fresh scans (hosts to prove empty, both hosts of a migration past its deadline; at most
+     * {@link #SCANS_PER_STEP}), kept for the step; and the verdicts (targets to confirm, upgraded
+     * hosts to probe), stored as they come ({@link Verdicts#ask}).
      */
-    private Evidence gather(String id, Instant now) {
-        RecordedEffects wanted = new RecordedEffects();
+    private Evidence ask(RecordedEffects wanted) {
         ClusterSnapshot snapshot = snapshots.current();
-        boolean running = QuarkusTransaction.requiringNew().call(() -> store.find(id, false)
-                .filter(c -> c.state().equals("RUNNING")).map(c -> {
-                    decide(c, now, null, Evidence.NONE, wanted).advance().issue();
-                    return true;
-                }).orElse(false));
-        if (!running) {
-            return Evidence.NONE;
-        }
         Map<String, FreshScans.Scan> scans = new HashMap<>();
         for (String host : wanted.wantedScans) {
             if (scans.size() == SCANS_PER_STEP) {

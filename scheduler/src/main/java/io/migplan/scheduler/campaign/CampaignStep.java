@@ -78,7 +78,7 @@ final class CampaignStep {
      * @param verdicts      the stored verdicts valid for the snapshot, among the keys given
      * @param settleTimeout how long before the agents are asked again about an unsettled migration
      */
-    record Input(CampaignRow campaign, List<HostRow> hosts, List<MigrationRow> open, List<PlannedMove> later,
+    record Input(CampaignRow campaign, List<HostRow> hosts, List<MigrationRow> open, LaterBatches later,
             ClusterSnapshot snapshot,
             Instant now, Lease lease, String issueTo, Map<String, FreshScans.Scan> scans, Map<String, String> askFailures,
             Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> verdicts, Duration settleTimeout) {
@@ -226,7 +226,7 @@ final class CampaignStep {
     private List<PlannedMove> planned() {
         List<PlannedMove> out = new ArrayList<>();
         open.stream().filter(m -> m.state().equals("PLANNED")).forEach(m -> out.add(PlannedMove.of(m)));
-        out.addAll(in.later());
+        out.addAll(in.later().moves());
         return out;
     }
 
@@ -501,29 +501,31 @@ final class CampaignStep {
             }
         }
 
-        /** Planned migrations whose VM is no longer where the plan found it, or whose target went away. */
+        /**
+         * Planned migrations whose VM is no longer where the plan found it, or whose target went
+         * away (each such target named once, with the first VM planned onto it).
+         */
         void checkPlannedMigrations() {
             Set<String> moving = new HashSet<>();
             open.stream().filter(m -> !m.state().equals("PLANNED")).forEach(m -> moving.add(m.vmUuid()));
-            for (PlannedMove m : planned()) {
-                if (moving.contains(m.vmUuid())) {
-                    continue;
-                }
-                Optional<VmRecord> vm = snapshot.vm(m.vmUuid());
-                HostRow src = hosts.get(m.from());
-                boolean sourceDraining = src != null && src.state().equals("DRAINING");
-                if (vm.isEmpty()) {
-                    flag("VM " + m.vm() + " disappeared");
-                } else if (sourceDraining && !vm.get().host().equals(m.from())) {
-                    flag("VM " + m.vm() + " runs on " + vm.get().host() + ", not on " + m.from() + " as planned");
-                }
-                if (!up(m.to()) && host(m.to()).isPresent()) {
-                    flag("host " + m.to() + " is " + host(m.to()).get().view().state() + "; it was the target of VM "
-                            + m.vm());
-                } else if (host(m.to()).isEmpty()) {
-                    flag("host " + m.to() + " left the inventory; it was the target of VM " + m.vm());
+            // Why each target seen cannot take a VM ("" when it can), judged once per target.
+            Map<String, String> targets = new HashMap<>();
+            for (MigrationRow m : open) {
+                if (m.state().equals("PLANNED") && !moving.contains(m.vmUuid())) {
+                    checkVm(PlannedMove.of(m));
+                    checkTarget(m.to(), m.vm(), targets);
                 }
             }
+            // The later batches' moves, by source: VMs all still on an unchanged source need no look-up.
+            in.later().forEachSource((source, moves) -> {
+                HostRow src = hosts.get(source);
+                boolean draining = src != null && src.state().equals("DRAINING");
+                if (draining || !in.later().allSeenOn(source, host(source).orElse(null))) {
+                    moves.stream().filter(m -> !moving.contains(m.vmUuid())).forEach(this::checkVm);
+                }
+            });
+            in.later().forEachTarget((target, moves) -> moves.stream().filter(m -> !moving.contains(m.vmUuid()))
+                    .findFirst().ifPresent(m -> checkTarget(target, m.vm(), targets)));
             // A VM on a host being emptied that no migration takes away.
             for (HostRow h : hosts.values()) {
                 if (!h.state().equals("DRAINING") && !h.state().equals("READY_TO_UPGRADE")) {
@@ -537,6 +539,35 @@ final class CampaignStep {
                     }
                 }));
             }
+        }
+
+        /** A planned VM that disappeared, or that runs elsewhere than planned while its source is being emptied. */
+        private void checkVm(PlannedMove m) {
+            Optional<VmRecord> vm = snapshot.vm(m.vmUuid());
+            HostRow src = hosts.get(m.from());
+            boolean sourceDraining = src != null && src.state().equals("DRAINING");
+            if (vm.isEmpty()) {
+                flag("VM " + m.vm() + " disappeared");
+            } else if (sourceDraining && !vm.get().host().equals(m.from())) {
+                flag("VM " + m.vm() + " runs on " + vm.get().host() + ", not on " + m.from() + " as planned");
+            }
+        }
+
+        /** A target that cannot take a planned VM, flagged with the first VM planned onto it; judged once. */
+        private void checkTarget(String target, String vm, Map<String, String> judged) {
+            if (!judged.containsKey(target)) {
+                String gone = targetGone(target);
+                judged.put(target, gone);
+                if (!gone.isEmpty()) {
+                    flag(gone + "; it was the target of VM " + vm);
+                }
+            }
+        }
+
+        /** Why host {@code id} cannot take a planned VM: it left the inventory or is not up; "" when it can. */
+        private String targetGone(String id) {
+            return host(id).map(e -> e.view().isUp() ? "" : "host " + id + " is " + e.view().state())
+                    .orElse("host " + id + " left the inventory");
         }
 
         /** An upgraded host refused what the plan sends to hosts of its board at the new release. */
@@ -587,9 +618,11 @@ final class CampaignStep {
                 return;
             }
             var view = e.get().view();
+            if (view.adminState() == wanted) {
+                return;
+            }
             String ours = CampaignRunner.adminReasonPrefix(c.id());
-            boolean mine = CampaignProblemBuilder.markedBy(view, ours);
-            if (view.adminState() == wanted || !(HostStateFilter.isActive(view) || mine)) {
+            if (!HostStateFilter.isActive(view) && !CampaignProblemBuilder.markedBy(view, ours)) {
                 return;
             }
             out.adminState(id, wanted, wanted == AdminState.ACTIVE ? "" : ours

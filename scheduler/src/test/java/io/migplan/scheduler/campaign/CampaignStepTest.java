@@ -83,12 +83,17 @@ class CampaignStepTest {
         }
 
         CampaignStep step() {
+            return step(LaterBatches.of(later));
+        }
+
+        /** A step over later batches' moves as kept from an earlier step. */
+        CampaignStep step(LaterBatches kept) {
             Settings settings = new Settings(List.of("src"), 1, 1, 2, 2, 8, 0, false, false, 1, 600, 600);
             CampaignRow c = new CampaignRow("c-1", "RUNNING", FROM, TO, settings, "{}", replanReason, 1, "orch",
                     NOW.plusSeconds(60), null, NOW.minusSeconds(3600));
             ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
             return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),
-                    List.copyOf(later), snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
+                    kept, snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
                         Map<MatrixKey, StoredVerdict> found = new HashMap<>();
                         keys.forEach(k -> {
                             if (verdicts.containsKey(k)) {
@@ -234,6 +239,26 @@ class CampaignStepTest {
         targetGone.step().advance();
         assertThat(targetGone.effects()).contains("replan: host nowhere left the inventory; it was the target of VM"
                 + " vm-z");
+    }
+
+    @Test
+    void aLaterBatchsVmIsLookedUpAgainOnceItsSourceReportedAndATargetIsNamedOnce() {
+        World w = new World();
+        w.entries.put("other", entry(t4("other", FROM), gpuVm("vm-y", "other"), gpuVm("vm-z", "other")));
+        w.later.add(new CampaignStore.PlannedMove("m-8", "vm-y", "uuid-vm-y", "other", "down"));
+        w.later.add(new CampaignStore.PlannedMove("m-9", "vm-z", "uuid-vm-z", "other", "down"));
+        w.entries.put("down", entry(withState(t4("down", FROM), HostState.DOWN, NOW)));
+        LaterBatches later = LaterBatches.of(w.later);
+        CampaignStep first = w.step(later).advance();
+        assertThat(first.replanDue()).isEqualTo("host down is DOWN; it was the target of VM vm-y");
+
+        // The same moves, kept from the step before: vm-z left the fleet, and its source's new
+        // entry is what the next step sees.
+        World next = new World();
+        next.entries.put("other", entry(t4("other", FROM), gpuVm("vm-y", "other")));
+        next.entries.put("down", entry(t4("down", FROM)));
+        next.step(later).advance();
+        assertThat(next.effects()).contains("replan: VM vm-z disappeared");
     }
 
     @Test
