@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * the calls issue nothing more (it performs no migration and reports nothing, so what the current
  * wave allows is all that can be in flight), times {@code --calls} more {@code POST …/next} and as
  * many {@code GET …/next} (previews), one after the other, each from sending the request to having
- * read the whole answer, and aborts the campaign. A benchmark, not a test: it judges nothing.
+ * read the whole answer, {@code --rounds} times (the first right after the fill, from a scheduler
+ * that has served six calls; the later ones from one the earlier rounds warmed), and aborts the
+ * campaign. A benchmark, not a test: it judges nothing.
  *
  * <p>{@code --scope loaded} (the default) names every host that runs a VM, so the spec's empty
  * spare hosts stay outside the campaign (at the old release, as room); {@code --scope all} is
@@ -46,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * does not do.
  *
  * <p>Usage: {@code CampaignNextBench --scheduler 127.0.0.1:18080 --spec bench/campaign-1000.yaml
- * --dir /tmp/fleet [--calls 300] [--in-flight 100] [--scope loaded|all] [--scheduler-pid PID]}; with the
+ * --dir /tmp/fleet [--calls 300] [--rounds 1] [--in-flight 100] [--scope loaded|all] [--scheduler-pid PID]}; with the
  * scheduler's pid (on this machine) it also prints the scheduler's CPU time over each timed phase.
  */
 public final class CampaignNextBench {
@@ -59,6 +61,7 @@ public final class CampaignNextBench {
         FleetSpec spec = FleetSpec.load(Path.of(a.getOrDefault("spec", "bench/campaign-1000.yaml")));
         Path dir = Path.of(a.getOrDefault("dir", "/tmp/campaign-next-fleet"));
         int calls = Integer.parseInt(a.getOrDefault("calls", "300"));
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
         int wanted = Integer.parseInt(a.getOrDefault("in-flight", "100"));
         String scope = a.getOrDefault("scope", "loaded");
         long schedulerPid = Long.parseLong(a.getOrDefault("scheduler-pid", "0"));
@@ -92,7 +95,7 @@ public final class CampaignNextBench {
             String id = JSON.readTree(created.body()).get("id").asText();
             print("campaign", id);
             try {
-                run(http, base, id, t0, calls, wanted, schedulerPid);
+                run(http, base, id, t0, calls, rounds, wanted, schedulerPid);
             } finally {
                 HttpResponse<String> aborted = send(http, "POST", base + "/api/v1/campaigns/" + id + "/abort", null);
                 print("abort", aborted.statusCode() + " " + (aborted.statusCode() == 200
@@ -101,7 +104,7 @@ public final class CampaignNextBench {
         }
     }
 
-    private static void run(HttpClient http, String base, String id, long t0, int calls, int wanted,
+    private static void run(HttpClient http, String base, String id, long t0, int calls, int rounds, int wanted,
             long schedulerPid) throws Exception {
         String campaign = base + "/api/v1/campaigns/" + id;
         JsonNode view;
@@ -157,31 +160,34 @@ public final class CampaignNextBench {
                 : ""));
         print("last_fill_answer", describe(answer, null));
 
-        print("load_average", loadAverage());
-        print("phase", "timing POST next");
-        List<Long> post = new ArrayList<>();
-        double cpu0 = cpuSeconds(schedulerPid);
-        long wall0 = System.nanoTime();
-        String postAnswer = timed(http, "POST", campaign + "/next", body, calls, post);
-        double postCpu = cpuSeconds(schedulerPid) - cpu0;
-        double postWall = (System.nanoTime() - wall0) / 1e9;
-        print("load_average", loadAverage());
-        print("phase", "timing GET next");
-        List<Long> preview = new ArrayList<>();
-        cpu0 = cpuSeconds(schedulerPid);
-        wall0 = System.nanoTime();
-        String previewAnswer = timed(http, "GET", campaign + "/next", null, calls, preview);
-        double getCpu = cpuSeconds(schedulerPid) - cpu0;
-        double getWall = (System.nanoTime() - wall0) / 1e9;
-        print("load_average", loadAverage());
-        print("post_next_calls", post.size());
-        print("post_next_ms_p50_p90_p99_max", quantiles(post));
-        print("post_next_answer", postAnswer);
-        cpu("post_next", schedulerPid, postCpu, postWall, calls);
-        print("get_next_calls", preview.size());
-        print("get_next_ms_p50_p90_p99_max", quantiles(preview));
-        print("get_next_answer", previewAnswer);
-        cpu("get_next", schedulerPid, getCpu, getWall, calls);
+        for (int round = 1; round <= rounds; round++) {
+            print("round", round + " of " + rounds);
+            print("load_average", loadAverage());
+            print("phase", "timing POST next");
+            List<Long> post = new ArrayList<>();
+            double cpu0 = cpuSeconds(schedulerPid);
+            long wall0 = System.nanoTime();
+            String postAnswer = timed(http, "POST", campaign + "/next", body, calls, post);
+            double postCpu = cpuSeconds(schedulerPid) - cpu0;
+            double postWall = (System.nanoTime() - wall0) / 1e9;
+            print("load_average", loadAverage());
+            print("phase", "timing GET next");
+            List<Long> preview = new ArrayList<>();
+            cpu0 = cpuSeconds(schedulerPid);
+            wall0 = System.nanoTime();
+            String previewAnswer = timed(http, "GET", campaign + "/next", null, calls, preview);
+            double getCpu = cpuSeconds(schedulerPid) - cpu0;
+            double getWall = (System.nanoTime() - wall0) / 1e9;
+            print("load_average", loadAverage());
+            print("post_next_calls", post.size());
+            print("post_next_ms_p50_p90_p99_max", quantiles(post));
+            print("post_next_answer", postAnswer);
+            cpu("post_next", schedulerPid, postCpu, postWall, calls);
+            print("get_next_calls", preview.size());
+            print("get_next_ms_p50_p90_p99_max", quantiles(preview));
+            print("get_next_answer", previewAnswer);
+            cpu("get_next", schedulerPid, getCpu, getWall, calls);
+        }
         print("progress", get(http, campaign).get("progress"));
     }
 
