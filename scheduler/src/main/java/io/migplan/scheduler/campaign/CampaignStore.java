@@ -301,10 +301,17 @@ class CampaignStore {
         return Optional.ofNullable(em.find(CampaignEntity.class, id));
     }
 
+    /**
+     * The campaign's hosts, as plain values: a step reads every host of the campaign and changes
+     * a few, so the rows are not loaded as entities this transaction would have to track; a
+     * change reads its host's entity ({@link #setHostState}).
+     */
     List<HostRow> hosts(String id) {
-        return stored(id, () -> em.createQuery("from CampaignHostEntity h where h.campaignId = ?1"
-                        + " order by h.batch nulls last, h.host", CampaignHostEntity.class).setParameter(1, id)
-                .getResultList().stream().map(h -> new HostRow(h.host, h.batch, h.canary, h.state.name(), h.note))
+        return stored(id, () -> em.createQuery("select h.host, h.batch, h.canary, h.state, h.note"
+                        + " from CampaignHostEntity h where h.campaignId = ?1 order by h.batch nulls last, h.host",
+                        Object[].class).setParameter(1, id).getResultList().stream()
+                .map(r -> new HostRow((String) r[0], (Integer) r[1], (Boolean) r[2], ((HostStep) r[3]).name(),
+                        (String) r[4]))
                 .toList());
     }
 
