@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,44 +26,21 @@ public final class ClusterSnapshot {
     public record HostEntry(HostView view, List<VmRecord> vms, Instant lastReportAt) {
     }
 
-    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>());
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>(), VmIndex.EMPTY);
 
     private final TreeMap<String, HostEntry> hosts;
-    /** VMs by UUID, their identity: one record per VM, the one of the newest report. */
-    private final Map<String, VmRecord> byUuid;
-    /** VMs by name, a display field libvirt keeps unique per host only: one record per UUID, by host. */
-    private final Map<String, List<VmRecord>> byName;
+    /** VMs by UUID (their identity: one record per VM, the one of the newest report) and by name. */
+    private final VmIndex vms;
 
-    private ClusterSnapshot(TreeMap<String, HostEntry> hosts) {
+    private ClusterSnapshot(TreeMap<String, HostEntry> hosts, VmIndex vms) {
         this.hosts = hosts;
-        Map<String, VmRecord> uuids = new HashMap<>();
-        // Oldest report first, so the VM of the newest report overwrites: during a migration
-        // both hosts list the VM for a moment, and the host that reported last is current.
-        List<HostEntry> byAge = new ArrayList<>(hosts.values());
-        byAge.sort(Comparator.comparing(HostEntry::lastReportAt, Comparator.nullsFirst(Comparator.naturalOrder())));
-        for (HostEntry e : byAge) {
-            for (VmRecord vm : e.vms()) {
-                uuids.put(vm.uuid(), vm);
-            }
-        }
-        Map<String, List<VmRecord>> names = new HashMap<>();
-        uuids.values().forEach(vm -> names.computeIfAbsent(vm.name(), n -> new ArrayList<>()).add(vm));
-        names.values().forEach(named -> named.sort(Comparator.comparing(VmRecord::host)));
-        this.byUuid = uuids;
-        this.byName = names;
-    }
-
-    /** A copy whose VMs are those of {@code previous}: only host views changed, so the VM index is shared. */
-    private ClusterSnapshot(TreeMap<String, HostEntry> hosts, ClusterSnapshot previous) {
-        this.hosts = hosts;
-        this.byUuid = previous.byUuid;
-        this.byName = previous.byName;
+        this.vms = vms;
     }
 
     public static ClusterSnapshot of(Collection<HostEntry> entries) {
         TreeMap<String, HostEntry> m = new TreeMap<>();
         entries.forEach(e -> m.put(e.view().id(), e));
-        return new ClusterSnapshot(m);
+        return new ClusterSnapshot(m, VmIndex.of(m.values()));
     }
 
     /** A copy with {@code entry} added or replacing the host of the same id. */
@@ -86,7 +61,7 @@ public final class ClusterSnapshot {
         TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
         changes.forEach((id, change) -> m.computeIfPresent(id,
                 (k, e) -> new HostEntry(change.apply(e.view()), e.vms(), e.lastReportAt())));
-        return new ClusterSnapshot(m, this);
+        return new ClusterSnapshot(m, vms);
     }
 
     /** A copy with {@code entries} added or replacing their hosts and {@code removed} dropped. */
@@ -95,19 +70,25 @@ public final class ClusterSnapshot {
             return this;
         }
         TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
-        removed.forEach(m::remove);
-        entries.forEach(e -> m.put(e.view().id(), e));
-        return new ClusterSnapshot(m);
+        List<VmIndex.Change> changes = new ArrayList<>();
+        removed.forEach(id -> {
+            HostEntry gone = m.remove(id);
+            if (gone != null) {
+                changes.add(new VmIndex.Change(gone, null));
+            }
+        });
+        entries.forEach(e -> changes.add(new VmIndex.Change(m.put(e.view().id(), e), e)));
+        return new ClusterSnapshot(m, vms.with(changes));
     }
 
     /** The VM whose libvirt domain UUID is {@code uuid}: a VM's identity across the fleet. */
     public Optional<VmRecord> vm(String uuid) {
-        return Optional.ofNullable(byUuid.get(uuid));
+        return Optional.ofNullable(vms.vm(uuid));
     }
 
     /** The VMs named {@code name}, one per UUID, by host: a name is unique on one host only. */
     public List<VmRecord> vmsNamed(String name) {
-        return Collections.unmodifiableList(byName.getOrDefault(name, List.of()));
+        return vms.named(name);
     }
 
     /**
@@ -134,6 +115,6 @@ public final class ClusterSnapshot {
     }
 
     public int vmCount() {
-        return byUuid.size();
+        return vms.size();
     }
 }
