@@ -15,9 +15,17 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -187,20 +195,62 @@ public class InventoryStore {
      */
     @Transactional
     public boolean heartbeat(String hostId, long generation, Instant now) {
-        // Targeted updates, not a read-modify-write of the entity: a report committing
-        // meanwhile must not have its new columns overwritten with what was read before, and the
+        return !heartbeats(List.of(new BeatQueue.Beat(hostId, generation)), now).contains(
+                new BeatQueue.Beat(hostId, generation));
+    }
+
+    /**
+     * {@link #heartbeat} for many beats in one transaction, two statements whatever their
+     * number (what {@link Heartbeats} writes together): returns the beats that refreshed their
+     * host. A host coming back is UP again and announced; plain beats change no state.
+     */
+    @Transactional
+    public Set<BeatQueue.Beat> heartbeats(List<BeatQueue.Beat> beats, Instant now) {
+        if (beats.isEmpty()) {
+            return Set.of();
+        }
+        String[] ids = new String[beats.size()];
+        Long[] generations = new Long[beats.size()];
+        for (int i = 0; i < beats.size(); i++) {
+            ids[i] = beats.get(i).host();
+            generations[i] = beats.get(i).generation();
+        }
+        // Targeted updates, not a read-modify-write of entities: a report committing meanwhile
+        // must not have its new columns overwritten with what was read before, and the
         // generation condition is checked in the same statement that refreshes liveness.
-        int updated = em.createQuery("update HostEntity set lastHeartbeatAt = ?1 where id = ?2 and generation = ?3")
-                .setParameter(1, now).setParameter(2, hostId).setParameter(3, generation).executeUpdate();
-        if (updated == 0) {
-            return true;
-        }
-        // Only a host coming back changes what placement sees; plain beats change no state.
-        int back = em.createQuery("update HostEntity set state = ?1 where id = ?2 and generation = ?3 and state <> ?1")
-                .setParameter(1, HostState.UP).setParameter(2, hostId).setParameter(3, generation).executeUpdate();
-        if (back > 0) {
-            changed.fire(new HostChanged(hostId));
-        }
-        return false;
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            Set<BeatQueue.Beat> vouched = new HashSet<>();
+            List<String> back = new ArrayList<>();
+            try (PreparedStatement beat = c.prepareStatement("update host h set last_heartbeat_at = ?"
+                    + " from unnest(?, ?) as v(id, generation) where h.id = v.id and h.generation = v.generation"
+                    + " returning h.id, h.generation, h.state")) {
+                beat.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                beat.setArray(2, c.createArrayOf("text", ids));
+                beat.setArray(3, c.createArrayOf("bigint", generations));
+                try (ResultSet r = beat.executeQuery()) {
+                    while (r.next()) {
+                        vouched.add(new BeatQueue.Beat(r.getString(1), r.getLong(2)));
+                        if (!HostState.UP.name().equals(r.getString(3))) {
+                            back.add(r.getString(1));
+                        }
+                    }
+                }
+            }
+            if (!back.isEmpty()) {
+                // Only a host coming back changes what placement sees.
+                try (PreparedStatement up = c.prepareStatement("update host set state = ? where id = any(?)"
+                        + " and state <> ? returning id")) {
+                    up.setString(1, HostState.UP.name());
+                    up.setArray(2, c.createArrayOf("text", back.toArray(String[]::new)));
+                    up.setString(3, HostState.UP.name());
+                    try (ResultSet r = up.executeQuery()) {
+                        while (r.next()) {
+                            changed.fire(new HostChanged(r.getString(1)));
+                        }
+                    }
+                }
+            }
+            return vouched;
+        });
     }
 }

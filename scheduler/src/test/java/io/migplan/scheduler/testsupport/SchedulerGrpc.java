@@ -28,6 +28,11 @@ public final class SchedulerGrpc implements AutoCloseable {
         return InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** The inventory service with calls answered as futures: many calls in flight at once. */
+    public InventoryServiceGrpc.InventoryServiceFutureStub inventoryFutures() {
+        return InventoryServiceGrpc.newFutureStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
     public PlacementServiceGrpc.PlacementServiceBlockingStub placement() {
         return PlacementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }

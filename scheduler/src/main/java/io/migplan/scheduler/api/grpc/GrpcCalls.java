@@ -16,6 +16,8 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -34,23 +36,53 @@ final class GrpcCalls {
         T value;
         try {
             value = call.get();
-        } catch (StatusRuntimeException e) {
-            observer.onError(e);
-            return;
         } catch (RuntimeException e) {
-            StatusRuntimeException refusal = refusal(e);
-            if (refusal != null) {
-                observer.onError(refusal);
-                return;
-            }
-            String incident = UUID.randomUUID().toString();
-            LOG.errorf(e, "internal error in a gRPC call, incident %s", incident);
-            observer.onError(Status.INTERNAL.withDescription(
-                    "internal error; the scheduler's log has the details under incident " + incident).asRuntimeException());
+            fail(observer, e);
             return;
         }
         observer.onNext(value);
         observer.onCompleted();
+    }
+
+    /**
+     * {@link #answer} for a call whose value comes later: the call's own refusals (a field out
+     * of bounds) are answered at once, the value or failure when the stage completes, on
+     * whichever thread completes it, with no worker thread waiting meanwhile.
+     */
+    static <T> void answerLater(StreamObserver<T> observer, Supplier<? extends CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            fail(observer, e);
+            return;
+        }
+        stage.whenComplete((value, error) -> {
+            if (error != null) {
+                fail(observer, error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                        : error);
+            } else {
+                observer.onNext(value);
+                observer.onCompleted();
+            }
+        });
+    }
+
+    /** A deliberate status as it is; a refusal as its kind's status; anything else INTERNAL, logged under an incident id. */
+    private static void fail(StreamObserver<?> observer, Throwable e) {
+        if (e instanceof StatusRuntimeException s) {
+            observer.onError(s);
+            return;
+        }
+        StatusRuntimeException refusal = e instanceof RuntimeException r ? refusal(r) : null;
+        if (refusal != null) {
+            observer.onError(refusal);
+            return;
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "internal error in a gRPC call, incident %s", incident);
+        observer.onError(Status.INTERNAL.withDescription(
+                "internal error; the scheduler's log has the details under incident " + incident).asRuntimeException());
     }
 
     /**

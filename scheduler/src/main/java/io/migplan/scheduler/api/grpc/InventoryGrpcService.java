@@ -6,6 +6,7 @@ import io.migplan.proto.v1.HeartbeatResponse;
 import io.migplan.proto.v1.InventoryServiceGrpc;
 import io.migplan.proto.v1.ReportInventoryRequest;
 import io.migplan.proto.v1.ReportInventoryResponse;
+import io.migplan.scheduler.inventory.Heartbeats;
 import io.migplan.scheduler.inventory.InventoryStore;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -21,6 +22,8 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     InventoryStore store;
     @Inject
     Clock clock;
+    @Inject
+    Heartbeats heartbeats;
 
     @Override
     @Blocking
@@ -32,16 +35,16 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
         });
     }
 
+    /** Answered once the beat is written with others ({@link Heartbeats}); no worker thread waits for it. */
     @Override
-    @Blocking
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
-        GrpcCalls.answer(response, () -> {
+        GrpcCalls.answerLater(response, () -> {
             String host = GrpcCalls.required("host_id", request.getHostId(), "the id the host reports under");
             if (request.getGeneration() < 0) {
                 throw new InvalidRequestException("generation is negative (" + request.getGeneration() + ")");
             }
-            boolean resend = store.heartbeat(host, request.getGeneration(), clock.instant());
-            return HeartbeatResponse.newBuilder().setResendInventory(resend).build();
+            return heartbeats.beat(host, request.getGeneration())
+                    .thenApply(resend -> HeartbeatResponse.newBuilder().setResendInventory(resend).build());
         });
     }
 }

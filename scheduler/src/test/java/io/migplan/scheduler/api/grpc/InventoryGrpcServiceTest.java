@@ -1,5 +1,12 @@
 package io.migplan.scheduler.api.grpc;
 
+import com.google.common.util.concurrent.ListenableFuture;
+import io.migplan.proto.v1.HeartbeatResponse;
+import io.migplan.scheduler.inventory.Heartbeats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import static io.migplan.scheduler.testsupport.Snapshots.host;
 import static io.migplan.scheduler.testsupport.Snapshots.instance;
 import static io.migplan.scheduler.testsupport.Snapshots.parent;
@@ -41,6 +48,8 @@ class InventoryGrpcServiceTest {
 
     @Inject
     AgroalDataSource ds;
+    @Inject
+    Heartbeats heartbeats;
 
     SchedulerGrpc grpc;
 
@@ -202,6 +211,25 @@ class InventoryGrpcServiceTest {
         assertThat(same.getResendInventory()).isFalse();
         assertThat(other.getResendInventory()).isTrue();
         assertThat(Inventory.count(ds, "host")).as("a heartbeat never creates a host").isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatsArrivingTogetherAreWrittenTogetherAndEachGetsItsOwnAnswer() throws Exception {
+        for (int h = 0; h < 20; h++) {
+            grpc.inventory().reportInventory(gpuHost("h" + h, 5, 6));
+        }
+        long writesBefore = heartbeats.writes();
+        List<ListenableFuture<HeartbeatResponse>> answers = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // Every third beat vouches for a generation the scheduler does not hold.
+            answers.add(grpc.inventoryFutures().heartbeat(HeartbeatRequest.newBuilder().setHostId("h" + (i % 20))
+                    .setGeneration(i % 3 == 0 ? 7 : 5).build()));
+        }
+        for (int i = 0; i < 400; i++) {
+            assertThat(answers.get(i).get(20, TimeUnit.SECONDS).getResendInventory()).as("beat %d", i)
+                    .isEqualTo(i % 3 == 0);
+        }
+        assertThat(heartbeats.writes() - writesBefore).as("transactions for 400 beats sent at once").isLessThan(400);
     }
 
     @Test

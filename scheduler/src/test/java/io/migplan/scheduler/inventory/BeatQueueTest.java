@@ -1,0 +1,116 @@
+package io.migplan.scheduler.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.migplan.scheduler.error.ErrorKind;
+import io.migplan.scheduler.error.RefusalException;
+import io.migplan.scheduler.inventory.BeatQueue.Beat;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class BeatQueueTest {
+
+    /** A writer that holds its first write until released, recording every batch; host "h-odd*" beats are not vouched for. */
+    private static final class Writer {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<List<Beat>> batches = new CopyOnWriteArrayList<>();
+
+        Set<Beat> write(List<Beat> beats) {
+            batches.add(List.copyOf(beats));
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Set<Beat> vouched = new HashSet<>();
+            beats.stream().filter(b -> !b.host().startsWith("h-odd")).forEach(vouched::add);
+            return vouched;
+        }
+    }
+
+    @Test
+    void beatsArrivingWhileAWriteRunsAreWrittenTogetherInTheNext() throws Exception {
+        Writer w = new Writer();
+        try (BeatQueue q = new BeatQueue(100, w::write)) {
+            CompletableFuture<Boolean> first = q.beat(new Beat("h-0", 1));
+            assertThat(w.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Boolean>> rest = new ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                rest.add(q.beat(new Beat((i % 2 == 0 ? "h-even-" : "h-odd-") + i, i)));
+            }
+            w.release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i <= 50; i++) {
+                assertThat(rest.get(i - 1).get(10, TimeUnit.SECONDS)).as("beat %d", i).isEqualTo(i % 2 == 0);
+            }
+            assertThat(w.batches).hasSize(2);
+            assertThat(w.batches.get(1)).hasSize(50);
+            assertThat(q.writes()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesABeatAtOnceSayingWhenToBeatAgainAndDoesNotWriteIt() throws Exception {
+        Writer w = new Writer();
+        try (BeatQueue q = new BeatQueue(3, w::write)) {
+            q.beat(new Beat("h-0", 1));
+            assertThat(w.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                waiting.add(q.beat(new Beat("h-" + i, 1)));
+            }
+            CompletableFuture<Boolean> refused = q.beat(new Beat("h-refused", 1));
+            assertThat(refused).isCompletedExceptionally();
+            RefusalException why = (RefusalException) refused.handle((v, e) -> e).get();
+            assertThat(why.kind()).isEqualTo(ErrorKind.BUSY);
+            assertThat(why.getMessage()).isEqualTo("3 heartbeats are waiting to be written; beat again in 5 s");
+            w.release.countDown();
+            for (CompletableFuture<Boolean> f : waiting) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(w.batches.stream().flatMap(List::stream)).noneMatch(b -> b.host().equals("h-refused"));
+        }
+    }
+
+    @Test
+    void aFailedWriteFailsEveryBeatOfItsBatchAndTheNextBatchIsWrittenAgain() throws Exception {
+        List<Integer> calls = new CopyOnWriteArrayList<>();
+        try (BeatQueue q = new BeatQueue(10, beats -> {
+            calls.add(beats.size());
+            if (calls.size() == 1) {
+                throw new IllegalStateException("database unreachable");
+            }
+            return Set.copyOf(beats);
+        })) {
+            CompletableFuture<Boolean> lost = q.beat(new Beat("h-1", 1));
+            assertThat(lost.handle((v, e) -> e).get(10, TimeUnit.SECONDS)).hasMessage("database unreachable");
+            assertThat(q.beat(new Beat("h-1", 1)).get(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void closingFailsTheBeatsStillWaitingAndRefusesNewOnes() throws Exception {
+        Writer w = new Writer();
+        BeatQueue q = new BeatQueue(10, w::write);
+        q.beat(new Beat("h-0", 1));
+        assertThat(w.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> waiting = q.beat(new Beat("h-1", 1));
+        // The write in progress is interrupted, never released: h-1 is still waiting when the queue stops.
+        q.close();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+        assertThat(e.getCause()).hasMessage("the scheduler is stopping");
+        assertThat(q.beat(new Beat("h-2", 1))).isCompletedExceptionally();
+        assertThat(w.batches).hasSize(1);
+    }
+}
