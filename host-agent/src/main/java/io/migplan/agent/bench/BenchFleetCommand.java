@@ -1,16 +1,25 @@
 package io.migplan.agent.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.agent.report.Reporter;
 import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.sim.FleetGenerator;
 import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSpec;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine;
@@ -53,8 +62,11 @@ public final class BenchFleetCommand implements Callable<Integer> {
   @Option(names = "--hold", defaultValue = "30s", description = "keep the fleet running this long after every host was acknowledged, to measure the steady state (default: ${DEFAULT-VALUE})")
   String hold;
 
-  @Option(names = "--scheduler-pid", description = "read the scheduler's resident memory from /proc/PID/status")
+  @Option(names = "--scheduler-pid", description = "read the scheduler's resident memory and CPU time from /proc/PID")
   Long schedulerPid;
+
+  @Option(names = "--postgres-db", description = "the scheduler's database, to add up the CPU time of the PostgreSQL backends serving it during the hold")
+  String postgresDb;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
 
@@ -88,12 +100,21 @@ public final class BenchFleetCommand implements Callable<Integer> {
     LongAdder acknowledged = new LongAdder();
     AtomicLong allAcknowledgedAt = new AtomicLong();
     AtomicLong firstAcknowledgedAt = new AtomicLong();
+    SteadyState steady = new SteadyState();
     FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads)
-        .withListener((host, generation, applied) -> {
-          acknowledged.increment();
-          firstAcknowledgedAt.compareAndSet(0, System.nanoTime());
-          if (acknowledgedHosts.add(host) && acknowledgedHosts.size() == spec.hosts()) {
-            allAcknowledgedAt.set(System.nanoTime());
+        .withListener(new Reporter.Listener() {
+          @Override
+          public void acknowledged(String host, long generation, boolean applied) {
+            acknowledged.increment();
+            firstAcknowledgedAt.compareAndSet(0, System.nanoTime());
+            if (acknowledgedHosts.add(host) && acknowledgedHosts.size() == spec.hosts()) {
+              allAcknowledgedAt.set(System.nanoTime());
+            }
+          }
+
+          @Override
+          public void answered(String call, long nanos) {
+            steady.answered(call, nanos);
           }
         });
     if (startSpread != null) {
@@ -123,14 +144,51 @@ public final class BenchFleetCommand implements Callable<Integer> {
 
       long before = acknowledged.sum();
       long holdStart = System.nanoTime();
-      Thread.sleep(holdFor.toMillis());
+      steady.start(schedulerPid, postgresDb);
+      Set<String> notUp = new TreeSet<>();
+      int worst = 0;
+      long holdEnd = holdStart + holdFor.toNanos();
+      while (System.nanoTime() < holdEnd) {
+        Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(holdEnd - System.nanoTime()) + 1, 10_000));
+        Set<String> now = hostsNotUp();
+        notUp.addAll(now);
+        worst = Math.max(worst, now.size());
+      }
       print("hold_s", seconds(System.nanoTime() - holdStart));
       print("reports_per_s_steady", round((acknowledged.sum() - before) / seconds(System.nanoTime() - holdStart)));
+      steady.print();
+      // Every agent of the fleet beats throughout: a host the scheduler shows STALE or DOWN is a false mark.
+      print("hosts_not_up_at_some_sample", notUp.size());
+      print("hosts_not_up_at_worst_sample", worst);
       memory("steady");
       print("scheduler_channels", fleet.schedulerChannels());
     }
     return 0;
   }
+
+  /** Hosts the scheduler shows in a state other than UP, read from its REST API ({@code GET /api/v1/hosts}). */
+  private Set<String> hostsNotUp() {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + scheduler + "/api/v1/hosts"))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      Set<String> out = new TreeSet<>();
+      for (JsonNode h : JSON.readTree(r.body())) {
+        if (!"UP".equals(h.path("state").asText())) {
+          out.add(h.path("id").asText());
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      System.out.println("warning: hosts not read: " + e);
+      return Set.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Set.of();
+    }
+  }
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private void memory(String when) throws IOException {
     print(when + "_rss_mib", statusKib(Path.of("/proc/self/status"), "VmRSS") / 1024);

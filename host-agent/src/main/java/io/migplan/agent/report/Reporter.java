@@ -163,6 +163,9 @@ public final class Reporter implements AutoCloseable {
     Listener NONE = (hostId, generation, applied) -> {};
 
     void acknowledged(String hostId, long generation, boolean applied);
+
+    /** How long a call the scheduler answered took, from sending it to its answer ({@code "report"} or {@code "heartbeat"}). */
+    default void answered(String call, long nanos) {}
   }
 
   public void start() {
@@ -254,6 +257,7 @@ public final class Reporter implements AutoCloseable {
         return;
       }
       retryConnectionNow();
+      long sent = System.nanoTime();
       HeartbeatResponse response =
           stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
               .heartbeat(
@@ -261,6 +265,7 @@ public final class Reporter implements AutoCloseable {
                       .setHostId(hostId)
                       .setGeneration(lastAppliedGeneration)
                       .build());
+      listener.answered("heartbeat", System.nanoTime() - sent);
       markReachable();
       if (response.getResendInventory()) {
         report(scan.get(), "scheduler asked to resend");
@@ -278,9 +283,11 @@ public final class Reporter implements AutoCloseable {
     }
     retryConnectionNow();
     try {
+      long sent = System.nanoTime();
       ReportInventoryResponse response =
           stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
               .reportInventory(ReportInventoryRequest.newBuilder().setSnapshot(snapshot).build());
+      listener.answered("report", System.nanoTime() - sent);
       markReachable();
       listener.acknowledged(hostId, snapshot.getGeneration(), response.getApplied());
       lastReportedContent = HostScanner.content(snapshot);
