@@ -91,6 +91,23 @@ public class CompatibilityMatrix {
         }
     }
 
+    /**
+     * How many valid verdicts each target holds about source {@code signature} landing in
+     * {@code typeId} (one per parent offering the type when complete), by target host: one query
+     * over the matrix's signature index, so a refresh asks only the targets that lack some.
+     */
+    @Transactional
+    public Map<String, Integer> validCountsBySource(String typeId, String signature) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select v.target_host, count(*) from compatibility_verdict v"
+                        + " join host h on h.id = v.target_host and h.generation = v.target_generation"
+                        + " where v.source_signature = ?1 and v.target_type_id = ?2 group by v.target_host")
+                .setParameter(1, signature).setParameter(2, typeId).getResultList();
+        Map<String, Integer> out = new HashMap<>();
+        rows.forEach(r -> out.put((String) r[0], ((Number) r[1]).intValue()));
+        return out;
+    }
+
     /** The valid verdicts among {@code keys}: those asked at their host's current generation. */
     @Transactional
     public Map<MatrixKey, StoredVerdict> valid(Collection<MatrixKey> keys) {

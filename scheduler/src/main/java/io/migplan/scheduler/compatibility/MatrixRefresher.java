@@ -26,8 +26,13 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the compatibility matrix filled: after a report changes host H, it asks (1) H's
  * agent about every source signature in the fleet that one of H's types could receive, and
- * (2) every other live host's agent about H's own signatures, skipping cells already valid. The
- * fleet is read from the cluster snapshot once it holds the report, not from the database. It
+ * (2) every other live host's agent about H's own signatures, only the hosts that lack a valid
+ * cell for one (a count per signature says which, so a report of a known signature asks nobody);
+ * (3) a target whose agent did not answer, or whose own refresh was skipped, is asked again by
+ * later refreshes. A verdict goes stale only when its target reports again, and then (1) asks
+ * again. The fleet is read from the cluster snapshot once
+ * it holds the report, not from the database, its signatures kept one host at a time
+ * ({@link FleetSources}). It
  * decides which cells to ask; asking and storing go through {@link Verdicts#refresh}, in batches,
  * with answers stored at the generation the target holds in that snapshot. It runs in the
  * background on its own two threads and never blocks a report or a query; an unreachable agent is
@@ -49,11 +54,15 @@ public class MatrixRefresher {
     /**
      * Refreshes waiting at most. The queue holds one per host at most (see onApplied), so this
      * covers a 1,000-host fleet all reporting at once (the largest simulated, docs/benchmarks.md).
-     * Past it a report's refresh is skipped and counted ({@link #skipped}): the host's next report
-     * refreshes again, every other host's refresh asks it about their signatures, and a query asks
-     * any cell still missing.
+     * Past it a report's refresh is skipped and counted ({@link #skipped}): the host is kept
+     * pending and asked by a later refresh, its next report refreshes again, and a query asks any
+     * cell still missing.
      */
     static final int QUEUE = 1_024;
+
+    /** Pending targets one refresh asks again at most, so a refresh stays short after an outage of many agents. */
+    static final int RETRIES_PER_REFRESH = 32;
+
 
     @Inject
     ClusterSnapshotHolder snapshots;
@@ -66,6 +75,9 @@ public class MatrixRefresher {
 
     private final BoundedExecutor executor = new BoundedExecutor("matrix-refresh", WORKERS, QUEUE);
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    /** Targets to ask again at a later refresh: their agent did not answer, or their own refresh was skipped. */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final FleetSources fleetSources = new FleetSources();
     /** Hosts whose refresh is waiting in the queue. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
@@ -88,6 +100,7 @@ public class MatrixRefresher {
             });
             if (!accepted) {
                 queued.remove(event.hostId());
+                pending.add(event.hostId());
                 LOG.debugf("compatibility refresh after the report of host %s skipped: %d refreshes waiting",
                         event.hostId(), QUEUE);
             }
@@ -104,29 +117,75 @@ public class MatrixRefresher {
         return Optional.ofNullable(failures.get(host));
     }
 
-    /** Asks every missing cell that involves {@code hostId}, as target and as source. Returns cells stored. */
+    /**
+     * Asks the missing cells a report of {@code hostId} calls for: the host as a target of every
+     * source of the fleet (its report made its earlier verdicts stale); every other live host
+     * that lacks a cell for one of the host's signatures (one count per signature says which);
+     * and, at most {@link #RETRIES_PER_REFRESH} of them, live targets left unasked before (their
+     * agent did not answer, their own refresh was skipped). Returns cells stored.
+     */
     public int refresh(String hostId) {
         matrix.forgetStale(hostId);
         ClusterSnapshot snapshot = snapshots.current();
-        List<Source> fleetSources = sources(snapshot, null);
-        List<Source> hostSources = sources(snapshot, hostId);
+        List<Source> fleet = fleetSources.of(snapshot);
         int stored = 0;
-        for (HostView target : targets(snapshot)) {
-            Map<MatrixKey, SourceFacts> cells = cells(target,
-                    target.id().equals(hostId) ? fleetSources : hostSources);
-            if (cells.isEmpty()) {
-                continue;
-            }
-            Verdicts.Refreshed done = verdicts.refresh(snapshot, target, cells);
-            stored += done.stored();
-            if (done.failure() == null) {
-                failures.remove(target.id());
-            } else {
-                failures.put(target.id(), done.failure());
-                LOG.debugf("host %s: %s", target.id(), done.failure());
+        HostEntry reported = snapshot.host(hostId).orElse(null);
+        if (reported != null && answers(reported.view())) {
+            stored += ask(snapshot, reported.view(), cells(reported.view(), fleet));
+        }
+        if (reported != null) {
+            List<HostView> targets = targets(snapshot);
+            for (Source src : FleetSources.of(reported)) {
+                // One query says which targets already hold every cell of this source: only the others are asked.
+                Map<String, Integer> held = matrix.validCountsBySource(src.typeId(), src.signature());
+                for (HostView target : targets) {
+                    Map<MatrixKey, SourceFacts> cells = target.id().equals(hostId) ? Map.of()
+                            : cells(target, List.of(src));
+                    if (cells.size() > held.getOrDefault(target.id(), 0)) {
+                        stored += ask(snapshot, target, cells);
+                    }
+                }
             }
         }
+        int retried = 0;
+        for (String again : List.copyOf(pending)) {
+            if (retried == RETRIES_PER_REFRESH) {
+                break;
+            }
+            if (again.equals(hostId)) {
+                continue;
+            }
+            HostEntry entry = snapshot.host(again).orElse(null);
+            if (entry == null) {
+                pending.remove(again);
+                continue;
+            }
+            if (!answers(entry.view())) {
+                continue;
+            }
+            HostView target = entry.view();
+            retried++;
+            stored += ask(snapshot, target, cells(target, fleet));
+        }
         return stored;
+    }
+
+    /** Asks {@code target} the cells, and keeps whether it answered: a target that did not is asked again later. */
+    private int ask(ClusterSnapshot snapshot, HostView target, Map<MatrixKey, SourceFacts> cells) {
+        if (cells.isEmpty()) {
+            pending.remove(target.id());
+            return 0;
+        }
+        Verdicts.Refreshed done = verdicts.refresh(snapshot, target, cells);
+        if (done.failure() == null) {
+            failures.remove(target.id());
+            pending.remove(target.id());
+        } else {
+            failures.put(target.id(), done.failure());
+            pending.add(target.id());
+            LOG.debugf("host %s: %s", target.id(), done.failure());
+        }
+        return done.stored();
     }
 
     /** The cells of {@code target} that one of {@code sources} could land in: same type id, every parent offering it. */
@@ -144,38 +203,20 @@ public class MatrixRefresher {
         return cells;
     }
 
-    /**
-     * Distinct signatures of the devices VMs hold (state that may have to move), fleet-wide or
-     * on {@code onlyHost}, each with the facts of the first source (by host id) that has it.
-     */
-    private static List<Source> sources(ClusterSnapshot snapshot, String onlyHost) {
-        Map<String, Source> distinct = new LinkedHashMap<>();
-        for (HostEntry e : snapshot.hosts()) {
-            if (onlyHost != null && !onlyHost.equals(e.view().id())) {
-                continue;
-            }
-            for (VmRecord vm : e.vms()) {
-                for (DeviceRequest d : vm.devices()) {
-                    if (!d.sourceSignature().isEmpty()) {
-                        distinct.putIfAbsent(d.typeId() + "\n" + d.sourceSignature(), new Source(d.typeId(),
-                                d.sourceSignature(), d.source()));
-                    }
-                }
-            }
-        }
-        return List.copyOf(distinct.values());
-    }
-
-    /** Every host that can answer now: up, with an endpoint. */
+    /** Every host that can answer now ({@link #answers}). */
     private static List<HostView> targets(ClusterSnapshot snapshot) {
         List<HostView> out = new ArrayList<>();
         for (HostEntry e : snapshot.hosts()) {
-            HostView h = e.view();
-            if (h.isUp() && h.agentEndpoint() != null && !h.agentEndpoint().isEmpty()) {
-                out.add(h);
+            if (answers(e.view())) {
+                out.add(e.view());
             }
         }
         return out;
+    }
+
+    /** A host that can answer now: up, with an endpoint. */
+    private static boolean answers(HostView h) {
+        return h.isUp() && h.agentEndpoint() != null && !h.agentEndpoint().isEmpty();
     }
 
     @PreDestroy

@@ -136,6 +136,37 @@ class MatrixRefresherTest {
     }
 
     @Test
+    void aSourceReportingASignatureEveryTargetHoldsAsksNoTarget() throws Exception {
+        reportTarget(1);
+        reportSource();
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        int asked = verdicts.calls("dst");
+        int calls = target.calls();
+
+        refresher.refresh("src");
+
+        assertThat(verdicts.calls("dst")).as("dst holds every cell of src's signature").isEqualTo(asked);
+        assertThat(target.calls()).isEqualTo(calls);
+    }
+
+    @Test
+    void aTargetThatDidNotAnswerIsAskedAgainByTheNextRefresh() throws Exception {
+        reportSource();
+        target.failNext(100);
+        reportTarget(1);
+        await("the refresher gave up on dst").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> refresher.lastFailure("dst").isPresent());
+        target.failNext(0);
+
+        // Another host's refresh: src's own signature is known, yet dst, left unasked, is asked again.
+        refresher.refresh("src");
+
+        assertThat(matrix.valid(DST_CELLS)).hasSize(2);
+        assertThat(refresher.lastFailure("dst")).isEmpty();
+    }
+
+    @Test
     void anAgentThatFailsTwiceIsRetriedWithBackoffAndItsAnswersStored() throws Exception {
         reportSource();
         target.failNext(2);

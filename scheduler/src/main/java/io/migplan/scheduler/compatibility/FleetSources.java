@@ -1,0 +1,96 @@
+package io.migplan.scheduler.compatibility;
+
+import io.migplan.scheduler.compatibility.MatrixRefresher.Source;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.VmRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The distinct source signatures of the fleet (type id and signature of every device a VM
+ * holds), each with the facts of the first host by id that holds it, kept up to date one host at
+ * a time: a snapshot's host entries are immutable and replaced only when the host changes, so
+ * bringing the index to a snapshot compares each host's entry with the one last seen and re-reads
+ * only the hosts that changed. The fleet's VMs are walked once, not at every report.
+ */
+final class FleetSources {
+
+    /** The entry each host was last indexed from. */
+    private final Map<String, HostEntry> seen = new HashMap<>();
+    /** Per source key (type id and signature), the hosts holding it and the facts each holds it with. */
+    private final Map<String, TreeMap<String, Source>> byKey = new HashMap<>();
+
+    /** The fleet's distinct sources in {@code snapshot}, in key order: type id, then signature. */
+    synchronized List<Source> of(ClusterSnapshot snapshot) {
+        Set<String> present = new HashSet<>();
+        for (HostEntry e : snapshot.hosts()) {
+            String id = e.view().id();
+            present.add(id);
+            HostEntry was = seen.get(id);
+            if (was != e) {
+                if (was != null) {
+                    remove(id, was);
+                }
+                add(id, e);
+                seen.put(id, e);
+            }
+        }
+        if (seen.size() > present.size()) {
+            for (String gone : new ArrayList<>(seen.keySet())) {
+                if (!present.contains(gone)) {
+                    remove(gone, seen.remove(gone));
+                }
+            }
+        }
+        List<String> keys = new ArrayList<>(byKey.keySet());
+        keys.sort(null);
+        List<Source> out = new ArrayList<>(keys.size());
+        keys.forEach(k -> out.add(byKey.get(k).firstEntry().getValue()));
+        return out;
+    }
+
+    /** The distinct sources of one host's VMs, in the order its VMs hold them. */
+    static List<Source> of(HostEntry e) {
+        Map<String, Source> distinct = new LinkedHashMap<>();
+        for (VmRecord vm : e.vms()) {
+            for (DeviceRequest d : vm.devices()) {
+                if (!d.sourceSignature().isEmpty()) {
+                    distinct.putIfAbsent(key(d.typeId(), d.sourceSignature()), new Source(d.typeId(),
+                            d.sourceSignature(), d.source()));
+                }
+            }
+        }
+        return List.copyOf(distinct.values());
+    }
+
+    static String key(String typeId, String signature) {
+        return typeId + "\n" + signature;
+    }
+
+    private void add(String host, HostEntry e) {
+        for (Source s : of(e)) {
+            byKey.computeIfAbsent(key(s.typeId(), s.signature()), k -> new TreeMap<>()).put(host, s);
+        }
+    }
+
+    private void remove(String host, HostEntry e) {
+        for (Source s : of(e)) {
+            String k = key(s.typeId(), s.signature());
+            TreeMap<String, Source> holders = byKey.get(k);
+            if (holders != null) {
+                holders.remove(host);
+                if (holders.isEmpty()) {
+                    byKey.remove(k);
+                }
+            }
+        }
+    }
+}

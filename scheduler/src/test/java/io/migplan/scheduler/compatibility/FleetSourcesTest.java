@@ -1,0 +1,67 @@
+package io.migplan.scheduler.compatibility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.testsupport.Views;
+import io.migplan.scheduler.snapshot.VmRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The fleet's sources kept one host at a time are those a walk over every host's VMs finds. */
+class FleetSourcesTest {
+
+    private static VmRecord gpuVm(String name, String host, String signature) {
+        DeviceRequest d = Views.device("mdev-" + name, "nvidia-231");
+        return new VmRecord(name, "uuid-" + name, host, "2025.1", 2, 2048, List.of(new DeviceRequest(d.uuid(),
+                d.typeId(), d.sourceParent(), signature, d.source())), null, "");
+    }
+
+    private static HostEntry entry(String host, VmRecord... vms) {
+        return new HostEntry(Views.host(host), List.of(vms), Views.NOW);
+    }
+
+    /** Sources as a walk over every host (by id) and its VMs finds them: first holder's facts, by key. */
+    private static List<MatrixRefresher.Source> walked(ClusterSnapshot s) {
+        Map<String, MatrixRefresher.Source> first = new LinkedHashMap<>();
+        s.hosts().forEach(e -> FleetSources.of(e).forEach(src -> first.putIfAbsent(
+                FleetSources.key(src.typeId(), src.signature()), src)));
+        return new TreeMap<>(first).values().stream().toList();
+    }
+
+    @Test
+    void keptOneHostAtATimeTheSourcesAreTheWalksOverTheFleet() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random r = new Random(seed);
+            FleetSources sources = new FleetSources();
+            ClusterSnapshot s = ClusterSnapshot.EMPTY;
+            for (int step = 0; step < 40; step++) {
+                String host = "h" + r.nextInt(5);
+                if (r.nextInt(6) == 0) {
+                    s = s.without(host);
+                } else {
+                    List<VmRecord> vms = new ArrayList<>();
+                    for (int i = 0, n = r.nextInt(3); i < n; i++) {
+                        vms.add(gpuVm(host + "-vm" + i, host, "sig-" + r.nextInt(4)));
+                    }
+                    s = s.with(entry(host, vms.toArray(VmRecord[]::new)));
+                }
+                assertThat(sources.of(s)).as("seed %d step %d", seed, step).isEqualTo(walked(s));
+            }
+        }
+    }
+
+    @Test
+    void aHostsSourcesAreItsVmsDistinctSignatures() {
+        HostEntry e = entry("h", gpuVm("a", "h", "sig-1"), gpuVm("b", "h", "sig-1"),
+                gpuVm("c", "h", "sig-2"));
+        assertThat(FleetSources.of(e)).extracting(MatrixRefresher.Source::signature).containsExactly("sig-1", "sig-2");
+    }
+}
