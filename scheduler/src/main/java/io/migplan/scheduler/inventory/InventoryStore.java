@@ -237,17 +237,22 @@ public class InventoryStore {
                 }
             }
             if (!back.isEmpty()) {
-                // Only a host coming back changes what placement sees.
-                try (PreparedStatement up = c.prepareStatement("update host set state = ? where id = any(?)"
+                // Only a host coming back changes what placement sees: one host is re-read, several
+                // are brought in line together (a null id), so a batch costs one snapshot copy.
+                List<String> up = new ArrayList<>();
+                try (PreparedStatement mark = c.prepareStatement("update host set state = ? where id = any(?)"
                         + " and state <> ? returning id")) {
-                    up.setString(1, HostState.UP.name());
-                    up.setArray(2, c.createArrayOf("text", back.toArray(String[]::new)));
-                    up.setString(3, HostState.UP.name());
-                    try (ResultSet r = up.executeQuery()) {
+                    mark.setString(1, HostState.UP.name());
+                    mark.setArray(2, c.createArrayOf("text", back.toArray(String[]::new)));
+                    mark.setString(3, HostState.UP.name());
+                    try (ResultSet r = mark.executeQuery()) {
                         while (r.next()) {
-                            changed.fire(new HostChanged(r.getString(1)));
+                            up.add(r.getString(1));
                         }
                     }
+                }
+                if (!up.isEmpty()) {
+                    changed.fire(new HostChanged(up.size() == 1 ? up.get(0) : null));
                 }
             }
             return vouched;

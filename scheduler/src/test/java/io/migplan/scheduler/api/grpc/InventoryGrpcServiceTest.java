@@ -3,6 +3,8 @@ package io.migplan.scheduler.api.grpc;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.migplan.proto.v1.HeartbeatResponse;
 import io.migplan.scheduler.inventory.Heartbeats;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,8 @@ class InventoryGrpcServiceTest {
     AgroalDataSource ds;
     @Inject
     Heartbeats heartbeats;
+    @Inject
+    ClusterSnapshotHolder snapshots;
 
     SchedulerGrpc grpc;
 
@@ -230,6 +234,29 @@ class InventoryGrpcServiceTest {
                     .isEqualTo(i % 3 == 0);
         }
         assertThat(heartbeats.writes() - writesBefore).as("transactions for 400 beats sent at once").isLessThan(400);
+    }
+
+    @Test
+    void staleHostsBeatingTogetherAreUpInTheSnapshotWhenTheirBeatsAreAnswered() throws Exception {
+        for (int h = 0; h < 20; h++) {
+            grpc.inventory().reportInventory(gpuHost("h" + h, 5, 6));
+        }
+        Inventory.update(ds, "update host set state = 'STALE', last_heartbeat_at = now() - interval '1 hour'");
+        snapshots.reconcile();
+        assertThat(snapshots.current().host("h7").orElseThrow().view().state()).isEqualTo(HostState.STALE);
+
+        List<ListenableFuture<HeartbeatResponse>> answers = new ArrayList<>();
+        for (int h = 0; h < 20; h++) {
+            answers.add(grpc.inventoryFutures().heartbeat(HeartbeatRequest.newBuilder().setHostId("h" + h)
+                    .setGeneration(5).build()));
+        }
+        for (ListenableFuture<HeartbeatResponse> a : answers) {
+            assertThat(a.get(20, TimeUnit.SECONDS).getResendInventory()).isFalse();
+        }
+        for (int h = 0; h < 20; h++) {
+            assertThat(snapshots.current().host("h" + h).orElseThrow().view().state()).as("h" + h)
+                    .isEqualTo(HostState.UP);
+        }
     }
 
     @Test
