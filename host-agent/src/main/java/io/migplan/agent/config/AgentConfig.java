@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migplan.capacity.ComputeAllocation;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -37,6 +40,13 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * @param schedulerTarget host:port of the scheduler's InventoryService; empty: do not report
  * @param cpus overrides what the host reports
  * @param memoryMib overrides MemTotal of /proc/meminfo
+ * @param cpuAllocationRatio vCPUs VMs may have per CPU (Nova's {@code cpu_allocation_ratio}); absent:
+ *     not reported, and the scheduler takes 1.0 unless a central rule says otherwise
+ * @param memoryAllocationRatio memory VMs may have per MiB (Nova's {@code ram_allocation_ratio}); as above
+ * @param reservedCpus CPUs kept for the host itself (Nova's {@code reserved_host_cpus}); default 0
+ * @param reservedMemoryMib memory kept for the host itself (Nova's {@code reserved_host_memory_mb}); default 0.
+ *     VMs may be given floor((cpus - reservedCpus) x cpuAllocationRatio) vCPUs, and likewise memory
+ *     ({@link ComputeAllocation})
  * @param driverVersion overrides /sys/module/&lt;driver&gt;/version
  * @param nvidiaMixedSizeParents NVIDIA GPUs (PCI addresses, or "*" for all) the operator put in
  *     mixed-size mode. Sysfs shows no mode, and an empty GPU reads the same in both, so this is
@@ -58,6 +68,15 @@ public record AgentConfig(
     @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration callTimeout,
     Optional<@Positive(message = "must be positive") Integer> cpus,
     Optional<@Positive(message = "must be positive") Long> memoryMib,
+    Optional<@DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
+        @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE) Double> cpuAllocationRatio,
+    Optional<@DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
+        @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE) Double> memoryAllocationRatio,
+    @Min(value = 0, message = "must be between 0 and " + MAX_RESERVED_CPUS)
+        @Max(value = MAX_RESERVED_CPUS, message = "must be between 0 and " + MAX_RESERVED_CPUS) Integer reservedCpus,
+    @Min(value = 0, message = "must be between 0 and " + MAX_RESERVED_MEMORY_MIB)
+        @Max(value = MAX_RESERVED_MEMORY_MIB, message = "must be between 0 and " + MAX_RESERVED_MEMORY_MIB)
+        Long reservedMemoryMib,
     Optional<String> driverVersion,
     @Valid ProbeSettings probes,
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -70,6 +89,14 @@ public record AgentConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
   /** Deadline of each call to the scheduler, so an unreachable one never blocks the agent. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The allocation ratios' bounds ({@link ComputeAllocation#MIN_RATIO}..{@link ComputeAllocation#MAX_RATIO}). */
+  static final String RATIO_RANGE =
+      "must be between " + ComputeAllocation.MIN_RATIO_TEXT + " and " + ComputeAllocation.MAX_RATIO_TEXT;
+  /** The scheduler's bound on a host's CPUs (SnapshotValidator.MAX_CPUS): more cannot be reserved. */
+  public static final int MAX_RESERVED_CPUS = 65_536;
+  /** The scheduler's bound on a host's memory, 1 PiB (SnapshotValidator.MAX_MEMORY_MIB). */
+  public static final long MAX_RESERVED_MEMORY_MIB = 1L << 30;
 
   /** The older top-level spelling of {@code probes.default}. */
   private static final String LEGACY_PROBE_BACKEND = "probeBackend";
@@ -89,6 +116,10 @@ public record AgentConfig(
     callTimeout = callTimeout == null ? DEFAULT_CALL_TIMEOUT : callTimeout;
     cpus = cpus == null ? Optional.empty() : cpus;
     memoryMib = memoryMib == null ? Optional.empty() : memoryMib;
+    cpuAllocationRatio = cpuAllocationRatio == null ? Optional.empty() : cpuAllocationRatio;
+    memoryAllocationRatio = memoryAllocationRatio == null ? Optional.empty() : memoryAllocationRatio;
+    reservedCpus = reservedCpus == null ? 0 : reservedCpus;
+    reservedMemoryMib = reservedMemoryMib == null ? 0L : reservedMemoryMib;
     driverVersion = stripped(driverVersion);
     probes = probes == null ? ProbeSettings.DEFAULTS : probes;
     nvidiaMixedSizeParents = nvidiaMixedSizeParents == null ? Set.of() : ConfigReader.copy(nvidiaMixedSizeParents);
@@ -118,10 +149,38 @@ public record AgentConfig(
     b.callTimeout = callTimeout;
     b.cpus = cpus.orElse(null);
     b.memoryMib = memoryMib.orElse(null);
+    b.cpuAllocationRatio = cpuAllocationRatio.orElse(null);
+    b.memoryAllocationRatio = memoryAllocationRatio.orElse(null);
+    b.reservedCpus = reservedCpus;
+    b.reservedMemoryMib = reservedMemoryMib;
     b.driverVersion = driverVersion.orElse(null);
     b.probes = probes;
     b.nvidiaMixedSizeParents = new TreeSet<>(nvidiaMixedSizeParents);
     return b;
+  }
+
+  /**
+   * The CPU and memory rule this agent reports (absent ratios as 1.0, the scheduler's default); a
+   * scheduler's central rule may still override it.
+   */
+  public ComputeAllocation allocation() {
+    return new ComputeAllocation(cpuAllocationRatio.orElse(1.0), memoryAllocationRatio.orElse(1.0), reservedCpus,
+        reservedMemoryMib);
+  }
+
+  /**
+   * A reservation cannot exceed the CPUs or memory the config itself sets; against what the host
+   * reports the scheduler checks it (it refuses such a report naming the field).
+   */
+  private void requireReservationsWithinOverrides() {
+    if (cpus.isPresent() && reservedCpus > cpus.get()) {
+      throw InvalidConfigException.of(
+          "reservedCpus", "must be at most cpus (" + cpus.get() + "), got " + reservedCpus);
+    }
+    if (memoryMib.isPresent() && reservedMemoryMib > memoryMib.get()) {
+      throw InvalidConfigException.of(
+          "reservedMemoryMib", "must be at most memoryMib (" + memoryMib.get() + "), got " + reservedMemoryMib);
+    }
   }
 
   /** The backend for vendors the {@code probes.byVendor} map does not name. */
@@ -198,6 +257,7 @@ public record AgentConfig(
 
   private static AgentConfig validated(AgentConfig config) {
     ConfigReader.check(config);
+    config.requireReservationsWithinOverrides();
     config.probes().requireCommandWhereChosen();
     return config;
   }
@@ -218,6 +278,10 @@ public record AgentConfig(
     private Duration callTimeout;
     private Integer cpus;
     private Long memoryMib;
+    private Double cpuAllocationRatio;
+    private Double memoryAllocationRatio;
+    private Integer reservedCpus;
+    private Long reservedMemoryMib;
     private String driverVersion;
     private ProbeSettings probes = ProbeSettings.DEFAULTS;
     private Set<String> nvidiaMixedSizeParents = new TreeSet<>();
@@ -299,6 +363,26 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder cpuAllocationRatio(Double v) {
+      cpuAllocationRatio = v;
+      return this;
+    }
+
+    public Builder memoryAllocationRatio(Double v) {
+      memoryAllocationRatio = v;
+      return this;
+    }
+
+    public Builder reservedCpus(Integer v) {
+      reservedCpus = v;
+      return this;
+    }
+
+    public Builder reservedMemoryMib(Long v) {
+      reservedMemoryMib = v;
+      return this;
+    }
+
     public Builder driverVersion(String v) {
       driverVersion = v;
       return this;
@@ -326,7 +410,9 @@ public record AgentConfig(
               hostId, release, failureDomain, labels, root, listenAddress, port,
               Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerTarget),
               scanInterval, heartbeatInterval, callTimeout, Optional.ofNullable(cpus),
-              Optional.ofNullable(memoryMib), Optional.ofNullable(driverVersion), probes,
+              Optional.ofNullable(memoryMib), Optional.ofNullable(cpuAllocationRatio),
+              Optional.ofNullable(memoryAllocationRatio), reservedCpus, reservedMemoryMib,
+              Optional.ofNullable(driverVersion), probes,
               nvidiaMixedSizeParents));
     }
   }

@@ -44,6 +44,11 @@ public final class HostFactsReader {
     } else {
       host.setMemoryMib(memTotalMib(root.procMeminfo(), problems));
     }
+    // Ratios only when configured: unset, the scheduler's default (1.0) or its central rule applies.
+    config.cpuAllocationRatio().ifPresent(host::setCpuAllocationRatio);
+    config.memoryAllocationRatio().ifPresent(host::setMemoryAllocationRatio);
+    host.setReservedCpus(config.reservedCpus());
+    host.setReservedMemoryMib(config.reservedMemoryMib());
     return host.build();
   }
 

@@ -2,6 +2,7 @@ package io.migplan.agent.sim;
 
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.capacity.CapacityModels;
+import io.migplan.capacity.ComputeAllocation;
 import io.migplan.capacity.NvidiaEqualSizeModel;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
@@ -22,8 +23,10 @@ import java.util.UUID;
  *
  * <p>Decides: every value from the seed (same spec, same bytes); per GPU one type drawn by weight
  * and {@code fill * max_instance} vGPUs of it (rounded up or down at random so the fleet averages
- * the fill level), fewer when the host's memory runs out (memory is not overcommitted; CPUs may
- * be, as desktop hosts do); availability by the equal-size rule of {@link HostTree}.
+ * the fill level), fewer when the host's allocatable CPUs or memory run out ({@link
+ * ComputeAllocation}: the group's ratios and reservations; 1.0 and none unless the spec sets them,
+ * so CPUs are no longer overcommitted unless a ratio says so); availability by the equal-size rule
+ * of {@link HostTree}.
  *
  * <p>Does not model GVT-g, SR-IOV VFs or mixed-size mode. Files are written plainly, without
  * fsync: a tree is a test fixture, not data to keep.
@@ -88,7 +91,11 @@ public final class FleetGenerator {
       throws IOException {
     SplittableRandom rnd = random(spec.seed(), index);
     GpuBoard board = group.gpuBoard();
-    long memoryLeftMib = group.memoryMib();
+    // What VMs may still be given, by the rule the host's agent will report: a GPU gets fewer VMs
+    // than its fill level once the host's allocatable CPUs or memory run out.
+    ComputeAllocation rule = group.allocation();
+    long memoryLeftMib = rule.allocatableMemoryMib(group.memoryMib());
+    long cpusLeft = rule.allocatableCpus(group.cpus());
 
     Files.createDirectories(root.resolve("sys/module/nvidia"));
     Files.createDirectories(root.resolve("proc"));
@@ -114,8 +121,10 @@ public final class FleetGenerator {
       FleetSpec.VmShape shape = pick(group.vmMix(), rnd);
       GpuBoard.VgpuType used = board.type(shape.type());
       int count = (int) Math.floor(group.fill() * used.maxInstance() + rnd.nextDouble());
-      count = (int) Math.min(Math.min(count, used.maxInstance()), memoryLeftMib / shape.memoryMib());
+      count = (int) Math.min(Math.min(count, used.maxInstance()),
+          Math.min(memoryLeftMib / shape.memoryMib(), cpusLeft / shape.vcpus()));
       memoryLeftMib -= count * shape.memoryMib();
+      cpusLeft -= (long) count * shape.vcpus();
 
       Path typesDir = gpuDir.resolve("mdev_supported_types");
       Files.createDirectory(typesDir);
@@ -158,8 +167,27 @@ public final class FleetGenerator {
             + "  sim-group: " + group.name() + "\n"
             + "root: .\n"
             + "cpus: " + group.cpus() + "\n"
-            + "memoryMib: " + group.memoryMib() + "\n";
+            + "memoryMib: " + group.memoryMib() + "\n"
+            + allocationYaml(group);
     Files.writeString(root.resolve("agent.yaml"), yaml);
+  }
+
+  /** The group's ratios and reservations as agent config keys; none when the spec sets none. */
+  private static String allocationYaml(FleetSpec.HostGroup group) {
+    StringBuilder out = new StringBuilder();
+    if (group.cpuAllocationRatio() != null) {
+      out.append("cpuAllocationRatio: ").append(group.cpuAllocationRatio()).append('\n');
+    }
+    if (group.memoryAllocationRatio() != null) {
+      out.append("memoryAllocationRatio: ").append(group.memoryAllocationRatio()).append('\n');
+    }
+    if (group.reservedCpus() != 0) {
+      out.append("reservedCpus: ").append(group.reservedCpus()).append('\n');
+    }
+    if (group.reservedMemoryMib() != 0) {
+      out.append("reservedMemoryMib: ").append(group.reservedMemoryMib()).append('\n');
+    }
+    return out.toString();
   }
 
   private static FleetSpec.VmShape pick(List<FleetSpec.VmShape> mix, SplittableRandom rnd) {

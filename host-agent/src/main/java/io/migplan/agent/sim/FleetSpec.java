@@ -3,6 +3,7 @@ package io.migplan.agent.sim;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.migplan.agent.config.ConfigReader;
 import io.migplan.agent.config.InvalidConfigException;
+import io.migplan.capacity.ComputeAllocation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -62,6 +63,8 @@ public record FleetSpec(
   /** An 8-GPU chassis is the largest common GPU server. */
   public static final int MAX_GPUS_PER_HOST = 8;
   public static final List<String> DEFAULT_FAILURE_DOMAINS = List.of("rack-a", "rack-b");
+  static final String RATIO_RANGE =
+      "must be between " + ComputeAllocation.MIN_RATIO_TEXT + " and " + ComputeAllocation.MAX_RATIO_TEXT;
 
   /**
    * Hosts of one board and one configuration. Absent: 1 GPU per host, release {@value
@@ -86,7 +89,15 @@ public record FleetSpec(
       @DecimalMin(value = "0", message = "must be a fraction between 0 and 1")
           @DecimalMax(value = "1", message = "must be a fraction between 0 and 1")
           Double fill,
-      List<@NotNull(message = "must be a mapping") @Valid VmShape> vmMix) {
+      List<@NotNull(message = "must be a mapping") @Valid VmShape> vmMix,
+      @DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
+          @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE)
+          Double cpuAllocationRatio,
+      @DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
+          @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE)
+          Double memoryAllocationRatio,
+      @Min(value = 0, message = "must be 0 or more") Integer reservedCpus,
+      @Min(value = 0, message = "must be 0 or more") Long reservedMemoryMib) {
     @JsonCreator
     public HostGroup {
       gpusPerHost = gpusPerHost == null ? 1 : gpusPerHost;
@@ -96,13 +107,25 @@ public record FleetSpec(
       memoryMib = memoryMib == null ? 512 * 1024L : memoryMib;
       fill = fill == null ? 0.5 : fill;
       vmMix = vmMix == null ? popularShapes(board) : ConfigReader.copy(vmMix);
+      reservedCpus = reservedCpus == null ? 0 : reservedCpus;
+      reservedMemoryMib = reservedMemoryMib == null ? 0L : reservedMemoryMib;
     }
 
+    /** A group without overcommit or reservations (ratios unset, so its agents report none). */
     public HostGroup(
         String name, String board, int hosts, int gpusPerHost, String release, String driverVersion,
         int cpus, long memoryMib, double fill, List<VmShape> vmMix) {
       this(name, board, (Integer) hosts, (Integer) gpusPerHost, release, driverVersion, (Integer) cpus,
-          (Long) memoryMib, (Double) fill, vmMix);
+          (Long) memoryMib, (Double) fill, vmMix, null, null, 0, 0L);
+    }
+
+    /**
+     * The CPU and memory rule of the group's hosts, as their agents will report it: the spec's
+     * ratios (1.0 when unset) and reservations.
+     */
+    public ComputeAllocation allocation() {
+      return new ComputeAllocation(cpuAllocationRatio == null ? 1.0 : cpuAllocationRatio,
+          memoryAllocationRatio == null ? 1.0 : memoryAllocationRatio, reservedCpus, reservedMemoryMib);
     }
 
     /** Every common profile of the board, equally often, sized like a workstation VM. */
@@ -298,12 +321,42 @@ public record FleetSpec(
         check(board.types().stream().anyMatch(t -> t.typeId().equals(v.type())), vat + "type",
             "must be a " + board.model() + " type (" + board.types().stream().map(GpuBoard.VgpuType::typeId)
                 .collect(Collectors.joining(", ")) + "), got '" + v.type() + "'");
-        check(v.memoryMib() <= group.memoryMib(), vat + "memoryMib",
+      }
+      for (int i = 0; i < group.vmMix().size(); i++) {
+        VmShape v = group.vmMix().get(i);
+        check(v.memoryMib() <= group.memoryMib(), at + "vmMix[" + i + "].memoryMib",
             "must be at most the host's " + group.memoryMib() + ", got " + v.memoryMib());
       }
+      check(group.reservedCpus() <= group.cpus(), at + "reservedCpus",
+          "must be at most the group's " + group.cpus() + " CPUs, got " + group.reservedCpus());
+      check(group.reservedMemoryMib() <= group.memoryMib(), at + "reservedMemoryMib",
+          "must be at most the group's " + group.memoryMib() + " MiB, got " + group.reservedMemoryMib());
+      fits(group, at);
     }
     check(total <= MAX_HOSTS, "groups", "the groups add up to " + total + " hosts, more than " + MAX_HOSTS);
     return this;
+  }
+
+  /**
+   * Refuses a group whose hosts cannot take even one VM of some shape of its mix: more vCPUs or
+   * memory than a host may give VMs by the group's ratios and reservations ({@link
+   * ComputeAllocation}). A spec that only asks for more VMs than fit is generated as full as the
+   * hosts allow (see {@link FleetGenerator}).
+   */
+  private static void fits(HostGroup group, String at) {
+    ComputeAllocation rule = group.allocation();
+    int cpus = rule.allocatableCpus(group.cpus());
+    long memory = rule.allocatableMemoryMib(group.memoryMib());
+    for (int i = 0; i < group.vmMix().size(); i++) {
+      VmShape v = group.vmMix().get(i);
+      String vat = at + "vmMix[" + i + "].";
+      check(v.vcpus() <= cpus, vat + "vcpus", "group " + group.name() + ": a VM of " + v.type() + " needs "
+          + v.vcpus() + " vCPUs, more than a host's " + rule.describeCpus(group.cpus())
+          + "; lower vcpus, or raise cpus or cpuAllocationRatio");
+      check(v.memoryMib() <= memory, vat + "memoryMib", "group " + group.name() + ": a VM of " + v.type()
+          + " needs " + v.memoryMib() + " MiB, more than a host's " + rule.describeMemory(group.memoryMib())
+          + "; lower memoryMib, or raise the group's memoryMib or memoryAllocationRatio");
+    }
   }
 
   private static void check(boolean ok, String field, String detail) {

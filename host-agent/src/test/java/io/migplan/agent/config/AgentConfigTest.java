@@ -144,9 +144,51 @@ class AgentConfigTest {
             "nvidiaMixedSizeParents: must hold PCI addresses or \"*\", not blanks, got ' '"),
         Arguments.of("a host id that is a list", "hostId: [a]", "hostId: must be a plain value, not a list or mapping"),
         Arguments.of("a misspelt key", "hostname: typo",
-            "hostname: unknown key; known keys here are advertiseAddress, callTimeout, cpus, driverVersion, failureDomain,"
-                + " heartbeatInterval, hostId, labels, listenAddress, memoryMib, nvidiaMixedSizeParents, port, probes,"
-                + " release, root, scanInterval, schedulerTarget"));
+            "hostname: unknown key; known keys here are advertiseAddress, callTimeout, cpuAllocationRatio, cpus,"
+                + " driverVersion, failureDomain, heartbeatInterval, hostId, labels, listenAddress,"
+                + " memoryAllocationRatio, memoryMib, nvidiaMixedSizeParents, port, probes, release, reservedCpus,"
+                + " reservedMemoryMib, root, scanInterval, schedulerTarget"),
+        Arguments.of("a CPU ratio of zero", "cpuAllocationRatio: 0", "cpuAllocationRatio: must be between 0.1 and 64.0, got 0.0"),
+        Arguments.of("a CPU ratio past 64", "cpuAllocationRatio: 100", "cpuAllocationRatio: must be between 0.1 and 64.0, got 100.0"),
+        Arguments.of("a memory ratio below 0.1", "memoryAllocationRatio: 0.05",
+            "memoryAllocationRatio: must be between 0.1 and 64.0, got 0.05"),
+        Arguments.of("negative reserved CPUs", "reservedCpus: -1", "reservedCpus: must be between 0 and 65536, got -1"),
+        Arguments.of("negative reserved memory", "reservedMemoryMib: -1",
+            "reservedMemoryMib: must be between 0 and 1073741824, got -1"),
+        Arguments.of("more CPUs reserved than the configured CPUs", "cpus: 8\nreservedCpus: 9",
+            "reservedCpus: must be at most cpus (8), got 9"),
+        Arguments.of("more memory reserved than the configured memory", "memoryMib: 1024\nreservedMemoryMib: 2048",
+            "reservedMemoryMib: must be at most memoryMib (1024), got 2048"));
+  }
+
+  @Test
+  void ratiosAndReservationsAreReadAndTheirRuleIsNovas() {
+    AgentConfig c = AgentConfig.parseYaml("""
+        hostId: h1
+        release: r1
+        cpus: 64
+        cpuAllocationRatio: 1.5
+        memoryAllocationRatio: 1.0
+        reservedCpus: 4
+        reservedMemoryMib: 8192
+        """);
+    assertThat(c.cpuAllocationRatio()).contains(1.5);
+    assertThat(c.memoryAllocationRatio()).contains(1.0);
+    assertThat(c.reservedCpus()).isEqualTo(4);
+    assertThat(c.reservedMemoryMib()).isEqualTo(8192L);
+    // floor((64 - 4) x 1.5) = 90 vCPUs for VMs.
+    assertThat(c.allocation().allocatableCpus(64)).isEqualTo(90);
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
+  void withoutRatiosNothingIsOvercommittedOrReserved() {
+    AgentConfig c = AgentConfig.parseYaml("hostId: h1\nrelease: r1\n");
+    assertThat(c.cpuAllocationRatio()).isEmpty();
+    assertThat(c.memoryAllocationRatio()).isEmpty();
+    assertThat(c.reservedCpus()).isZero();
+    assertThat(c.reservedMemoryMib()).isZero();
+    assertThat(c.allocation()).isEqualTo(io.migplan.capacity.ComputeAllocation.NONE);
   }
 
   @ParameterizedTest(name = "{0} is refused with the field and value named")

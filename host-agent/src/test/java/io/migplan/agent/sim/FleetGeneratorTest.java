@@ -1,6 +1,7 @@
 package io.migplan.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.TestTrees;
@@ -84,12 +85,56 @@ class FleetGeneratorTest {
   }
 
   @Test
+  void aHostGetsNoMoreVmsThanItsCpusTakeUnderItsRatioAndReservation() throws Exception {
+    // 16 T4-1B fit each GPU at fill 1; 4-vCPU VMs on 16 CPUs stop at 4, at ratio 2.0 at 8, and
+    // with 8 CPUs reserved at ratio 2.0 at floor((16 - 8) x 2) / 4 = 4.
+    FleetSpec spec = FleetSpec.parse("""
+        seed: 5
+        groups:
+          - {name: plain, board: T4, hosts: 1, cpus: 16, fill: 1, vmMix: [{type: nvidia-222, vcpus: 4, memoryMib: 1024}]}
+          - {name: doubled, board: T4, hosts: 1, cpus: 16, fill: 1, cpuAllocationRatio: 2.0,
+             vmMix: [{type: nvidia-222, vcpus: 4, memoryMib: 1024}]}
+          - {name: reserved, board: T4, hosts: 1, cpus: 16, fill: 1, cpuAllocationRatio: 2.0, reservedCpus: 8,
+             memoryAllocationRatio: 1.5, reservedMemoryMib: 4096,
+             vmMix: [{type: nvidia-222, vcpus: 4, memoryMib: 1024}]}
+        """);
+    List<FleetGenerator.GeneratedHost> hosts = FleetGenerator.generate(spec, dir);
+
+    Map<String, HostSnapshot> byGroup = new TreeMap<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      byGroup.put(spec.groupOf(i + 1).name(), new HostScanner(hosts.get(i).config()).scan());
+    }
+    assertThat(byGroup.get("plain").getVmsList()).hasSize(4);
+    assertThat(byGroup.get("plain").getHost().hasCpuAllocationRatio()).isFalse();
+    assertThat(byGroup.get("doubled").getVmsList()).hasSize(8);
+    assertThat(byGroup.get("doubled").getHost().getCpuAllocationRatio()).isEqualTo(2.0);
+    HostSnapshot reserved = byGroup.get("reserved");
+    assertThat(reserved.getVmsList()).hasSize(4);
+    assertThat(reserved.getHost().getReservedCpus()).isEqualTo(8);
+    assertThat(reserved.getHost().getMemoryAllocationRatio()).isEqualTo(1.5);
+    assertThat(reserved.getHost().getReservedMemoryMib()).isEqualTo(4096);
+  }
+
+  @Test
+  void aSpecWhoseVmCannotFitItsHostIsRefusedBeforeAnythingIsWritten() {
+    FleetSpec spec = new FleetSpec(1L, List.of(new FleetSpec.HostGroup("tiny", "T4", 2, 1, "2025.1", "550.90.07",
+        16, 65536L, 0.5, List.of(new FleetSpec.VmShape("nvidia-222", 1, 8, 4096)), null, null, 12, 0L)),
+        List.of("r1"), 0);
+    Path out = dir.resolve("fleet");
+    assertThatThrownBy(() -> FleetGenerator.generate(spec, out))
+        .isInstanceOf(FleetSpec.InvalidSpecException.class)
+        .hasMessage("groups[0].vmMix[0].vcpus: group tiny: a VM of nvidia-222 needs 8 vCPUs, more than a host's"
+            + " 4 allocatable (16 CPUs x 1.0, 12 reserved); lower vcpus, or raise cpus or cpuAllocationRatio");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void aSpecsGroupsGetTheirBoardsVersionsDomainsAndFillLevel() throws Exception {
     FleetSpec spec = FleetSpec.parse("""
         seed: 3
         failureDomains: [r1, r2, r3]
         groups:
-          - {name: t4, board: T4, hosts: 10, gpusPerHost: 2, fill: 0.75,
+          - {name: t4, board: T4, hosts: 10, gpusPerHost: 2, fill: 0.75, cpuAllocationRatio: 2.0,
              vmMix: [{type: nvidia-231, weight: 3}, {type: nvidia-232, weight: 1}]}
           - {name: p40, board: P40, hosts: 2, gpusPerHost: 4, release: "2024.4", driverVersion: "535.161.07", fill: 0.5}
           - {name: tight, board: T4, hosts: 1, memoryMib: 32768, fill: 1,

@@ -111,9 +111,7 @@ final class CampaignProblemBuilder {
             up.put(e.view().id(), e);
             HostSpec spec = EvacuationProblemBuilder.hostSpec(e.view(), ranks);
             if (upgrading.contains(spec.id())) {
-                spec = new HostSpec(spec.id(), to, ranks.getOrDefault(to, toRank), spec.cpus(), spec.usedCpus(),
-                        spec.memoryMib(), spec.usedMemoryMib(), spec.failureDomain(), spec.parents(),
-                        spec.antiAffinityGroups());
+                spec = spec.atRelease(to, ranks.getOrDefault(to, toRank));
             }
             hosts.add(spec);
             for (VmRecord vm : e.vms()) {

@@ -2,9 +2,17 @@ package io.migplan.scheduler.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.migplan.capacity.ComputeAllocation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
@@ -26,6 +34,8 @@ public interface MigplanConfig {
     Matrix matrix();
 
     Placement placement();
+
+    Allocation allocation();
 
     Campaign campaign();
 
@@ -150,6 +160,40 @@ public interface MigplanConfig {
          */
         @WithDefault("false")
         boolean allowBackward();
+    }
+
+    /**
+     * Central CPU and memory overcommit and reservations per host label, over what each agent
+     * reports (see {@code inventory.AllocationPolicy} for the precedence). In properties:
+     * <pre>
+     * migplan.allocation.rules[0].label=gpu-board=T4
+     * migplan.allocation.rules[0].cpu-ratio=4.0
+     * migplan.allocation.rules[0].reserved-memory-mib=16384
+     * </pre>
+     */
+    interface Allocation {
+        /** In order: for each value, the first rule whose label the host carries and that sets it wins. */
+        Optional<List<@Valid Rule>> rules();
+
+        interface Rule {
+            /** A host label as key=value, e.g. {@code gpu-board=T4}; the host must carry exactly it. */
+            @Pattern(regexp = "[^=\\s][^=]*=.*", message = "must be a host label as key=value, e.g. gpu-board=T4")
+            String label();
+
+            /** vCPUs per CPU, Nova's {@code cpu_allocation_ratio}. */
+            Optional<@DecimalMin(ComputeAllocation.MIN_RATIO_TEXT) @DecimalMax(ComputeAllocation.MAX_RATIO_TEXT) Double>
+                    cpuRatio();
+
+            /** Memory per MiB, Nova's {@code ram_allocation_ratio}. */
+            Optional<@DecimalMin(ComputeAllocation.MIN_RATIO_TEXT) @DecimalMax(ComputeAllocation.MAX_RATIO_TEXT) Double>
+                    memoryRatio();
+
+            /** CPUs kept for the host, Nova's {@code reserved_host_cpus}; at most the host's CPUs in effect. */
+            Optional<@Min(0) @Max(65_536) Integer> reservedCpus();
+
+            /** MiB kept for the host, Nova's {@code reserved_host_memory_mb}. */
+            Optional<@Min(0) @Max(1L << 30) Long> reservedMemoryMib();
+        }
     }
 
     interface Matrix {

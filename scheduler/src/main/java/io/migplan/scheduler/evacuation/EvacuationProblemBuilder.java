@@ -249,7 +249,7 @@ public final class EvacuationProblemBuilder {
         Map<String, Integer> groups = new HashMap<>();
         h.antiAffinityGroups().keySet().forEach(g -> groups.put(g, 1));
         return new HostSpec(h.id(), h.release(), ranks.getOrDefault(h.release(), 0), h.cpus(), h.usedCpus(),
-                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), parents, groups);
+                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), parents, groups, h.allocation());
     }
 
     /** Release -> rank, 0 the oldest, in {@link Releases} order. */

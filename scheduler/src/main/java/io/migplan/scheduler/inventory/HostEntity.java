@@ -22,6 +22,15 @@ public class HostEntity extends PanacheEntityBase {
     public int cpus;
     @Column(name = "memory_mib")
     public long memoryMib;
+    /** As the agent reported it; null when it did not (see {@link AllocationPolicy}). */
+    @Column(name = "cpu_allocation_ratio")
+    public Double cpuAllocationRatio;
+    @Column(name = "memory_allocation_ratio")
+    public Double memoryAllocationRatio;
+    @Column(name = "reserved_cpus")
+    public int reservedCpus;
+    @Column(name = "reserved_memory_mib")
+    public long reservedMemoryMib;
     @Column(name = "failure_domain")
     public String failureDomain;
     @JdbcTypeCode(SqlTypes.JSON)

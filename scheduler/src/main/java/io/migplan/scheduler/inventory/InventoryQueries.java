@@ -1,5 +1,7 @@
 package io.migplan.scheduler.inventory;
 
+import io.migplan.capacity.ComputeAllocation;
+import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.error.UnknownObjectException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.quarkus.panache.common.Sort;
@@ -9,6 +11,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +27,8 @@ public class InventoryQueries {
 
     @Inject
     EntityManager em;
+    @Inject
+    MigplanConfig config;
 
     /** A host in the list: facts, liveness and how much it holds. */
     public record HostSummary(String id, String release, HostState state, AdminState adminState, String adminReason,
@@ -31,12 +36,24 @@ public class InventoryQueries {
             Instant lastHeartbeatAt, long vmCount, long deviceCount, long parentCount) {
     }
 
-    /** One host in full. */
+    /** One host in full; {@code cpus} and {@code memoryMib} as reported, what VMs may have in {@code allocation}. */
     public record HostDetail(String id, String release, HostState state, AdminState adminState, String adminReason,
             String failureDomain,
-            Map<String, String> labels, int cpus, long memoryMib, long generation, String agentEndpoint,
+            Map<String, String> labels, int cpus, long memoryMib, Allocation allocation, long generation,
+            String agentEndpoint,
             Instant lastReportAt, Instant lastHeartbeatAt, Instant scannedAt, List<Parent> parents,
             List<Instance> instances, List<VmInfo> vms, List<Problem> problems) {
+    }
+
+    /**
+     * The CPU and memory rule in force for a host ({@link AllocationPolicy}) and what it gives:
+     * allocatable = floor((cpus - reservedCpus) x cpuRatio), free = allocatable - used, likewise
+     * memory. {@code from} says where each value came from ("rule gpu-board=T4", "agent",
+     * "default"); {@code reported} is what the agent sent (null ratios: not sent).
+     */
+    public record Allocation(double cpuRatio, double memoryRatio, int reservedCpus, long reservedMemoryMib,
+            int allocatableCpus, long allocatableMemoryMib, long usedCpus, long usedMemoryMib, long freeCpus,
+            long freeMemoryMib, Map<String, String> from, AllocationPolicy.Reported reported) {
     }
 
     public record Parent(String address, String vendorId, String deviceId, String board, String driver,
@@ -88,9 +105,30 @@ public class InventoryQueries {
                 .map(d -> new Instance(d.uuid, d.typeId, d.parent)).toList();
         List<Problem> problems = InventoryProblemEntity.<InventoryProblemEntity>list("host", Sort.by("path").and("id"), id)
                 .stream().map(p -> new Problem(p.path, p.message)).toList();
-        return new HostDetail(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain, h.labels, h.cpus, h.memoryMib, h.generation,
-                h.agentEndpoint, h.lastReportAt, h.lastHeartbeatAt, h.scannedAt, parents, instances,
-                vms(VmEntity.list("host", Sort.by("name"), id)), problems);
+        List<VmInfo> vms = vms(VmEntity.list("host", Sort.by("name"), id));
+        return new HostDetail(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain, h.labels,
+                h.cpus, h.memoryMib, allocation(h, vms), h.generation,
+                h.agentEndpoint, h.lastReportAt, h.lastHeartbeatAt, h.scannedAt, parents, instances, vms, problems);
+    }
+
+    /** The rule in force for {@code h}, by the same policy and arithmetic the snapshot's views use. */
+    private Allocation allocation(HostEntity h, List<VmInfo> vms) {
+        AllocationPolicy.Reported reported = new AllocationPolicy.Reported(h.cpuAllocationRatio,
+                h.memoryAllocationRatio, h.reservedCpus, h.reservedMemoryMib);
+        AllocationPolicy.Resolved r = AllocationPolicy.of(config.allocation())
+                .explain(h.labels == null ? Map.of() : h.labels, reported);
+        ComputeAllocation a = r.allocation();
+        long usedCpus = vms.stream().mapToLong(VmInfo::vcpus).sum();
+        long usedMemory = vms.stream().mapToLong(VmInfo::memoryMib).sum();
+        int cpus = a.allocatableCpus(h.cpus);
+        long memory = a.allocatableMemoryMib(h.memoryMib);
+        Map<String, String> from = new LinkedHashMap<>();
+        from.put("cpuRatio", r.cpuRatioFrom());
+        from.put("memoryRatio", r.memoryRatioFrom());
+        from.put("reservedCpus", r.reservedCpusFrom());
+        from.put("reservedMemoryMib", r.reservedMemoryFrom());
+        return new Allocation(a.cpuRatio(), a.memoryRatio(), a.reservedCpus(), a.reservedMemoryMib(), cpus, memory,
+                usedCpus, usedMemory, cpus - usedCpus, memory - usedMemory, from, reported);
     }
 
     /** Every VM, by name then host. */

@@ -93,6 +93,10 @@ public class InventoryStore {
         host.release = h.getRelease();
         host.cpus = h.getCpus();
         host.memoryMib = h.getMemoryMib();
+        host.cpuAllocationRatio = h.hasCpuAllocationRatio() ? h.getCpuAllocationRatio() : null;
+        host.memoryAllocationRatio = h.hasMemoryAllocationRatio() ? h.getMemoryAllocationRatio() : null;
+        host.reservedCpus = h.getReservedCpus();
+        host.reservedMemoryMib = h.getReservedMemoryMib();
         host.failureDomain = h.getFailureDomain();
         host.labels = new TreeMap<>(h.getLabelsMap());
         host.agentEndpoint = h.getAgentEndpoint();

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.inventory;
 
+import io.migplan.capacity.ComputeAllocation;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.DeviceInstance;
 import io.migplan.proto.v1.DeviceType;
@@ -87,6 +88,7 @@ public final class SnapshotValidator {
             out.range("snapshot.host.cpus", h.getCpus(), 0, MAX_CPUS);
             out.range("snapshot.host.memory_mib", h.getMemoryMib(), 0, MAX_MEMORY_MIB);
             out.map("snapshot.host.labels", h.getLabelsMap(), MAX_LABELS, false);
+            allocation(h, out);
         }
         long nowMillis = now.toEpochMilli();
         long ahead = nowMillis + MAX_AHEAD.toMillis();
@@ -157,6 +159,29 @@ public final class SnapshotValidator {
                 out.map(tat + ".attributes", t.getAttributesMap(), MAX_ATTRIBUTES, false);
                 out.map(tat + ".raw", t.getRawMap(), MAX_ATTRIBUTES, true);
             }
+        }
+    }
+
+    /**
+     * Ratios within {@link ComputeAllocation}'s bounds when sent (unset means 1.0), reservations
+     * from 0 to the host's own CPUs and memory: more reserved than the host has is a wrong config.
+     */
+    private static void allocation(io.migplan.proto.v1.Host h, Findings out) {
+        if (h.hasCpuAllocationRatio() && !ComputeAllocation.inBounds(h.getCpuAllocationRatio())) {
+            out.add("snapshot.host.cpu_allocation_ratio " + h.getCpuAllocationRatio() + " "
+                    + ComputeAllocation.RATIO_BOUNDS);
+        }
+        if (h.hasMemoryAllocationRatio() && !ComputeAllocation.inBounds(h.getMemoryAllocationRatio())) {
+            out.add("snapshot.host.memory_allocation_ratio " + h.getMemoryAllocationRatio() + " "
+                    + ComputeAllocation.RATIO_BOUNDS);
+        }
+        if (h.getReservedCpus() < 0 || h.getReservedCpus() > Math.max(h.getCpus(), 0)) {
+            out.add("snapshot.host.reserved_cpus " + h.getReservedCpus() + " is not between 0 and the host's "
+                    + h.getCpus() + " cpus");
+        }
+        if (h.getReservedMemoryMib() < 0 || h.getReservedMemoryMib() > Math.max(h.getMemoryMib(), 0)) {
+            out.add("snapshot.host.reserved_memory_mib " + h.getReservedMemoryMib()
+                    + " is not between 0 and the host's " + h.getMemoryMib() + " memory_mib");
         }
     }
 

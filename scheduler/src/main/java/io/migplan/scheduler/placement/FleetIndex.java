@@ -30,6 +30,7 @@ public final class FleetIndex {
     final ClusterSnapshot snapshot;
     final HostView[] views;
     private final Map<String, Integer> position;
+    /** Per host, what VMs may be given and what is left of it: {@link HostView#allocatableCpus()}, {@link HostView#freeCpus()}. */
     final int[] cpus;
     final int[] freeCpus;
     final long[] memoryMib;
@@ -104,9 +105,9 @@ public final class FleetIndex {
             HostView h = e.view();
             views[i] = h;
             position.put(h.id(), i);
-            cpus[i] = h.cpus();
+            cpus[i] = h.allocatableCpus();
             freeCpus[i] = h.freeCpus();
-            memoryMib[i] = h.memoryMib();
+            memoryMib[i] = h.allocatableMemoryMib();
             freeMemoryMib[i] = h.freeMemoryMib();
             int at = i;
             stateFilter.tally(null, h, (code, phrase) -> {

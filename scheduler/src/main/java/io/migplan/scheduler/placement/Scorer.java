@@ -5,7 +5,8 @@ import io.migplan.scheduler.snapshot.HostView;
 
 /**
  * Ranks eligible hosts: the score is the mean of the CPU share and the memory share the host
- * would still have free after taking the VM, times 100, to one decimal. A host left half
+ * would still have free after taking the VM, times 100, to one decimal, of what the host may
+ * give VMs (its allocatable CPUs and memory, after ratios and reservations). A host left half
  * empty scores 50. This spreads load, like kube-scheduler's LeastAllocated, so a drained
  * host's VMs do not pile onto one target. It does not weigh device fragmentation or
  * failure domains yet.
@@ -16,7 +17,7 @@ public final class Scorer {
     }
 
     public static double score(PlacementRequest vm, HostView host) {
-        return score(vm, host.cpus(), host.freeCpus(), host.memoryMib(), host.freeMemoryMib());
+        return score(vm, host.allocatableCpus(), host.freeCpus(), host.allocatableMemoryMib(), host.freeMemoryMib());
     }
 
     /** The same score from a host's numbers, for callers that hold them rather than its view. */

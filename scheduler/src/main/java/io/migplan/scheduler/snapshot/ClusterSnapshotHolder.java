@@ -118,6 +118,6 @@ public class ClusterSnapshotHolder {
     private static HostView pulse(HostView v, HostPulse p) {
         return new HostView(v.id(), p.state(), p.lastHeartbeatAt(), v.cpus(), v.memoryMib(), v.usedCpus(),
                 v.usedMemoryMib(), v.agentEndpoint(), v.parents(), v.generation(), v.release(), v.failureDomain(),
-                p.adminState(), p.adminReason(), v.antiAffinityGroups());
+                p.adminState(), p.adminReason(), v.antiAffinityGroups(), v.allocation());
     }
 }

@@ -1,6 +1,7 @@
 package io.migplan.scheduler.snapshot;
 
 import io.migplan.capacity.CapacityUnit;
+import io.migplan.capacity.ComputeAllocation;
 import io.migplan.proto.v1.Capacity;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
@@ -21,19 +22,34 @@ import java.util.RandomAccess;
  *
  * @param usedCpus      vCPUs of the VMs the host runs now
  * @param usedMemoryMib memory of the VMs the host runs now
+ * @param cpus          the host's CPUs as its agent reported them (physical, before any ratio)
+ * @param memoryMib     the host's memory as its agent reported it
  * @param antiAffinityGroups anti-affinity group -> a VM of that group the host runs now
+ * @param allocation    the CPU and memory rule in force for the host (its agent's values under the
+ *                      scheduler's central rules): what VMs may be given is {@link #allocatableCpus()},
+ *                      what is left of it {@link #freeCpus()}
  */
 public record HostView(String id, HostState state, Instant lastHeartbeatAt, int cpus, long memoryMib,
         int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents, long generation,
         String release, String failureDomain, AdminState adminState, String adminReason,
-        Map<String, GroupMember> antiAffinityGroups) {
+        Map<String, GroupMember> antiAffinityGroups, ComputeAllocation allocation) {
 
     /** A VM of an anti-affinity group on the host: its name for sentences, its UUID for identity. */
     public record GroupMember(String name, String uuid) {
     }
 
 
+    /** A host without overcommit or reservations ({@link ComputeAllocation#NONE}). */
+    public HostView(String id, HostState state, Instant lastHeartbeatAt, int cpus, long memoryMib,
+            int usedCpus, long usedMemoryMib, String agentEndpoint, List<ParentView> parents, long generation,
+            String release, String failureDomain, AdminState adminState, String adminReason,
+            Map<String, GroupMember> antiAffinityGroups) {
+        this(id, state, lastHeartbeatAt, cpus, memoryMib, usedCpus, usedMemoryMib, agentEndpoint, parents, generation,
+                release, failureDomain, adminState, adminReason, antiAffinityGroups, ComputeAllocation.NONE);
+    }
+
     public HostView {
+        allocation = allocation == null ? ComputeAllocation.NONE : allocation;
         // Indexed by type once per view, not once per question: a placement question visits
         // every host, and an SR-IOV host has dozens of parents with several types each.
         parents = parents instanceof Parents indexed ? indexed : new Parents(parents);
@@ -66,12 +82,24 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         return state == HostState.UP;
     }
 
-    public int freeCpus() {
-        return cpus - usedCpus;
+    /** vCPUs VMs may be given here: {@link ComputeAllocation#allocatableCpus} of the host's CPUs. */
+    public int allocatableCpus() {
+        return allocation.allocatableCpus(cpus);
     }
 
+    /** Memory VMs may be given here: {@link ComputeAllocation#allocatableMemoryMib} of the host's memory. */
+    public long allocatableMemoryMib() {
+        return allocation.allocatableMemoryMib(memoryMib);
+    }
+
+    /** Allocatable vCPUs minus those of the VMs here now; negative when the host is overcommitted past its rule. */
+    public int freeCpus() {
+        return allocatableCpus() - usedCpus;
+    }
+
+    /** Allocatable memory minus that of the VMs here now; negative when past the rule. */
     public long freeMemoryMib() {
-        return memoryMib - usedMemoryMib;
+        return allocatableMemoryMib() - usedMemoryMib;
     }
 
     /** The parents offering {@code typeId}, in address order. */

@@ -1,6 +1,13 @@
 package io.migplan.scheduler.snapshot;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.capacity.ComputeAllocation;
+import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.db.Timestamps;
+import io.migplan.scheduler.inventory.AllocationPolicy;
+import io.migplan.scheduler.inventory.AllocationPolicy.Reported;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.CapacityJson;
 import io.migplan.scheduler.inventory.HostState;
@@ -29,8 +36,16 @@ import java.util.Map;
 @ApplicationScoped
 public class SnapshotLoader {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
+    };
+
     @Inject
     EntityManager em;
+    @Inject
+    MigplanConfig config;
+
+    private volatile AllocationPolicy policy;
 
     /** Every host. Its own transaction: callers may run after another one completed. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -103,18 +118,43 @@ public class SnapshotLoader {
             }
         }
         List<HostEntry> out = new ArrayList<>();
+        AllocationPolicy policy = policy();
         for (Object[] r : rows("select h.id, h.state, h.last_heartbeat_at, h.cpus, h.memory_mib, h.agent_endpoint,"
-                + " h.generation, h.release, h.failure_domain, h.admin_state, h.admin_reason, h.last_report_at"
+                + " h.generation, h.release, h.failure_domain, h.admin_state, h.admin_reason, h.last_report_at,"
+                + " h.cpu_allocation_ratio, h.memory_allocation_ratio, h.reserved_cpus, h.reserved_memory_mib"
+                // Labels only matter to central rules; without one they are not read.
+                + (policy.hasRules() ? ", cast(h.labels as text)" : "")
                 + " from host h" + hostFilter + " order by h.id", only)) {
             String id = (String) r[0];
             long[] u = used.getOrDefault(id, new long[2]);
+            ComputeAllocation allocation = policy.resolve(policy.hasRules() ? labels((String) r[16]) : Map.of(),
+                    new Reported(r[12] == null ? null : ((Number) r[12]).doubleValue(),
+                            r[13] == null ? null : ((Number) r[13]).doubleValue(), (int) num(r[14]), num(r[15])));
             HostView view = new HostView(id, HostState.valueOf((String) r[1]), Timestamps.toInstant(r[2]), (int) num(r[3]),
                     num(r[4]), (int) u[0], u[1], (String) r[5], List.copyOf(parents.getOrDefault(id, List.of())),
                     num(r[6]), (String) r[7], (String) r[8], AdminState.valueOf((String) r[9]), (String) r[10],
-                    Map.copyOf(groups.getOrDefault(id, Map.of())));
+                    Map.copyOf(groups.getOrDefault(id, Map.of())), allocation);
             out.add(new HostEntry(view, List.copyOf(vms.getOrDefault(id, List.of())), Timestamps.toInstant(r[11])));
         }
         return out;
+    }
+
+    /** The central allocation rules, read from the config once. */
+    private AllocationPolicy policy() {
+        AllocationPolicy p = policy;
+        if (p == null) {
+            p = AllocationPolicy.of(config.allocation());
+            policy = p;
+        }
+        return p;
+    }
+
+    private static Map<String, String> labels(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, LABELS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("host labels are not a JSON object of strings: " + json, e);
+        }
     }
 
     /** Liveness and admin state of every host, for the periodic reconcile. */

@@ -248,8 +248,8 @@ public final class Fleet {
                 continue;
             }
             HostSpec spec = specs.get(h.id());
-            int freeCpus = spec.cpus() - spec.usedCpus();
-            long freeMemory = spec.memoryMib() - spec.usedMemoryMib();
+            int freeCpus = spec.allocatableCpus() - spec.usedCpus();
+            long freeMemory = spec.allocatableMemoryMib() - spec.usedMemoryMib();
             if (freeCpus < vm.vcpus() || freeMemory < vm.memoryMib()) {
                 continue;
             }

@@ -75,14 +75,14 @@ public final class PlanChecker {
         }
         cpus.forEach((h, n) -> {
             HostSpec host = hosts.get(h);
-            if (host.usedCpus() + n > host.cpus()) {
-                out.add("host " + h + ": " + (host.usedCpus() + n - host.cpus()) + " vCPUs over");
+            if (host.usedCpus() + n > host.allocatableCpus()) {
+                out.add("host " + h + ": " + (host.usedCpus() + n - host.allocatableCpus()) + " vCPUs over");
             }
         });
         memory.forEach((h, n) -> {
             HostSpec host = hosts.get(h);
-            if (host.usedMemoryMib() + n > host.memoryMib()) {
-                out.add("host " + h + ": " + (host.usedMemoryMib() + n - host.memoryMib()) + " MiB over");
+            if (host.usedMemoryMib() + n > host.allocatableMemoryMib()) {
+                out.add("host " + h + ": " + (host.usedMemoryMib() + n - host.allocatableMemoryMib()) + " MiB over");
             }
         });
         groups.forEach((key, names) -> {

@@ -29,25 +29,32 @@ public final class Views {
     public static HostView withState(HostView h, HostState state, Instant lastHeartbeat) {
         return new HostView(h.id(), state, lastHeartbeat, h.cpus(), h.memoryMib(), h.usedCpus(), h.usedMemoryMib(),
                 h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(), h.adminState(),
-                h.adminReason(), h.antiAffinityGroups());
+                h.adminReason(), h.antiAffinityGroups(), h.allocation());
     }
 
     public static HostView withCapacity(HostView h, int cpus, long memoryMib, int usedCpus, long usedMemoryMib) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), cpus, memoryMib, usedCpus, usedMemoryMib,
                 h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(), h.adminState(),
-                h.adminReason(), h.antiAffinityGroups());
+                h.adminReason(), h.antiAffinityGroups(), h.allocation());
+    }
+
+    /** The host under another CPU and memory rule (ratios, reservations). */
+    public static HostView withAllocation(HostView h, io.migplan.capacity.ComputeAllocation allocation) {
+        return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
+                h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(),
+                h.adminState(), h.adminReason(), h.antiAffinityGroups(), allocation);
     }
 
     public static HostView withParents(HostView h, ParentView... parents) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), List.of(parents), h.generation(), h.release(), h.failureDomain(),
-                h.adminState(), h.adminReason(), h.antiAffinityGroups());
+                h.adminState(), h.adminReason(), h.antiAffinityGroups(), h.allocation());
     }
 
     public static HostView withAdmin(HostView h, AdminState adminState, String reason) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), h.release(), h.failureDomain(),
-                adminState, reason, h.antiAffinityGroups());
+                adminState, reason, h.antiAffinityGroups(), h.allocation());
     }
 
     /** A member of an anti-affinity group: vm-1 is the VM of {@link #vm} and {@link #vmInGroup}. */
@@ -71,7 +78,7 @@ public final class Views {
     public static HostView withRelease(HostView h, String release) {
         return new HostView(h.id(), h.state(), h.lastHeartbeatAt(), h.cpus(), h.memoryMib(), h.usedCpus(),
                 h.usedMemoryMib(), h.agentEndpoint(), h.parents(), h.generation(), release, h.failureDomain(),
-                h.adminState(), h.adminReason(), h.antiAffinityGroups());
+                h.adminState(), h.adminReason(), h.antiAffinityGroups(), h.allocation());
     }
 
     public static ParentView parent(String address, TypeView... types) {

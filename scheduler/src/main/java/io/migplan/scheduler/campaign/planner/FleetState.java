@@ -121,26 +121,29 @@ final class FleetState {
             return view;
         }
 
+        // Capacity is what the host may give VMs (its ComputeAllocation: ratios and reservations,
+        // the filter's rule); the campaign's headroom is a share of that, kept free.
+
         int reserveCpus(int headroomPercent) {
-            return (int) Math.ceil(base.cpus() * headroomPercent / 100.0);
+            return (int) Math.ceil(base.allocatableCpus() * headroomPercent / 100.0);
         }
 
         long reserveMemory(int headroomPercent) {
-            return (long) Math.ceil(base.memoryMib() * headroomPercent / 100.0);
+            return (long) Math.ceil(base.allocatableMemoryMib() * headroomPercent / 100.0);
         }
 
         int freeCpus(int headroomPercent) {
-            return base.cpus() - usedCpus - reserveCpus(headroomPercent);
+            return base.allocatableCpus() - usedCpus - reserveCpus(headroomPercent);
         }
 
         long freeMemory(int headroomPercent) {
-            return base.memoryMib() - usedMemoryMib - reserveMemory(headroomPercent);
+            return base.allocatableMemoryMib() - usedMemoryMib - reserveMemory(headroomPercent);
         }
 
-        /** Mean free share of CPU and memory: the scheduler's Scorer. */
+        /** Mean free share of allocatable CPU and memory: the scheduler's Scorer. */
         double freeShare() {
-            return ((base.cpus() - usedCpus) / (double) base.cpus()
-                    + (base.memoryMib() - usedMemoryMib) / (double) base.memoryMib()) / 2;
+            return ((base.allocatableCpus() - usedCpus) / (double) base.allocatableCpus()
+                    + (base.allocatableMemoryMib() - usedMemoryMib) / (double) base.allocatableMemoryMib()) / 2;
         }
 
         /**
@@ -198,8 +201,8 @@ final class FleetState {
                 }
                 specs.add(new ParentSpec(p.address(), p.base.board(), c, available));
             }
-            int cpus = Math.min(base.cpus(), usedCpus + reserveCpus(headroomPercent));
-            long memory = Math.min(base.memoryMib(), usedMemoryMib + reserveMemory(headroomPercent));
+            int cpus = Math.min(base.allocatableCpus(), usedCpus + reserveCpus(headroomPercent));
+            long memory = Math.min(base.allocatableMemoryMib(), usedMemoryMib + reserveMemory(headroomPercent));
             Map<String, Integer> aa = new HashMap<>();
             antiAffinity.forEach((g, n) -> {
                 if (n > 0) {
@@ -207,7 +210,7 @@ final class FleetState {
                 }
             });
             return new HostSpec(base.id(), release, rank, base.cpus(), cpus, base.memoryMib(), memory,
-                    base.failureDomain(), specs, aa);
+                    base.failureDomain(), specs, aa, base.allocation());
         }
     }
 

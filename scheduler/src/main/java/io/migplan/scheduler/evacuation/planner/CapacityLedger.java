@@ -95,12 +95,12 @@ public final class CapacityLedger {
         long freeCpus = host.freeCpus() - addedCpus[host.index()];
         if (vm.vcpus() > freeCpus) {
             out.add(new Rejection(INSUFFICIENT_CPU, "host " + host.id() + ": needs " + vm.vcpus() + " vCPUs, "
-                    + Math.max(0, freeCpus) + " of " + host.cpus() + " free", "insufficient CPU"));
+                    + Math.max(0, freeCpus) + " of " + host.describeCpus() + " free", "insufficient CPU"));
         }
         long freeMemory = host.freeMemoryMib() - addedMemory[host.index()];
         if (vm.memoryMib() > freeMemory) {
             out.add(new Rejection(INSUFFICIENT_MEMORY, "host " + host.id() + ": needs " + vm.memoryMib()
-                    + " MiB, " + Math.max(0, freeMemory) + " of " + host.memoryMib() + " MiB free",
+                    + " MiB, " + Math.max(0, freeMemory) + " of " + host.describeMemory() + " free",
                     "insufficient memory"));
         }
         if (vm.inAntiAffinityGroup()) {

@@ -64,7 +64,8 @@ public class EvacuationConstraintProvider implements ConstraintProvider {
                 .groupBy(VmMove::host, sum(VmMove::vcpus))
                 .filter((host, cpus) -> cpus > host.freeCpus())
                 .penalizeLong(HardMediumSoftLongScore.ONE_HARD, (host, cpus) -> cpus - host.freeCpus())
-                .justifyWith((host, cpus, score) -> new CpuOverload(host.id(), host.usedCpus(), cpus, host.cpus()))
+                .justifyWith((host, cpus, score) -> new CpuOverload(host.id(), host.usedCpus(), cpus,
+                        host.allocatableCpus(), host.describeCpus()))
                 .asConstraint(CPU_CAPACITY);
     }
 
@@ -77,7 +78,7 @@ public class EvacuationConstraintProvider implements ConstraintProvider {
                 .penalizeLong(HardMediumSoftLongScore.ONE_HARD,
                         (host, memory) -> (memory - host.freeMemoryMib() + 1023) / 1024)
                 .justifyWith((host, memory, score) -> new MemoryOverload(host.id(), host.usedMemoryMib(), memory,
-                        host.memoryMib()))
+                        host.allocatableMemoryMib(), host.describeMemory()))
                 .asConstraint(MEMORY_CAPACITY);
     }
 

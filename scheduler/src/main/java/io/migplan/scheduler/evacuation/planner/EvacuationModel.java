@@ -115,7 +115,7 @@ public final class EvacuationModel {
             return null;
         }
         TargetHost host = new TargetHost(hosts.size(), h.id(), h.releaseRank(), h.cpus(), h.usedCpus(),
-                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), h.antiAffinityGroups());
+                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), h.antiAffinityGroups(), h.allocation());
         host.setFailureDomainIndex(domainIndex(host.failureDomain()));
         hosts.add(host);
         hostsById.put(h.id(), host);

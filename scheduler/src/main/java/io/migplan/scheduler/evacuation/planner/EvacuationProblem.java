@@ -1,6 +1,7 @@
 package io.migplan.scheduler.evacuation.planner;
 
 import io.migplan.scheduler.error.Reason;
+import io.migplan.capacity.ComputeAllocation;
 import io.migplan.proto.v1.Capacity;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +36,46 @@ public record EvacuationProblem(String id, List<HostSpec> hosts, List<VmSpec> vm
      * A host as it is now, without the VMs being moved.
      *
      * @param releaseRank        order of the host's release, higher is newer (see docs: releases are ordered)
+     * @param cpus               the host's CPUs as reported (physical)
      * @param usedCpus           vCPUs of the VMs that stay on it
      * @param antiAffinityGroups group name to the number of VMs of that group it already runs
+     * @param allocation         the CPU and memory rule in force: VMs may be given {@link #allocatableCpus()}
      */
     public record HostSpec(String id, String release, int releaseRank, int cpus, int usedCpus, long memoryMib,
-            long usedMemoryMib, String failureDomain, List<ParentSpec> parents, Map<String, Integer> antiAffinityGroups) {
+            long usedMemoryMib, String failureDomain, List<ParentSpec> parents, Map<String, Integer> antiAffinityGroups,
+            ComputeAllocation allocation) {
         public HostSpec {
             parents = List.copyOf(parents);
             antiAffinityGroups = Map.copyOf(antiAffinityGroups);
+            allocation = allocation == null ? ComputeAllocation.NONE : allocation;
+        }
+
+        /** A host without overcommit or reservations. */
+        public HostSpec(String id, String release, int releaseRank, int cpus, int usedCpus, long memoryMib,
+                long usedMemoryMib, String failureDomain, List<ParentSpec> parents,
+                Map<String, Integer> antiAffinityGroups) {
+            this(id, release, releaseRank, cpus, usedCpus, memoryMib, usedMemoryMib, failureDomain, parents,
+                    antiAffinityGroups, ComputeAllocation.NONE);
+        }
+
+        /** The same host at another release (a campaign's host being upgraded). */
+        public HostSpec atRelease(String release, int releaseRank) {
+            return new HostSpec(id, release, releaseRank, cpus, usedCpus, memoryMib, usedMemoryMib, failureDomain,
+                    parents, antiAffinityGroups, allocation);
+        }
+
+        /** The same host with other VMs counted as staying on it. */
+        public HostSpec withUsed(int usedCpus, long usedMemoryMib) {
+            return new HostSpec(id, release, releaseRank, cpus, usedCpus, memoryMib, usedMemoryMib, failureDomain,
+                    parents, antiAffinityGroups, allocation);
+        }
+
+        public int allocatableCpus() {
+            return allocation.allocatableCpus(cpus);
+        }
+
+        public long allocatableMemoryMib() {
+            return allocation.allocatableMemoryMib(memoryMib);
         }
     }
 

@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A host must have the VM's vCPUs and memory free, where free is what the host offers to
- * VMs minus the sum over the VMs it runs now. Rejects with {@code INSUFFICIENT_CPU} and/or
- * {@code INSUFFICIENT_MEMORY}. No overcommit and no reserve yet: both are policies to add
- * here when the operators ask for them.
+ * A host must have the VM's vCPUs and memory free, where free is what the host may give VMs
+ * (its {@link io.migplan.capacity.ComputeAllocation}: floor((CPUs - reserved) x ratio), and
+ * likewise memory) minus the sum over the VMs it runs now. Rejects with {@code INSUFFICIENT_CPU}
+ * and/or {@code INSUFFICIENT_MEMORY}, showing the numbers: "requested 4 vCPUs, free 2 of 96
+ * allocatable (64 CPUs x 1.5, 0 reserved)"; a host without overcommit or reservation reads
+ * "free 2 of 64", as before ratios. It does not decide the ratios (see
+ * {@code inventory.AllocationPolicy}).
  */
 public final class CpuMemoryFilter implements HostFilter {
 
@@ -31,12 +34,13 @@ public final class CpuMemoryFilter implements HostFilter {
         if (cpu) {
             out.add(new Rejection(INSUFFICIENT_CPU, "host " + host.id() + ": not enough CPU for VM " + request.vmName()
                     + " (requested " + request.vcpus() + " vCPUs, free " + Math.max(host.freeCpus(), 0)
-                    + " of " + host.cpus() + ")", TALLY_CPU));
+                    + " of " + host.allocation().describeCpus(host.cpus()) + ")", TALLY_CPU));
         }
         if (memory) {
             out.add(new Rejection(INSUFFICIENT_MEMORY, "host " + host.id() + ": not enough memory for VM "
                     + request.vmName() + " (requested " + request.memoryMib() + " MiB, free "
-                    + Math.max(host.freeMemoryMib(), 0) + " of " + host.memoryMib() + " MiB)", TALLY_MEMORY));
+                    + Math.max(host.freeMemoryMib(), 0) + " of " + host.allocation().describeMemory(host.memoryMib())
+                    + ")", TALLY_MEMORY));
         }
         return out;
     }

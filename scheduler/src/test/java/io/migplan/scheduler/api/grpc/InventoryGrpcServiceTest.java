@@ -163,6 +163,79 @@ class InventoryGrpcServiceTest {
                 .body("parents[0].types[0].availableInstances", equalTo(6));
     }
 
+    /** {@link #gpuHost} (32 CPUs, 128 GiB, one 4-vCPU 8 GiB VM) with the host's facts changed. */
+    static ReportInventoryRequest gpuHost(String id, long generation,
+            java.util.function.UnaryOperator<io.migplan.proto.v1.Host.Builder> facts) {
+        ReportInventoryRequest r = gpuHost(id, generation, 6);
+        return r.toBuilder().setSnapshot(r.getSnapshot().toBuilder()
+                .setHost(facts.apply(r.getSnapshot().getHost().toBuilder()))).build();
+    }
+
+    @Test
+    void ratiosAndReservationsTheAgentReportsAreStoredAndShownWithWhatTheyAllow() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, h -> h.setCpuAllocationRatio(1.5).setReservedCpus(4)
+                .setMemoryAllocationRatio(1.0).setReservedMemoryMib(8192)));
+
+        // floor((32 - 4) x 1.5) = 42 vCPUs, 4 in use; (131072 - 8192) x 1.0 MiB, 8192 in use.
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("cpus", equalTo(32))
+                .body("allocation.cpuRatio", equalTo(1.5f))
+                .body("allocation.reservedCpus", equalTo(4))
+                .body("allocation.allocatableCpus", equalTo(42))
+                .body("allocation.usedCpus", equalTo(4))
+                .body("allocation.freeCpus", equalTo(38))
+                .body("allocation.allocatableMemoryMib", equalTo(122880))
+                .body("allocation.freeMemoryMib", equalTo(114688))
+                .body("allocation.from.cpuRatio", equalTo("agent"))
+                .body("allocation.from.reservedMemoryMib", equalTo("agent"))
+                .body("allocation.reported.cpuRatio", equalTo(1.5f));
+    }
+
+    @Test
+    void anAgentThatSendsNoRatiosMeansOneToOneAndNothingReserved() {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("allocation.cpuRatio", equalTo(1.0f))
+                .body("allocation.memoryRatio", equalTo(1.0f))
+                .body("allocation.reservedCpus", equalTo(0))
+                .body("allocation.allocatableCpus", equalTo(32))
+                .body("allocation.freeCpus", equalTo(28))
+                .body("allocation.from.cpuRatio", equalTo("default"))
+                .body("allocation.reported.cpuRatio", equalTo(null));
+    }
+
+    @Test
+    void aCentralRuleForALabelTheHostCarriesOverridesTheAgent() {
+        // %test.migplan.allocation.rules[0]: pool=gpu-central -> cpu-ratio 4.0 (application.properties).
+        grpc.inventory().reportInventory(gpuHost("h1", 5, h -> h.clearLabels().putLabels("pool", "gpu-central")
+                .setCpuAllocationRatio(2.0).setMemoryAllocationRatio(1.25)));
+
+        given().get("/api/v1/hosts/h1").then().statusCode(200)
+                .body("allocation.cpuRatio", equalTo(4.0f))
+                .body("allocation.allocatableCpus", equalTo(128))
+                .body("allocation.from.cpuRatio", equalTo("rule pool=gpu-central"))
+                .body("allocation.memoryRatio", equalTo(1.25f))
+                .body("allocation.from.memoryRatio", equalTo("agent"));
+    }
+
+    @Test
+    void aRatioOutOfBoundsIsRefusedNamingTheFieldAndNothingIsWritten() {
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(gpuHost("h1", 5, h -> h.setCpuAllocationRatio(0))))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription())
+                            .contains("snapshot.host.cpu_allocation_ratio 0.0 is not between 0.1 and 64.0");
+                });
+        assertThatThrownBy(() -> grpc.inventory().reportInventory(gpuHost("h1", 5, h -> h.setReservedCpus(33))))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription())
+                            .contains("snapshot.host.reserved_cpus 33 is not between 0 and the host's 32 cpus");
+                });
+        assertThat(Inventory.rows(ds)).isZero();
+    }
+
     @Test
     void anEmptyHostIdIsRejectedAndNothingIsWritten() {
         assertThatThrownBy(() -> grpc.inventory().reportInventory(gpuHost("", 1, 6)))

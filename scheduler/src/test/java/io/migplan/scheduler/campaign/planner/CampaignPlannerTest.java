@@ -167,6 +167,45 @@ class CampaignPlannerTest {
         }
     }
 
+    /** The two-board fleet with every host's CPUs and CPU rule replaced: 20 vCPUs run on each loaded host. */
+    private static CampaignProblem withCpus(int cpus, io.migplan.capacity.ComputeAllocation allocation) {
+        CampaignProblem p = TestFleet.twoBoards(true).problem();
+        List<HostSpec> hosts = p.hosts().stream().map(h -> new HostSpec(h.id(), h.release(), h.releaseRank(), cpus,
+                h.usedCpus(), h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), h.parents(), h.antiAffinityGroups(),
+                allocation)).toList();
+        return new CampaignProblem(p.id(), hosts, p.vms(), p.fromRelease(), p.toRelease(), p.scope(), p.eligibility());
+    }
+
+    /** Nothing unmovable, held back or blocked, and every host in some batch. */
+    private static boolean upgradesEveryHost(CampaignPlan plan) {
+        long hosts = plan.batches().stream().mapToLong(b -> b.hosts().size()).sum();
+        return plan.unmovable().isEmpty() && plan.heldBack().isEmpty() && plan.blocked().isEmpty() && hosts == 8;
+    }
+
+    @Test
+    void aCampaignThatFitsOnlyWithOvercommitCompletesUnderARatio() {
+        // 12 CPUs hold 12 vCPUs at 1:1: four hosts of a board hold 48, less than the 60 its VMs need.
+        CampaignPlan tight = new CampaignPlanner().plan(withCpus(12, io.migplan.capacity.ComputeAllocation.NONE),
+                ONE_AT_A_TIME);
+        assertFalse(upgradesEveryHost(tight), "12 CPUs at 1:1 are too few");
+
+        // At 2.0 they hold 24 each: every host is upgraded.
+        CampaignProblem problem = withCpus(12, new io.migplan.capacity.ComputeAllocation(2.0, 1.0, 0, 0));
+        CampaignPlan plan = new CampaignPlanner().plan(problem, ONE_AT_A_TIME);
+        assertTrue(upgradesEveryHost(plan), plan.toString());
+    }
+
+    @Test
+    void aCampaignThatWouldFitIsHeldBackWhenReservationsTakeTheRoom() {
+        CampaignPlan roomy = new CampaignPlanner().plan(withCpus(32, io.migplan.capacity.ComputeAllocation.NONE),
+                ONE_AT_A_TIME);
+        assertTrue(upgradesEveryHost(roomy));
+        // 32 CPUs with 20 reserved leave 12 for VMs: a board's four hosts hold 48 of the 60 needed.
+        CampaignPlan reserved = new CampaignPlanner().plan(
+                withCpus(32, new io.migplan.capacity.ComputeAllocation(1.0, 1.0, 20, 0)), ONE_AT_A_TIME);
+        assertFalse(upgradesEveryHost(reserved), "20 reserved of 32");
+    }
+
     @Test
     void headroomIsKeptFreeOnEveryTarget() {
         CampaignProblem problem = TestFleet.twoBoards(true).problem();

@@ -16,6 +16,7 @@ import io.migplan.scheduler.bench.PlanChecker;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Unplaced;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.VmSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,41 @@ class EvacuationPlannerTest {
         EvacuationPlan greedy = new GreedyEvacuationPlanner().plan(problem, limits());
         assertThat(ours.unplaced().size()).isLessThanOrEqualTo(greedy.unplaced().size());
         assertThat(PlanChecker.violations(problem, greedy)).isEmpty();
+    }
+
+    /** A target of 16 CPUs with 12 vCPUs in use, under {@code allocation}. */
+    private static HostSpec target(io.migplan.capacity.ComputeAllocation allocation) {
+        return new HostSpec("h1", "2025.2", 1, 16, 12, 262_144, 0, "rack-h1", List.of(), Map.of(), allocation);
+    }
+
+    @Test
+    void anEvacuationThatFitsOnlyWithOvercommitIsPlacedUnderARatio() {
+        List<VmSpec> vms = List.of(plainVm("a", 8, "", "h1"), plainVm("b", 8, "", "h1"));
+        EvacuationPlan oneToOne = PLANNER.plan(problem(List.of(target(io.migplan.capacity.ComputeAllocation.NONE)),
+                vms), limits(), p -> { });
+        assertThat(oneToOne.migrations()).isEmpty();
+        assertThat(oneToOne.unplaced()).hasSize(2);
+
+        // floor(16 x 2.0) = 32 vCPUs: 12 in use, 16 planned in.
+        EvacuationProblem overcommitted = problem(List.of(target(new io.migplan.capacity.ComputeAllocation(2.0, 1.0, 0,
+                0))), vms);
+        EvacuationPlan plan = PLANNER.plan(overcommitted, limits(), p -> { });
+        assertThat(plan.migrations()).hasSize(2);
+        assertThat(PlanChecker.violations(overcommitted, plan)).isEmpty();
+        assertThat(new GreedyEvacuationPlanner().plan(overcommitted, limits()).migrations()).hasSize(2);
+    }
+
+    @Test
+    void anEvacuationThatWouldFitIsRefusedWhenReservationsTakeTheRoom() {
+        // floor((16 - 6) x 2.0) = 20 vCPUs: 12 in use leaves 8, room for one VM of 8, not two.
+        EvacuationProblem reserved = problem(List.of(target(new io.migplan.capacity.ComputeAllocation(2.0, 1.0, 6,
+                0))), List.of(plainVm("a", 8, "", "h1"), plainVm("b", 8, "", "h1")));
+        EvacuationPlan plan = PLANNER.plan(reserved, limits(), p -> { });
+        assertThat(plan.migrations()).hasSize(1);
+        assertThat(plan.unplaced()).hasSize(1);
+        assertThat(plan.unplaced().get(0).reasons().toString())
+                .contains("8 vCPUs, 0 of 20 allocatable (16 CPUs x 2.0, 6 reserved) free");
+        assertThat(PlanChecker.violations(reserved, plan)).isEmpty();
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.migplan.scheduler.evacuation.planner.domain;
 
+import io.migplan.capacity.ComputeAllocation;
 import java.util.Map;
 
 /**
- * A host that may receive VMs, as fixed capacity: what it offers and what its staying VMs
- * already use. It decides the load arithmetic the balance constraint uses; it does not decide
- * eligibility.
+ * A host that may receive VMs, as fixed capacity: what it may give VMs (its CPUs and memory under
+ * its {@link ComputeAllocation}: ratios and reservations) and what its staying VMs already use. It
+ * decides the load arithmetic the balance constraint uses, as shares of what is allocatable; it
+ * does not decide eligibility.
  */
 public final class TargetHost {
 
@@ -18,6 +20,9 @@ public final class TargetHost {
     private final int usedCpus;
     private final long memoryMib;
     private final long usedMemoryMib;
+    private final ComputeAllocation allocation;
+    private final int allocatableCpus;
+    private final long allocatableMemoryMib;
     private final String failureDomain;
     private final Map<String, Integer> antiAffinityGroups;
     private final int index;
@@ -25,7 +30,18 @@ public final class TargetHost {
 
     public TargetHost(int index, String id, int releaseRank, int cpus, int usedCpus, long memoryMib,
             long usedMemoryMib, String failureDomain, Map<String, Integer> antiAffinityGroups) {
+        this(index, id, releaseRank, cpus, usedCpus, memoryMib, usedMemoryMib, failureDomain, antiAffinityGroups,
+                ComputeAllocation.NONE);
+    }
+
+    public TargetHost(int index, String id, int releaseRank, int cpus, int usedCpus, long memoryMib,
+            long usedMemoryMib, String failureDomain, Map<String, Integer> antiAffinityGroups,
+            ComputeAllocation allocation) {
         this.index = index;
+        this.allocation = allocation;
+        // Counted once: the solver asks for free room on every move it tries.
+        this.allocatableCpus = allocation.allocatableCpus(cpus);
+        this.allocatableMemoryMib = allocation.allocatableMemoryMib(memoryMib);
         this.id = id;
         this.releaseRank = releaseRank;
         this.cpus = cpus;
@@ -37,11 +53,29 @@ public final class TargetHost {
     }
 
     public int freeCpus() {
-        return cpus - usedCpus;
+        return allocatableCpus - usedCpus;
     }
 
     public long freeMemoryMib() {
-        return memoryMib - usedMemoryMib;
+        return allocatableMemoryMib - usedMemoryMib;
+    }
+
+    public int allocatableCpus() {
+        return allocatableCpus;
+    }
+
+    public long allocatableMemoryMib() {
+        return allocatableMemoryMib;
+    }
+
+    /** "96 allocatable (64 CPUs x 1.5, 0 reserved)", or "64" without ratio or reservation. */
+    public String describeCpus() {
+        return allocation.describeCpus(cpus);
+    }
+
+    /** As {@link #describeCpus()}, for memory. */
+    public String describeMemory() {
+        return allocation.describeMemory(memoryMib);
     }
 
     public int residents(String group) {
@@ -54,7 +88,8 @@ public final class TargetHost {
      * hosts cost less than one full and one empty.
      */
     public long loadPenalty(long addedCpus, long addedMemoryMib) {
-        return squaredDelta(usedCpus, addedCpus, cpus) + squaredDelta(usedMemoryMib, addedMemoryMib, memoryMib);
+        return squaredDelta(usedCpus, addedCpus, allocatableCpus)
+                + squaredDelta(usedMemoryMib, addedMemoryMib, allocatableMemoryMib);
     }
 
     private static long squaredDelta(long used, long added, long total) {
