@@ -50,6 +50,11 @@ public final class CampaignPlanner {
     static final int MAX_TARGET_HOSTS = 48;
     /** Hosts of one device group tried as its canary before the group goes on without one. */
     static final int MAX_CANARY_TRIES = 3;
+    /**
+     * Emptiest hosts of a group screened for one whose VMs fit while nothing is upgraded: the
+     * screen takes milliseconds, and past the emptiest ten the canary would move many VMs twice.
+     */
+    static final int CANARY_CANDIDATES = 10;
     /** Rounds per batch: each retries the VMs left unplaced with the targets recomputed. */
     static final int MAX_ROUNDS = 6;
 
@@ -71,6 +76,8 @@ public final class CampaignPlanner {
 
     private final BatchPlanner planner;
     private final BatchPlanner naivePlanner = new GreedyEvacuationPlanner()::plan;
+    /** Which hosts of a batch fit on upgraded hosts, before the batch is planned: first fit decreasing. */
+    private static final GreedyEvacuationPlanner SCREEN = new GreedyEvacuationPlanner();
 
     /**
      * How long a batch's evacuation searches, counted in solver steps so that the same fleet and
@@ -81,16 +88,17 @@ public final class CampaignPlanner {
      * machine) the time termination this replaces ({@link PlanLimits#forProblem}, about 0.1 ms
      * per VM without improvement) ended local search 24 to 363 steps after the last improvement,
      * about one step per VM of the batch, at 6 to 30 steps per ms. Twice that, at least 256 steps
-     * (the smallest batches' polish is then still a few ms), is as good a plan or better without
-     * the clock (docs/benchmarks.md); giving up while a VM is unplaced takes three times as long,
-     * as the time limits do. Score calculations bound a batch whose steps find no accepted move:
-     * 1,000 per VM (the largest batch there took 700 per VM), at least 2^20 (a few seconds at the
-     * 0.3 M calculations/s measured there). Sizes are rounded up to a power of two so that
-     * solver factories, cached per termination, stay few.
+     * (a few ms), plans as well without the clock (docs/benchmarks.md); giving up while a VM is
+     * unplaced takes three times as long, as the time limits do. Score calculations bound a batch
+     * whose steps find no accepted move (a step searches until one is accepted, so on a handful of
+     * VMs with nowhere better to go a step would never end): 1,000 per VM, where the batches there
+     * took 10 to 700 per VM. Sizes are rounded up to a power of two, at least 16, so that solver
+     * factories, cached per termination, stay few.
      */
     static PlanLimits.Steps steps(int vms) {
-        int size = Integer.highestOneBit(Math.max(128, vms) * 2 - 1);
-        return new PlanLimits.Steps(2 * size, 6 * size, Math.max(1L << 20, 1_000L * size));
+        int size = Integer.highestOneBit(Math.max(16, vms) * 2 - 1);
+        int unimproved = Math.max(256, 2 * size);
+        return new PlanLimits.Steps(unimproved, 3 * unimproved, 1_000L * size);
     }
 
     public CampaignPlanner() {
@@ -226,12 +234,12 @@ public final class CampaignPlanner {
                     }
                     blocked.removeIf(b -> b.host().equals(h));
                     String group = state.hosts.get(h).group;
-                    if (canaryTries.merge(group, 1, Integer::sum) < MAX_CANARY_TRIES) {
-                        remaining.stream().filter(r -> state.hosts.get(r).group.equals(group)).min(emptiest())
-                                .ifPresent(next -> {
-                                    remaining.remove(next);
-                                    canaries.add(next);
-                                });
+                    List<String> others = remaining.stream().filter(r -> state.hosts.get(r).group.equals(group))
+                            .toList();
+                    if (canaryTries.merge(group, 1, Integer::sum) < MAX_CANARY_TRIES && !others.isEmpty()) {
+                        String next = canaryOf(others);
+                        remaining.remove(next);
+                        canaries.add(next);
                     }
                     remaining.add(h);
                 }
@@ -273,17 +281,26 @@ public final class CampaignPlanner {
             }
         }
 
-        /** Per device group, the host in scope with the fewest VMs (then the least used CPU, then name). */
+        /** Per device group, its canary ({@link #canaryOf}). */
         List<String> canaries(List<String> remaining) {
-            Map<String, String> byGroup = new TreeMap<>();
+            Map<String, List<String>> byGroup = new TreeMap<>();
             for (String h : remaining) {
-                String g = state.hosts.get(h).group;
-                String current = byGroup.get(g);
-                if (current == null || emptiest().compare(h, current) < 0) {
-                    byGroup.put(g, h);
-                }
+                byGroup.computeIfAbsent(state.hosts.get(h).group, g -> new ArrayList<>()).add(h);
             }
-            return new ArrayList<>(byGroup.values().stream().sorted().toList());
+            return new ArrayList<>(byGroup.values().stream().map(this::canaryOf).sorted().toList());
+        }
+
+        /**
+         * The emptiest host of a group (fewest VMs, then the least used CPU, then name) whose VMs
+         * first fit decreasing places now, among the {@link #CANARY_CANDIDATES} emptiest; else the
+         * emptiest. With mixed vGPU sizes the host with the fewest VMs is often the one with the
+         * largest, which no GPU of the group has room for while nothing is upgraded.
+         */
+        String canaryOf(List<String> group) {
+            List<String> ordered = group.stream().sorted(emptiest()).toList();
+            return ordered.stream().limit(CANARY_CANDIDATES)
+                    .filter(h -> screen(List.of(h), Targets.UPGRADED_FIRST).isEmpty()).findFirst()
+                    .orElse(ordered.get(0));
         }
 
         Comparator<String> emptiest() {
@@ -344,23 +361,31 @@ public final class CampaignPlanner {
         }
 
         /**
-         * Empties the batch's hosts, then upgrades those emptied. Outside canary batches, first onto
-         * upgraded hosts only ({@link Targets#UPGRADED_ONLY}); a host whose VMs do not all find room
-         * there is deferred to a later batch, its VMs left where they are, as long as another host
-         * of the batch was emptied (room grows with every host upgraded, so waiting beats moving VMs
-         * twice). When no host could be emptied that way, the one with the fewest VMs left goes on
-         * alone ({@link Targets#UPGRADED_FIRST}: hosts still to upgrade for what does not fit) and
-         * the others are deferred. Returns the hosts deferred.
+         * Empties the batch's hosts, then upgrades those emptied. Outside canary batches, onto
+         * upgraded hosts only ({@link Targets#UPGRADED_ONLY}): first fit decreasing screens the
+         * batch (milliseconds, where a solver run that cannot place every VM searches until it gives
+         * up), and a host whose VMs it does not all place there is deferred to a later batch, its VMs
+         * left where they are: room on upgraded hosts grows with every host upgraded, so waiting beats
+         * moving VMs twice or blocking the host. The same holds for a host the solver then does not
+         * empty, as long as another host of the batch was emptied. When no host fits, the one with
+         * the fewest VMs left over goes on alone ({@link Targets#UPGRADED_FIRST}: hosts still to
+         * upgrade for what does not fit) and the others are deferred. Returns the hosts deferred.
          */
         List<String> runBatch(List<String> hosts, boolean canary) {
-            BatchWork work = new BatchWork(hosts);
             List<String> deferred = new ArrayList<>();
-            if (naive) {
-                work.rounds(hosts, Targets.ANY);
-            } else if (canary) {
-                work.rounds(hosts, Targets.UPGRADED_FIRST);
-            } else {
-                work.rounds(hosts, Targets.UPGRADED_ONLY);
+            Targets first = naive ? Targets.ANY : Targets.UPGRADED_FIRST;
+            if (!naive && !canary) {
+                Map<String, Integer> left = screen(hosts, Targets.UPGRADED_ONLY);
+                List<String> fit = hosts.stream().filter(h -> !left.containsKey(h)).toList();
+                List<String> go = !fit.isEmpty() ? fit : List.of(hosts.stream()
+                        .min(Comparator.<String>comparingInt(left::get).thenComparing(emptiest())).orElseThrow());
+                first = !fit.isEmpty() ? Targets.UPGRADED_ONLY : Targets.UPGRADED_FIRST;
+                hosts.stream().filter(h -> !go.contains(h)).forEach(deferred::add);
+                hosts = go;
+            }
+            BatchWork work = new BatchWork(hosts);
+            work.rounds(hosts, first);
+            if (first == Targets.UPGRADED_ONLY) {
                 List<String> full = hosts.stream().filter(h -> !state.vmsOn(h).isEmpty()).toList();
                 if (!full.isEmpty()) {
                     List<String> alone = full.size() < hosts.size() ? List.of()
@@ -406,6 +431,23 @@ public final class CampaignPlanner {
                 batches.add(new Batch(batches.size() + 1, emptied, canary, work.migrations));
             }
             return deferred;
+        }
+
+        /**
+         * Hosts of {@code hosts} whose VMs first fit decreasing leaves unplaced on {@code targets}, all
+         * of the batch's VMs placed together, with how many each: a test in milliseconds before the
+         * solver (which places at least what first fit decreasing does: its construction is one).
+         */
+        Map<String, Integer> screen(List<String> hosts, Targets targets) {
+            List<FleetState.Vm> pending = new ArrayList<>();
+            hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
+            pending.sort(Comparator.<FleetState.Vm, String>comparing(v -> v.base.name())
+                    .thenComparing(v -> v.base.uuid()));
+            EvacuationProblem problem = evacuation(batches.size() + 1, 0, pending, new LinkedHashSet<>(hosts),
+                    targets);
+            Map<String, Integer> left = new HashMap<>();
+            SCREEN.unplaced(problem).forEach(uuid -> left.merge(state.vms.get(uuid).host, 1, Integer::sum));
+            return left;
         }
 
         /** The migrations of the batch being planned, and how to take back those of a host that stays. */
