@@ -11,9 +11,11 @@ import java.time.Duration;
  * the batch evacuations solved so far, the one being solved and its best score. It also stops the
  * plan, by throwing {@link PlanStoppedException} before the next evacuation starts, once its time
  * limit is spent or its thread interrupted. It checks between evacuations only, so a plan may
- * overrun its limit by one evacuation's own limit (10 s, {@code CampaignPlanner}); cutting an
- * evacuation short instead would need a solver factory per remaining time (they are cached per
- * termination). It does not solve anything itself.
+ * overrun its limit by one batch evacuation, whose work is bounded by counted solver steps and
+ * score calculations ({@code CampaignPlanner.steps}), not by a clock: a clock inside an
+ * evacuation would make the plan depend on the machine's load, while this limit only ever stops
+ * a plan, which then fails with the message below and is never stored half done. It does not
+ * solve anything itself.
  */
 final class PlanWatch {
 

@@ -38,6 +38,101 @@ public final class FleetGenerator {
     private FleetGenerator() {
     }
 
+    /**
+     * One board of a {@link Shape}: its share of the hosts and the vGPU sizes its GPUs are locked
+     * to, each GPU taking one of them at random (so a board mixes sizes across its GPUs).
+     */
+    public record BoardMix(Board board, double share, List<String> typeIds) {
+    }
+
+    /**
+     * A hard fleet: every host at the older release (nothing upgraded to land on), each GPU locked to
+     * one of its board's {@code sizes} and filled to {@code fillMin..fillMax} of that size's
+     * max_instance (rounded at random, so the fleet's fill is the range's mean), GPU VMs only
+     * (2 or 4 vCPUs, 4 GiB per vCPU: the GPUs bind, not the CPUs), {@code antiAffinityShare} of the
+     * VMs in anti-affinity groups. Spare hosts are the campaign's business (CampaignBench).
+     */
+    public record Shape(String name, List<BoardMix> boards, double fillMin, double fillMax,
+            double antiAffinityShare) {
+
+        /** Three boards, equal shares, two or three sizes each: about 25 VMs per host at 80..85%. */
+        public static Shape denseMixed(double fillMin, double fillMax) {
+            return new Shape("dense mixed " + percent(fillMin) + ".." + percent(fillMax), List.of(
+                    new BoardMix(Boards.T4, 1, List.of("nvidia-230", "nvidia-231", "nvidia-232")),
+                    new BoardMix(Boards.V100, 1, List.of("nvidia-v100d-2q", "nvidia-v100d-4q", "nvidia-v100d-8q")),
+                    new BoardMix(Boards.A40, 1, List.of("nvidia-a40-4q", "nvidia-a40-8q"))), fillMin, fillMax, 0);
+        }
+
+        /** Uneven boards (60/30/10% of hosts), the large sizes included, so whole GPUs are scarce. */
+        public static Shape unevenLarge(double fillMin, double fillMax) {
+            return new Shape("uneven large " + percent(fillMin) + ".." + percent(fillMax), List.of(
+                    new BoardMix(Boards.T4, 0.6, List.of("nvidia-232", "nvidia-233", "nvidia-234")),
+                    new BoardMix(Boards.V100, 0.3, List.of("nvidia-v100d-8q", "nvidia-v100d-16q")),
+                    new BoardMix(Boards.A40, 0.1, List.of("nvidia-a40-8q", "nvidia-a40-12q", "nvidia-a40-24q"))),
+                    fillMin, fillMax, 0);
+        }
+
+        /** {@link #denseMixed} with a tenth of the VMs in anti-affinity groups. */
+        public static Shape antiAffinity(double fillMin, double fillMax) {
+            Shape dense = denseMixed(fillMin, fillMax);
+            return new Shape("anti-affinity " + percent(fillMin) + ".." + percent(fillMax), dense.boards(), fillMin,
+                    fillMax, ANTI_AFFINITY_SHARE);
+        }
+
+        private static String percent(double share) {
+            return Math.round(share * 100) + "%";
+        }
+    }
+
+    /** 128 CPUs (8 GiB each) per host of a {@link Shape}: a common dual-socket GPU server. */
+    static final int SHAPE_HOST_CPUS = 128;
+
+    /** A {@link Shape} of {@code hostCount} hosts, the same for the same seed. */
+    public static Fleet generate(Shape shape, int hostCount, long seed) {
+        Random r = new Random(seed);
+        List<Host> hosts = new ArrayList<>();
+        List<Vm> vms = new ArrayList<>();
+        int groups = Math.max(1, hostCount * 25 / 50);
+        double total = shape.boards().stream().mapToDouble(BoardMix::share).sum();
+        for (int i = 0; i < hostCount; i++) {
+            // Boards by share in a fixed interleaving (not drawn), so a small fleet has every board in proportion.
+            double x = ((i * 0.618_033_988_75) % 1.0) * total;
+            BoardMix mix = shape.boards().get(shape.boards().size() - 1);
+            for (BoardMix m : shape.boards()) {
+                x -= m.share();
+                if (x < 0) {
+                    mix = m;
+                    break;
+                }
+            }
+            Board board = mix.board();
+            List<Gpu> gpus = new ArrayList<>();
+            String[] slots = board.vfsPerGpu() == 0 ? GPU_SLOTS : SRIOV_SLOTS;
+            for (int g = 0; g < board.gpusPerHost(); g++) {
+                gpus.add(new Gpu(slots[g], vfs(slots[g], board.vfsPerGpu()), board));
+            }
+            Host host = new Host(String.format("h%05d", i), "2025.1", 0, SHAPE_HOST_CPUS,
+                    SHAPE_HOST_CPUS * MIB_PER_CPU, "rack-" + (i / HOSTS_PER_RACK), board, gpus);
+            hosts.add(host);
+            Set<String> groupsHere = new HashSet<>();
+            for (Gpu gpu : gpus) {
+                String typeId = mix.typeIds().get(r.nextInt(mix.typeIds().size()));
+                VgpuType type = board.types().stream().filter(t -> t.typeId().equals(typeId)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException(typeId + " is not a type of " + board.name()));
+                double fill = shape.fillMin() + (shape.fillMax() - shape.fillMin()) * r.nextDouble();
+                int count = Math.min(type.maxInstances(), (int) Math.floor(type.maxInstances() * fill + r.nextDouble()));
+                for (int k = 0; k < count; k++) {
+                    int vcpus = r.nextBoolean() ? 2 : 4;
+                    String group = r.nextDouble() < shape.antiAffinityShare() ? "aa-" + r.nextInt(groups) : "";
+                    vms.add(new Vm(String.format("vm-%06d", vms.size()), host.id(), vcpus, vcpus * 4096L,
+                            List.of(new Device(type.typeId(), type.framebufferMib(), gpu.create(type.typeId()))),
+                            groupsHere.add(group) ? group : ""));
+                }
+            }
+        }
+        return new Fleet(seed, hosts, vms);
+    }
+
     public static Fleet generate(int hostCount, long seed) {
         Random r = new Random(seed);
         List<Host> hosts = new ArrayList<>();

@@ -18,7 +18,6 @@ import io.migplan.scheduler.evacuation.planner.EvacuationProblem.TargetSpec;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.VmSpec;
 import io.migplan.scheduler.evacuation.planner.GreedyEvacuationPlanner;
 import io.migplan.scheduler.evacuation.planner.PlanLimits;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,8 +50,23 @@ public final class CampaignPlanner {
     static final int MAX_TARGET_HOSTS = 48;
     /** Hosts of one device group tried as its canary before the group goes on without one. */
     static final int MAX_CANARY_TRIES = 3;
+    /**
+     * Emptiest hosts of a group screened for one whose VMs fit while nothing is upgraded: the
+     * screen takes milliseconds, and past the emptiest ten the canary would move many VMs twice.
+     */
+    static final int CANARY_CANDIDATES = 10;
     /** Rounds per batch: each retries the VMs left unplaced with the targets recomputed. */
     static final int MAX_ROUNDS = 6;
+
+    /** Which hosts a batch's VMs are offered. */
+    enum Targets {
+        /** Upgraded hosts only: a VM that finds no room there stays, and its host waits. */
+        UPGRADED_ONLY,
+        /** Upgraded hosts while one has room for the VM, else hosts still to upgrade (it will move again). */
+        UPGRADED_FIRST,
+        /** Every eligible host by free room alone, whatever its release: the naive order. */
+        ANY
+    }
 
     /** Plans one evacuation; the campaign planner calls it once per batch and round. */
     @FunctionalInterface
@@ -62,6 +76,30 @@ public final class CampaignPlanner {
 
     private final BatchPlanner planner;
     private final BatchPlanner naivePlanner = new GreedyEvacuationPlanner()::plan;
+    /** Which hosts of a batch fit on upgraded hosts, before the batch is planned: first fit decreasing. */
+    private static final GreedyEvacuationPlanner SCREEN = new GreedyEvacuationPlanner();
+
+    /**
+     * How long a batch's evacuation searches, counted in solver steps so that the same fleet and
+     * policy give the same plan whatever the machine's load (no clock decides; the campaign's own
+     * time limit may still stop a whole plan, between evacuations, and then says so).
+     *
+     * <p>Where the numbers come from: on {@code CampaignBench --hosts 1000} (seed 42, quiet
+     * machine) the time termination this replaces ({@link PlanLimits#forProblem}, about 0.1 ms
+     * per VM without improvement) ended local search 24 to 363 steps after the last improvement,
+     * about one step per VM of the batch, at 6 to 30 steps per ms. Twice that, at least 256 steps
+     * (a few ms), plans as well without the clock (docs/benchmarks.md); giving up while a VM is
+     * unplaced takes three times as long, as the time limits do. Score calculations bound a batch
+     * whose steps find no accepted move (a step searches until one is accepted, so on a handful of
+     * VMs with nowhere better to go a step would never end): 1,000 per VM, where the batches there
+     * took 10 to 700 per VM. Sizes are rounded up to a power of two, at least 16, so that solver
+     * factories, cached per termination, stay few.
+     */
+    static PlanLimits.Steps steps(int vms) {
+        int size = Integer.highestOneBit(Math.max(16, vms) * 2 - 1);
+        int unimproved = Math.max(256, 2 * size);
+        return new PlanLimits.Steps(unimproved, 3 * unimproved, 1_000L * size);
+    }
 
     public CampaignPlanner() {
         this(optaPlanner());
@@ -196,12 +234,12 @@ public final class CampaignPlanner {
                     }
                     blocked.removeIf(b -> b.host().equals(h));
                     String group = state.hosts.get(h).group;
-                    if (canaryTries.merge(group, 1, Integer::sum) < MAX_CANARY_TRIES) {
-                        remaining.stream().filter(r -> state.hosts.get(r).group.equals(group)).min(emptiest())
-                                .ifPresent(next -> {
-                                    remaining.remove(next);
-                                    canaries.add(next);
-                                });
+                    List<String> others = remaining.stream().filter(r -> state.hosts.get(r).group.equals(group))
+                            .toList();
+                    if (canaryTries.merge(group, 1, Integer::sum) < MAX_CANARY_TRIES && !others.isEmpty()) {
+                        String next = canaryOf(others);
+                        remaining.remove(next);
+                        canaries.add(next);
                     }
                     remaining.add(h);
                 }
@@ -209,7 +247,7 @@ public final class CampaignPlanner {
             while (!remaining.isEmpty()) {
                 List<String> batch = pick(remaining, true);
                 remaining.removeAll(batch);
-                runBatch(batch, false);
+                remaining.addAll(runBatch(batch, false));
             }
         }
 
@@ -243,17 +281,26 @@ public final class CampaignPlanner {
             }
         }
 
-        /** Per device group, the host in scope with the fewest VMs (then the least used CPU, then name). */
+        /** Per device group, its canary ({@link #canaryOf}). */
         List<String> canaries(List<String> remaining) {
-            Map<String, String> byGroup = new TreeMap<>();
+            Map<String, List<String>> byGroup = new TreeMap<>();
             for (String h : remaining) {
-                String g = state.hosts.get(h).group;
-                String current = byGroup.get(g);
-                if (current == null || emptiest().compare(h, current) < 0) {
-                    byGroup.put(g, h);
-                }
+                byGroup.computeIfAbsent(state.hosts.get(h).group, g -> new ArrayList<>()).add(h);
             }
-            return new ArrayList<>(byGroup.values().stream().sorted().toList());
+            return new ArrayList<>(byGroup.values().stream().map(this::canaryOf).sorted().toList());
+        }
+
+        /**
+         * The emptiest host of a group (fewest VMs, then the least used CPU, then name) whose VMs
+         * first fit decreasing places now, among the {@link #CANARY_CANDIDATES} emptiest; else the
+         * emptiest. With mixed vGPU sizes the host with the fewest VMs is often the one with the
+         * largest, which no GPU of the group has room for while nothing is upgraded.
+         */
+        String canaryOf(List<String> group) {
+            List<String> ordered = group.stream().sorted(emptiest()).toList();
+            return ordered.stream().limit(CANARY_CANDIDATES)
+                    .filter(h -> screen(List.of(h), Targets.UPGRADED_FIRST).isEmpty()).findFirst()
+                    .orElse(ordered.get(0));
         }
 
         Comparator<String> emptiest() {
@@ -313,47 +360,53 @@ public final class CampaignPlanner {
             return upgraded.computeIfAbsent(h.release, r -> Releases.compare(r, problem.toRelease()) >= 0);
         }
 
-        /** Empties the batch's hosts round by round, then upgrades those emptied. */
-        void runBatch(List<String> hosts, boolean canary) {
-            Set<String> evacuating = new LinkedHashSet<>(hosts);
-            List<Migration> migrations = new ArrayList<>();
-            int waveOffset = 0;
-            boolean restricted = !naive;
-            Map<String, List<Reason>> lastReasons = new TreeMap<>();
-            // Where each VM of the batch runs now, to put back the VMs of a host that cannot be emptied.
-            Map<String, List<String>> origin = new HashMap<>();
-            hosts.forEach(h -> state.vmsOn(h).forEach(v -> origin.put(v.base.uuid(), v.parents)));
-            for (int round = 1; round <= MAX_ROUNDS; round++) {
-                List<FleetState.Vm> pending = new ArrayList<>();
-                hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
-                if (pending.isEmpty()) {
-                    break;
-                }
-                pending.sort(Comparator.<FleetState.Vm, String>comparing(v -> v.base.name())
-                        .thenComparing(v -> v.base.uuid()));
-                EvacuationProblem evacuation = evacuation(batches.size() + 1, round, pending, evacuating, restricted);
-                EvacuationPlan plan = planner.plan(evacuation, limits(pending.size()));
-                int maxWave = 0;
-                for (EvacuationPlan.Migration m : plan.migrations()) {
-                    state.migrate(m.vmUuid(), m.to(), m.devices());
-                    FleetState.Vm vm = state.vms.get(m.vmUuid());
-                    migrations.add(new Migration(m.vm(), m.vmUuid(), m.from(), m.to(), vm.parents, m.types(),
-                            waveOffset + m.wave()));
-                    maxWave = Math.max(maxWave, m.wave());
-                }
-                migrationCount += plan.migrations().size();
-                waveOffset += maxWave;
-                lastReasons.clear();
-                plan.unplaced().forEach(u -> lastReasons.put(u.vmUuid(), u.reasons()));
-                if (plan.migrations().isEmpty()) {
-                    if (!restricted) {
-                        break;
+        /**
+         * Empties the batch's hosts, then upgrades those emptied. Outside canary batches, onto
+         * upgraded hosts only ({@link Targets#UPGRADED_ONLY}): first fit decreasing screens the
+         * batch (milliseconds, where a solver run that cannot place every VM searches until it gives
+         * up), and a host whose VMs it does not all place there is deferred to a later batch, its VMs
+         * left where they are: room on upgraded hosts grows with every host upgraded, so waiting beats
+         * moving VMs twice or blocking the host. The same holds for a host the solver then does not
+         * empty, as long as another host of the batch was emptied. When no host fits, the one with
+         * the fewest VMs left over goes on alone ({@link Targets#UPGRADED_FIRST}: hosts still to
+         * upgrade for what does not fit) and the others are deferred. Returns the hosts deferred.
+         */
+        List<String> runBatch(List<String> hosts, boolean canary) {
+            List<String> deferred = new ArrayList<>();
+            Targets first = naive ? Targets.ANY : Targets.UPGRADED_FIRST;
+            if (!naive && !canary) {
+                Map<String, Integer> left = screen(hosts, Targets.UPGRADED_ONLY);
+                List<String> fit = hosts.stream().filter(h -> !left.containsKey(h)).toList();
+                List<String> go = !fit.isEmpty() ? fit : List.of(hosts.stream()
+                        .min(Comparator.<String>comparingInt(left::get).thenComparing(emptiest())).orElseThrow());
+                first = !fit.isEmpty() ? Targets.UPGRADED_ONLY : Targets.UPGRADED_FIRST;
+                hosts.stream().filter(h -> !go.contains(h)).forEach(deferred::add);
+                hosts = go;
+            }
+            BatchWork work = new BatchWork(hosts);
+            work.rounds(hosts, first);
+            if (first == Targets.UPGRADED_ONLY) {
+                List<String> full = hosts.stream().filter(h -> !state.vmsOn(h).isEmpty()).toList();
+                if (!full.isEmpty()) {
+                    List<String> alone = full.size() < hosts.size() ? List.of()
+                            : List.of(full.stream().min(Comparator.<String>comparingInt(h -> state.vmsOn(h).size())
+                                    .thenComparing(emptiest())).orElseThrow());
+                    for (String h : full) {
+                        if (!alone.contains(h)) {
+                            work.putBack(h);
+                            deferred.add(h);
+                        }
                     }
-                    restricted = false;
+                    if (!alone.isEmpty()) {
+                        work.rounds(alone, Targets.UPGRADED_FIRST);
+                    }
                 }
             }
             List<String> emptied = new ArrayList<>();
             for (String h : hosts) {
+                if (deferred.contains(h)) {
+                    continue;
+                }
                 List<FleetState.Vm> left = state.vmsOn(h);
                 if (left.isEmpty()) {
                     state.hosts.get(h).release = problem.toRelease();
@@ -362,7 +415,7 @@ public final class CampaignPlanner {
                     notUpgrading.add(h);
                     List<Reason> reasons = new ArrayList<>();
                     for (FleetState.Vm v : left) {
-                        for (Reason r : lastReasons.getOrDefault(v.base.uuid(), List.of())) {
+                        for (Reason r : work.lastReasons.getOrDefault(v.base.uuid(), List.of())) {
                             reasons.add(new Reason(r.code(), v.base.name() + ": " + r.message()));
                         }
                     }
@@ -371,24 +424,102 @@ public final class CampaignPlanner {
                     }
                     blocked.add(new HostHold(h, reasons));
                     // A host that stays is left as it was: moving some of its VMs would gain nothing.
-                    for (var it = migrations.iterator(); it.hasNext(); ) {
-                        Migration m = it.next();
-                        if (m.from().equals(h)) {
-                            state.migrate(m.vmUuid(), h, origin.get(m.vmUuid()));
-                            state.vms.get(m.vmUuid()).moves -= 2;
-                            migrationCount--;
-                            it.remove();
+                    work.putBack(h);
+                }
+            }
+            if (!emptied.isEmpty() || !work.migrations.isEmpty()) {
+                batches.add(new Batch(batches.size() + 1, emptied, canary, work.migrations));
+            }
+            return deferred;
+        }
+
+        /**
+         * Hosts of {@code hosts} whose VMs first fit decreasing leaves unplaced on {@code targets}, all
+         * of the batch's VMs placed together, with how many each: a test in milliseconds before the
+         * solver (which places at least what first fit decreasing does: its construction is one).
+         */
+        Map<String, Integer> screen(List<String> hosts, Targets targets) {
+            List<FleetState.Vm> pending = new ArrayList<>();
+            hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
+            pending.sort(Comparator.<FleetState.Vm, String>comparing(v -> v.base.name())
+                    .thenComparing(v -> v.base.uuid()));
+            EvacuationProblem problem = evacuation(batches.size() + 1, 0, pending, new LinkedHashSet<>(hosts),
+                    targets);
+            Map<String, Integer> left = new HashMap<>();
+            SCREEN.unplaced(problem).forEach(uuid -> left.merge(state.vms.get(uuid).host, 1, Integer::sum));
+            return left;
+        }
+
+        /** The migrations of the batch being planned, and how to take back those of a host that stays. */
+        final class BatchWork {
+            final Set<String> evacuating;
+            final List<Migration> migrations = new ArrayList<>();
+            final Map<String, List<Reason>> lastReasons = new TreeMap<>();
+            /** Where each VM of the batch runs now, to put back the VMs of a host that is not emptied. */
+            final Map<String, List<String>> origin = new HashMap<>();
+            int waveOffset;
+            int round;
+
+            BatchWork(List<String> hosts) {
+                evacuating = new LinkedHashSet<>(hosts);
+                hosts.forEach(h -> state.vmsOn(h).forEach(v -> origin.put(v.base.uuid(), v.parents)));
+            }
+
+            /**
+             * Plans the VMs still on {@code hosts} round by round (at most {@link #MAX_ROUNDS}): each
+             * round offers the VMs left unplaced recomputed targets. Upgraded-first rounds open every
+             * eligible host once a round places nothing.
+             */
+            void rounds(List<String> hosts, Targets targets) {
+                evacuating.retainAll(hosts);
+                for (int r = 1; r <= MAX_ROUNDS; r++) {
+                    List<FleetState.Vm> pending = new ArrayList<>();
+                    hosts.forEach(h -> pending.addAll(state.vmsOn(h)));
+                    if (pending.isEmpty()) {
+                        break;
+                    }
+                    pending.sort(Comparator.<FleetState.Vm, String>comparing(v -> v.base.name())
+                            .thenComparing(v -> v.base.uuid()));
+                    EvacuationProblem evacuation = evacuation(batches.size() + 1, ++round, pending, evacuating,
+                            targets);
+                    EvacuationPlan plan = planner.plan(evacuation, limits(pending.size()));
+                    int maxWave = 0;
+                    for (EvacuationPlan.Migration m : plan.migrations()) {
+                        state.migrate(m.vmUuid(), m.to(), m.devices());
+                        FleetState.Vm vm = state.vms.get(m.vmUuid());
+                        migrations.add(new Migration(m.vm(), m.vmUuid(), m.from(), m.to(), vm.parents, m.types(),
+                                waveOffset + m.wave()));
+                        maxWave = Math.max(maxWave, m.wave());
+                    }
+                    migrationCount += plan.migrations().size();
+                    waveOffset += maxWave;
+                    lastReasons.clear();
+                    plan.unplaced().forEach(u -> lastReasons.put(u.vmUuid(), u.reasons()));
+                    if (plan.migrations().isEmpty()) {
+                        if (targets != Targets.UPGRADED_FIRST) {
+                            break;
                         }
+                        targets = Targets.ANY;
                     }
                 }
             }
-            if (!emptied.isEmpty() || !migrations.isEmpty()) {
-                batches.add(new Batch(batches.size() + 1, emptied, canary, migrations));
+
+            /** The VMs that left {@code host} in this batch go back where they were; their migrations are dropped. */
+            void putBack(String host) {
+                for (var it = migrations.iterator(); it.hasNext(); ) {
+                    Migration m = it.next();
+                    if (m.from().equals(host)) {
+                        state.migrate(m.vmUuid(), host, origin.get(m.vmUuid()));
+                        state.vms.get(m.vmUuid()).moves -= 2;
+                        migrationCount--;
+                        it.remove();
+                    }
+                }
             }
         }
 
         PlanLimits limits(int vms) {
-            return PlanLimits.forProblem(vms).withTimeLimit(Duration.ofSeconds(10))
+            return PlanLimits.forProblem(vms).withSteps(steps(vms))
                     .withWaveLimits(policy.maxOutboundPerHost(), policy.maxInboundPerHost(), policy.maxParallel());
         }
 
@@ -398,11 +529,12 @@ public final class CampaignPlanner {
          * naive run offers every eligible host by free room alone.
          */
         EvacuationProblem evacuation(int batch, int round, List<FleetState.Vm> pending, Set<String> evacuating,
-                boolean restricted) {
+                Targets offered) {
+            boolean restricted = offered != Targets.ANY;
             Map<String, HostSpec> used = new LinkedHashMap<>();
             Comparator<FleetState.Host> order = Comparator.comparingDouble(FleetState.Host::freeShare).reversed()
                     .thenComparing(FleetState.Host::id);
-            if (!naive) {
+            if (offered != Targets.ANY) {
                 order = Comparator.<FleetState.Host, Boolean>comparing(h -> !isUpgraded(h)).thenComparing(order);
             }
             List<FleetState.Host> targets = state.hosts.values().stream()
@@ -421,7 +553,7 @@ public final class CampaignPlanner {
                         break;
                     }
                     boolean upgraded = isUpgraded(t);
-                    if (restricted && upgradedTaken && !upgraded) {
+                    if (restricted && upgradedTaken && !upgraded || offered == Targets.UPGRADED_ONLY && !upgraded) {
                         break;
                     }
                     if (t.freeCpus(headroom) < vm.base.vcpus() || t.freeMemory(headroom) < vm.base.memoryMib()

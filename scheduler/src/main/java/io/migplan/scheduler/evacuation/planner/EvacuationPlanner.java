@@ -43,9 +43,7 @@ public final class EvacuationPlanner {
         long start = System.nanoTime();
         EvacuationModel model = EvacuationModel.of(problem);
         EvacuationSolution input = model.newSolution();
-        Solver<EvacuationSolution> solver = factories
-                .get(construction, limits.timeLimit(), limits.unimprovedLimit(), limits.giveUpLimit())
-                .buildSolver();
+        Solver<EvacuationSolution> solver = factories.get(construction, limits).buildSolver();
         int total = model.vms().size();
         long[] lastReport = {-PROGRESS_INTERVAL_MILLIS};
         solver.addEventListener(event -> {

@@ -13,9 +13,38 @@ import java.time.Duration;
  * @param maxOutboundPerHost migrations leaving one host at once (libvirt and network bound)
  * @param maxInboundPerHost  migrations arriving at one host at once
  * @param maxParallel        migrations running in the whole cluster at once
+ * @param steps              when set, local search stops on counted work ({@link Steps}) instead of
+ *                           {@code unimprovedLimit} and {@code giveUpLimit}, and {@code timeLimit}
+ *                           is not applied: the plan no longer depends on how fast the machine is
  */
 public record PlanLimits(Duration timeLimit, Duration unimprovedLimit, Duration giveUpLimit,
-        int maxOutboundPerHost, int maxInboundPerHost, int maxParallel) {
+        int maxOutboundPerHost, int maxInboundPerHost, int maxParallel, Steps steps) {
+
+    /**
+     * A termination counted in solver work, so that the same problem gives the same plan on a
+     * quiet or a loaded machine (the solver runs {@code REPRODUCIBLE} with a fixed seed).
+     *
+     * @param unimproved        once every VM is placed without hard violations, stop after this many
+     *                          local search steps without a better best score
+     * @param giveUp            stop after this many steps without a better best score whatever it is
+     * @param scoreCalculations stop after this many score calculations: bounds the work of a plan whose
+     *                          steps are slow to find an accepted move (a step is not bounded otherwise)
+     */
+    public record Steps(int unimproved, int giveUp, long scoreCalculations) {
+
+        public Steps {
+            if (unimproved < 1 || giveUp < 1 || scoreCalculations < 1) {
+                throw new IllegalArgumentException("step limits must be at least 1, got unimproved " + unimproved
+                        + ", give up " + giveUp + ", score calculations " + scoreCalculations);
+            }
+        }
+    }
+
+    /** Limits that stop on time (the evacuation APIs'): no step counts. */
+    public PlanLimits(Duration timeLimit, Duration unimprovedLimit, Duration giveUpLimit, int maxOutboundPerHost,
+            int maxInboundPerHost, int maxParallel) {
+        this(timeLimit, unimprovedLimit, giveUpLimit, maxOutboundPerHost, maxInboundPerHost, maxParallel, null);
+    }
 
     public PlanLimits {
         if (maxOutboundPerHost < 1 || maxInboundPerHost < 1 || maxParallel < 1) {
@@ -50,14 +79,22 @@ public record PlanLimits(Duration timeLimit, Duration unimprovedLimit, Duration 
     }
 
     public PlanLimits withTimeLimit(Duration limit) {
-        return new PlanLimits(limit, unimprovedLimit, giveUpLimit, maxOutboundPerHost, maxInboundPerHost, maxParallel);
+        return new PlanLimits(limit, unimprovedLimit, giveUpLimit, maxOutboundPerHost, maxInboundPerHost, maxParallel,
+                steps);
     }
 
     public PlanLimits withUnimprovedLimits(Duration unimproved, Duration giveUp) {
-        return new PlanLimits(timeLimit, unimproved, giveUp, maxOutboundPerHost, maxInboundPerHost, maxParallel);
+        return new PlanLimits(timeLimit, unimproved, giveUp, maxOutboundPerHost, maxInboundPerHost, maxParallel,
+                steps);
     }
 
     public PlanLimits withWaveLimits(int outbound, int inbound, int parallel) {
-        return new PlanLimits(timeLimit, unimprovedLimit, giveUpLimit, outbound, inbound, parallel);
+        return new PlanLimits(timeLimit, unimprovedLimit, giveUpLimit, outbound, inbound, parallel, steps);
+    }
+
+    /** These limits stopping on counted work instead of time (see {@link Steps}). */
+    public PlanLimits withSteps(Steps counted) {
+        return new PlanLimits(timeLimit, unimprovedLimit, giveUpLimit, maxOutboundPerHost, maxInboundPerHost,
+                maxParallel, counted);
     }
 }

@@ -49,8 +49,13 @@ public final class SolverFactories {
     /** Any soft score: the limit below means "no hard violation and no VM unplaced". */
     static final String ALL_PLACED_FEASIBLE = "0hard/0medium/" + Long.MIN_VALUE + "soft";
 
-    private record Key(Construction construction, Duration timeLimit, Duration unimproved, Duration giveUp) {
+    /** {@code steps} null: stop on time; else on counted work only (then the durations are not used). */
+    private record Key(Construction construction, Duration timeLimit, Duration unimproved, Duration giveUp,
+            PlanLimits.Steps steps) {
     }
+
+    /** A fixed seed: OptaPlanner's default one, written out so that no upgrade changes plans silently. */
+    static final long RANDOM_SEED = 0L;
 
     /** Distinct terminations kept: one planner sees a few dozen problem sizes in a campaign. */
     static final int MAX_CACHED = 64;
@@ -69,14 +74,27 @@ public final class SolverFactories {
      */
     public synchronized SolverFactory<EvacuationSolution> get(Construction construction, Duration timeLimit,
             Duration unimproved, Duration giveUp) {
-        return cache.computeIfAbsent(new Key(construction, timeLimit, unimproved, giveUp),
+        return cache.computeIfAbsent(new Key(construction, timeLimit, unimproved, giveUp, null),
+                k -> SolverFactory.create(config(k)));
+    }
+
+    /**
+     * The factory for {@code limits}: {@link #get(Construction, Duration, Duration, Duration)} when they
+     * stop on time, else one whose local search stops on {@link PlanLimits.Steps} alone, with no clock
+     * at all, so that its plan is the same however loaded the machine is.
+     */
+    public synchronized SolverFactory<EvacuationSolution> get(Construction construction, PlanLimits limits) {
+        if (limits.steps() == null) {
+            return get(construction, limits.timeLimit(), limits.unimprovedLimit(), limits.giveUpLimit());
+        }
+        return cache.computeIfAbsent(new Key(construction, null, null, null, limits.steps()),
                 k -> SolverFactory.create(config(k)));
     }
 
     /** A factory of its own, not cached, with the termination of {@link #get}: for a holder that keeps it. */
     static SolverFactory<EvacuationSolution> create(Construction construction, Duration timeLimit,
             Duration unimproved, Duration giveUp) {
-        return SolverFactory.create(config(new Key(construction, timeLimit, unimproved, giveUp)));
+        return SolverFactory.create(config(new Key(construction, timeLimit, unimproved, giveUp, null)));
     }
 
     /** How many factories are kept now. */
@@ -85,6 +103,9 @@ public final class SolverFactories {
     }
 
     private static SolverConfig config(Key key) {
+        if (key.steps() != null) {
+            return config(key, null, counted(key.steps()));
+        }
         TerminationConfig termination = new TerminationConfig()
                 .withTerminationCompositionStyle(TerminationCompositionStyle.OR)
                 .withTerminationConfigList(List.of(
@@ -95,6 +116,30 @@ public final class SolverFactories {
                                         new TerminationConfig().withBestScoreLimit(ALL_PLACED_FEASIBLE),
                                         new TerminationConfig().withUnimprovedSpentLimit(key.unimproved()))),
                         new TerminationConfig().withUnimprovedSpentLimit(key.giveUp())));
+        return config(key, termination, null);
+    }
+
+    /**
+     * Stops local search when every VM is placed without hard violations and the best score has not
+     * improved for {@code unimproved} steps; or after {@code giveUp} steps without improvement; or
+     * after {@code scoreCalculations}. Step counts are phase terminations in OptaPlanner (a solver
+     * has no steps of its own), hence on the local search phase.
+     */
+    private static TerminationConfig counted(PlanLimits.Steps steps) {
+        return new TerminationConfig()
+                .withTerminationCompositionStyle(TerminationCompositionStyle.OR)
+                .withTerminationConfigList(List.of(
+                        new TerminationConfig()
+                                .withTerminationCompositionStyle(TerminationCompositionStyle.AND)
+                                .withTerminationConfigList(List.of(
+                                        new TerminationConfig().withBestScoreLimit(ALL_PLACED_FEASIBLE),
+                                        new TerminationConfig().withUnimprovedStepCountLimit(steps.unimproved()))),
+                        new TerminationConfig().withUnimprovedStepCountLimit(steps.giveUp()),
+                        new TerminationConfig().withScoreCalculationCountLimit(steps.scoreCalculations())));
+    }
+
+    private static SolverConfig config(Key key, TerminationConfig solverTermination,
+            TerminationConfig localSearchTermination) {
         PhaseConfig<?> construction = key.construction() == Construction.LEDGER_FIRST_FIT_DECREASING
                 ? new CustomPhaseConfig().withCustomPhaseCommandClassList(List.of(LedgerConstruction.class))
                 : new ConstructionHeuristicPhaseConfig()
@@ -103,14 +148,17 @@ public final class SolverFactories {
                 .withMoveSelectorConfig(new UnionMoveSelectorConfig(List.of(
                         new ChangeMoveSelectorConfig(), new SwapMoveSelectorConfig())))
                 .withAcceptorConfig(new LocalSearchAcceptorConfig().withLateAcceptanceSize(LATE_ACCEPTANCE_SIZE))
-                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1));
+                .withForagerConfig(new LocalSearchForagerConfig().withAcceptedCountLimit(1))
+                .withTerminationConfig(localSearchTermination);
         return new SolverConfig()
                 .withSolutionClass(EvacuationSolution.class)
                 .withEntityClasses(VmMove.class)
                 .withConstraintProviderClass(EvacuationConstraintProvider.class)
-                // Reproducible: the same problem and limits give the same plan, up to where the clock stops it.
+                // Reproducible: the same problem and limits give the same plan, up to where a clock stops it
+                // (never, with counted limits).
                 .withEnvironmentMode(EnvironmentMode.REPRODUCIBLE)
-                .withTerminationConfig(termination)
+                .withRandomSeed(RANDOM_SEED)
+                .withTerminationConfig(solverTermination)
                 .withPhases(construction, localSearch);
     }
 }

@@ -76,14 +76,19 @@ public final class CampaignBench {
 
     /** The whole fleet, one spare per board, every host of the older release to upgrade. */
     static CampaignProblem problem(Fleet fleet, String id) {
+        return problem(fleet, id, true);
+    }
+
+    /** The whole fleet, with or without one empty spare host per board, every host of the older release to upgrade. */
+    static CampaignProblem problem(Fleet fleet, String id, boolean spares) {
         List<HostSpec> specs = new ArrayList<>(fleet.evacuation(id, Set.of()).hosts());
-        Map<String, HostSpec> spares = new LinkedHashMap<>();
-        for (HostSpec h : specs) {
+        Map<String, HostSpec> spareHosts = new LinkedHashMap<>();
+        for (HostSpec h : spares ? specs : List.<HostSpec>of()) {
             if (h.releaseRank() == 0 && !h.parents().isEmpty()) {
-                spares.putIfAbsent(h.parents().get(0).board(), spare(h, fleet.host(h.id())));
+                spareHosts.putIfAbsent(h.parents().get(0).board(), spare(h, fleet.host(h.id())));
             }
         }
-        specs.addAll(spares.values());
+        specs.addAll(spareHosts.values());
         List<CampaignVm> vms = new ArrayList<>();
         for (Fleet.Vm v : fleet.vms()) {
             // The generated fleet names every VM uniquely: its name stands in for its UUID.

@@ -45,6 +45,17 @@ class GreedyEvacuationPlannerTest {
     }
 
     @Test
+    void namesTheVmsItWouldLeaveUnplacedWithoutPlanning() {
+        EvacuationProblem problem = problem(List.of(host("h1", 64, 0, t4("0000:3b:00.0", 2048, 2))), List.of(
+                gpuVm("a", T4_4Q, 4096, "h1:0000:3b:00.0"), gpuVm("b", T4_2Q, 2048, "h1:0000:3b:00.0")));
+        assertThat(greedy.unplaced(problem)).containsExactly(
+                greedy.plan(problem, limits()).unplaced().get(0).vmUuid());
+        EvacuationProblem roomy = problem(List.of(host("h1", 16, 4), host("h2", 64, 0)), List.of(
+                plainVm("small", 4, "", "h1", "h2"), plainVm("big", 12, "", "h1", "h2")));
+        assertThat(greedy.unplaced(roomy)).isEmpty();
+    }
+
+    @Test
     void producesASoundCompletePlanOnAGeneratedFleet() {
         Fleet fleet = FleetGenerator.generate(50, 21);
         EvacuationProblem problem = fleet.evacuation("p-greedy", FleetGenerator.pickEvacuation(fleet, 5, 21));
