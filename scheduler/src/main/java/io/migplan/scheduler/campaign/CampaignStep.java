@@ -512,16 +512,15 @@ final class CampaignStep {
             Map<String, String> targets = new HashMap<>();
             for (MigrationRow m : open) {
                 if (m.state().equals("PLANNED") && !moving.contains(m.vmUuid())) {
-                    checkVm(PlannedMove.of(m));
+                    checkVm(PlannedMove.of(m), draining(m.from()));
                     checkTarget(m.to(), m.vm(), targets);
                 }
             }
             // The later batches' moves, by source: VMs all still on an unchanged source need no look-up.
             in.later().forEachSource((source, moves) -> {
-                HostRow src = hosts.get(source);
-                boolean draining = src != null && src.state().equals("DRAINING");
+                boolean draining = draining(source);
                 if (draining || !in.later().allSeenOn(source, host(source).orElse(null))) {
-                    moves.stream().filter(m -> !moving.contains(m.vmUuid())).forEach(this::checkVm);
+                    moves.stream().filter(m -> !moving.contains(m.vmUuid())).forEach(m -> checkVm(m, draining));
                 }
             });
             in.later().forEachTarget((target, moves) -> moves.stream().filter(m -> !moving.contains(m.vmUuid()))
@@ -541,11 +540,15 @@ final class CampaignStep {
             }
         }
 
+        /** Whether the campaign is emptying {@code host} now. */
+        private boolean draining(String host) {
+            HostRow h = hosts.get(host);
+            return h != null && h.state().equals("DRAINING");
+        }
+
         /** A planned VM that disappeared, or that runs elsewhere than planned while its source is being emptied. */
-        private void checkVm(PlannedMove m) {
+        private void checkVm(PlannedMove m, boolean sourceDraining) {
             Optional<VmRecord> vm = snapshot.vm(m.vmUuid());
-            HostRow src = hosts.get(m.from());
-            boolean sourceDraining = src != null && src.state().equals("DRAINING");
             if (vm.isEmpty()) {
                 flag("VM " + m.vm() + " disappeared");
             } else if (sourceDraining && !vm.get().host().equals(m.from())) {

@@ -163,14 +163,9 @@ final class VmIndex {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, ?>[] emptyShards0() {
-        Map<String, ?>[] shards = new Map[SHARDS];
+    private static <V> Map<String, V>[] emptyShards() {
+        Map<String, V>[] shards = new Map[SHARDS];
         Arrays.fill(shards, Map.of());
         return shards;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V>[] emptyShards() {
-        return (Map<String, V>[]) (Map<String, ?>[]) emptyShards0();
     }
 }
