@@ -56,6 +56,14 @@ public interface MigplanConfig {
         int maxConcurrent();
 
         /**
+         * Plan made-up evacuations in the background after start ({@code PlannerWarmUp}), so the
+         * first real plan does not pay for the JIT compiling the planner: about a second of one
+         * core, at the lowest thread priority. Off in the tests, which start many schedulers.
+         */
+        @WithDefault("true")
+        boolean warmUp();
+
+        /**
          * Plans waiting for a solver beyond those. A request past both is refused (HTTP 429 with
          * Retry-After, gRPC RESOURCE_EXHAUSTED) and nothing of it is stored. 16: at the default
          * 30 s time limit and 2 solving, the last one waiting starts within 4 minutes even if

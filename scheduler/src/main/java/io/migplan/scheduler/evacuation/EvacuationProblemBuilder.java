@@ -17,6 +17,7 @@ import io.migplan.scheduler.snapshot.HostView.TypeView;
 import io.migplan.scheduler.placement.Placement.HostRejection;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.placement.Summary;
 import io.migplan.scheduler.placement.filter.HostFilter;
@@ -61,6 +62,11 @@ public final class EvacuationProblemBuilder {
     public static final String FILTER_DIAGNOSIS = "FILTER_DIAGNOSIS";
 
     private final List<HostFilter> filters;
+    /** The filters that judge a device class at once, and those that read the VM's size or identity. */
+    private final List<HostFilter> classFilters;
+    private final List<HostFilter> sizeFilters;
+    /** Whether some filter reads more of a VM than its size: then nothing is shared between VMs. */
+    private final boolean perVm;
     private final Function<List<MatrixKey>, Map<MatrixKey, StoredVerdict>> known;
     private final Function<List<Batch>, Map<MatrixKey, ProbeAnswer>> ask;
 
@@ -73,6 +79,9 @@ public final class EvacuationProblemBuilder {
             Function<List<MatrixKey>, Map<MatrixKey, StoredVerdict>> known,
             Function<List<Batch>, Map<MatrixKey, ProbeAnswer>> ask) {
         this.filters = List.copyOf(filters);
+        this.classFilters = this.filters.stream().filter(f -> f.reads() == HostFilter.Reads.DEVICES).toList();
+        this.sizeFilters = this.filters.stream().filter(f -> f.reads() != HostFilter.Reads.DEVICES).toList();
+        this.perVm = this.filters.stream().anyMatch(f -> f.reads() == HostFilter.Reads.VM);
         this.known = known;
         this.ask = ask;
     }
@@ -89,27 +98,26 @@ public final class EvacuationProblemBuilder {
         }
         Map<String, Integer> ranks = releaseRanks(snapshot);
 
-        // Pass 1: which cells does any VM need, and which of them does the matrix lack?
-        Map<VmRecord, Map<String, List<Option>>> options = new LinkedHashMap<>();
-        Map<VmRecord, List<HostRejection>> rejections = new HashMap<>();
+        // Pass 1: per device class, the hosts the class-wide filters pass and the ways to land
+        // there; which cells any class needs, and which of them the matrix lacks.
+        Map<DeviceClass, ClassTargets> classes = new LinkedHashMap<>();
+        for (VmRecord vm : moving) {
+            classes.computeIfAbsent(DeviceClass.of(vm), k -> new ClassTargets(vm.request(now)));
+        }
         Set<MatrixKey> needed = new LinkedHashSet<>();
         Map<MatrixKey, ProbeQuestion> questions = new LinkedHashMap<>();
-        for (VmRecord vm : moving) {
-            PlacementRequest request = vm.request(now);
-            Map<String, List<Option>> perHost = new LinkedHashMap<>();
-            List<HostRejection> rejected = new ArrayList<>();
+        for (var e : classes.entrySet()) {
+            if (e.getKey().unresolved()) {
+                continue; // eligible nowhere, nothing to ask
+            }
+            ClassTargets c = e.getValue();
+            PlacementRequest request = c.sample;
             for (HostView host : targets) {
-                List<Rejection> reasons = new ArrayList<>();
-                filters.forEach(f -> reasons.addAll(f.filter(request, host)));
-                if (vm.unresolved() != null) {
-                    reasons.add(new Rejection("INVENTORY_INCOMPLETE", vm.unresolved(), "inventory incomplete"));
-                }
-                if (!reasons.isEmpty()) {
-                    rejected.add(new HostRejection(host.id(), reasons));
+                if (!passes(classFilters, request, host)) {
                     continue;
                 }
                 List<Option> opts = options(request, host);
-                perHost.put(host.id(), opts);
+                c.candidates.add(new Candidate(host, opts));
                 for (Option o : opts) {
                     for (int i = 0; i < o.parents().size(); i++) {
                         DeviceRequest d = request.devices().get(i);
@@ -120,8 +128,6 @@ public final class EvacuationProblemBuilder {
                     }
                 }
             }
-            options.put(vm, perHost);
-            rejections.put(vm, rejected);
         }
         Map<MatrixKey, StoredVerdict> stored = needed.isEmpty() ? Map.of() : known.apply(List.copyOf(needed));
         Map<MatrixKey, ProbeAnswer> answers = new HashMap<>();
@@ -139,38 +145,18 @@ public final class EvacuationProblemBuilder {
                     .map(e -> new Batch(e.getKey(), endpoints.get(e.getKey()), e.getValue())).toList()));
         }
 
-        // Pass 2: eligible targets are the options whose every cell the agent called COMPATIBLE.
+        // Pass 2: per class, the landings whose every cell the agent called COMPATIBLE; per VM
+        // size (or per VM, when a filter reads more of it), those on hosts with its room, one
+        // list shared by the VMs alike. Sentences only for VMs left with no target.
         List<VmSpec> vms = new ArrayList<>();
         for (VmRecord vm : moving) {
+            ClassTargets c = classes.get(DeviceClass.of(vm));
             PlacementRequest request = vm.request(now);
-            List<TargetSpec> eligible = new ArrayList<>();
-            List<HostRejection> rejected = new ArrayList<>(rejections.get(vm));
-            for (var e : options.get(vm).entrySet()) {
-                List<Rejection> refusals = new ArrayList<>();
-                for (Option o : e.getValue()) {
-                    Rejection refusal = null;
-                    for (int i = 0; i < o.parents().size() && refusal == null; i++) {
-                        DeviceRequest d = request.devices().get(i);
-                        MatrixKey k = new MatrixKey(e.getKey(), o.parents().get(i), d.typeId(), d.sourceSignature());
-                        refusal = refusal(e.getKey(), k, answers.get(k));
-                    }
-                    if (refusal == null) {
-                        eligible.add(new TargetSpec(e.getKey(), o.parents()));
-                    } else {
-                        refusals.add(refusal);
-                    }
-                }
-                if (e.getValue().isEmpty()) {
-                    refusals.add(new Rejection("NO_FREE_INSTANCE", "host " + e.getKey() + " has no parent to land on",
-                            "no free instance"));
-                }
-                if (eligible.stream().noneMatch(t -> t.host().equals(e.getKey()))) {
-                    rejected.add(new HostRejection(e.getKey(), refusals));
-                }
-            }
+            List<TargetSpec> eligible = c.unresolved(vm) ? List.of()
+                    : c.eligible(perVm ? vm.uuid() : new Size(vm.vcpus(), vm.memoryMib()), request, answers);
             List<Reason> why = eligible.isEmpty()
                     ? List.of(new Reason(FILTER_DIAGNOSIS, "VM " + vm.name() + ": "
-                            + Summary.of(0, rejected)))
+                            + Summary.of(0, diagnosis(vm, request, targets, c, answers))))
                     : List.of();
             String domain = snapshot.host(vm.host()).map(h -> h.view().failureDomain()).orElse("");
             vms.add(new VmSpec(vm.uuid(), vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(), devices(request, snapshot),
@@ -178,6 +164,131 @@ public final class EvacuationProblemBuilder {
         }
         List<HostSpec> hosts = targets.stream().map(h -> hostSpec(h, ranks)).toList();
         return new EvacuationProblem(id, hosts, vms, evacuating);
+    }
+
+    /**
+     * What the class-wide filters read of a VM: its source release, and per device its type,
+     * source signature and source facts (which also pick the cells to look up); whether its
+     * inventory is incomplete. VMs of one class have the same candidate hosts and landings.
+     */
+    private record DeviceClass(String release, List<List<Object>> devices, boolean unresolved) {
+        static DeviceClass of(VmRecord vm) {
+            List<List<Object>> ds = new ArrayList<>(vm.devices().size());
+            for (DeviceRequest d : vm.devices()) {
+                ds.add(List.of(d.typeId(), String.valueOf(d.sourceSignature()),
+                        d.source() == null ? SourceFacts.NONE : d.source()));
+            }
+            return new DeviceClass(String.valueOf(vm.release()), ds, vm.unresolved() != null);
+        }
+    }
+
+    /** What the per-size filters read of a VM. */
+    private record Size(int vcpus, long memoryMib) {
+    }
+
+    /** A host the class-wide filters passed, with the ways to land the class's devices there. */
+    private record Candidate(HostView host, List<Option> options) {
+    }
+
+    /** One device class: its candidates, and the eligible lists already made per size. */
+    private final class ClassTargets {
+        final PlacementRequest sample;
+        final List<Candidate> candidates = new ArrayList<>();
+        /** Per candidate (same index), its compatible landings; null until pass 2 first needs them. */
+        List<List<TargetSpec>> compatible;
+        final Map<Object, List<TargetSpec>> bySize = new HashMap<>();
+
+        ClassTargets(PlacementRequest sample) {
+            this.sample = sample;
+        }
+
+        boolean unresolved(VmRecord vm) {
+            return vm.unresolved() != null;
+        }
+
+        /** The class's compatible landings on hosts with room for {@code request}, shared by every VM of {@code size}. */
+        List<TargetSpec> eligible(Object size, PlacementRequest request, Map<MatrixKey, ProbeAnswer> answers) {
+            if (compatible == null) {
+                compatible = new ArrayList<>(candidates.size());
+                for (Candidate c : candidates) {
+                    compatible.add(judge(c, sample, answers, null));
+                }
+            }
+            return bySize.computeIfAbsent(size, s -> {
+                List<TargetSpec> out = new ArrayList<>();
+                for (int i = 0; i < candidates.size(); i++) {
+                    List<TargetSpec> landings = compatible.get(i);
+                    if (!landings.isEmpty() && passes(sizeFilters, request, candidates.get(i).host())) {
+                        out.addAll(landings);
+                    }
+                }
+                return List.copyOf(out);
+            });
+        }
+    }
+
+    /** Whether every filter passes {@code host} for {@code request}, without writing a sentence. */
+    private static boolean passes(List<HostFilter> filters, PlacementRequest request, HostView host) {
+        boolean[] rejected = {false};
+        for (HostFilter f : filters) {
+            f.tally(request, host, (code, phrase) -> rejected[0] = true);
+            if (rejected[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The candidate's landings whose every cell the agent called COMPATIBLE; the refusals of the
+     * others go to {@code refusals} when it is given.
+     */
+    private static List<TargetSpec> judge(Candidate c, PlacementRequest request, Map<MatrixKey, ProbeAnswer> answers,
+            List<Rejection> refusals) {
+        String host = c.host().id();
+        List<TargetSpec> eligible = new ArrayList<>(c.options().size());
+        for (Option o : c.options()) {
+            Rejection refusal = null;
+            for (int i = 0; i < o.parents().size() && refusal == null; i++) {
+                DeviceRequest d = request.devices().get(i);
+                MatrixKey k = new MatrixKey(host, o.parents().get(i), d.typeId(), d.sourceSignature());
+                refusal = refusal(host, k, answers.get(k));
+            }
+            if (refusal == null) {
+                eligible.add(new TargetSpec(host, o.parents()));
+            } else if (refusals != null) {
+                refusals.add(refusal);
+            }
+        }
+        return eligible;
+    }
+
+    /**
+     * Every target host's reasons for refusing {@code vm}, with sentences: the filters', then,
+     * where they all passed, the agents' refusals. Made only for a VM with no eligible target.
+     */
+    private List<HostRejection> diagnosis(VmRecord vm, PlacementRequest request, List<HostView> targets,
+            ClassTargets c, Map<MatrixKey, ProbeAnswer> answers) {
+        Map<String, Candidate> candidates = new HashMap<>();
+        c.candidates.forEach(k -> candidates.put(k.host().id(), k));
+        List<HostRejection> rejected = new ArrayList<>();
+        for (HostView host : targets) {
+            List<Rejection> reasons = new ArrayList<>();
+            filters.forEach(f -> reasons.addAll(f.filter(request, host)));
+            if (vm.unresolved() != null) {
+                reasons.add(new Rejection("INVENTORY_INCOMPLETE", vm.unresolved(), "inventory incomplete"));
+            }
+            Candidate candidate = candidates.get(host.id());
+            if (reasons.isEmpty() && candidate != null) {
+                judge(candidate, request, answers, reasons);
+                if (candidate.options().isEmpty()) {
+                    reasons.add(new Rejection("NO_FREE_INSTANCE", "host " + host.id() + " has no parent to land on",
+                            "no free instance"));
+                }
+            }
+            rejected.add(new HostRejection(host.id(), reasons));
+        }
+        return rejected;
     }
 
     /** A way to land the VM's devices on one host: a parent per device, in device order. */

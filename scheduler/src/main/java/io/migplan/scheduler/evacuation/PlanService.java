@@ -11,6 +11,7 @@ import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.evacuation.planner.EvacuationJobs;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
 import io.migplan.scheduler.evacuation.planner.PlanLimits;
 import io.migplan.scheduler.evacuation.planner.PlanProgress;
@@ -89,6 +90,30 @@ public class PlanService {
             LOG.warnf("%d plan(s) were being solved when the scheduler stopped; marked FAILED", orphaned);
         }
         jobs.warmUp();
+        if (config.planning().warmUp()) {
+            Thread warming = new Thread(this::warmUp, "planner-warm-up");
+            warming.setDaemon(true);
+            warming.setPriority(Thread.MIN_PRIORITY);
+            warming.start();
+        }
+    }
+
+    /** {@link PlannerWarmUp}'s rounds, each plan shown as the API would show it and thrown away. */
+    private void warmUp() {
+        long start = System.nanoTime();
+        try {
+            new PlannerWarmUp(filters(), new EvacuationPlanner()).run(PlannerWarmUp.ROUNDS,
+                    plan -> write(view("warm-up", PlanStatus.READY, plan.migrations().size(), plan)));
+            LOG.debugf("planner warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "planner warm-up failed; the first plan will compile what it needs");
+        }
+    }
+
+    /** The per-VM filters of an evacuation (anti-affinity is weighed by the planner across VMs). */
+    private List<HostFilter> filters() {
+        return TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
+                .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
     }
 
     /**
@@ -145,9 +170,7 @@ public class PlanService {
 
     /** Builds the problem of plan {@code id} from {@code snapshot}; on the solver's thread. */
     private EvacuationProblem build(String id, ClusterSnapshot snapshot, Set<String> hosts) {
-        List<HostFilter> filters = TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
-                .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
-        return new EvacuationProblemBuilder(filters,
+        return new EvacuationProblemBuilder(filters(),
                 keys -> verdicts.stored(snapshot, keys),
                 batches -> verdicts.askByCell(snapshot, batches))
                 .build(id, snapshot, hosts, clock.instant());

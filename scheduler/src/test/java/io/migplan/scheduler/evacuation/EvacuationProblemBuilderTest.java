@@ -228,6 +228,44 @@ class EvacuationProblemBuilderTest {
         assertThat(verdicts.asked).isEmpty();
     }
 
+    @Test
+    void vmsAlikeShareOneEligibleListAndAVmOfTheSameDevicesButLargerIsJudgedOnItsOwnSize() {
+        // dst-small has 6 vCPUs free: room for the 4-vCPU VMs, not for the 8-vCPU one.
+        HostView small = withEndpoint(withParents(Views.withCapacity(Views.host("dst-small"), 16, 65536, 10, 0),
+                parent(A, type("nvidia-231", 4))), "dst-small:9400");
+        VmRecord large = new VmRecord("vm-large", "uuid-vm-large", "src", "2025.1", 8, 8192,
+                List.of(device("mdev-large", "nvidia-231")), null, "");
+        Verdicts verdicts = new Verdicts().stored("dst-small", A, COMPATIBLE).stored("dst", A, COMPATIBLE);
+
+        EvacuationProblem problem = verdicts.build(snapshot(
+                entry(t4("src"), gpuVm("vm-1", "src"), gpuVm("vm-2", "src"), large), entry(small), entry(t4("dst"))),
+                Set.of("src"));
+
+        // The snapshot orders hosts by id.
+        assertThat(vm(problem, "vm-1").eligible()).containsExactly(target("dst", A), target("dst-small", A));
+        assertThat(vm(problem, "vm-2").eligible()).as("one list for VMs alike").isSameAs(vm(problem, "vm-1").eligible());
+        assertThat(vm(problem, "vm-large").eligible()).containsExactly(target("dst", A));
+        assertThat(verdicts.looked).as("each cell looked up once for the whole class")
+                .singleElement(InstanceOfAssertFactories.list(MatrixKey.class))
+                .containsExactly(cell("dst", A), cell("dst-small", A));
+    }
+
+    @Test
+    void aVmTooLargeForEveryHostGetsTheFiltersSentencesWhileItsClassmatesAreEligible() {
+        HostView small = withEndpoint(withParents(Views.withCapacity(Views.host("dst"), 16, 65536, 10, 0),
+                parent(A, type("nvidia-231", 4))), "dst:9400");
+        VmRecord large = new VmRecord("vm-large", "uuid-vm-large", "src", "2025.1", 8, 8192,
+                List.of(device("mdev-large", "nvidia-231")), null, "");
+
+        EvacuationProblem problem = new Verdicts().stored("dst", A, COMPATIBLE)
+                .build(snapshot(entry(t4("src"), gpuVm("vm-1", "src"), large), entry(small)), Set.of("src"));
+
+        assertThat(vm(problem, "vm-1").eligible()).containsExactly(target("dst", A));
+        assertThat(vm(problem, "vm-large").eligible()).isEmpty();
+        assertThat(vm(problem, "vm-large").ineligibleReasons()).extracting(Reason::message)
+                .containsExactly("VM vm-large: 0/1 hosts eligible: 1 insufficient CPU");
+    }
+
     // ---- which verdicts are looked up and asked -------------------------------------------------
 
     @Test

@@ -38,13 +38,16 @@ public final class SchedulerProcess {
     private static final String JIT = "-XX:TieredStopAtLevel=1";
 
     private final Path jar;
+    private final String heap;
     private final int port;
     private final Map<String, String> properties;
     private final Process process;
     private final Path log;
 
-    private SchedulerProcess(Path jar, int port, Map<String, String> properties, Process process, Path log) {
+    private SchedulerProcess(Path jar, String heap, int port, Map<String, String> properties, Process process,
+            Path log) {
         this.jar = jar;
+        this.heap = heap;
         this.port = port;
         this.properties = properties;
         this.process = process;
@@ -58,13 +61,18 @@ public final class SchedulerProcess {
      * returns once {@code /q/health/ready} answers 200.
      */
     public static SchedulerProcess start(Path jar, int port, Map<String, String> properties, Path log) {
+        return start(jar, HEAP, port, properties, log);
+    }
+
+    /** The same with another heap limit, e.g. {@code -Xmx256m}. */
+    public static SchedulerProcess start(Path jar, String heap, int port, Map<String, String> properties, Path log) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged scheduler at " + jar.toAbsolutePath()
                     + "; run the package phase first (./mvnw -B verify does)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add(HEAP);
+        command.add(heap);
         command.add(JIT);
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
@@ -77,7 +85,8 @@ public final class SchedulerProcess {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             // The datasource is given as -D options; the caller's DB_* would only confuse a reader of the log.
             pb.environment().keySet().removeAll(List.of("DB_URL", "DB_USER", "DB_PASSWORD"));
-            SchedulerProcess started = new SchedulerProcess(jar, port, Map.copyOf(properties), pb.start(), log);
+            SchedulerProcess started = new SchedulerProcess(jar, heap, port, Map.copyOf(properties), pb.start(),
+                    log);
             started.awaitReady();
             return started;
         } catch (IOException e) {
@@ -90,16 +99,40 @@ public final class SchedulerProcess {
         if (process.isAlive()) {
             throw new IllegalStateException("the scheduler process " + process.pid() + " still runs");
         }
-        return start(jar, port, properties, log);
+        return start(jar, heap, port, properties, log);
     }
 
-    /** A port free now on loopback; the scheduler binds it a moment later. */
+    /**
+     * A port free now on loopback, which the scheduler binds a moment later and again after a
+     * restart: drawn below the kernel's ephemeral range, so no outgoing connection of another
+     * process (a fleet of simulated agents opens thousands) can take it in between.
+     */
     public static int freePort() {
+        int below = ephemeralLow();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 50 && below > 11_000; attempt++) {
+            int port = 10_000 + random.nextInt(below - 10_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                // taken: draw again
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

@@ -13,6 +13,7 @@ import io.migplan.scheduler.evacuation.planner.domain.EvacuationSolution;
 import io.migplan.scheduler.evacuation.planner.domain.Slot;
 import io.migplan.scheduler.evacuation.planner.domain.Target;
 import io.migplan.scheduler.evacuation.planner.domain.TargetHost;
+import io.migplan.scheduler.evacuation.planner.domain.TargetRange;
 import io.migplan.scheduler.evacuation.planner.domain.VmDifficulty;
 import io.migplan.scheduler.evacuation.planner.domain.VmMove;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ public final class EvacuationModel {
     /** Device types of a VM to the targets already built for them, so VMs alike share one lookup. */
     private final Map<List<String>, Map<TargetSpec, Target>> byTypes = new HashMap<>();
     private final Map<List<String>, Map<TargetSpec, Target>> byIdentity = new HashMap<>();
+    /** Device types of a VM to the ranges already made per eligible list (by identity). */
+    private final Map<List<String>, Map<List<TargetSpec>, TargetRange>> rangesByList = new HashMap<>();
     private final Map<String, Integer> failureDomains = new HashMap<>();
 
     private EvacuationModel(EvacuationProblem problem) {
@@ -76,6 +79,15 @@ public final class EvacuationModel {
             Map<TargetSpec, Target> cache = byTypes.computeIfAbsent(types, k -> new HashMap<>());
             // Filters usually hand the same TargetSpec object to many VMs: look it up by identity first.
             Map<TargetSpec, Target> same = byIdentity.computeIfAbsent(types, k -> new IdentityHashMap<>());
+            // VMs alike usually share one eligible list (the builder makes one per class and size):
+            // its targets and range are then made once.
+            Map<List<TargetSpec>, TargetRange> ranges = rangesByList.computeIfAbsent(types,
+                    k -> new IdentityHashMap<>());
+            TargetRange shared = ranges.get(spec.eligible());
+            if (shared != null) {
+                vms.add(move(spec, shared, newest));
+                continue;
+            }
             List<Target> eligible = new ArrayList<>(spec.eligible().size());
             for (TargetSpec t : spec.eligible()) {
                 Target target = same.get(t);
@@ -92,13 +104,19 @@ public final class EvacuationModel {
                 }
             }
             eligible.forEach(t -> seen.clear(t.id()));
-            long largest = spec.devices().stream().mapToLong(DeviceSpec::framebufferMib).max().orElse(0);
-            VmMove vm = new VmMove(vms.size(), spec.uuid(), spec.name(), spec.sourceHost(), spec.vcpus(), spec.memoryMib(),
-                    spec.devices().stream().map(DeviceSpec::typeId).toList(), largest, spec.antiAffinityGroup(),
-                    spec.sourceFailureDomain(), newest, eligible);
-            vm.setSourceFailureDomainIndex(domainIndex(vm.sourceFailureDomain()));
-            vms.add(vm);
+            TargetRange range = new TargetRange(eligible);
+            ranges.put(spec.eligible(), range);
+            vms.add(move(spec, range, newest));
         }
+    }
+
+    private VmMove move(VmSpec spec, TargetRange eligible, int newest) {
+        long largest = spec.devices().stream().mapToLong(DeviceSpec::framebufferMib).max().orElse(0);
+        VmMove vm = new VmMove(vms.size(), spec.uuid(), spec.name(), spec.sourceHost(), spec.vcpus(), spec.memoryMib(),
+                spec.devices().stream().map(DeviceSpec::typeId).toList(), largest, spec.antiAffinityGroup(),
+                spec.sourceFailureDomain(), newest, eligible);
+        vm.setSourceFailureDomainIndex(domainIndex(vm.sourceFailureDomain()));
+        return vm;
     }
 
     /**

@@ -24,6 +24,11 @@ public final class CpuMemoryFilter implements HostFilter {
     public static final String TALLY_MEMORY = "insufficient memory";
 
     @Override
+    public Reads reads() {
+        return Reads.SIZE;
+    }
+
+    @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
         boolean cpu = lacksCpu(request, host.freeCpus());
         boolean memory = lacksMemory(request, host.freeMemoryMib());

@@ -17,6 +17,11 @@ public final class DeviceTypePresentFilter implements HostFilter {
     public static final String NO_DEVICE_TYPE = "NO_DEVICE_TYPE";
 
     @Override
+    public Reads reads() {
+        return Reads.DEVICES;
+    }
+
+    @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
         List<DeviceRequest> devices = request.devices();
         // Most VMs have one mdev, or a few of one type: answer those without sorting the types.

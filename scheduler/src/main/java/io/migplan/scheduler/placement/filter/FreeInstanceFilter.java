@@ -22,6 +22,11 @@ public final class FreeInstanceFilter implements HostFilter {
     public static final String NO_FREE_INSTANCE = "NO_FREE_INSTANCE";
 
     @Override
+    public Reads reads() {
+        return Reads.DEVICES;
+    }
+
+    @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
         List<DeviceRequest> devices = request.devices();
         if (devices.isEmpty()) {

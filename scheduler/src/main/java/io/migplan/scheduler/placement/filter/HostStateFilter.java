@@ -43,6 +43,11 @@ public final class HostStateFilter implements HostFilter {
     }
 
     @Override
+    public Reads reads() {
+        return Reads.DEVICES;
+    }
+
+    @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
         if (takesVms(host)) {
             return List.of();

@@ -26,6 +26,11 @@ public final class ReleaseDirectionFilter implements HostFilter {
     }
 
     @Override
+    public Reads reads() {
+        return Reads.DEVICES;
+    }
+
+    @Override
     public List<Rejection> filter(PlacementRequest request, HostView host) {
         if (!older(request, host)) {
             return List.of();

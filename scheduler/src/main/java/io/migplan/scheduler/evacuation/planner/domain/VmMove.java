@@ -42,6 +42,14 @@ public class VmMove {
     public VmMove(int index, String uuid, String name, String sourceHost, int vcpus, long memoryMib, List<String> deviceTypes,
             long largestFramebufferMib, String antiAffinityGroup, String sourceFailureDomain, int newestReleaseRank,
             List<Target> eligible) {
+        this(index, uuid, name, sourceHost, vcpus, memoryMib, deviceTypes, largestFramebufferMib, antiAffinityGroup,
+                sourceFailureDomain, newestReleaseRank, new TargetRange(eligible));
+    }
+
+    /** The same, with a range VMs alike may share (a range is never changed once made). */
+    public VmMove(int index, String uuid, String name, String sourceHost, int vcpus, long memoryMib, List<String> deviceTypes,
+            long largestFramebufferMib, String antiAffinityGroup, String sourceFailureDomain, int newestReleaseRank,
+            TargetRange eligible) {
         this.index = index;
         this.uuid = uuid;
         this.name = name;
@@ -53,7 +61,7 @@ public class VmMove {
         this.antiAffinityGroup = antiAffinityGroup == null ? "" : antiAffinityGroup;
         this.sourceFailureDomain = sourceFailureDomain == null ? "" : sourceFailureDomain;
         this.newestReleaseRank = newestReleaseRank;
-        this.eligible = new TargetRange(eligible);
+        this.eligible = eligible;
     }
 
     @ValueRangeProvider(id = "eligibleTargets")

@@ -1,0 +1,33 @@
+package io.migplan.scheduler.evacuation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
+import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
+import io.migplan.scheduler.placement.TargetFinder;
+import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start-up warm-up runs the real path (filters, builder, solver, assembly) on its made-up
+ * fleet: every VM of the emptied hosts is planned, vGPU VMs included, and no agent is asked (the
+ * builder's ask would throw).
+ */
+class PlannerWarmUpTest {
+
+    @Test
+    void eachRoundPlansEveryVmOfTheEmptiedHostsThroughTheFiltersAndTheSolver() {
+        List<EvacuationPlan> plans = new ArrayList<>();
+        new PlannerWarmUp(TargetFinder.cheapFilters(false).stream().filter(f -> !(f instanceof AntiAffinityFilter))
+                .toList(), new EvacuationPlanner()).run(3, plans::add);
+
+        assertThat(plans).hasSize(3).allSatisfy(plan -> {
+            assertThat(plan.unplaced()).isEmpty();
+            assertThat(plan.migrations()).hasSize(PlannerWarmUp.EVACUATED * 8);
+            assertThat(plan.migrations()).filteredOn(m -> !m.types().isEmpty()).as("vGPU VMs")
+                    .hasSize(PlannerWarmUp.EVACUATED * 4);
+        });
+    }
+}
