@@ -5,7 +5,7 @@
 #
 # HARNESS_DIR: a writable copy of the btrplace-bench harness, built (target/btrplace-bench.jar), with
 #              its side-by-side/ scripts (mig2neutral.py, scale_memory.py, fullcheck.py).
-#              cp -r /work/shared/bench/btrplace /tmp/btrplace
+#              cp -r /work/shared/bench/btrplace /tmp/btrplace && chmod -R u+w /tmp/btrplace
 #              ./mvnw -B -q -f /tmp/btrplace/pom.xml package -DskipTests
 # OUT_DIR:     created; must not exist yet (every figure of a table comes from this one run).
 #
