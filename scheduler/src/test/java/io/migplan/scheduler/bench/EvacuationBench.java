@@ -29,6 +29,12 @@ import java.util.function.Supplier;
  * every plan as plain JSON; {@code --eligible} puts the eligible target lists into that JSON;
  * {@code --construction optaplanner} runs OptaPlanner's own first fit decreasing instead of the
  * ledger construction, for comparison.
+ *
+ * <p>{@code --cold --size 1000 --scenario 1host|5pct [--planner optaplanner|greedy] [--plan FILE]}
+ * plans that one instance once, with no warm-up, and prints one JSON line: the time of the first
+ * {@code plan()} in this JVM alone ({@code planMillis}) and with the problem build from the fleet
+ * (eligible lists; {@code buildPlanMillis}). Start one JVM per cold run. {@code --plan FILE} writes
+ * the plan as {@code --json} would (with {@code --eligible}, its eligible lists too).
  */
 public final class EvacuationBench {
 
@@ -39,6 +45,10 @@ public final class EvacuationBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
+        if (opts.containsKey("cold")) {
+            cold(opts);
+            return;
+        }
         int[] sizes = Arrays.stream(opts.getOrDefault("sizes", "100,1000,5000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
@@ -91,6 +101,43 @@ public final class EvacuationBench {
                         problem.vms().stream().mapToInt(v -> v.eligible().size()).average().orElse(0));
             }
         }
+    }
+
+    /**
+     * One instance planned once in this (fresh) JVM: no warm-up round, so class loading, the solver
+     * factory and the JIT's first compilations fall inside the figures, as in a fresh process per plan.
+     * The fleet is generated first and not timed (the other planner reads it from a file, also untimed).
+     */
+    private static void cold(Map<String, String> opts) throws Exception {
+        int size = Integer.parseInt(opts.getOrDefault("size", "1000"));
+        String scenario = opts.getOrDefault("scenario", "5pct");
+        long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        String which = opts.getOrDefault("planner", "optaplanner");
+        if (!List.of("1host", "5pct").contains(scenario) || !List.of("optaplanner", "greedy").contains(which)) {
+            throw new IllegalArgumentException("--scenario 1host|5pct, --planner optaplanner|greedy");
+        }
+        long t0 = System.nanoTime();
+        Fleet fleet = FleetGenerator.generate(size, seed);
+        long generated = (System.nanoTime() - t0) / 1_000_000;
+        int count = "1host".equals(scenario) ? 1 : Math.max(1, size / 20);
+        Set<String> evacuating = FleetGenerator.pickEvacuation(fleet, count, seed);
+
+        long tb = System.nanoTime();
+        EvacuationProblem problem = fleet.evacuation(size + "-" + scenario, evacuating);
+        long tp = System.nanoTime();
+        PlanLimits limits = PlanLimits.forProblem(problem.vms().size());
+        EvacuationPlan plan = "greedy".equals(which) ? new GreedyEvacuationPlanner().plan(problem, limits)
+                : new EvacuationPlanner().plan(problem, limits, p -> { });
+        long te = System.nanoTime();
+
+        if (opts.containsKey("plan")) {
+            JsonWriter.plan(Path.of(opts.get("plan")), problem, plan, opts.containsKey("eligible"));
+        }
+        System.out.printf(Locale.ROOT, "{\"hosts\":%d,\"scenario\":\"%s\",\"planner\":\"%s\",\"vms\":%d,"
+                + "\"fleetMillis\":%d,\"buildMillis\":%d,\"planMillis\":%d,\"buildPlanMillis\":%d,"
+                + "\"migrations\":%d,\"unplaced\":%d,\"hard\":%d}%n", size, scenario, plan.planner(),
+                problem.vms().size(), generated, (tp - tb) / 1_000_000, (te - tp) / 1_000_000, (te - tb) / 1_000_000,
+                plan.migrations().size(), plan.unplaced().size(), PlanChecker.violations(problem, plan).size());
     }
 
     record Result(EvacuationPlan plan, long medianMillis) {
