@@ -67,6 +67,15 @@ public class CompatibilityMatrix {
         return out;
     }
 
+    /**
+     * Loads the stored verdicts of current generations into this replica's cache now, unless done
+     * already; otherwise the first query after start does it (hundreds of thousands of rows at a
+     * thousand hosts: seconds the first plan would wait for).
+     */
+    public void warmCache() {
+        warm();
+    }
+
     /** Loads the stored verdicts of current generations once, so a restarted scheduler starts warm. */
     @SuppressWarnings("unchecked")
     private void warm() {

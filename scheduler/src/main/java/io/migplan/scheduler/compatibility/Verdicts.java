@@ -49,6 +49,11 @@ public class Verdicts {
     public record Refreshed(int stored, String failure) {
     }
 
+    /** Reads the stored verdicts into the cache {@link #stored} answers from, if not done yet. */
+    public void warmCache() {
+        matrix.warmCache();
+    }
+
     /** The stored verdicts among {@code keys} that are valid for the hosts as {@code snapshot} holds them. */
     public Map<MatrixKey, StoredVerdict> stored(ClusterSnapshot snapshot, Collection<MatrixKey> keys) {
         return matrix.cached(keys, h -> snapshot.host(h).orElse(null));

@@ -56,9 +56,10 @@ public interface MigplanConfig {
         int maxConcurrent();
 
         /**
-         * Plan made-up evacuations in the background after start ({@code PlannerWarmUp}), so the
-         * first real plan does not pay for the JIT compiling the planner: about a second of one
-         * core, at the lowest thread priority. Off in the tests, which start many schedulers.
+         * After start, read the stored verdicts into the matrix's cache and plan made-up
+         * evacuations ({@code PlannerWarmUp}) in the background, so the first real plan waits
+         * for neither nor for the JIT compiling the planner: a few seconds of one core, at the
+         * lowest thread priority. Off in the tests, which start many schedulers.
          */
         @WithDefault("true")
         boolean warmUp();

@@ -104,8 +104,8 @@ public final class EvacuationProblemBuilder {
         for (VmRecord vm : moving) {
             classes.computeIfAbsent(DeviceClass.of(vm), k -> new ClassTargets(vm.request(now)));
         }
-        Set<MatrixKey> needed = new LinkedHashSet<>();
-        Map<MatrixKey, ProbeQuestion> questions = new LinkedHashMap<>();
+        // Each cell once, with the facts of the source that holds its signature (for the question).
+        Map<MatrixKey, SourceFacts> needed = new LinkedHashMap<>();
         for (var e : classes.entrySet()) {
             if (e.getKey().unresolved()) {
                 continue; // eligible nowhere, nothing to ask
@@ -121,29 +121,30 @@ public final class EvacuationProblemBuilder {
                 for (Option o : opts) {
                     for (int i = 0; i < o.parents().size(); i++) {
                         DeviceRequest d = request.devices().get(i);
-                        MatrixKey k = new MatrixKey(host.id(), o.parents().get(i), d.typeId(), d.sourceSignature());
-                        if (needed.add(k)) {
-                            questions.put(k, k.question("e" + questions.size(), d.source()));
-                        }
+                        needed.putIfAbsent(new MatrixKey(host.id(), o.parents().get(i), d.typeId(),
+                                d.sourceSignature()), d.source());
                     }
                 }
             }
         }
-        Map<MatrixKey, StoredVerdict> stored = needed.isEmpty() ? Map.of() : known.apply(List.copyOf(needed));
-        Map<MatrixKey, ProbeAnswer> answers = new HashMap<>();
-        stored.forEach((k, v) -> answers.put(k, v.toAnswer("")));
+        Map<MatrixKey, StoredVerdict> stored = needed.isEmpty() ? Map.of()
+                : known.apply(List.copyOf(needed.keySet()));
         Map<String, List<ProbeQuestion>> missing = new LinkedHashMap<>();
-        questions.forEach((k, q) -> {
-            if (!stored.containsKey(k)) {
-                missing.computeIfAbsent(k.targetHost(), h -> new ArrayList<>()).add(q);
+        int asked = 0;
+        for (var e : needed.entrySet()) {
+            if (!stored.containsKey(e.getKey())) {
+                missing.computeIfAbsent(e.getKey().targetHost(), h -> new ArrayList<>())
+                        .add(e.getKey().question("e" + asked++, e.getValue()));
             }
-        });
+        }
+        Map<MatrixKey, ProbeAnswer> answered = Map.of();
         if (!missing.isEmpty()) {
             Map<String, String> endpoints = new HashMap<>();
             targets.forEach(h -> endpoints.put(h.id(), h.agentEndpoint()));
-            answers.putAll(ask.apply(missing.entrySet().stream()
-                    .map(e -> new Batch(e.getKey(), endpoints.get(e.getKey()), e.getValue())).toList()));
+            answered = ask.apply(missing.entrySet().stream()
+                    .map(e -> new Batch(e.getKey(), endpoints.get(e.getKey()), e.getValue())).toList());
         }
+        Answers answers = new Answers(stored, answered);
 
         // Pass 2: per class, the landings whose every cell the agent called COMPATIBLE; per VM
         // size (or per VM, when a filter reads more of it), those on hosts with its room, one
@@ -207,7 +208,7 @@ public final class EvacuationProblemBuilder {
         }
 
         /** The class's compatible landings on hosts with room for {@code request}, shared by every VM of {@code size}. */
-        List<TargetSpec> eligible(Object size, PlacementRequest request, Map<MatrixKey, ProbeAnswer> answers) {
+        List<TargetSpec> eligible(Object size, PlacementRequest request, Answers answers) {
             if (compatible == null) {
                 compatible = new ArrayList<>(candidates.size());
                 for (Candidate c : candidates) {
@@ -227,6 +228,25 @@ public final class EvacuationProblemBuilder {
         }
     }
 
+    /** The verdicts of the cells asked about: stored ones, else what the agents answered now. */
+    private record Answers(Map<MatrixKey, StoredVerdict> stored, Map<MatrixKey, ProbeAnswer> answered) {
+
+        boolean compatible(MatrixKey k) {
+            StoredVerdict v = stored.get(k);
+            if (v != null) {
+                return VerdictMeaning.compatible(v.verdict());
+            }
+            ProbeAnswer a = answered.get(k);
+            return a != null && VerdictMeaning.compatible(a.getVerdict());
+        }
+
+        /** The answer for a cell, null when nobody gave one. */
+        ProbeAnswer get(MatrixKey k) {
+            StoredVerdict v = stored.get(k);
+            return v != null ? v.toAnswer("") : answered.get(k);
+        }
+    }
+
     /** Whether every filter passes {@code host} for {@code request}, without writing a sentence. */
     private static boolean passes(List<HostFilter> filters, PlacementRequest request, HostView host) {
         boolean[] rejected = {false};
@@ -243,7 +263,7 @@ public final class EvacuationProblemBuilder {
      * The candidate's landings whose every cell the agent called COMPATIBLE; the refusals of the
      * others go to {@code refusals} when it is given.
      */
-    private static List<TargetSpec> judge(Candidate c, PlacementRequest request, Map<MatrixKey, ProbeAnswer> answers,
+    private static List<TargetSpec> judge(Candidate c, PlacementRequest request, Answers answers,
             List<Rejection> refusals) {
         String host = c.host().id();
         List<TargetSpec> eligible = new ArrayList<>(c.options().size());
@@ -252,7 +272,7 @@ public final class EvacuationProblemBuilder {
             for (int i = 0; i < o.parents().size() && refusal == null; i++) {
                 DeviceRequest d = request.devices().get(i);
                 MatrixKey k = new MatrixKey(host, o.parents().get(i), d.typeId(), d.sourceSignature());
-                refusal = refusal(host, k, answers.get(k));
+                refusal = answers.compatible(k) ? null : refusal(host, k, answers.get(k));
             }
             if (refusal == null) {
                 eligible.add(new TargetSpec(host, o.parents()));
@@ -268,7 +288,7 @@ public final class EvacuationProblemBuilder {
      * where they all passed, the agents' refusals. Made only for a VM with no eligible target.
      */
     private List<HostRejection> diagnosis(VmRecord vm, PlacementRequest request, List<HostView> targets,
-            ClassTargets c, Map<MatrixKey, ProbeAnswer> answers) {
+            ClassTargets c, Answers answers) {
         Map<String, Candidate> candidates = new HashMap<>();
         c.candidates.forEach(k -> candidates.put(k.host().id(), k));
         List<HostRejection> rejected = new ArrayList<>();

@@ -91,16 +91,26 @@ public class PlanService {
         }
         jobs.warmUp();
         if (config.planning().warmUp()) {
-            Thread warming = new Thread(this::warmUp, "planner-warm-up");
+            Thread warming = new Thread(this::warmUp, "warm-up");
             warming.setDaemon(true);
             warming.setPriority(Thread.MIN_PRIORITY);
             warming.start();
         }
     }
 
-    /** {@link PlannerWarmUp}'s rounds, each plan shown as the API would show it and thrown away. */
+    /**
+     * What the first plan would otherwise wait for: the stored verdicts read into the matrix's
+     * cache, then {@link PlannerWarmUp}'s rounds, each plan shown as the API would show it and
+     * thrown away.
+     */
     private void warmUp() {
         long start = System.nanoTime();
+        try {
+            verdicts.warmCache();
+            LOG.debugf("stored verdicts read in %d ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "the stored verdicts could not be read at start; the first query will read them");
+        }
         try {
             new PlannerWarmUp(filters(), new EvacuationPlanner()).run(PlannerWarmUp.ROUNDS,
                     plan -> write(view("warm-up", PlanStatus.READY, plan.migrations().size(), plan)));

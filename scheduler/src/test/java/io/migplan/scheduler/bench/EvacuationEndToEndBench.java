@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code EvacuationEndToEndBench --jar scheduler/target/quarkus-app/quarkus-run.jar
  * [--sizes 1000,5000] [--seed 42] [--runs 5] [--cold 2] [--xmx 1g] [--port 18111] [--db evac_e2e]
- * [--dir /tmp/evac-e2e] [--poll-ms 2]}.
+ * [--dir /tmp/evac-e2e] [--poll-ms 2] [--scheduler-opts "-XX:StartFlightRecording=..."]}: the last adds JVM
+ * options to the scheduler's command line, e.g. to profile it.
  */
 public final class EvacuationEndToEndBench {
 
@@ -181,10 +182,14 @@ public final class EvacuationEndToEndBench {
 
     private void start(String db, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + opts.getOrDefault("xmx", "1g"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + opts.getOrDefault("xmx", "1g"),
                 "-Xlog:gc:file=" + gcLog + "::filecount=0", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.log.level=WARN", "-jar", opts.getOrDefault("jar",
-                        "scheduler/target/quarkus-app/quarkus-run.jar"));
+                "-Dquarkus.log.level=WARN"));
+        if (opts.containsKey("scheduler-opts")) {
+            command.addAll(List.of(opts.get("scheduler-opts").split(" ")));
+        }
+        command.addAll(List.of("-jar", opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar")));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + db);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                 gcLog.resolveSibling("scheduler.log").toFile()));
