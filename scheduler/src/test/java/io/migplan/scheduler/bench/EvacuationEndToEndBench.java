@@ -39,8 +39,10 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code EvacuationEndToEndBench --jar scheduler/target/quarkus-app/quarkus-run.jar
  * [--sizes 1000,5000] [--seed 42] [--runs 5] [--cold 2] [--xmx 1g] [--port 18111] [--db evac_e2e]
- * [--dir /tmp/evac-e2e] [--poll-ms 2] [--scheduler-opts "-XX:StartFlightRecording=..."]}: the last adds JVM
- * options to the scheduler's command line, e.g. to profile it.
+ * [--dir /tmp/evac-e2e] [--poll-ms 2] [--agents-port 18112] [--reuse true] [--scheduler-opts "-X..."]}:
+ * {@code --reuse} keeps the database of an earlier run with the same size, seed and agents' port (the fleet,
+ * its verdicts) instead of creating and reporting it again; {@code --scheduler-opts} adds JVM options to the
+ * scheduler's command line, e.g. to profile it.
  */
 public final class EvacuationEndToEndBench {
 
@@ -79,13 +81,19 @@ public final class EvacuationEndToEndBench {
             for (int size : sizes) {
                 Fleet fleet = FleetGenerator.generate(size, seed);
                 String db = opts.getOrDefault("db", "evac_e2e") + "_" + size;
-                recreate(db);
+                boolean reuse = opts.containsKey("reuse");
+                if (!reuse) {
+                    recreate(db);
+                }
                 gcLog = dir.resolve("gc-" + size + ".log");
                 start(db, port);
-                agents = ReportedFleet.of(fleet, "127.0.0.1:" + port);
-                long t0 = System.nanoTime();
-                agents.report();
-                print("reported_s", (System.nanoTime() - t0) / 1e9);
+                agents = ReportedFleet.of(fleet, "127.0.0.1:" + port,
+                        Integer.parseInt(opts.getOrDefault("agents-port", "18112")));
+                if (!reuse) {
+                    long t0 = System.nanoTime();
+                    agents.report();
+                    print("reported_s", (System.nanoTime() - t0) / 1e9);
+                }
                 agents.heartbeats();
                 awaitFleet(http, base, size, 15);
                 quiet();

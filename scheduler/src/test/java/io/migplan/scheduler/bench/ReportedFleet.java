@@ -55,19 +55,25 @@ public final class ReportedFleet implements AutoCloseable {
     private final Server agents;
     private final ManagedChannel channel;
     private final AtomicLong probeCalls = new AtomicLong();
-    private final long generation = System.currentTimeMillis();
+    /** Every host's one report: a database that already holds the fleet is beaten for as it is. */
+    private final long generation = 1;
     private ScheduledExecutorService beats;
 
-    private ReportedFleet(Fleet fleet, String scheduler) throws IOException {
+    private ReportedFleet(Fleet fleet, String scheduler, int agentPort) throws IOException {
         this.fleet = fleet;
-        this.agents = ServerBuilder.forPort(0).addService(new Agents()).executor(Executors.newFixedThreadPool(4))
+        this.agents = ServerBuilder.forPort(agentPort).addService(new Agents()).executor(Executors.newFixedThreadPool(4))
                 .build().start();
         this.channel = ManagedChannelBuilder.forTarget(scheduler).usePlaintext().build();
     }
 
-    /** Serves the agents' probes; nothing is reported yet. */
+    /** Serves the agents' probes on a free port; nothing is reported yet. */
     public static ReportedFleet of(Fleet fleet, String schedulerHostPort) throws IOException {
-        return new ReportedFleet(fleet, schedulerHostPort);
+        return new ReportedFleet(fleet, schedulerHostPort, 0);
+    }
+
+    /** The same on {@code agentPort}, the endpoint a fleet reported earlier names. */
+    public static ReportedFleet of(Fleet fleet, String schedulerHostPort, int agentPort) throws IOException {
+        return new ReportedFleet(fleet, schedulerHostPort, agentPort);
     }
 
     /** Every host's report, eight at a time; returns once each was applied. */

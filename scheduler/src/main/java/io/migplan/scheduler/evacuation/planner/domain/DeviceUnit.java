@@ -22,8 +22,12 @@ public final class DeviceUnit {
     private final String hostId;
     /** Builds the unit counting the given types, in that order, from the parents' models. */
     private final Function<List<String>, CapacityUnit> unitOf;
-    /** The unit counting no type: its lock, use and description. */
-    private final CapacityUnit capacity;
+    /**
+     * The unit counting no type: its lock, use and description; made when first asked for
+     * (reasons and reports), since thousands of units are built per problem and most are only
+     * counted through {@link #counted}.
+     */
+    private volatile CapacityUnit capacity;
     private final List<String> freeVfs;
     private final List<String> typeIds = new ArrayList<>();
     /**
@@ -40,7 +44,6 @@ public final class DeviceUnit {
     public DeviceUnit(String hostId, Function<List<String>, CapacityUnit> unitOf, List<String> freeVfs) {
         this.hostId = hostId;
         this.unitOf = unitOf;
-        this.capacity = unitOf.apply(List.of());
         this.freeVfs = List.copyOf(freeVfs);
     }
 
@@ -86,9 +89,24 @@ public final class DeviceUnit {
         return counted == null ? 0 : counted.overflow(added);
     }
 
+    private CapacityUnit capacity() {
+        CapacityUnit c = capacity;
+        if (c == null) {
+            c = unitOf.apply(List.of());
+            capacity = c;
+        }
+        return c;
+    }
+
+    /** The unit counting the types asked for, or none: what does not depend on the types (id, rule). */
+    private CapacityUnit any() {
+        CapacityUnit c = counted;
+        return c != null ? c : capacity();
+    }
+
     /** A phrase on what the unit offers, for reasons: "0000:3b:00.0 (equal-size, locked to 2048 MiB, 6 in use)". */
     public String describe() {
-        return capacity.describe();
+        return capacity().describe();
     }
 
     public String hostId() {
@@ -96,19 +114,19 @@ public final class DeviceUnit {
     }
 
     public String id() {
-        return capacity.id();
+        return any().id();
     }
 
     public CapacityRule rule() {
-        return capacity.rule();
+        return any().rule();
     }
 
     public long lockedFramebufferMib() {
-        return capacity.lockedFramebufferMib();
+        return capacity().lockedFramebufferMib();
     }
 
     public int usedInstances() {
-        return capacity.usedInstances();
+        return capacity().usedInstances();
     }
 
     public List<String> freeVfs() {
