@@ -11,7 +11,6 @@ import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.evacuation.planner.EvacuationJobs;
-import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
 import io.migplan.scheduler.evacuation.planner.PlanLimits;
 import io.migplan.scheduler.evacuation.planner.PlanProgress;
@@ -37,7 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -101,9 +105,9 @@ public class PlanService {
     /**
      * What the first plan would otherwise wait for: the stored verdicts read into the matrix's
      * cache, then {@link PlannerWarmUp}'s rounds, each plan shown as the API would show it and
-     * thrown away.
+     * thrown away. Returns how many rounds were planned.
      */
-    private void warmUp() {
+    int warmUp() {
         long start = System.nanoTime();
         try {
             verdicts.warmCache();
@@ -111,12 +115,62 @@ public class PlanService {
         } catch (RuntimeException e) {
             LOG.warnf(e, "the stored verdicts could not be read at start; the first query will read them");
         }
+        int rounds = 0;
         try {
-            new PlannerWarmUp(filters(), new EvacuationPlanner()).run(PlannerWarmUp.ROUNDS,
-                    plan -> write(view("warm-up", PlanStatus.READY, plan.migrations().size(), plan)));
+            PlannerWarmUp warm = new PlannerWarmUp(filters());
+            for (int round = 0; round < PlannerWarmUp.ROUNDS; round++, rounds++) {
+                String id = "warm-up-" + round;
+                int sizeClass = PlannerWarmUp.PATIENCE_SIZES[round % PlannerWarmUp.PATIENCE_SIZES.length];
+                EvacuationPlan plan = solveNow(id, sizeClass, () -> warm.problem(id));
+                write(view(id, PlanStatus.READY, plan.migrations().size(), plan));
+            }
             LOG.debugf("planner warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warnf(e, "planner warm-up failed; the first plan will compile what it needs");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return rounds;
+    }
+
+    /**
+     * Solves {@code problem} through the solver manager of {@code sizeClass} VMs and waits for it:
+     * one warm-up plan at a time, so a real plan finds a solver free.
+     */
+    private EvacuationPlan solveNow(String id, int sizeClass, Supplier<EvacuationProblem> problem)
+            throws InterruptedException {
+        CompletableFuture<EvacuationPlan> done = new CompletableFuture<>();
+        // The patience of the large size classes (up to 2 s without improvement) would keep local
+        // search busy long after the JIT has what it needs: a round stops at 200 ms.
+        EvacuationJobs.Listener listener = new EvacuationJobs.Listener() {
+            @Override
+            public void progress(PlanProgress p) {
+            }
+
+            @Override
+            public void finished(EvacuationPlan plan) {
+                done.complete(plan);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                done.completeExceptionally(cause);
+            }
+
+            @Override
+            public void cancelledBeforeStart() {
+                done.cancel(false);
+            }
+        };
+        jobs.submit(id, sizeClass, PlanLimits.defaults().withTimeLimit(Duration.ofMillis(200)), problem, listener);
+        try {
+            // A plan of the warm-up's size takes milliseconds; the bound only keeps a stopped
+            // scheduler (whose jobs tell no one) from holding this thread.
+            return done.get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("warm-up plan " + id + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("warm-up plan " + id + " did not finish within 5 minutes", e);
         }
     }
 

@@ -31,13 +31,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Plans made-up evacuations at start-up, so the first plan an operator asks for runs on code the
+ * Made-up evacuations to plan at start-up, so the first plan an operator asks for runs on code the
  * JIT has already compiled (the filters, the problem builder, the solver's moves and constraints,
  * the plan's assembly) instead of paying for that compilation itself. The fleet is invented and
  * small ({@value #HOSTS} hosts of two GPUs each, the VMs of {@value #EVACUATED} of them moving),
- * every verdict is compatible, no agent is asked and nothing is stored: each round is thrown away
- * once {@code plans} has seen it. A fixed number of rounds, not a duration, so the warm-up does
- * the same work on a busy machine.
+ * every verdict is compatible, no agent is asked and nothing is stored. A fixed number of rounds
+ * ({@value #ROUNDS}), not a duration, so the warm-up does the same work on a busy machine.
  */
 public final class PlannerWarmUp {
 
@@ -48,28 +47,37 @@ public final class PlannerWarmUp {
     private static final String[] TYPES = {"warm-2q", "warm-4q"};
     private static final long[] FRAMEBUFFER = {2048, 4096};
 
-    private final List<HostFilter> filters;
-    private final EvacuationPlanner planner;
+    /**
+     * VM counts that pick each of the solver patiences {@link PlanLimits#forProblem} has (16 ms to
+     * 2 s without improvement): plans of each size class are solved by their own solver manager,
+     * which compiles its constraints on its first plan, so the rounds cycle through them all.
+     */
+    public static final int[] PATIENCE_SIZES = {0, 320, 640, 1_280, 2_560, 5_120, 10_240, 20_480};
 
-    public PlannerWarmUp(List<HostFilter> filters, EvacuationPlanner planner) {
-        this.filters = List.copyOf(filters);
-        this.planner = planner;
-    }
+    private final EvacuationProblemBuilder builder;
+    private final ClusterSnapshot snapshot;
+    private final Set<String> evacuating = new LinkedHashSet<>();
+    private final Instant now = Instant.now();
 
-    /** Runs {@code rounds} plans one after the other on the caller's thread, each handed to {@code plans}. */
-    public void run(int rounds, Consumer<EvacuationPlan> plans) {
-        Instant now = Instant.now();
-        ClusterSnapshot snapshot = snapshot(now);
-        Set<String> evacuating = new LinkedHashSet<>();
+    public PlannerWarmUp(List<HostFilter> filters) {
+        this.builder = new EvacuationProblemBuilder(filters, PlannerWarmUp::allCompatible, batches -> {
+            throw new IllegalStateException("the warm-up's verdicts are all known; nobody is asked");
+        });
+        this.snapshot = snapshot(now);
         for (int i = 0; i < EVACUATED; i++) {
             evacuating.add(hostId(i * (HOSTS / EVACUATED)));
         }
-        EvacuationProblemBuilder builder = new EvacuationProblemBuilder(filters, PlannerWarmUp::allCompatible,
-                batches -> {
-                    throw new IllegalStateException("the warm-up's verdicts are all known; nobody is asked");
-                });
+    }
+
+    /** A round's problem, built from the made-up fleet by the filters and the builder as a real one is. */
+    public EvacuationProblem problem(String id) {
+        return builder.build(id, snapshot, evacuating, now);
+    }
+
+    /** Runs {@code rounds} plans one after the other on the caller's thread with {@code planner}. */
+    public void run(int rounds, EvacuationPlanner planner, Consumer<EvacuationPlan> plans) {
         for (int round = 0; round < rounds; round++) {
-            EvacuationProblem problem = builder.build("warm-up-" + round, snapshot, evacuating, now);
+            EvacuationProblem problem = problem("warm-up-" + round);
             plans.accept(planner.plan(problem, PlanLimits.forProblem(problem.vms().size()), p -> { }));
         }
     }

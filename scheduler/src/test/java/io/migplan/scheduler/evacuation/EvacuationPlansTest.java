@@ -31,6 +31,8 @@ class EvacuationPlansTest {
 
     @Inject
     AgroalDataSource ds;
+    @Inject
+    PlanService plans;
 
     SchedulerGrpc grpc;
     EvacuationFleet fleet;
@@ -159,5 +161,16 @@ class EvacuationPlansTest {
         String id = create(Map.of("hosts", List.of("src")));
         awaitDone(id);
         given().delete("/api/v1/plans/{id}", id).then().statusCode(409).body("code", equalTo("PLAN_FINISHED"));
+    }
+
+    @Test
+    void theStartUpWarmUpPlansEveryRoundThroughTheSolverManagersStoresNothingAndLeavesPlansWorking() {
+        long before = Inventory.count(ds, "plan");
+
+        assertThat(plans.warmUp()).isEqualTo(PlannerWarmUp.ROUNDS);
+
+        assertThat(Inventory.count(ds, "plan")).as("nothing stored").isEqualTo(before);
+        JsonPath plan = awaitDone(create(Map.of("hosts", List.of("src"))));
+        assertThat(plan.getString("status")).isEqualTo("READY");
     }
 }

@@ -21,7 +21,7 @@ class PlannerWarmUpTest {
     void eachRoundPlansEveryVmOfTheEmptiedHostsThroughTheFiltersAndTheSolver() {
         List<EvacuationPlan> plans = new ArrayList<>();
         new PlannerWarmUp(TargetFinder.cheapFilters(false).stream().filter(f -> !(f instanceof AntiAffinityFilter))
-                .toList(), new EvacuationPlanner()).run(3, plans::add);
+                .toList()).run(3, new EvacuationPlanner(), plans::add);
 
         assertThat(plans).hasSize(3).allSatisfy(plan -> {
             assertThat(plan.unplaced()).isEmpty();
