@@ -234,10 +234,14 @@ public class PlanService {
 
     /** Builds the problem of plan {@code id} from {@code snapshot}; on the solver's thread. */
     private EvacuationProblem build(String id, ClusterSnapshot snapshot, Set<String> hosts) {
-        return new EvacuationProblemBuilder(filters(),
+        long start = System.nanoTime();
+        EvacuationProblem problem = new EvacuationProblemBuilder(filters(),
                 keys -> verdicts.stored(snapshot, keys),
                 batches -> verdicts.askByCell(snapshot, batches))
                 .build(id, snapshot, hosts, clock.instant());
+        LOG.debugf("plan %s: %d VMs' eligible targets found in %d ms", id, problem.vms().size(),
+                (System.nanoTime() - start) / 1_000_000);
+        return problem;
     }
 
     /**
@@ -294,11 +298,14 @@ public class PlanService {
 
         @Override
         public void finished(EvacuationPlan plan) {
+            long start = System.nanoTime();
             PlanStatus status = cancelRequested ? PlanStatus.CANCELLED
                     : plan.unplaced().isEmpty() ? PlanStatus.READY : PlanStatus.INFEASIBLE;
             // Every VM of the problem is either migrated or unplaced in a plan.
             done(() -> store(id, status, view(id, status, plan.migrations().size() + plan.unplaced().size(), plan),
                     plan.metrics().bestScore(), plan.metrics().solveMillis(), ""));
+            LOG.debugf("plan %s: solved in %d ms, stored as %s in %d ms", id, plan.metrics().solveMillis(), status,
+                    (System.nanoTime() - start) / 1_000_000);
         }
 
         @Override
