@@ -36,6 +36,7 @@ import io.migplan.scheduler.snapshot.VmRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +163,12 @@ public final class EvacuationProblemBuilder {
             vms.add(new VmSpec(vm.uuid(), vm.name(), vm.host(), vm.vcpus(), vm.memoryMib(), devices(request, snapshot),
                     vm.antiAffinityGroup(), domain, eligible, why));
         }
-        List<HostSpec> hosts = targets.stream().map(h -> hostSpec(h, ranks)).toList();
+        // Hosts no class may land on can receive no VM: their parents are left out (the planner
+        // reads a host's parents only where an eligible target names it; its release still counts).
+        Set<String> candidates = new HashSet<>();
+        classes.values().forEach(c -> c.candidates.forEach(k -> candidates.add(k.host().id())));
+        List<HostSpec> hosts = targets.stream()
+                .map(h -> candidates.contains(h.id()) ? hostSpec(h, ranks) : withoutParents(h, ranks)).toList();
         return new EvacuationProblem(id, hosts, vms, evacuating);
     }
 
@@ -380,6 +386,14 @@ public final class EvacuationProblemBuilder {
         h.antiAffinityGroups().keySet().forEach(g -> groups.put(g, 1));
         return new HostSpec(h.id(), h.release(), ranks.getOrDefault(h.release(), 0), h.cpus(), h.usedCpus(),
                 h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), parents, groups, h.allocation());
+    }
+
+    /** {@link #hostSpec} without the parents: a host no VM of the problem may land on. */
+    private static HostSpec withoutParents(HostView h, Map<String, Integer> ranks) {
+        Map<String, Integer> groups = new HashMap<>();
+        h.antiAffinityGroups().keySet().forEach(g -> groups.put(g, 1));
+        return new HostSpec(h.id(), h.release(), ranks.getOrDefault(h.release(), 0), h.cpus(), h.usedCpus(),
+                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), List.of(), groups, h.allocation());
     }
 
     /** Release -> rank, 0 the oldest, in {@link Releases} order. */

@@ -37,6 +37,23 @@ public final class DeviceTypePresentFilter implements HostFilter {
                 .toList();
     }
 
+    /** The same reasons as {@link #filter}, without their sentences. */
+    @Override
+    public void tally(PlacementRequest request, HostView host, Tally out) {
+        List<DeviceRequest> devices = request.devices();
+        if (devices.size() == 1) {
+            if (!offers(host, devices.get(0).typeId())) {
+                out.add(NO_DEVICE_TYPE, PHRASES.of(devices.get(0).typeId()));
+            }
+        } else if (devices.size() > 1) {
+            for (String type : request.countsByType().keySet()) {
+                if (!offers(host, type)) {
+                    out.add(NO_DEVICE_TYPE, PHRASES.of(type));
+                }
+            }
+        }
+    }
+
     /** The rule for one type: some parent of the host offers {@code type}, free or not. */
     public static boolean offers(HostView host, String type) {
         return host.offers(type);

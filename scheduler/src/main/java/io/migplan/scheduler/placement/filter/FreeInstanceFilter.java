@@ -44,6 +44,24 @@ public final class FreeInstanceFilter implements HostFilter {
                 .toList();
     }
 
+    /** The same reasons as {@link #filter}, without their sentences (each lists every parent). */
+    @Override
+    public void tally(PlacementRequest request, HostView host, Tally out) {
+        List<DeviceRequest> devices = request.devices();
+        if (devices.size() == 1) {
+            String type = devices.get(0).typeId();
+            if (DeviceTypePresentFilter.offers(host, type) && lacks(host.availableInstances(type), 1)) {
+                out.add(NO_FREE_INSTANCE, PHRASES.of(type));
+            }
+        } else if (devices.size() > 1) {
+            request.countsByType().forEach((type, count) -> {
+                if (DeviceTypePresentFilter.offers(host, type) && lacks(host.availableInstances(type), count)) {
+                    out.add(NO_FREE_INSTANCE, PHRASES.of(type));
+                }
+            });
+        }
+    }
+
     /** The rule on its own: a host whose parents can create {@code available} more instances of a type. */
     public static boolean lacks(int available, int requested) {
         return available < requested;

@@ -61,6 +61,26 @@ class FilterReadsTest {
     }
 
     @Test
+    void everyFiltersTallyCountsExactlyTheReasonsItsFilterGivesInTheirOrder() {
+        Random r = new Random(7);
+        List<HostView> hosts = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            hosts.add(host(r, "h" + i));
+        }
+        for (HostFilter f : TargetFinder.cheapFilters(false)) {
+            for (int round = 0; round < 300; round++) {
+                PlacementRequest vm = vm(r, "a");
+                for (HostView h : hosts) {
+                    List<String> tallied = new ArrayList<>();
+                    f.tally(vm, h, (code, phrase) -> tallied.add(code + ": " + phrase));
+                    assertThat(tallied).as("%s on %s for %s", f.getClass().getSimpleName(), h.id(), vm)
+                            .isEqualTo(f.filter(vm, h).stream().map(x -> x.code() + ": " + x.tally()).toList());
+                }
+            }
+        }
+    }
+
+    @Test
     void theFiltersThatReadTheVmsIdentityOrSizeSaySo() {
         assertThat(new AntiAffinityFilter().reads()).isEqualTo(HostFilter.Reads.VM);
         assertThat(new CpuMemoryFilter().reads()).isEqualTo(HostFilter.Reads.SIZE);
