@@ -14,8 +14,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,13 +125,42 @@ public class Verdicts {
     }
 
     /**
-     * Stored in a transaction of their own: the answers hold whatever the caller decides, and row
+     * Stored in transactions of their own: the answers hold whatever the caller decides, and row
      * locks on the matrix must not last across a caller's further probes (the background
-     * refresher writes the same cells).
+     * refresher writes the same cells). One transaction per {@value #CELLS_PER_TRANSACTION} cells
+     * or so, whole hosts each: an evacuation of a fresh fleet asks hundreds of thousands of cells,
+     * more than one transaction may write before its timeout.
      */
     private Map<MatrixKey, ProbeAnswer> record(ClusterSnapshot snapshot, List<Batch> batches,
             Map<String, ProbeOutcome> outcomes) {
-        return QuarkusTransaction.requiringNew().call(() -> matrix.recordAnswers(batches, outcomes,
-                h -> snapshot.host(h).map(e -> e.view().generation()).orElse(null), clock.instant()));
+        Map<MatrixKey, ProbeAnswer> out = new HashMap<>();
+        Instant now = clock.instant();
+        for (List<Batch> chunk : chunks(batches, CELLS_PER_TRANSACTION)) {
+            out.putAll(QuarkusTransaction.requiringNew().call(() -> matrix.recordAnswers(chunk, outcomes,
+                    h -> snapshot.host(h).map(e -> e.view().generation()).orElse(null), now)));
+        }
+        return out;
     }
+
+    /**
+     * {@code batches} in order, cut into runs of whole batches holding at most {@code cells}
+     * questions each; a batch larger than that is a run of its own.
+     */
+    static List<List<Batch>> chunks(List<Batch> batches, int cells) {
+        List<List<Batch>> out = new ArrayList<>();
+        int from = 0;
+        while (from < batches.size()) {
+            int to = from;
+            int held = 0;
+            while (to < batches.size() && (to == from || held + batches.get(to).questions().size() <= cells)) {
+                held += batches.get(to++).questions().size();
+            }
+            out.add(batches.subList(from, to));
+            from = to;
+        }
+        return out;
+    }
+
+    /** About how many answers one transaction stores (a host's batch is never split). */
+    static final int CELLS_PER_TRANSACTION = 2_000;
 }

@@ -139,4 +139,16 @@ class VerdictsTest {
                 + " (UNAVAILABLE");
         assertThat(matrix.valid(List.of(CELL))).isEmpty();
     }
+
+    @Test
+    void answersAreStoredInTransactionsOfWholeHostsHoldingAtMostSoManyCells() {
+        java.util.function.IntFunction<Batch> batch = n -> new Batch("h" + n, "h:1",
+                java.util.Collections.nCopies(n, io.migplan.proto.v1.ProbeQuestion.getDefaultInstance()));
+        List<Batch> batches = List.of(batch.apply(3), batch.apply(4), batch.apply(2), batch.apply(9), batch.apply(1));
+
+        assertThat(Verdicts.chunks(batches, 7)).extracting(c -> c.stream().map(Batch::host).toList())
+                .containsExactly(List.of("h3", "h4"), List.of("h2"), List.of("h9"), List.of("h1"));
+        assertThat(Verdicts.chunks(List.of(), 7)).isEmpty();
+        assertThat(Verdicts.chunks(batches, 100)).singleElement().isEqualTo(batches);
+    }
 }
