@@ -8,8 +8,8 @@ alter table host set (fillfactor = 70);
 -- A stamp taken from one sequence whenever a host row appears or its generation, liveness
 -- state or admin state changes (a heartbeat changes none of them). No two rows ever get the same
 -- stamp, so any such change anywhere in the fleet, by this scheduler or another replica, adds a
--- stamp never seen before or removes one: the count of hosts and the sum of their stamps' hashes
--- change with it, and the snapshot's reconcile reads every host only then.
+-- stamp never seen before or removes one: the count of hosts, the sum of their stamps' hashes or
+-- the sequence's last value change with it, and the snapshot's reconcile reads every host only then.
 create sequence host_pulse_seq;
 alter table host add column pulse bigint not null default 0;
 

@@ -188,19 +188,21 @@ public class SnapshotLoader {
 
     /**
      * What changes whenever a host appears, disappears, or its generation, liveness or admin state
-     * changes, and not otherwise (a heartbeat does not change it): the number of hosts and the sum
-     * of the hashes of their change stamps (migration V13). One scan of the host table in
-     * PostgreSQL, one row here.
+     * changes, and not otherwise (a heartbeat does not change it): the number of hosts, the sum of
+     * the hashes of their change stamps (migration V13) and the last stamp taken. The last stamp
+     * also moves when hosts changed and were then deleted, which puts the other two back as they
+     * were while a snapshot may have seen the change. One scan of the host table in PostgreSQL, one
+     * row here.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public PulseMark pulseMark() {
         Object[] r = (Object[]) em.createNativeQuery("select count(*), cast(coalesce(sum(hashint8extended(pulse, 0)), 0)"
-                + " as text) from host").getSingleResult();
-        return new PulseMark(num(r[0]), (String) r[1]);
+                + " as text), (select last_value from host_pulse_seq) from host").getSingleResult();
+        return new PulseMark(num(r[0]), (String) r[1], num(r[2]));
     }
 
     /** {@link #pulseMark()}: equal marks, read at two times, mean no host changed in between. */
-    public record PulseMark(long hosts, String stampHashes) {
+    public record PulseMark(long hosts, String stampHashes, long lastStamp) {
     }
 
     /** What can change about a host without a new report. */

@@ -99,6 +99,17 @@ class ClusterSnapshotHolderTest {
     }
 
     @Test
+    void aHostReportedAndThenDeletedByAnotherReplicaIsDropped() {
+        store.report(report(host("h3", 1, "")), reportedAt);
+        assertThat(snapshots.current().host("h3")).isPresent();
+
+        // The hosts are those of the last reconcile again, with the stamps they had then.
+        Inventory.update(ds, "delete from host where id = 'h3'");
+
+        assertThat(snapshots.current().host("h3")).isEmpty();
+    }
+
+    @Test
     void theHostsNamedAreBroughtInLineAndOneThatIsGoneIsDropped() {
         Inventory.update(ds, "update host set state = 'STALE'");
         try (var c = ds.getConnection(); var s = c.createStatement()) {
