@@ -68,6 +68,12 @@ public final class BenchFleetCommand implements Callable<Integer> {
   @Option(names = "--postgres-db", description = "the scheduler's database, to add up the CPU time of the PostgreSQL backends serving it during the hold")
   String postgresDb;
 
+  @Option(names = "--first-host", description = "run only hosts from this one (1-based) of the fleet, so several processes can share a fleet larger than one may run (default: the first)")
+  Integer firstHost;
+
+  @Option(names = "--last-host", description = "run only hosts up to this one (inclusive) of the fleet (default: the last)")
+  Integer lastHost;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
 
   @Override
@@ -88,11 +94,25 @@ public final class BenchFleetCommand implements Callable<Integer> {
     }
     Duration wait = SimulateCommand.duration("--timeout", timeout, commandSpec);
     Duration holdFor = SimulateCommand.duration("--hold", hold, commandSpec);
+    FleetGenerator.Slice slice;
+    try {
+      slice = new FleetGenerator.Slice(firstHost == null ? 1 : firstHost, lastHost == null ? spec.hosts() : lastHost);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--first-host/--last-host: " + e.getMessage());
+    }
+    if (slice.last() > spec.hosts()) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(),
+          "--last-host " + slice.last() + " is past the fleet's " + spec.hosts() + " hosts");
+    }
+    boolean sliced = slice.hosts() < spec.hosts();
 
     long t0 = System.nanoTime();
-    FleetGenerator.generate(spec, dir);
+    FleetGenerator.generate(spec, dir, slice);
     long generated = System.nanoTime();
     print("hosts", spec.hosts());
+    if (sliced) {
+      print("hosts_run_here", slice.hosts() + " (host " + slice.first() + " to " + slice.last() + ")");
+    }
     print("generation_s", seconds(generated - t0));
     print("tree_files", countFiles(dir));
 
@@ -107,7 +127,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
           public void acknowledged(String host, long generation, boolean applied) {
             acknowledged.increment();
             firstAcknowledgedAt.compareAndSet(0, System.nanoTime());
-            if (acknowledgedHosts.add(host) && acknowledgedHosts.size() == spec.hosts()) {
+            if (acknowledgedHosts.add(host) && acknowledgedHosts.size() == slice.hosts()) {
               allAcknowledgedAt.set(System.nanoTime());
             }
           }
@@ -121,7 +141,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
       options = options.withStartSpread(SimulateCommand.duration("--start-spread", startSpread, commandSpec));
     }
     long starting = System.nanoTime();
-    try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options)) {
+    try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options, slice)) {
       long started = System.nanoTime();
       print("start_s", seconds(started - starting));
       long deadline = starting + wait.toNanos();
@@ -141,6 +161,21 @@ public final class BenchFleetCommand implements Callable<Integer> {
       // The rate while reports flowed: first acknowledgement to the last host's first one.
       print("reports_per_s_while_starting", round(initialReports / seconds(all - firstAcknowledgedAt.get())));
       memory("after_start");
+      if (sliced) {
+        // The other slices' processes start their hosts meanwhile: the steady state begins once the
+        // scheduler holds the whole fleet, so every process holds over the same steady window.
+        long wholeDeadline = starting + wait.toNanos();
+        int listed = 0;
+        while ((listed = hostsListed()) < spec.hosts() && System.nanoTime() < wholeDeadline) {
+          Thread.sleep(1_000);
+        }
+        if (listed < spec.hosts()) {
+          print("scheduler_hosts", listed);
+          System.out.println("error: the scheduler did not hold the fleet's " + spec.hosts() + " hosts within " + wait);
+          return 1;
+        }
+        print("whole_fleet_listed_s", seconds(System.nanoTime() - starting));
+      }
 
       long before = acknowledged.sum();
       long holdStart = System.nanoTime();
@@ -168,22 +203,33 @@ public final class BenchFleetCommand implements Callable<Integer> {
 
   /** Hosts the scheduler shows in a state other than UP, read from its REST API ({@code GET /api/v1/hosts}). */
   private Set<String> hostsNotUp() {
+    JsonNode hosts = hosts();
+    Set<String> out = new TreeSet<>();
+    for (JsonNode h : hosts) {
+      if (!"UP".equals(h.path("state").asText())) {
+        out.add(h.path("id").asText());
+      }
+    }
+    return out;
+  }
+
+  /** How many hosts the scheduler lists. */
+  private int hostsListed() {
+    return hosts().size();
+  }
+
+  /** {@code GET /api/v1/hosts}; an empty array when it could not be read. */
+  private JsonNode hosts() {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + scheduler + "/api/v1/hosts"))
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      Set<String> out = new TreeSet<>();
-      for (JsonNode h : JSON.readTree(r.body())) {
-        if (!"UP".equals(h.path("state").asText())) {
-          out.add(h.path("id").asText());
-        }
-      }
-      return out;
+      return JSON.readTree(r.body());
     } catch (IOException e) {
       System.out.println("warning: hosts not read: " + e);
-      return Set.of();
+      return JSON.createArrayNode();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Set.of();
+      return JSON.createArrayNode();
     }
   }
 

@@ -56,10 +56,33 @@ public final class FleetGenerator {
 
   private FleetGenerator() {}
 
-  /** A generated host: its id, its tree and the config to run its agent with. */
-  public record GeneratedHost(String hostId, Path root, Path configFile) {
+  /** A generated host: its index in the fleet (1-based), its id, its tree and the config to run its agent with. */
+  public record GeneratedHost(int index, String hostId, Path root, Path configFile) {
     public AgentConfig config() throws IOException {
       return AgentConfig.load(configFile);
+    }
+  }
+
+  /**
+   * Hosts {@code first} to {@code last} (1-based, inclusive) of a fleet: what one process runs
+   * when several share a fleet too large for one. Each host keeps the id, tree and start delay it
+   * has in the whole fleet, so disjoint slices run side by side as the whole fleet would.
+   */
+  public record Slice(int first, int last) {
+    public Slice {
+      if (first < 1 || last < first) {
+        throw new IllegalArgumentException("a slice runs hosts first..last with 1 <= first <= last, not " + first
+            + ".." + last);
+      }
+    }
+
+    /** Every host of {@code spec}. */
+    public static Slice all(FleetSpec spec) {
+      return new Slice(1, spec.hosts());
+    }
+
+    public int hosts() {
+      return last - first + 1;
     }
   }
 
@@ -68,17 +91,26 @@ public final class FleetGenerator {
    * and its index); an existing host tree is left as it is (reused).
    */
   public static List<GeneratedHost> generate(FleetSpec spec, Path dir) throws IOException {
+    return generate(spec, dir, Slice.all(spec));
+  }
+
+  /** {@link #generate(FleetSpec, Path)} for the hosts of {@code slice} only. */
+  public static List<GeneratedHost> generate(FleetSpec spec, Path dir, Slice slice) throws IOException {
     List<FleetSpec.HostGroup> layout = spec.validate().layout();
+    if (slice.last() > layout.size()) {
+      throw new IllegalArgumentException("the fleet has " + layout.size() + " hosts; the slice ends at host "
+          + slice.last());
+    }
     Files.createDirectories(dir);
-    return Parallel.map(layout.size(), i -> {
-      int index = i + 1;
+    return Parallel.map(slice.hosts(), i -> {
+      int index = slice.first() + i;
       String hostId = FleetSpec.hostId(index, layout.size());
       Path root = dir.resolve(hostId);
       Path config = root.resolve("agent.yaml");
       if (!Files.exists(config)) {
-        writeHost(spec, layout.get(i), index, hostId, root);
+        writeHost(spec, layout.get(index - 1), index, hostId, root);
       }
-      return new GeneratedHost(hostId, root, config);
+      return new GeneratedHost(index, hostId, root, config);
     });
   }
 

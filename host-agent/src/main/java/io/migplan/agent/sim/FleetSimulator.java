@@ -209,7 +209,14 @@ public final class FleetSimulator {
    */
   public static RunningFleet start(FleetSpec spec, Path dir, String schedulerTarget, Options options)
       throws IOException {
-    List<FleetGenerator.GeneratedHost> generated = FleetGenerator.generate(spec, dir);
+    return start(spec, dir, schedulerTarget, options, FleetGenerator.Slice.all(spec));
+  }
+
+  /** As {@link #start(FleetSpec, Path, String, Options)} with the hosts of {@code slice} only. */
+  public static RunningFleet start(
+      FleetSpec spec, Path dir, String schedulerTarget, Options options, FleetGenerator.Slice slice)
+      throws IOException {
+    List<FleetGenerator.GeneratedHost> generated = FleetGenerator.generate(spec, dir, slice);
     Map<String, Duration> delays = startDelays(spec, generated, options);
     SharedResources shared =
         SharedResources.create(
@@ -255,14 +262,15 @@ public final class FleetSimulator {
     Duration spread = options.startSpread();
     if (spread == null) {
       Duration cap = options.heartbeatInterval() != null ? options.heartbeatInterval() : AgentConfig.DEFAULT_HEARTBEAT_INTERVAL;
-      spread = Options.SPREAD_PER_HOST.multipliedBy(hosts.size());
+      spread = Options.SPREAD_PER_HOST.multipliedBy(spec.hosts());
       spread = spread.compareTo(cap) > 0 ? cap : spread;
     }
     Map<String, Duration> delays = new HashMap<>();
     long spreadMs = spread.toMillis();
     for (int i = 0; i < hosts.size(); i++) {
       // A different stream from the tree's (JITTER_SALT), so jitter never shifts generated values.
-      long ms = spreadMs <= 0 ? 0 : FleetGenerator.random(spec.seed() ^ JITTER_SALT, i + 1).nextLong(spreadMs);
+      int index = hosts.get(i).index();
+      long ms = spreadMs <= 0 ? 0 : FleetGenerator.random(spec.seed() ^ JITTER_SALT, index).nextLong(spreadMs);
       delays.put(hosts.get(i).hostId(), Duration.ofMillis(ms));
     }
     return delays;

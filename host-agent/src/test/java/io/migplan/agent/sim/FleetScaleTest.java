@@ -1,6 +1,7 @@
 package io.migplan.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Attributes;
@@ -8,6 +9,7 @@ import io.grpc.Server;
 import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.migplan.agent.TestTrees;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.proto.v1.HeartbeatRequest;
@@ -19,8 +21,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -124,5 +128,28 @@ class FleetScaleTest {
     // Without a spread given: 10 ms a host, at most the heartbeat interval.
     Map<String, Duration> small = FleetSimulator.startDelays(FleetSpec.of(20, 1), hosts, FleetSimulator.Options.defaults());
     assertThat(small.values()).allMatch(d -> d.toMillis() < 200);
+  }
+
+  @Test
+  void slicesOfAFleetAreItsHostsWithTheirIdsTreesAndStartDelays() throws Exception {
+    FleetSpec spec = FleetSpec.of(12, 5);
+    FleetSimulator.Options options = FleetSimulator.Options.defaults().withStartSpread(SPREAD);
+    List<FleetGenerator.GeneratedHost> whole = FleetGenerator.generate(spec, dir.resolve("whole"));
+    List<FleetGenerator.GeneratedHost> first = FleetGenerator.generate(spec, dir.resolve("a"), new FleetGenerator.Slice(1, 5));
+    List<FleetGenerator.GeneratedHost> second = FleetGenerator.generate(spec, dir.resolve("b"), new FleetGenerator.Slice(6, 12));
+
+    assertThat(first.stream().map(FleetGenerator.GeneratedHost::hostId))
+        .containsExactlyElementsOf(whole.subList(0, 5).stream().map(FleetGenerator.GeneratedHost::hostId).toList());
+    assertThat(second.stream().map(FleetGenerator.GeneratedHost::hostId))
+        .containsExactlyElementsOf(whole.subList(5, 12).stream().map(FleetGenerator.GeneratedHost::hostId).toList());
+    Map<String, String> trees = new TreeMap<>(TestTrees.contents(dir.resolve("a")));
+    trees.putAll(TestTrees.contents(dir.resolve("b")));
+    assertThat(trees).isEqualTo(TestTrees.contents(dir.resolve("whole")));
+
+    Map<String, Duration> delays = new HashMap<>(FleetSimulator.startDelays(spec, first, options));
+    delays.putAll(FleetSimulator.startDelays(spec, second, options));
+    assertThat(delays).isEqualTo(FleetSimulator.startDelays(spec, whole, options));
+    assertThatThrownBy(() -> FleetGenerator.generate(spec, dir.resolve("c"), new FleetGenerator.Slice(10, 13)))
+        .hasMessageContaining("the fleet has 12 hosts");
   }
 }

@@ -139,10 +139,10 @@ public class MatrixRefresher {
                 // One query says which targets already hold every cell of this source: only the others are asked.
                 Map<String, Integer> held = matrix.validCountsBySource(src.typeId(), src.signature());
                 for (HostView target : targets) {
-                    Map<MatrixKey, SourceFacts> cells = target.id().equals(hostId) ? Map.of()
-                            : cells(target, List.of(src));
-                    if (cells.size() > held.getOrDefault(target.id(), 0)) {
-                        stored += ask(snapshot, target, cells);
+                    // Counted before any cell is built: once the fleet has started, nearly every
+                    // target holds them all, and a refresh walks thousands of targets per source.
+                    if (!target.id().equals(hostId) && landings(target, src) > held.getOrDefault(target.id(), 0)) {
+                        stored += ask(snapshot, target, cells(target, List.of(src)));
                     }
                 }
             }
@@ -201,6 +201,19 @@ public class MatrixRefresher {
             }
         }
         return cells;
+    }
+
+    /** How many cells {@link #cells} gives for {@code target} and the one source {@code src}, without building them. */
+    private static int landings(HostView target, Source src) {
+        int n = 0;
+        for (HostView.ParentView p : target.parents()) {
+            for (HostView.TypeView t : p.types()) {
+                if (src.typeId().equals(t.typeId())) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Every host that can answer now ({@link #answers}). */

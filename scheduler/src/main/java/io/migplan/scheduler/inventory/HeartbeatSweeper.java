@@ -135,7 +135,7 @@ public class HeartbeatSweeper {
                 .executeUpdate();
         if (down + stale > 0) {
             LOG.infof("heartbeat sweep: %d host(s) now STALE, %d now DOWN", stale, down);
-            changed.fire(new HostChanged(null));
+            changed.fire(HostChanged.any());
         }
         return new Sweep(stale, down);
     }

@@ -1,8 +1,20 @@
 package io.migplan.scheduler.inventory;
 
+import java.util.Set;
+
 /**
- * Fired when something about a host changed without a new report (admin state, liveness);
- * a null host id means "several hosts", as after a sweep.
+ * Fired when something about hosts changed without a new report (admin state, liveness): the
+ * hosts named, or null for "any host", as after a sweep.
  */
-public record HostChanged(String hostId) {
+public record HostChanged(Set<String> hostIds) {
+
+    /** One host changed. */
+    public static HostChanged of(String hostId) {
+        return new HostChanged(Set.of(hostId));
+    }
+
+    /** Any host may have changed. */
+    public static HostChanged any() {
+        return new HostChanged(null);
+    }
 }

@@ -185,7 +185,7 @@ public class InventoryStore {
         if (updated == 0) {
             throw new UnknownObjectException("no host named '" + hostId + "'");
         }
-        changed.fire(new HostChanged(hostId));
+        changed.fire(HostChanged.of(hostId));
         LOG.infof("host %s: admin state %s (%s)", hostId, state, Texts.escaped(reason));
     }
 
@@ -241,8 +241,9 @@ public class InventoryStore {
                 }
             }
             if (!back.isEmpty()) {
-                // Only a host coming back changes what placement sees: one host is re-read, several
-                // are brought in line together (a null id), so a batch costs one snapshot copy.
+                // Only a host coming back changes what placement sees: the hosts of a batch that came
+                // back are brought in line together, so a batch costs one snapshot copy and no other
+                // host is read.
                 List<String> up = new ArrayList<>();
                 try (PreparedStatement mark = c.prepareStatement("update host set state = ? where id = any(?)"
                         + " and state <> ? returning id")) {
@@ -256,7 +257,7 @@ public class InventoryStore {
                     }
                 }
                 if (!up.isEmpty()) {
-                    changed.fire(new HostChanged(up.size() == 1 ? up.get(0) : null));
+                    changed.fire(new HostChanged(Set.copyOf(up)));
                 }
             }
             return vouched;

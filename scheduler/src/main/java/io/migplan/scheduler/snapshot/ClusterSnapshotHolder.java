@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,9 @@ public class ClusterSnapshotHolder {
     Event<SnapshotUpdated> updated;
 
     private volatile ClusterSnapshot current;
+    /** The database's pulse mark when {@link #reconcile} last read every host; null before the first. */
+    private SnapshotLoader.PulseMark reconciled;
+    private long fullReads;
 
     /** The fleet as last read; the first call reads it all. */
     public ClusterSnapshot current() {
@@ -68,10 +72,12 @@ public class ClusterSnapshotHolder {
     }
 
     void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) HostChanged event) {
-        if (event.hostId() == null) {
+        if (event.hostIds() == null) {
             reconcile();
+        } else if (event.hostIds().size() == 1) {
+            reload(event.hostIds().iterator().next());
         } else {
-            reload(event.hostId());
+            refresh(event.hostIds());
         }
     }
 
@@ -80,14 +86,51 @@ public class ClusterSnapshotHolder {
      * whose liveness or admin state changed get those fields, deleted hosts are dropped, all in
      * one new picture. A heartbeat alone changes nothing placement reads (the time of the last
      * one only matters once a host is STALE or DOWN, and then it no longer moves), so routine
-     * beats cost no copy. Runs every {@link io.migplan.scheduler.config.MigplanConfig.Snapshot#reconcileEvery()}.
+     * beats cost no copy, and while no host changed at all (the database's {@link
+     * SnapshotLoader#pulseMark} is the one of the last reconcile) no host is read. Runs every
+     * {@link io.migplan.scheduler.config.MigplanConfig.Snapshot#reconcileEvery()}.
      */
     @Scheduled(every = "${migplan.snapshot.reconcile-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public synchronized void reconcile() {
         ClusterSnapshot s = current();
+        // Read before the hosts: a change committed between the two reads is then in the hosts
+        // read, and the next reconcile, seeing another mark, reads them again.
+        SnapshotLoader.PulseMark mark = loader.pulseMark();
+        if (mark.equals(reconciled)) {
+            return;
+        }
         Map<String, HostPulse> pulses = loader.pulses();
-        List<HostEntry> reread = new ArrayList<>();
+        fullReads++;
         Set<String> removed = new HashSet<>();
+        for (HostEntry e : s.hosts()) {
+            if (!pulses.containsKey(e.view().id())) {
+                removed.add(e.view().id());
+            }
+        }
+        current = apply(s, pulses, removed);
+        reconciled = mark;
+    }
+
+    /** Brings the hosts named in line with the database, as {@link #reconcile} does for all, in one new picture. */
+    public synchronized void refresh(Collection<String> hostIds) {
+        ClusterSnapshot s = current();
+        Map<String, HostPulse> pulses = loader.pulses(hostIds);
+        Set<String> removed = new HashSet<>();
+        for (String id : hostIds) {
+            if (!pulses.containsKey(id)) {
+                removed.add(id);
+            }
+        }
+        current = apply(s, pulses, removed);
+    }
+
+    /** Times {@link #reconcile} read every host: it does not while no host changes. */
+    public synchronized long fullReads() {
+        return fullReads;
+    }
+
+    private ClusterSnapshot apply(ClusterSnapshot s, Map<String, HostPulse> pulses, Set<String> removed) {
+        List<HostEntry> reread = new ArrayList<>();
         Map<String, UnaryOperator<HostView>> changed = new HashMap<>();
         for (var e : pulses.entrySet()) {
             HostPulse p = e.getValue();
@@ -104,15 +147,10 @@ public class ClusterSnapshotHolder {
                 changed.put(e.getKey(), v -> pulse(v, p));
             }
         }
-        for (HostEntry e : s.hosts()) {
-            if (!pulses.containsKey(e.view().id())) {
-                removed.add(e.view().id());
-            }
-        }
         if (!changed.isEmpty()) {
             s = s.withViews(changed);
         }
-        current = s.with(reread, removed);
+        return s.with(reread, removed);
     }
 
     private static HostView pulse(HostView v, HostPulse p) {

@@ -23,6 +23,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,13 +161,48 @@ public class SnapshotLoader {
     /** Liveness and admin state of every host, for the periodic reconcile. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Map<String, HostPulse> pulses() {
+        return pulses(rows(PULSES, null));
+    }
+
+    /** {@link #pulses()} of the hosts named that still exist. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Map<String, HostPulse> pulses(Collection<String> hostIds) {
+        var q = em.createNativeQuery(PULSES + " where id = any(cast(:ids as text[]))");
+        q.setParameter("ids", hostIds.toArray(String[]::new));
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = q.getResultList();
+        return pulses(rows);
+    }
+
+    private static final String PULSES = "select id, generation, state, last_heartbeat_at, admin_state, admin_reason"
+            + " from host";
+
+    private static Map<String, HostPulse> pulses(List<Object[]> rows) {
         Map<String, HostPulse> out = new LinkedHashMap<>();
-        for (Object[] r : rows("select id, generation, state, last_heartbeat_at, admin_state, admin_reason from host",
-                null)) {
+        for (Object[] r : rows) {
             out.put((String) r[0], new HostPulse(num(r[1]), HostState.valueOf((String) r[2]), Timestamps.toInstant(r[3]),
                     AdminState.valueOf((String) r[4]), (String) r[5]));
         }
         return out;
+    }
+
+    /**
+     * What changes whenever a host appears, disappears, or its generation, liveness or admin state
+     * changes, and not otherwise (a heartbeat does not change it): the number of hosts, the sum of
+     * the hashes of their change stamps (migration V13) and the last stamp taken. The last stamp
+     * also moves when hosts changed and were then deleted, which puts the other two back as they
+     * were while a snapshot may have seen the change. One scan of the host table in PostgreSQL, one
+     * row here.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public PulseMark pulseMark() {
+        Object[] r = (Object[]) em.createNativeQuery("select count(*), cast(coalesce(sum(hashint8extended(pulse, 0)), 0)"
+                + " as text), (select last_value from host_pulse_seq) from host").getSingleResult();
+        return new PulseMark(num(r[0]), (String) r[1], num(r[2]));
+    }
+
+    /** {@link #pulseMark()}: equal marks, read at two times, mean no host changed in between. */
+    public record PulseMark(long hosts, String stampHashes, long lastStamp) {
     }
 
     /** What can change about a host without a new report. */

@@ -1,0 +1,127 @@
+package io.migplan.scheduler.snapshot;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.inventory.AdminState;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconcile against the real database: it reads every host only when one changed, and still
+ * sees every change another replica makes, even one that puts a host back as it was.
+ * {@link Inventory#update} writes around this scheduler's events, as another replica would, and
+ * reconciles.
+ */
+@QuarkusTest
+class ClusterSnapshotHolderTest {
+
+    @Inject
+    ClusterSnapshotHolder snapshots;
+    @Inject
+    InventoryStore store;
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    Clock clock;
+
+    Instant reportedAt;
+
+    @BeforeEach
+    void setUp() {
+        Inventory.clear(ds);
+        reportedAt = clock.instant();
+        store.report(report(host("h1", 1, "")), reportedAt);
+        store.report(report(host("h2", 1, "")), reportedAt);
+        snapshots.reconcile();
+    }
+
+    private HostView view(String id) {
+        return snapshots.current().host(id).orElseThrow().view();
+    }
+
+    @Test
+    void whileNoHostChangesAReconcileReadsNoHostAndHeartbeatsChangeNone() {
+        long reads = snapshots.fullReads();
+
+        snapshots.reconcile();
+        store.heartbeat("h1", 1, reportedAt.plusSeconds(10));
+        store.heartbeat("h2", 1, reportedAt.plusSeconds(10));
+        snapshots.reconcile();
+
+        assertThat(snapshots.fullReads()).isEqualTo(reads);
+    }
+
+    @Test
+    void aStateAnotherReplicaChangesBackAndForthIsSeenEveryTime() {
+        for (String state : List.of("STALE", "UP", "STALE", "DOWN", "UP")) {
+            Inventory.update(ds, "update host set state = '" + state + "' where id = 'h1'");
+
+            assertThat(view("h1").state()).as("after %s", state).isEqualTo(HostState.valueOf(state));
+        }
+        assertThat(view("h2").state()).isEqualTo(HostState.UP);
+    }
+
+    @Test
+    void anAdminStateAnotherReplicaSetsAndLiftsIsSeenEveryTime() {
+        Inventory.update(ds, "update host set admin_state = 'DRAINING', admin_reason = 'rack 4' where id = 'h2'");
+        assertThat(view("h2").adminState()).isEqualTo(AdminState.DRAINING);
+        assertThat(view("h2").adminReason()).isEqualTo("rack 4");
+
+        Inventory.update(ds, "update host set admin_state = 'ACTIVE', admin_reason = '' where id = 'h2'");
+        assertThat(view("h2").adminState()).isEqualTo(AdminState.ACTIVE);
+
+        Inventory.update(ds, "update host set admin_state = 'DRAINING', admin_reason = 'rack 4' where id = 'h2'");
+        assertThat(view("h2").adminState()).isEqualTo(AdminState.DRAINING);
+    }
+
+    @Test
+    void aHostAnotherReplicaDeletesIsDroppedAndOneItReportsIsAdded() {
+        Inventory.update(ds, "delete from host where id = 'h2'");
+        assertThat(snapshots.current().host("h2")).isEmpty();
+
+        Inventory.update(ds, "insert into host (id, cpus, memory_mib, generation, state, last_report_at,"
+                + " last_heartbeat_at) values ('h3', 8, 1024, 4, 'UP', now(), now())");
+        assertThat(snapshots.current().hosts().stream().map(e -> e.view().id()).toList())
+                .containsExactlyInAnyOrder("h1", "h3");
+        assertThat(view("h3").generation()).isEqualTo(4);
+    }
+
+    @Test
+    void aHostReportedAndThenDeletedByAnotherReplicaIsDropped() {
+        store.report(report(host("h3", 1, "")), reportedAt);
+        assertThat(snapshots.current().host("h3")).isPresent();
+
+        // The hosts are those of the last reconcile again, with the stamps they had then.
+        Inventory.update(ds, "delete from host where id = 'h3'");
+
+        assertThat(snapshots.current().host("h3")).isEmpty();
+    }
+
+    @Test
+    void theHostsNamedAreBroughtInLineAndOneThatIsGoneIsDropped() {
+        Inventory.update(ds, "update host set state = 'STALE'");
+        try (var c = ds.getConnection(); var s = c.createStatement()) {
+            // Around the scheduler, without reconciling.
+            s.executeUpdate("update host set state = 'DOWN'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        snapshots.refresh(Set.of("h1", "h9"));
+
+        assertThat(view("h1").state()).isEqualTo(HostState.DOWN);
+        assertThat(snapshots.current().host("h9")).isEmpty();
+    }
+}
