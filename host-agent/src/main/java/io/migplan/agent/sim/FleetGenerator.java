@@ -91,7 +91,8 @@ public final class FleetGenerator {
    * and its index); an existing host tree is left as it is (reused).
    */
   public static List<GeneratedHost> generate(FleetSpec spec, Path dir) throws IOException {
-    return generate(spec, dir, Slice.all(spec));
+    // Checked first: an empty or broken spec is refused for what is wrong with it, not for its slice.
+    return generate(spec.validate(), dir, Slice.all(spec));
   }
 
   /** {@link #generate(FleetSpec, Path)} for the hosts of {@code slice} only. */

@@ -209,7 +209,7 @@ public final class FleetSimulator {
    */
   public static RunningFleet start(FleetSpec spec, Path dir, String schedulerTarget, Options options)
       throws IOException {
-    return start(spec, dir, schedulerTarget, options, FleetGenerator.Slice.all(spec));
+    return start(spec.validate(), dir, schedulerTarget, options, FleetGenerator.Slice.all(spec));
   }
 
   /** As {@link #start(FleetSpec, Path, String, Options)} with the hosts of {@code slice} only. */
