@@ -382,18 +382,19 @@ public final class EvacuationProblemBuilder {
             parents.add(new ParentSpec(p.address(), p.board(),
                     p.capacity() == null ? Capacity.getDefaultInstance() : p.capacity(), available));
         }
-        Map<String, Integer> groups = new HashMap<>();
-        h.antiAffinityGroups().keySet().forEach(g -> groups.put(g, 1));
-        return new HostSpec(h.id(), h.release(), ranks.getOrDefault(h.release(), 0), h.cpus(), h.usedCpus(),
-                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), parents, groups, h.allocation());
+        return hostSpec(h, ranks, parents);
     }
 
     /** {@link #hostSpec} without the parents: a host no VM of the problem may land on. */
     private static HostSpec withoutParents(HostView h, Map<String, Integer> ranks) {
+        return hostSpec(h, ranks, List.of());
+    }
+
+    private static HostSpec hostSpec(HostView h, Map<String, Integer> ranks, List<ParentSpec> parents) {
         Map<String, Integer> groups = new HashMap<>();
         h.antiAffinityGroups().keySet().forEach(g -> groups.put(g, 1));
         return new HostSpec(h.id(), h.release(), ranks.getOrDefault(h.release(), 0), h.cpus(), h.usedCpus(),
-                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), List.of(), groups, h.allocation());
+                h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), parents, groups, h.allocation());
     }
 
     /** Release -> rank, 0 the oldest, in {@link Releases} order. */
