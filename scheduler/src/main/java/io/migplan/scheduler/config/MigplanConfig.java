@@ -57,9 +57,9 @@ public interface MigplanConfig {
 
         /**
          * After start, read the stored verdicts into the matrix's cache and plan made-up
-         * evacuations ({@code PlannerWarmUp}) in the background, so the first real plan waits
-         * for neither nor for the JIT compiling the planner: a few seconds of one core, at the
-         * lowest thread priority. Off in the tests, which start many schedulers.
+         * evacuations ({@code PlannerWarmUp}, through the solver manager of small plans) in the
+         * background, so the first real plan waits for neither nor for the JIT compiling the
+         * planner: a few seconds of one core. Off in the tests, which start many schedulers.
          */
         @WithDefault("true")
         boolean warmUp();

@@ -120,8 +120,7 @@ public class PlanService {
             PlannerWarmUp warm = new PlannerWarmUp(filters());
             for (int round = 0; round < PlannerWarmUp.ROUNDS; round++, rounds++) {
                 String id = "warm-up-" + round;
-                int sizeClass = PlannerWarmUp.PATIENCE_SIZES[round % PlannerWarmUp.PATIENCE_SIZES.length];
-                EvacuationPlan plan = solveNow(id, sizeClass, () -> warm.problem(id));
+                EvacuationPlan plan = solveNow(id, () -> warm.problem(id));
                 write(view(id, PlanStatus.READY, plan.migrations().size(), plan));
             }
             LOG.debugf("planner warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
@@ -134,14 +133,14 @@ public class PlanService {
     }
 
     /**
-     * Solves {@code problem} through the solver manager of {@code sizeClass} VMs and waits for it:
-     * one warm-up plan at a time, so a real plan finds a solver free.
+     * Solves {@code problem} through the solver manager of its size and waits for it: one warm-up
+     * plan at a time, so a real plan finds a solver free. Each round ends on its own patience
+     * (16 ms without improvement at this size), never on a time limit: a plan stopped by
+     * {@code terminateEarly} as it was finishing has been seen to leave its solver job waiting
+     * forever for its final consumer, and the plans after it on that manager with it.
      */
-    private EvacuationPlan solveNow(String id, int sizeClass, Supplier<EvacuationProblem> problem)
-            throws InterruptedException {
+    private EvacuationPlan solveNow(String id, Supplier<EvacuationProblem> problem) throws InterruptedException {
         CompletableFuture<EvacuationPlan> done = new CompletableFuture<>();
-        // The patience of the large size classes (up to 2 s without improvement) would keep local
-        // search busy long after the JIT has what it needs: a round stops at 200 ms.
         EvacuationJobs.Listener listener = new EvacuationJobs.Listener() {
             @Override
             public void progress(PlanProgress p) {
@@ -162,7 +161,7 @@ public class PlanService {
                 done.cancel(false);
             }
         };
-        jobs.submit(id, sizeClass, PlanLimits.defaults().withTimeLimit(Duration.ofMillis(200)), problem, listener);
+        jobs.submit(id, PlannerWarmUp.VMS, PlanLimits.defaults(), problem, listener);
         try {
             // A plan of the warm-up's size takes milliseconds; the bound only keeps a stopped
             // scheduler (whose jobs tell no one) from holding this thread.

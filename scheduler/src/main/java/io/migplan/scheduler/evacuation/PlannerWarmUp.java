@@ -43,16 +43,11 @@ public final class PlannerWarmUp {
     static final int HOSTS = 48;
     static final int EVACUATED = 6;
     static final int ROUNDS = 40;
+    /** The VMs each round moves: eight per emptied host. */
+    static final int VMS = EVACUATED * 8;
     private static final String BOARD = "WARM";
     private static final String[] TYPES = {"warm-2q", "warm-4q"};
     private static final long[] FRAMEBUFFER = {2048, 4096};
-
-    /**
-     * VM counts that pick each of the solver patiences {@link PlanLimits#forProblem} has (16 ms to
-     * 2 s without improvement): plans of each size class are solved by their own solver manager,
-     * which compiles its constraints on its first plan, so the rounds cycle through them all.
-     */
-    public static final int[] PATIENCE_SIZES = {0, 320, 640, 1_280, 2_560, 5_120, 10_240, 20_480};
 
     private final EvacuationProblemBuilder builder;
     private final ClusterSnapshot snapshot;

@@ -25,7 +25,7 @@ class PlannerWarmUpTest {
 
         assertThat(plans).hasSize(3).allSatisfy(plan -> {
             assertThat(plan.unplaced()).isEmpty();
-            assertThat(plan.migrations()).hasSize(PlannerWarmUp.EVACUATED * 8);
+            assertThat(plan.migrations()).hasSize(PlannerWarmUp.VMS);
             assertThat(plan.migrations()).filteredOn(m -> !m.types().isEmpty()).as("vGPU VMs")
                     .hasSize(PlannerWarmUp.EVACUATED * 4);
         });
