@@ -153,7 +153,7 @@ public final class EvacuationProblemBuilder {
         for (VmRecord vm : moving) {
             ClassTargets c = classes.get(DeviceClass.of(vm));
             PlacementRequest request = vm.request(now);
-            List<TargetSpec> eligible = c.unresolved(vm) ? List.of()
+            List<TargetSpec> eligible = vm.unresolved() != null ? List.of()
                     : c.eligible(perVm ? vm.uuid() : new Size(vm.vcpus(), vm.memoryMib()), request, answers);
             List<Reason> why = eligible.isEmpty()
                     ? List.of(new Reason(FILTER_DIAGNOSIS, "VM " + vm.name() + ": "
@@ -206,10 +206,6 @@ public final class EvacuationProblemBuilder {
 
         ClassTargets(PlacementRequest sample) {
             this.sample = sample;
-        }
-
-        boolean unresolved(VmRecord vm) {
-            return vm.unresolved() != null;
         }
 
         /** The class's compatible landings on hosts with room for {@code request}, shared by every VM of {@code size}. */

@@ -6,10 +6,7 @@ import io.migplan.proto.v1.TypeDemand;
 import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
-import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
-import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
-import io.migplan.scheduler.evacuation.planner.PlanLimits;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.placement.filter.HostFilter;
@@ -28,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * Made-up evacuations to plan at start-up, so the first plan an operator asks for runs on code the
@@ -67,14 +63,6 @@ public final class PlannerWarmUp {
     /** A round's problem, built from the made-up fleet by the filters and the builder as a real one is. */
     public EvacuationProblem problem(String id) {
         return builder.build(id, snapshot, evacuating, now);
-    }
-
-    /** Runs {@code rounds} plans one after the other on the caller's thread with {@code planner}. */
-    public void run(int rounds, EvacuationPlanner planner, Consumer<EvacuationPlan> plans) {
-        for (int round = 0; round < rounds; round++) {
-            EvacuationProblem problem = problem("warm-up-" + round);
-            plans.accept(planner.plan(problem, PlanLimits.forProblem(problem.vms().size()), p -> { }));
-        }
     }
 
     private static Map<MatrixKey, StoredVerdict> allCompatible(List<MatrixKey> keys) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
+import io.migplan.scheduler.evacuation.planner.PlanLimits;
 import io.migplan.scheduler.placement.TargetFinder;
 import io.migplan.scheduler.placement.filter.AntiAffinityFilter;
 import java.util.ArrayList;
@@ -19,9 +21,14 @@ class PlannerWarmUpTest {
 
     @Test
     void eachRoundPlansEveryVmOfTheEmptiedHostsThroughTheFiltersAndTheSolver() {
+        PlannerWarmUp warm = new PlannerWarmUp(TargetFinder.cheapFilters(false).stream()
+                .filter(f -> !(f instanceof AntiAffinityFilter)).toList());
+        EvacuationPlanner planner = new EvacuationPlanner();
         List<EvacuationPlan> plans = new ArrayList<>();
-        new PlannerWarmUp(TargetFinder.cheapFilters(false).stream().filter(f -> !(f instanceof AntiAffinityFilter))
-                .toList()).run(3, new EvacuationPlanner(), plans::add);
+        for (int round = 0; round < 3; round++) {
+            EvacuationProblem problem = warm.problem("warm-up-" + round);
+            plans.add(planner.plan(problem, PlanLimits.forProblem(problem.vms().size()), p -> { }));
+        }
 
         assertThat(plans).hasSize(3).allSatisfy(plan -> {
             assertThat(plan.unplaced()).isEmpty();
