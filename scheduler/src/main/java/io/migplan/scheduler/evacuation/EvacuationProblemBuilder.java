@@ -13,7 +13,6 @@ import io.migplan.scheduler.placement.filter.DeviceAllocator;
 import io.migplan.scheduler.placement.filter.DeviceAllocator.Landing;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.HostView.ParentView;
-import io.migplan.scheduler.snapshot.HostView.TypeView;
 import io.migplan.scheduler.placement.Placement.HostRejection;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
@@ -326,10 +325,11 @@ public final class EvacuationProblemBuilder {
         }
         if (request.devices().size() == 1) {
             String type = request.devices().get(0).typeId();
+            List<ParentView> with = host.parentsWith(type);
             List<Option> out = new ArrayList<>();
-            for (ParentView p : host.parentsWith(type)) {
-                if (p.type(type).map(TypeView::availableInstances).orElse(0) > 0) {
-                    out.add(new Option(List.of(p.address())));
+            for (int k = 0; k < with.size(); k++) {
+                if (host.availableOn(type, k) > 0) {
+                    out.add(new Option(List.of(with.get(k).address())));
                 }
             }
             return out;
@@ -373,10 +373,9 @@ public final class EvacuationProblemBuilder {
     public static HostSpec hostSpec(HostView h, Map<String, Integer> ranks) {
         List<ParentSpec> parents = new ArrayList<>();
         for (ParentView p : h.parents()) {
-            Map<String, Integer> available = new HashMap<>();
-            p.types().forEach(t -> available.put(t.typeId(), t.availableInstances()));
             parents.add(new ParentSpec(p.address(), p.board(),
-                    p.capacity() == null ? Capacity.getDefaultInstance() : p.capacity(), available));
+                    p.capacity() == null ? Capacity.getDefaultInstance() : p.capacity(), h.available(p.address()),
+                    h.planningUnit(p.address())));
         }
         return hostSpec(h, ranks, parents);
     }

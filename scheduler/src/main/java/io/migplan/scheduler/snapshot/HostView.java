@@ -151,6 +151,40 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
     }
 
     /**
+     * What a planner counts a parent's instances against: {@link #capacityUnit} where the parent
+     * has a model, else the independent types its agent reported free ({@link CapacityUnit#of}
+     * reading {@link #available}). Made once per view and shared, so {@link CapacityUnit#restrict}
+     * or {@link CapacityUnit#copy} it before counting into it; null for a parent the host lacks.
+     */
+    public CapacityUnit planningUnit(String parentAddress) {
+        return ((Parents) parents).planning().units.get(parentAddress);
+    }
+
+    /**
+     * A parent's {@code available_instances} per type as its agent reported them (the first
+     * listing of a type counts, as {@link ParentView#type} finds it): an immutable map made once
+     * per view; empty for a parent the host lacks.
+     */
+    public Map<String, Integer> available(String parentAddress) {
+        return ((Parents) parents).planning().available.getOrDefault(parentAddress, Map.of());
+    }
+
+    /** Per parent address, its reported availability and the unit a planner counts against. */
+    private record Planning(Map<String, Map<String, Integer>> available, Map<String, CapacityUnit> units) {
+
+        Planning(List<ParentView> parents, Map<String, CapacityUnit> modelled) {
+            this(new HashMap<>(), new HashMap<>(modelled));
+            for (ParentView p : parents) {
+                Map<String, Integer> free = new HashMap<>();
+                p.types().forEach(t -> free.putIfAbsent(t.typeId(), t.availableInstances()));
+                Map<String, Integer> copy = Map.copyOf(free);
+                available.put(p.address(), copy);
+                units.computeIfAbsent(p.address(), a -> CapacityUnit.of(a, p.capacity(), copy));
+            }
+        }
+    }
+
+    /**
      * The parents offering one type, their available instances (each, in the parents' order, and
      * summed), and the roomiest of them.
      */
@@ -165,6 +199,8 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
         private final List<ParentView> list;
         private final Map<String, Offer> byType;
         private final Map<String, CapacityUnit> units;
+        /** Made on first use: most views are never planned on (racing threads make equal ones). */
+        private volatile Planning planning;
 
         Parents(List<ParentView> parents) {
             this.list = List.copyOf(parents);
@@ -232,6 +268,15 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
                 vfs.forEach(vf -> out.put(vf.address(), unit));
             });
             return out;
+        }
+
+        Planning planning() {
+            Planning p = planning;
+            if (p == null) {
+                p = new Planning(list, units);
+                planning = p;
+            }
+            return p;
         }
 
         @Override

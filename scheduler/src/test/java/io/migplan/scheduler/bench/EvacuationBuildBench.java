@@ -24,7 +24,10 @@ import java.util.Set;
  * (warm). What {@code POST /api/v1/plans/evacuation} does between admission and storing the plan,
  * without the database and the REST layer. Not a test: it judges nothing.
  *
- * <p>Usage: {@code EvacuationBuildBench [--sizes 1000,5000] [--runs 5] [--seed 42]}.
+ * <p>Prints per case the timings, the eligible entries, the unplaced VMs and a hash of the migrations
+ * (the same hash means the same plan).
+ *
+ * <p>Usage: {@code EvacuationBuildBench [--sizes 1000,5000] [--runs 5] [--seed 42] [--cases 1host,5pct]}.
  */
 public final class EvacuationBuildBench {
 
@@ -37,11 +40,12 @@ public final class EvacuationBuildBench {
                 .toArray();
         int runs = Integer.parseInt(opts.getOrDefault("runs", "5"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        List<String> cases = List.of(opts.getOrDefault("cases", "1host,5pct").split(","));
         List<HostFilter> filters = TargetFinder.cheapFilters(false).stream()
                 .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
         EvacuationPlanner planner = new EvacuationPlanner();
-        System.out.printf(Locale.ROOT, "%-6s %-6s %6s %10s %10s %10s %10s %12s %8s %8s%n", "hosts", "case", "vms",
-                "build_cold", "plan_cold", "build_ms", "plan_ms", "eligible", "unplaced", "heap_mb");
+        System.out.printf(Locale.ROOT, "%-6s %-6s %6s %10s %10s %10s %10s %12s %8s %8s %10s%n", "hosts", "case", "vms",
+                "build_cold", "plan_cold", "build_ms", "plan_ms", "eligible", "unplaced", "heap_mb", "plan_hash");
         for (int size : sizes) {
             Fleet fleet = FleetGenerator.generate(size, seed);
             Instant now = Instant.now();
@@ -49,7 +53,12 @@ public final class EvacuationBuildBench {
             EvacuationProblemBuilder builder = new EvacuationProblemBuilder(filters, held::cached, batches -> {
                 throw new IllegalStateException("every verdict is stored; asked " + batches.size() + " batches");
             });
-            for (int count : new int[] {1, Math.max(1, size / 20)}) {
+            for (String name : cases) {
+                int count = switch (name) {
+                    case "1host" -> 1;
+                    case "5pct" -> Math.max(1, size / 20);
+                    default -> throw new IllegalArgumentException("--cases takes 1host and 5pct, got " + name);
+                };
                 Set<String> evacuating = FleetGenerator.pickEvacuation(fleet, count, seed);
                 long[] build = new long[runs + 1];
                 long[] plan = new long[runs + 1];
@@ -67,10 +76,11 @@ public final class EvacuationBuildBench {
                     heap = Math.max(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
                 }
                 long eligible = problem.vms().stream().mapToLong(v -> v.eligible().size()).sum();
-                System.out.printf(Locale.ROOT, "%-6d %-6s %6d %10d %10d %10d %10d %12d %8d %8d%n", size,
-                        count == 1 ? "1host" : "5pct", problem.vms().size(), build[0], plan[0],
+                System.out.printf(Locale.ROOT, "%-6d %-6s %6d %10d %10d %10d %10d %12d %8d %8d %10s%n", size,
+                        name, problem.vms().size(), build[0], plan[0],
                         median(Arrays.copyOfRange(build, 1, runs + 1)), median(Arrays.copyOfRange(plan, 1, runs + 1)),
-                        eligible, result.unplaced().size(), heap >> 20);
+                        eligible, result.unplaced().size(), heap >> 20,
+                        Integer.toHexString(result.migrations().hashCode()));
             }
         }
     }

@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code EvacuationEndToEndBench --jar scheduler/target/quarkus-app/quarkus-run.jar
  * [--sizes 1000,5000] [--seed 42] [--runs 5] [--cold 2] [--xmx 1g] [--port 18111] [--db evac_e2e]
- * [--dir /tmp/evac-e2e] [--poll-ms 2] [--agents-port 18112] [--reuse true] [--scheduler-opts "-X..."]}:
+ * [--dir /tmp/evac-e2e] [--poll-ms 2] [--cases 1host,5pct] [--agents-port 18112] [--reuse true] [--scheduler-opts "-X..."]}:
  * {@code --reuse} keeps the database of an earlier run with the same size, seed and agents' port (the fleet,
  * its verdicts) instead of creating and reporting it again; {@code --scheduler-opts} adds JVM options to the
  * scheduler's command line, e.g. to profile it.
@@ -97,8 +97,12 @@ public final class EvacuationEndToEndBench {
                 agents.heartbeats();
                 awaitFleet(http, base, size, 15);
                 quiet();
-                List<Case> cases = List.of(new Case("1host", FleetGenerator.pickEvacuation(fleet, 1, seed)),
-                        new Case("5pct", FleetGenerator.pickEvacuation(fleet, Math.max(1, size / 20), seed)));
+                List<Case> cases = Arrays.stream(opts.getOrDefault("cases", "1host,5pct").split(","))
+                        .map(name -> new Case(name, FleetGenerator.pickEvacuation(fleet, switch (name) {
+                            case "1host" -> 1;
+                            case "5pct" -> Math.max(1, size / 20);
+                            default -> throw new IllegalArgumentException("--cases takes 1host and 5pct, got " + name);
+                        }, seed))).toList();
                 for (Case c : cases) {
                     plan(c.hosts(), pollMs); // asks whatever cells the matrix still lacks; not timed
                 }

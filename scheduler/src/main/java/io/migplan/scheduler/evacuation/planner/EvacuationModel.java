@@ -160,8 +160,9 @@ public final class EvacuationModel {
             if (c.getRule() == CapacityRule.CAPACITY_RULE_ONE_PER_VF) {
                 vfGroups.computeIfAbsent(CapacityUnit.unitId(p.address(), c), g -> new ArrayList<>()).add(p);
             } else {
-                DeviceUnit unit = new DeviceUnit(h.id(), types -> CapacityUnit.of(p.address(), c, p.available(), types),
-                        List.of());
+                DeviceUnit unit = p.unit() != null ? new DeviceUnit(h.id(), p.unit(), List.of())
+                        : new DeviceUnit(h.id(), types -> CapacityUnit.of(p.address(), c, p.available(), types),
+                                List.of());
                 addUnit(unit);
                 unitsByParent.put(key(h.id(), p.address()), unit);
             }
@@ -170,9 +171,15 @@ public final class EvacuationModel {
             List<ParentSpec> vfs = e.getValue();
             List<String> free = vfs.stream().filter(p -> p.capacity().getUsedInstances() == 0)
                     .map(ParentSpec::address).sorted().toList();
-            List<Capacity> capacities = vfs.stream().map(ParentSpec::capacity).toList();
-            DeviceUnit unit = new DeviceUnit(h.id(), types -> CapacityUnit.ofFunction(e.getKey(), capacities, types),
-                    free);
+            // The snapshot's unit of the function, when it came with the problem (every VF names the same one).
+            CapacityUnit shared = vfs.get(0).unit();
+            DeviceUnit unit;
+            if (shared != null) {
+                unit = new DeviceUnit(h.id(), shared, free);
+            } else {
+                List<Capacity> capacities = vfs.stream().map(ParentSpec::capacity).toList();
+                unit = new DeviceUnit(h.id(), types -> CapacityUnit.ofFunction(e.getKey(), capacities, types), free);
+            }
             addUnit(unit);
             vfs.forEach(p -> unitsByParent.put(key(h.id(), p.address()), unit));
         }

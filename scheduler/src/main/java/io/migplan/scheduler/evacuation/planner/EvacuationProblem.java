@@ -1,6 +1,7 @@
 package io.migplan.scheduler.evacuation.planner;
 
 import io.migplan.scheduler.error.Reason;
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.capacity.ComputeAllocation;
 import io.migplan.proto.v1.Capacity;
 import java.util.List;
@@ -86,10 +87,19 @@ public record EvacuationProblem(String id, List<HostSpec> hosts, List<VmSpec> vm
      *
      * @param board     board model ("T4"), for reports only: compatibility is already in the eligible lists
      * @param available type id to {@code available_instances} now
+     * @param unit      what its instances count against, over all its types, as the snapshot made it
+     *                  once ({@code HostView#planningUnit}: shared, restricted before counting); null
+     *                  to have the planner read it from {@code capacity} and {@code available}
      */
-    public record ParentSpec(String address, String board, Capacity capacity, Map<String, Integer> available) {
+    public record ParentSpec(String address, String board, Capacity capacity, Map<String, Integer> available,
+            CapacityUnit unit) {
         public ParentSpec {
             available = Map.copyOf(available);
+        }
+
+        /** A parent whose unit the planner reads from its model. */
+        public ParentSpec(String address, String board, Capacity capacity, Map<String, Integer> available) {
+            this(address, board, capacity, available, null);
         }
     }
 
