@@ -1,7 +1,9 @@
 package io.migplan.scheduler.evacuation;
 
 import io.migplan.scheduler.error.Reason;
+import io.migplan.capacity.CapacityUnit;
 import io.migplan.proto.v1.Capacity;
+import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.proto.v1.TypeDemand;
@@ -317,7 +319,9 @@ public final class EvacuationProblemBuilder {
 
     /**
      * Single-device VMs may land on any parent with the type free (the planner chooses the GPU);
-     * a VM with several devices gets the allocator's landing, one parent per device.
+     * a VM with several devices gets the allocator's landing, one parent per device. The VFs of one
+     * SR-IOV function are one GPU to the planner (it counts the function and binds a free VF after
+     * solving), so the first free VF stands for its function: one cell to look up per GPU, not per VF.
      */
     private static List<Option> options(PlacementRequest request, HostView host) {
         if (request.devices().isEmpty()) {
@@ -327,9 +331,12 @@ public final class EvacuationProblemBuilder {
             String type = request.devices().get(0).typeId();
             List<ParentView> with = host.parentsWith(type);
             List<Option> out = new ArrayList<>();
+            Set<String> functions = new HashSet<>();
             for (int k = 0; k < with.size(); k++) {
-                if (host.availableOn(type, k) > 0) {
-                    out.add(new Option(List.of(with.get(k).address())));
+                ParentView p = with.get(k);
+                if (host.availableOn(type, k) > 0 && (p.capacity().getRule() != CapacityRule.CAPACITY_RULE_ONE_PER_VF
+                        || functions.add(CapacityUnit.unitId(p.address(), p.capacity())))) {
+                    out.add(new Option(List.of(p.address())));
                 }
             }
             return out;

@@ -1,6 +1,5 @@
 package io.migplan.scheduler.bench;
 
-import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.bench.Boards.Board;
 import io.migplan.scheduler.bench.Boards.VgpuType;
@@ -155,7 +154,7 @@ public final class FleetSnapshot {
 
     /**
      * One parent per GPU (or per VF on SR-IOV boards), offering every type of its board, as sysfs
-     * lists them, each at what the capacity model says it has free ({@link Gpu#parents}).
+     * lists them, each at what the capacity model says it has free, with that model ({@link Gpu#parents}).
      */
     private static List<ParentView> parents(Host h) {
         Board b = h.board();
@@ -167,7 +166,7 @@ public final class FleetSnapshot {
                 for (VgpuType t : b.types()) {
                     types.add(type(h, t, p.available().get(t.typeId())));
                 }
-                out.add(new ParentView(p.address(), b.name(), driver, List.copyOf(types), Capacity.getDefaultInstance()));
+                out.add(new ParentView(p.address(), b.name(), driver, List.copyOf(types), p.capacity()));
             }
         }
         out.sort((p, q) -> p.address().compareTo(q.address()));
