@@ -379,10 +379,11 @@ public final class EvacuationProblemBuilder {
     /** The host as the planners see it: capacity, what its VMs use, its parents' free instances. */
     public static HostSpec hostSpec(HostView h, Map<String, Integer> ranks) {
         List<ParentSpec> parents = new ArrayList<>();
-        for (ParentView p : h.parents()) {
+        for (int k = 0; k < h.parents().size(); k++) {
+            ParentView p = h.parents().get(k);
             parents.add(new ParentSpec(p.address(), p.board(),
-                    p.capacity() == null ? Capacity.getDefaultInstance() : p.capacity(), h.available(p.address()),
-                    h.planningUnit(p.address())));
+                    p.capacity() == null ? Capacity.getDefaultInstance() : p.capacity(), h.availableAt(k),
+                    h.planningUnitAt(k)));
         }
         return hostSpec(h, ranks, parents);
     }

@@ -17,6 +17,8 @@ import io.migplan.scheduler.evacuation.planner.PlanProgress;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
+import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
+import io.migplan.scheduler.snapshot.VmRecord;
 import io.migplan.scheduler.db.StoredJson;
 import io.migplan.scheduler.work.PlanningBusyException;
 import io.migplan.scheduler.work.PlanningLimiter;
@@ -31,6 +33,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +105,18 @@ public class PlanService {
         }
     }
 
+    /** Rounds planned on the fleet itself at start, after {@link PlannerWarmUp}'s. */
+    static final int FLEET_ROUNDS = 3;
+    /** Hosts each fleet round empties: one per device type met first, so every board's hosts are candidates. */
+    static final int FLEET_WARM_UP_HOSTS = 4;
+
     /**
      * What the first plan would otherwise wait for: the stored verdicts read into the matrix's
-     * cache, then {@link PlannerWarmUp}'s rounds, each plan shown as the API would show it and
-     * thrown away. Returns how many rounds were planned.
+     * cache, then {@link PlannerWarmUp}'s rounds, then {@value #FLEET_ROUNDS} rounds on the fleet
+     * as it is held ({@link #fleetWarmUpHosts}: what only a real fleet makes, such as each host's
+     * planning facts, is made then), each plan shown as the API would show it and thrown away.
+     * No agent is asked: a cell the matrix lacks stays unanswered. Returns how many rounds were
+     * planned.
      */
     int warmUp() {
         long start = System.nanoTime();
@@ -123,6 +134,16 @@ public class PlanService {
                 EvacuationPlan plan = solveNow(id, () -> warm.problem(id));
                 write(view(id, PlanStatus.READY, plan.migrations().size(), plan));
             }
+            ClusterSnapshot fleet = snapshots.current();
+            Set<String> hosts = fleetWarmUpHosts(fleet);
+            for (int round = 0; round < FLEET_ROUNDS && !hosts.isEmpty(); round++, rounds++) {
+                String id = "warm-up-fleet-" + round;
+                EvacuationPlan plan = solveNow(id, () -> new EvacuationProblemBuilder(filters(),
+                        keys -> verdicts.stored(fleet, keys), batches -> Map.of())
+                        .build(id, fleet, hosts, clock.instant()));
+                write(view(id, plan.unplaced().isEmpty() ? PlanStatus.READY : PlanStatus.INFEASIBLE,
+                        plan.migrations().size() + plan.unplaced().size(), plan));
+            }
             LOG.debugf("planner warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.warnf(e, "planner warm-up failed; the first plan will compile what it needs");
@@ -130,6 +151,31 @@ public class PlanService {
             Thread.currentThread().interrupt();
         }
         return rounds;
+    }
+
+    /**
+     * Up to {@value #FLEET_WARM_UP_HOSTS} hosts with VMs, in the snapshot's order, each the first
+     * whose VMs ask for a device type no host before it did: emptying them makes the hosts of
+     * every board candidates. Empty when no host runs a VM.
+     */
+    static Set<String> fleetWarmUpHosts(ClusterSnapshot fleet) {
+        Set<String> types = new HashSet<>();
+        Set<String> hosts = new LinkedHashSet<>();
+        for (var e : fleet.hosts()) {
+            boolean fresh = false;
+            for (VmRecord vm : e.vms()) {
+                for (DeviceRequest d : vm.devices()) {
+                    fresh |= types.add(d.typeId());
+                }
+            }
+            if (!e.vms().isEmpty() && (fresh || hosts.isEmpty())) {
+                hosts.add(e.view().id());
+                if (hosts.size() == FLEET_WARM_UP_HOSTS) {
+                    break;
+                }
+            }
+        }
+        return hosts;
     }
 
     /**

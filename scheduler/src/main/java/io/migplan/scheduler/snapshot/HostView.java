@@ -151,35 +151,40 @@ public record HostView(String id, HostState state, Instant lastHeartbeatAt, int 
     }
 
     /**
-     * What a planner counts a parent's instances against: {@link #capacityUnit} where the parent
-     * has a model, else the independent types its agent reported free ({@link CapacityUnit#of}
-     * reading {@link #available}). Made once per view and shared, so {@link CapacityUnit#restrict}
-     * or {@link CapacityUnit#copy} it before counting into it; null for a parent the host lacks.
+     * What a planner counts the {@code k}-th parent's instances against: {@link #capacityUnit}
+     * where the parent has a model, else the independent types its agent reported free ({@link
+     * CapacityUnit#of} reading {@link #availableAt}). Made once per view and shared, so {@link
+     * CapacityUnit#restrict} or {@link CapacityUnit#copy} it before counting into it.
      */
-    public CapacityUnit planningUnit(String parentAddress) {
-        return ((Parents) parents).planning().units.get(parentAddress);
+    public CapacityUnit planningUnitAt(int k) {
+        return ((Parents) parents).planning().units[k];
     }
 
     /**
-     * A parent's {@code available_instances} per type as its agent reported them (the first
-     * listing of a type counts, as {@link ParentView#type} finds it): an immutable map made once
-     * per view; empty for a parent the host lacks.
+     * The {@code k}-th parent's {@code available_instances} per type as its agent reported them
+     * (the first listing of a type counts, as {@link ParentView#type} finds it): an immutable map
+     * made once per view.
      */
-    public Map<String, Integer> available(String parentAddress) {
-        return ((Parents) parents).planning().available.getOrDefault(parentAddress, Map.of());
+    public Map<String, Integer> availableAt(int k) {
+        return ((Parents) parents).planning().available[k];
     }
 
-    /** Per parent address, its reported availability and the unit a planner counts against. */
-    private record Planning(Map<String, Map<String, Integer>> available, Map<String, CapacityUnit> units) {
+    /** Per parent, in the parents' order, its reported availability and the unit a planner counts against. */
+    private static final class Planning {
+        final Map<String, Integer>[] available;
+        final CapacityUnit[] units;
 
+        @SuppressWarnings("unchecked")
         Planning(List<ParentView> parents, Map<String, CapacityUnit> modelled) {
-            this(new HashMap<>(), new HashMap<>(modelled));
-            for (ParentView p : parents) {
+            available = new Map[parents.size()];
+            units = new CapacityUnit[parents.size()];
+            for (int k = 0; k < parents.size(); k++) {
+                ParentView p = parents.get(k);
                 Map<String, Integer> free = new HashMap<>();
                 p.types().forEach(t -> free.putIfAbsent(t.typeId(), t.availableInstances()));
-                Map<String, Integer> copy = Map.copyOf(free);
-                available.put(p.address(), copy);
-                units.computeIfAbsent(p.address(), a -> CapacityUnit.of(a, p.capacity(), copy));
+                available[k] = Map.copyOf(free);
+                CapacityUnit unit = modelled.get(p.address());
+                units[k] = unit != null ? unit : CapacityUnit.of(p.address(), p.capacity(), available[k]);
             }
         }
     }

@@ -164,12 +164,15 @@ class EvacuationPlansTest {
     }
 
     @Test
-    void theStartUpWarmUpPlansEveryRoundThroughTheSolverManagersStoresNothingAndLeavesPlansWorking() {
+    void theStartUpWarmUpPlansEveryRoundThroughTheSolverManagersAsksNoAgentStoresNothingAndLeavesPlansWorking() {
         long before = Inventory.count(ds, "plan");
+        int probes = fleet.agent.calls();
 
-        assertThat(plans.warmUp()).isEqualTo(PlannerWarmUp.ROUNDS);
+        assertThat(plans.warmUp()).as("the made-up rounds, then the rounds on the fleet held")
+                .isEqualTo(PlannerWarmUp.ROUNDS + PlanService.FLEET_ROUNDS);
 
         assertThat(Inventory.count(ds, "plan")).as("nothing stored").isEqualTo(before);
+        assertThat(fleet.agent.calls()).as("no agent asked").isEqualTo(probes);
         JsonPath plan = awaitDone(create(Map.of("hosts", List.of("src"))));
         assertThat(plan.getString("status")).isEqualTo("READY");
     }

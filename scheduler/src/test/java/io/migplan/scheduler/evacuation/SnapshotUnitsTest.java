@@ -74,8 +74,9 @@ class SnapshotUnitsTest {
     void aHostViewsUnitsAreItsModelsOrItsReportedFreeInstances(String name, Fleet fleet) {
         for (var e : FleetSnapshot.of(fleet, NOW, 3).snapshot().hosts()) {
             HostView h = e.view();
-            for (ParentView p : h.parents()) {
-                CapacityUnit unit = h.planningUnit(p.address());
+            for (int k = 0; k < h.parents().size(); k++) {
+                ParentView p = h.parents().get(k);
+                CapacityUnit unit = h.planningUnitAt(k);
                 assertThat(unit).isNotNull();
                 CapacityUnit modelled = h.capacityUnit(p.address());
                 if (modelled != null) {
@@ -88,7 +89,7 @@ class SnapshotUnitsTest {
                     }
                 }
                 for (TypeView t : p.types()) {
-                    assertThat(h.available(p.address())).containsEntry(t.typeId(), t.availableInstances());
+                    assertThat(h.availableAt(k)).containsEntry(t.typeId(), t.availableInstances());
                 }
             }
         }
