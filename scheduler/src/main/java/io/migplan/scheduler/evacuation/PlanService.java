@@ -80,6 +80,7 @@ public class PlanService {
     PlanningLimiter limiter;
 
     private EvacuationJobs jobs;
+    private volatile boolean warmingUp;
     /** Plans of this process from admission until stored: their place, live progress and cancel. */
     private final Map<String, Job> active = new ConcurrentHashMap<>();
 
@@ -98,6 +99,7 @@ public class PlanService {
         }
         jobs.warmUp();
         if (config.planning().warmUp()) {
+            warmingUp = true;
             Thread warming = new Thread(this::warmUp, "warm-up");
             warming.setDaemon(true);
             warming.setPriority(Thread.MIN_PRIORITY);
@@ -119,6 +121,23 @@ public class PlanService {
      * planned.
      */
     int warmUp() {
+        warmingUp = true;
+        try {
+            return warm();
+        } finally {
+            warmingUp = false;
+        }
+    }
+
+    /**
+     * Whether the start-up warm-up is still running: the scheduler is not ready for plans until
+     * it has finished (or failed, or is turned off), see {@link PlannerReadiness}.
+     */
+    public boolean warmingUp() {
+        return warmingUp;
+    }
+
+    private int warm() {
         long start = System.nanoTime();
         try {
             verdicts.warmCache();

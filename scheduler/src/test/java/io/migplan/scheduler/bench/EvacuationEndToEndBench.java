@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * is stored (one untimed plan per case asks the rest), it times {@code POST
  * /api/v1/plans/evacuation} until the plan is no longer {@code SOLVING}, polling {@code GET
  * /api/v1/plans/{id}} every {@code --poll-ms}: the first plan after a restart of the scheduler
- * (cold, {@code --cold} restarts per case) and {@code --runs} plans after it (warm, the median);
+ * (cold, {@code --cold} restarts per case, once the fleet is UP and {@code /q/health/ready} says the
+ * planner's warm-up has ended) and {@code --runs} plans after it (warm, the median);
  * per case the scheduler's peak RSS (VmHWM, reset before the case) and heap peak (the largest heap
  * before a collection in its GC log). A benchmark, not a test: it judges nothing.
  *

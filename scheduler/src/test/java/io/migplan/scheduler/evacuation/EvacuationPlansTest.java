@@ -173,6 +173,7 @@ class EvacuationPlansTest {
 
         assertThat(Inventory.count(ds, "plan")).as("nothing stored").isEqualTo(before);
         assertThat(fleet.agent.calls()).as("no agent asked").isEqualTo(probes);
+        assertThat(plans.warmingUp()).as("ready again").isFalse();
         JsonPath plan = awaitDone(create(Map.of("hosts", List.of("src"))));
         assertThat(plan.getString("status")).isEqualTo("READY");
     }
