@@ -16,6 +16,7 @@ import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.Orchestrator.Performed;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
+import io.migplan.scheduler.testsupport.Teardown;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -85,12 +86,8 @@ class CampaignRestartIT {
         // way it outlives the scheduler process and is there for the restart.
         database = new TestDatabaseResource();
         datasource = database.start();
-        Path jar = Path.of(System.getProperty("migplan.it.scheduler-jar", "target/quarkus-app/quarkus-run.jar"));
-        Path logs = Path.of(System.getProperty("migplan.it.work-dir", "target/it"));
-        int port = SchedulerProcess.freePort();
-        scheduler = SchedulerProcess.start(jar, port, datasource, logs.resolve("campaign-restart-scheduler.log"));
-        RestAssured.baseURI = "http://127.0.0.1";
-        RestAssured.port = port;
+        scheduler = SchedulerProcess.startForIntegrationTest(datasource, "campaign-restart-scheduler.log");
+        int port = scheduler.port();
         // Heartbeats every second: the agents find the restarted scheduler within a second
         // (their retry schedule is their ticks), not within the default ten.
         fleet = FleetSimulator.start(spec(), dir, "127.0.0.1:" + port,
@@ -100,21 +97,9 @@ class CampaignRestartIT {
     }
 
     @AfterEach
-    void stop() {
-        try {
-            if (fleet != null) {
-                fleet.close();
-            }
-        } finally {
-            try {
-                if (scheduler != null && scheduler.isAlive()) {
-                    scheduler.kill();
-                }
-            } finally {
-                RestAssured.reset();
-                database.stop();
-            }
-        }
+    void stop() throws Exception {
+        Teardown.inOrder(fleet == null ? null : fleet::close, scheduler == null ? null : scheduler::killIfAlive,
+                RestAssured::reset, database::stop);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.migplan.scheduler.db.EmbeddedDatabase;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
+import io.migplan.scheduler.testsupport.Teardown;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -57,12 +58,8 @@ class DatabaseOutageIT {
         Map<String, String> datasource = Map.of("quarkus.datasource.jdbc.url", database.jdbcUrl(),
                 "quarkus.datasource.username", database.username(), "quarkus.datasource.password",
                 database.password());
-        Path jar = Path.of(System.getProperty("migplan.it.scheduler-jar", "target/quarkus-app/quarkus-run.jar"));
-        Path logs = Path.of(System.getProperty("migplan.it.work-dir", "target/it"));
-        int port = SchedulerProcess.freePort();
-        scheduler = SchedulerProcess.start(jar, port, datasource, logs.resolve("database-outage-scheduler.log"));
-        RestAssured.baseURI = "http://127.0.0.1";
-        RestAssured.port = port;
+        scheduler = SchedulerProcess.startForIntegrationTest(datasource, "database-outage-scheduler.log");
+        int port = scheduler.port();
         fleet = FleetSimulator.start(CampaignRestartIT.spec(), dir.resolve("fleet"), "127.0.0.1:" + port,
                 Options.defaults().withIntervals(Duration.ofSeconds(5), Duration.ofSeconds(1)));
         await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
@@ -71,20 +68,8 @@ class DatabaseOutageIT {
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            if (fleet != null) {
-                fleet.close();
-            }
-        } finally {
-            try {
-                if (scheduler != null && scheduler.isAlive()) {
-                    scheduler.kill();
-                }
-            } finally {
-                RestAssured.reset();
-                database.close();
-            }
-        }
+        Teardown.inOrder(fleet == null ? null : fleet::close, scheduler == null ? null : scheduler::killIfAlive,
+                RestAssured::reset, database::close);
     }
 
     @Test

@@ -9,10 +9,10 @@ import io.migplan.scheduler.bench.FleetGenerator;
 import io.migplan.scheduler.bench.ReportedFleet;
 import io.migplan.scheduler.db.TestDatabaseResource;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
+import io.migplan.scheduler.testsupport.Teardown;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -47,12 +47,8 @@ class EvacuationOnSmallHeapIT {
     void start() throws Exception {
         database = new TestDatabaseResource();
         Map<String, String> datasource = database.start();
-        Path jar = Path.of(System.getProperty("migplan.it.scheduler-jar", "target/quarkus-app/quarkus-run.jar"));
-        Path logs = Path.of(System.getProperty("migplan.it.work-dir", "target/it"));
-        int port = SchedulerProcess.freePort();
-        scheduler = SchedulerProcess.start(jar, HEAP, port, datasource, logs.resolve("small-heap-scheduler.log"));
-        RestAssured.baseURI = "http://127.0.0.1";
-        RestAssured.port = port;
+        scheduler = SchedulerProcess.startForIntegrationTest(HEAP, datasource, "small-heap-scheduler.log");
+        int port = scheduler.port();
         fleet = FleetGenerator.generate(HOSTS, SEED);
         agents = ReportedFleet.of(fleet, "127.0.0.1:" + port);
         agents.report();
@@ -60,21 +56,9 @@ class EvacuationOnSmallHeapIT {
     }
 
     @AfterEach
-    void stop() {
-        try {
-            if (agents != null) {
-                agents.close();
-            }
-        } finally {
-            try {
-                if (scheduler != null && scheduler.isAlive()) {
-                    scheduler.kill();
-                }
-            } finally {
-                RestAssured.reset();
-                database.stop();
-            }
-        }
+    void stop() throws Exception {
+        Teardown.inOrder(agents == null ? null : agents::close, scheduler == null ? null : scheduler::killIfAlive,
+                RestAssured::reset, database::stop);
     }
 
     @Test

@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.restassured.RestAssured;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +96,30 @@ public final class SchedulerProcess {
         }
     }
 
+    /**
+     * The packaged scheduler an integration test runs (failsafe's {@code migplan.it.scheduler-jar},
+     * else this module's package) with a heap of {@code heap}, on a free port, with {@code
+     * datasource} and the planner's start-up warm-up off (no test here is about it, and it would
+     * only hold readiness back), its log {@code logName} in failsafe's {@code migplan.it.work-dir};
+     * RestAssured is pointed at it (reset it when done, as {@link Teardown} callers do).
+     */
+    public static SchedulerProcess startForIntegrationTest(String heap, Map<String, String> datasource,
+            String logName) {
+        Path jar = Path.of(System.getProperty("migplan.it.scheduler-jar", "target/quarkus-app/quarkus-run.jar"));
+        Path logs = Path.of(System.getProperty("migplan.it.work-dir", "target/it"));
+        Map<String, String> properties = new HashMap<>(datasource);
+        properties.put("migplan.planning.warm-up", "false");
+        SchedulerProcess started = start(jar, heap, freePort(), properties, logs.resolve(logName));
+        RestAssured.baseURI = "http://127.0.0.1";
+        RestAssured.port = started.port();
+        return started;
+    }
+
+    /** {@link #startForIntegrationTest(String, Map, String)} with the heap {@code bin/demo} gives. */
+    public static SchedulerProcess startForIntegrationTest(Map<String, String> datasource, String logName) {
+        return startForIntegrationTest(HEAP, datasource, logName);
+    }
+
     /** The same jar, port and properties again, appending to the same log. */
     public SchedulerProcess restart() {
         if (process.isAlive()) {
@@ -165,6 +191,13 @@ public final class SchedulerProcess {
         }
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             throw new AssertionError("the scheduler process " + pid + " is still alive after SIGKILL");
+        }
+    }
+
+    /** {@link #kill} unless it has exited already. */
+    public void killIfAlive() {
+        if (process.isAlive()) {
+            kill();
         }
     }
 
