@@ -52,7 +52,7 @@ import org.jboss.logging.Logger;
  * request's hosts against the cluster, takes a place from the {@link PlanningLimiter} (refused
  * with 429 / RESOURCE_EXHAUSTED, nothing stored, when every solver and queue place is taken),
  * stores the plan as SOLVING and returns its id at once. When a solver is free the job goes to
- * {@link EvacuationJobs} (OptaPlanner's SolverManager), which builds the problem from the cluster
+ * {@link EvacuationJobs} (the solver pools), which builds the problem from the cluster
  * snapshot on the solver's thread (asking agents for missing verdicts), solves it and hands back
  * the plan, stored as READY (every VM placed), INFEASIBLE (some VMs unplaced, with reasons) or
  * FAILED (with an incident id). {@link #cancel} stops the solver at its best solution, stored as
@@ -198,11 +198,9 @@ public class PlanService {
     }
 
     /**
-     * Solves {@code problem} through the solver manager of its size and waits for it: one warm-up
-     * plan at a time, so a real plan finds a solver free. Each round ends on its own patience
-     * (16 ms without improvement at this size), never on a time limit: a plan stopped by
-     * {@code terminateEarly} as it was finishing has been seen to leave its solver job waiting
-     * forever for its final consumer, and the plans after it on that manager with it.
+     * Solves {@code problem} through the solver pool of the warm-up's size and waits for it: one
+     * warm-up plan at a time, so a real plan finds a solver free. Each round ends on its own
+     * patience (16 ms without improvement at this size).
      */
     private EvacuationPlan solveNow(String id, Supplier<EvacuationProblem> problem) throws InterruptedException {
         CompletableFuture<EvacuationPlan> done = new CompletableFuture<>();
