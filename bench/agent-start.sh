@@ -10,7 +10,7 @@ JAR=host-agent/target/host-agent-0.1.0-SNAPSHOT.jar
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 # The JVM flags deploy/bin/migplan-agent uses (see the reasons there).
-FLAGS=(-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k
+FLAGS=(-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:+ExitOnOutOfMemoryError
   -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1
   -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1)
 

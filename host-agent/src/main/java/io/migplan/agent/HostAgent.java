@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.grpc.AgentServiceImpl;
+import io.migplan.agent.grpc.CallLimits;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.probe.PerVendorProbe;
 import io.migplan.agent.probe.ProbeBackend;
@@ -88,7 +89,8 @@ public final class HostAgent implements AutoCloseable {
             .stream()
             .map(this::answeringOnlyWhenUp)
             .toList();
-    server = GrpcTransport.startServer(config.listenAddress(), config.port(), services);
+    config.limits().requireFitsHeap(Runtime.getRuntime().maxMemory());
+    server = GrpcTransport.startServer(config.listenAddress(), config.port(), services, new CallLimits(config.limits()));
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     endpoint = hostPort(advertisedHost(), port);
     scanner.setAgentEndpoint(endpoint);

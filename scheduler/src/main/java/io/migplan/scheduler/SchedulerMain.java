@@ -1,5 +1,6 @@
 package io.migplan.scheduler;
 
+import io.migplan.scheduler.config.DatabaseMode;
 import io.migplan.scheduler.db.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -11,10 +12,12 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Entry point of the packaged scheduler. It decides one thing before Quarkus boots: whether
- * a PostgreSQL URL is configured. With one, Quarkus uses it as is. With none, it starts an
- * {@link EmbeddedDatabase} under {@code migplan.embedded-db.dir} and hands its URL and
- * credentials to the datasource as system properties, then stops it after Quarkus exits.
+ * Entry point of the packaged scheduler. It decides one thing before Quarkus boots: which
+ * PostgreSQL ({@link #decide}). With a database URL, Quarkus uses it as is. With {@code
+ * migplan.db=embedded} and no URL, it starts an {@link EmbeddedDatabase} under {@code
+ * migplan.embedded-db.dir}, hands its URL and credentials to the datasource as system properties,
+ * and stops it after Quarkus exits. With neither, or both, it refuses to start with a sentence
+ * saying what to set: a production scheduler never falls back to a database of its own.
  * Tests do not pass through here; their database comes from a test resource.
  */
 @QuarkusMain
@@ -23,28 +26,56 @@ public class SchedulerMain {
     private static final Logger LOG = Logger.getLogger(SchedulerMain.class);
 
     static final String URL_KEY = "quarkus.datasource.jdbc.url";
+    static final String MODE_KEY = "migplan.db";
     static final String DIR_KEY = "migplan.embedded-db.dir";
     /** The same default as {@code MigplanConfig.EmbeddedDb#dir}: the mapping is not built yet here. */
     static final String DEFAULT_DIR = ".data/pg";
+    /**
+     * A class of the embedded PostgreSQL's library, which a scheduler built without {@code
+     * -Pembedded-db} does not carry (scheduler/pom.xml).
+     */
+    static final String EMBEDDED_LIBRARY_CLASS = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
+    /** The status a refused start exits with, as for any other configuration error. */
+    static final int REFUSED = 1;
+
+    /** What the scheduler starts on, or why it does not start. */
+    sealed interface Start {
+        /** The configured server. */
+        record External(String url) implements Start {
+        }
+
+        /** An embedded PostgreSQL with its data in {@code dir}. */
+        record Embedded(Path dir) implements Start {
+        }
+
+        /** No start: the sentence says what to set. */
+        record Refused(String sentence) implements Start {
+        }
+    }
 
     public static void main(String... args) {
         SmallRyeConfig config = preBootConfig();
-        if (configuredUrl(config).isPresent()) {
+        Start start = decide(configuredUrl(config), config.getOptionalValue(MODE_KEY, String.class),
+                embeddedDir(config), embeddedBuiltIn());
+        if (start instanceof Start.Refused refused) {
+            refuse(refused.sentence(), null);
+            return;
+        }
+        if (start instanceof Start.External) {
             Quarkus.run(args);
             return;
         }
-        Path dir = embeddedDir(config);
+        Path dir = ((Start.Embedded) start).dir();
         EmbeddedDatabase db;
         try {
             db = EmbeddedDatabase.start(dir);
         } catch (Exception e) {
-            LOG.errorf(e, "no %s is configured and the embedded PostgreSQL could not start in %s;"
-                    + " set DB_URL to an existing server or fix the folder", URL_KEY, dir.toAbsolutePath());
-            System.exit(1);
+            refuse(MODE_KEY + "=embedded, but the embedded PostgreSQL could not start in " + dir.toAbsolutePath()
+                    + "; fix the folder (" + DIR_KEY + ") or set DB_URL to an existing server instead", e);
             return;
         }
-        LOG.infof("no %s configured: using an embedded PostgreSQL on port %d with data in %s",
-                URL_KEY, db.port(), db.dataDir());
+        LOG.infof("%s=embedded: using an embedded PostgreSQL on port %d with data in %s (for trials, not for"
+                + " production)", MODE_KEY, db.port(), db.dataDir());
         System.setProperty(URL_KEY, db.jdbcUrl());
         System.setProperty("quarkus.datasource.username", db.username());
         System.setProperty("quarkus.datasource.password", db.password());
@@ -52,6 +83,61 @@ public class SchedulerMain {
             closeQuietly(db);
             System.exit(code);
         }, args);
+    }
+
+    /**
+     * Which PostgreSQL, from the configured URL (blank counts as none), {@code migplan.db} and
+     * whether this build carries the embedded server: the URL alone is used; {@code embedded} alone
+     * starts one in {@code dir}; anything else is refused with the sentence an operator needs.
+     */
+    static Start decide(Optional<String> url, Optional<String> mode, Path dir, boolean embeddedBuiltIn) {
+        Optional<DatabaseMode> chosen = mode.filter(m -> !m.isBlank()).map(DatabaseMode::parse)
+                .orElse(Optional.of(DatabaseMode.EXTERNAL));
+        if (chosen.isEmpty()) {
+            return new Start.Refused(MODE_KEY + " must be " + DatabaseMode.choices() + ", got '"
+                    + mode.orElseThrow().strip() + "'");
+        }
+        boolean embedded = chosen.get() == DatabaseMode.EMBEDDED;
+        if (url.isPresent() && embedded) {
+            return new Start.Refused(MODE_KEY + "=embedded asks for an embedded PostgreSQL, but a database URL is"
+                    + " set too (DB_URL or " + URL_KEY + "); keep only one of them");
+        }
+        if (url.isPresent()) {
+            return new Start.External(url.get());
+        }
+        if (!embedded) {
+            return new Start.Refused("no database is configured: set DB_URL (or " + URL_KEY + ") to the JDBC URL"
+                    + " of your PostgreSQL, e.g. jdbc:postgresql://db.example.net:5432/migplan, with DB_USER and"
+                    + " DB_PASSWORD; for a trial run without one, set " + MODE_KEY + "=embedded");
+        }
+        if (!embeddedBuiltIn) {
+            return new Start.Refused(MODE_KEY + "=embedded, but this scheduler was built without the embedded"
+                    + " PostgreSQL (build it with ./mvnw -Pembedded-db, as bin/demo does), or set DB_URL to your"
+                    + " PostgreSQL");
+        }
+        return new Start.Embedded(dir);
+    }
+
+    /**
+     * Says why on standard error and exits {@link #REFUSED}. Not through the log: Quarkus sets up
+     * its log handlers as it boots, and a line logged before is lost.
+     */
+    private static void refuse(String sentence, Exception cause) {
+        System.err.println("migplan scheduler not started: " + sentence);
+        if (cause != null) {
+            cause.printStackTrace(System.err);
+        }
+        System.exit(REFUSED);
+    }
+
+    /** Whether the embedded PostgreSQL's library is on the class path (built with -Pembedded-db). */
+    static boolean embeddedBuiltIn() {
+        try {
+            Class.forName(EMBEDDED_LIBRARY_CLASS, false, Thread.currentThread().getContextClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /**

@@ -51,6 +51,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * @param nvidiaMixedSizeParents NVIDIA GPUs (PCI addresses, or "*" for all) the operator put in
  *     mixed-size mode. Sysfs shows no mode, and an empty GPU reads the same in both, so this is
  *     how the agent knows before the first vGPU (see inventory.ParentCapacities). Default: none.
+ * @param limits what callers may ask of the agent's server at once and per call ({@link AgentLimits})
  */
 public record AgentConfig(
     @NotBlank(message = "is required and must not be blank") String hostId,
@@ -80,7 +81,8 @@ public record AgentConfig(
     Optional<String> driverVersion,
     @Valid ProbeSettings probes,
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-        Set<@NotBlank(message = "must hold PCI addresses or \"*\", not blanks") String> nvidiaMixedSizeParents) {
+        Set<@NotBlank(message = "must hold PCI addresses or \"*\", not blanks") String> nvidiaMixedSizeParents,
+    @Valid AgentLimits limits) {
   /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
   public static final int DEFAULT_PORT = 9400;
   /** How often inventory is re-read; sysfs reads are cheap, but changes only matter at migration pace. */
@@ -123,6 +125,7 @@ public record AgentConfig(
     driverVersion = stripped(driverVersion);
     probes = probes == null ? ProbeSettings.DEFAULTS : probes;
     nvidiaMixedSizeParents = nvidiaMixedSizeParents == null ? Set.of() : ConfigReader.copy(nvidiaMixedSizeParents);
+    limits = limits == null ? AgentLimits.DEFAULTS : limits;
   }
 
   private static Optional<String> stripped(Optional<String> v) {
@@ -156,6 +159,7 @@ public record AgentConfig(
     b.driverVersion = driverVersion.orElse(null);
     b.probes = probes;
     b.nvidiaMixedSizeParents = new TreeSet<>(nvidiaMixedSizeParents);
+    b.limits = limits;
     return b;
   }
 
@@ -223,7 +227,7 @@ public record AgentConfig(
    * about to read one (see {@link ConfigReader#prepare}).
    */
   public static void prepareChecks() {
-    ConfigReader.prepare(AgentConfig.class, ProbeSettings.class, ProbeSettings.Command.class);
+    ConfigReader.prepare(AgentConfig.class, ProbeSettings.class, ProbeSettings.Command.class, AgentLimits.class);
   }
 
   public static AgentConfig parseYaml(String yaml) {
@@ -285,6 +289,7 @@ public record AgentConfig(
     private String driverVersion;
     private ProbeSettings probes = ProbeSettings.DEFAULTS;
     private Set<String> nvidiaMixedSizeParents = new TreeSet<>();
+    private AgentLimits limits = AgentLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -404,6 +409,11 @@ public record AgentConfig(
       return this;
     }
 
+    public Builder limits(AgentLimits v) {
+      limits = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return validated(
           new AgentConfig(
@@ -413,7 +423,7 @@ public record AgentConfig(
               Optional.ofNullable(memoryMib), Optional.ofNullable(cpuAllocationRatio),
               Optional.ofNullable(memoryAllocationRatio), reservedCpus, reservedMemoryMib,
               Optional.ofNullable(driverVersion), probes,
-              nvidiaMixedSizeParents));
+              nvidiaMixedSizeParents, limits));
     }
   }
 }

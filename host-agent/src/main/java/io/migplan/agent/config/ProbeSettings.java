@@ -3,6 +3,8 @@ package io.migplan.agent.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
@@ -24,7 +27,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *   default: auto                    # auto | version-attribute | same-signature | rules | command
  *   byVendor: {nvidia: rules, mtty: same-signature}
  *   rulesFile: /etc/migplan/probe-rules.yaml   # optional; built-in rules otherwise
- *   command: {exec: [/usr/local/bin/nvml-probe, --json], timeout: 1500ms}
+ *   command: {exec: [/usr/local/bin/nvml-probe, --json], timeout: 1500ms, maxConcurrent: 2, maxWait: 500ms}
  *   inventoryMaxAge: 30s             # optional; default: the agent's scanInterval
  * </pre>
  *
@@ -46,6 +49,20 @@ public record ProbeSettings(
    */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(1500);
 
+  /**
+   * Runs of the tool at once unless configured: a vendor tool (an NVML wrapper) opens the GPUs'
+   * device files and may take a core for its time; the scheduler asks one host from a query and
+   * from its background refresh at about the same time.
+   */
+  public static final int DEFAULT_COMMAND_MAX_CONCURRENT = 2;
+  /**
+   * How long a batch waits for a run to end when {@code maxConcurrent} run already: with the
+   * default timeout it still ends within the scheduler's 2 s probe deadline.
+   */
+  public static final Duration DEFAULT_COMMAND_MAX_WAIT = Duration.ofMillis(500);
+
+  static final int MAX_COMMAND_CONCURRENT = 64;
+
   public static final ProbeSettings DEFAULTS = new ProbeSettings(null, null, null, null, null);
 
   /**
@@ -53,14 +70,29 @@ public record ProbeSettings(
    *
    * @param exec the program and each argument (no shell); empty: no command configured
    * @param timeout for the whole batch
+   * @param maxConcurrent runs of the tool at once, never more
+   * @param maxWait how long a batch waits for a run to end when {@code maxConcurrent} run already;
+   *     then the call is refused RESOURCE_EXHAUSTED, which the scheduler asks again later (an
+   *     UNKNOWN verdict would be stored until the host's inventory changes)
    */
   public record Command(
       List<@NotBlank(message = "must not hold blank arguments") String> exec,
-      @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration timeout) {
+      @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration timeout,
+      @Min(value = 1, message = "must be between 1 and " + MAX_COMMAND_CONCURRENT)
+          @Max(value = MAX_COMMAND_CONCURRENT, message = "must be between 1 and " + MAX_COMMAND_CONCURRENT)
+          Integer maxConcurrent,
+      @DurationMin(nanos = 0, message = "must not be negative")
+          @DurationMax(minutes = 1, message = "must be at most 1m") Duration maxWait) {
     @JsonCreator
     public Command {
       exec = exec == null ? List.of() : ConfigReader.copy(exec);
       timeout = timeout == null ? DEFAULT_COMMAND_TIMEOUT : timeout;
+      maxConcurrent = maxConcurrent == null ? DEFAULT_COMMAND_MAX_CONCURRENT : maxConcurrent;
+      maxWait = maxWait == null ? DEFAULT_COMMAND_MAX_WAIT : maxWait;
+    }
+
+    public Command(List<String> exec, Duration timeout) {
+      this(exec, timeout, null, null);
     }
   }
 
@@ -98,6 +130,14 @@ public record ProbeSettings(
     return command.timeout();
   }
 
+  public int commandMaxConcurrent() {
+    return command.maxConcurrent();
+  }
+
+  public Duration commandMaxWait() {
+    return command.maxWait();
+  }
+
   public ProbeSettings withDefaultBackend(ProbeBackendChoice choice) {
     return new ProbeSettings(choice, byVendor, rulesFile, command, inventoryMaxAge);
   }
@@ -111,7 +151,14 @@ public record ProbeSettings(
   }
 
   public ProbeSettings withCommand(List<String> exec, Duration timeout) {
-    return new ProbeSettings(defaultBackend, byVendor, rulesFile, new Command(exec, timeout), inventoryMaxAge);
+    return new ProbeSettings(defaultBackend, byVendor, rulesFile,
+        new Command(exec, timeout, command.maxConcurrent(), command.maxWait()), inventoryMaxAge);
+  }
+
+  /** The same command, run at most {@code maxConcurrent} times at once, a batch waiting {@code maxWait} for a turn. */
+  public ProbeSettings withCommandConcurrency(int maxConcurrent, Duration maxWait) {
+    return new ProbeSettings(defaultBackend, byVendor, rulesFile,
+        new Command(command.exec(), command.timeout(), maxConcurrent, maxWait), inventoryMaxAge);
   }
 
   public ProbeSettings withInventoryMaxAge(Duration maxAge) {

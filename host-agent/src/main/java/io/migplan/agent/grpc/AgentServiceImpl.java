@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.agent.probe.ProbeBackend;
+import io.migplan.agent.probe.ProbeBusyException;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.GetInventoryRequest;
 import io.migplan.proto.v1.HostSnapshot;
@@ -17,10 +18,10 @@ import java.util.function.Supplier;
 /**
  * The agent's gRPC face: returns the inventory and answers probe batches. Validates requests
  * (INVALID_ARGUMENT with a sentence); the decisions belong to the scanner and the probe backend.
+ * How much a call may ask (questions per batch, calls at once, message size) is {@link CallLimits}'
+ * business; a probe backend out of room refuses the call RESOURCE_EXHAUSTED.
  */
 public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBase {
-  /** Bound on one batch; the scheduler asks distinct signatures x types, far fewer in practice. */
-  static final int MAX_QUESTIONS = 10_000;
 
   private final Supplier<HostSnapshot> lastScan;
   private final Supplier<HostSnapshot> rescan;
@@ -82,19 +83,14 @@ public final class AgentServiceImpl extends AgentServiceGrpc.AgentServiceImplBas
               .addAllAnswers(probes.answer(request.getQuestionsList(), inventory))
               .build());
       response.onCompleted();
+    } catch (ProbeBusyException e) {
+      response.onError(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException());
     } catch (RuntimeException e) {
       response.onError(Status.INTERNAL.withDescription("probe failed: " + e).asRuntimeException());
     }
   }
 
   static String validate(ProbeCompatibilityRequest request) {
-    if (request.getQuestionsCount() > MAX_QUESTIONS) {
-      return "too many questions: "
-          + request.getQuestionsCount()
-          + " in one batch, at most "
-          + MAX_QUESTIONS
-          + "; split the batch.";
-    }
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < request.getQuestionsCount(); i++) {
       ProbeQuestion q = request.getQuestions(i);

@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.migplan.agent.config.AgentLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -15,16 +16,36 @@ import java.util.concurrent.TimeUnit;
  * checked against the reported host id) is added here once. Today both are plaintext.
  */
 public final class GrpcTransport {
-  /** Largest inbound message; a host snapshot of thousands of types stays far below it (gRPC's default is 4 MiB). */
+  /**
+   * Largest inbound message of channels to the scheduler and of servers other than an agent's
+   * (the simulator's control, test doubles); a host snapshot of thousands of types stays far below
+   * it (gRPC's default is 4 MiB). An agent's own server takes {@link AgentLimits}' size instead.
+   */
   static final int MAX_INBOUND_BYTES = 16 * 1024 * 1024;
 
   private GrpcTransport() {}
 
+  /** A server of the simulator's control or a test double: no call limits. */
   public static Server startServer(String address, int port, List<BindableService> services)
       throws IOException {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(address, port))
             .maxInboundMessageSize(MAX_INBOUND_BYTES);
+    services.forEach(builder::addService);
+    return builder.build().start();
+  }
+
+  /**
+   * An agent's server: requests above {@code limits.maxInboundMessageBytes} are refused by gRPC as
+   * they arrive (RESOURCE_EXHAUSTED, before they are buffered whole), and {@link CallLimits} bounds
+   * the calls at once and the questions per batch.
+   */
+  public static Server startServer(
+      String address, int port, List<BindableService> services, CallLimits limits) throws IOException {
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(address, port))
+            .maxInboundMessageSize(limits.limits().maxInboundMessageBytes())
+            .intercept(limits);
     services.forEach(builder::addService);
     return builder.build().start();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.migplan.agent.config.ProbeSettings;
 import io.migplan.agent.inventory.Problems;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.HostSnapshot;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +48,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>A type absent from this host is answered NO_SUCH_TYPE without asking the tool. The timeout
- * bounds the whole batch, so a tool has to answer all of it within that time.
+ * bounds the whole batch, so a tool has to answer all of it within that time. At most {@code
+ * maxConcurrent} runs of the tool exist at once; a batch that finds them all taken waits up to
+ * {@code maxWait} for one to end, then fails with {@link ProbeBusyException} (the call is refused
+ * RESOURCE_EXHAUSTED and asked again, rather than answered UNKNOWN and stored).
  *
  * <p>It does not judge what the tool says; a tool that creates or changes devices breaks the
  * probe contract, and nothing here can stop it.
@@ -58,8 +63,9 @@ public final class CommandProbe implements ProbeBackend {
    */
   static final int STDERR_EXCERPT_CHARS = 400;
   /**
-   * Read at most this much stdout: a verdict line is ~200 bytes, so the agent's 10,000-question
-   * batch bound (AgentServiceImpl.MAX_QUESTIONS) needs ~2 MB; the cap only stops a runaway tool.
+   * Read at most this much stdout: a verdict line is ~200 bytes, so the largest batch the agent
+   * takes (limits.maxQuestionsPerBatch, at most 50,000) needs ~10 MB; the cap only stops a
+   * runaway tool.
    */
   static final int MAX_STDOUT_BYTES = 16 * 1024 * 1024;
   /** Quote this much of a bad output line: enough to recognise it, short enough for one sentence. */
@@ -70,13 +76,28 @@ public final class CommandProbe implements ProbeBackend {
 
   private final List<String> exec;
   private final Duration timeout;
+  private final int maxConcurrent;
+  private final Duration maxWait;
+  /** One permit per run of the tool that may exist at once; fair, so no batch waits behind later ones. */
+  private final Semaphore runs;
 
+  /** Runs at most as often at once as the config's default (ProbeSettings.DEFAULT_COMMAND_MAX_CONCURRENT). */
   public CommandProbe(List<String> exec, Duration timeout) {
+    this(exec, timeout, ProbeSettings.DEFAULT_COMMAND_MAX_CONCURRENT, ProbeSettings.DEFAULT_COMMAND_MAX_WAIT);
+  }
+
+  public CommandProbe(List<String> exec, Duration timeout, int maxConcurrent, Duration maxWait) {
     if (exec.isEmpty()) {
       throw new IllegalArgumentException("a command probe needs a program to run");
     }
+    if (maxConcurrent < 1) {
+      throw new IllegalArgumentException("a command probe needs at least one run at a time, got " + maxConcurrent);
+    }
     this.exec = List.copyOf(exec);
     this.timeout = timeout;
+    this.maxConcurrent = maxConcurrent;
+    this.maxWait = maxWait;
+    this.runs = new Semaphore(maxConcurrent, true);
   }
 
   @Override
@@ -102,7 +123,7 @@ public final class CommandProbe implements ProbeBackend {
       input.append(requestLine(q, targets)).append('\n');
     }
     if (!asked.isEmpty()) {
-      Run run = run(input.toString().getBytes(StandardCharsets.UTF_8));
+      Run run = runInTurn(input.toString().getBytes(StandardCharsets.UTF_8));
       Map<String, ProbeAnswer> told = run.failure == null ? parse(run, questions, asked) : Map.of();
       for (var e : asked.entrySet()) {
         ProbeQuestion q = questions.get(e.getValue());
@@ -164,6 +185,27 @@ public final class CommandProbe implements ProbeBackend {
     String stdout = "";
     String failure;
     String failureCode = ProbeCodes.PROBE_ERROR;
+  }
+
+  /** {@link #run} once a run of the tool may start, within {@code maxWait}; else {@link ProbeBusyException}. */
+  private Run runInTurn(byte[] input) {
+    boolean turn;
+    try {
+      turn = runs.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProbeBusyException(command() + " was not started: the agent is stopping");
+    }
+    if (!turn) {
+      throw new ProbeBusyException(
+          command() + " already runs " + maxConcurrent + " times at once (probes.command.maxConcurrent) and none"
+              + " ended within " + format(maxWait) + " (probes.command.maxWait); ask again shortly");
+    }
+    try {
+      return run(input);
+    } finally {
+      runs.release();
+    }
   }
 
   private Run run(byte[] input) {

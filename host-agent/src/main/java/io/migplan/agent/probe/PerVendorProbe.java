@@ -49,7 +49,8 @@ public final class PerVendorProbe implements ProbeBackend {
           c,
           switch (c) {
             case RULES -> new RulesProbe(rules);
-            case COMMAND -> new CommandProbe(settings.commandExec(), settings.commandTimeout());
+            case COMMAND -> new CommandProbe(settings.commandExec(), settings.commandTimeout(),
+                settings.commandMaxConcurrent(), settings.commandMaxWait());
             default -> AutoProbe.forChoice(c, root);
           });
     }
@@ -86,6 +87,9 @@ public final class PerVendorProbe implements ProbeBackend {
       List<ProbeAnswer> got;
       try {
         got = backend.answer(batch, inventory);
+      } catch (ProbeBusyException e) {
+        // Not an answer: the whole call is refused and asked again (see ProbeBusyException).
+        throw e;
       } catch (RuntimeException e) {
         // A backend's batch method must not throw; if one does, its questions stay unanswered, not compatible.
         got =

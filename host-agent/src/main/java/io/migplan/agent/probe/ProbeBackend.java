@@ -21,7 +21,10 @@ public interface ProbeBackend {
     return getClass().getSimpleName();
   }
 
-  /** Answers in question order, ids echoed; no exception escapes. */
+  /**
+   * Answers in question order, ids echoed; no exception escapes but a {@link ProbeBusyException},
+   * which refuses the whole call.
+   */
   default List<ProbeAnswer> answer(List<ProbeQuestion> questions, HostSnapshot inventory) {
     List<ProbeAnswer> answers = new ArrayList<>(questions.size());
     for (ProbeQuestion q : questions) {

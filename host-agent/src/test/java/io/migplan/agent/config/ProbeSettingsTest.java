@@ -81,7 +81,7 @@ class ProbeSettingsTest {
         Arguments.of("a blank argument of the command", "probes: {command: {exec: [tool, '']}}\n", "probes.command.exec[1]",
             "probes.command.exec[1]: must not hold blank arguments, got ''"),
         Arguments.of("a misspelt command key", "probes: {command: {exec: [t], timout: 1s}}\n", "probes.command.timout",
-            "probes.command.timout: unknown key; known keys here are exec, timeout"),
+            "probes.command.timout: unknown key; known keys here are exec, maxConcurrent, maxWait, timeout"),
         Arguments.of("a zero inventory age", "probes: {inventoryMaxAge: 0s}\n", "probes.inventoryMaxAge",
             "probes.inventoryMaxAge: must be a positive duration, got PT0S"),
         Arguments.of("the default backend command without a command", "probes: {default: command}\n",

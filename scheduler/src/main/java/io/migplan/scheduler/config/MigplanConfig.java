@@ -25,6 +25,13 @@ import org.hibernate.validator.constraints.time.DurationMin;
 @ConfigMapping(prefix = "migplan")
 public interface MigplanConfig {
 
+    /**
+     * Which PostgreSQL ({@link DatabaseMode}); {@link io.migplan.scheduler.SchedulerMain} reads it
+     * before boot and refuses to start without a database URL unless it says {@code embedded}.
+     */
+    @WithDefault("external")
+    DatabaseMode db();
+
     Heartbeat heartbeat();
 
     Probe probe();
@@ -247,7 +254,7 @@ public interface MigplanConfig {
     }
 
     interface EmbeddedDb {
-        /** Where the embedded PostgreSQL keeps its data when no datasource URL is set. */
+        /** Where the embedded PostgreSQL keeps its data ({@code migplan.db=embedded}). */
         @WithDefault(".data/pg")
         @NotBlank
         String dir();

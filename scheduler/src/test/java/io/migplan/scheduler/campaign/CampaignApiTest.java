@@ -145,11 +145,11 @@ class CampaignApiTest {
                 .post("/api/v1/campaigns").then().statusCode(409).body("code", equalTo("CAMPAIGN_ACTIVE"))
                 .body("message", containsString(id));
 
-        given().post("/api/v1/campaigns/{id}/pause", id).then().statusCode(200).body("state", equalTo("PAUSED"));
+        given().contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/pause", id).then().statusCode(200).body("state", equalTo("PAUSED"));
         given().get("/api/v1/campaigns/{id}/next", id).then().statusCode(200).body("state", equalTo("PAUSED"))
                 .body("start", org.hamcrest.Matchers.empty());
-        given().post("/api/v1/campaigns/{id}/pause", id).then().statusCode(200);
-        given().post("/api/v1/campaigns/{id}/resume", id).then().statusCode(200).body("state", equalTo("RUNNING"));
+        given().contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/pause", id).then().statusCode(200);
+        given().contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/resume", id).then().statusCode(200).body("state", equalTo("RUNNING"));
 
         // Step until something is issued: its slots are claimed in PostgreSQL.
         JsonPath next = null;
@@ -196,14 +196,14 @@ class CampaignApiTest {
                 .body("code", equalTo("MIGRATION_NOT_IN_FLIGHT"))
                 .body("message", containsString("on its target " + next.getString("start[0].to")));
 
-        JsonPath aborted = given().post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200).extract().jsonPath();
+        JsonPath aborted = given().contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200).extract().jsonPath();
         assertThat(aborted.getString("state")).isEqualTo("ABORTED");
         assertThat(aborted.getList("history.kind")).contains("ABORTED");
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
         assertThat(Inventory.count(ds, "campaign_migration where state = 'PLANNED'")).isZero();
         given().get("/api/v1/hosts/{h}", source).then().statusCode(200).body("adminState", equalTo("ACTIVE"));
-        given().post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200);
-        given().post("/api/v1/campaigns/{id}/resume", id).then().statusCode(409).body("code", equalTo("CAMPAIGN_STATE"));
+        given().contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/abort", id).then().statusCode(200);
+        given().contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/resume", id).then().statusCode(409).body("code", equalTo("CAMPAIGN_STATE"));
         next(id).then().statusCode(200).body("start", org.hamcrest.Matchers.empty());
         // Every VM still runs once, on a running host.
         assertThat(fleet.listHosts().stream().mapToInt(HostStatus::vms).sum()).isEqualTo(vmCount());

@@ -33,6 +33,15 @@ class MigplanConfigTest {
     }
 
     @Test
+    void theDatabaseIsExternalUnlessEmbeddedIsAskedFor() {
+        assertThat(config(Map.of()).getConfigMapping(MigplanConfig.class).db()).isEqualTo(DatabaseMode.EXTERNAL);
+        assertThat(config(Map.of("migplan.db", "embedded")).getConfigMapping(MigplanConfig.class).db())
+                .isEqualTo(DatabaseMode.EMBEDDED);
+        assertThatThrownBy(() -> config(Map.of("migplan.db", "sqlite")))
+                .hasMessageContaining("migplan.db");
+    }
+
+    @Test
     void theTimersPeriodsHaveTheirDefaults() {
         MigplanConfig c = config(Map.of()).getConfigMapping(MigplanConfig.class);
         assertThat(c.campaign().tickEvery()).isEqualTo("2s");

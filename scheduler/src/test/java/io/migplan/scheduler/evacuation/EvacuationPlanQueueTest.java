@@ -24,6 +24,7 @@ import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -144,7 +145,7 @@ class EvacuationPlanQueueTest {
         String solving = createHeldPlan();
         String waiting = create("src");
 
-        given().delete("/api/v1/plans/{id}", waiting).then().statusCode(200).body("status", equalTo("SOLVING"));
+        given().contentType(ContentType.JSON).delete("/api/v1/plans/{id}", waiting).then().statusCode(200).body("status", equalTo("SOLVING"));
 
         JsonPath cancelled = get(waiting);
         assertThat(cancelled.getString("status")).isEqualTo("CANCELLED");
@@ -164,7 +165,7 @@ class EvacuationPlanQueueTest {
         String id = createHeldPlan();
 
         CompletableFuture<Integer> cancel = CompletableFuture.supplyAsync(
-                () -> given().delete("/api/v1/plans/{id}", id).then().extract().statusCode());
+                () -> given().contentType(ContentType.JSON).delete("/api/v1/plans/{id}", id).then().extract().statusCode());
         // The cancel waits for the problem to be built: the solver stops as soon as it starts.
         await("the cancel waits for the build").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                 .until(() -> !cancel.isDone());

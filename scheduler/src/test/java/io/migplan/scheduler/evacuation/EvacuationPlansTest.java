@@ -13,6 +13,7 @@ import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.migplan.scheduler.testsupport.TwinFleet;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -160,7 +161,7 @@ class EvacuationPlansTest {
         given().get("/api/v1/plans/nope").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
         String id = create(Map.of("hosts", List.of("src")));
         awaitDone(id);
-        given().delete("/api/v1/plans/{id}", id).then().statusCode(409).body("code", equalTo("PLAN_FINISHED"));
+        given().contentType(ContentType.JSON).delete("/api/v1/plans/{id}", id).then().statusCode(409).body("code", equalTo("PLAN_FINISHED"));
     }
 
     @Test

@@ -68,6 +68,39 @@ public final class SchedulerProcess {
 
     /** The same with another heap limit, e.g. {@code -Xmx256m}. */
     public static SchedulerProcess start(Path jar, String heap, int port, Map<String, String> properties, Path log) {
+        ProcessBuilder pb = builder(jar, heap, port, properties, log);
+        try {
+            SchedulerProcess started = new SchedulerProcess(jar, heap, port, Map.copyOf(properties), pb.start(),
+                    log);
+            started.awaitReady();
+            return started;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the scheduler process did not start: " + pb.command(), e);
+        }
+    }
+
+    /**
+     * Runs {@code java -jar jar} as {@link #start} does, for a start that is meant to fail: waits up
+     * to {@code within} for it to exit and returns its exit status (its output is in {@code log}).
+     */
+    public static int runUntilExit(Path jar, Map<String, String> properties, Path log, Duration within) {
+        ProcessBuilder pb = builder(jar, HEAP, freePort(), properties, log);
+        try {
+            Process process = pb.start();
+            if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("the scheduler still ran after " + within + "; its log:\n" + tail(log));
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the scheduler process did not start: " + pb.command(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the scheduler to exit", e);
+        }
+    }
+
+    private static ProcessBuilder builder(Path jar, String heap, int port, Map<String, String> properties, Path log) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged scheduler at " + jar.toAbsolutePath()
                     + "; run the package phase first (./mvnw -B verify does)");
@@ -83,17 +116,16 @@ public final class SchedulerProcess {
         command.add(jar.toAbsolutePath().toString());
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            ProcessBuilder pb = new ProcessBuilder(command).directory(log.toAbsolutePath().getParent().toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            // The datasource is given as -D options; the caller's DB_* would only confuse a reader of the log.
-            pb.environment().keySet().removeAll(List.of("DB_URL", "DB_USER", "DB_PASSWORD"));
-            SchedulerProcess started = new SchedulerProcess(jar, heap, port, Map.copyOf(properties), pb.start(),
-                    log);
-            started.awaitReady();
-            return started;
         } catch (IOException e) {
-            throw new UncheckedIOException("the scheduler process did not start: " + command, e);
+            throw new UncheckedIOException(e);
         }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(log.toAbsolutePath().getParent().toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The datasource is given as -D options; the caller's DB_* would only confuse a reader of the
+        // log, and a start meant to have no database URL must not inherit one.
+        pb.environment().keySet().removeAll(List.of("DB_URL", "DB_USER", "DB_PASSWORD",
+                "QUARKUS_DATASOURCE_JDBC_URL", "MIGPLAN_DB"));
+        return pb;
     }
 
     /**
@@ -242,6 +274,11 @@ public final class SchedulerProcess {
 
     /** The last lines of the log, for failure messages. */
     public String tail() {
+        return tail(log);
+    }
+
+    /** The last lines of a log, for failure messages. */
+    public static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -1,0 +1,54 @@
+package io.migplan.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped launcher (deploy/bin/migplan-agent) and systemd unit: the JVM exits on running out
+ * of memory, and systemd starts it again, hardened as before. The launcher runs for real, with a
+ * stand-in for {@code java} that records how it was called.
+ */
+class LauncherTest {
+  static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
+
+  @TempDir Path dir;
+
+  @Test
+  void everyJvmTheLauncherStartsExitsOnRunningOutOfMemory() throws Exception {
+    Path calls = dir.resolve("calls");
+    Path java = dir.resolve("java");
+    TestTrees.write(java, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    Path jar = dir.resolve("host-agent-0.1.0.jar");
+    TestTrees.write(jar, "not a jar: the stand-in never opens it\n");
+
+    ProcessBuilder pb = new ProcessBuilder(DEPLOY.resolve("bin/migplan-agent").toString(), "/etc/migplan/agent.yaml")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile());
+    pb.environment().put("JAVA", java.toString());
+    pb.environment().put("MIGPLAN_AGENT_JAR", jar.toString());
+    pb.environment().put("MIGPLAN_CACHE_DIR", dir.resolve("cache").toString());
+    Process launcher = pb.start();
+    assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(launcher.exitValue()).as(Files.readString(dir.resolve("out"))).isZero();
+
+    List<String> started = Files.readAllLines(calls);
+    assertThat(started).as("the class-data warm-up, then the agent").hasSize(2);
+    assertThat(started).allSatisfy(args -> assertThat(args).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx64m"));
+    assertThat(started.get(1)).endsWith("-jar " + jar + " run --config /etc/migplan/agent.yaml");
+  }
+
+  @Test
+  void systemdRestartsTheAgentAndKeepsItsHardening() throws Exception {
+    List<String> unit = Files.readAllLines(DEPLOY.resolve("systemd/migplan-agent.service"));
+
+    assertThat(unit).contains("ExecStart=/opt/migplan/host-agent/bin/migplan-agent /etc/migplan/agent.yaml",
+        "Restart=on-failure", "ProtectSystem=strict", "ProtectHome=true", "PrivateTmp=true",
+        "NoNewPrivileges=true");
+  }
+}
