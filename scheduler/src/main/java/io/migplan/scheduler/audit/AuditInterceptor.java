@@ -171,7 +171,7 @@ public class AuditInterceptor {
         return parts;
     }
 
-    /** A created plan's or campaign's id, named in the target of the call that made it. */
+    /** A created plan's or campaign's id (a token's subject), named in the target of the call that made it. */
     static String withCreated(String target, Object answer) {
         if (!target.isEmpty()) {
             return target;
@@ -184,10 +184,15 @@ public class AuditInterceptor {
             Descriptors.FieldDescriptor field = m.getDescriptorForType().findFieldByName("id");
             id = field == null || field.isRepeated() ? null : m.getField(field);
         } else if (entity != null && entity.getClass().isRecord()) {
-            try {
-                id = entity.getClass().getMethod("id").invoke(entity);
-            } catch (ReflectiveOperationException e) {
-                id = null;
+            for (String name : List.of("id", "subject")) {
+                try {
+                    Object value = entity.getClass().getMethod(name).invoke(entity);
+                    if (value != null) {
+                        return name + "=" + Texts.escaped(String.valueOf(value));
+                    }
+                } catch (ReflectiveOperationException e) {
+                    // the record has no such component
+                }
             }
         }
         return id == null || String.valueOf(id).isEmpty() ? target : "id=" + Texts.escaped(String.valueOf(id));

@@ -16,6 +16,7 @@ import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.Orchestrator.Performed;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
+import io.migplan.scheduler.testsupport.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -91,6 +92,7 @@ class CampaignRestartIT {
         scheduler = SchedulerProcess.start(jar, port, datasource, logs.resolve("campaign-restart-scheduler.log"));
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = port;
+        TestTokens.useForRestAssured(scheduler.adminToken());
         // Heartbeats every second: the agents find the restarted scheduler within a second
         // (their retry schedule is their ticks), not within the default ten.
         fleet = FleetSimulator.start(spec(), dir, "127.0.0.1:" + port,

@@ -11,6 +11,7 @@ import io.migplan.scheduler.db.EmbeddedDatabase;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
+import io.migplan.scheduler.testsupport.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -63,6 +64,7 @@ class DatabaseOutageIT {
         scheduler = SchedulerProcess.start(jar, port, datasource, logs.resolve("database-outage-scheduler.log"));
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = port;
+        TestTokens.useForRestAssured(scheduler.adminToken());
         fleet = FleetSimulator.start(CampaignRestartIT.spec(), dir.resolve("fleet"), "127.0.0.1:" + port,
                 Options.defaults().withIntervals(Duration.ofSeconds(5), Duration.ofSeconds(1)));
         await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")

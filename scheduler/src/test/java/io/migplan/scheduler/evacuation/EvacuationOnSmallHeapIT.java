@@ -9,6 +9,7 @@ import io.migplan.scheduler.bench.FleetGenerator;
 import io.migplan.scheduler.bench.ReportedFleet;
 import io.migplan.scheduler.db.TestDatabaseResource;
 import io.migplan.scheduler.testsupport.SchedulerProcess;
+import io.migplan.scheduler.testsupport.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -53,6 +54,7 @@ class EvacuationOnSmallHeapIT {
         scheduler = SchedulerProcess.start(jar, HEAP, port, datasource, logs.resolve("small-heap-scheduler.log"));
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = port;
+        TestTokens.useForRestAssured(scheduler.adminToken());
         fleet = FleetGenerator.generate(HOSTS, SEED);
         agents = ReportedFleet.of(fleet, "127.0.0.1:" + port);
         agents.report();

@@ -77,6 +77,9 @@ public final class SchedulerProcess {
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        if (!properties.containsKey(KEY_DIR)) {
+            command.add("-D" + KEY_DIR + "=" + keyDir(log, port));
+        }
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         try {
@@ -134,6 +137,19 @@ public final class SchedulerProcess {
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
+    }
+
+    private static final String KEY_DIR = "migplan.tokens.key-dir";
+
+    /** The process's token signing key folder, beside its log: the same across a restart. */
+    private static Path keyDir(Path log, int port) {
+        return log.toAbsolutePath().getParent().resolve("keys-" + port);
+    }
+
+    /** An admin token of this process's key, for RestAssured ({@code TestTokens.useForRestAssured}) or gRPC. */
+    public String adminToken() {
+        return TestTokens.of(properties.containsKey(KEY_DIR) ? Path.of(properties.get(KEY_DIR)) : keyDir(log, port),
+                io.migplan.scheduler.auth.Roles.ADMIN);
     }
 
     public long pid() {

@@ -27,11 +27,21 @@ import java.util.TreeMap;
 @Singleton
 public class GrpcRoles {
 
+    /**
+     * Quarkus's gRPC health service, open like {@code /q/health}: load balancers and Kubernetes probes
+     * call it without credentials, and it answers only SERVING or NOT_SERVING.
+     */
+    public static final String HEALTH_SERVICE = "grpc.health.v1.Health";
+    public static final String OPEN = "open (health probe)";
+
     private final Map<String, Declared> methods = new TreeMap<>();
 
     /** A served method and the declaration found for it (null when it has none). */
-    public record Declared(Class<?> type, Method method) {
+    public record Declared(Class<?> type, Method method, boolean open) {
         public Optional<String> access() {
+            if (open) {
+                return Optional.of(OPEN);
+            }
             return method == null ? Optional.empty() : Access.declared(method);
         }
 
@@ -49,7 +59,8 @@ public class GrpcRoles {
                 MethodDescriptor<?, ?> descriptor = m.getMethodDescriptor();
                 String bare = descriptor.getBareMethodName();
                 String javaName = Character.toLowerCase(bare.charAt(0)) + bare.substring(1);
-                methods.put(descriptor.getFullMethodName(), declaration(type, javaName));
+                methods.put(descriptor.getFullMethodName(), descriptor.getServiceName().equals(HEALTH_SERVICE)
+                        ? new Declared(type, null, true) : declaration(type, javaName));
             }
         }
     }
@@ -60,11 +71,11 @@ public class GrpcRoles {
             for (Method m : c.getDeclaredMethods()) {
                 if (m.getName().equals(name) && !m.isSynthetic()
                         && (m.isAnnotationPresent(RolesAllowed.class) || m.isAnnotationPresent(HostIdentity.class))) {
-                    return new Declared(c, m);
+                    return new Declared(c, m, false);
                 }
             }
         }
-        return new Declared(type, null);
+        return new Declared(type, null, false);
     }
 
     /** Every served method by full name. */
@@ -74,6 +85,6 @@ public class GrpcRoles {
 
     /** The declaration for a served method; a method not served has none. */
     public Declared of(String fullMethodName) {
-        return methods.getOrDefault(fullMethodName, new Declared(Object.class, null));
+        return methods.getOrDefault(fullMethodName, new Declared(Object.class, null, false));
     }
 }

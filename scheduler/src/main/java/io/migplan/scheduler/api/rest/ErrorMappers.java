@@ -8,6 +8,7 @@ import io.migplan.scheduler.error.Reason;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.SecurityContext;
 import java.lang.reflect.Method;
 import java.security.Principal;
@@ -116,7 +117,8 @@ public class ErrorMappers {
 
     /** A valid token whose roles do not include one the operation allows: 403 naming both. */
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource, SecurityContext security) {
+    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource, ContainerRequestContext request) {
+        SecurityContext security = request.getSecurityContext();
         Method method = method(resource);
         Principal who = security.getUserPrincipal();
         Set<String> held = new TreeSet<>();
