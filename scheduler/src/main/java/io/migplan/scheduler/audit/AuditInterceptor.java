@@ -91,10 +91,9 @@ public class AuditInterceptor {
         if (identity.isAnonymous()) {
             return new Caller("anonymous", "");
         }
-        Set<String> roles = identity.getRoles();
-        // An admin holds every role by inheritance; the record shows the role it was given.
-        String shown = roles.contains(Roles.ADMIN) ? Roles.ADMIN : String.join(",", new TreeSet<>(roles));
-        return new Caller(identity.getPrincipal().getName(), shown);
+        // Roles include others by inheritance; the record shows those the token was given.
+        return new Caller(identity.getPrincipal().getName(),
+                String.join(",", new TreeSet<>(Roles.given(identity.getRoles()))));
     }
 
     private void write(Caller who, String operation, String target, Throwable failure) {

@@ -47,12 +47,14 @@ public final class Access {
         return roles(method).map(Access::phrase);
     }
 
-    /** "operator or admin", "viewer, operator, orchestrator or admin": the roles in {@link Roles#ALL}'s order, admin always last. */
+    /**
+     * The roles whose tokens may make a call declared for {@code allowed}, inheritance included, in
+     * {@link Roles#ALL}'s order: "operator or admin", "viewer, operator, orchestrator or admin".
+     */
     public static String phrase(Set<String> allowed) {
         Set<String> all = new LinkedHashSet<>();
-        Roles.ALL.stream().filter(r -> allowed.contains(r) && !r.equals(Roles.ADMIN)).forEach(all::add);
+        Roles.ALL.stream().filter(r -> Roles.permits(Set.of(r), allowed)).forEach(all::add);
         allowed.stream().filter(r -> !Roles.ALL.contains(r)).sorted().forEach(all::add);
-        all.add(Roles.ADMIN);
         List<String> names = List.copyOf(all);
         return names.size() == 1 ? names.get(0)
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);

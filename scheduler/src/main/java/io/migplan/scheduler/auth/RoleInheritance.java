@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Gives every identity the roles {@link Roles#implied} says it holds, whichever issuer vouched for
- * it, so {@code @RolesAllowed(OPERATOR)} admits an admin without every declaration listing admin.
+ * it, so {@code @RolesAllowed(VIEWER)} admits an operator and {@code @RolesAllowed(OPERATOR)} an admin
+ * without every declaration listing them.
  */
 @ApplicationScoped
 public class RoleInheritance implements SecurityIdentityAugmentor {

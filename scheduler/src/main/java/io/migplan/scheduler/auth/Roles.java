@@ -13,7 +13,9 @@ import java.util.Set;
  * <li>{@link #ORCHESTRATOR}: the campaign loop: next, done, failed, upgrade-started.</li>
  * <li>{@link #ADMIN}: all of it, and tokens and the audit.</li>
  * </ul>
- * An operation open to {@link #VIEWER} changes nothing; every other one is audited.
+ * An operator and an orchestrator may read as well (they act on what they read), and an admin may do
+ * everything: {@link #implied} is that rule, the only place roles include others. An operation open
+ * to {@link #VIEWER} changes nothing; every other one is audited.
  */
 public final class Roles {
 
@@ -28,14 +30,34 @@ public final class Roles {
     private Roles() {
     }
 
-    /** The roles {@code held} gives in effect: an admin holds every role, the others only their own. */
+    /**
+     * The roles {@code held} gives in effect: an admin holds every role, an operator or an
+     * orchestrator also the viewer's, a viewer only its own.
+     */
     public static Set<String> implied(Set<String> held) {
-        if (!held.contains(ADMIN)) {
-            return held;
-        }
         Set<String> all = new LinkedHashSet<>(held);
-        all.addAll(ALL);
-        return all;
+        if (held.contains(ADMIN)) {
+            all.addAll(ALL);
+        } else if (held.contains(OPERATOR) || held.contains(ORCHESTRATOR)) {
+            all.add(VIEWER);
+        }
+        return all.size() == held.size() ? held : all;
+    }
+
+    /**
+     * The roles a token was given, from those it holds in effect: {@link #implied}'s additions taken
+     * away again ({@code [admin]} for an admin, {@code [operator]} for an operator), as the audit and
+     * refusals show them.
+     */
+    public static Set<String> given(Set<String> effective) {
+        if (effective.contains(ADMIN)) {
+            return Set.of(ADMIN);
+        }
+        Set<String> given = new java.util.TreeSet<>(effective);
+        if (given.contains(OPERATOR) || given.contains(ORCHESTRATOR)) {
+            given.remove(VIEWER);
+        }
+        return given;
     }
 
     /** Whether a caller with the roles {@code held} may make a call declared for {@code allowed}. */

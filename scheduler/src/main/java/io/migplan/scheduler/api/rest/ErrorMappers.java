@@ -123,7 +123,7 @@ public class ErrorMappers {
         Principal who = security.getUserPrincipal();
         Set<String> held = new TreeSet<>();
         Roles.ALL.stream().filter(security::isUserInRole).forEach(held::add);
-        return refused(Access.forbidden(who == null ? null : who.getName(), held,
+        return refused(Access.forbidden(who == null ? null : who.getName(), Roles.given(held),
                 method == null ? "this call" : Operations.name(resource.getResourceClass(), method),
                 method == null ? Set.of() : Access.roles(method).orElse(Set.of())));
     }
