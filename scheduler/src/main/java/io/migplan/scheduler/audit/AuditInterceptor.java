@@ -220,8 +220,7 @@ public class AuditInterceptor {
 
         @Override
         public void onError(Throwable t) {
-            Throwable shown = t instanceof StatusRuntimeException || t instanceof RuntimeException ? t
-                    : Status.fromThrowable(t).asRuntimeException();
+            Throwable shown = t instanceof RuntimeException ? t : Status.fromThrowable(t).asRuntimeException();
             write(who, operation, target, shown);
             delegate.onError(t);
         }

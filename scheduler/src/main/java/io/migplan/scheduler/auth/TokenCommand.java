@@ -24,7 +24,6 @@ public final class TokenCommand {
     /** Runs {@code args} (starting after "token") and returns the exit status. */
     public static int run(Path keyDir, Duration maxTtl, String... args) {
         CommandLine cli = new CommandLine(new TokenCommand());
-        cli.getSubcommands().get("create").getCommandSpec().userObject();
         ((Create) cli.getSubcommands().get("create").getCommand()).settings(keyDir, maxTtl);
         return cli.execute(args);
     }
