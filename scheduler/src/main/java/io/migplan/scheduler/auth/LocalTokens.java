@@ -31,9 +31,23 @@ public final class LocalTokens {
     /** {@code "iss":"…"} in a token's payload, read before its signature is checked only to choose who checks it. */
     private static final Pattern ISS = Pattern.compile("\"iss\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+    /**
+     * Tokens verified lately, by their exact text, with what they verified to: a dashboard or an
+     * orchestrator sends the same token on every call, and checking its signature again costs tens
+     * of microseconds and garbage each time. At most {@value #REMEMBERED} are kept; past that the
+     * memory starts again empty (a token is only ever verified again, never trusted longer: each
+     * entry still ends at its token's expiry).
+     */
+    static final int REMEMBERED = 4096;
+
     private final SigningKeys keys;
     private final Duration maxTtl;
     private final DefaultJWTParser parser;
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Verified(Caller caller, long expiresAtSecond) {
+    }
 
     public LocalTokens(SigningKeys keys, Duration maxTtl) {
         this.keys = keys;
@@ -98,6 +112,15 @@ public final class LocalTokens {
 
     /** The verified caller of a token this scheduler signed; refused with the reason when it is not valid now. */
     public Caller verify(String token) {
+        long nowSecond = System.currentTimeMillis() / 1000;
+        Verified known = verified.get(token);
+        if (known != null) {
+            if (nowSecond < known.expiresAtSecond()) {
+                return known.caller();
+            }
+            verified.remove(token);
+            throw TokenRejection.of("the bearer token is not valid: it has expired");
+        }
         JsonWebToken jwt;
         try {
             jwt = parser.parse(token);
@@ -105,7 +128,12 @@ public final class LocalTokens {
             throw TokenRejection.of("the bearer token is not valid: " + reason(e));
         }
         Set<String> groups = jwt.getGroups();
-        return new Caller(jwt.getSubject(), groups == null ? Set.of() : groups);
+        Caller caller = new Caller(jwt.getSubject(), groups == null ? Set.of() : Set.copyOf(groups));
+        if (verified.size() >= REMEMBERED) {
+            verified.clear();
+        }
+        verified.put(token, new Verified(caller, jwt.getExpirationTime()));
+        return caller;
     }
 
     /** smallrye-jwt's reason, without its key material: an expiry or a bad signature in a few words. */

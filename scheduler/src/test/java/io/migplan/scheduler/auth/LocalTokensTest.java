@@ -31,6 +31,20 @@ class LocalTokensTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeIsRefusedOnceItExpires() {
+        LocalTokens tokens = tokens();
+        Instant now = Instant.now();
+        // Made to expire two seconds from now; the second check is asked as of after that.
+        String token = tokens.issue("ops", "viewer", Duration.ofSeconds(2), now).token();
+        assertThat(tokens.verify(token).subject()).isEqualTo("ops");
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> System.currentTimeMillis() / 1000 >= now.plusSeconds(2).getEpochSecond());
+        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(AuthenticationFailedException.class)
+                .satisfies(e -> assertThat(TokenRejection.reason(e)).contains("expired"));
+    }
+
+    @Test
     void anExpiredTokenIsRefusedSayingSo() {
         LocalTokens tokens = tokens();
         String token = tokens.issue("ops", "viewer", Duration.ofMinutes(1), Instant.now().minus(Duration.ofHours(1)))
