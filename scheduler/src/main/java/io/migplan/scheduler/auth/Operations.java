@@ -9,27 +9,22 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The name an operation goes by in refusals and the audit: {@code POST /api/v1/campaigns/{id}/abort}
  * for a REST resource method, {@code migplan.v1.CampaignService/AbortCampaign} for a gRPC service
- * method, read from the method's own declarations and kept once read.
+ * method, read from the method's own declarations.
  */
 public final class Operations {
-
-    private static final Map<Method, String> NAMES = new ConcurrentHashMap<>();
 
     private Operations() {
     }
 
-    /** The operation {@code method} of {@code type} (the user's class, not a proxy's) serves. */
+    /**
+     * The operation {@code method} of {@code type} (the user's class, not a proxy's) serves. Read on
+     * refusals and audited calls only, a few annotation lookups each: nothing is kept.
+     */
     public static String name(Class<?> type, Method method) {
-        return NAMES.computeIfAbsent(method, m -> compute(type, m));
-    }
-
-    private static String compute(Class<?> type, Method method) {
         String http = httpMethod(method);
         if (http != null) {
             return http + " " + restPath(type, method);
