@@ -1,5 +1,6 @@
 package io.migplan.scheduler;
 
+import io.migplan.scheduler.auth.TokenCommand;
 import io.migplan.scheduler.config.DatabaseMode;
 import io.migplan.scheduler.db.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
@@ -8,11 +9,14 @@ import io.smallrye.config.PropertiesConfigSourceLoader;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Entry point of the packaged scheduler. It decides one thing before Quarkus boots: which
+ * Entry point of the packaged scheduler. {@code token create …} makes a token ({@link TokenCommand})
+ * and exits without starting the service. Otherwise it decides one thing before Quarkus boots: which
  * PostgreSQL ({@link #decide}). With a database URL, Quarkus uses it as is. With {@code
  * migplan.db=embedded} and no URL, it starts an {@link EmbeddedDatabase} under {@code
  * migplan.embedded-db.dir}, hands its URL and credentials to the datasource as system properties,
@@ -30,6 +34,11 @@ public class SchedulerMain {
     static final String DIR_KEY = "migplan.embedded-db.dir";
     /** The same default as {@code MigplanConfig.EmbeddedDb#dir}: the mapping is not built yet here. */
     static final String DEFAULT_DIR = ".data/pg";
+    /** The token settings {@code token create} reads, with {@code MigplanConfig.Tokens}'s defaults. */
+    static final String KEY_DIR_KEY = "migplan.tokens.key-dir";
+    static final String DEFAULT_KEY_DIR = ".data/keys";
+    static final String MAX_TTL_KEY = "migplan.tokens.max-ttl";
+    static final Duration DEFAULT_MAX_TTL = Duration.ofDays(30);
     /**
      * A class of the embedded PostgreSQL's library, which a scheduler built without {@code
      * -Pembedded-db} does not carry (scheduler/pom.xml).
@@ -55,6 +64,13 @@ public class SchedulerMain {
 
     public static void main(String... args) {
         SmallRyeConfig config = preBootConfig();
+        if (args.length > 0 && args[0].equals("token")) {
+            System.exit(TokenCommand.run(Path.of(config.getOptionalValue(KEY_DIR_KEY, String.class)
+                            .orElse(DEFAULT_KEY_DIR)),
+                    config.getOptionalValue(MAX_TTL_KEY, Duration.class).orElse(DEFAULT_MAX_TTL),
+                    Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         Start start = decide(configuredUrl(config), config.getOptionalValue(MODE_KEY, String.class),
                 embeddedDir(config), embeddedBuiltIn());
         if (start instanceof Start.Refused refused) {

@@ -52,6 +52,28 @@ public interface MigplanConfig {
 
     Retention retention();
 
+    Tokens tokens();
+
+    /** The tokens the scheduler signs itself ({@code auth.LocalTokens}); OIDC tokens are Quarkus's {@code quarkus.oidc.*}. */
+    interface Tokens {
+        /**
+         * Where the signing key is kept ({@code token-signing-key.pem}, made on first start, readable
+         * by its owner only). {@code token create} reads the same folder, so run it with the same
+         * configuration and user. Relative paths are from the working directory.
+         */
+        @WithDefault(".data/keys")
+        @NotBlank
+        String keyDir();
+
+        /**
+         * The longest a token may be made for; a longer ttl is refused. 30 days: a token cannot be
+         * revoked before it expires (short of a new key), so a leaked one must not last long.
+         */
+        @WithDefault("30d")
+        @DurationMin(seconds = 1)
+        Duration maxTtl();
+    }
+
     interface Planning {
         /**
          * Plans solved at once. Solving is CPU-bound and single-threaded per plan: 2 is one per
@@ -123,6 +145,11 @@ public interface MigplanConfig {
         @WithDefault("7d")
         @DurationMin(millis = 1)
         Duration plans();
+
+        /** Audit records ({@code GET /api/v1/audit}), counted from when the call was made. 400 d: a year and a review after it. */
+        @WithDefault("400d")
+        @DurationMin(millis = 1)
+        Duration audit();
 
         /** How often the pruning runs, as a Quarkus scheduler period ("1h", or "off"). */
         @WithDefault("1h")

@@ -11,6 +11,13 @@ import io.grpc.Status;
 public enum ErrorKind {
     /** The request itself is wrong: a field out of its bounds, an unknown host named in it. */
     INVALID_ARGUMENT(400, Status.Code.INVALID_ARGUMENT, false),
+    /**
+     * The caller did not prove who it is: no bearer token, or one that is expired, malformed or
+     * signed by nobody this scheduler trusts.
+     */
+    UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, false),
+    /** The caller is known, but none of its roles may make this call. */
+    PERMISSION_DENIED(403, Status.Code.PERMISSION_DENIED, false),
     /** What the request names does not exist. */
     NOT_FOUND(404, Status.Code.NOT_FOUND, false),
     /** The request is well formed but does not fit the state of what it names. */

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.retention;
 
+import io.migplan.scheduler.audit.AuditLog;
 import io.migplan.scheduler.campaign.CampaignRetention;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.evacuation.PlanService;
@@ -12,8 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Prunes what has outlived {@code migplan.retention.*}, every {@code prune-every}: dry-run
- * campaigns, ended campaigns and finished evacuation plans ({@link CampaignRetention},
- * {@link PlanService#pruneFinished}). Each run is bounded: deletes of at most
+ * campaigns, ended campaigns, finished evacuation plans and old audit records ({@link CampaignRetention},
+ * {@link PlanService#pruneFinished}, {@link AuditLog#prune}). Each run is bounded: deletes of at most
  * {@link #ROWS_PER_STATEMENT} rows, each in its own short transaction, at most
  * {@link #STATEMENTS_PER_RUN} of them; what is left waits for the next run. Reads never prune.
  */
@@ -34,6 +35,8 @@ public class RetentionJob {
     CampaignRetention campaigns;
     @Inject
     PlanService plans;
+    @Inject
+    AuditLog audit;
     @Inject
     MigplanConfig config;
     @Inject
@@ -56,15 +59,16 @@ public class RetentionJob {
         MigplanConfig.Retention r = config.retention();
         int deletedCampaigns = campaigns.prune(now.minus(r.dryRuns()), now.minus(r.finishedCampaigns()),
                 ROWS_PER_STATEMENT, STATEMENTS_PER_RUN / 2);
-        int deletedPlans = plans.pruneFinished(now.minus(r.plans()), ROWS_PER_STATEMENT, STATEMENTS_PER_RUN / 2);
-        if (deletedCampaigns + deletedPlans > 0) {
-            LOG.infof("pruned %d campaign(s) and %d evacuation plan(s) past their retention", deletedCampaigns,
-                    deletedPlans);
+        int deletedPlans = plans.pruneFinished(now.minus(r.plans()), ROWS_PER_STATEMENT, STATEMENTS_PER_RUN / 4);
+        int deletedAudit = audit.prune(now.minus(r.audit()), ROWS_PER_STATEMENT, STATEMENTS_PER_RUN / 4);
+        if (deletedCampaigns + deletedPlans + deletedAudit > 0) {
+            LOG.infof("pruned %d campaign(s), %d evacuation plan(s) and %d audit record(s) past their retention",
+                    deletedCampaigns, deletedPlans, deletedAudit);
         }
-        return new Pruned(deletedCampaigns, deletedPlans);
+        return new Pruned(deletedCampaigns, deletedPlans, deletedAudit);
     }
 
     /** What one run deleted. */
-    public record Pruned(int campaigns, int plans) {
+    public record Pruned(int campaigns, int plans, int auditRecords) {
     }
 }

@@ -121,7 +121,7 @@ public final class CampaignLoadBench {
                     try {
                         go.await();
                         long s = System.nanoTime();
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/campaigns"))
+                        HttpResponse<String> r = http.send(FleetBench.authorized(HttpRequest.newBuilder(URI.create(base + "/api/v1/campaigns")))
                                 .timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                 HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,8 @@ import static io.migplan.scheduler.bench.FleetBench.print;
 import static io.migplan.scheduler.bench.FleetBench.send;
 import static io.migplan.scheduler.bench.FleetBench.sleep;
 
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -201,6 +203,10 @@ public final class EvacuationEndToEndBench {
         if (opts.containsKey("scheduler-opts")) {
             command.addAll(List.of(opts.get("scheduler-opts").split(" ")));
         }
+        // Its own signing key beside its log, and an admin token of it for every call here.
+        Path keys = gcLog.resolveSibling("keys");
+        command.add("-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath());
+        FleetBench.token = TestTokens.of(keys, Roles.ADMIN);
         command.addAll(List.of("-jar", opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar")));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + db);

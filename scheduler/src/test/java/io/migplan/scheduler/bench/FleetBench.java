@@ -74,9 +74,20 @@ final class FleetBench {
         return JSON.readTree(send(http, "GET", url, null).body());
     }
 
+    /**
+     * The bearer token every call carries: {@code MIGPLAN_TOKEN} for a scheduler started by hand
+     * (make one with {@code token create --role admin}), or one a benchmark made for the scheduler it started.
+     */
+    static volatile String token = System.getenv("MIGPLAN_TOKEN");
+
+    /** {@code builder} with the token's {@code Authorization} header, when there is a token. */
+    static HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+        return token == null || token.isBlank() ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
     /** One call; {@code json} null sends no body. */
     static HttpResponse<String> send(HttpClient http, String method, String url, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1));
+        HttpRequest.Builder b = authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1)));
         if (json == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -1,5 +1,12 @@
 package io.migplan.scheduler.bench;
 
+import io.migplan.scheduler.auth.LocalTokens;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.auth.SigningKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.scheduler.placement.FleetIndex;
 import io.migplan.scheduler.snapshot.HostView;
@@ -68,6 +75,39 @@ public final class TargetsBench {
     static final int LIMIT = 10;
     /** The summary's index of the latest snapshot, as TargetFinder keeps one. */
     static final FleetIndex.Latest INDEXES = new FleetIndex.Latest();
+    /** The scheduler's own tokens, with a key made for this run: each request's check is verifying one. */
+    static final LocalTokens TOKENS = new LocalTokens(SigningKeys.loadOrCreate(tempKeyDir()), Duration.ofDays(1));
+    /** A viewer's token, as a dashboard asking for summaries would send. */
+    static final String VIEWER_TOKEN = TOKENS.issue("bench", Roles.VIEWER, Duration.ofHours(12), Instant.now()).token();
+    /** What {@code GET /vms/{id}/targets} declares. */
+    static final Set<String> TARGETS_ROLES = Set.of(Roles.VIEWER);
+
+    /** Tokens verified once each, for the first time: the full signature check a new token gets. */
+    static long[] firstChecks() {
+        int n = 2000;
+        List<String> fresh = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            fresh.add(TOKENS.issue("bench-" + i, Roles.VIEWER, Duration.ofHours(1), Instant.now()).token());
+        }
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            if (!Roles.permits(TOKENS.verify(fresh.get(i)).roles(), TARGETS_ROLES)) {
+                throw new IllegalStateException("a viewer token was refused");
+            }
+            times[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(times);
+        return times;
+    }
+
+    private static Path tempKeyDir() {
+        try {
+            return Files.createTempDirectory("migplan-bench-keys").resolve("keys");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -116,6 +156,16 @@ public final class TargetsBench {
             System.out.printf(Locale.ROOT, "%-8s %-6d %7d %7d %8.3f %8.3f %8.3f %8.3f%n", "sum-warm", s.hostCount(),
                     s.vmCount(), m, ms(t.shortWarm, 0.50), ms(t.shortWarm, 0.90), ms(t.shortWarm, 0.99),
                     ms(t.shortWarm, 1.0));
+            System.out.printf(Locale.ROOT, "%-8s %-6d %7d %7d %8.3f %8.3f %8.3f %8.3f%n", "sum+json", s.hostCount(),
+                    s.vmCount(), m, ms(t.plain, 0.50), ms(t.plain, 0.90), ms(t.plain, 0.99), ms(t.plain, 1.0));
+            System.out.printf(Locale.ROOT, "%-8s %-6d %7d %7d %8.3f %8.3f %8.3f %8.3f%n", "sum+tok", s.hostCount(),
+                    s.vmCount(), m, ms(t.checked, 0.50), ms(t.checked, 0.90), ms(t.checked, 0.99), ms(t.checked, 1.0));
+            long[] first = firstChecks();
+            System.out.printf(Locale.ROOT, "#      the token check alone (the same viewer token on every call, as a"
+                    + " dashboard sends it; verified once, then remembered): p50 %.3f ms, p99 %.3f ms; the first check"
+                    + " of each of %d new tokens (RS256 signature, issuer, expiry): p50 %.3f ms, p99 %.3f ms;"
+                    + " sum+json and sum+tok alternate question by question%n", ms(t.tokenCheck, 0.50),
+                    ms(t.tokenCheck, 0.99), first.length, ms(first, 0.50), ms(first, 0.99));
             System.out.printf(Locale.ROOT, "#      p99: scan %.3f ms, indexed %.3f ms, answer+json %.3f ms;"
                     + " %d verdicts stored; snapshot built in %d ms; mean eligible %.0f of %d%n", ms(t.scan, 0.99),
                     ms(t.indexed, 0.99), ms(t.total, 0.99), fleet.verdictCount(), built, t.eligible / (double) n,
@@ -145,6 +195,14 @@ public final class TargetsBench {
         final long[] shortTotal;
         /** The same summary questions again, every verdict column of the fleet index filled by the first pass. */
         final long[] shortWarm;
+        /**
+         * Warm summaries with their JSON, without and with the check a request's bearer token gets
+         * (verifying the signature and expiry, then the role), alternating question by question so
+         * both see the same machine; and the check alone.
+         */
+        final long[] plain;
+        final long[] checked;
+        final long[] tokenCheck;
         final MessageDigest sha = sha256();
         final MessageDigest shortSha = sha256();
         String digest = "";
@@ -165,6 +223,9 @@ public final class TargetsBench {
             shortJson = new long[m];
             shortTotal = new long[m];
             shortWarm = new long[m];
+            plain = new long[(m + 1) / 2];
+            checked = new long[m / 2];
+            tokenCheck = new long[m / 2];
         }
 
         double mean(long[] times) {
@@ -259,10 +320,29 @@ public final class TargetsBench {
                 sink += shortlist(asked[i]).eligible();
                 t.shortWarm[i] = System.nanoTime() - t0;
             }
+            for (int i = 0; i < m; i++) {
+                long t0 = System.nanoTime();
+                if (i % 2 == 1) {
+                    LocalTokens.Caller caller = TOKENS.verify(VIEWER_TOKEN);
+                    if (!Roles.permits(Roles.implied(caller.roles()), TARGETS_ROLES)) {
+                        throw new IllegalStateException("the viewer token was refused");
+                    }
+                }
+                long t1 = System.nanoTime();
+                byte[] json = mapper.writeValueAsBytes(TargetsSummaryResponse.of(shortlist(asked[i])));
+                long t2 = System.nanoTime();
+                sink += json.length;
+                if (i % 2 == 1) {
+                    t.checked[i / 2] = t2 - t0;
+                    t.tokenCheck[i / 2] = t1 - t0;
+                } else {
+                    t.plain[i / 2] = t2 - t0;
+                }
+            }
             t.digest = HexFormat.of().formatHex(t.sha.digest());
             t.shortDigest = HexFormat.of().formatHex(t.shortSha.digest());
             for (long[] times : List.of(t.answer, t.json, t.total, t.scan, t.indexed, t.shortlist, t.shortJson,
-                    t.shortTotal, t.shortWarm)) {
+                    t.shortTotal, t.shortWarm, t.plain, t.checked, t.tokenCheck)) {
                 Arrays.sort(times);
             }
             return t;

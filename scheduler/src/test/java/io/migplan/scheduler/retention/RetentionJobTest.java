@@ -62,6 +62,13 @@ class RetentionJobTest {
                 + " now() - interval '" + changedDaysAgo + " days')");
     }
 
+    /** An audit record made {@code daysAgo} days ago (the default retention is 400 days). */
+    private void audit(String target, int daysAgo) {
+        Inventory.update(ds, "insert into audit_record (at, subject, roles, operation, target, result) values (now() -"
+                + " interval '" + daysAgo + " days', 'ops', 'operator', 'POST /api/v1/campaigns', 'id=" + target
+                + "', 'OK')");
+    }
+
     private long campaigns(String id) {
         return Inventory.count(ds, "campaign where id = '" + id + "'");
     }
@@ -81,6 +88,8 @@ class RetentionJobTest {
         plan("ret-old-failed", "FAILED", 8);
         plan("ret-old-solving", "SOLVING", 8);
         plan("ret-new-ready", "READY", 1);
+        audit("ret-old-audit", 401);
+        audit("ret-new-audit", 399);
 
         // Reading never prunes.
         given().get("/api/v1/campaigns/{id}", "old-dry").then().statusCode(200);
@@ -91,7 +100,7 @@ class RetentionJobTest {
 
         RetentionJob.Pruned pruned = retention.prune();
 
-        assertThat(pruned).isEqualTo(new RetentionJob.Pruned(3, 2));
+        assertThat(pruned).isEqualTo(new RetentionJob.Pruned(3, 2, 1));
         for (String gone : new String[] {"old-dry", "old-aborted", "old-failed"}) {
             assertThat(campaigns(gone)).as(gone).isZero();
             assertThat(Inventory.count(ds, "campaign_migration where campaign_id = '" + gone + "'")).as(gone).isZero();
@@ -105,7 +114,10 @@ class RetentionJobTest {
         assertThat(Inventory.count(ds, "campaign_migration where campaign_id = 'old-running'")).isEqualTo(10);
         assertThat(Inventory.count(ds, "plan where id like 'ret-%'")).isEqualTo(2);
         assertThat(Inventory.count(ds, "plan where id in ('ret-old-solving', 'ret-new-ready')")).isEqualTo(2);
+        assertThat(Inventory.count(ds, "audit_record where target like 'id=ret-%'")).as("the audit past 400 days goes")
+                .isOne();
+        assertThat(Inventory.count(ds, "audit_record where target = 'id=ret-new-audit'")).isOne();
 
-        assertThat(retention.prune()).as("a second run finds nothing more").isEqualTo(new RetentionJob.Pruned(0, 0));
+        assertThat(retention.prune()).as("a second run finds nothing more").isEqualTo(new RetentionJob.Pruned(0, 0, 0));
     }
 }

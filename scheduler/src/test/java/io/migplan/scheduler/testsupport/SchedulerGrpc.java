@@ -1,5 +1,6 @@
 package io.migplan.scheduler.testsupport;
 
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.migplan.proto.v1.CampaignServiceGrpc;
@@ -19,11 +20,20 @@ public final class SchedulerGrpc implements AutoCloseable {
     private static final long CALL_DEADLINE_SECONDS = 20;
 
     private final ManagedChannel channel;
+    private final CallCredentials credentials;
 
+    /** A client calling with an admin token of the test application. */
     public SchedulerGrpc() {
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        this(TestTokens.grpc(TestTokens.admin()));
     }
 
+    /** A client calling with {@code credentials} (null: with no token at all). */
+    public SchedulerGrpc(CallCredentials credentials) {
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        this.credentials = credentials;
+    }
+
+    /** The agents' service, called as agents call it: with no token (their identity is their certificate). */
     public InventoryServiceGrpc.InventoryServiceBlockingStub inventory() {
         return InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
@@ -34,15 +44,18 @@ public final class SchedulerGrpc implements AutoCloseable {
     }
 
     public PlacementServiceGrpc.PlacementServiceBlockingStub placement() {
-        return PlacementServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+        return PlacementServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     public PlanServiceGrpc.PlanServiceBlockingStub plans() {
-        return PlanServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+        return PlanServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     public CampaignServiceGrpc.CampaignServiceBlockingStub campaigns() {
-        return CampaignServiceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+        return CampaignServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                .withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override

@@ -112,6 +112,9 @@ public final class SchedulerProcess {
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        if (!properties.containsKey(KEY_DIR)) {
+            command.add("-D" + KEY_DIR + "=" + keyDir(log, port));
+        }
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         try {
@@ -133,7 +136,8 @@ public final class SchedulerProcess {
      * else this module's package) with a heap of {@code heap}, on a free port, with {@code
      * datasource} and the planner's start-up warm-up off (no test here is about it, and it would
      * only hold readiness back), its log {@code logName} in failsafe's {@code migplan.it.work-dir};
-     * RestAssured is pointed at it (reset it when done, as {@link Teardown} callers do).
+     * RestAssured is pointed at it with an admin token of its key (reset it when done, as {@link
+     * Teardown} callers do).
      */
     public static SchedulerProcess startForIntegrationTest(String heap, Map<String, String> datasource,
             String logName) {
@@ -144,6 +148,7 @@ public final class SchedulerProcess {
         SchedulerProcess started = start(jar, heap, freePort(), properties, logs.resolve(logName));
         RestAssured.baseURI = "http://127.0.0.1";
         RestAssured.port = started.port();
+        TestTokens.useForRestAssured(started.adminToken());
         return started;
     }
 
@@ -192,6 +197,19 @@ public final class SchedulerProcess {
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
+    }
+
+    private static final String KEY_DIR = "migplan.tokens.key-dir";
+
+    /** The process's token signing key folder, beside its log: the same across a restart. */
+    private static Path keyDir(Path log, int port) {
+        return log.toAbsolutePath().getParent().resolve("keys-" + port);
+    }
+
+    /** An admin token of this process's key, for RestAssured ({@code TestTokens.useForRestAssured}) or gRPC. */
+    public String adminToken() {
+        return TestTokens.of(properties.containsKey(KEY_DIR) ? Path.of(properties.get(KEY_DIR)) : keyDir(log, port),
+                io.migplan.scheduler.auth.Roles.ADMIN);
     }
 
     public long pid() {

@@ -1,5 +1,8 @@
 package io.migplan.scheduler.api.grpc;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.audit.Audited;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.AbortCampaignRequest;
 import io.migplan.proto.v1.Campaign;
@@ -32,6 +35,7 @@ import jakarta.validation.Validator;
  * and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
  */
 @GrpcService
+@Audited
 public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImplBase {
 
     @Inject
@@ -41,6 +45,7 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.OPERATOR)
     public void createCampaign(CreateCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.create(
                 GrpcCalls.valid(validator, CampaignViews.toRequest(request)))));
@@ -48,12 +53,14 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void getCampaign(GetCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.get(id(request.getId()))));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void listCampaigns(ListCampaignsRequest request, StreamObserver<ListCampaignsResponse> response) {
         GrpcCalls.answer(response, () -> ListCampaignsResponse.newBuilder()
                 .addAllCampaigns(campaigns.list().stream().map(CampaignViews::toProto).toList()).build());
@@ -61,6 +68,7 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public void nextStep(NextStepRequest request, StreamObserver<NextStepResponse> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.next(id(request.getId()),
                 orchestrator(request.getOrchestrator()), request.getLeaseSeconds())));
@@ -68,12 +76,14 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void previewNextStep(PreviewNextStepRequest request, StreamObserver<NextStepResponse> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.preview(id(request.getId()))));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public void reportMigration(ReportMigrationRequest request, StreamObserver<Reported> response) {
         GrpcCalls.answer(response, () -> {
             String id = id(request.getId());
@@ -92,6 +102,7 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public void reportUpgradeStarted(ReportUpgradeStartedRequest request, StreamObserver<Reported> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.upgradeStarted(id(request.getId()),
                 GrpcCalls.required("host", request.getHost(), "the host NextStep handed out"),
@@ -100,18 +111,21 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.OPERATOR)
     public void pauseCampaign(PauseCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.pause(id(request.getId()))));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.OPERATOR)
     public void resumeCampaign(ResumeCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.resume(id(request.getId()))));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.OPERATOR)
     public void abortCampaign(AbortCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.abort(id(request.getId()))));
     }

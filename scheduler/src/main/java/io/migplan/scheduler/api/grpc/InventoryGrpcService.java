@@ -1,5 +1,6 @@
 package io.migplan.scheduler.api.grpc;
 
+import io.migplan.scheduler.auth.HostIdentity;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.HeartbeatRequest;
 import io.migplan.proto.v1.HeartbeatResponse;
@@ -27,6 +28,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
 
     @Override
     @Blocking
+    @HostIdentity
     public void reportInventory(ReportInventoryRequest request, StreamObserver<ReportInventoryResponse> response) {
         GrpcCalls.answer(response, () -> {
             var outcome = store.report(request, clock.instant());
@@ -37,6 +39,7 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
 
     /** Answered once the beat is written with others ({@link Heartbeats}); no worker thread waits for it. */
     @Override
+    @HostIdentity
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         GrpcCalls.answerLater(response, () -> {
             String host = GrpcCalls.required("host_id", request.getHostId(), "the id the host reports under");

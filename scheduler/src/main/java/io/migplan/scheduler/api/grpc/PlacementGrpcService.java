@@ -1,5 +1,7 @@
 package io.migplan.scheduler.api.grpc;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.Candidate;
 import io.migplan.proto.v1.PlacementServiceGrpc;
@@ -22,6 +24,7 @@ public class PlacementGrpcService extends PlacementServiceGrpc.PlacementServiceI
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void whereCanMove(WhereCanMoveRequest request, StreamObserver<WhereCanMoveResponse> response) {
         GrpcCalls.answer(response, () -> toProto(targets.find(GrpcCalls.required("vm", request.getVm(), ""))));
     }

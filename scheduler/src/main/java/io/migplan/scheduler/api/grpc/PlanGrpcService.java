@@ -1,5 +1,8 @@
 package io.migplan.scheduler.api.grpc;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.audit.Audited;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.CancelPlanRequest;
 import io.migplan.proto.v1.CreateEvacuationPlanRequest;
@@ -21,6 +24,7 @@ import jakarta.validation.Validator;
  * and the plan, and {@link GrpcCalls} the refusals, so both APIs accept and refuse the same things.
  */
 @GrpcService
+@Audited
 public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
 
     @Inject
@@ -30,6 +34,7 @@ public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.OPERATOR)
     public void createEvacuationPlan(CreateEvacuationPlanRequest request,
             StreamObserver<CreateEvacuationPlanResponse> response) {
         GrpcCalls.answer(response, () -> CreateEvacuationPlanResponse.newBuilder()
@@ -38,12 +43,14 @@ public class PlanGrpcService extends PlanServiceGrpc.PlanServiceImplBase {
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void getPlan(GetPlanRequest request, StreamObserver<Plan> response) {
         GrpcCalls.answer(response, () -> PlanViews.toProto(plans.get(id(request.getId()))));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.OPERATOR)
     public void cancelPlan(CancelPlanRequest request, StreamObserver<Plan> response) {
         GrpcCalls.answer(response, () -> PlanViews.toProto(plans.cancel(id(request.getId()))));
     }

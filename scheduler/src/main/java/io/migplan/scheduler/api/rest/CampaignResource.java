@@ -1,5 +1,8 @@
 package io.migplan.scheduler.api.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.audit.Audited;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.campaign.CampaignRequest;
@@ -30,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  */
 @Path("/api/v1/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
+@Audited
 public class CampaignResource {
 
     /**
@@ -71,6 +75,7 @@ public class CampaignResource {
             + " (CAMPAIGN_ACTIVE); nothing was stored")
     @APIResponse(responseCode = "429", description = "As many plans are solving and waiting as allowed (PLANNING_BUSY);"
             + " nothing was stored, try again after Retry-After")
+    @RolesAllowed(Roles.OPERATOR)
     public Response create(@Valid @NotNull(message = "is required: \\{fromRelease, toRelease, hosts | selector, policy,"
             + " dryRun\\}") CampaignRequest body) {
         CampaignView view = campaigns.create(body);
@@ -79,6 +84,7 @@ public class CampaignResource {
 
     @GET
     @Operation(summary = "Every campaign, newest first")
+    @RolesAllowed(Roles.VIEWER)
     public List<CampaignService.Listed> list() {
         return campaigns.list();
     }
@@ -88,6 +94,7 @@ public class CampaignResource {
     @Operation(summary = "The campaign: state, batches with their migrations, unmovable VMs, metrics against the naive"
             + " order, progress and history")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
+    @RolesAllowed(Roles.VIEWER)
     public CampaignView get(@PathParam("id") @PlainText String id) {
         return campaigns.get(id);
     }
@@ -100,6 +107,7 @@ public class CampaignResource {
             + " upgrade, and why nothing more can start yet")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
     @APIResponse(responseCode = "409", description = "Another orchestrator holds an unexpired lease (LEASE_HELD)")
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public NextStep next(@PathParam("id") @PlainText String id,
             @Valid @NotNull(message = "is required: \\{orchestrator, leaseSeconds\\}") NextRequest body) {
         return campaigns.next(id, body.orchestrator().strip(), body.leaseSeconds());
@@ -110,6 +118,7 @@ public class CampaignResource {
     @Operation(summary = "What POST next would answer now, changing nothing: no lease taken, nothing issued, claimed,"
             + " asked or stored (preview: true)")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
+    @RolesAllowed(Roles.VIEWER)
     public NextStep preview(@PathParam("id") @PlainText String id) {
         return campaigns.preview(id);
     }
@@ -121,6 +130,7 @@ public class CampaignResource {
             + " the same answer")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT), or the"
             + " caller does not hold the lease (NOT_LEASE_HOLDER)")
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public CampaignService.Reported migrationDone(@PathParam("id") @PlainText String id,
             @PathParam("migration") @PlainText String migration,
             @Valid @NotNull(message = REPORT_BODY) Report body) {
@@ -134,6 +144,7 @@ public class CampaignResource {
             + " After a done report it is taken when fresh scans show the VM on its source and not on its target")
     @APIResponse(responseCode = "409", description = "The migration is not in flight (MIGRATION_NOT_IN_FLIGHT), or the"
             + " caller does not hold the lease (NOT_LEASE_HOLDER)")
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public CampaignService.Reported migrationFailed(@PathParam("id") @PlainText String id,
             @PathParam("migration") @PlainText String migration,
             @Valid @NotNull(message = "is required: \\{orchestrator, reason\\}") Failure failure) {
@@ -146,6 +157,7 @@ public class CampaignResource {
     @Operation(summary = "The orchestrator started upgrading a host next handed out")
     @APIResponse(responseCode = "409", description = "The host is not empty and ready (HOST_NOT_READY), or the caller"
             + " does not hold the lease (NOT_LEASE_HOLDER)")
+    @RolesAllowed(Roles.ORCHESTRATOR)
     public CampaignService.Reported upgradeStarted(@PathParam("id") @PlainText String id,
             @PathParam("host") @PlainText String host,
             @Valid @NotNull(message = REPORT_BODY) Report body) {
@@ -155,6 +167,7 @@ public class CampaignResource {
     @POST
     @Path("{id}/pause")
     @Operation(summary = "Hand out nothing new until resumed; reports are still taken")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView pause(@PathParam("id") @PlainText String id) {
         return campaigns.pause(id);
     }
@@ -162,6 +175,7 @@ public class CampaignResource {
     @POST
     @Path("{id}/resume")
     @Operation(summary = "Go on with a paused campaign")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView resume(@PathParam("id") @PlainText String id) {
         return campaigns.resume(id);
     }
@@ -170,6 +184,7 @@ public class CampaignResource {
     @Path("{id}/abort")
     @Operation(summary = "Stop for good: planned migrations cancelled, every reservation released, VMs stay where"
             + " they run")
+    @RolesAllowed(Roles.OPERATOR)
     public CampaignView abort(@PathParam("id") @PlainText String id) {
         return campaigns.abort(id);
     }

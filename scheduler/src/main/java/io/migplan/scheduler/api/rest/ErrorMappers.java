@@ -1,6 +1,21 @@
 package io.migplan.scheduler.api.rest;
 
+import io.migplan.scheduler.auth.Access;
+import io.migplan.scheduler.auth.Operations;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.auth.TokenRejection;
 import io.migplan.scheduler.error.Reason;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.SecurityContext;
+import java.lang.reflect.Method;
+import java.security.Principal;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 import io.migplan.scheduler.error.RefusalException;
 import io.migplan.scheduler.error.Violations;
 import jakarta.validation.ConstraintViolationException;
@@ -84,6 +99,46 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response outOfRange(InputCoercionException e) {
         return unreadable(e);
+    }
+
+    /** A call without a bearer token (or with another scheme) to an operation that needs a role: 401. */
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e, SimpleResourceInfo resource) {
+        Method method = method(resource);
+        return refused(Access.noToken(method == null ? "this call" : Operations.name(resource.getResourceClass(), method),
+                method == null ? Set.of() : Access.roles(method).orElse(Set.of())));
+    }
+
+    /** A bearer token that was refused (expired, bad signature, unknown issuer): 401 saying why. */
+    @ServerExceptionMapper
+    public Response rejected(AuthenticationFailedException e) {
+        return refused(Access.rejected(TokenRejection.reason(e)));
+    }
+
+    /** A valid token whose roles do not include one the operation allows: 403 naming both. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource, ContainerRequestContext request) {
+        SecurityContext security = request.getSecurityContext();
+        Method method = method(resource);
+        Principal who = security.getUserPrincipal();
+        Set<String> held = new TreeSet<>();
+        Roles.ALL.stream().filter(security::isUserInRole).forEach(held::add);
+        return refused(Access.forbidden(who == null ? null : who.getName(), Roles.given(held),
+                method == null ? "this call" : Operations.name(resource.getResourceClass(), method),
+                method == null ? Set.of() : Access.roles(method).orElse(Set.of())));
+    }
+
+    private static Method method(SimpleResourceInfo resource) {
+        if (resource == null || resource.getResourceClass() == null) {
+            return null;
+        }
+        for (Method m : resource.getResourceClass().getMethods()) {
+            if (m.getName().equals(resource.getMethodName())
+                    && Arrays.equals(m.getParameterTypes(), resource.parameterTypes())) {
+                return m;
+            }
+        }
+        return null;
     }
 
     /** Framework errors (unknown path, wrong method, unacceptable media type) keep their status. */

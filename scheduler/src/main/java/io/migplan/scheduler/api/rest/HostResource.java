@@ -1,5 +1,8 @@
 package io.migplan.scheduler.api.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.audit.Audited;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.inventory.InventoryQueries;
@@ -25,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
+@Audited
 public class HostResource {
 
     @Inject
@@ -34,6 +38,7 @@ public class HostResource {
 
     @GET
     @Operation(summary = "Every host with release, state, capacity, generation and counts of VMs and devices")
+    @RolesAllowed(Roles.VIEWER)
     public List<HostSummary> list() {
         return queries.hosts();
     }
@@ -60,6 +65,7 @@ public class HostResource {
     @Operation(summary = "Take a host out of placement (DRAINING, MAINTENANCE) or back in (ACTIVE)")
     @APIResponse(responseCode = "400", description = "Missing or unknown state")
     @APIResponse(responseCode = "404", description = "No host with this id")
+    @RolesAllowed(Roles.OPERATOR)
     public HostDetail setAdminState(@PathParam("id") @PlainText String id,
             @Valid @NotNull(message = "is required: \\{state, reason\\}") AdminStateChange body) {
         AdminState state = AdminState.valueOf(body.state().strip().toUpperCase(Locale.ROOT));
@@ -71,6 +77,7 @@ public class HostResource {
     @Path("{id}")
     @Operation(summary = "One host: parents with their device types, active devices, VMs and read problems")
     @APIResponse(responseCode = "404", description = "No host with this id")
+    @RolesAllowed(Roles.VIEWER)
     public HostDetail get(@PathParam("id") @PlainText String id) {
         return queries.host(id);
     }

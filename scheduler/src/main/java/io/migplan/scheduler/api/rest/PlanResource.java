@@ -1,5 +1,8 @@
 package io.migplan.scheduler.api.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.audit.Audited;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.evacuation.EvacuationRequest;
 import io.migplan.scheduler.evacuation.PlanService;
@@ -23,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/plans")
 @Produces(MediaType.APPLICATION_JSON)
+@Audited
 public class PlanResource {
 
     @Inject
@@ -36,6 +40,7 @@ public class PlanResource {
     @APIResponse(responseCode = "400", description = "No hosts, an unknown host, or a limit out of range")
     @APIResponse(responseCode = "429", description = "As many plans are solving and waiting as allowed"
             + " (migplan.planning.max-concurrent, max-queued); nothing was stored; retry after Retry-After seconds")
+    @RolesAllowed(Roles.OPERATOR)
     public Response evacuation(@Valid @NotNull(message = "is required: \\{hosts, maxOutboundPerHost,"
             + " maxInboundPerHost, maxParallel, timeLimitSeconds\\}") EvacuationRequest body) {
         String id = plans.create(body);
@@ -46,6 +51,7 @@ public class PlanResource {
     @Path("{id}")
     @Operation(summary = "A plan: status, progress, migrations in waves, unplaced VMs with reasons, metrics")
     @APIResponse(responseCode = "404", description = "No plan with this id")
+    @RolesAllowed(Roles.VIEWER)
     public PlanView get(@PathParam("id") @PlainText String id) {
         return plans.get(id);
     }
@@ -55,6 +61,7 @@ public class PlanResource {
     @Operation(summary = "Stop solving a plan; its best solution so far is kept as CANCELLED (a plan still waiting"
             + " for a solver is kept as CANCELLED with nothing planned)")
     @APIResponse(responseCode = "409", description = "The plan is no longer being solved")
+    @RolesAllowed(Roles.OPERATOR)
     public PlanView cancel(@PathParam("id") @PlainText String id) {
         return plans.cancel(id);
     }

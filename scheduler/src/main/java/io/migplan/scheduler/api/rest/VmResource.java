@@ -1,5 +1,7 @@
 package io.migplan.scheduler.api.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.inventory.InventoryQueries;
@@ -31,6 +33,7 @@ public class VmResource {
 
     @GET
     @Operation(summary = "Every VM with its host, vCPUs, memory and mediated devices")
+    @RolesAllowed(Roles.VIEWER)
     public List<VmInfo> list() {
         return queries.vms();
     }
@@ -40,6 +43,7 @@ public class VmResource {
     @Operation(summary = "One VM, by UUID or name (a UUID wins over a name)")
     @APIResponse(responseCode = "404", description = "No VM with this UUID or name")
     @APIResponse(responseCode = "409", description = AMBIGUOUS)
+    @RolesAllowed(Roles.VIEWER)
     public VmInfo get(@PathParam("id") @PlainText String id) {
         return queries.vm(id);
     }
@@ -66,6 +70,7 @@ public class VmResource {
     @APIResponse(responseCode = "404", description = "No VM with this UUID or name")
     @APIResponse(responseCode = "409", description = "The VM's devices are not fully reported by its host; or "
             + AMBIGUOUS)
+    @RolesAllowed(Roles.VIEWER)
     public Object targets(@PathParam("id") @PlainText String id,
             @Parameter(description = "full (default): every host with its reasons; summary: the decision only")
             @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")

@@ -1,0 +1,90 @@
+package io.migplan.scheduler.api.grpc;
+
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.migplan.scheduler.auth.Access;
+import io.migplan.scheduler.auth.HostIdentity;
+import io.quarkus.arc.ClientProxy;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The gRPC side of the role table: each method the scheduler serves (by its full name, {@code
+ * migplan.v1.CampaignService/AbortCampaign}) and the Java method that declares who may call it
+ * ({@code @RolesAllowed}, or {@link HostIdentity} for the agents' calls). Quarkus enforces the
+ * roles; this is read to word a refusal and by the test that finds every method declared.
+ */
+@Singleton
+public class GrpcRoles {
+
+    /**
+     * Quarkus's gRPC health service, open like {@code /q/health}: load balancers and Kubernetes probes
+     * call it without credentials, and it answers only SERVING or NOT_SERVING.
+     */
+    public static final String HEALTH_SERVICE = "grpc.health.v1.Health";
+    public static final String OPEN = "open (health probe)";
+
+    private final Map<String, Declared> methods = new TreeMap<>();
+
+    /** A served method and the declaration found for it (null when it has none). */
+    public record Declared(Class<?> type, Method method, boolean open) {
+        public Optional<String> access() {
+            if (open) {
+                return Optional.of(OPEN);
+            }
+            return method == null ? Optional.empty() : Access.declared(method);
+        }
+
+        public Set<String> roles() {
+            return method == null ? Set.of() : Access.roles(method).orElse(Set.of());
+        }
+    }
+
+    @Inject
+    GrpcRoles(@Any Instance<BindableService> services) {
+        for (BindableService service : services) {
+            ServerServiceDefinition definition = service.bindService();
+            Class<?> type = ClientProxy.unwrap(service).getClass();
+            for (ServerMethodDefinition<?, ?> m : definition.getMethods()) {
+                MethodDescriptor<?, ?> descriptor = m.getMethodDescriptor();
+                String bare = descriptor.getBareMethodName();
+                String javaName = Character.toLowerCase(bare.charAt(0)) + bare.substring(1);
+                methods.put(descriptor.getFullMethodName(), descriptor.getServiceName().equals(HEALTH_SERVICE)
+                        ? new Declared(type, null, true) : declaration(type, javaName));
+            }
+        }
+    }
+
+    /** The nearest declaration of {@code name} in {@code type} or a superclass that says who may call it. */
+    private static Declared declaration(Class<?> type, String name) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(name) && !m.isSynthetic()
+                        && (m.isAnnotationPresent(RolesAllowed.class) || m.isAnnotationPresent(HostIdentity.class))) {
+                    return new Declared(c, m, false);
+                }
+            }
+        }
+        return new Declared(type, null, false);
+    }
+
+    /** Every served method by full name. */
+    public Map<String, Declared> all() {
+        return Map.copyOf(methods);
+    }
+
+    /** The declaration for a served method; a method not served has none. */
+    public Declared of(String fullMethodName) {
+        return methods.getOrDefault(fullMethodName, new Declared(Object.class, null, false));
+    }
+}

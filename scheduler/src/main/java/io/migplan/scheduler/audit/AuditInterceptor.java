@@ -1,0 +1,234 @@
+package io.migplan.scheduler.audit;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import io.grpc.protobuf.StatusProto;
+import com.google.protobuf.Message;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.migplan.scheduler.auth.Access;
+import io.migplan.scheduler.auth.Operations;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.error.RefusalException;
+import io.migplan.scheduler.error.Texts;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jboss.logging.Logger;
+
+/**
+ * Records each call of an {@link Audited} operation that changes state, after the call, with its
+ * result: {@code OK}, or the code it was refused with ({@code CAMPAIGN_ACTIVE}, {@code
+ * INVALID_ARGUMENT}, ...), or {@code INTERNAL}. It runs after the role check (a refused role reaches
+ * no operation) and around the request's validation, so a call refused for a bad field is recorded
+ * too. A REST call's answer is the method's return or exception; a gRPC call's is what its
+ * observer is told, which this wraps.
+ */
+@Audited
+@Interceptor
+@Priority(Interceptor.Priority.APPLICATION)
+public class AuditInterceptor {
+
+    private static final Logger LOG = Logger.getLogger(AuditInterceptor.class);
+    /** gRPC request fields that name what a call acts on, in the order they are shown. */
+    private static final List<String> TARGET_FIELDS = List.of("id", "migration", "host");
+
+    @Inject
+    AuditLog log;
+    @Inject
+    SecurityIdentity identity;
+
+    @AroundInvoke
+    Object audit(InvocationContext call) throws Exception {
+        Method method = call.getMethod();
+        Optional<Set<String>> allowed = Access.roles(method);
+        if (allowed.isEmpty() || !Roles.changesState(allowed.get())) {
+            return call.proceed();
+        }
+        // Read now: a gRPC answer may come on another thread, outside this request.
+        Caller who = caller();
+        String operation = Operations.name(method.getDeclaringClass(), method);
+        String target = target(method, call.getParameters());
+        Object[] parameters = call.getParameters();
+        for (int i = 0; i < parameters.length; i++) {
+            if (parameters[i] instanceof StreamObserver<?> observer) {
+                parameters[i] = new Observed<>(observer, who, operation, target);
+                call.setParameters(parameters);
+                return call.proceed();
+            }
+        }
+        Object answer;
+        try {
+            answer = call.proceed();
+        } catch (Exception e) {
+            write(who, operation, target, e);
+            throw e;
+        }
+        write(who, operation, withCreated(target, answer), null);
+        return answer;
+    }
+
+    private record Caller(String subject, String roles) {
+    }
+
+    private Caller caller() {
+        if (identity.isAnonymous()) {
+            return new Caller("anonymous", "");
+        }
+        // Roles include others by inheritance; the record shows those the token was given.
+        return new Caller(identity.getPrincipal().getName(),
+                String.join(",", new TreeSet<>(Roles.given(identity.getRoles()))));
+    }
+
+    private void write(Caller who, String operation, String target, Throwable failure) {
+        String result = "OK";
+        String message = null;
+        if (failure != null) {
+            RefusalException refusal = failure instanceof RuntimeException r ? RefusalException.from(r) : null;
+            if (refusal != null) {
+                result = refusal.code();
+                message = refusal.getMessage();
+            } else if (failure instanceof StatusRuntimeException s) {
+                result = grpcCode(s);
+                message = s.getStatus().getDescription();
+            } else {
+                result = "INTERNAL";
+            }
+        }
+        try {
+            log.record(who.subject(), who.roles(), operation, target, result, clip(message));
+        } catch (RuntimeException e) {
+            // The call itself is done; losing its record is logged loudly rather than undoing or failing it.
+            LOG.errorf(e, "the audit record of %s %s by %s (%s) was not written", operation, Texts.escaped(target),
+                    Texts.escaped(who.subject()), result);
+        }
+    }
+
+    /** The REST API's code a gRPC refusal carries as its {@code ErrorInfo} reason, else the status's own name. */
+    private static String grpcCode(StatusRuntimeException s) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(s);
+        if (status != null) {
+            for (Any detail : status.getDetailsList()) {
+                if (detail.is(ErrorInfo.class)) {
+                    try {
+                        return detail.unpack(ErrorInfo.class).getReason();
+                    } catch (InvalidProtocolBufferException e) {
+                        break;
+                    }
+                }
+            }
+        }
+        return s.getStatus().getCode().name();
+    }
+
+    private static String clip(String message) {
+        return message == null || message.length() <= Texts.MAX_TEXT ? message : message.substring(0, Texts.MAX_TEXT);
+    }
+
+    /** {@code id=camp-1 migration=m-3}: a REST call's path parameters, or a gRPC request's id fields. */
+    static String target(Method method, Object[] parameters) {
+        List<String> parts = new ArrayList<>();
+        Annotation[][] annotations = method.getParameterAnnotations();
+        for (int i = 0; i < parameters.length; i++) {
+            for (Annotation a : annotations[i]) {
+                if (a instanceof PathParam p && parameters[i] != null) {
+                    parts.add(p.value() + "=" + Texts.escaped(String.valueOf(parameters[i])));
+                }
+            }
+            if (parameters[i] instanceof Message m) {
+                parts.addAll(fields(m));
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    private static List<String> fields(Message m) {
+        List<String> parts = new ArrayList<>();
+        for (String name : TARGET_FIELDS) {
+            Descriptors.FieldDescriptor field = m.getDescriptorForType().findFieldByName(name);
+            if (field != null && !field.isRepeated() && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING
+                    && !((String) m.getField(field)).isEmpty()) {
+                parts.add(name + "=" + Texts.escaped((String) m.getField(field)));
+            }
+        }
+        return parts;
+    }
+
+    /** A created plan's or campaign's id (a token's subject), named in the target of the call that made it. */
+    static String withCreated(String target, Object answer) {
+        if (!target.isEmpty()) {
+            return target;
+        }
+        Object entity = answer instanceof Response r ? r.getEntity() : answer;
+        Object id = null;
+        if (entity instanceof Map<?, ?> map) {
+            id = map.get("id");
+        } else if (entity instanceof Message m) {
+            Descriptors.FieldDescriptor field = m.getDescriptorForType().findFieldByName("id");
+            id = field == null || field.isRepeated() ? null : m.getField(field);
+        } else if (entity != null && entity.getClass().isRecord()) {
+            for (String name : List.of("id", "subject")) {
+                try {
+                    Object value = entity.getClass().getMethod(name).invoke(entity);
+                    if (value != null) {
+                        return name + "=" + Texts.escaped(String.valueOf(value));
+                    }
+                } catch (ReflectiveOperationException e) {
+                    // the record has no such component
+                }
+            }
+        }
+        return id == null || String.valueOf(id).isEmpty() ? target : "id=" + Texts.escaped(String.valueOf(id));
+    }
+
+    /** A gRPC call's observer that records the answer before passing it on. */
+    private final class Observed<T> implements StreamObserver<T> {
+        private final StreamObserver<T> delegate;
+        private final Caller who;
+        private final String operation;
+        private final String target;
+        private T last;
+
+        Observed(StreamObserver<T> delegate, Caller who, String operation, String target) {
+            this.delegate = delegate;
+            this.who = who;
+            this.operation = operation;
+            this.target = target;
+        }
+
+        @Override
+        public void onNext(T value) {
+            last = value;
+            delegate.onNext(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            Throwable shown = t instanceof RuntimeException ? t : Status.fromThrowable(t).asRuntimeException();
+            write(who, operation, target, shown);
+            delegate.onError(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            write(who, operation, withCreated(target, last), null);
+            delegate.onCompleted();
+        }
+    }
+}

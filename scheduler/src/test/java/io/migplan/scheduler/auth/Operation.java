@@ -1,0 +1,37 @@
+package io.migplan.scheduler.auth;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import jakarta.ws.rs.Path;
+import java.lang.reflect.Method;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** A REST operation of the scheduler, found by reflection over its JAX-RS resources. */
+record Operation(Class<?> resource, Method method, String verb, String path) {
+
+    static List<Operation> rest() {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.migplan.scheduler").stream()
+                .filter(c -> c.isAnnotatedWith(Path.class)).map(c -> c.reflect())
+                .flatMap(type -> Stream.of(type.getDeclaredMethods())
+                        .filter(m -> Operations.httpMethod(m) != null)
+                        .map(m -> new Operation(type, m, Operations.httpMethod(m), Operations.restPath(type, m))))
+                .sorted(Comparator.comparing(Operation::toString)).toList();
+    }
+
+    /** The path with every parameter filled by a name nothing carries. */
+    String concretePath() {
+        return path.replaceAll("\\{[^}]+}", "no-such-thing");
+    }
+
+    boolean hasBody() {
+        return Stream.of(method.getParameters()).anyMatch(p -> p.getType().isRecord());
+    }
+
+    @Override
+    public String toString() {
+        return verb + " " + path;
+    }
+}
