@@ -48,7 +48,8 @@ class AuditTest {
 
     @Test
     void aRefusedChangeIsRecordedWithItsCodeAndSentence() {
-        given().header("Authorization", bearer(Roles.OPERATOR)).post("/api/v1/campaigns/{id}/abort", "audit-none")
+        given().header("Authorization", bearer(Roles.OPERATOR)).contentType(ContentType.JSON)
+                .post("/api/v1/campaigns/{id}/abort", "audit-none")
                 .then().statusCode(404);
 
         Map<String, Object> record = newest(1).getMap("entries[0]");
@@ -84,8 +85,10 @@ class AuditTest {
 
     @Test
     void readsLeaveNoRecordAndPagesGoNewestFirstThroughTheCursor() {
-        given().header("Authorization", bearer(Roles.OPERATOR)).post("/api/v1/campaigns/{id}/pause", "audit-page-1");
-        given().header("Authorization", bearer(Roles.OPERATOR)).post("/api/v1/campaigns/{id}/pause", "audit-page-2");
+        given().header("Authorization", bearer(Roles.OPERATOR)).contentType(ContentType.JSON)
+                .post("/api/v1/campaigns/{id}/pause", "audit-page-1");
+        given().header("Authorization", bearer(Roles.OPERATOR)).contentType(ContentType.JSON)
+                .post("/api/v1/campaigns/{id}/pause", "audit-page-2");
         long first = newest(1).getLong("entries[0].id");
         given().get("/api/v1/hosts").then().statusCode(200);
         given().get("/api/v1/campaigns").then().statusCode(200);

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.auth.Roles;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SixHostFleet;
+import io.migplan.scheduler.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -60,6 +62,9 @@ class BrowserFormTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        // With an operator's credentials, so that the content type alone refuses the call (a page of
+        // another site could not even add them: a browser sends no bearer token by itself).
+        request.header("Authorization", "Bearer " + TestTokens.of(Roles.OPERATOR));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -127,7 +132,8 @@ class BrowserFormTest {
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
 
         HttpResponse<String> read = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + RestAssured.port + "/api/v1/hosts")).header("Origin", EVIL).build(),
+                URI.create("http://127.0.0.1:" + RestAssured.port + "/api/v1/hosts")).header("Origin", EVIL)
+                .header("Authorization", "Bearer " + TestTokens.of(Roles.VIEWER)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).as("a page of another site may not read it")
