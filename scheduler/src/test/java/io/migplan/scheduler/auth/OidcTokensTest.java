@@ -11,6 +11,7 @@ import io.migplan.scheduler.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,9 +55,11 @@ class OidcTokensTest {
     void anIssuersOperatorMayAbortAndItsViewerMayNot() throws Exception {
         PrivateKey key = issuerKey();
         given().header("Authorization", "Bearer " + issuerToken("alice", Roles.OPERATOR, key))
-                .post("/api/v1/campaigns/{id}/abort", "oidc-none").then().statusCode(404);
+                .contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/abort", "oidc-none").then()
+                .statusCode(404);
         given().header("Authorization", "Bearer " + issuerToken("bob", Roles.VIEWER, key))
-                .post("/api/v1/campaigns/{id}/abort", "oidc-none").then().statusCode(403);
+                .contentType(ContentType.JSON).post("/api/v1/campaigns/{id}/abort", "oidc-none").then()
+                .statusCode(403);
         given().header("Authorization", "Bearer " + issuerToken("bob", Roles.VIEWER, key)).get("/api/v1/hosts")
                 .then().statusCode(200);
 
