@@ -3,6 +3,8 @@ package io.migplan.agent.grpc;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.migplan.identity.PeerIdentity;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -11,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The only place the agent builds gRPC servers and channels, so that mutual TLS (agent identity
- * checked against the reported host id) is added here once. Today both are plaintext.
+ * The only place the agent builds gRPC servers and channels. With {@link AgentTls} both speak
+ * mutual TLS: the server requires a certificate of the CA and answers only the scheduler ({@link
+ * SchedulerOnly}); a channel to the scheduler accepts only a certificate naming the scheduler.
+ * Without it (tests, the simulator's control port, an {@code insecure} agent) they are plaintext.
  */
 public final class GrpcTransport {
   /** Largest inbound message; a host snapshot of thousands of types stays far below it (gRPC's default is 4 MiB). */
@@ -20,21 +24,46 @@ public final class GrpcTransport {
 
   private GrpcTransport() {}
 
+  /** A plaintext server. */
   public static Server startServer(String address, int port, List<BindableService> services)
       throws IOException {
+    return startServer(address, port, services, null);
+  }
+
+  /**
+   * A server of {@code services}; with {@code tls} (null: plaintext) it requires a client
+   * certificate of the CA and lets only the scheduler call, on behalf of host {@code tls.identity()}.
+   */
+  public static Server startServer(String address, int port, List<BindableService> services, AgentTls tls)
+      throws IOException {
+    InetSocketAddress bind = new InetSocketAddress(address, port);
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(address, port))
+        (tls == null ? NettyServerBuilder.forAddress(bind) : NettyServerBuilder.forAddress(bind, tls.serverCredentials()))
             .maxInboundMessageSize(MAX_INBOUND_BYTES);
-    services.forEach(builder::addService);
+    if (tls == null) {
+      services.forEach(builder::addService);
+    } else {
+      SchedulerOnly gate = new SchedulerOnly(tls.identity().hostId());
+      services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, gate)));
+    }
     return builder.build().start();
   }
 
-  /** A channel to "host:port". */
+  /** A plaintext channel to "host:port". */
   public static ManagedChannel channel(String target) {
-    return NettyChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .build();
+    return channel(target, null);
+  }
+
+  /**
+   * A channel to the scheduler at "host:port"; with {@code tls} (null: plaintext) it presents this
+   * host's certificate and accepts only a peer whose certificate names the scheduler.
+   */
+  public static ManagedChannel channel(String target, AgentTls tls) {
+    NettyChannelBuilder builder =
+        tls == null
+            ? NettyChannelBuilder.forTarget(target).usePlaintext()
+            : NettyChannelBuilder.forTarget(target, tls.channelCredentials(PeerIdentity.scheduler()));
+    return builder.maxInboundMessageSize(MAX_INBOUND_BYTES).build();
   }
 
   /** Closes a channel, waiting briefly for calls in flight. */
