@@ -6,8 +6,6 @@ import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -16,9 +14,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * certificate of {@code spiffe://migplan/host/h17}, an agent dialling the scheduler only the
  * scheduler's. So an endpoint reported by whoever cannot lead a connection elsewhere.
  *
- * <p>The chain is checked by the wrapped trust manager with the connection's host-name check
- * switched off: the agents' endpoints are addresses, and the certificate's identity, not its DNS
- * names, says who answers.
+ * <p>The chain is checked by the wrapped trust manager in its two-argument form, which checks no
+ * host name (a JDK trust manager, or {@link CaTrust}): the agents' endpoints are addresses, and
+ * the certificate's identity, not its DNS names, says who answers.
  * A refusal is a {@link PeerIdentityMismatchException} naming what was expected and found.
  */
 public final class ExpectedPeerTrustManager extends X509ExtendedTrustManager {
@@ -27,7 +25,8 @@ public final class ExpectedPeerTrustManager extends X509ExtendedTrustManager {
   private final PeerIdentity expected;
 
   /**
-   * @param chainCheck decides whether the chain is signed by the CA (and valid now)
+   * @param chainCheck decides whether the chain is signed by the CA (and valid now); asked in its
+   *     two-argument form, so it checks no host name
    * @param expected the only identity this connection may reach
    */
   public ExpectedPeerTrustManager(X509ExtendedTrustManager chainCheck, PeerIdentity expected) {
@@ -76,15 +75,13 @@ public final class ExpectedPeerTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    chainCheck.checkServerTrusted(chain, authType, withoutHostNameCheck(socket));
-    requireExpected(chain);
+    checkServerTrusted(chain, authType);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    chainCheck.checkServerTrusted(chain, authType, withoutHostNameCheck(engine));
-    requireExpected(chain);
+    checkServerTrusted(chain, authType);
   }
 
   @Override
@@ -95,38 +92,13 @@ public final class ExpectedPeerTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    chainCheck.checkClientTrusted(chain, authType, withoutHostNameCheck(socket));
-    requireExpected(chain);
+    checkClientTrusted(chain, authType);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    chainCheck.checkClientTrusted(chain, authType, withoutHostNameCheck(engine));
-    requireExpected(chain);
-  }
-
-  /**
-   * The connection's parameters without the endpoint identification (gRPC asks for HTTPS host-name
-   * checks): the expected identity replaces it. The chain check still sees the connection, for the
-   * algorithm constraints negotiated on it, as grpc-java's AdvancedTlsX509TrustManager does.
-   */
-  private static SSLEngine withoutHostNameCheck(SSLEngine engine) {
-    if (engine != null) {
-      SSLParameters params = engine.getSSLParameters();
-      params.setEndpointIdentificationAlgorithm(null);
-      engine.setSSLParameters(params);
-    }
-    return engine;
-  }
-
-  private static Socket withoutHostNameCheck(Socket socket) {
-    if (socket instanceof SSLSocket ssl) {
-      SSLParameters params = ssl.getSSLParameters();
-      params.setEndpointIdentificationAlgorithm(null);
-      ssl.setSSLParameters(params);
-    }
-    return socket;
+    checkClientTrusted(chain, authType);
   }
 
   @Override

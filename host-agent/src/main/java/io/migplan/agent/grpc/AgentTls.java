@@ -5,15 +5,14 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.util.AdvancedTlsX509KeyManager;
-import io.grpc.util.AdvancedTlsX509TrustManager;
 import io.migplan.agent.config.InvalidConfigException;
 import io.migplan.agent.config.TlsSettings;
+import io.migplan.identity.CaTrust;
 import io.migplan.identity.CertificateAuthority;
 import io.migplan.identity.ExpectedPeerTrustManager;
 import io.migplan.identity.PeerIdentity;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One agent's TLS material: its certificate and key, and the CA it trusts, read from the PEM files
- * of its {@code tls} config into grpc-java's updatable key and trust managers, and re-read when
+ * of its {@code tls} config into grpc-java's updatable key manager and a {@link CaTrust}, and re-read when
  * they change (checked every {@code reloadPeriod}), so a certificate is rotated without a restart
  * and new connections use it at once. Checked at start: the files must be readable and the certificate
  * must name the agent's own host.
@@ -53,21 +52,13 @@ public final class AgentTls implements AutoCloseable {
   private final PeerIdentity identity;
   private final TlsSettings settings;
   private final AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-  private final AdvancedTlsX509TrustManager trust;
+  private final CaTrust trust = new CaTrust();
   private volatile List<FileTime> loaded;
   private final ScheduledFuture<?> reloading;
 
   private AgentTls(PeerIdentity identity, TlsSettings settings) {
     this.identity = identity;
     this.settings = settings;
-    try {
-      trust = AdvancedTlsX509TrustManager.newBuilder()
-          // The chain only: the peer's identity is checked against the one expected, not host names.
-          .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION)
-          .build();
-    } catch (CertificateException e) {
-      throw new IllegalStateException("the JDK's trust manager is unavailable: " + e.getMessage(), e);
-    }
     loaded = modified();
     try {
       keys.updateIdentityCredentials(settings.cert().toFile(), settings.key().toFile());
@@ -76,7 +67,7 @@ public final class AgentTls implements AutoCloseable {
           + " is not a usable key and certificate (PEM, PKCS#8 key): " + e.getMessage());
     }
     try {
-      trust.updateTrustCredentials(settings.ca().toFile());
+      trust.update(CertificateAuthority.readCertificates(settings.ca()));
     } catch (IOException | GeneralSecurityException e) {
       throw InvalidConfigException.of("tls.ca", settings.ca() + " is not a usable PEM CA certificate: " + e.getMessage());
     }
@@ -136,7 +127,7 @@ public final class AgentTls implements AutoCloseable {
         return;
       }
       keys.updateIdentityCredentials(settings.cert().toFile(), settings.key().toFile());
-      trust.updateTrustCredentials(settings.ca().toFile());
+      trust.update(CertificateAuthority.readCertificates(settings.ca()));
       loaded = now;
       LOG.info("{}: reloaded the TLS certificate, key and CA from {}", identity, settings.cert().getParent());
     } catch (IOException | GeneralSecurityException | RuntimeException e) {

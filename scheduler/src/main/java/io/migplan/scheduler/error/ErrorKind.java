@@ -11,6 +11,10 @@ import io.grpc.Status;
 public enum ErrorKind {
     /** The request itself is wrong: a field out of its bounds, an unknown host named in it. */
     INVALID_ARGUMENT(400, Status.Code.INVALID_ARGUMENT, false),
+    /** The caller did not say who it is (a host agent without its certificate, when TLS is on). */
+    UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, false),
+    /** The caller is known but may not do this (a host's agent reporting for another host). */
+    PERMISSION_DENIED(403, Status.Code.PERMISSION_DENIED, false),
     /** What the request names does not exist. */
     NOT_FOUND(404, Status.Code.NOT_FOUND, false),
     /** The request is well formed but does not fit the state of what it names. */
