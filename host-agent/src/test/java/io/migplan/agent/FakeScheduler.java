@@ -3,7 +3,7 @@ package io.migplan.agent;
 import io.grpc.Server;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.migplan.agent.pki.PkiCommand;
+import io.migplan.agent.pki.PkiDirectory;
 import io.migplan.identity.PeerIdentity;
 import java.net.InetSocketAddress;
 import io.grpc.stub.StreamObserver;
@@ -35,7 +35,7 @@ public final class FakeScheduler extends InventoryServiceGrpc.InventoryServiceIm
   public FakeScheduler(TestPki pki, PeerIdentity self) throws IOException {
     pki.issue(self);
     var credentials = TlsServerCredentials.newBuilder()
-        .keyManager(PkiCommand.certFile(pki.dir, self).toFile(), PkiCommand.keyFile(pki.dir, self).toFile())
+        .keyManager(new PkiDirectory(pki.dir).cert(self).toFile(), new PkiDirectory(pki.dir).key(self).toFile())
         .trustManager(pki.caFile().toFile())
         .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
         .build();

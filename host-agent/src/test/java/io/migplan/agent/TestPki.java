@@ -5,7 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.migplan.agent.config.TlsSettings;
-import io.migplan.agent.pki.PkiCommand;
+import io.migplan.agent.pki.PkiDirectory;
 import io.migplan.identity.CertificateAuthority;
 import io.migplan.identity.ExpectedPeerTrustManager;
 import io.migplan.identity.PeerIdentity;
@@ -30,7 +30,7 @@ public final class TestPki {
   public static TestPki create(Path dir) {
     try {
       CertificateAuthority ca = CertificateAuthority.create("test CA", Duration.ofDays(1));
-      ca.write(PkiCommand.caCert(dir), PkiCommand.caKey(dir));
+      ca.write(new PkiDirectory(dir).caCert(), new PkiDirectory(dir).caKey());
       return new TestPki(dir, ca);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -38,13 +38,13 @@ public final class TestPki {
   }
 
   public Path caFile() {
-    return PkiCommand.caCert(dir);
+    return new PkiDirectory(dir).caCert();
   }
 
   /** Issues {@code id}'s certificate into the directory (replacing an earlier one). */
   public TestPki issue(PeerIdentity id) {
     try {
-      ca.issue(id, Duration.ofHours(1)).write(PkiCommand.certFile(dir, id), PkiCommand.keyFile(dir, id));
+      ca.issue(id, Duration.ofHours(1)).write(new PkiDirectory(dir).cert(id), new PkiDirectory(dir).key(id));
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -55,7 +55,7 @@ public final class TestPki {
   public TlsSettings hostTls(String hostId, Duration reloadPeriod) {
     PeerIdentity id = PeerIdentity.host(hostId);
     issue(id);
-    return new TlsSettings(caFile(), PkiCommand.certFile(dir, id), PkiCommand.keyFile(dir, id), reloadPeriod);
+    return new TlsSettings(caFile(), new PkiDirectory(dir).cert(id), new PkiDirectory(dir).key(id), reloadPeriod);
   }
 
   /** The CA as a JDK trust manager (the chain check alone). */
@@ -77,7 +77,7 @@ public final class TestPki {
     issue(self);
     try {
       return TlsChannelCredentials.newBuilder()
-          .keyManager(PkiCommand.certFile(dir, self).toFile(), PkiCommand.keyFile(dir, self).toFile())
+          .keyManager(new PkiDirectory(dir).cert(self).toFile(), new PkiDirectory(dir).key(self).toFile())
           .trustManager(new ExpectedPeerTrustManager(trust(), peer))
           .build();
     } catch (IOException e) {

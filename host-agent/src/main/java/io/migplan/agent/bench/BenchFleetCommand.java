@@ -2,7 +2,10 @@ package io.migplan.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.agent.pki.PkiDirectory;
 import io.migplan.agent.report.Reporter;
+import io.migplan.identity.CertificateAuthority;
+import java.util.List;
 import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.sim.FleetGenerator;
 import io.migplan.agent.sim.FleetSimulator;
@@ -43,6 +46,12 @@ public final class BenchFleetCommand implements Callable<Integer> {
 
   @Option(names = "--scheduler", required = true, description = "scheduler host:port")
   String scheduler;
+
+  @ArgGroup(exclusive = true, multiplicity = "1", heading = "Transport (one is required):%n")
+  SimulateCommand.Transport transport;
+
+  @Option(names = "--scheduler-http", description = "the scheduler's REST base URL for its host list (default: http://<--scheduler>)")
+  String schedulerHttp;
 
   @Option(names = "--dir", required = true, description = "an empty or missing directory for the trees")
   Path dir;
@@ -114,6 +123,19 @@ public final class BenchFleetCommand implements Callable<Integer> {
       print("hosts_run_here", slice.hosts() + " (host " + slice.first() + " to " + slice.last() + ")");
     }
     print("generation_s", seconds(generated - t0));
+    print("transport", transport.pki != null ? "mutual TLS (a certificate per host)" : "plaintext");
+    if (transport.pki != null) {
+      // Issued here, timed on their own; the fleet then finds them in place.
+      PkiDirectory pki = new PkiDirectory(transport.pki);
+      CertificateAuthority ca = pki.loadCa();
+      List<FleetGenerator.GeneratedHost> hosts = FleetGenerator.generate(spec, dir, slice);
+      long c0 = System.nanoTime();
+      for (FleetGenerator.GeneratedHost h : hosts) {
+        pki.hostTls(ca, h.hostId(), Duration.ofDays(30));
+      }
+      print("certificates_issued", hosts.size());
+      print("certificates_s", seconds(System.nanoTime() - c0));
+    }
     print("tree_files", countFiles(dir));
 
     Set<String> acknowledgedHosts = ConcurrentHashMap.newKeySet();
@@ -121,7 +143,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
     AtomicLong allAcknowledgedAt = new AtomicLong();
     AtomicLong firstAcknowledgedAt = new AtomicLong();
     SteadyState steady = new SteadyState();
-    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads)
+    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads).withPki(transport.pki)
         .withListener(new Reporter.Listener() {
           @Override
           public void acknowledged(String host, long generation, boolean applied) {
@@ -221,7 +243,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
   /** {@code GET /api/v1/hosts}; an empty array when it could not be read. */
   private JsonNode hosts() {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + scheduler + "/api/v1/hosts"))
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create((schedulerHttp != null ? schedulerHttp : "http://" + scheduler) + "/api/v1/hosts"))
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(r.body());
     } catch (IOException e) {

@@ -5,7 +5,6 @@ import io.migplan.identity.PeerIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,24 +42,6 @@ public final class PkiCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "choose init or issue");
   }
 
-  /** The files of the CA in {@code dir}. */
-  public static Path caCert(Path dir) {
-    return dir.resolve("ca.pem");
-  }
-
-  public static Path caKey(Path dir) {
-    return dir.resolve("ca-key.pem");
-  }
-
-  /** Where {@code issue} writes an identity's certificate and key in {@code dir}. */
-  public static Path certFile(Path dir, PeerIdentity id) {
-    return id.isScheduler() ? dir.resolve("scheduler.pem") : dir.resolve("hosts").resolve(id.hostId() + ".pem");
-  }
-
-  public static Path keyFile(Path dir, PeerIdentity id) {
-    return id.isScheduler() ? dir.resolve("scheduler-key.pem") : dir.resolve("hosts").resolve(id.hostId() + "-key.pem");
-  }
-
   @Command(name = "init", description = "Make a new CA (ca.pem, ca-key.pem) in --dir; never overwrites one.",
       mixinStandardHelpOptions = true)
   static final class Init implements Callable<Integer> {
@@ -78,11 +59,12 @@ public final class PkiCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       requirePositive(spec, "--days", days);
-      CertificateAuthority.requireAbsent(caCert(dir));
-      CertificateAuthority.requireAbsent(caKey(dir));
+      PkiDirectory pki = new PkiDirectory(dir);
+      CertificateAuthority.requireAbsent(pki.caCert());
+      CertificateAuthority.requireAbsent(pki.caKey());
       CertificateAuthority ca = CertificateAuthority.create(name, Duration.ofDays(days));
-      ca.write(caCert(dir), caKey(dir));
-      System.out.println("CA " + caCert(dir) + " (key " + caKey(dir) + ", valid until " + ca.certificate().getNotAfter().toInstant() + ")");
+      ca.write(pki.caCert(), pki.caKey());
+      System.out.println("CA " + pki.caCert() + " (key " + pki.caKey() + ", valid until " + ca.certificate().getNotAfter().toInstant() + ")");
       return 0;
     }
   }
@@ -144,14 +126,15 @@ public final class PkiCommand implements Runnable {
       for (String ip : ips) {
         addresses.add(address(spec, ip));
       }
-      if (!Files.exists(caCert(dir)) || !Files.exists(caKey(dir))) {
+      PkiDirectory pki = new PkiDirectory(dir);
+      if (!pki.hasCa()) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + dir + " holds no CA (ca.pem and ca-key.pem);"
             + " make one with: host-agent pki init --dir " + dir);
       }
-      CertificateAuthority ca = CertificateAuthority.load(caCert(dir), caKey(dir));
+      CertificateAuthority ca = pki.loadCa();
       for (PeerIdentity id : ids) {
-        Path certOut = cert != null ? cert : certFile(dir, id);
-        Path keyOut = key != null ? key : keyFile(dir, id);
+        Path certOut = cert != null ? cert : pki.cert(id);
+        Path keyOut = key != null ? key : pki.key(id);
         CertificateAuthority.Issued issued = ca.issue(id, Duration.ofDays(days), dns, addresses);
         issued.write(certOut, keyOut);
         System.out.println(id.uri() + " " + certOut + " " + keyOut + " (valid until "

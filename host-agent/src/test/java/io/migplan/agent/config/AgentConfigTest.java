@@ -145,9 +145,9 @@ class AgentConfigTest {
         Arguments.of("a host id that is a list", "hostId: [a]", "hostId: must be a plain value, not a list or mapping"),
         Arguments.of("a misspelt key", "hostname: typo",
             "hostname: unknown key; known keys here are advertiseAddress, callTimeout, cpuAllocationRatio, cpus,"
-                + " driverVersion, failureDomain, heartbeatInterval, hostId, labels, listenAddress,"
+                + " driverVersion, failureDomain, heartbeatInterval, hostId, insecure, labels, listenAddress,"
                 + " memoryAllocationRatio, memoryMib, nvidiaMixedSizeParents, port, probes, release, reservedCpus,"
-                + " reservedMemoryMib, root, scanInterval, schedulerTarget"),
+                + " reservedMemoryMib, root, scanInterval, schedulerTarget, tls"),
         Arguments.of("a CPU ratio of zero", "cpuAllocationRatio: 0", "cpuAllocationRatio: must be between 0.1 and 64.0, got 0.0"),
         Arguments.of("a CPU ratio past 64", "cpuAllocationRatio: 100", "cpuAllocationRatio: must be between 0.1 and 64.0, got 100.0"),
         Arguments.of("a memory ratio below 0.1", "memoryAllocationRatio: 0.05",

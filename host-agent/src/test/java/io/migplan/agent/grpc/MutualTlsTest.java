@@ -12,7 +12,7 @@ import io.migplan.agent.TestPki;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.config.InvalidConfigException;
 import io.migplan.agent.config.TlsSettings;
-import io.migplan.agent.pki.PkiCommand;
+import io.migplan.agent.pki.PkiDirectory;
 import io.migplan.identity.CertificateAuthority;
 import io.migplan.identity.PeerIdentity;
 import io.migplan.proto.v1.AgentServiceGrpc;
@@ -143,9 +143,9 @@ class MutualTlsTest {
 
       // Rotation to a new CA: the agent's CA, certificate and key files are replaced in place.
       second.issue(HOST_01);
-      CertificateAuthority.readCertificates(PkiCommand.certFile(next, HOST_01)); // written whole
-      Files.copy(PkiCommand.keyFile(next, HOST_01), tls.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      Files.copy(PkiCommand.certFile(next, HOST_01), tls.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      CertificateAuthority.readCertificates(new PkiDirectory(next).cert(HOST_01)); // written whole
+      Files.copy(new PkiDirectory(next).key(HOST_01), tls.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(new PkiDirectory(next).cert(HOST_01), tls.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.copy(second.caFile(), tls.ca(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
       Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
