@@ -1,7 +1,6 @@
 package io.migplan.identity;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -18,7 +17,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -202,20 +200,9 @@ public final class CertificateAuthority {
     return new BigInteger(159, RANDOM).setBit(0);
   }
 
-  /** The certificates of a PEM file, in order. */
+  /** The certificates of a PEM file, in order ({@link PemFiles#readCertificates}). */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      List<X509Certificate> out = new ArrayList<>();
-      for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        out.add((X509Certificate) c);
-      }
-      if (out.isEmpty()) {
-        throw new IOException(file + " holds no PEM certificate");
-      }
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new IOException(file + " is not a PEM certificate: " + e.getMessage(), e);
-    }
+    return PemFiles.readCertificates(file);
   }
 
   /** The private key of a PEM file, PKCS#8 ("PRIVATE KEY") or OpenSSL's "EC PRIVATE KEY". */

@@ -2,9 +2,7 @@ package io.migplan.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.agent.pki.PkiDirectory;
 import io.migplan.agent.report.Reporter;
-import io.migplan.identity.CertificateAuthority;
 import java.util.List;
 import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.sim.FleetGenerator;
@@ -126,13 +124,9 @@ public final class BenchFleetCommand implements Callable<Integer> {
     print("transport", transport.pki != null ? "mutual TLS (a certificate per host)" : "plaintext");
     if (transport.pki != null) {
       // Issued here, timed on their own; the fleet then finds them in place.
-      PkiDirectory pki = new PkiDirectory(transport.pki);
-      CertificateAuthority ca = pki.loadCa();
       List<FleetGenerator.GeneratedHost> hosts = FleetGenerator.generate(spec, dir, slice);
       long c0 = System.nanoTime();
-      for (FleetGenerator.GeneratedHost h : hosts) {
-        pki.hostTls(ca, h.hostId(), Duration.ofDays(30));
-      }
+      FleetSimulator.issueCertificates(hosts, transport.pki);
       print("certificates_issued", hosts.size());
       print("certificates_s", seconds(System.nanoTime() - c0));
     }

@@ -8,7 +8,7 @@ import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.migplan.agent.config.InvalidConfigException;
 import io.migplan.agent.config.TlsSettings;
 import io.migplan.identity.CaTrust;
-import io.migplan.identity.CertificateAuthority;
+import io.migplan.identity.PemFiles;
 import io.migplan.identity.ExpectedPeerTrustManager;
 import io.migplan.identity.PeerIdentity;
 import java.io.IOException;
@@ -67,7 +67,7 @@ public final class AgentTls implements AutoCloseable {
           + " is not a usable key and certificate (PEM, PKCS#8 key): " + e.getMessage());
     }
     try {
-      trust.update(CertificateAuthority.readCertificates(settings.ca()));
+      trust.update(PemFiles.readCertificates(settings.ca()));
     } catch (IOException | GeneralSecurityException e) {
       throw InvalidConfigException.of("tls.ca", settings.ca() + " is not a usable PEM CA certificate: " + e.getMessage());
     }
@@ -83,7 +83,7 @@ public final class AgentTls implements AutoCloseable {
     PeerIdentity expected = PeerIdentity.host(hostId);
     Optional<PeerIdentity> named;
     try {
-      named = PeerIdentity.of(CertificateAuthority.readCertificates(settings.cert()).get(0));
+      named = PeerIdentity.of(PemFiles.readCertificates(settings.cert()).get(0));
     } catch (IOException e) {
       throw InvalidConfigException.of("tls.cert", "cannot be read: " + e.getMessage());
     }
@@ -120,14 +120,14 @@ public final class AgentTls implements AutoCloseable {
       return;
     }
     try {
-      Optional<PeerIdentity> named = PeerIdentity.of(CertificateAuthority.readCertificates(settings.cert()).get(0));
+      Optional<PeerIdentity> named = PeerIdentity.of(PemFiles.readCertificates(settings.cert()).get(0));
       if (!named.equals(Optional.of(identity))) {
         LOG.warn("{}: {} now names {}; the previous certificate stays in use", identity, settings.cert(),
             named.map(PeerIdentity::toString).orElse("no host"));
         return;
       }
       keys.updateIdentityCredentials(settings.cert().toFile(), settings.key().toFile());
-      trust.update(CertificateAuthority.readCertificates(settings.ca()));
+      trust.update(PemFiles.readCertificates(settings.ca()));
       loaded = now;
       LOG.info("{}: reloaded the TLS certificate, key and CA from {}", identity, settings.cert().getParent());
     } catch (IOException | GeneralSecurityException | RuntimeException e) {

@@ -268,6 +268,16 @@ public final class FleetSimulator {
     }
   }
 
+  /**
+   * Issues the certificate of each host that has none yet in {@code pki} (a directory with a CA),
+   * on every core: one EC P-256 key pair and signature per host.
+   */
+  public static void issueCertificates(List<FleetGenerator.GeneratedHost> hosts, Path pki) throws IOException {
+    PkiDirectory files = new PkiDirectory(pki);
+    CertificateAuthority ca = files.loadCa();
+    Parallel.map(hosts.size(), i -> files.hostTls(ca, hosts.get(i).hostId(), SIMULATED_CERTIFICATE_VALIDITY));
+  }
+
   /** A simulated host's certificate: long enough for any run, short enough to be visibly throwaway. */
   static final Duration SIMULATED_CERTIFICATE_VALIDITY = Duration.ofDays(30);
 
