@@ -275,7 +275,12 @@ class AgentConfigTest {
     assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-a"));
     assertThat(c.root()).isEqualTo(Path.of("/"));
     assertThat(c.port()).isEqualTo(9400);
-    assertThat(c.schedulerTarget()).contains("scheduler.example.net:8080");
+    assertThat(c.schedulerTarget()).contains("scheduler.example.net:8443");
+    assertThat(c.tls()).hasValueSatisfying(t -> {
+      assertThat(t.cert()).isEqualTo(Path.of("/etc/migplan/pki/gpu-host-17.pem"));
+      assertThat(t.reloadPeriod()).isEqualTo(TlsSettings.DEFAULT_RELOAD_PERIOD);
+    });
+    assertThat(c.plaintextRefusal()).isEmpty();
     assertThat(c.scanInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.probes().choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);
