@@ -59,11 +59,15 @@ public final class GrpcTransport {
    * host's certificate and accepts only a peer whose certificate names the scheduler.
    */
   public static ManagedChannel channel(String target, AgentTls tls) {
-    NettyChannelBuilder builder =
-        tls == null
-            ? NettyChannelBuilder.forTarget(target).usePlaintext()
-            : NettyChannelBuilder.forTarget(target, tls.channelCredentials(PeerIdentity.scheduler()));
-    return builder.maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+    if (tls == null) {
+      return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+    }
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target, tls.channelCredentials(PeerIdentity.scheduler()))
+        .maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+    // Connect now: the handshake runs on Netty's event loop while the agent scans, instead of on
+    // the reporter's thread inside its first call's deadline (a simulated fleet shares four).
+    channel.getState(true);
+    return channel;
   }
 
   /** Closes a channel, waiting briefly for calls in flight. */
