@@ -29,7 +29,7 @@ done
 
 # One generated T4 host tree (2 GPUs); the scheduler address is a closed port, so reports just fail.
 FIRST="${JARS[${NAMES[0]}]}"
-timeout 15 java -jar "$FIRST" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 >/dev/null 2>&1 || true
+timeout 15 java -jar "$FIRST" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 --insecure >/dev/null 2>&1 || true
 CONFIG="$WORK/fleet/host-01/agent.yaml"
 sed -i 's/^port:.*$/port: 0/' "$CONFIG"
 grep -q '^port:' "$CONFIG" || echo 'port: 0' >>"$CONFIG"

@@ -15,10 +15,18 @@ FLAGS=(-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeC
   -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1)
 
 # One generated T4 host tree; the scheduler address is a closed port, so reports just fail.
-timeout 15 java -jar "$JAR" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 >/dev/null 2>&1 || true
+timeout 15 java -jar "$JAR" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 --insecure >/dev/null 2>&1 || true
 CONFIG="$WORK/fleet/host-01/agent.yaml"
 sed -i 's/^port:.*$/port: 0/' "$CONFIG"
 grep -q '^port:' "$CONFIG" || echo 'port: 0' >>"$CONFIG"
+# The same host with mutual TLS (a CA and host-01's certificate, as `pki` makes them), and in
+# plaintext, which `run` takes only when said out loud.
+java -jar "$JAR" pki init --dir "$WORK/pki" >/dev/null
+java -jar "$JAR" pki issue --host host-01 --dir "$WORK/pki" >/dev/null
+TLS_CONFIG="$WORK/fleet/host-01/agent-tls.yaml"
+cp "$CONFIG" "$TLS_CONFIG"
+printf 'tls: {ca: %s, cert: %s, key: %s}\n' "$WORK/pki/ca.pem" "$WORK/pki/hosts/host-01.pem" "$WORK/pki/hosts/host-01-key.pem" >>"$TLS_CONFIG"
+echo 'insecure: true' >>"$CONFIG"
 
 measure() {
   local label="$1"; shift
@@ -26,7 +34,7 @@ measure() {
   for _ in $(seq 1 "$RUNS"); do
     local t0 t1 pid line
     t0=$(date +%s%N)
-    coproc AGENT { exec java "$@" -jar "$JAR" run --config "$CONFIG" 2>&1; }
+    coproc AGENT { exec java "$@" -jar "$JAR" run --config "${RUN_CONFIG:-$CONFIG}" 2>&1; }
     pid=$AGENT_PID
     while IFS= read -r line <&"${AGENT[0]}"; do
       case "$line" in *"serving at"*) break ;; esac
@@ -50,8 +58,12 @@ for _ in $(seq 1 "$RUNS"); do
   t_base+=("$(( (t1 - t0) / 1000000 ))")
 done
 printf '%-28s start median %5d ms\n' "JVM -version (floor)" "$(printf '%s\n' "${t_base[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
-# The class-data archive the launcher builds on first start, from one warmup run.
+# The class-data archive the launcher builds on first start, from one warmup run (of the TLS
+# config for the TLS rows: its warmup also takes the TLS path).
 java "${FLAGS[@]}" -XX:ArchiveClassesAtExit="$WORK/agent.jsa" -jar "$JAR" warmup --config "$CONFIG" >/dev/null 2>&1
+java "${FLAGS[@]}" -XX:ArchiveClassesAtExit="$WORK/agent-tls.jsa" -jar "$JAR" warmup --config "$TLS_CONFIG" >/dev/null 2>&1
+RUN_CONFIG="$TLS_CONFIG" measure "TLS agent, launcher" "${FLAGS[@]}" -XX:SharedArchiveFile="$WORK/agent-tls.jsa"
 measure "agent, launcher (flags+CDS)" "${FLAGS[@]}" -XX:SharedArchiveFile="$WORK/agent.jsa"
+RUN_CONFIG="$TLS_CONFIG" measure "TLS agent, flags, no CDS" "${FLAGS[@]}"
 measure "agent, flags, no CDS" "${FLAGS[@]}"
 measure "agent, JVM defaults"

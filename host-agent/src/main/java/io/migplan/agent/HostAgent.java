@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.grpc.AgentServiceImpl;
+import io.migplan.agent.grpc.AgentTls;
 import io.migplan.agent.grpc.CallLimits;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.probe.PerVendorProbe;
@@ -46,6 +47,7 @@ public final class HostAgent implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean suspended;
   private Server server;
+  private AgentTls tls;
   private Reporter reporter;
   private String endpoint;
 
@@ -90,15 +92,23 @@ public final class HostAgent implements AutoCloseable {
             .map(this::answeringOnlyWhenUp)
             .toList();
     config.limits().requireFitsHeap(Runtime.getRuntime().maxMemory());
-    server = GrpcTransport.startServer(config.listenAddress(), config.port(), services, new CallLimits(config.limits()));
+    if (config.tls().isPresent()) {
+      tls = AgentTls.load(config.tls().get(), config.hostId());
+    } else if (shared == null) {
+      LOG.warn("host {}: no tls configured, serving{} in plaintext", config.hostId(),
+          config.schedulerTarget().map(t -> " and reporting to " + t).orElse(""));
+    }
+    server = GrpcTransport.startServer(config.listenAddress(), config.port(), services, tls,
+        new CallLimits(config.limits()));
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
     endpoint = hostPort(advertisedHost(), port);
     scanner.setAgentEndpoint(endpoint);
     HostSnapshot first = scan();
     LOG.info(
-        "host {}: serving at {} (root {}, {} parents, {} VMs, {} problems)",
+        "host {}: serving at {}{} (root {}, {} parents, {} VMs, {} problems)",
         config.hostId(),
         endpoint,
+        tls == null ? "" : " with mutual TLS",
         scanner.root(),
         first.getParentsCount(),
         first.getVmsCount(),
@@ -112,7 +122,8 @@ public final class HostAgent implements AutoCloseable {
               config.heartbeatInterval(),
               config.callTimeout(),
               this::scan,
-              scanner.generations()::advancePast);
+              scanner.generations()::advancePast,
+              GrpcTransport.channel(config.schedulerTarget().get(), tls));
       reporter.start();
     } else if (config.schedulerTarget().isPresent()) {
       String target = config.schedulerTarget().get();
@@ -125,7 +136,7 @@ public final class HostAgent implements AutoCloseable {
               config.callTimeout(),
               this::scan,
               generation -> scanner.generations().advancePast(generation),
-              shared.channel(target),
+              shared.channel(target, tls),
               shared.executor(),
               shared.startDelay(config.hostId()),
               shared.listener());
@@ -246,11 +257,12 @@ public final class HostAgent implements AutoCloseable {
     AgentConfig old = config;
     if (!newConfig.hostId().equals(old.hostId())
         || !newConfig.root().equals(old.root())
-        || !newConfig.schedulerTarget().equals(old.schedulerTarget())) {
+        || !newConfig.schedulerTarget().equals(old.schedulerTarget())
+        || !newConfig.tls().equals(old.tls())) {
       throw new IllegalArgumentException(
           "host "
               + old.hostId()
-              + ": reload may change host facts only, not the host id, root or scheduler target");
+              + ": reload may change host facts only, not the host id, root, scheduler target or tls");
     }
     HostScanner next = new HostScanner(newConfig, scanner.generations(), System::currentTimeMillis);
     next.setAgentEndpoint(endpoint);
@@ -268,6 +280,9 @@ public final class HostAgent implements AutoCloseable {
     }
     if (server != null) {
       GrpcTransport.stop(server);
+    }
+    if (tls != null) {
+      tls.close();
     }
     LOG.info("host {}: stopped", config.hostId());
   }

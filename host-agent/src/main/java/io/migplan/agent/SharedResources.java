@@ -1,6 +1,7 @@
 package io.migplan.agent;
 
 import io.grpc.ManagedChannel;
+import io.migplan.agent.grpc.AgentTls;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.agent.report.Reporter;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * What many agents in one process share instead of owning: one small scheduled executor for all
- * their reporters' ticks, one channel per scheduler target, a per-host start delay that spreads
+ * their reporters' ticks, one channel per scheduler target (per host with TLS), a per-host start delay that spreads
  * their first reports and heartbeats over time, and a listener told of every acknowledged report.
  * A single agent started without it owns a thread and a channel of its own, as before.
  *
@@ -62,12 +63,24 @@ public final class SharedResources implements AutoCloseable {
     return executor;
   }
 
-  /** The one channel to {@code target}, created at first use; closed with these resources. */
+  /** The one plaintext channel to {@code target}, created at first use; closed with these resources. */
   public ManagedChannel channel(String target) {
     return channels.computeIfAbsent(target, GrpcTransport::channel);
   }
 
-  /** How many channels were made: one per distinct scheduler target. */
+  /**
+   * The channel to {@code target} of the host {@code tls} speaks for, or the shared plaintext one
+   * when {@code tls} is null. With TLS each host has a connection of its own: the scheduler knows a
+   * host by the certificate of the connection its report comes over.
+   */
+  public ManagedChannel channel(String target, AgentTls tls) {
+    if (tls == null) {
+      return channel(target);
+    }
+    return channels.computeIfAbsent(target + " as " + tls.identity().uri(), k -> GrpcTransport.channel(target, tls));
+  }
+
+  /** How many channels were made: one per distinct scheduler target, or per host and target with TLS. */
   public int channelCount() {
     return channels.size();
   }

@@ -1,6 +1,11 @@
 package io.migplan.agent;
 
 import io.grpc.Server;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.migplan.agent.pki.PkiDirectory;
+import io.migplan.identity.PeerIdentity;
+import java.net.InetSocketAddress;
 import io.grpc.stub.StreamObserver;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.HeartbeatRequest;
@@ -24,6 +29,17 @@ public final class FakeScheduler extends InventoryServiceGrpc.InventoryServiceIm
 
   public FakeScheduler(int port) throws IOException {
     server = GrpcTransport.startServer("127.0.0.1", port, List.of(this));
+  }
+
+  /** Serving mutual TLS with {@code self}'s certificate of {@code pki} (the scheduler's, or an impostor's). */
+  public FakeScheduler(TestPki pki, PeerIdentity self) throws IOException {
+    pki.issue(self);
+    var credentials = TlsServerCredentials.newBuilder()
+        .keyManager(new PkiDirectory(pki.dir).cert(self).toFile(), new PkiDirectory(pki.dir).key(self).toFile())
+        .trustManager(pki.caFile().toFile())
+        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+        .build();
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials).addService(this).build().start();
   }
 
   public String target() {

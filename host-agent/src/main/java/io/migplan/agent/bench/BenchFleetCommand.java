@@ -3,6 +3,7 @@ package io.migplan.agent.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.agent.report.Reporter;
+import java.util.List;
 import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.sim.FleetGenerator;
 import io.migplan.agent.sim.FleetSimulator;
@@ -43,6 +44,12 @@ public final class BenchFleetCommand implements Callable<Integer> {
 
   @Option(names = "--scheduler", required = true, description = "scheduler host:port")
   String scheduler;
+
+  @ArgGroup(exclusive = true, multiplicity = "1", heading = "Transport (one is required):%n")
+  SimulateCommand.Transport transport;
+
+  @Option(names = "--scheduler-http", description = "the scheduler's REST base URL for its host list (default: http://<--scheduler>)")
+  String schedulerHttp;
 
   @Option(names = "--dir", required = true, description = "an empty or missing directory for the trees")
   Path dir;
@@ -114,6 +121,15 @@ public final class BenchFleetCommand implements Callable<Integer> {
       print("hosts_run_here", slice.hosts() + " (host " + slice.first() + " to " + slice.last() + ")");
     }
     print("generation_s", seconds(generated - t0));
+    print("transport", transport.pki != null ? "mutual TLS (a certificate per host)" : "plaintext");
+    if (transport.pki != null) {
+      // Issued here, timed on their own; the fleet then finds them in place.
+      List<FleetGenerator.GeneratedHost> hosts = FleetGenerator.generate(spec, dir, slice);
+      long c0 = System.nanoTime();
+      FleetSimulator.issueCertificates(hosts, transport.pki);
+      print("certificates_issued", hosts.size());
+      print("certificates_s", seconds(System.nanoTime() - c0));
+    }
     print("tree_files", countFiles(dir));
 
     Set<String> acknowledgedHosts = ConcurrentHashMap.newKeySet();
@@ -121,7 +137,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
     AtomicLong allAcknowledgedAt = new AtomicLong();
     AtomicLong firstAcknowledgedAt = new AtomicLong();
     SteadyState steady = new SteadyState();
-    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads)
+    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads).withPki(transport.pki)
         .withListener(new Reporter.Listener() {
           @Override
           public void acknowledged(String host, long generation, boolean applied) {
@@ -221,7 +237,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
   /** {@code GET /api/v1/hosts}; an empty array when it could not be read. */
   private JsonNode hosts() {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + scheduler + "/api/v1/hosts"))
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create((schedulerHttp != null ? schedulerHttp : "http://" + scheduler) + "/api/v1/hosts"))
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(r.body());
     } catch (IOException e) {

@@ -10,6 +10,15 @@ import io.migplan.agent.config.ProbeBackendChoice;
 import io.migplan.agent.config.ProbeSettings;
 import io.migplan.agent.grpc.AgentServiceImpl;
 import io.migplan.agent.grpc.GrpcTransport;
+import io.migplan.agent.config.TlsSettings;
+import io.migplan.agent.pki.PkiDirectory;
+import io.migplan.identity.CaTrust;
+import io.migplan.identity.CertificateAuthority;
+import io.migplan.identity.ExpectedPeerTrustManager;
+import io.migplan.identity.PeerIdentity;
+import io.grpc.ChannelCredentials;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.migplan.agent.inventory.Signatures;
 import io.migplan.agent.probe.PerVendorProbe;
 import io.migplan.agent.probe.ProbeInventory;
@@ -26,6 +35,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -108,6 +118,16 @@ public final class BenchProbeCommand implements Callable<Integer> {
       Map<String, List<String[]>> byType = floorIndex(snapshot);
       rows.add(new Row("(floor)", "string equality", time(warmup, iterations, () -> floor(byType, request, floorAnswers))));
       Map<String, List<ProbeAnswer>> sample = new HashMap<>();
+      // Mutual TLS as the scheduler dials an agent: a CA, the host's and the scheduler's certificates.
+      PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
+      CertificateAuthority ca = CertificateAuthority.create("bench CA", Duration.ofDays(1));
+      ca.write(pki.caCert(), pki.caKey());
+      TlsSettings hostTls = pki.hostTls(ca, "bench", Duration.ofDays(1));
+      ca.issue(PeerIdentity.scheduler(), Duration.ofDays(1)).write(pki.cert(PeerIdentity.scheduler()), pki.key(PeerIdentity.scheduler()));
+      ChannelCredentials asScheduler = TlsChannelCredentials.newBuilder()
+          .keyManager(pki.cert(PeerIdentity.scheduler()).toFile(), pki.key(PeerIdentity.scheduler()).toFile())
+          .trustManager(new ExpectedPeerTrustManager(CaTrust.of(List.of(ca.certificate())), PeerIdentity.host("bench")))
+          .build();
       for (ProbeBackendChoice backend : List.of(ProbeBackendChoice.SAME_SIGNATURE, ProbeBackendChoice.RULES)) {
         AgentConfig config = base.toBuilder().probeBackend(backend).build();
         AgentServiceImpl service = inProcess(config, scanner, snapshot);
@@ -118,6 +138,16 @@ public final class BenchProbeCommand implements Callable<Integer> {
             var stub = AgentServiceGrpc.newBlockingStub(channel);
             // A generous deadline: a slow batch should be measured, not cut off.
             rows.add(new Row(backend.key(), "loopback gRPC", time(warmup, iterations,
+                () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).probeCompatibility(request))));
+          } finally {
+            GrpcTransport.close(channel);
+          }
+        }
+        try (HostAgent agent = HostAgent.start(config.toBuilder().tls(hostTls).build())) {
+          ManagedChannel channel = NettyChannelBuilder.forTarget(agent.endpoint(), asScheduler).build();
+          try {
+            var stub = AgentServiceGrpc.newBlockingStub(channel);
+            rows.add(new Row(backend.key(), "loopback gRPC, mutual TLS", time(warmup, iterations,
                 () -> stub.withDeadlineAfter(10, TimeUnit.SECONDS).probeCompatibility(request))));
           } finally {
             GrpcTransport.close(channel);
@@ -136,7 +166,7 @@ public final class BenchProbeCommand implements Callable<Integer> {
       long agree = agreement(sample.get("same-signature"), floorAnswers);
       out.printf("same-signature answers equal to the floor's: %d/%d%n", agree, questions);
       out.printf("rules verdicts: %s%n", verdicts(sample.get("rules")));
-      double worst = rows.stream().filter(r -> r.path.equals("loopback gRPC") || r.path.equals("in-process"))
+      double worst = rows.stream().filter(r -> r.path.startsWith("loopback gRPC") || r.path.equals("in-process"))
           .mapToDouble(r -> percentile(r.millis, 0.9)).max().orElse(0);
       out.printf("budget %.0f ms per %d-question batch: %s (worst p90 of the agent's paths %.2f ms)%n",
           BUDGET_MILLIS, questions, worst <= BUDGET_MILLIS ? "met" : "MISSED", worst);

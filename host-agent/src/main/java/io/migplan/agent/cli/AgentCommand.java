@@ -5,11 +5,12 @@ import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.bench.BenchScanCommand;
 import io.migplan.agent.bench.BenchProbeCommand;
 import io.migplan.agent.bench.BenchFleetCommand;
+import io.migplan.agent.pki.PkiCommand;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code host-agent run | scan | simulate | warmup}: the jar's main class. */
+/** {@code host-agent run | scan | simulate | warmup | pki}: the jar's main class. */
 @Command(
     name = "host-agent",
     mixinStandardHelpOptions = true,
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       SimulateCommand.class,
       WarmupCommand.class,
+      PkiCommand.class,
       BenchScanCommand.class,
       BenchProbeCommand.class,
       BenchFleetCommand.class
@@ -29,7 +31,7 @@ public final class AgentCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, scan or simulate");
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, scan, simulate or pki");
   }
 
   /** The commands whose first step is reading an agent config. */

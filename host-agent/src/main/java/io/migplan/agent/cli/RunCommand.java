@@ -21,6 +21,10 @@ final class RunCommand implements Callable<Integer> {
     HostAgent agent;
     try {
       cfg = AgentConfig.load(config);
+      if (cfg.plaintextRefusal().isPresent()) {
+        System.err.println("agent config " + config + ": " + cfg.plaintextRefusal().get());
+        return 2;
+      }
       // Starting loads the probe rules file, whose errors are config errors too.
       agent = HostAgent.start(cfg);
     } catch (InvalidConfigException e) {

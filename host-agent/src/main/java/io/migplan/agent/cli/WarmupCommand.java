@@ -4,6 +4,8 @@ import io.grpc.ManagedChannel;
 import io.migplan.agent.HostAgent;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.config.InvalidConfigException;
+import io.grpc.StatusRuntimeException;
+import io.migplan.agent.grpc.AgentTls;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.GetInventoryRequest;
@@ -47,7 +49,12 @@ final class WarmupCommand implements Callable<Integer> {
     // Port 1 on loopback is closed: the reporter's channel classes load and its call fails fast.
     AgentConfig local =
         cfg.toBuilder().listenAddress("127.0.0.1").port(0).schedulerTarget("127.0.0.1:1").build();
-    try (HostAgent agent = HostAgent.start(local)) {
+    if (cfg.tls().isPresent()) {
+      warmTls(local);
+    }
+    // The service calls in plaintext: only the scheduler's certificate, which a host does not hold,
+    // gets past a TLS agent's gate.
+    try (HostAgent agent = HostAgent.start(local.toBuilder().tls(null).insecure(true).build())) {
       ManagedChannel channel = GrpcTransport.channel(agent.endpoint());
       try {
         var stub = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -77,5 +84,25 @@ final class WarmupCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The TLS path a serving agent takes: its files read, a server with client authentication, a
+   * handshake from a channel that expects the scheduler (and so refuses this host's certificate).
+   */
+  private static void warmTls(AgentConfig local) throws Exception {
+    try (HostAgent agent = HostAgent.start(local);
+        AgentTls tls = AgentTls.load(local.tls().get(), local.hostId())) {
+      ManagedChannel channel = GrpcTransport.channel(agent.endpoint(), tls);
+      try {
+        AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getInventory(GetInventoryRequest.getDefaultInstance());
+      } catch (StatusRuntimeException expected) {
+        // The agent's certificate is not the scheduler's: refused, as it should be.
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      agent.reportNow();
+    }
   }
 }

@@ -52,6 +52,10 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *     mixed-size mode. Sysfs shows no mode, and an empty GPU reads the same in both, so this is
  *     how the agent knows before the first vGPU (see inventory.ParentCapacities). Default: none.
  * @param limits what callers may ask of the agent's server at once and per call ({@link AgentLimits})
+ * @param tls mutual TLS with the scheduler ({@link TlsSettings}); absent: plaintext, which {@code
+ *     run} accepts only with {@code insecure: true}
+ * @param insecure the operator's explicit consent to serve and report in plaintext (a trial, a
+ *     developer's machine); refused beside {@code tls}
  */
 public record AgentConfig(
     @NotBlank(message = "is required and must not be blank") String hostId,
@@ -82,7 +86,9 @@ public record AgentConfig(
     @Valid ProbeSettings probes,
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
         Set<@NotBlank(message = "must hold PCI addresses or \"*\", not blanks") String> nvidiaMixedSizeParents,
-    @Valid AgentLimits limits) {
+    @Valid AgentLimits limits,
+    Optional<TlsSettings> tls,
+    Boolean insecure) {
   /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
   public static final int DEFAULT_PORT = 9400;
   /** How often inventory is re-read; sysfs reads are cheap, but changes only matter at migration pace. */
@@ -126,6 +132,8 @@ public record AgentConfig(
     probes = probes == null ? ProbeSettings.DEFAULTS : probes;
     nvidiaMixedSizeParents = nvidiaMixedSizeParents == null ? Set.of() : ConfigReader.copy(nvidiaMixedSizeParents);
     limits = limits == null ? AgentLimits.DEFAULTS : limits;
+    tls = tls == null ? Optional.empty() : tls;
+    insecure = insecure != null && insecure;
   }
 
   private static Optional<String> stripped(Optional<String> v) {
@@ -160,6 +168,8 @@ public record AgentConfig(
     b.probes = probes;
     b.nvidiaMixedSizeParents = new TreeSet<>(nvidiaMixedSizeParents);
     b.limits = limits;
+    b.tls = tls.orElse(null);
+    b.insecure = insecure;
     return b;
   }
 
@@ -219,6 +229,7 @@ public record AgentConfig(
     if (rules != null && !rules.isAbsolute()) {
       b.probes(config.probes().withRulesFile(dir.resolve(rules).normalize()));
     }
+    config.tls().ifPresent(t -> b.tls(t.withPaths(p -> p.isAbsolute() ? p : dir.resolve(p).normalize())));
     return b.build();
   }
 
@@ -263,7 +274,27 @@ public record AgentConfig(
     ConfigReader.check(config);
     config.requireReservationsWithinOverrides();
     config.probes().requireCommandWhereChosen();
+    config.tls().ifPresent(TlsSettings::requireComplete);
+    if (config.insecure() && config.tls().isPresent()) {
+      throw InvalidConfigException.of("insecure", "is true beside tls; set tls for mutual TLS, or only insecure: true for plaintext");
+    }
     return config;
+  }
+
+  /**
+   * Why this config may not run as a real host's agent, or empty when it may: in plaintext anyone
+   * on the network could call the agent (list VMs, start probes) and read or forge its reports, so
+   * it takes {@code tls} or the operator's explicit {@code insecure: true}. Tests and the simulator
+   * build plaintext configs in code; the {@code run} command asks this.
+   */
+  public Optional<String> plaintextRefusal() {
+    if (tls.isPresent() || insecure) {
+      return Optional.empty();
+    }
+    return Optional.of("no tls is configured, so the agent would serve"
+        + schedulerTarget.map(t -> " and report to " + t).orElse("")
+        + " in plaintext: set tls (ca, cert, key) for mutual TLS with the scheduler, or insecure: true"
+        + " to run without TLS on a network you trust");
   }
 
   /** Builds a config in code; {@link #build()} checks it like a file and names the first bad field. */
@@ -290,6 +321,8 @@ public record AgentConfig(
     private ProbeSettings probes = ProbeSettings.DEFAULTS;
     private Set<String> nvidiaMixedSizeParents = new TreeSet<>();
     private AgentLimits limits = AgentLimits.DEFAULTS;
+    private TlsSettings tls;
+    private boolean insecure;
 
     private Builder() {}
 
@@ -414,6 +447,17 @@ public record AgentConfig(
       return this;
     }
 
+    /** Mutual TLS with the scheduler; null: plaintext. */
+    public Builder tls(TlsSettings v) {
+      tls = v;
+      return this;
+    }
+
+    public Builder insecure(boolean v) {
+      insecure = v;
+      return this;
+    }
+
     public AgentConfig build() {
       return validated(
           new AgentConfig(
@@ -423,7 +467,7 @@ public record AgentConfig(
               Optional.ofNullable(memoryMib), Optional.ofNullable(cpuAllocationRatio),
               Optional.ofNullable(memoryAllocationRatio), reservedCpus, reservedMemoryMib,
               Optional.ofNullable(driverVersion), probes,
-              nvidiaMixedSizeParents, limits));
+              nvidiaMixedSizeParents, limits, Optional.ofNullable(tls), insecure));
     }
   }
 }

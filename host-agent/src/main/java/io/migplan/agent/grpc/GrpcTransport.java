@@ -3,17 +3,23 @@ package io.migplan.agent.grpc;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.migplan.identity.PeerIdentity;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.migplan.agent.config.AgentLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The only place the agent builds gRPC servers and channels, so that mutual TLS (agent identity
- * checked against the reported host id) is added here once. Today both are plaintext.
+ * The only place the agent builds gRPC servers and channels. With {@link AgentTls} both speak
+ * mutual TLS: the server requires a certificate of the CA and answers only the scheduler ({@link
+ * SchedulerOnly}); a channel to the scheduler accepts only a certificate naming the scheduler.
+ * Without it (tests, the simulator's control port, an {@code insecure} agent) they are plaintext.
  */
 public final class GrpcTransport {
   /**
@@ -25,37 +31,72 @@ public final class GrpcTransport {
 
   private GrpcTransport() {}
 
-  /** A server of the simulator's control or a test double: no call limits. */
+  /** A server of the simulator's control or a test double: plaintext, no call limits. */
   public static Server startServer(String address, int port, List<BindableService> services)
       throws IOException {
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(address, port))
-            .maxInboundMessageSize(MAX_INBOUND_BYTES);
-    services.forEach(builder::addService);
-    return builder.build().start();
+    return startServer(address, port, services, null, null);
+  }
+
+  /** An agent's server with {@code tls} (null: plaintext) and no call limits (tests). */
+  public static Server startServer(String address, int port, List<BindableService> services, AgentTls tls)
+      throws IOException {
+    return startServer(address, port, services, tls, null);
+  }
+
+  /** An agent's server with {@code limits}, in plaintext (tests). */
+  public static Server startServer(
+      String address, int port, List<BindableService> services, CallLimits limits) throws IOException {
+    return startServer(address, port, services, null, limits);
   }
 
   /**
-   * An agent's server: requests above {@code limits.maxInboundMessageBytes} are refused by gRPC as
-   * they arrive (RESOURCE_EXHAUSTED, before they are buffered whole), and {@link CallLimits} bounds
-   * the calls at once and the questions per batch.
+   * An agent's server of {@code services}. With {@code tls} (null: plaintext) it requires a client
+   * certificate of the CA and lets only the scheduler call, on behalf of host {@code
+   * tls.identity()}. With {@code limits} (null: none), requests above {@code
+   * limits.maxInboundMessageBytes} are refused by gRPC as they arrive (RESOURCE_EXHAUSTED, before
+   * they are buffered whole), and {@link CallLimits} bounds the calls at once and the questions per
+   * batch, for callers the identity check let through.
    */
-  public static Server startServer(
-      String address, int port, List<BindableService> services, CallLimits limits) throws IOException {
+  public static Server startServer(String address, int port, List<BindableService> services, AgentTls tls,
+      CallLimits limits) throws IOException {
+    InetSocketAddress bind = new InetSocketAddress(address, port);
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(address, port))
-            .maxInboundMessageSize(limits.limits().maxInboundMessageBytes())
-            .intercept(limits);
-    services.forEach(builder::addService);
+        (tls == null ? NettyServerBuilder.forAddress(bind) : NettyServerBuilder.forAddress(bind, tls.serverCredentials()))
+            .maxInboundMessageSize(limits == null ? MAX_INBOUND_BYTES : limits.limits().maxInboundMessageBytes());
+    SchedulerOnly gate = tls == null ? null : new SchedulerOnly(tls.identity().hostId());
+    for (BindableService s : services) {
+      // The last interceptor listed is called first: the caller's identity, then the limits.
+      List<ServerInterceptor> interceptors = new ArrayList<>();
+      if (limits != null) {
+        interceptors.add(limits);
+      }
+      if (gate != null) {
+        interceptors.add(gate);
+      }
+      builder.addService(ServerInterceptors.intercept(s, interceptors));
+    }
     return builder.build().start();
   }
 
-  /** A channel to "host:port". */
+  /** A plaintext channel to "host:port". */
   public static ManagedChannel channel(String target) {
-    return NettyChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .maxInboundMessageSize(MAX_INBOUND_BYTES)
-        .build();
+    return channel(target, null);
+  }
+
+  /**
+   * A channel to the scheduler at "host:port"; with {@code tls} (null: plaintext) it presents this
+   * host's certificate and accepts only a peer whose certificate names the scheduler.
+   */
+  public static ManagedChannel channel(String target, AgentTls tls) {
+    if (tls == null) {
+      return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+    }
+    ManagedChannel channel = NettyChannelBuilder.forTarget(target, tls.channelCredentials(PeerIdentity.scheduler()))
+        .maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+    // Connect now: the handshake runs on Netty's event loop while the agent scans, instead of on
+    // the reporter's thread inside its first call's deadline (a simulated fleet shares four).
+    channel.getState(true);
+    return channel;
   }
 
   /** Closes a channel, waiting briefly for calls in flight. */

@@ -71,6 +71,9 @@ public final class Reporter implements AutoCloseable {
   private boolean reachable = true;
 
   /**
+   * A reporter with a thread of its own, reporting over {@code channel} (to {@code target}), which
+   * it closes when closed.
+   *
    * @param scan re-reads the host and returns a fresh snapshot
    * @param generationFloor told the scheduler's stored generation when it holds a newer one than
    *     ours (an agent restarted with a clock behind), so the next snapshot outranks it
@@ -82,7 +85,8 @@ public final class Reporter implements AutoCloseable {
       Duration heartbeatInterval,
       Duration callTimeout,
       Supplier<HostSnapshot> scan,
-      LongConsumer generationFloor) {
+      LongConsumer generationFloor,
+      ManagedChannel channel) {
     this(
         hostId,
         target,
@@ -91,7 +95,7 @@ public final class Reporter implements AutoCloseable {
         callTimeout,
         scan,
         generationFloor,
-        GrpcTransport.channel(target),
+        channel,
         true,
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -5,6 +5,8 @@ import io.migplan.agent.HostAgent;
 import io.migplan.agent.SharedResources;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.grpc.GrpcTransport;
+import io.migplan.agent.pki.PkiDirectory;
+import io.migplan.identity.CertificateAuthority;
 import io.migplan.agent.report.Reporter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,6 +54,8 @@ public final class FleetSimulator {
    * @param heartbeatInterval null = each agent's config (default 10 s)
    * @param callTimeout null = each agent's config (default 5 s)
    * @param listener told of every acknowledged report
+   * @param pki a directory with a CA ({@code host-agent pki init}): each host serves and reports
+   *     with mutual TLS under a certificate of its own, issued there when missing; null: plaintext
    */
   public record Options(
       int threads,
@@ -59,7 +63,8 @@ public final class FleetSimulator {
       Duration scanInterval,
       Duration heartbeatInterval,
       Duration callTimeout,
-      Reporter.Listener listener) {
+      Reporter.Listener listener,
+      Path pki) {
     /**
      * Four threads: reporting is blocking calls of a few milliseconds each; four keep a scheduler
      * on the same two cores busy without the simulator taking its CPU.
@@ -69,27 +74,32 @@ public final class FleetSimulator {
     static final Duration SPREAD_PER_HOST = Duration.ofMillis(10);
 
     public static Options defaults() {
-      return new Options(DEFAULT_THREADS, null, null, null, null, Reporter.Listener.NONE);
+      return new Options(DEFAULT_THREADS, null, null, null, null, Reporter.Listener.NONE, null);
     }
 
     public Options withThreads(int n) {
-      return new Options(n, startSpread, scanInterval, heartbeatInterval, callTimeout, listener);
+      return new Options(n, startSpread, scanInterval, heartbeatInterval, callTimeout, listener, pki);
     }
 
     public Options withStartSpread(Duration d) {
-      return new Options(threads, d, scanInterval, heartbeatInterval, callTimeout, listener);
+      return new Options(threads, d, scanInterval, heartbeatInterval, callTimeout, listener, pki);
     }
 
     public Options withIntervals(Duration scan, Duration heartbeat) {
-      return new Options(threads, startSpread, scan, heartbeat, callTimeout, listener);
+      return new Options(threads, startSpread, scan, heartbeat, callTimeout, listener, pki);
     }
 
     public Options withCallTimeout(Duration d) {
-      return new Options(threads, startSpread, scanInterval, heartbeatInterval, d, listener);
+      return new Options(threads, startSpread, scanInterval, heartbeatInterval, d, listener, pki);
     }
 
     public Options withListener(Reporter.Listener l) {
-      return new Options(threads, startSpread, scanInterval, heartbeatInterval, callTimeout, l);
+      return new Options(threads, startSpread, scanInterval, heartbeatInterval, callTimeout, l, pki);
+    }
+
+    /** Mutual TLS with certificates of the CA in {@code dir} (null: plaintext). */
+    public Options withPki(Path dir) {
+      return new Options(threads, startSpread, scanInterval, heartbeatInterval, callTimeout, listener, dir);
     }
   }
 
@@ -217,6 +227,8 @@ public final class FleetSimulator {
       FleetSpec spec, Path dir, String schedulerTarget, Options options, FleetGenerator.Slice slice)
       throws IOException {
     List<FleetGenerator.GeneratedHost> generated = FleetGenerator.generate(spec, dir, slice);
+    PkiDirectory pki = options.pki() == null ? null : new PkiDirectory(options.pki());
+    CertificateAuthority ca = pki == null ? null : pki.loadCa();
     Map<String, Duration> delays = startDelays(spec, generated, options);
     SharedResources shared =
         SharedResources.create(
@@ -238,6 +250,9 @@ public final class FleetSimulator {
         if (options.callTimeout() != null) {
           config.callTimeout(options.callTimeout());
         }
+        if (pki != null) {
+          config.tls(pki.hostTls(ca, g.hostId(), SIMULATED_CERTIFICATE_VALIDITY));
+        }
         HostAgent agent = HostAgent.start(config.build(), shared);
         SimulatedHost host = new SimulatedHost(g.hostId(), agent.endpoint(), g.root(), agent);
         started.add(host);
@@ -252,6 +267,19 @@ public final class FleetSimulator {
       throw e;
     }
   }
+
+  /**
+   * Issues the certificate of each host that has none yet in {@code pki} (a directory with a CA),
+   * on every core: one EC P-256 key pair and signature per host.
+   */
+  public static void issueCertificates(List<FleetGenerator.GeneratedHost> hosts, Path pki) throws IOException {
+    PkiDirectory files = new PkiDirectory(pki);
+    CertificateAuthority ca = files.loadCa();
+    Parallel.map(hosts.size(), i -> files.hostTls(ca, hosts.get(i).hostId(), SIMULATED_CERTIFICATE_VALIDITY));
+  }
+
+  /** A simulated host's certificate: long enough for any run, short enough to be visibly throwaway. */
+  static final Duration SIMULATED_CERTIFICATE_VALIDITY = Duration.ofDays(30);
 
   /**
    * Each host's first-report delay, uniform in [0, spread) from a stream of its own, so the same

@@ -36,6 +36,19 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--scheduler", required = true, description = "scheduler host:port")
   String scheduler;
 
+  /** How the simulated agents speak to the scheduler: mutual TLS with a CA, or plaintext said out loud. */
+  public static final class Transport {
+    @Option(names = "--pki", description = "directory of a CA (host-agent pki init): every host gets its own certificate"
+        + " (issued there under hosts/ when missing) and speaks mutual TLS")
+    public Path pki;
+
+    @Option(names = "--insecure", description = "report and serve in plaintext (a scheduler without TLS)")
+    public boolean insecure;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1", heading = "Transport (one is required):%n")
+  Transport transport;
+
   @Option(names = "--dir", required = true, description = "where host trees are written or reused")
   Path dir;
 
@@ -62,7 +75,7 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FleetSpec spec = fleetSpec(fleetChoice, seed, release, commandSpec);
-    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads);
+    FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads).withPki(transport.pki);
     if (startSpread != null) {
       options = options.withStartSpread(duration("--start-spread", startSpread, commandSpec));
     }

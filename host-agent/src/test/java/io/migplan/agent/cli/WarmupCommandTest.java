@@ -2,6 +2,7 @@ package io.migplan.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.migplan.agent.TestPki;
 import io.migplan.agent.TestTrees;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,6 +30,24 @@ class WarmupCommandTest {
 
     assertThat(cli.execute("warmup", "--config", config.toString())).isZero();
     assertThat(out.toString()).contains("warm-1: warmed up (2 parents)");
+  }
+
+  @Test
+  void warmupOfATlsAgentTakesTheTlsPathAndStillWarmsTheServiceCalls() throws Exception {
+    var tls = TestPki.create(Files.createDirectories(dir.resolve("pki"))).hostTls("warm-2", java.time.Duration.ofMinutes(1));
+    Path config = dir.resolve("agent-tls.yaml");
+    Files.writeString(
+        config,
+        "hostId: warm-2\nrelease: \"2025.1\"\nmemoryMib: 4096\nport: 9400\nroot: "
+            + TestTrees.fixture("derived/nvidia-2xT4-host")
+            + "\ntls: {ca: " + tls.ca() + ", cert: " + tls.cert() + ", key: " + tls.key() + "}\n");
+
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new AgentCommand());
+    cli.setOut(new PrintWriter(out));
+
+    assertThat(cli.execute("warmup", "--config", config.toString())).isZero();
+    assertThat(out.toString()).contains("warm-2: warmed up (2 parents)");
   }
 
   @Test

@@ -145,9 +145,9 @@ class AgentConfigTest {
         Arguments.of("a host id that is a list", "hostId: [a]", "hostId: must be a plain value, not a list or mapping"),
         Arguments.of("a misspelt key", "hostname: typo",
             "hostname: unknown key; known keys here are advertiseAddress, callTimeout, cpuAllocationRatio, cpus,"
-                + " driverVersion, failureDomain, heartbeatInterval, hostId, labels, limits, listenAddress,"
+                + " driverVersion, failureDomain, heartbeatInterval, hostId, insecure, labels, limits, listenAddress,"
                 + " memoryAllocationRatio, memoryMib, nvidiaMixedSizeParents, port, probes, release, reservedCpus,"
-                + " reservedMemoryMib, root, scanInterval, schedulerTarget"),
+                + " reservedMemoryMib, root, scanInterval, schedulerTarget, tls"),
         Arguments.of("a CPU ratio of zero", "cpuAllocationRatio: 0", "cpuAllocationRatio: must be between 0.1 and 64.0, got 0.0"),
         Arguments.of("a CPU ratio past 64", "cpuAllocationRatio: 100", "cpuAllocationRatio: must be between 0.1 and 64.0, got 100.0"),
         Arguments.of("a memory ratio below 0.1", "memoryAllocationRatio: 0.05",
@@ -275,7 +275,12 @@ class AgentConfigTest {
     assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-a"));
     assertThat(c.root()).isEqualTo(Path.of("/"));
     assertThat(c.port()).isEqualTo(9400);
-    assertThat(c.schedulerTarget()).contains("scheduler.example.net:8080");
+    assertThat(c.schedulerTarget()).contains("scheduler.example.net:8443");
+    assertThat(c.tls()).hasValueSatisfying(t -> {
+      assertThat(t.cert()).isEqualTo(Path.of("/etc/migplan/pki/gpu-host-17.pem"));
+      assertThat(t.reloadPeriod()).isEqualTo(TlsSettings.DEFAULT_RELOAD_PERIOD);
+    });
+    assertThat(c.plaintextRefusal()).isEmpty();
     assertThat(c.scanInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.probes().choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);

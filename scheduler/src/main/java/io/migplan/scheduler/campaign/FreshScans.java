@@ -47,7 +47,7 @@ public class FreshScans {
             return new Unavailable("host " + host.id() + " reported no agent endpoint to ask for a fresh scan");
         }
         try {
-            HostSnapshot scan = AgentServiceGrpc.newBlockingStub(channels.channel(host.agentEndpoint()))
+            HostSnapshot scan = AgentServiceGrpc.newBlockingStub(channels.channel(host.id(), host.agentEndpoint()))
                     .withDeadlineAfter(config.campaign().rescanTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .getInventory(GetInventoryRequest.newBuilder().setRescan(true).setHostId(host.id()).build());
             if (!scan.getHost().getId().equals(host.id())) {
@@ -56,6 +56,10 @@ public class FreshScans {
             }
             return new Seen(scan);
         } catch (StatusRuntimeException e) {
+            var wrong = AgentChannels.wrongAgent(e, host.id(), host.agentEndpoint());
+            if (wrong.isPresent()) {
+                return new Unavailable(wrong.get());
+            }
             return new Unavailable("the agent of host " + host.id() + " at " + host.agentEndpoint()
                     + " gave no fresh scan (" + e.getStatus().getCode()
                     + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()) + ")");

@@ -29,8 +29,8 @@ public class AgentProbeCall {
 
     @Retry(maxRetries = 3, delay = 250, delayUnit = ChronoUnit.MILLIS, retryOn = StatusRuntimeException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 4, maxDelayUnit = ChronoUnit.SECONDS)
-    public ProbeCompatibilityResponse ask(String endpoint, ProbeCompatibilityRequest request) {
-        return AgentServiceGrpc.newBlockingStub(channels.channel(endpoint))
+    public ProbeCompatibilityResponse ask(String host, String endpoint, ProbeCompatibilityRequest request) {
+        return AgentServiceGrpc.newBlockingStub(channels.channel(host, endpoint))
                 .withDeadlineAfter(config.probe().timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .probeCompatibility(request);
     }

@@ -58,7 +58,7 @@ public class CompatibilityProber {
                 continue;
             }
             try {
-                pending.put(b, AgentServiceGrpc.newFutureStub(channels.channel(b.endpoint()))
+                pending.put(b, AgentServiceGrpc.newFutureStub(channels.channel(b.host(), b.endpoint()))
                         .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
                         .probeCompatibility(ProbeCompatibilityRequest.newBuilder().addAllQuestions(b.questions()).build()));
             } catch (RuntimeException e) {
@@ -101,6 +101,11 @@ public class CompatibilityProber {
     }
 
     private static String describe(Batch b, Throwable cause, long timeoutMillis) {
+        var wrong = AgentChannels.wrongAgent(cause, b.host(), b.endpoint());
+        if (wrong.isPresent()) {
+            LOG.warnf("probe of host %s: %s", b.host(), wrong.get());
+            return wrong.get();
+        }
         Status status = Status.fromThrowable(cause);
         String detail = status.getDescription() != null ? ": " + status.getDescription() : "";
         String why = switch (status.getCode()) {

@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -114,9 +115,13 @@ public class Verdicts {
     /** One batch through the retrying call; whatever goes wrong becomes a failed outcome saying why. */
     private ProbeOutcome askRetrying(Batch batch) {
         try {
-            return CompatibilityProber.answered(batch, call.ask(batch.endpoint(),
+            return CompatibilityProber.answered(batch, call.ask(batch.host(), batch.endpoint(),
                     ProbeCompatibilityRequest.newBuilder().addAllQuestions(batch.questions()).build()));
         } catch (RuntimeException e) {
+            Optional<String> wrong = AgentChannels.wrongAgent(e, batch.host(), batch.endpoint());
+            if (wrong.isPresent()) {
+                return new ProbeOutcome.Failed(wrong.get());
+            }
             Status status = Status.fromThrowable(e);
             return new ProbeOutcome.Failed("agent at " + batch.endpoint()
                     + " did not answer background probes after retries (" + status.getCode()

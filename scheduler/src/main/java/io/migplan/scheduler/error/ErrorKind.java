@@ -13,10 +13,13 @@ public enum ErrorKind {
     INVALID_ARGUMENT(400, Status.Code.INVALID_ARGUMENT, false),
     /**
      * The caller did not prove who it is: no bearer token, or one that is expired, malformed or
-     * signed by nobody this scheduler trusts.
+     * signed by nobody this scheduler trusts; a host agent without its certificate, when TLS is on.
      */
     UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, false),
-    /** The caller is known, but none of its roles may make this call. */
+    /**
+     * The caller is known, but may not make this call: none of its roles allows it, or a host's
+     * agent reports for another host.
+     */
     PERMISSION_DENIED(403, Status.Code.PERMISSION_DENIED, false),
     /** What the request names does not exist. */
     NOT_FOUND(404, Status.Code.NOT_FOUND, false),

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Acknowledged reports per second of a simulated fleet against the scheduler, in plaintext and
+# with mutual TLS (a certificate per host), one after the other in one run, each on a scheduler
+# of its own with a fresh database (the plaintext one without TLS configured, since a scheduler
+# with TLS refuses reports without a host certificate).
+# Usage: bench/fleet-tls.sh [hosts=1000] [hold=30s]   (after ./mvnw -B -DskipTests package;
+# needs the PostgreSQL on 127.0.0.1:5432 and psql)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOSTS="${1:-1000}"
+HOLD="${2:-30s}"
+AGENT_JAR=host-agent/target/host-agent-0.1.0-SNAPSHOT.jar
+SCHEDULER_JAR=scheduler/target/quarkus-app/quarkus-run.jar
+WORK="$(mktemp -d)"
+HTTP=18080
+HTTPS=18443
+sched=""
+trap '[ -n "$sched" ] && kill "$sched" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+java -jar "$AGENT_JAR" pki init --dir "$WORK/pki" >/dev/null
+java -jar "$AGENT_JAR" pki issue --scheduler --dns localhost --ip 127.0.0.1 --dir "$WORK/pki" >/dev/null
+
+start_scheduler() {
+  local db="$1"; shift
+  psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create database $db" >/dev/null
+  DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" java -Xmx1g -Dquarkus.http.port=$HTTP "$@" \
+    -jar "$SCHEDULER_JAR" >"$WORK/$db.log" 2>&1 &
+  sched=$!
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$HTTP/q/health/ready" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  echo "the scheduler did not start; see $WORK/$db.log" >&2; tail -20 "$WORK/$db.log" >&2; exit 1
+}
+
+stop_scheduler() {
+  kill "$sched"; wait "$sched" 2>/dev/null || true; sched=""
+}
+
+echo "== plaintext"
+start_scheduler fleet_plain
+java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --insecure \
+  --scheduler "127.0.0.1:$HTTP" --dir "$WORK/fleet-plain" --scheduler-pid "$sched" --hold "$HOLD"
+stop_scheduler
+
+echo "== mutual TLS"
+start_scheduler fleet_tls -Dquarkus.http.ssl-port=$HTTPS \
+  -Dquarkus.tls.key-store.pem.0.cert="$WORK/pki/scheduler.pem" -Dquarkus.tls.key-store.pem.0.key="$WORK/pki/scheduler-key.pem" \
+  -Dquarkus.tls.trust-store.pem.certs="$WORK/pki/ca.pem"
+java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --pki "$WORK/pki" \
+  --scheduler "127.0.0.1:$HTTPS" --scheduler-http "http://127.0.0.1:$HTTP" --dir "$WORK/fleet-tls" \
+  --scheduler-pid "$sched" --hold "$HOLD"
+stop_scheduler
+psql -h 127.0.0.1 -U postgres -qc "drop database if exists fleet_plain" -c "drop database if exists fleet_tls" >/dev/null

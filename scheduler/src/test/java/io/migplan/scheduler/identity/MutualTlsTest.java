@@ -1,0 +1,272 @@
+package io.migplan.scheduler.identity;
+
+import static io.migplan.scheduler.testsupport.Snapshots.host;
+import static io.migplan.scheduler.testsupport.Snapshots.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.agroal.api.AgroalDataSource;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.migplan.agent.HostAgent;
+import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.TlsSettings;
+import io.migplan.identity.ExpectedPeerTrustManager;
+import io.migplan.identity.PeerIdentity;
+import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.proto.v1.InventoryServiceGrpc;
+import io.migplan.proto.v1.ProbeQuestion;
+import io.migplan.scheduler.compatibility.CompatibilityProber;
+import io.migplan.scheduler.compatibility.ProbeOutcome;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler's side of mutual TLS over real TLS on loopback, with certificates of a real CA:
+ * reports and heartbeats only for the host the certificate names, agents dialled only when their
+ * certificate names the host meant, the scheduler's certificate reloaded when its files change.
+ */
+@QuarkusTest
+@TestProfile(MutualTlsTest.WithTls.class)
+class MutualTlsTest {
+
+    public static class WithTls implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(TestCertificates.class));
+        }
+    }
+
+    private static final long DEADLINE_SECONDS = 20;
+
+    @Inject
+    AgroalDataSource ds;
+    @Inject
+    CompatibilityProber prober;
+    @Inject
+    SchedulerTls tls;
+    @ConfigProperty(name = TestCertificates.DIR_KEY)
+    Path dir;
+    @TestHTTPResource(value = "/", tls = true)
+    URL https;
+
+    TestCertificates.Pki pki;
+
+    @BeforeEach
+    void setUp() {
+        Inventory.clear(ds);
+        pki = new TestCertificates.Pki(dir);
+    }
+
+    private InventoryServiceGrpc.InventoryServiceBlockingStub inventory(ManagedChannel channel) {
+        return InventoryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static void close(ManagedChannel channel) throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void tlsIsOnWithTheSchedulersCertificate() {
+        assertThat(tls.enabled()).isTrue();
+    }
+
+    @Test
+    void aHostReportsAndBeatsForItselfWithItsCertificate() throws Exception {
+        ManagedChannel channel = pki.schedulerChannel(https.getPort(), PeerIdentity.host("host-a"));
+        try {
+            var answer = inventory(channel).reportInventory(report(host("host-a", 1, "127.0.0.1:9400")));
+            assertThat(answer.getApplied()).isTrue();
+            inventory(channel).heartbeat(HeartbeatRequest.newBuilder().setHostId("host-a").setGeneration(1).build());
+            assertThat(Inventory.count(ds, "host")).isEqualTo(1);
+        } finally {
+            close(channel);
+        }
+    }
+
+    @Test
+    void hostAsCertificateReportingOrBeatingAsHostBIsRefusedAndNothingIsWritten() throws Exception {
+        ManagedChannel channel = pki.schedulerChannel(https.getPort(), PeerIdentity.host("host-a"));
+        try {
+            inventory(channel).reportInventory(report(host("host-b", 1, "127.0.0.1:9400")))
+                    .getApplied(); // fails below; kept apart so the assertion reads the status
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(e.getStatus().getDescription()).isEqualTo("HOST_IDENTITY_MISMATCH: the caller's certificate"
+                    + " names host host-a, which may report and beat only for host host-a, not for host host-b;"
+                    + " nothing was written");
+        } finally {
+            close(channel);
+        }
+        assertThat(Inventory.rows(ds)).isZero();
+
+        ManagedChannel again = pki.schedulerChannel(https.getPort(), PeerIdentity.host("host-a"));
+        try {
+            long before = Inventory.rows(ds);
+            assertThatThrownBy(() -> inventory(again).reportInventory(report(host("host-b", 1, "127.0.0.1:9400"))))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+            assertThatThrownBy(() -> inventory(again).heartbeat(
+                    HeartbeatRequest.newBuilder().setHostId("host-b").setGeneration(1).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getStatus().getDescription()).contains("not for host host-b");
+                    });
+            assertThat(Inventory.rows(ds)).isEqualTo(before).isZero();
+        } finally {
+            close(again);
+        }
+    }
+
+    @Test
+    void theSchedulersOwnCertificateReportsForNoHost() throws Exception {
+        ManagedChannel channel = pki.schedulerChannel(https.getPort(), PeerIdentity.scheduler());
+        try {
+            assertThatThrownBy(() -> inventory(channel).reportInventory(report(host("host-a", 1, "127.0.0.1:9400"))))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+            assertThat(Inventory.rows(ds)).isZero();
+        } finally {
+            close(channel);
+        }
+    }
+
+    @Test
+    void aReportWithoutAClientCertificateIsUnauthenticatedAndWritesNothing() throws Exception {
+        ManagedChannel channel = pki.schedulerChannel(https.getPort(), null);
+        try {
+            assertThatThrownBy(() -> inventory(channel).reportInventory(report(host("host-a", 1, "127.0.0.1:9400"))))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                        assertThat(e.getStatus().getDescription()).isEqualTo("CERTIFICATE_REQUIRED: a report or heartbeat"
+                                + " for host host-a needs the host's client certificate (naming"
+                                + " spiffe://migplan/host/host-a); the call came without one, or without TLS");
+                    });
+            assertThat(Inventory.rows(ds)).isZero();
+        } finally {
+            close(channel);
+        }
+    }
+
+    @Test
+    void anEndpointWhoseCertificateNamesAnotherHostIsNotProbedAndTheVerdictIsUnknownWithTheReason(
+            @org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        pki.issue(PeerIdentity.host("host-x"));
+        AgentConfig config = AgentConfig.builder().hostId("host-x").release("2025.1").root(root)
+                .listenAddress("127.0.0.1").port(0).cpus(8).memoryMib(65536L)
+                .tls(new TlsSettings(pki.caFile(), pki.cert(PeerIdentity.host("host-x")),
+                        pki.key(PeerIdentity.host("host-x")), null))
+                .build();
+        try (HostAgent agent = HostAgent.start(config)) {
+            List<ProbeQuestion> questions = List.of(ProbeQuestion.newBuilder().setId("q1")
+                    .setTargetTypeId("nvidia-231").setSourceSignature("nvidia-231/T4/550.90.07").build());
+            // The first TLS connection of the run loads the TLS stack: wait until host x answers at all.
+            Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).until(() -> prober.probe(
+                    List.of(new CompatibilityProber.Batch("host-x", agent.endpoint(), questions)))
+                    .get("host-x") instanceof ProbeOutcome.Answered);
+            // Host y reported host x's agent as its own endpoint.
+            var outcomes = prober.probe(List.of(new CompatibilityProber.Batch("host-y", agent.endpoint(), questions),
+                    new CompatibilityProber.Batch("host-x", agent.endpoint(), questions)));
+
+            assertThat(outcomes.get("host-y")).isInstanceOfSatisfying(ProbeOutcome.Failed.class,
+                    f -> assertThat(f.why()).isEqualTo("the agent at " + agent.endpoint() + " is not host host-y's:"
+                            + " its certificate names host host-x, so it was not asked"));
+            assertThat(outcomes.get("host-x")).isInstanceOf(ProbeOutcome.Answered.class);
+        }
+    }
+
+    @Test
+    void aReplacedSchedulerCertificateIsServedWithoutARestart() throws Exception {
+        // A handshake that meets the registry's periodic reload may be closed by the server (Vert.x
+        // swapping its SSL context); the agent would retry at its next tick, the test at once.
+        AtomicReference<BigInteger> first = new AtomicReference<>();
+        Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).ignoreExceptions()
+                .until(() -> {
+                    first.set(servedSerial());
+                    return true;
+                });
+        BigInteger before = first.get();
+        pki.issue(PeerIdentity.scheduler());
+        BigInteger issued = io.migplan.identity.CertificateAuthority.readCertificates(pki.cert(PeerIdentity.scheduler()))
+                .get(0).getSerialNumber();
+        assertThat(issued).isNotEqualTo(before);
+        Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> issued.equals(servedSerial()));
+    }
+
+    /** The serial of the certificate the scheduler's TLS port presents to a new connection. */
+    private BigInteger servedSerial() throws Exception {
+        AtomicReference<X509Certificate> seen = new AtomicReference<>();
+        X509ExtendedTrustManager recording = new ExpectedPeerTrustManager(pki.trust(), PeerIdentity.scheduler());
+        X509ExtendedTrustManager trust = new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                seen.set(chain[0]);
+                recording.checkServerTrusted(chain, authType, engine);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                seen.set(chain[0]);
+                recording.checkServerTrusted(chain, authType, socket);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                seen.set(chain[0]);
+                recording.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return recording.getAcceptedIssuers();
+            }
+        };
+        ManagedChannel channel = pki.schedulerChannel(https.getPort(), PeerIdentity.host("host-r"), trust);
+        try {
+            inventory(channel).heartbeat(HeartbeatRequest.newBuilder().setHostId("host-r").setGeneration(1).build());
+        } finally {
+            close(channel);
+        }
+        return seen.get().getSerialNumber();
+    }
+}
