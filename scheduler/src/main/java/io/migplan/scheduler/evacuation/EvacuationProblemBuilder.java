@@ -2,7 +2,6 @@ package io.migplan.scheduler.evacuation;
 
 import io.migplan.scheduler.error.Reason;
 import io.migplan.capacity.CapacityUnit;
-import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
@@ -382,7 +381,7 @@ public final class EvacuationProblemBuilder {
         for (int k = 0; k < h.parents().size(); k++) {
             ParentView p = h.parents().get(k);
             parents.add(new ParentSpec(p.address(), p.board(),
-                    p.capacity() == null ? Capacity.getDefaultInstance() : p.capacity(), h.availableAt(k),
+                    p.capacity(), h.availableAt(k),
                     h.planningUnitAt(k)));
         }
         return hostSpec(h, ranks, parents);

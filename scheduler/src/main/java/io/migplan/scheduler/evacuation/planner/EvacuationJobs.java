@@ -212,7 +212,7 @@ public final class EvacuationJobs implements AutoCloseable {
             if (job.pool == null) {
                 return; // the hand-over sees the flag
             }
-            if (!job.started && job.queued.cancel(false)) {
+            if (job.thread == null && job.queued.cancel(false)) {
                 // Stopped while queued: its thread will never take it.
                 job.end(job.listener::cancelledBeforeStart);
                 return;
@@ -233,7 +233,7 @@ public final class EvacuationJobs implements AutoCloseable {
         if (job == null) {
             return SolverStatus.NOT_SOLVING;
         }
-        return job.started ? SolverStatus.SOLVING_ACTIVE : SolverStatus.SOLVING_SCHEDULED;
+        return job.thread != null ? SolverStatus.SOLVING_ACTIVE : SolverStatus.SOLVING_SCHEDULED;
     }
 
     /** Pools created so far: one per patience used. */
@@ -291,8 +291,7 @@ public final class EvacuationJobs implements AutoCloseable {
         Future<?> queued;
         /** Set under this; also read without it. */
         volatile boolean cancelled;
-        /** The pool's thread took the job (set under this). */
-        volatile boolean started;
+        /** The pool's thread, once it took the job (set under this). */
         volatile Thread thread;
         /** The solver once built, to stop; the stop asked of it (cancel or deadline) also before it exists. */
         volatile Solver<EvacuationSolution> solver;
@@ -316,7 +315,6 @@ public final class EvacuationJobs implements AutoCloseable {
                     end(listener::cancelledBeforeStart);
                     return;
                 }
-                started = true;
                 thread = Thread.currentThread();
             }
             try {
