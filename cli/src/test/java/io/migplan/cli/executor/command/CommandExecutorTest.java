@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.cli.executor.ExecutionFailure;
 import io.migplan.cli.executor.Executor.Migration;
 import io.migplan.cli.executor.Executor.Upgrade;
+import io.migplan.cli.executor.process.ProcessRunner;
 import io.migplan.cli.executor.process.Scripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,5 +142,37 @@ class CommandExecutorTest {
                 .hasMessage("--migration-timeout must be positive, got PT0S");
         assertThat(CommandExecutor.fromOptions(CommandExecutor.Options.of(List.of("x"), List.of())).name())
                 .isEqualTo("command");
+    }
+
+    @Test
+    void the_ansible_example_hands_the_document_to_the_playbook_as_extra_vars() throws Exception {
+        Path example = Path.of("../deploy/examples/migplan-ansible").toAbsolutePath().normalize();
+        Path stub = Scripts.write(dir, "ansible-playbook", "printf '%s\\n' \"$@\" > " + dir.resolve("ansible.args") + "\n"
+                + "for a in \"$@\"; do case \"$a\" in @*) cp \"${a#@}\" " + dir.resolve("vars.json") + ";; esac; done\n"
+                + "echo 'PLAY RECAP'\n"
+                + "if [ -f " + dir.resolve("unreachable") + " ]; then echo 'fatal: [host-b]: UNREACHABLE!'; exit 4; fi\n");
+        ProcessRunner runner = new ProcessRunner().withEnvironment(Map.of("ANSIBLE_PLAYBOOK", stub.toString(),
+                "MIGPLAN_INVENTORY", "/etc/ansible/gpu-hosts.ini"));
+        CommandExecutor executor = new CommandExecutor(
+                CommandExecutor.Options.of(List.of(example.toString()), List.of(example.toString())), runner);
+
+        executor.migrate(MIGRATION);
+
+        List<String> args = Files.readAllLines(dir.resolve("ansible.args"));
+        assertThat(args).hasSize(7);
+        assertThat(args.subList(0, 5)).containsExactly("-i", "/etc/ansible/gpu-hosts.ini", "--limit", "host-a,host-b",
+                "--extra-vars");
+        assertThat(args.get(5)).startsWith("@").contains("migplan-vars.");
+        assertThat(args.get(6)).isEqualTo("/etc/migplan/ansible/migrate-vm.yml");
+        JsonNode vars = new ObjectMapper().readTree(dir.resolve("vars.json").toFile());
+        assertThat(vars.get("migplan").get("vm").asText()).isEqualTo("vm-17");
+        assertThat(vars.get("migplan").get("devices").get(1).get("parent").asText()).isEqualTo("0000:d8:00.0");
+        assertThat(Path.of(args.get(5).substring(1))).as("the extra-vars file is removed").doesNotExist();
+
+        Files.writeString(dir.resolve("unreachable"), "");
+        assertThatThrownBy(() -> executor.upgrade(UPGRADE))
+                .hasMessage("upgrade of host host-a to 2025.2 failed: `" + example + " upgrade host-a 2025.2` exited with"
+                        + " status 4: PLAY RECAP | fatal: [host-b]: UNREACHABLE!");
+        assertThat(Files.readAllLines(dir.resolve("ansible.args"))).contains("host-a", "/etc/migplan/ansible/upgrade-host.yml");
     }
 }
