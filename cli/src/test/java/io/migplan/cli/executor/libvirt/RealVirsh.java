@@ -18,8 +18,13 @@ final class RealVirsh {
     }
 
     static void require() {
-        boolean found = onPath("virsh");
-        if (!found && "true".equals(System.getenv("CI"))) {
+        require(System.getenv("PATH"), System.getenv("CI"));
+    }
+
+    /** {@link #require()} for a given PATH and CI variable. */
+    static void require(String path, String ci) {
+        boolean found = onPath("virsh", path);
+        if (!found && "true".equals(ci)) {
             fail("virsh is not installed but CI=true: install libvirt-clients (apt-get install libvirt-clients)"
                     + " so the libvirt test-driver tests run");
         }
@@ -27,8 +32,7 @@ final class RealVirsh {
                 + " (apt-get install libvirt-clients to run them)");
     }
 
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
+    private static boolean onPath(String program, String path) {
         if (path == null) {
             return false;
         }
