@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -207,6 +208,12 @@ public final class LibvirtExecutor implements Executor {
             DomainXml persistent = readDomain(List.of("dumpxml", "--inactive", "--migratable"),
                     "the persistent definition of VM " + m.vm() + " on " + m.from());
             List<String> oldUuids = checkDomain(live);
+            for (String u : persistent.mdevUuids()) {
+                if (!oldUuids.contains(u.toLowerCase(Locale.ROOT))) {
+                    throw fail("the persistent definition of VM " + m.vm() + " on " + m.from() + " names mdev " + u
+                            + ", which the running VM does not have: its definition and its running state differ");
+                }
+            }
 
             Path folder;
             try {
@@ -385,7 +392,8 @@ public final class LibvirtExecutor implements Executor {
                 return;
             }
             if (r != null) {
-                throw fail("it " + why + " and was " + abort + ": " + r.stderrTail(3));
+                throw fail("it " + why + "; " + abort + "; `virsh migrate` ended with status " + r.exitCode()
+                        + (r.stderrTail(3).isEmpty() ? "" : ": " + r.stderrTail(3)));
             }
             running.kill();
             String state = whereIsTheVm();

@@ -114,9 +114,9 @@ class LibvirtExecutorTest {
 
         assertThatThrownBy(() -> executor().migrate(quick))
                 .isInstanceOf(ExecutionFailure.class)
-                .hasMessage("migration of VM gpu-vm-1 from host-a to host-b failed: it did not finish within 500ms and"
-                        + " was aborted with `virsh domjobabort`: error: operation aborted: migration out job:"
-                        + " canceled by client");
+                .hasMessage("migration of VM gpu-vm-1 from host-a to host-b failed: it did not finish within 500ms;"
+                        + " aborted with `virsh domjobabort`; `virsh migrate` ended with status 1: error: operation"
+                        + " aborted: migration out job: canceled by client");
         assertThat(virsh.calls()).containsExactlyElementsOf(calls(READ_AND_CREATE,
                 MIGRATE,
                 A + "domjobabort " + VM_UUID,
@@ -253,6 +253,19 @@ class LibvirtExecutorTest {
     }
 
     @Test
+    void a_persistent_definition_with_an_mdev_the_running_vm_lacks_is_refused_before_anything_changes()
+            throws Exception {
+        virsh.answers("dumpxml.2", 0, DomainXmlTest.gpuVm().replace("a7ad2c2e-7a55-4f2c-8c4b-2d6c0e4f9b12",
+                "0c9a4c39-0000-4000-8000-000000000001"), null);
+
+        assertThatThrownBy(() -> executor().migrate(MIGRATION))
+                .hasMessage("migration of VM gpu-vm-1 from host-a to host-b failed: the persistent definition of VM"
+                        + " gpu-vm-1 on host-a names mdev 0c9a4c39-0000-4000-8000-000000000001, which the running VM does"
+                        + " not have: its definition and its running state differ");
+        assertThat(virsh.calls()).containsExactlyElementsOf(READ_AND_CREATE.subList(0, 2));
+    }
+
+    @Test
     void a_domain_with_another_uuid_is_not_the_vm_meant() throws Exception {
         Migration other = new Migration("m1", "gpu-vm-1", "0b9f4a3c-5f0e-4c1d-9a57-3d2f1e6b7a02", "host-a", "host-b",
                 MIGRATION.parents(), MIGRATION.types(), Duration.ofMinutes(5));
@@ -321,8 +334,9 @@ class LibvirtExecutorTest {
         caller.interrupt();
 
         assertThat(thrown.get(60, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class)
-                .hasMessageStartingWith("migration of VM gpu-vm-1 from host-a to host-b failed: it was stopped and was"
-                        + " aborted with `virsh domjobabort`");
+                .hasMessage("migration of VM gpu-vm-1 from host-a to host-b failed: it was stopped; aborted with"
+                        + " `virsh domjobabort`; `virsh migrate` ended with status 1: error: operation aborted:"
+                        + " migration out job: canceled by client");
         assertThat(virsh.calls()).containsExactlyElementsOf(calls(READ_AND_CREATE, MIGRATE,
                 A + "domjobabort " + VM_UUID, REMOVE_TARGET_1, REMOVE_TARGET_2));
     }
