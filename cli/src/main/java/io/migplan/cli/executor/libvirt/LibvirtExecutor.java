@@ -432,7 +432,7 @@ public final class LibvirtExecutor implements Executor {
             List<String> problems = new ArrayList<>();
             try {
                 for (TargetMdev mdev : created) {
-                    String problem = destroy(target, m.to(), mdev.uuid(), mdev.name());
+                    String problem = destroy(target, m.to(), mdev.uuid(), mdev.name(), null);
                     if (problem != null) {
                         problems.add(problem);
                     }
@@ -449,8 +449,9 @@ public final class LibvirtExecutor implements Executor {
         private void removeSourceMdevs(List<String> uuids) {
             boolean interrupted = Thread.interrupted();
             try {
+                Listing listing = listMdevs(source);
                 for (String uuid : uuids) {
-                    String problem = destroy(source, m.from(), uuid, null);
+                    String problem = destroy(source, m.from(), uuid, null, listing);
                     if (problem != null) {
                         warned.add("VM " + m.vm() + " moved to " + m.to() + ", but its old mdev on " + m.from()
                                 + " was not removed: " + problem);
@@ -463,46 +464,70 @@ public final class LibvirtExecutor implements Executor {
             }
         }
 
-        /**
-         * Removes the mdev {@code uuid} on a host: by {@code name} when virsh reported it, else the one
-         * active node device named after the UUID. Returns null when it went, else why not.
-         */
-        private String destroy(String uri, String host, String uuid, String name) {
+        /** The active mdevs' node device names on a host ({@code nodedev-list --cap mdev}), or why there are none. */
+        private Listing listMdevs(String uri) {
             try {
-                String node = name;
-                if (node == null) {
-                    ProcessResult list = virsh(uri, List.of("nodedev-list", "--cap", "mdev"));
-                    if (!list.succeeded()) {
-                        return "mdev " + uuid + " could not be looked up: " + list.failure(options.virshTimeout());
-                    }
-                    List<String> named = MdevNodeDevices.named(list.stdout(), uuid);
-                    if (named.isEmpty()) {
-                        return "no active mdev " + uuid + " is listed on " + host;
-                    }
-                    if (named.size() > 1) {
-                        return "several node devices are mdev " + uuid + " on " + host + " (" + String.join(", ", named)
-                                + "), none was removed";
-                    }
-                    node = named.get(0);
-                }
-                ProcessResult r = virsh(uri, List.of("nodedev-destroy", node));
-                return r.succeeded() ? null
-                        : "mdev " + uuid + " could not be removed (" + r.failure(options.virshTimeout())
-                                + "): remove it with `virsh -c " + uri + " nodedev-destroy " + node + "`";
-            } catch (ExecutionFailure e) {
-                return e.getMessage();
+                ProcessResult list = rawVirsh(uri, List.of("nodedev-list", "--cap", "mdev"));
+                return list.succeeded() ? new Listing(list.stdout(), null)
+                        : new Listing(null, "could not be looked up: " + list.failure(options.virshTimeout()));
+            } catch (IOException e) {
+                return new Listing(null, "could not be looked up: " + cannotStart(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "removing mdev " + uuid + " was interrupted";
+                return new Listing(null, "could not be looked up: interrupted");
+            }
+        }
+
+        /**
+         * Removes the mdev {@code uuid} on a host: by {@code name} when virsh reported it, else the one
+         * active node device of {@code listing} named after the UUID (listed now when null). Returns
+         * null when it went, else why not.
+         */
+        private String destroy(String uri, String host, String uuid, String name, Listing listing) {
+            String node = name;
+            if (node == null) {
+                Listing l = listing != null ? listing : listMdevs(uri);
+                if (l.problem() != null) {
+                    return "mdev " + uuid + " " + l.problem();
+                }
+                List<String> named;
+                try {
+                    named = MdevNodeDevices.named(l.names(), uuid);
+                } catch (ExecutionFailure e) {
+                    return e.getMessage();
+                }
+                if (named.isEmpty()) {
+                    return "no active mdev " + uuid + " is listed on " + host;
+                }
+                if (named.size() > 1) {
+                    return "several node devices are mdev " + uuid + " on " + host + " (" + String.join(", ", named)
+                            + "), none was removed";
+                }
+                node = named.get(0);
+            }
+            String byHand = ": remove it with `virsh -c " + uri + " nodedev-destroy " + node + "`";
+            try {
+                ProcessResult r = rawVirsh(uri, List.of("nodedev-destroy", node));
+                return r.succeeded() ? null
+                        : "mdev " + uuid + " could not be removed (" + r.failure(options.virshTimeout()) + ")" + byHand;
+            } catch (IOException e) {
+                return "mdev " + uuid + " could not be removed (" + cannotStart(e) + ")" + byHand;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "removing mdev " + uuid + " was interrupted" + byHand;
             }
         }
 
         private ProcessResult virsh(String uri, List<String> args) throws ExecutionFailure, InterruptedException {
             try {
-                return virshRunner.run(virshArgv(uri, args), options.virshTimeout());
+                return rawVirsh(uri, args);
             } catch (IOException e) {
                 throw fail(cannotStart(e));
             }
+        }
+
+        private ProcessResult rawVirsh(String uri, List<String> args) throws IOException, InterruptedException {
+            return virshRunner.run(virshArgv(uri, args), options.virshTimeout());
         }
 
         private List<String> virshArgv(String uri, List<String> args) {
@@ -537,6 +562,10 @@ public final class LibvirtExecutor implements Executor {
             String prefix = what + " failed: ";
             return new ExecutionFailure(why.startsWith(prefix) ? why : prefix + why);
         }
+    }
+
+    /** {@code nodedev-list --cap mdev}'s output, or why it could not be had. */
+    private record Listing(String names, String problem) {
     }
 
     /** An mdev created on the target; {@code name} is null when virsh did not say it. */

@@ -81,7 +81,6 @@ class LibvirtExecutorTest {
                 MIGRATE,
                 A + "nodedev-list --cap mdev",
                 A + "nodedev-destroy mdev_" + OLD_1 + "_0000_3b_00_0",
-                A + "nodedev-list --cap mdev",
                 A + "nodedev-destroy mdev_" + OLD_2 + "_0000_3b_00_0"));
         assertThat(outcome.warnings()).isEmpty();
         List<String> created = virsh.createdUuids();
@@ -153,6 +152,21 @@ class LibvirtExecutorTest {
                         + " error: Failed to destroy node device): remove it with `virsh -c qemu+tls://host-b/system"
                         + " nodedev-destroy mdev_" + first.replace('-', '_') + "_0000_3b_00_0`");
         assertThat(virsh.calls()).containsExactlyElementsOf(calls(READ_AND_CREATE, MIGRATE, REMOVE_TARGET_1, REMOVE_TARGET_2));
+    }
+
+    @Test
+    void a_created_mdev_whose_name_virsh_did_not_say_is_looked_up_by_its_uuid_for_cleanup() throws Exception {
+        virsh.answers("nodedev-create", 0, "", null)
+                .answers("migrate", 1, null, "error: migration failed\n")
+                .answers("nodedev-list", 0, "mdev_" + OLD_1 + "_0000_3b_00_0\n", null);
+
+        Throwable thrown = catchThrowable(() -> executor().migrate(MIGRATION));
+
+        List<String> created = virsh.createdUuids();
+        assertThat(thrown).hasMessageEndingWith("error: migration failed; cleanup on host-b failed too: no active mdev "
+                + created.get(0) + " is listed on host-b; no active mdev " + created.get(1) + " is listed on host-b");
+        assertThat(virsh.calls()).containsExactlyElementsOf(calls(READ_AND_CREATE, MIGRATE,
+                B + "nodedev-list --cap mdev", B + "nodedev-list --cap mdev"));
     }
 
     @Test
