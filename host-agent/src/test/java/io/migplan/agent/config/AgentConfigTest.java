@@ -344,4 +344,12 @@ class AgentConfigTest {
     // The builder keeps one source: the last one set.
     assertThat(cmd.toBuilder().release("2025.1").build().releaseCommand()).isEmpty();
   }
+
+  @Test
+  void theShippedExampleConfigReadsItsReleaseFromAFileAndNamesItsLibvirtUri() throws Exception {
+    AgentConfig c = AgentConfig.load(Path.of("..", "deploy", "config", "agent.yaml").toAbsolutePath().normalize());
+    assertThat(c.release()).isEmpty();
+    assertThat(c.releaseFile()).contains(Path.of("/etc/migplan-release"));
+    assertThat(c.effectiveLibvirtUri()).isEqualTo("qemu+tls://gpu-host-17.example.net/system");
+  }
 }
