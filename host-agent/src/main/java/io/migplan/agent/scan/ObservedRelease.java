@@ -28,7 +28,9 @@ public final class ObservedRelease {
   private String lastGood;
   private long lastGoodAtMs;
   private String lastFailure;
-  private Object lastStamp;
+  // What the watch (changed()) last saw: apart from scans, so a scan in between hides no change.
+  private Object watchedStamp;
+  private Observation watched;
 
   public ObservedRelease(ReleaseSource source) {
     this(source, System::currentTimeMillis);
@@ -48,7 +50,6 @@ public final class ObservedRelease {
 
   /** Reads the source now; on failure the last good value with a problem, or "" and a problem before any. */
   public synchronized Observation observe() {
-    lastStamp = source.stamp().orElse(null);
     ReleaseSource.Reading r = source.read();
     if (r.ok()) {
       lastGood = r.release();
@@ -72,30 +73,32 @@ public final class ObservedRelease {
    * Reads the source and returns the release, or fails naming the config key when none can be
    * read: what the agent checks before it reports anything.
    */
-  public String require() {
+  public synchronized String require() {
+    Object stamp = source.stamp().orElse(null);
     Observation o = observe();
-    synchronized (this) {
-      if (lastFailure != null && lastGood == null) {
-        throw InvalidConfigException.of(source.key(), "no release could be read: " + lastFailure);
-      }
+    if (lastFailure != null && lastGood == null) {
+      throw InvalidConfigException.of(source.key(), "no release could be read: " + lastFailure);
     }
+    watchedStamp = stamp;
+    watched = o;
     return o.release();
   }
 
   /**
-   * Whether the source may now give another value than the last scan or check saw: for a file,
-   * its stamp changed and a read gives another release or another failure. Costs a stat when
-   * nothing changed; always false for a source without a stamp (a command runs only at scans).
+   * Whether the source now reads otherwise than at the last call (or {@link #require()}): for a
+   * file, its stamp changed and a read gives another release or another failure. Scans in between
+   * do not count, so none hides a change from the watch. Costs a stat when nothing changed; always
+   * false for a source without a stamp (a command runs only at scans).
    */
   public synchronized boolean changed() {
     Optional<Object> stamp = source.stamp();
-    if (stamp.isEmpty() || Objects.equals(stamp.get(), lastStamp)) {
+    if (stamp.isEmpty() || Objects.equals(stamp.get(), watchedStamp)) {
       return false;
     }
-    String before = lastGood;
-    String failedBefore = lastFailure;
-    Observation now = observe();
-    return !Objects.equals(before, now.release()) || !Objects.equals(failedBefore, lastFailure);
+    watchedStamp = stamp.get();
+    Observation before = watched;
+    watched = observe();
+    return !watched.equals(before);
   }
 
   /** The last release read successfully, if any. */

@@ -1,6 +1,7 @@
 package io.migplan.agent.sim;
 
 import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.ReleaseText;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.Migration;
 import io.migplan.agent.sim.FleetSimulator.SimulatedHost;
@@ -229,6 +230,11 @@ final class FleetOperations {
   HostStatus upgradeHost(String hostId, String release, String driverVersion) {
     require(hostId, "host");
     require(release, "release");
+    String releaseProblem = ReleaseText.problem(release.strip());
+    if (releaseProblem != null) {
+      // The agent would not take it from the file, and keep reporting the old release.
+      throw new SimulationException(Kind.INVALID_ARGUMENT, "release " + releaseProblem);
+    }
     String driver = driverVersion == null ? "" : driverVersion.strip();
     if (!driver.isEmpty() && !DRIVER_VERSION.matcher(driver).matches()) {
       throw new SimulationException(Kind.INVALID_ARGUMENT,

@@ -61,7 +61,7 @@ class ObservedReleaseTest {
     Path file = dir.resolve("migplan-release");
     TestTrees.write(file, "2025.1\n");
     ObservedRelease observed = new ObservedRelease(new ReleaseSource.FromFile(file), clock::get);
-    observed.observe();
+    observed.require();
     assertThat(observed.changed()).isFalse();
 
     TestTrees.write(file, "2025.1\n\n# the same release, rewritten\n");
@@ -75,5 +75,10 @@ class ObservedReleaseTest {
     Files.delete(file);
     assertThat(observed.changed()).as("a read that now fails is news too").isTrue();
     assertThat(observed.lastGood()).contains("2025.2");
+
+    // A scan that reads the new value first does not hide it from the watch.
+    TestTrees.write(file, "2025.3\n");
+    assertThat(observed.observe().release()).isEqualTo("2025.3");
+    assertThat(observed.changed()).isTrue();
   }
 }

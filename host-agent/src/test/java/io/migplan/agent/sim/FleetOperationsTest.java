@@ -193,6 +193,8 @@ class FleetOperationsTest {
     assertThat(fleet.upgradeHost("host-01", "2025.3", "").driverVersion()).isEqualTo("570.124.06");
     assertRefused(() -> fleet.upgradeHost("host-01", "2025.4", "newest"), SimulationException.Kind.INVALID_ARGUMENT, "driver_version");
     assertRefused(() -> fleet.upgradeHost("host-01", " ", ""), SimulationException.Kind.INVALID_ARGUMENT, "release is required");
+    assertRefused(() -> fleet.upgradeHost("host-01", "2025\n2", ""), SimulationException.Kind.INVALID_ARGUMENT,
+        "release contains a control character (U+000A) at 4");
   }
 
   private HostSnapshot scan(String host) {
