@@ -182,4 +182,28 @@ class HostAgentReleaseTest {
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
   }
+
+  @Test
+  void everyKeyAReloadCannotTakeIsNamedAndHostFactsAreNot() {
+    AgentConfig a = config().build();
+    java.util.Map<String, AgentConfig> restartOnly = new java.util.LinkedHashMap<>();
+    restartOnly.put("hostId", a.toBuilder().hostId("host-02").build());
+    restartOnly.put("root", a.toBuilder().root(dir.resolve("other")).build());
+    restartOnly.put("listenAddress", a.toBuilder().listenAddress("0.0.0.0").build());
+    restartOnly.put("port", a.toBuilder().port(9401).build());
+    restartOnly.put("advertiseAddress", a.toBuilder().advertiseAddress("h1.example.net").build());
+    restartOnly.put("schedulerTarget", a.toBuilder().schedulerTarget("elsewhere:8443").build());
+    restartOnly.put("insecure", a.toBuilder().insecure(true).build());
+    restartOnly.put("scanInterval", a.toBuilder().scanInterval(Duration.ofSeconds(5)).build());
+    restartOnly.put("heartbeatInterval", a.toBuilder().heartbeatInterval(Duration.ofSeconds(5)).build());
+    restartOnly.put("callTimeout", a.toBuilder().callTimeout(Duration.ofSeconds(1)).build());
+    restartOnly.put("probes", a.toBuilder().probeBackend(io.migplan.agent.config.ProbeBackendChoice.RULES).build());
+    restartOnly.put("limits", a.toBuilder().limits(new io.migplan.agent.config.AgentLimits(2, null, null)).build());
+    restartOnly.forEach((key, b) -> assertThat(HostAgent.restartOnlyChange(a, b)).as(key).isEqualTo(key));
+
+    AgentConfig facts = a.toBuilder().release("2026.1").failureDomain("rack-z").label("pool", "b").cpus(16)
+        .memoryMib(32768L).cpuAllocationRatio(2.0).reservedCpus(1).driverVersion("570.124.06")
+        .nvidiaMixedSizeParents(java.util.Set.of("*")).libvirtUri("qemu+ssh://h1/system").build();
+    assertThat(HostAgent.restartOnlyChange(a, facts)).isNull();
+  }
 }
