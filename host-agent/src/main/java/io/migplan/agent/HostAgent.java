@@ -12,6 +12,9 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.InvalidConfigException;
+import io.migplan.agent.scan.ObservedRelease;
+import io.migplan.agent.scan.ReleaseSource;
 import io.migplan.agent.grpc.AgentServiceImpl;
 import io.migplan.agent.grpc.AgentTls;
 import io.migplan.agent.grpc.CallLimits;
@@ -25,8 +28,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -34,11 +44,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running host agent: scans the host under its root, serves {@code AgentService} (inventory
- * and probes) and, when a scheduler target is configured, reports to it. The entry point for the
- * CLI, the simulator and other modules' tests.
+ * and probes) and, when a scheduler target is configured, reports to it, at once when its release
+ * file changes ({@link #RELEASE_CHECK_INTERVAL}). Takes a changed config without a restart
+ * ({@link #reloadFrom(Path)}, on SIGHUP) for what does not need one. The entry point for the CLI,
+ * the simulator and other modules' tests.
  */
 public final class HostAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
+  /**
+   * How often a release file is checked between scans (a stat; read only when it changed), so an
+   * upgrade is reported within seconds rather than at the next scan (30 s by default).
+   */
+  public static final Duration RELEASE_CHECK_INTERVAL = Duration.ofSeconds(2);
 
   private volatile AgentConfig config;
   private volatile HostScanner scanner;
@@ -50,6 +67,8 @@ public final class HostAgent implements AutoCloseable {
   private AgentTls tls;
   private Reporter reporter;
   private String endpoint;
+  private ScheduledExecutorService ownWatch;
+  private ScheduledFuture<?> releaseWatch;
 
   private HostAgent(AgentConfig config, SharedResources shared) {
     this.config = config;
@@ -78,6 +97,8 @@ public final class HostAgent implements AutoCloseable {
   }
 
   private void startServing() throws IOException {
+    // Nothing is served or reported for a host whose release cannot be read (ObservedRelease).
+    String release = scanner.release().require();
     ProbeBackend probes = PerVendorProbe.create(config.probes(), scanner.root());
     Duration maxAge =
         config.probes().inventoryMaxAge() != null ? config.probes().inventoryMaxAge() : config.scanInterval();
@@ -105,10 +126,12 @@ public final class HostAgent implements AutoCloseable {
     scanner.setAgentEndpoint(endpoint);
     HostSnapshot first = scan();
     LOG.info(
-        "host {}: serving at {}{} (root {}, {} parents, {} VMs, {} problems)",
+        "host {}: serving at {}{} (release {} from {}, root {}, {} parents, {} VMs, {} problems)",
         config.hostId(),
         endpoint,
         tls == null ? "" : " with mutual TLS",
+        release,
+        scanner.release().source().key(),
         scanner.root(),
         first.getParentsCount(),
         first.getVmsCount(),
@@ -142,6 +165,37 @@ public final class HostAgent implements AutoCloseable {
               shared.listener());
       reporter.start();
     }
+    if (reporter != null) {
+      ScheduledExecutorService watch = shared != null ? shared.executor() : ownWatchExecutor();
+      long ms = RELEASE_CHECK_INTERVAL.toMillis();
+      releaseWatch = watch.scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private ScheduledExecutorService ownWatchExecutor() {
+    ownWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "release-watch-" + config.hostId());
+      t.setDaemon(true);
+      return t;
+    });
+    return ownWatch;
+  }
+
+  /** A release file that now reads another value (or fails another way) is reported at once. */
+  private void checkRelease() {
+    try {
+      if (!suspended && scanner.release().changed()) {
+        LOG.info("host {}: release source {} changed; reporting", config.hostId(), scanner.release().source().where());
+        requestReport();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("host {}: checking the release failed: {}", config.hostId(), e.toString());
+    }
+  }
+
+  /** The release as the agent observes it now (read again); the last good one if a read fails. */
+  public String release() {
+    return scanner.release().observe().release();
   }
 
   /** While suspended, every call is answered UNAVAILABLE, as a host that went down would look. */
@@ -249,31 +303,96 @@ public final class HostAgent implements AutoCloseable {
   }
 
   /**
-   * Takes new host facts (release, driver version, labels ...) as an agent restarted after an
-   * upgrade would, but keeps its server, port and generation clock; the next scan reports them.
-   * Where the agent listens and reports cannot change this way.
+   * Takes new host facts (where the release comes from, driver version, labels, CPUs and memory,
+   * allocation, libvirt URI ...) as an agent restarted after an upgrade would, but keeps its
+   * server, port, reporter and generation clock; the caller reports when it wants the scheduler to
+   * know. A change to anything else is refused naming the key ({@link #restartOnlyChange}), as is
+   * a new release source that cannot be read; either way the running config stays.
+   *
+   * @throws InvalidConfigException naming the key that cannot change this way, or the release key
    */
-  public void reload(AgentConfig newConfig) {
+  public synchronized void reload(AgentConfig newConfig) {
     AgentConfig old = config;
-    if (!newConfig.hostId().equals(old.hostId())
-        || !newConfig.root().equals(old.root())
-        || !newConfig.schedulerTarget().equals(old.schedulerTarget())
-        || !newConfig.tls().equals(old.tls())) {
-      throw new IllegalArgumentException(
-          "host "
-              + old.hostId()
-              + ": reload may change host facts only, not the host id, root, scheduler target or tls");
+    String key = restartOnlyChange(old, newConfig);
+    if (key != null) {
+      throw InvalidConfigException.of(key, "changed, which takes effect only when the agent restarts"
+          + " (systemctl restart migplan-agent); nothing was reloaded");
     }
-    HostScanner next = new HostScanner(newConfig, scanner.generations(), System::currentTimeMillis);
+    ReleaseSource source = ReleaseSource.of(newConfig);
+    ObservedRelease release = source.equals(scanner.release().source()) ? scanner.release() : new ObservedRelease(source);
+    if (release != scanner.release()) {
+      release.require();
+    }
+    HostScanner next = new HostScanner(newConfig, scanner.generations(), System::currentTimeMillis, release);
     next.setAgentEndpoint(endpoint);
     config = newConfig;
     scanner = next;
+  }
+
+  /**
+   * The first key that differs between the configs and that a running agent cannot take: where it
+   * listens and reports, how it authenticates (certificate files are re-read by themselves, see
+   * tls.reloadPeriod), its timers, limits and probe backends; null when none does.
+   */
+  static String restartOnlyChange(AgentConfig a, AgentConfig b) {
+    List<Object[]> keys = new ArrayList<>();
+    keys.add(new Object[] {"hostId", a.hostId(), b.hostId()});
+    keys.add(new Object[] {"root", a.root(), b.root()});
+    keys.add(new Object[] {"listenAddress", a.listenAddress(), b.listenAddress()});
+    keys.add(new Object[] {"port", a.port(), b.port()});
+    keys.add(new Object[] {"advertiseAddress", a.advertiseAddress(), b.advertiseAddress()});
+    keys.add(new Object[] {"schedulerTarget", a.schedulerTarget(), b.schedulerTarget()});
+    keys.add(new Object[] {"tls", a.tls(), b.tls()});
+    keys.add(new Object[] {"insecure", a.insecure(), b.insecure()});
+    keys.add(new Object[] {"scanInterval", a.scanInterval(), b.scanInterval()});
+    keys.add(new Object[] {"heartbeatInterval", a.heartbeatInterval(), b.heartbeatInterval()});
+    keys.add(new Object[] {"callTimeout", a.callTimeout(), b.callTimeout()});
+    keys.add(new Object[] {"probes", a.probes(), b.probes()});
+    keys.add(new Object[] {"limits", a.limits(), b.limits()});
+    for (Object[] k : keys) {
+      if (!Objects.equals(k[1], k[2])) {
+        return (String) k[0];
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Reads the config file again and takes it ({@link #reload(AgentConfig)}), then reports: what
+   * SIGHUP does. A file that cannot be read, is not valid or changes a key that needs a restart is
+   * refused with a log line naming the key, and the agent keeps running on the config it has.
+   *
+   * @return whether the new config was taken
+   */
+  public boolean reloadFrom(Path file) {
+    try {
+      AgentConfig next = AgentConfig.load(file);
+      reload(next);
+    } catch (InvalidConfigException e) {
+      LOG.error("host {}: config not reloaded ({}): {}; the agent keeps running on its config as it was",
+          config.hostId(), e.field(), e.getMessage());
+      return false;
+    } catch (IOException e) {
+      LOG.error("host {}: config not reloaded: {}; the agent keeps running on its config as it was",
+          config.hostId(), e.getMessage());
+      return false;
+    }
+    LOG.info("host {}: config reloaded from {} (release {} from {})", config.hostId(), file,
+        scanner.release().lastGood().orElse("unknown"), scanner.release().source().key());
+    requestReport();
+    return true;
   }
 
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (releaseWatch != null) {
+      releaseWatch.cancel(false);
+    }
+    if (ownWatch != null) {
+      ownWatch.shutdownNow();
     }
     if (reporter != null) {
       reporter.close();

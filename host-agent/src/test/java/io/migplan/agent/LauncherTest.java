@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped launcher (deploy/bin/migplan-agent) and systemd unit: the JVM exits on running out
- * of memory, and systemd starts it again, hardened as before. The launcher runs for real, with a
+ * of memory, and systemd starts it again, hardened as before, and reloads it with SIGHUP (the
+ * launcher execs the JVM, so it is the unit's main process). The launcher runs for real, with a
  * stand-in for {@code java} that records how it was called.
  */
 class LauncherTest {
@@ -44,11 +45,11 @@ class LauncherTest {
   }
 
   @Test
-  void systemdRestartsTheAgentAndKeepsItsHardening() throws Exception {
+  void systemdRestartsAndReloadsTheAgentAndKeepsItsHardening() throws Exception {
     List<String> unit = Files.readAllLines(DEPLOY.resolve("systemd/migplan-agent.service"));
 
     assertThat(unit).contains("ExecStart=/opt/migplan/host-agent/bin/migplan-agent /etc/migplan/agent.yaml",
-        "Restart=on-failure", "ProtectSystem=strict", "ProtectHome=true", "PrivateTmp=true",
+        "Restart=on-failure", "ExecReload=/bin/kill -HUP $MAINPID", "ProtectSystem=strict", "ProtectHome=true", "PrivateTmp=true",
         "NoNewPrivileges=true");
   }
 }

@@ -70,6 +70,10 @@ class AgentRoundTripTest {
 
         assertThat(host.getString("state")).isEqualTo("UP");
         assertThat(host.getString("agentEndpoint")).isEqualTo(first.endpoint());
+        // No libvirtUri in the simulated hosts' configs: the default, built from the host id.
+        assertThat(host.getString("libvirtUri")).isEqualTo("qemu+tls://" + first.hostId() + "/system");
+        assertThat(Inventory.count(ds, "host where libvirt_uri = 'qemu+tls://" + first.hostId() + "/system'"))
+                .isEqualTo(1);
         assertThat(host.getLong("generation")).isPositive();
         assertThat(host.getList("parents.address", String.class)).isNotEmpty().allMatch(a -> a.startsWith("0000:"));
         assertThat(host.getList("parents.types.flatten().typeId", String.class)).allMatch(t -> t.startsWith("nvidia-"));
@@ -124,6 +128,36 @@ class AgentRoundTripTest {
         JsonPath unknown = targets(vm);
         assertThat(unknown.getList("candidates.host", String.class)).doesNotContain(silent);
         assertThat(reasonCodes(unknown, silent)).containsExactly("PROBE_UNKNOWN");
+    }
+
+    @Test
+    void aChangedReleaseFileReachesTheSchedulerWithoutAnyCallToTheAgent() throws Exception {
+        SimulatedHost host = fleet.hosts().get(1);
+        String before = given().get("/api/v1/hosts/{id}", host.hostId()).then().statusCode(200).extract()
+                .path("release");
+        assertThat(before).isEqualTo(FleetSpec.DEFAULT_RELEASE);
+
+        // What a package upgrade does on a real host: the file the agent's releaseFile names changes.
+        Files.writeString(host.root().resolve("etc/migplan-release"), "\n  2025.2  \n");
+
+        // Reports come from the agent's own watch: the fleet's scans are 30 s apart.
+        await("host " + host.hostId() + " shown at 2025.2").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get("/api/v1/hosts/{id}", host.hostId()).then().statusCode(200).extract()
+                        .path("release"), "2025.2"::equals);
+        assertThat(given().get("/api/v1/hosts/{id}", host.hostId()).then().extract().jsonPath().getList("problems"))
+                .isEmpty();
+
+        // A release file that cannot be read: the last release read is kept, with a problem saying so.
+        Files.delete(host.root().resolve("etc/migplan-release"));
+        await("a problem naming the release file").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().get("/api/v1/hosts/{id}", host.hostId()).then().extract().jsonPath()
+                        .getList("problems.message", String.class), p -> !p.isEmpty());
+        JsonPath after = given().get("/api/v1/hosts/{id}", host.hostId()).then().extract().jsonPath();
+        assertThat(after.getString("release")).isEqualTo("2025.2");
+        assertThat(after.getList("problems.message", String.class)).singleElement().asString()
+                .contains("The release could not be read").contains("etc/migplan-release")
+                .contains("still reporting 2025.2");
     }
 
     private static JsonPath targets(String vm) {

@@ -8,8 +8,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
-/** Serves one host until SIGTERM/SIGINT, then closes the server and the reporter cleanly. */
+/**
+ * Serves one host until SIGTERM/SIGINT, then closes the server and the reporter cleanly. SIGHUP
+ * ({@code systemctl reload migplan-agent}) reads the config file again ({@link
+ * HostAgent#reloadFrom}); a bad one is refused in the log and the agent runs on.
+ */
 @Command(name = "run", description = "Run the agent for this host.", mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "agent YAML config file")
@@ -40,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "agent-shutdown"));
+    Signal.handle(new Signal("HUP"), signal -> agent.reloadFrom(config));
     System.out.println(cfg.hostId() + " " + agent.endpoint());
     stopped.await();
     return 0;

@@ -28,12 +28,19 @@ import org.hibernate.validator.constraints.time.DurationMin;
 /**
  * The agent's configuration: from YAML ({@link #load(Path)}, {@link #parseYaml(String)}) or from
  * code ({@link #builder()}), checked either way. Every field has a default except the host id and
- * the release. A bad value fails with {@link InvalidConfigException} naming the field.
+ * where the release comes from: exactly one of {@code release} (a fixed value: tests, the
+ * simulator's older trees), {@code releaseFile} or {@code releaseCommand} (what a real host uses,
+ * so that an upgrade is observed rather than typed). A bad value fails with {@link
+ * InvalidConfigException} naming the field.
  *
  * <p>YAML keys are the field names; {@code probeBackend} is the older spelling of {@code
  * probes.default} (see {@link ProbeSettings} for the section). Durations are read by {@link
  * Durations}: "30s", "500ms", "2m", "1h" or ISO-8601 ("PT30S").
  *
+ * @param release a fixed release ({@link ReleaseText}'s rule)
+ * @param releaseFile a file whose first non-blank line is the release, read at every scan and
+ *     watched between scans (relative to the config file's directory when loaded from one)
+ * @param releaseCommand a program whose first line of output is the release, run at every scan
  * @param root sysfs, /proc and /run/libvirt are read under it
  * @param port 0 asks the OS for a free port
  * @param advertiseAddress how the scheduler reaches this agent; default: the listen address
@@ -56,10 +63,14 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *     run} accepts only with {@code insecure: true}
  * @param insecure the operator's explicit consent to serve and report in plaintext (a trial, a
  *     developer's machine); refused beside {@code tls}
+ * @param libvirtUri how a libvirt client reaches this host's hypervisor (reported for the libvirt
+ *     executor); absent: {@code qemu+tls://<hostId>/system} ({@link #effectiveLibvirtUri()})
  */
 public record AgentConfig(
     @NotBlank(message = "is required and must not be blank") String hostId,
-    @NotBlank(message = "is required and must not be blank") String release,
+    Optional<String> release,
+    Optional<Path> releaseFile,
+    Optional<@Valid ReleaseCommand> releaseCommand,
     String failureDomain,
     Map<@NotBlank(message = "must have non-blank keys") String, @NotNull(message = "must have a plain value") String> labels,
     Path root,
@@ -88,7 +99,8 @@ public record AgentConfig(
         Set<@NotBlank(message = "must hold PCI addresses or \"*\", not blanks") String> nvidiaMixedSizeParents,
     @Valid AgentLimits limits,
     Optional<TlsSettings> tls,
-    Boolean insecure) {
+    Boolean insecure,
+    Optional<String> libvirtUri) {
   /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
   public static final int DEFAULT_PORT = 9400;
   /** How often inventory is re-read; sysfs reads are cheap, but changes only matter at migration pace. */
@@ -134,6 +146,66 @@ public record AgentConfig(
     limits = limits == null ? AgentLimits.DEFAULTS : limits;
     tls = tls == null ? Optional.empty() : tls;
     insecure = insecure != null && insecure;
+    release = stripped(release);
+    releaseFile = releaseFile == null ? Optional.empty() : releaseFile.filter(p -> !p.toString().isBlank());
+    releaseCommand = releaseCommand == null ? Optional.empty() : releaseCommand;
+    libvirtUri = stripped(libvirtUri);
+  }
+
+  /** The keys that say where the release comes from; exactly one is set. */
+  static final String RELEASE_KEYS = "release, releaseFile or releaseCommand";
+
+  /** Exactly one source of the release, and a fixed one by {@link ReleaseText}'s rule. */
+  private void requireOneReleaseSource() {
+    int set = (release.isPresent() ? 1 : 0) + (releaseFile.isPresent() ? 1 : 0) + (releaseCommand.isPresent() ? 1 : 0);
+    if (set == 0) {
+      throw InvalidConfigException.of("release", "is required: set one of " + RELEASE_KEYS
+          + " (a real host should use releaseFile or releaseCommand, so that an upgrade is observed)");
+    }
+    if (set > 1) {
+      String field = releaseCommand.isPresent() ? "releaseCommand" : "releaseFile";
+      throw InvalidConfigException.of(field, "is set beside another of " + RELEASE_KEYS + "; set exactly one");
+    }
+    release.ifPresent(r -> {
+      String why = ReleaseText.problem(r);
+      if (why != null) {
+        throw InvalidConfigException.of("release", why + ", got '" + r + "'");
+      }
+    });
+    if (releaseCommand.isPresent() && releaseCommand.get().exec().isEmpty()) {
+      throw InvalidConfigException.of("releaseCommand.exec",
+          "is required: the program and its arguments as a list, e.g. [dpkg-query, -W, -f, '${Version}', nova-compute]");
+    }
+  }
+
+  /** The longest libvirt URI accepted: the scheduler's bound on names (its Texts.MAX_NAME). */
+  public static final int MAX_LIBVIRT_URI = 256;
+
+  /** The libvirt URI reported: the configured one, else {@code qemu+tls://<hostId>/system}. */
+  public String effectiveLibvirtUri() {
+    return libvirtUri.orElse("qemu+tls://" + hostId + "/system");
+  }
+
+  /** A URI with a scheme, within {@link #MAX_LIBVIRT_URI} characters, without spaces or control characters. */
+  private void requireLibvirtUri() {
+    if (libvirtUri.isEmpty()) {
+      return;
+    }
+    String uri = libvirtUri.get();
+    if (uri.length() > MAX_LIBVIRT_URI) {
+      throw InvalidConfigException.of("libvirtUri", "is " + uri.length() + " characters long, at most " + MAX_LIBVIRT_URI);
+    }
+    String why;
+    try {
+      java.net.URI parsed = new java.net.URI(uri);
+      why = parsed.getScheme() == null ? "has no scheme" : null;
+    } catch (java.net.URISyntaxException e) {
+      why = "is not a URI (" + e.getReason() + " at index " + e.getIndex() + ")";
+    }
+    if (why != null) {
+      throw InvalidConfigException.of("libvirtUri", why + "; write it as libvirt does, e.g. qemu+tls://"
+          + hostId + "/system, got '" + uri + "'");
+    }
   }
 
   private static Optional<String> stripped(Optional<String> v) {
@@ -147,7 +219,10 @@ public record AgentConfig(
   public Builder toBuilder() {
     Builder b = new Builder();
     b.hostId = hostId;
-    b.release = release;
+    b.release = release.orElse(null);
+    b.releaseFile = releaseFile.orElse(null);
+    b.releaseCommand = releaseCommand.orElse(null);
+    b.libvirtUri = libvirtUri.orElse(null);
     b.failureDomain = failureDomain;
     b.labels = new TreeMap<>(labels);
     b.root = root;
@@ -230,6 +305,7 @@ public record AgentConfig(
       b.probes(config.probes().withRulesFile(dir.resolve(rules).normalize()));
     }
     config.tls().ifPresent(t -> b.tls(t.withPaths(p -> p.isAbsolute() ? p : dir.resolve(p).normalize())));
+    config.releaseFile().filter(p -> !p.isAbsolute()).ifPresent(p -> b.releaseFile(dir.resolve(p).normalize()));
     return b.build();
   }
 
@@ -238,7 +314,8 @@ public record AgentConfig(
    * about to read one (see {@link ConfigReader#prepare}).
    */
   public static void prepareChecks() {
-    ConfigReader.prepare(AgentConfig.class, ProbeSettings.class, ProbeSettings.Command.class, AgentLimits.class);
+    ConfigReader.prepare(AgentConfig.class, ProbeSettings.class, ProbeSettings.Command.class, AgentLimits.class,
+        ReleaseCommand.class);
   }
 
   public static AgentConfig parseYaml(String yaml) {
@@ -272,6 +349,8 @@ public record AgentConfig(
 
   private static AgentConfig validated(AgentConfig config) {
     ConfigReader.check(config);
+    config.requireOneReleaseSource();
+    config.requireLibvirtUri();
     config.requireReservationsWithinOverrides();
     config.probes().requireCommandWhereChosen();
     config.tls().ifPresent(TlsSettings::requireComplete);
@@ -301,6 +380,9 @@ public record AgentConfig(
   public static final class Builder {
     private String hostId;
     private String release;
+    private Path releaseFile;
+    private ReleaseCommand releaseCommand;
+    private String libvirtUri;
     private String failureDomain;
     private Map<String, String> labels = new TreeMap<>();
     private Path root;
@@ -331,8 +413,38 @@ public record AgentConfig(
       return this;
     }
 
+    /** A fixed release; clears a release file or command set before, as a config has only one. */
     public Builder release(String v) {
       release = v;
+      if (v != null) {
+        releaseFile = null;
+        releaseCommand = null;
+      }
+      return this;
+    }
+
+    /** The release read from this file; clears a fixed release or command set before. */
+    public Builder releaseFile(Path v) {
+      releaseFile = v;
+      if (v != null) {
+        release = null;
+        releaseCommand = null;
+      }
+      return this;
+    }
+
+    /** The release printed by this command; clears a fixed release or file set before. */
+    public Builder releaseCommand(ReleaseCommand v) {
+      releaseCommand = v;
+      if (v != null) {
+        release = null;
+        releaseFile = null;
+      }
+      return this;
+    }
+
+    public Builder libvirtUri(String v) {
+      libvirtUri = v;
       return this;
     }
 
@@ -461,13 +573,14 @@ public record AgentConfig(
     public AgentConfig build() {
       return validated(
           new AgentConfig(
-              hostId, release, failureDomain, labels, root, listenAddress, port,
+              hostId, Optional.ofNullable(release), Optional.ofNullable(releaseFile),
+              Optional.ofNullable(releaseCommand), failureDomain, labels, root, listenAddress, port,
               Optional.ofNullable(advertiseAddress), Optional.ofNullable(schedulerTarget),
               scanInterval, heartbeatInterval, callTimeout, Optional.ofNullable(cpus),
               Optional.ofNullable(memoryMib), Optional.ofNullable(cpuAllocationRatio),
               Optional.ofNullable(memoryAllocationRatio), reservedCpus, reservedMemoryMib,
               Optional.ofNullable(driverVersion), probes,
-              nvidiaMixedSizeParents, limits, Optional.ofNullable(tls), insecure));
+              nvidiaMixedSizeParents, limits, Optional.ofNullable(tls), insecure, Optional.ofNullable(libvirtUri)));
     }
   }
 }

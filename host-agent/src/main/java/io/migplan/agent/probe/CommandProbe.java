@@ -6,19 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migplan.agent.config.ProbeSettings;
-import io.migplan.agent.inventory.Problems;
+import io.migplan.agent.exec.BoundedProcess;
 import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ParentDevice;
 import io.migplan.proto.v1.ProbeAnswer;
 import io.migplan.proto.v1.ProbeQuestion;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,49 +205,25 @@ public final class CommandProbe implements ProbeBackend {
 
   private Run run(byte[] input) {
     Run run = new Run();
-    Process process;
-    try {
-      process = new ProcessBuilder(exec).start();
-    } catch (IOException e) {
-      run.failure = command() + " could not be started: " + Problems.describe(e);
-      return run;
-    }
-    Capture out = new Capture(process.getInputStream(), MAX_STDOUT_BYTES, "probe-command-stdout");
-    Capture err = new Capture(process.getErrorStream(), STDERR_EXCERPT_CHARS * 4, "probe-command-stderr");
-    Thread writer = daemon("probe-command-stdin", () -> {
-      try (OutputStream os = process.getOutputStream()) {
-        os.write(input);
-      } catch (IOException e) {
-        // The tool may exit without reading all of stdin; its exit status and output decide.
-      }
-    });
-    writer.start();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      boolean exited = process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      // A child of the tool may still hold stdout open after the tool exits: same deadline.
-      boolean drained = exited && out.await(deadline) && err.await(deadline);
-      if (!drained) {
-        kill(process);
-        run.failure = command() + " timed out after " + format(timeout) + " and was killed" + excerpt(err);
+    BoundedProcess.Outcome o =
+        BoundedProcess.run(exec, input, timeout, MAX_STDOUT_BYTES, STDERR_EXCERPT_CHARS * 4);
+    switch (o.end()) {
+      case NOT_STARTED -> run.failure = command() + " could not be started: " + o.startFailure();
+      case TIMED_OUT -> {
+        run.failure = command() + " timed out after " + format(timeout) + " and was killed" + excerpt(o.stderr());
         run.failureCode = ProbeCodes.PROBE_TIMEOUT;
-        return run;
       }
-    } catch (InterruptedException e) {
-      kill(process);
-      Thread.currentThread().interrupt();
-      run.failure = command() + " was interrupted (the agent is stopping)";
-      return run;
+      case INTERRUPTED -> run.failure = command() + " was interrupted (the agent is stopping)";
+      case EXITED -> {
+        if (o.exitValue() != 0) {
+          run.failure = command() + " exited with status " + o.exitValue() + excerpt(o.stderr());
+        } else if (o.stdoutOverflowed()) {
+          run.failure = command() + " printed more than " + MAX_STDOUT_BYTES + " bytes";
+        } else {
+          run.stdout = o.stdout();
+        }
+      }
     }
-    if (process.exitValue() != 0) {
-      run.failure = command() + " exited with status " + process.exitValue() + excerpt(err);
-      return run;
-    }
-    if (out.overflowed) {
-      run.failure = command() + " printed more than " + MAX_STDOUT_BYTES + " bytes";
-      return run;
-    }
-    run.stdout = out.text();
     return run;
   }
 
@@ -322,21 +293,8 @@ public final class CommandProbe implements ProbeBackend {
     return v == null || v.isNull() || !v.isValueNode() ? "" : v.asText().strip();
   }
 
-  /** Kills the tool and everything it started; children are listed first, as they are reparented once it dies. */
-  private static void kill(Process process) {
-    List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
-    process.destroyForcibly();
-    children.forEach(ProcessHandle::destroyForcibly);
-    try {
-      // Only the tool is this JVM's child to reap; its orphaned children are init's.
-      process.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String excerpt(Capture err) {
-    String text = err.text().strip();
+  private static String excerpt(String stderr) {
+    String text = stderr.strip();
     if (text.isEmpty()) {
       return "";
     }
@@ -350,54 +308,6 @@ public final class CommandProbe implements ProbeBackend {
 
   /** "2s", "1500ms": as a config would spell it. */
   static String format(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-  }
-
-  private static Thread daemon(String name, Runnable r) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
-  }
-
-  /** Reads a stream to its end on its own thread, keeping at most {@code limit} bytes. */
-  private static final class Capture {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final Thread thread;
-    private volatile boolean overflowed;
-
-    Capture(InputStream in, int limit, String name) {
-      thread = daemon(name, () -> {
-        byte[] buf = new byte[8192];
-        try (in) {
-          for (int n; (n = in.read(buf)) >= 0; ) {
-            synchronized (bytes) {
-              int room = limit - bytes.size();
-              if (n > room) {
-                overflowed = true;
-              }
-              bytes.write(buf, 0, Math.max(0, Math.min(n, room)));
-            }
-          }
-        } catch (IOException e) {
-          // The stream closes when the process is killed; what was read so far is kept.
-        }
-      });
-      thread.start();
-    }
-
-    boolean await(long deadlineNanos) throws InterruptedException {
-      long left = deadlineNanos - System.nanoTime();
-      if (left > 0) {
-        TimeUnit.NANOSECONDS.timedJoin(thread, left);
-      }
-      return !thread.isAlive();
-    }
-
-    String text() {
-      synchronized (bytes) {
-        return bytes.toString(StandardCharsets.UTF_8);
-      }
-    }
+    return BoundedProcess.format(d);
   }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
- * The host's own facts: id, release, failure domain and labels from the config; CPUs and memory
+ * The host's own facts: id, failure domain, labels and libvirt URI from the config; the release
+ * from where the config says ({@link ObservedRelease}, re-read at every call); CPUs and memory
  * from the config when set, else from the host ({@code /proc/meminfo} under the root, and the
  * JVM's processor count). Does not set the agent endpoint, which only the running server knows.
  */
@@ -20,22 +21,35 @@ public final class HostFactsReader {
   private final AgentConfig config;
   private final HostRoot root;
   private final IntSupplier processors;
+  private final ObservedRelease release;
 
   public HostFactsReader(AgentConfig config, HostRoot root) {
-    this(config, root, () -> Runtime.getRuntime().availableProcessors());
+    this(config, root, new ObservedRelease(ReleaseSource.of(config)));
+  }
+
+  public HostFactsReader(AgentConfig config, HostRoot root, ObservedRelease release) {
+    this(config, root, () -> Runtime.getRuntime().availableProcessors(), release);
   }
 
   HostFactsReader(AgentConfig config, HostRoot root, IntSupplier processors) {
+    this(config, root, processors, new ObservedRelease(ReleaseSource.of(config)));
+  }
+
+  HostFactsReader(AgentConfig config, HostRoot root, IntSupplier processors, ObservedRelease release) {
     this.config = config;
     this.root = root;
     this.processors = processors;
+    this.release = release;
   }
 
   public Host read(List<Problem> problems) {
+    ObservedRelease.Observation observed = release.observe();
+    observed.problem().ifPresent(problems::add);
     Host.Builder host =
         Host.newBuilder()
             .setId(config.hostId())
-            .setRelease(config.release())
+            .setRelease(observed.release())
+            .setLibvirtUri(config.effectiveLibvirtUri())
             .setFailureDomain(config.failureDomain())
             .putAllLabels(config.labels());
     host.setCpus(config.cpus().orElseGet(processors::getAsInt));

@@ -30,6 +30,7 @@ public final class HostScanner {
   private final DomainXmlReader domains;
   private final GenerationClock generations;
   private final LongSupplier clock;
+  private final ObservedRelease release;
   private volatile String agentEndpoint = "";
 
   public HostScanner(AgentConfig config) {
@@ -37,8 +38,14 @@ public final class HostScanner {
   }
 
   public HostScanner(AgentConfig config, GenerationClock generations, LongSupplier clock) {
+    this(config, generations, clock, new ObservedRelease(ReleaseSource.of(config)));
+  }
+
+  /** As above, observing the release through {@code release} (kept across a reload that keeps its source). */
+  public HostScanner(AgentConfig config, GenerationClock generations, LongSupplier clock, ObservedRelease release) {
     this.root = HostRoot.of(config.root());
-    this.facts = new HostFactsReader(config, root);
+    this.release = release;
+    this.facts = new HostFactsReader(config, root, release);
     this.mdevs = new MdevInventoryReader(root, config.driverVersion(), config.nvidiaMixedSizeParents());
     this.domains = new DomainXmlReader(root);
     this.generations = generations;
@@ -51,6 +58,11 @@ public final class HostScanner {
 
   public HostRoot root() {
     return root;
+  }
+
+  /** Where the host's release is observed: re-read at every scan. */
+  public ObservedRelease release() {
+    return release;
   }
 
   /** The host:port reported in {@code host.agent_endpoint}; known once the server is bound. */

@@ -1,6 +1,7 @@
 package io.migplan.agent.sim;
 
 import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.config.ReleaseText;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.Migration;
 import io.migplan.agent.sim.FleetSimulator.SimulatedHost;
@@ -26,9 +27,11 @@ import java.util.stream.Collectors;
  * What can happen to a running simulated fleet, as real operations would do it: a VM migrates
  * (its mdevs removed on the source and created on the target, availability of every type on
  * both GPUs rewritten by the equal-size rule, its libvirt file moved), a host is upgraded (new
- * release and driver version), fails (stops answering and reporting) and recovers.
+ * release file and driver version, which its agent observes), fails (stops answering and
+ * reporting) and recovers.
  *
- * <p>Decides: whether an operation is allowed (room, type, failed hosts) and, when no parent is
+ * <p>Decides: whether an operation is allowed (room, type, failed hosts, no VM left on a host
+ * being upgraded, which a real upgrade would reboot under it) and, when no parent is
  * named, which GPU a vGPU lands on: a GPU already locked to the same framebuffer with room
  * before an empty one (packing keeps empty GPUs for other sizes, as a placement service would),
  * each in address order, so the result is the same for the same fleet. Every operation holds
@@ -41,7 +44,6 @@ import java.util.stream.Collectors;
 final class FleetOperations {
   private static final Pattern MDEV_ADDRESS = Pattern.compile("<address uuid='([0-9a-fA-F-]{36})'");
   private static final Pattern DRIVER_VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-  private static final Pattern RELEASE_LINE = Pattern.compile("(?m)^release: .*$");
 
   private final Map<String, SimulatedHost> hosts;
   private final Map<String, ReentrantLock> locks = new TreeMap<>();
@@ -83,7 +85,7 @@ final class FleetOperations {
 
   private HostStatus status(SimulatedHost h, int vms) {
     AgentConfig config = h.agent().config();
-    return new HostStatus(h.hostId(), h.endpoint(), config.release(), driverVersion(h),
+    return new HostStatus(h.hostId(), h.endpoint(), h.agent().release(), driverVersion(h),
         config.labels().getOrDefault("gpu-board", ""), failed.contains(h.hostId()), vms);
   }
 
@@ -228,6 +230,11 @@ final class FleetOperations {
   HostStatus upgradeHost(String hostId, String release, String driverVersion) {
     require(hostId, "host");
     require(release, "release");
+    String releaseProblem = ReleaseText.problem(release.strip());
+    if (releaseProblem != null) {
+      // The agent would not take it from the file, and keep reporting the old release.
+      throw new SimulationException(Kind.INVALID_ARGUMENT, "release " + releaseProblem);
+    }
     String driver = driverVersion == null ? "" : driverVersion.strip();
     if (!driver.isEmpty() && !DRIVER_VERSION.matcher(driver).matches()) {
       throw new SimulationException(Kind.INVALID_ARGUMENT,
@@ -237,17 +244,15 @@ final class FleetOperations {
     List<ReentrantLock> held = lock(hostId);
     try {
       refuseIfFailed(h, "be upgraded");
-      AgentConfig next = h.agent().config().toBuilder().release(release.strip()).build();
-      Path yaml = h.root().resolve("agent.yaml");
+      refuseIfRunsVms(h);
       TreeEdit edit = new TreeEdit();
       try {
         if (!driver.isEmpty()) {
           edit.write(h.root().resolve("sys/module/nvidia/version"), driver);
         }
-        String text = Files.readString(yaml);
-        String quoted = "release: \"" + release.strip().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-        edit.write(yaml, RELEASE_LINE.matcher(text).replaceFirst(Matcher.quoteReplacement(quoted)));
-        h.agent().reload(next);
+        // What a package upgrade does on a real host: the file the agent reads its release from
+        // changes; the agent sees it (at its next scan, or its watch within seconds).
+        edit.write(releaseFile(h), release.strip());
       } catch (IOException | RuntimeException e) {
         try {
           edit.rollback();
@@ -257,10 +262,26 @@ final class FleetOperations {
         throw new SimulationException(Kind.INTERNAL,
             "upgrade of host " + hostId + " failed (" + e.getMessage() + "); the tree was restored", e);
       }
+      // The prompt report a host's agent makes once it notices; asked here so callers need not wait.
       h.agent().requestReport();
       return status(hostId);
     } finally {
       held.forEach(ReentrantLock::unlock);
+    }
+  }
+
+  /** The host's release file: the one its agent is configured to read. */
+  private static Path releaseFile(SimulatedHost h) {
+    return h.agent().config().releaseFile().orElseThrow(() -> new SimulationException(Kind.INTERNAL,
+        "host " + h.hostId() + "'s agent reads no release file, so it cannot observe an upgrade"));
+  }
+
+  /** An upgrade reboots the host: one still running VMs has not been emptied, and is refused. */
+  private void refuseIfRunsVms(SimulatedHost h) {
+    long vms = vmHost.values().stream().filter(h.hostId()::equals).count();
+    if (vms > 0) {
+      throw new SimulationException(Kind.FAILED_PRECONDITION, "host " + h.hostId() + " still runs " + vms + " VM"
+          + (vms == 1 ? "" : "s") + " and cannot be upgraded; migrate them away first");
     }
   }
 

@@ -240,7 +240,8 @@ public final class FleetSimulator {
       Parallel.map(generated.size(), i -> {
         FleetGenerator.GeneratedHost g = generated.get(i);
         AgentConfig.Builder config =
-            g.config().toBuilder().listenAddress("127.0.0.1").port(0).schedulerTarget(schedulerTarget);
+            withReleaseFile(g.config(), g.root()).toBuilder().listenAddress("127.0.0.1").port(0)
+                .schedulerTarget(schedulerTarget);
         if (options.scanInterval() != null) {
           config.scanInterval(options.scanInterval());
         }
@@ -266,6 +267,22 @@ public final class FleetSimulator {
       shared.close();
       throw e;
     }
+  }
+
+  /**
+   * A tree generated before hosts had a release file names its release in agent.yaml: it gets the
+   * file, so that its upgrades are observed like every other host's.
+   */
+  static AgentConfig withReleaseFile(AgentConfig config, Path root) throws IOException {
+    if (config.releaseFile().isPresent() || config.release().isEmpty()) {
+      return config;
+    }
+    Path file = root.resolve(FleetGenerator.RELEASE_FILE);
+    if (!java.nio.file.Files.exists(file)) {
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.writeString(file, config.release().get() + "\n");
+    }
+    return config.toBuilder().releaseFile(file).build();
   }
 
   /**

@@ -39,7 +39,7 @@ class AgentConfigTest {
         probeBackend: same-signature
         """);
     assertThat(c.hostId()).isEqualTo("gpu-node-17");
-    assertThat(c.release()).isEqualTo("2025.1");
+    assertThat(c.release()).contains("2025.1");
     assertThat(c.failureDomain()).isEqualTo("rack-b");
     assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-t4"), java.util.Map.entry("tier", "gold"));
     assertThat(c.root()).isEqualTo(Path.of("/srv/fake-root"));
@@ -145,9 +145,10 @@ class AgentConfigTest {
         Arguments.of("a host id that is a list", "hostId: [a]", "hostId: must be a plain value, not a list or mapping"),
         Arguments.of("a misspelt key", "hostname: typo",
             "hostname: unknown key; known keys here are advertiseAddress, callTimeout, cpuAllocationRatio, cpus,"
-                + " driverVersion, failureDomain, heartbeatInterval, hostId, insecure, labels, limits, listenAddress,"
-                + " memoryAllocationRatio, memoryMib, nvidiaMixedSizeParents, port, probes, release, reservedCpus,"
-                + " reservedMemoryMib, root, scanInterval, schedulerTarget, tls"),
+                + " driverVersion, failureDomain, heartbeatInterval, hostId, insecure, labels, libvirtUri, limits,"
+                + " listenAddress, memoryAllocationRatio, memoryMib, nvidiaMixedSizeParents, port, probes, release,"
+                + " releaseCommand, releaseFile, reservedCpus, reservedMemoryMib, root, scanInterval, schedulerTarget,"
+                + " tls"),
         Arguments.of("a CPU ratio of zero", "cpuAllocationRatio: 0", "cpuAllocationRatio: must be between 0.1 and 64.0, got 0.0"),
         Arguments.of("a CPU ratio past 64", "cpuAllocationRatio: 100", "cpuAllocationRatio: must be between 0.1 and 64.0, got 100.0"),
         Arguments.of("a memory ratio below 0.1", "memoryAllocationRatio: 0.05",
@@ -237,7 +238,7 @@ class AgentConfigTest {
         nvidiaMixedSizeParents: "*"
         """);
     assertThat(c.hostId()).isEqualTo("17");
-    assertThat(c.release()).isEqualTo("2025");
+    assertThat(c.release()).contains("2025");
     assertThat(c.port()).isEqualTo(9500);
     assertThat(c.labels()).containsExactly(java.util.Map.entry("gold", "true"), java.util.Map.entry("tier", "1"));
     assertThat(c.advertiseAddress()).isEmpty();
@@ -271,7 +272,10 @@ class AgentConfigTest {
   void theShippedExampleIsReadWithTheValuesItDocuments() throws Exception {
     AgentConfig c = AgentConfig.load(Path.of("../deploy/config/agent.yaml"));
     assertThat(c.hostId()).isEqualTo("gpu-host-17");
-    assertThat(c.release()).isEqualTo("2025.1");
+    // A real host's release is observed, never typed.
+    assertThat(c.release()).isEmpty();
+    assertThat(c.releaseFile()).contains(Path.of("/etc/migplan-release"));
+    assertThat(c.effectiveLibvirtUri()).isEqualTo("qemu+tls://gpu-host-17.example.net/system");
     assertThat(c.labels()).containsExactly(java.util.Map.entry("pool", "gpu-a"));
     assertThat(c.root()).isEqualTo(Path.of("/"));
     assertThat(c.port()).isEqualTo(9400);
@@ -285,5 +289,62 @@ class AgentConfigTest {
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.probes().choiceFor("nvidia")).isEqualTo(ProbeBackendChoice.RULES);
     assertThat(c.probes().choiceFor("i915")).isEqualTo(ProbeBackendChoice.AUTO);
+  }
+
+  static Stream<Arguments> releaseSources() {
+    return Stream.of(
+        Arguments.of("none of the three", "hostId: h1\n",
+            "release: is required: set one of release, releaseFile or releaseCommand (a real host should use"
+                + " releaseFile or releaseCommand, so that an upgrade is observed)"),
+        Arguments.of("a file beside a fixed release", "hostId: h1\nrelease: r1\nreleaseFile: /etc/migplan-release\n",
+            "releaseFile: is set beside another of release, releaseFile or releaseCommand; set exactly one"),
+        Arguments.of("a command beside a file",
+            "hostId: h1\nreleaseFile: /etc/r\nreleaseCommand: {exec: [dpkg-query, -W]}\n",
+            "releaseCommand: is set beside another of release, releaseFile or releaseCommand; set exactly one"),
+        Arguments.of("a command without a program", "hostId: h1\nreleaseCommand: {timeout: 2s}\n",
+            "releaseCommand.exec: is required: the program and its arguments as a list, e.g. [dpkg-query, -W, -f,"
+                + " '${Version}', nova-compute]"),
+        Arguments.of("a command with a blank argument", "hostId: h1\nreleaseCommand: {exec: [rpm, ' ']}\n",
+            "releaseCommand.exec[1]: must not hold blank arguments, got ' '"),
+        Arguments.of("a command timeout past a minute", "hostId: h1\nreleaseCommand: {exec: [rpm], timeout: 2m}\n",
+            "releaseCommand.timeout: must be at most 1m, got PT2M"),
+        Arguments.of("a fixed release past the scheduler's bound", "hostId: h1\nrelease: " + "9".repeat(257) + "\n",
+            "release: is 257 characters long, at most 256, got '" + "9".repeat(257) + "'"),
+        Arguments.of("a fixed release without a letter or digit", "hostId: h1\nrelease: '--'\n",
+            "release: has no letter or digit, so it cannot be ordered against other releases, got '--'"),
+        Arguments.of("a libvirt URI without a scheme", "hostId: h1\nrelease: r1\nlibvirtUri: h1/system\n",
+            "libvirtUri: has no scheme; write it as libvirt does, e.g. qemu+tls://h1/system, got 'h1/system'"),
+        Arguments.of("a libvirt URI with a space", "hostId: h1\nrelease: r1\nlibvirtUri: qemu+tls://h 1/system\n",
+            "libvirtUri: is not a URI (Illegal character in authority at index 11); write it as libvirt does,"
+                + " e.g. qemu+tls://h1/system, got 'qemu+tls://h 1/system'"),
+        Arguments.of("an overlong libvirt URI", "hostId: h1\nrelease: r1\nlibvirtUri: qemu://" + "h".repeat(250) + "\n",
+            "libvirtUri: is 257 characters long, at most 256"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("releaseSources")
+  void exactlyOneReleaseSourceAndALibvirtUriAreRequiredAndChecked(String name, String yaml, String message) {
+    assertThatThrownBy(() -> AgentConfig.parseYaml(yaml))
+        .isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void aReleaseFileIsTakenRelativeToTheConfigAndACommandKeepsItsArguments() throws Exception {
+    Path file = dir.resolve("conf/agent.yaml");
+    TestTrees.write(file, "hostId: host-01\nreleaseFile: ../etc/migplan-release\n");
+    AgentConfig c = AgentConfig.load(file);
+    assertThat(c.release()).isEmpty();
+    assertThat(c.releaseFile()).contains(dir.resolve("etc/migplan-release"));
+    assertThat(c.effectiveLibvirtUri()).isEqualTo("qemu+tls://host-01/system");
+
+    AgentConfig cmd = AgentConfig.parseYaml(
+        "hostId: h1\nreleaseCommand: {exec: [dpkg-query, -W, -f, '${Version}', nova-compute]}\n"
+            + "libvirtUri: qemu+ssh://root@h1.example.net/system\n");
+    assertThat(cmd.releaseCommand().orElseThrow().exec())
+        .containsExactly("dpkg-query", "-W", "-f", "${Version}", "nova-compute");
+    assertThat(cmd.releaseCommand().orElseThrow().timeout()).isEqualTo(ReleaseCommand.DEFAULT_TIMEOUT);
+    assertThat(cmd.effectiveLibvirtUri()).isEqualTo("qemu+ssh://root@h1.example.net/system");
+    // The builder keeps one source: the last one set.
+    assertThat(cmd.toBuilder().release("2025.1").build().releaseCommand()).isEmpty();
   }
 }

@@ -145,9 +145,9 @@ class FleetOperationsTest {
       for (RunningFleet f : java.util.List.of(fleet, twin)) {
         f.migrateVm(VM, "host-03", "");
         f.migrateVm("host-04-vm-01", "host-03", "");
-        f.upgradeHost("host-03", "2025.2", "570.124.06");
+        f.upgradeHost("host-02", "2025.2", "570.124.06");
       }
-      for (String host : java.util.List.of("host-01", "host-03", "host-04")) {
+      for (String host : java.util.List.of("host-01", "host-02", "host-03", "host-04")) {
         assertThat(TestTrees.contents(dir.resolve("twin").resolve(host)))
             .as(host).isEqualTo(TestTrees.contents(dir.resolve(host)));
       }
@@ -155,13 +155,32 @@ class FleetOperationsTest {
   }
 
   @Test
-  void anUpgradeChangesReleaseDriverVersionAndEverySignature() throws Exception {
+  void aHostStillRunningAVmIsNotUpgradedAndNothingChanges() {
+    Map<String, String> before = TestTrees.contents(dir);
+
+    assertRefused(() -> fleet.upgradeHost("host-01", "2025.2", "570.124.06"), SimulationException.Kind.FAILED_PRECONDITION,
+        "host host-01 still runs 1 VM and cannot be upgraded; migrate them away first");
+
+    assertThat(TestTrees.contents(dir)).isEqualTo(before);
+    assertThat(fleet.status("host-01").release()).isEqualTo(FleetSpec.DEFAULT_RELEASE);
+    // Emptied, it is upgraded.
+    fleet.migrateVm(VM, "host-02", "");
+    assertThat(fleet.upgradeHost("host-01", "2025.2", "").release()).isEqualTo("2025.2");
+  }
+
+  @Test
+  void anUpgradeWritesTheReleaseFileTheAgentReadsAndChangesDriverVersionAndEverySignature() throws Exception {
+    fleet.migrateVm(VM, "host-02", "");
     FleetSimulator.HostStatus status = fleet.upgradeHost("host-01", "2025.2", "570.124.06");
 
     assertThat(status.release()).isEqualTo("2025.2");
     assertThat(status.driverVersion()).isEqualTo("570.124.06");
     assertThat(TestTrees.read(dir.resolve("host-01/sys/module/nvidia/version"))).isEqualTo("570.124.06\n");
-    assertThat(AgentConfig.load(dir.resolve("host-01/agent.yaml")).release()).isEqualTo("2025.2");
+    assertThat(TestTrees.read(dir.resolve("host-01/" + FleetGenerator.RELEASE_FILE))).isEqualTo("2025.2\n");
+    // The agent config is not touched: the release is observed, not configured.
+    AgentConfig config = AgentConfig.load(dir.resolve("host-01/agent.yaml"));
+    assertThat(config.release()).isEmpty();
+    assertThat(config.releaseFile()).contains(dir.resolve("host-01/" + FleetGenerator.RELEASE_FILE));
     HostSnapshot s = scan("host-01");
     assertThat(s.getHost().getRelease()).isEqualTo("2025.2");
     assertThat(s.getParentsList()).allSatisfy(p -> {
@@ -169,11 +188,13 @@ class FleetOperationsTest {
       assertThat(p.getTypesList()).allSatisfy(t -> assertThat(t.getSignature()).endsWith("/T4/nvidia-570.124.06"));
     });
     // Capacity is untouched by an upgrade.
-    assertThat(available(s, GPU0)).containsEntry("nvidia-231", 7);
+    assertEmpty(parent(s, GPU0));
 
     assertThat(fleet.upgradeHost("host-01", "2025.3", "").driverVersion()).isEqualTo("570.124.06");
     assertRefused(() -> fleet.upgradeHost("host-01", "2025.4", "newest"), SimulationException.Kind.INVALID_ARGUMENT, "driver_version");
     assertRefused(() -> fleet.upgradeHost("host-01", " ", ""), SimulationException.Kind.INVALID_ARGUMENT, "release is required");
+    assertRefused(() -> fleet.upgradeHost("host-01", "2025\n2", ""), SimulationException.Kind.INVALID_ARGUMENT,
+        "release contains a control character (U+000A) at 4");
   }
 
   private HostSnapshot scan(String host) {

@@ -48,4 +48,24 @@ class FleetSimulatorTest {
       assertThat(again.host("host-02").agent().scan().getParentsList()).isNotEmpty();
     }
   }
+
+  @Test
+  void aTreeFromBeforeReleaseFilesGetsOneSoItsUpgradesAreObservedToo() throws Exception {
+    FleetGenerator.generate(FleetSpec.of(2, 5), dir);
+    Path yaml = dir.resolve("host-02/agent.yaml");
+    java.nio.file.Files.writeString(yaml, java.nio.file.Files.readString(yaml)
+        .replace("releaseFile: " + FleetGenerator.RELEASE_FILE, "release: \"2024.4\""));
+    java.nio.file.Files.delete(dir.resolve("host-02").resolve(FleetGenerator.RELEASE_FILE));
+
+    try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(FleetSpec.of(2, 5), dir, null)) {
+      assertThat(fleet.host("host-02").agent().config().releaseFile())
+          .contains(dir.resolve("host-02").resolve(FleetGenerator.RELEASE_FILE));
+      assertThat(fleet.status("host-02").release()).isEqualTo("2024.4");
+      Path file = dir.resolve("host-02").resolve(FleetGenerator.RELEASE_FILE);
+      assertThat(io.migplan.agent.TestTrees.read(file)).isEqualTo("2024.4\n");
+      // What an upgrade writes is what the agent then reports.
+      java.nio.file.Files.writeString(file, "2025.1\n");
+      assertThat(fleet.host("host-02").agent().scan().getHost().getRelease()).isEqualTo("2025.1");
+    }
+  }
 }

@@ -101,6 +101,18 @@ class SimulatorServiceTest {
   }
 
   @Test
+  void aHostStillRunningAVmIsRefusedFailedPreconditionNamingItsVmCount() {
+    assertThatThrownBy(() -> control().upgradeHost(UpgradeHostRequest.newBuilder()
+            .setHost("host-01").setRelease("2025.2").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+          assertThat(e.getStatus().getDescription())
+              .isEqualTo("host host-01 still runs 1 VM and cannot be upgraded; migrate them away first");
+        });
+    assertThat(fleet.status("host-01").release()).isEqualTo(FleetSpec.DEFAULT_RELEASE);
+  }
+
+  @Test
   void anUpgradedHostsNextReportCarriesTheNewReleaseAndDriverVersion() {
     SimHost upgraded = control().upgradeHost(UpgradeHostRequest.newBuilder()
         .setHost("host-03").setRelease("2025.2").setDriverVersion("570.124.06").build());

@@ -37,6 +37,9 @@ public class HostEntity extends PanacheEntityBase {
     public Map<String, String> labels;
     @Column(name = "agent_endpoint")
     public String agentEndpoint;
+    /** How a libvirt client reaches the host's hypervisor, as its agent reported it; null when it did not. */
+    @Column(name = "libvirt_uri")
+    public String libvirtUri;
     public long generation;
     @Enumerated(EnumType.STRING)
     public HostState state;

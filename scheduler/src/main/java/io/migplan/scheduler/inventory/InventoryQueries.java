@@ -36,11 +36,14 @@ public class InventoryQueries {
             Instant lastHeartbeatAt, long vmCount, long deviceCount, long parentCount) {
     }
 
-    /** One host in full; {@code cpus} and {@code memoryMib} as reported, what VMs may have in {@code allocation}. */
+    /**
+     * One host in full; {@code cpus} and {@code memoryMib} as reported, what VMs may have in {@code
+     * allocation}; {@code libvirtUri} how a libvirt client reaches it (null: its agent did not say).
+     */
     public record HostDetail(String id, String release, HostState state, AdminState adminState, String adminReason,
             String failureDomain,
             Map<String, String> labels, int cpus, long memoryMib, Allocation allocation, long generation,
-            String agentEndpoint,
+            String agentEndpoint, String libvirtUri,
             Instant lastReportAt, Instant lastHeartbeatAt, Instant scannedAt, List<Parent> parents,
             List<Instance> instances, List<VmInfo> vms, List<Problem> problems) {
     }
@@ -108,7 +111,7 @@ public class InventoryQueries {
         List<VmInfo> vms = vms(VmEntity.list("host", Sort.by("name"), id));
         return new HostDetail(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain, h.labels,
                 h.cpus, h.memoryMib, allocation(h, vms), h.generation,
-                h.agentEndpoint, h.lastReportAt, h.lastHeartbeatAt, h.scannedAt, parents, instances, vms, problems);
+                h.agentEndpoint, h.libvirtUri, h.lastReportAt, h.lastHeartbeatAt, h.scannedAt, parents, instances, vms, problems);
     }
 
     /** The rule in force for {@code h}, by the same policy and arithmetic the snapshot's views use. */

@@ -100,6 +100,7 @@ public class InventoryStore {
         host.failureDomain = h.getFailureDomain();
         host.labels = new TreeMap<>(h.getLabelsMap());
         host.agentEndpoint = h.getAgentEndpoint();
+        host.libvirtUri = h.getLibvirtUri().isEmpty() ? null : h.getLibvirtUri();
         host.generation = s.getGeneration();
         host.state = HostState.UP;
         host.lastReportAt = now;

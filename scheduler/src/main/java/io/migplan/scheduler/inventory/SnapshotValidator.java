@@ -85,6 +85,7 @@ public final class SnapshotValidator {
             out.text("snapshot.host.release", h.getRelease(), Texts.MAX_NAME);
             out.text("snapshot.host.failure_domain", h.getFailureDomain(), Texts.MAX_NAME);
             out.text("snapshot.host.agent_endpoint", h.getAgentEndpoint(), Texts.MAX_NAME);
+            libvirtUri(h.getLibvirtUri(), out);
             out.range("snapshot.host.cpus", h.getCpus(), 0, MAX_CPUS);
             out.range("snapshot.host.memory_mib", h.getMemoryMib(), 0, MAX_MEMORY_MIB);
             out.map("snapshot.host.labels", h.getLabelsMap(), MAX_LABELS, false);
@@ -182,6 +183,26 @@ public final class SnapshotValidator {
         if (h.getReservedMemoryMib() < 0 || h.getReservedMemoryMib() > Math.max(h.getMemoryMib(), 0)) {
             out.add("snapshot.host.reserved_memory_mib " + h.getReservedMemoryMib()
                     + " is not between 0 and the host's " + h.getMemoryMib() + " memory_mib");
+        }
+    }
+
+    /**
+     * Empty (an agent older than the field), or a URI with a scheme ({@code qemu+tls://h17/system})
+     * within the bound of names: what a libvirt executor will be given to connect to.
+     */
+    private static void libvirtUri(String uri, Findings out) {
+        if (uri.isEmpty() || !out.text("snapshot.host.libvirt_uri", uri, Texts.MAX_NAME)) {
+            return;
+        }
+        String scheme;
+        try {
+            scheme = new java.net.URI(uri).getScheme();
+        } catch (java.net.URISyntaxException e) {
+            scheme = null;
+        }
+        if (scheme == null) {
+            out.add("snapshot.host.libvirt_uri '" + uri + "' is not a URI with a scheme, such as qemu+tls://"
+                    + "host/system");
         }
     }
 

@@ -79,6 +79,17 @@ class SnapshotValidatorTest {
                         report(ok().addParents(parent("0000:d8:00.0", type("nvidia-231", Integer.MAX_VALUE, "s")))),
                         List.of("snapshot.parents[1].types[0].available_instances is 2147483647, not between 0 and"
                                 + " 65536")),
+                Arguments.of("a libvirt URI is accepted, and so is none (an agent older than the field)",
+                        report(ok().setHost(ok().getHost().toBuilder().setLibvirtUri("qemu+tls://h1/system"))),
+                        List.of()),
+                Arguments.of("a libvirt URI without a scheme is refused",
+                        report(ok().setHost(ok().getHost().toBuilder().setLibvirtUri("h1/system"))),
+                        List.of("snapshot.host.libvirt_uri 'h1/system' is not a URI with a scheme, such as"
+                                + " qemu+tls://host/system")),
+                Arguments.of("an overlong libvirt URI is refused",
+                        report(ok().setHost(ok().getHost().toBuilder()
+                                .setLibvirtUri("qemu+ssh://" + "h".repeat(250) + "/system"))),
+                        List.of("snapshot.host.libvirt_uri is 268 characters long, at most 256")),
                 Arguments.of("a host with more VMs than the bound is refused before each is read",
                         report(manyVms(10_001)), List.of("snapshot.vms has 10001 entries, at most 10000")));
     }
