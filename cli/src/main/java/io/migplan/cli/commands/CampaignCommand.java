@@ -229,7 +229,7 @@ public final class CampaignCommand {
                     m.path("movedTwice").asInt(), m.path("batches").asInt(), m.path("waves").asInt(),
                     m.path("naive").path("migrations").asInt(), m.path("naive").path("migrationsPerVm").asDouble()));
         }
-        Table b = new Table("BATCH>", "STATE", "HOSTS", "MIGRATIONS>");
+        Table b = new Table("BATCH", "STATE", "HOSTS", "MIGRATIONS>");
         for (JsonNode batch : Json.items(c, "batches")) {
             int done = 0;
             int all = 0;

@@ -42,8 +42,11 @@ public final class CampaignDriver {
 
     /** The first wait when there is nothing to do. */
     static final Duration MIN_WAIT = Duration.ofMillis(100);
-    /** The longest wait between two {@code next} calls: well inside any lease (at least 10 s). */
-    static final Duration MAX_WAIT = Duration.ofSeconds(3);
+    /**
+     * The longest wait between two {@code next} calls: the campaign moves on as agents report
+     * (about a second after a change), and a call a second is well inside any lease (10 s at least).
+     */
+    static final Duration MAX_WAIT = Duration.ofSeconds(1);
     /** How long the scheduler may be unreachable (or failing, 5xx) before the run gives up. */
     static final Duration OUTAGE_LIMIT = Duration.ofSeconds(60);
     /** Between two reads of the campaign for its progress (hosts upgraded, planned migrations). */
