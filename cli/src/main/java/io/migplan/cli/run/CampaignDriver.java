@@ -305,6 +305,7 @@ public final class CampaignDriver {
     private void upgrade(String host) {
         if (!report(ApiClient.path("/api/v1/campaigns/{}/hosts/{}/upgrade-started", settings.campaign(), host),
                 Map.of("orchestrator", settings.orchestrator()), "upgrade of " + host + " started")) {
+            upgrading.remove(host); // not taken: the scheduler hands it out again if it still may be upgraded
             return;
         }
         upgradesStarted.incrementAndGet();
