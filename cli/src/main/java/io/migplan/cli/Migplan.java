@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,7 +103,8 @@ public final class Migplan implements Runnable {
                     "--server must be an http:// or https:// URL with a host, got " + server);
         }
         try {
-            return new ApiClient(uri, token(commandLine), ca == null ? null : CaTrust.of(ca));
+            SSLContext ssl = ca != null ? CaTrust.of(ca) : "http".equals(uri.getScheme()) ? CaTrust.none() : null;
+            return new ApiClient(uri, token(commandLine), ssl);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());
         }

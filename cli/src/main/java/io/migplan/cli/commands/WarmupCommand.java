@@ -49,16 +49,20 @@ public final class WarmupCommand implements Callable<Integer> {
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
-            for (String[] args : new String[][] {{"where-can", "vm-1"}, {"where-can", "vm-1", "--full"}, {"hosts"},
-                    {"vms"}, {"campaign", "list"}, {"campaign", "get", "none"}, {"-o", "json", "hosts"}}) {
-                String[] all = new String[args.length + 4];
-                System.arraycopy(new String[] {"--server", url, "--token", "warmup"}, 0, all, 0, 4);
-                System.arraycopy(args, 0, all, 4, args.length);
-                new CommandLine(new Migplan(Map.of())).setOut(sink).setErr(sink).execute(all);
+            int wrong = 0;
+            // Each command with the exit code it must give, so a warm-up that stopped early is noticed.
+            for (String[] args : new String[][] {{"0", "where-can", "vm-1"}, {"0", "where-can", "vm-1", "--full"},
+                    {"0", "hosts"}, {"0", "vms"}, {"0", "campaign", "list"}, {"1", "campaign", "get", "none"},
+                    {"0", "-o", "json", "hosts"}}) {
+                String[] all = new String[args.length + 2];
+                System.arraycopy(new String[] {"--server", url, "--token=x"}, 0, all, 0, 3);
+                System.arraycopy(args, 1, all, 3, args.length - 1);
+                int code = new CommandLine(new Migplan(Map.of())).setOut(sink).setErr(sink).execute(all);
+                wrong += code == Integer.parseInt(args[0]) ? 0 : 1;
             }
+            return wrong == 0 ? 0 : 1;
         } finally {
             server.stop(0);
         }
-        return 0;
     }
 }

@@ -89,7 +89,7 @@ class CommandLineCampaignTest {
         assertThat(hostOfVmBefore).isNotEmpty();
 
         Run created = migplan(TestTokens.of(Roles.OPERATOR), "-o", "json", "campaign", "create", "--from", FROM,
-                "--to", TO, "--max-hosts-in-maintenance", "10%", "--max-parallel", "16", "--max-outbound-per-host", "4",
+                "--to", TO, "--max-hosts-in-maintenance", "25%", "--max-parallel", "16", "--max-outbound-per-host", "4",
                 "--max-inbound-per-host", "4", "--wait");
         assertThat(created.exit()).as(created.err()).isZero();
         JsonNode campaign = new ObjectMapper().readTree(created.out());
