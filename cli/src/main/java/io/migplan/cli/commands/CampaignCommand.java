@@ -122,7 +122,7 @@ public final class CampaignCommand {
                     + Units.duration(Duration.ofMillis(p.path("elapsedMillis").asLong()))
                     + (p.path("waiting").asBoolean() ? ", waiting for a solver" : "")
                     + ", " + p.path("evacuations").asInt() + " batch evacuations solved"
-                    + (p.hasNonNull("phase") ? " (" + p.get("phase").asText() + ")" : "");
+                    + (p.path("phase").asText("").isBlank() ? "" : " (" + p.get("phase").asText() + ")");
         }
     }
 

@@ -90,7 +90,7 @@ public final class PlanCommand {
         }
         out.append('\n');
         String error = Json.text(p, "error");
-        if (error != null) {
+        if (error != null && !error.isBlank()) {
             out.append("error: ").append(error).append('\n');
         }
         Table t = new Table("WAVE>", "VM", "FROM", "TO", "DEVICE");

@@ -104,6 +104,7 @@ public final class CampaignDriver {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger migrating = new AtomicInteger();
     private final AtomicInteger interrupted = new AtomicInteger();
     private final AtomicInteger upgradesStarted = new AtomicInteger();
     private final AtomicInteger upgradesFailed = new AtomicInteger();
@@ -177,7 +178,14 @@ public final class CampaignDriver {
                 for (JsonNode a : items(next.get("start"))) {
                     if (issued.add(a.path("id").asText())) {
                         batch = Math.max(batch, a.path("batch").asInt());
-                        submit(pool, () -> migrate(a), a);
+                        migrating.incrementAndGet();
+                        submit(pool, () -> {
+                            try {
+                                migrate(a);
+                            } finally {
+                                migrating.decrementAndGet();
+                            }
+                        }, a);
                         work++;
                     }
                 }
@@ -261,6 +269,7 @@ public final class CampaignDriver {
         } catch (RejectedExecutionException e) {
             running.decrementAndGet();
             if (migration != null) {
+                migrating.decrementAndGet();
                 reportFailed(migration, "the orchestrator " + settings.orchestrator() + " already has " + QUEUE_BOUND
                         + " migrations waiting for a worker");
             }
@@ -382,7 +391,9 @@ public final class CampaignDriver {
 
     private RunStatus status(int settling, List<String> waiting) {
         Duration elapsed = elapsed();
-        return new RunStatus(elapsed, done.get(), failed.get(), issued.size(), running.get(), settling, waiting, batch,
+        int migrations = migrating.get();
+        return new RunStatus(elapsed, done.get(), failed.get(), issued.size(), migrations,
+                Math.max(0, running.get() - migrations), settling, waiting, batch,
                 hostsDone, hosts, RunStatus.estimate(elapsed, hostsDone, hosts, migrationsDoneInCampaign,
                         migrationsPlanned));
     }

@@ -46,11 +46,12 @@ public final class ProgressLine {
         return new ProgressLine(err, System.console() != null, width, System::nanoTime);
     }
 
-    /** Shows {@code status} if it is time to (or {@code force}). */
+    /** Shows {@code status} if it is time to (on a terminal also when {@code force}: something happened). */
     public synchronized void show(RunStatus status, boolean force) {
         long now = nanos.getAsLong();
         long every = (live ? REDRAW_EVERY : LOG_EVERY).toNanos();
-        if (!force && last != Long.MIN_VALUE && now - last < every) {
+        // Forcing redraws a live line at once; a log still gets a line every LOG_EVERY only.
+        if ((!force || !live) && last != Long.MIN_VALUE && now - last < every) {
             return;
         }
         last = now;

@@ -11,7 +11,8 @@ import java.util.Locale;
  * @param done      migrations this run performed and reported done
  * @param failed    migrations this run reported failed
  * @param issued    migrations the scheduler issued to this run
- * @param inFlight  issued to this run and not finished yet (queued or running)
+ * @param inFlight  migrations issued to this run and not finished yet (queued or running)
+ * @param upgrading upgrades this run started that the executor has not finished
  * @param settling  in flight from before this run (not performed again: settled at their deadline)
  * @param waiting   why nothing more can start now (the scheduler's sentences); the first is shown
  * @param batch     the batch of the latest migration issued; 0 before the first
@@ -19,7 +20,7 @@ import java.util.Locale;
  * @param hosts     hosts in the campaign
  * @param estimate  time left at the pace so far; null until something is done
  */
-public record RunStatus(Duration elapsed, int done, int failed, int issued, int inFlight, int settling,
+public record RunStatus(Duration elapsed, int done, int failed, int issued, int inFlight, int upgrading, int settling,
         java.util.List<String> waiting, int batch, int hostsDone, int hosts, Duration estimate) {
 
     /** One line: counts first, then the first reason for waiting, cut to {@code width} characters. */
@@ -31,6 +32,9 @@ public record RunStatus(Duration elapsed, int done, int failed, int issued, int 
             s.append(", ").append(failed).append(" failed");
         }
         s.append(", ").append(inFlight).append(" in flight");
+        if (upgrading > 0) {
+            s.append(", ").append(upgrading).append(" upgrading");
+        }
         if (settling > 0) {
             s.append(", ").append(settling).append(" settling");
         }

@@ -41,11 +41,21 @@ class RenderTest {
     @Test
     void aPlanShowsItsFiguresMigrationsAndUnplacedVms() throws Exception {
         String text = PlanCommand.render(JSON.readTree("""
-                {"id":"plan-1","status":"INFEASIBLE","migrations":[{"vm":"a","from":"h1","to":"h2","device":"0000:3b:00.0","wave":0}],
+                {"id":"plan-1","status":"INFEASIBLE","error":"","migrations":[{"vm":"a","from":"h1","to":"h2","device":"0000:3b:00.0","wave":0}],
                  "unplaced":[{"vm":"b","from":"h1","reasons":[{"code":"NO_FREE_INSTANCE","message":"no room"}]}],
                  "metrics":{"migrations":1,"waves":1,"unplaced":1,"hostsTouched":2,"solveMillis":1500}}"""));
         assertThat(text).startsWith("plan plan-1 INFEASIBLE: 1 migrations in 1 waves, 1 unplaced, 2 hosts touched,"
-                + " solved in 1s\n").contains("   0  a   h1    h2  0000:3b:00.0").contains("b         h1    NO_FREE_INSTANCE: no room");
+                + " solved in 1s\n").contains("   0  a   h1    h2  0000:3b:00.0").contains("b         h1    NO_FREE_INSTANCE: no room").doesNotContain("error");
+    }
+
+    @Test
+    void planningProgressNamesThePhaseOnlyWhenKnown() throws Exception {
+        assertThat(CampaignCommand.Create.planning(JSON.readTree("""
+                {"id":"camp-1","planning":{"elapsedMillis":6000,"waiting":false,"evacuations":3,"phase":""}}""")))
+                .isEqualTo("campaign camp-1 planning: 6s, 3 batch evacuations solved");
+        assertThat(CampaignCommand.Create.planning(JSON.readTree("""
+                {"id":"camp-1","planning":{"elapsedMillis":0,"waiting":true,"evacuations":0,"phase":"camp-1-v1-b2-r1"}}""")))
+                .isEqualTo("campaign camp-1 planning: 0s, waiting for a solver, 0 batch evacuations solved (camp-1-v1-b2-r1)");
     }
 
     @Test

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 class RunStatusTest {
 
     static RunStatus status(List<String> waiting) {
-        return new RunStatus(Duration.ofSeconds(75), 12, 1, 20, 7, 2, waiting, 3, 4, 40, Duration.ofSeconds(30));
+        return new RunStatus(Duration.ofSeconds(75), 12, 1, 20, 7, 1, 2, waiting, 3, 4, 40, Duration.ofSeconds(30));
     }
 
     @Test
     void theLineShowsCountsBatchHostsEstimateAndTheFirstReasonForWaiting() {
         assertThat(status(List.of("host-3 waits for a fresh scan", "another")).line(0)).isEqualTo(
-                "[1m15s] done 12/20 issued, 1 failed, 7 in flight, 2 settling | batch 3 | hosts 4/40 upgraded"
+                "[1m15s] done 12/20 issued, 1 failed, 7 in flight, 1 upgrading, 2 settling | batch 3 | hosts 4/40 upgraded"
                         + " | ~30s left | waiting: host-3 waits for a fresh scan (+1)");
     }
 
@@ -41,7 +41,7 @@ class RunStatusTest {
         ProgressLine p = new ProgressLine(new PrintWriter(out), false, 0, now::get);
         p.show(status(List.of()), false);
         now.addAndGet(Duration.ofSeconds(1).toNanos());
-        p.show(status(List.of()), false);
+        p.show(status(List.of()), true);
         now.addAndGet(ProgressLine.LOG_EVERY.toNanos());
         p.show(status(List.of()), false);
         assertThat(out.toString().lines()).hasSize(2);

@@ -100,7 +100,8 @@ class CommandLineCampaignTest {
                 "--simulator", "127.0.0.1:" + control, "--parallel", "16", "--name", "cli-test");
 
         assertThat(run.exit()).as(run.err() + run.out()).isZero();
-        assertThat(run.out()).contains("campaign " + id + " COMPLETED", "hosts upgraded: 40/40");
+        assertThat(run.out()).contains("campaign " + id + " COMPLETED", "hosts upgraded: 40/40")
+                .containsPattern("VMs moved by this run: \\d+ VMs once\n");
         JsonPath view = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
         assertThat(view.getString("state")).isEqualTo("COMPLETED");
         assertThat(view.getInt("progress.migrationsFailed")).isZero();
