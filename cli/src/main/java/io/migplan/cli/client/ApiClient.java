@@ -1,0 +1,234 @@
+package io.migplan.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The scheduler's REST API as the command line calls it: every call carries the bearer token, has
+ * a connect and a request timeout, and refuses an answer larger than {@link #maxBytes}; every
+ * failure leaves as one {@link ApiException} with the server's {@code {code, message}} and status
+ * (or {@link ApiException#UNREACHABLE} when there was no answer). Safe for several threads (the
+ * JDK client is).
+ */
+public final class ApiClient {
+
+    /** A scheduler that does not accept a connection in this long is down or unreachable. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Every call answers in milliseconds (plans are solved in the background); this is an outage. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The largest answer taken: the full targets view of a 5,000-host fleet is about 750 KB
+     * (docs/benchmarks.md) and a campaign of thousands of hosts with its history a few MB.
+     */
+    public static final long MAX_BYTES = 32L << 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI server;
+    private final String token;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final long maxBytes;
+
+    /**
+     * @param server the scheduler's base URL ({@code http://localhost:8080})
+     * @param token  the bearer token; null sends none (the scheduler answers 401)
+     * @param ssl    the TLS context for an https server; null for the JDK's default trust
+     */
+    public ApiClient(URI server, String token, SSLContext ssl) {
+        this(server, token, ssl, CONNECT_TIMEOUT, REQUEST_TIMEOUT, MAX_BYTES);
+    }
+
+    public ApiClient(URI server, String token, SSLContext ssl, Duration connectTimeout, Duration requestTimeout,
+            long maxBytes) {
+        this.server = stripSlash(Objects.requireNonNull(server));
+        this.token = token;
+        this.requestTimeout = requestTimeout;
+        this.maxBytes = maxBytes;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (ssl != null) {
+            b.sslContext(ssl);
+        }
+        this.http = b.build();
+    }
+
+    private static URI stripSlash(URI u) {
+        String s = u.toString();
+        return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : u;
+    }
+
+    /** The server this client calls. */
+    public URI server() {
+        return server;
+    }
+
+    /** An answer with a 2xx status: its body as sent, and parsed. */
+    public record Answer(int status, String body) {
+
+        /** The body as JSON; a body that is not JSON is a {@link ApiException#BAD_RESPONSE}. */
+        public JsonNode json() {
+            try {
+                return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
+            } catch (IOException e) {
+                throw new ApiException(status, ApiException.BAD_RESPONSE, "the scheduler's answer is not JSON: "
+                        + abbreviate(body), e);
+            }
+        }
+    }
+
+    /**
+     * A path under the server with each {@code {}} replaced by the next argument, encoded as one
+     * path segment (a VM name may hold any character).
+     */
+    public static String path(String template, Object... segments) {
+        StringBuilder out = new StringBuilder();
+        int next = 0;
+        int i = 0;
+        while (i < template.length()) {
+            if (template.startsWith("{}", i)) {
+                if (next >= segments.length) {
+                    throw new IllegalArgumentException("too few segments for " + template);
+                }
+                out.append(URLEncoder.encode(String.valueOf(segments[next++]), StandardCharsets.UTF_8)
+                        .replace("+", "%20"));
+                i += 2;
+            } else {
+                out.append(template.charAt(i++));
+            }
+        }
+        if (next != segments.length) {
+            throw new IllegalArgumentException("too many segments for " + template);
+        }
+        return out.toString();
+    }
+
+    public Answer get(String path) {
+        return send(request(path).GET());
+    }
+
+    /** A POST with {@code body} as JSON, or with no body (and no content type) when null. */
+    public Answer post(String path, Object body) {
+        return send(withBody(request(path), "POST", body));
+    }
+
+    public Answer put(String path, Object body) {
+        return send(withBody(request(path), "PUT", body));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a path starts with /: " + path);
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(requestTimeout)
+                .header("Accept", "application/json");
+        if (token != null && !token.isEmpty()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private static HttpRequest.Builder withBody(HttpRequest.Builder b, String method, Object body) {
+        if (body == null) {
+            return b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            return b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write the request as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private Answer send(HttpRequest.Builder b) {
+        HttpRequest request = b.build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new ApiException(0, ApiException.UNREACHABLE, "cannot reach the scheduler at " + server + ": "
+                    + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, ApiException.UNREACHABLE, "interrupted while calling " + server, e);
+        }
+        String body = readBounded(response);
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return new Answer(status, body);
+        }
+        throw refusal(status, body, response.headers().firstValue("Retry-After"));
+    }
+
+    private String readBounded(HttpResponse<InputStream> response) {
+        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        try (InputStream in = response.body()) {
+            if (declared > maxBytes) {
+                throw tooLarge(response.statusCode(), declared);
+            }
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw tooLarge(response.statusCode(), -1);
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ApiException(0, ApiException.UNREACHABLE, "the answer from " + server + " broke off: "
+                    + describe(e), e);
+        }
+    }
+
+    private ApiException tooLarge(int status, long declared) {
+        return new ApiException(status, ApiException.BAD_RESPONSE, "the scheduler's answer is larger than "
+                + maxBytes + " bytes" + (declared > 0 ? " (" + declared + ")" : "") + "; refused");
+    }
+
+    /** The server's {@code {code, message}}, or the status and the start of whatever it sent. */
+    static ApiException refusal(int status, String body, Optional<String> retryAfter) {
+        String code = "HTTP_" + status;
+        String message = body.isBlank() ? "no message" : abbreviate(body);
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json != null && json.hasNonNull("code") && json.hasNonNull("message")) {
+                code = json.get("code").asText();
+                message = json.get("message").asText();
+            }
+        } catch (IOException e) {
+            // Not JSON (a proxy's page): the start of it is the message.
+        }
+        if (retryAfter.isPresent()) {
+            message = message + " (retry after " + retryAfter.get().strip() + " s)";
+        }
+        return new ApiException(status, code, message);
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        if ((m == null || m.isBlank()) && e instanceof java.net.ConnectException) {
+            m = "connection refused";
+        }
+        if (m == null || m.isBlank()) {
+            Throwable c = e.getCause();
+            m = c != null && c.getMessage() != null ? c.getMessage() : kind;
+        }
+        return kind.equals("HttpConnectTimeoutException") || kind.equals("HttpTimeoutException")
+                ? "timed out (" + m + ")" : m;
+    }
+
+    static String abbreviate(String s) {
+        String one = s.strip().replaceAll("\\s+", " ");
+        return one.length() <= 200 ? one : one.substring(0, 200) + "…";
+    }
+}

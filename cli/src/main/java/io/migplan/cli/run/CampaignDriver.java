@@ -1,0 +1,439 @@
+package io.migplan.cli.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migplan.cli.client.ApiClient;
+import io.migplan.cli.client.ApiException;
+import io.migplan.cli.executor.ExecutionFailure;
+import io.migplan.cli.executor.Executor;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Drives one campaign to its end as its orchestrator, over the scheduler's REST API: asks
+ * {@code POST …/next} under the lease named {@link Settings#orchestrator}, performs each migration
+ * it issues through the {@link Executor} on a pool of {@link Settings#parallel} threads and reports
+ * it done or failed (with the executor's sentence), reports each host it hands out
+ * {@code upgrade-started} and then upgrades it, and asks again, until the campaign is neither
+ * RUNNING nor PAUSED. With nothing to do it waits, longer each time up to {@link #MAX_WAIT}, and
+ * wakes at once when a migration or upgrade of its own finishes.
+ *
+ * <p>It decides nothing: where VMs go and which host may be upgraded is the scheduler's. Migrations
+ * issued before this run (another orchestrator's, or this one's before a restart) are listed in
+ * {@code inFlight} and not performed again: the scheduler settles them at their deadline from what
+ * the agents see. {@link #stop()} (Ctrl-C) stops asking for work; what runs is let finish for
+ * {@link Settings#grace}, then interrupted (the executor aborts it) and left to the scheduler to
+ * settle at its deadline.
+ */
+public final class CampaignDriver {
+
+    /** The first wait when there is nothing to do. */
+    static final Duration MIN_WAIT = Duration.ofMillis(100);
+    /**
+     * The longest wait between two {@code next} calls: the campaign moves on as agents report
+     * (about a second after a change), and a call a second is well inside any lease (10 s at least).
+     */
+    static final Duration MAX_WAIT = Duration.ofSeconds(1);
+    /** How long the scheduler may be unreachable (or failing, 5xx) before the run gives up. */
+    static final Duration OUTAGE_LIMIT = Duration.ofSeconds(60);
+    /** Between two reads of the campaign for its progress (hosts upgraded, planned migrations). */
+    static final Duration VIEW_EVERY = Duration.ofSeconds(3);
+    /** Issued migrations waiting for a free worker; the scheduler's maxParallel keeps it far lower. */
+    static final int QUEUE_BOUND = 1024;
+    /** How often a report that met no answer is tried again. */
+    static final int REPORT_TRIES = 3;
+
+    /**
+     * @param campaign     the campaign's id
+     * @param orchestrator the name the lease is held under
+     * @param parallel     migrations and upgrades performed at once
+     * @param leaseSeconds how long the lease lasts without another call (10..3600)
+     * @param maxFailures  stop asking for work after this many failed migrations in this run; 0: never
+     * @param grace        after {@link #stop()}, how long running migrations may take before they are interrupted
+     */
+    public record Settings(String campaign, String orchestrator, int parallel, int leaseSeconds, int maxFailures,
+            Duration grace) {
+    }
+
+    /** How a run ended. */
+    public enum End {
+        /** The campaign is no longer RUNNING (or PAUSED): see {@link Outcome#state}. */
+        CAMPAIGN_ENDED,
+        /** {@link #stop()} was called. */
+        STOPPED,
+        /** {@link Settings#maxFailures} migrations failed. */
+        FAILURE_LIMIT,
+        /** The scheduler refused a call or stayed unreachable: see {@link Outcome#error}. */
+        ERROR
+    }
+
+    /**
+     * @param state       the campaign's state at the end
+     * @param view        the campaign as {@code GET /api/v1/campaigns/{id}} showed it at the end; null if unreadable
+     * @param movesPerVm  migrations this run performed, by VM UUID
+     * @param error       the refusal or outage that ended the run; null otherwise
+     */
+    public record Outcome(End end, String state, int done, int failed, int upgradesStarted, int upgradesFailed,
+            int interrupted, Map<String, Integer> movesPerVm, ApiClient.Answer view, ApiException error,
+            Duration elapsed) {
+    }
+
+    private final ApiClient api;
+    private final Executor executor;
+    private final Settings settings;
+    private final ProgressLine progress;
+
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final BlockingQueue<Boolean> wake = new ArrayBlockingQueue<>(1);
+    private final Set<String> issued = ConcurrentHashMap.newKeySet();
+    private final Set<String> upgrading = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> movesPerVm = new ConcurrentHashMap<>();
+    private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger migrating = new AtomicInteger();
+    private final AtomicInteger interrupted = new AtomicInteger();
+    private final AtomicInteger upgradesStarted = new AtomicInteger();
+    private final AtomicInteger upgradesFailed = new AtomicInteger();
+
+    private volatile String toRelease;
+    private long started;
+    private int batch;
+    private int hostsDone;
+    private int hosts;
+    private int migrationsDoneInCampaign;
+    private int migrationsPlanned;
+    private long lastView = Long.MIN_VALUE;
+
+    public CampaignDriver(ApiClient api, Executor executor, Settings settings, ProgressLine progress) {
+        this.api = api;
+        this.executor = executor;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** Stops asking for work; {@link #run()} lets what runs finish (for the grace period) and returns. */
+    public void stop() {
+        stop.set(true);
+        wake.offer(Boolean.TRUE);
+    }
+
+    /**
+     * Runs the loop until the campaign ends, {@link #stop()}, the failure limit, or a refusal.
+     *
+     * @throws ApiException when the campaign cannot be read at the start (unknown id, no token)
+     */
+    public Outcome run() {
+        started = System.nanoTime();
+        String path = ApiClient.path("/api/v1/campaigns/{}", settings.campaign());
+        JsonNode view = api.get(path).json();
+        toRelease = view.path("toRelease").asText();
+        readProgress(view);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.parallel(), settings.parallel(), 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_BOUND), daemonThreads());
+        End end = End.CAMPAIGN_ENDED;
+        String state = view.path("state").asText();
+        ApiException error = null;
+        Duration wait = MIN_WAIT;
+        long unreachableSince = 0;
+        try {
+            while (!stop.get()) {
+                JsonNode next;
+                try {
+                    next = api.post(ApiClient.path("/api/v1/campaigns/{}/next", settings.campaign()),
+                            Map.of("orchestrator", settings.orchestrator(), "leaseSeconds", settings.leaseSeconds()))
+                            .json();
+                    unreachableSince = 0;
+                } catch (ApiException e) {
+                    if (!transient_(e)) {
+                        throw e;
+                    }
+                    long now = System.nanoTime();
+                    unreachableSince = unreachableSince == 0 ? now : unreachableSince;
+                    if (now - unreachableSince > OUTAGE_LIMIT.toNanos()) {
+                        throw e;
+                    }
+                    progress.event("scheduler unavailable, trying again: " + e.describe());
+                    pause(wait = longer(wait));
+                    continue;
+                }
+                state = next.path("state").asText();
+                if (!state.equals("RUNNING") && !state.equals("PAUSED")) {
+                    break;
+                }
+                int work = 0;
+                for (JsonNode a : items(next.get("start"))) {
+                    if (issued.add(a.path("id").asText())) {
+                        batch = Math.max(batch, a.path("batch").asInt());
+                        migrating.incrementAndGet();
+                        submit(pool, () -> {
+                            try {
+                                migrate(a);
+                            } finally {
+                                migrating.decrementAndGet();
+                            }
+                        }, a);
+                        work++;
+                    }
+                }
+                for (JsonNode h : items(next.get("upgrade"))) {
+                    String host = h.asText();
+                    if (upgrading.add(host)) {
+                        submit(pool, () -> upgrade(host), null);
+                        work++;
+                    }
+                }
+                int settling = 0;
+                for (JsonNode a : items(next.get("inFlight"))) {
+                    settling += issued.contains(a.path("id").asText()) ? 0 : 1;
+                }
+                List<String> waiting = new ArrayList<>();
+                items(next.get("waiting")).forEach(w -> waiting.add(w.asText()));
+                refreshView(path, false);
+                progress.show(status(settling, waiting), work > 0);
+                if (settings.maxFailures() > 0 && failed.get() >= settings.maxFailures()) {
+                    end = End.FAILURE_LIMIT;
+                    progress.event("stopping: " + failed.get() + " migrations failed in this run (--max-failures "
+                            + settings.maxFailures() + ")");
+                    break;
+                }
+                wait = work > 0 ? MIN_WAIT : longer(wait);
+                pause(work > 0 ? Duration.ZERO : wait);
+            }
+            if (stop.get()) {
+                end = End.STOPPED;
+            }
+        } catch (ApiException e) {
+            end = End.ERROR;
+            error = e;
+        }
+        drain(pool);
+        progress.finish();
+        ApiClient.Answer last = null;
+        try {
+            last = api.get(path);
+            state = last.json().path("state").asText(state);
+        } catch (ApiException e) {
+            error = error == null ? e : error;
+        }
+        return new Outcome(end, state, done.get(), failed.get(), upgradesStarted.get(), upgradesFailed.get(),
+                interrupted.get(), new TreeMap<>(movesPerVm), last, error, elapsed());
+    }
+
+    private static boolean transient_(ApiException e) {
+        return e.status() == 0 && ApiException.UNREACHABLE.equals(e.code()) || e.status() >= 500;
+    }
+
+    private static Duration longer(Duration wait) {
+        Duration twice = wait.multipliedBy(2);
+        return twice.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : twice;
+    }
+
+    private void pause(Duration d) {
+        try {
+            if (d.isZero()) {
+                wake.poll();
+            } else {
+                wake.poll(d.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.set(true);
+        }
+    }
+
+    private void submit(ThreadPoolExecutor pool, Runnable task, JsonNode migration) {
+        running.incrementAndGet();
+        try {
+            pool.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    running.decrementAndGet();
+                    wake.offer(Boolean.TRUE);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.decrementAndGet();
+            if (migration != null) {
+                migrating.decrementAndGet();
+                reportFailed(migration, "the orchestrator " + settings.orchestrator() + " already has " + QUEUE_BOUND
+                        + " migrations waiting for a worker");
+            }
+        }
+    }
+
+    private void migrate(JsonNode a) {
+        String id = a.path("id").asText();
+        Executor.Migration m = new Executor.Migration(id, a.path("vm").asText(), a.path("vmUuid").asText(),
+                a.path("from").asText(), a.path("to").asText(), texts(a.get("parents")), texts(a.get("types")),
+                timeout(a.get("deadline")));
+        try {
+            executor.migrate(m);
+        } catch (ExecutionFailure e) {
+            failed.incrementAndGet();
+            progress.event("migration " + id + " of VM " + m.vm() + " " + m.from() + " -> " + m.to() + " failed: "
+                    + e.getMessage());
+            reportFailed(a, e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            progress.event("migration " + id + " of VM " + m.vm() + " interrupted; the scheduler settles it at its"
+                    + " deadline");
+            return;
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            reportFailed(a, "the " + executor.name() + " executor failed: " + e);
+            return;
+        }
+        done.incrementAndGet();
+        movesPerVm.merge(m.vmUuid(), 1, Integer::sum);
+        report(ApiClient.path("/api/v1/campaigns/{}/migrations/{}/done", settings.campaign(), id),
+                Map.of("orchestrator", settings.orchestrator()), "migration " + id + " done");
+    }
+
+    private void reportFailed(JsonNode a, String reason) {
+        String id = a.path("id").asText();
+        report(ApiClient.path("/api/v1/campaigns/{}/migrations/{}/failed", settings.campaign(), id),
+                Map.of("orchestrator", settings.orchestrator(), "reason", reason), "migration " + id + " failed");
+    }
+
+    private void upgrade(String host) {
+        if (!report(ApiClient.path("/api/v1/campaigns/{}/hosts/{}/upgrade-started", settings.campaign(), host),
+                Map.of("orchestrator", settings.orchestrator()), "upgrade of " + host + " started")) {
+            upgrading.remove(host); // not taken: the scheduler hands it out again if it still may be upgraded
+            return;
+        }
+        upgradesStarted.incrementAndGet();
+        try {
+            executor.upgrade(new Executor.Upgrade(host, toRelease));
+        } catch (ExecutionFailure e) {
+            upgradesFailed.incrementAndGet();
+            progress.event("upgrade of host " + host + " to " + toRelease + " failed: " + e.getMessage()
+                    + "; the campaign completes the host once its agent reports " + toRelease);
+        } catch (InterruptedException e) {
+            progress.event("upgrade of host " + host + " interrupted");
+        }
+    }
+
+    /** Posts a report, trying again while the scheduler does not answer; false when it was not taken. */
+    private boolean report(String path, Map<String, String> body, String what) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                api.post(path, body);
+                return true;
+            } catch (ApiException e) {
+                if (!transient_(e) || attempt >= REPORT_TRIES) {
+                    progress.event("report '" + what + "' not taken: " + e.describe());
+                    return false;
+                }
+                try {
+                    Thread.sleep(MIN_WAIT.toMillis() << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    private void drain(ThreadPoolExecutor pool) {
+        pool.shutdown();
+        try {
+            if (running.get() > 0) {
+                progress.event("waiting for " + running.get() + " migrations and upgrades in flight to finish"
+                        + (stop.get() ? " (at most " + settings.grace().toSeconds() + " s)" : ""));
+            }
+            if (!pool.awaitTermination(stop.get() ? settings.grace().toMillis() : Long.MAX_VALUE,
+                    TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refreshView(String path, boolean force) {
+        long now = System.nanoTime();
+        if (!force && lastView != Long.MIN_VALUE && now - lastView < VIEW_EVERY.toNanos()) {
+            return;
+        }
+        lastView = now;
+        try {
+            readProgress(api.get(path).json());
+        } catch (ApiException e) {
+            // Progress only: the next call of the loop meets the same outage and handles it.
+        }
+    }
+
+    private void readProgress(JsonNode view) {
+        JsonNode p = view.path("progress");
+        hostsDone = p.path("hostsDone").asInt();
+        hosts = p.path("hosts").asInt();
+        migrationsDoneInCampaign = p.path("migrationsDone").asInt();
+        migrationsPlanned = view.path("metrics").path("migrations").asInt();
+    }
+
+    private RunStatus status(int settling, List<String> waiting) {
+        Duration elapsed = elapsed();
+        int migrations = migrating.get();
+        return new RunStatus(elapsed, done.get(), failed.get(), issued.size(), migrations,
+                Math.max(0, running.get() - migrations), settling, waiting, batch,
+                hostsDone, hosts, RunStatus.estimate(elapsed, hostsDone, hosts, migrationsDoneInCampaign,
+                        migrationsPlanned));
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** Until the migration's deadline (the scheduler settles it then), at least a second. */
+    static Duration timeout(JsonNode deadline) {
+        if (deadline == null || deadline.isNull()) {
+            return Duration.ofMinutes(30);
+        }
+        Instant at;
+        try {
+            at = deadline.isNumber() ? Instant.ofEpochMilli((long) (deadline.asDouble() * 1000))
+                    : Instant.parse(deadline.asText());
+        } catch (DateTimeParseException e) {
+            return Duration.ofMinutes(30);
+        }
+        Duration left = Duration.between(Instant.now(), at);
+        return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+    }
+
+    private static Iterable<JsonNode> items(JsonNode array) {
+        return array != null && array.isArray() ? array : List.of();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        items(array).forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "migplan-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

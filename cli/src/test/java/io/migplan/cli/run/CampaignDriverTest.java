@@ -1,0 +1,149 @@
+package io.migplan.cli.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.migplan.cli.ExitCode;
+import io.migplan.cli.client.ApiClient;
+import io.migplan.cli.executor.ExecutionFailure;
+import io.migplan.cli.executor.Executor;
+import io.migplan.cli.testsupport.StandIn;
+import io.migplan.cli.testsupport.StandIn.Answer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The orchestrator loop against a stand-in scheduler that plays a tiny campaign: two migrations
+ * issued (one the executor refuses), one migration in flight from before, then one host to upgrade.
+ */
+class CampaignDriverTest {
+
+    /** Requests and executor calls in the order they happened. */
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    static final String ACTION = "{\"id\":\"%s\",\"vm\":\"%s\",\"vmUuid\":\"u-%s\",\"from\":\"h1\",\"to\":\"h2\","
+            + "\"parents\":[\"0000:3b:00.0\"],\"types\":[\"nvidia-231\"],\"batch\":1,\"wave\":0,\"reservations\":[1],"
+            + "\"deadline\":\"2999-01-01T00:00:00Z\"}";
+
+    final class Recording implements Executor {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release;
+
+        Recording(CountDownLatch release) {
+            this.release = release;
+        }
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public void migrate(Migration m) throws ExecutionFailure, InterruptedException {
+            entered.countDown();
+            release.await();
+            events.add("migrate " + m.id() + " " + m.vm() + " -> " + m.to() + " " + m.parents());
+            if (m.vm().equals("b")) {
+                throw new ExecutionFailure("the simulator refused: GPU full");
+            }
+        }
+
+        @Override
+        public void upgrade(Upgrade u) {
+            events.add("upgrade " + u.host() + " " + u.toRelease());
+        }
+    }
+
+    StandIn scheduler(AtomicBoolean completed) throws Exception {
+        return new StandIn(r -> {
+            if (!r.method().equals("GET")) {
+                events.add(r.method() + " " + r.path() + " " + r.body());
+            }
+            if (r.method().equals("GET")) {
+                return Answer.json(200, "{\"id\":\"c1\",\"state\":\"" + (completed.get() ? "COMPLETED" : "RUNNING")
+                        + "\",\"toRelease\":\"2025.2\",\"progress\":{\"hosts\":2,\"hostsDone\":" + (completed.get() ? 2 : 0)
+                        + ",\"migrationsDone\":1,\"migrationsFailed\":1,\"migrationsPerVm\":1.0}}");
+            }
+            if (r.path().endsWith("/next")) {
+                long nexts = events.stream().filter(e -> e.contains("/next")).count();
+                boolean reported = events.stream().anyMatch(e -> e.contains("/m1/done"))
+                        && events.stream().anyMatch(e -> e.contains("/m2/failed"));
+                boolean upgraded = events.stream().anyMatch(e -> e.contains("upgrade-started"));
+                if (upgraded) {
+                    completed.set(true);
+                    return Answer.json(200, "{\"state\":\"COMPLETED\",\"start\":[],\"inFlight\":[],\"upgrade\":[],\"waiting\":[]}");
+                }
+                String start = nexts == 1 ? "[" + ACTION.formatted("m1", "a", "a") + "," + ACTION.formatted("m2", "b", "b")
+                        + "]" : "[]";
+                return Answer.json(200, "{\"state\":\"RUNNING\",\"start\":" + start + ",\"inFlight\":["
+                        + ACTION.formatted("m0", "z", "z") + "],\"upgrade\":" + (reported ? "[\"h1\"]" : "[]")
+                        + ",\"waiting\":[\"batch 1 waits for its migrations\"]}");
+            }
+            return Answer.json(200, "{}");
+        });
+    }
+
+    static ProgressLine quiet() {
+        return new ProgressLine(new PrintWriter(new StringWriter()), false, 0, System::nanoTime);
+    }
+
+    @Test
+    void performsWhatIsIssuedReportsEachAndUpgradesAfterReportingTheStart() throws Exception {
+        AtomicBoolean completed = new AtomicBoolean();
+        try (StandIn s = scheduler(completed)) {
+            CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
+                    new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0,
+                    Duration.ofSeconds(5)), quiet());
+            CampaignDriver.Outcome o = driver.run();
+
+            assertThat(o.end()).isEqualTo(CampaignDriver.End.CAMPAIGN_ENDED);
+            assertThat(o.state()).isEqualTo("COMPLETED");
+            assertThat(io.migplan.cli.commands.CampaignRunCommandAccess.exitCode(o)).isEqualTo(ExitCode.OK);
+            assertThat(o.done()).isEqualTo(1);
+            assertThat(o.failed()).isEqualTo(1);
+            assertThat(o.movesPerVm()).containsExactly(java.util.Map.entry("u-a", 1));
+            assertThat(events).contains("migrate m1 a -> h2 [0000:3b:00.0]", "migrate m2 b -> h2 [0000:3b:00.0]",
+                    "POST /api/v1/campaigns/c1/migrations/m1/done {\"orchestrator\":\"orch-1\"}")
+                    .anyMatch(e -> e.startsWith("POST /api/v1/campaigns/c1/migrations/m2/failed")
+                            && e.contains("\"reason\":\"the simulator refused: GPU full\""))
+                    .noneMatch(e -> e.contains("m0"));
+            assertThat(events.indexOf("POST /api/v1/campaigns/c1/hosts/h1/upgrade-started {\"orchestrator\":\"orch-1\"}"))
+                    .as("upgrade-started is reported before the upgrade").isNotNegative()
+                    .isLessThan(events.indexOf("upgrade h1 2025.2"));
+            assertThat(events.stream().filter(e -> e.startsWith("upgrade ")).count()).isEqualTo(1);
+            assertThat(events).filteredOn(e -> e.contains("/next"))
+                    .allMatch(e -> e.contains("\"orchestrator\":\"orch-1\"") && e.contains("\"leaseSeconds\":60"));
+        }
+    }
+
+    @Test
+    void afterStopNothingNewIsAskedForAndWhatRunsFinishesAndIsReported() throws Exception {
+        AtomicBoolean completed = new AtomicBoolean();
+        try (StandIn s = scheduler(completed)) {
+            CountDownLatch release = new CountDownLatch(1);
+            Recording executor = new Recording(release);
+            CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null), executor,
+                    new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0, Duration.ofSeconds(30)), quiet());
+            CompletableFuture<CampaignDriver.Outcome> run = CompletableFuture.supplyAsync(driver::run);
+            assertThat(executor.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            driver.stop();
+            long nextsAtStop = events.stream().filter(e -> e.contains("/next")).count();
+            release.countDown();
+            CampaignDriver.Outcome o = run.get(30, TimeUnit.SECONDS);
+
+            assertThat(o.end()).isEqualTo(CampaignDriver.End.STOPPED);
+            assertThat(io.migplan.cli.commands.CampaignRunCommandAccess.exitCode(o)).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(events.stream().filter(e -> e.contains("/next")).count()).isLessThanOrEqualTo(nextsAtStop + 1);
+            assertThat(events).contains("POST /api/v1/campaigns/c1/migrations/m1/done {\"orchestrator\":\"orch-1\"}")
+                    .noneMatch(e -> e.contains("upgrade"));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.migplan.scheduler.campaign;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.migplan.agent.sim.FleetSimulator;
+import io.migplan.agent.sim.FleetSimulator.HostStatus;
+import io.migplan.agent.sim.FleetSimulator.RunningFleet;
+import io.migplan.cli.Migplan;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A rolling upgrade of a simulated 40-host fleet carried out by the {@code migplan} command line,
+ * in-process, as an operator would: {@code migplan campaign create} with an operator's token, then
+ * {@code migplan campaign run --executor simulator} with an orchestrator's token against the
+ * simulator's control port. Checked against what the fleet did: every host at the new release,
+ * every VM still running somewhere, none moved twice.
+ */
+@QuarkusTest
+class CommandLineCampaignTest {
+
+    static final String FROM = CampaignEndToEndTest.FROM;
+    static final String TO = CampaignEndToEndTest.TO;
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration POLL = Duration.ofMillis(100);
+
+    @Inject
+    AgroalDataSource ds;
+
+    @TempDir
+    Path dir;
+
+    RunningFleet fleet;
+
+    /** What one {@code migplan} call printed, and its exit code. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run migplan(String token, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--server", "http://localhost:" + RestAssured.port, "--token", token));
+        all.addAll(List.of(args));
+        int exit = new CommandLine(new Migplan(Map.of())).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @AfterEach
+    void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+        Inventory.clear(ds);
+    }
+
+    @Test
+    void migplanCreatesAndRunsACampaignToCompletionOnASimulatedFleet() throws Exception {
+        Inventory.clear(ds);
+        fleet = FleetSimulator.start(CampaignEndToEndTest.spec(18, 2), dir, "127.0.0.1:" + RestAssured.port);
+        int hosts = fleet.listHosts().size();
+        assertThat(hosts).isEqualTo(40);
+        await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
+                .then().extract().jsonPath().getList("id").size() == hosts);
+        int control = fleet.startControlServer("127.0.0.1", 0);
+        Map<String, String> hostOfVmBefore = hostOfVm();
+        assertThat(hostOfVmBefore).isNotEmpty();
+
+        Run created = migplan(TestTokens.of(Roles.OPERATOR), "-o", "json", "campaign", "create", "--from", FROM,
+                "--to", TO, "--max-hosts-in-maintenance", "25%", "--max-parallel", "16", "--max-outbound-per-host", "4",
+                "--max-inbound-per-host", "4", "--wait");
+        assertThat(created.exit()).as(created.err()).isZero();
+        JsonNode campaign = new ObjectMapper().readTree(created.out());
+        String id = campaign.path("id").asText();
+        assertThat(campaign.path("state").asText()).as(created.out()).isEqualTo("RUNNING");
+
+        Run run = migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id, "--executor", "simulator",
+                "--simulator", "127.0.0.1:" + control, "--parallel", "16", "--name", "cli-test");
+
+        assertThat(run.exit()).as(run.err() + run.out()).isZero();
+        assertThat(run.out()).contains("campaign " + id + " COMPLETED", "hosts upgraded: 40/40")
+                .containsPattern("VMs moved by this run: \\d+ VMs once\n");
+        JsonPath view = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertThat(view.getString("state")).isEqualTo("COMPLETED");
+        assertThat(view.getInt("progress.migrationsFailed")).isZero();
+        assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
+        // Every VM still runs, on exactly one host; none moved twice (the campaign's own count and the fleet's).
+        assertThat(fleet.listHosts().stream().mapToInt(HostStatus::vms).sum()).isEqualTo(hostOfVmBefore.size());
+        hostOfVmBefore.keySet().forEach(vm -> assertThat(fleet.hostOf(vm)).as("VM " + vm + " runs").isPresent());
+        assertThat(view.getInt("metrics.movedTwice")).isZero();
+        Map<String, Integer> movesPerVm = new HashMap<>();
+        for (Map<String, Object> m : view.<Map<String, Object>>getList("batches.migrations.flatten()")) {
+            if ("DONE".equals(m.get("state"))) {
+                movesPerVm.merge((String) m.get("vmUuid"), 1, Integer::sum);
+            }
+        }
+        assertThat(movesPerVm).isNotEmpty();
+        assertThat(movesPerVm.values()).as("migrations per VM").containsOnly(1);
+        assertThat(view.getInt("progress.migrationsDone")).isEqualTo(movesPerVm.size());
+        await("the scheduler sees every VM once").atMost(WAIT).pollInterval(POLL)
+                .until(() -> hostOfVm().size() == hostOfVmBefore.size());
+    }
+
+    @Test
+    void runningAnUnknownCampaignIsRefusedBeforeAnyExecutorStarts() {
+        Run run = migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", "camp-none", "--executor", "teleport");
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("NOT_FOUND");
+    }
+
+    /** Each VM's host as the scheduler has it, by VM name. */
+    private static Map<String, String> hostOfVm() {
+        JsonPath vms = given().get("/api/v1/vms").then().statusCode(200).extract().jsonPath();
+        Map<String, String> out = new HashMap<>();
+        List<String> names = vms.getList("name", String.class);
+        List<String> hostList = vms.getList("host", String.class);
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), hostList.get(i));
+        }
+        return out;
+    }
+}
