@@ -156,6 +156,54 @@ class MigplanTest {
     }
 
     @Test
+    void aFlagOfAnotherExecutorIsAUsageErrorNamingItsExecutor() throws Exception {
+        try (StandIn s = new StandIn(r -> Answer.json(200, "{\"id\":\"camp-1\",\"state\":\"RUNNING\"}"))) {
+            Run r = run(Map.of(), "--server", s.url(), "campaign", "run", "camp-1", "--executor", "simulator",
+                    "--simulator", "127.0.0.1:1", "--virsh", "/usr/bin/virsh");
+            assertThat(r.exit()).isEqualTo(ExitCode.USAGE.code());
+            assertThat(r.err()).contains("--virsh applies to --executor libvirt, not simulator");
+            Run noProgram = run(Map.of(), "--server", s.url(), "campaign", "run", "camp-1", "--executor", "command");
+            assertThat(noProgram.exit()).isEqualTo(ExitCode.USAGE.code());
+            assertThat(noProgram.err()).contains("--executor command needs --command PROG");
+            assertThat(s.requests).extracting(StandIn.Request::method).containsOnly("GET");
+        }
+    }
+
+    @Test
+    void theCommandExecutorRunsTheUsersProgramForWhatTheCampaignIssues(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("calls");
+        Path program = dir.resolve("migrate.sh");
+        Files.writeString(program, "#!/bin/sh\necho \"$@\" >> " + log + "\ncat >> " + log + "\necho >> " + log + "\n");
+        program.toFile().setExecutable(true);
+        String action = "{\"id\":\"m-1\",\"vm\":\"vm-1\",\"vmUuid\":\"6f1e3c1a-0000-4000-8000-000000000001\","
+                + "\"from\":\"host-01\",\"to\":\"host-02\",\"parents\":[\"0000:3b:00.0\"],\"types\":[\"nvidia-231\"],"
+                + "\"batch\":1,\"wave\":1,\"reservations\":[7],\"deadline\":null}";
+        int[] nexts = {0};
+        try (StandIn s = new StandIn(r -> {
+            if (r.path().endsWith("/next")) {
+                return Answer.json(200, nexts[0]++ == 0
+                        ? "{\"campaign\":\"camp-1\",\"state\":\"RUNNING\",\"start\":[" + action + "],\"inFlight\":[],"
+                                + "\"upgrade\":[],\"waiting\":[],\"preview\":false}"
+                        : "{\"campaign\":\"camp-1\",\"state\":\"COMPLETED\",\"start\":[],\"inFlight\":[],"
+                                + "\"upgrade\":[],\"waiting\":[],\"preview\":false}");
+            }
+            if (r.path().endsWith("/done")) {
+                return Answer.json(200, "{\"campaign\":\"camp-1\",\"state\":\"RUNNING\"}");
+            }
+            return Answer.json(200, "{\"id\":\"camp-1\",\"state\":\"" + (nexts[0] == 0 ? "RUNNING" : "COMPLETED")
+                    + "\"}");
+        })) {
+            Run r = run(Map.of(), "--server", s.url(), "campaign", "run", "camp-1", "--executor", "command",
+                    "--command", program + " --site lab");
+            assertThat(r.exit()).as(r.err()).isEqualTo(ExitCode.OK.code());
+            String calls = Files.readString(log);
+            assertThat(calls).startsWith("--site lab migrate vm-1 host-01 host-02\n")
+                    .contains("\"vmUuid\":\"6f1e3c1a-0000-4000-8000-000000000001\"").contains("\"parent\":\"0000:3b:00.0\"");
+            assertThat(s.requests).extracting(StandIn.Request::path).contains("/api/v1/campaigns/camp-1/migrations/m-1/done");
+        }
+    }
+
+    @Test
     void aDryRunIsNotRun() throws Exception {
         try (StandIn s = new StandIn(r -> Answer.json(200, "{\"id\":\"camp-1\",\"state\":\"DRY_RUN\"}"))) {
             Run r = run(Map.of(), "--server", s.url(), "campaign", "run", "camp-1", "--executor", "simulator",

@@ -20,11 +20,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code migplan campaign run <id> --executor simulator --simulator HOST:PORT}: this process
+ * {@code migplan campaign run <id> --executor simulator|libvirt|command …}: this process
  * becomes the campaign's orchestrator ({@link CampaignDriver}) until the campaign ends, then prints
  * a summary; the exit code says how it ended. Ctrl-C stops asking for work and lets what runs
  * finish.
@@ -41,13 +42,8 @@ public final class CampaignRunCommand extends ApiCommand {
     @Parameters(paramLabel = "ID", description = "The campaign.")
     String id;
 
-    @Option(names = "--executor", required = true, paramLabel = "NAME",
-            description = "What performs migrations and upgrades: simulator, libvirt, command.")
-    String executor;
-
-    @Option(names = "--simulator", paramLabel = "HOST:PORT",
-            description = "The simulator's control port (host-agent simulate --control-port), for --executor simulator.")
-    String simulator;
+    @Mixin
+    ExecutorOptions executor;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
             description = "Migrations and upgrades performed at once by this process (1..256; default ${DEFAULT-VALUE});"
@@ -91,9 +87,6 @@ public final class CampaignRunCommand extends ApiCommand {
         if (orchestrator.isEmpty()) {
             throw new CommandLine.ParameterException(cl, "--name must not be empty");
         }
-        if (simulator != null && !"simulator".equals(executor)) {
-            throw new CommandLine.ParameterException(cl, "--simulator applies to --executor simulator only");
-        }
         // Read first, so an unknown campaign or a DRY_RUN fails before the executor connects anywhere.
         JsonNode view = client.get(ApiClient.path("/api/v1/campaigns/{}", id)).json();
         String state = view.path("state").asText();
@@ -106,7 +99,7 @@ public final class CampaignRunCommand extends ApiCommand {
         }
         Executor ex;
         try {
-            ex = ExecutorFactory.create(executor, new ExecutorFactory.Options(simulator));
+            ex = ExecutorFactory.create(executor.name(), executor.toFactoryOptions(client));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         } catch (ExecutionFailure e) {

@@ -43,14 +43,20 @@ class SimulatorExecutorTest {
             port = free.getLocalPort();
         }
         String address = "127.0.0.1:" + port;
-        assertThatThrownBy(() -> ExecutorFactory.create("simulator", new ExecutorFactory.Options(address)))
+        assertThatThrownBy(() -> ExecutorFactory.create("simulator", ExecutorFactory.Options.simulatorAt(address)))
                 .isInstanceOf(ExecutionFailure.class).hasMessageContaining("cannot reach the simulator at " + address);
     }
 
     @Test
-    void executorsNotInThisBuildAreNamedWithTheAvailableOne() {
-        assertThatThrownBy(() -> ExecutorFactory.create("libvirt", new ExecutorFactory.Options(null)))
-                .hasMessage("the libvirt executor is not available in this build; available: simulator (known:"
-                        + " simulator, libvirt, command)");
+    void anUnknownExecutorIsNamedWithTheKnownOnes() {
+        assertThatThrownBy(() -> ExecutorFactory.create("ssh", ExecutorFactory.Options.simulatorAt(null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown executor 'ssh': one of simulator, libvirt, command");
+    }
+
+    @Test
+    void theSimulatorExecutorNeedsItsAddress() {
+        assertThatThrownBy(() -> ExecutorFactory.create("simulator", ExecutorFactory.Options.simulatorAt(" ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs --simulator HOST:PORT");
     }
 }
