@@ -86,10 +86,18 @@ public class CampaignEventFeed {
         }
         QuarkusTransaction.requiringNew().call(() -> store.state(id))
                 .orElseThrow(() -> new UnknownObjectException("no campaign with id '" + id + "'"));
-        admit();
-        Follower f = new Follower(id, after);
-        following.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(f);
-        return f.items().onTermination().invoke(() -> leave(f));
+        if (open.get() >= config.events().maxFollowers()) {
+            throw busy();
+        }
+        // The place is taken when the stream is subscribed, and given back when it ends: a stream
+        // never subscribed (its client gone before the answer) holds none. Two followers racing
+        // for the last place: the second one's stream fails with the same refusal.
+        return Multi.createFrom().deferred(() -> {
+            admit();
+            Follower f = new Follower(id, after);
+            following.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(f);
+            return f.items().onTermination().invoke(() -> leave(f));
+        });
     }
 
     /** How many followers are open now, over both APIs. */
@@ -102,9 +110,7 @@ public class CampaignEventFeed {
         while (true) {
             int now = open.get();
             if (now >= max) {
-                throw new RefusalException(ErrorKind.BUSY, "EVENTS_BUSY", "as many followers as allowed (" + max
-                        + ", migplan.events.max-followers) are following campaigns; try again later, or read the"
-                        + " history with GET /api/v1/campaigns/{id}", config.events().retryAfter());
+                throw busy();
             }
             if (open.compareAndSet(now, now + 1)) {
                 return;
@@ -112,6 +118,13 @@ public class CampaignEventFeed {
         }
     }
 
+    private RefusalException busy() {
+        return new RefusalException(ErrorKind.BUSY, "EVENTS_BUSY", "as many followers as allowed ("
+                + config.events().maxFollowers() + ", migplan.events.max-followers) are following campaigns; try"
+                + " again later, or read the history with GET /api/v1/campaigns/{id}", config.events().retryAfter());
+    }
+
+    /** Gives an admitted follower's place back, once. */
     private void leave(Follower f) {
         if (f.left.compareAndSet(false, true)) {
             open.decrementAndGet();
@@ -164,11 +177,12 @@ public class CampaignEventFeed {
         final String campaign;
         final AtomicBoolean left = new AtomicBoolean();
         /** Completed to wake the wait of the current step; replaced before each read. */
-        private final AtomicReference<CompletableFuture<Void>> signal = new AtomicReference<>(new CompletableFuture<>());
+        private final AtomicReference<CompletableFuture<Void>> signal =
+                new AtomicReference<>(new CompletableFuture<>());
         /** Touched only by the stream's steps, which run one after another. */
         private long position;
         private boolean ended;
-        /** When the stream last sent something; set so that a stream with nothing to send yet sends a keep-alive at once. */
+        /** When the stream last sent something; first set so that a stream with nothing to send sends a keep-alive. */
         private long lastSentNanos;
 
         Follower(String campaign, long after) {

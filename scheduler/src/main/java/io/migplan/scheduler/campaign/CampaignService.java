@@ -409,7 +409,8 @@ public class CampaignService {
                         + "; only a host the campaign emptied (READY_TO_UPGRADE) may be upgraded");
             }
             store.setHostState(id, h, HostStep.UPGRADING, "");
-            store.event(id, EventSubject.host(h), "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(), now);
+            store.event(id, EventSubject.host(h), "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(),
+                    now);
             return new Reported(id, c.state(), host, "UPGRADING");
         });
     }

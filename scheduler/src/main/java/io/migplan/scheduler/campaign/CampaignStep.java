@@ -253,8 +253,8 @@ final class CampaignStep {
                 if (!inFlight(m) || renewed.containsAll(m.reservations())) {
                     continue;
                 }
-                out.event("SLOT_LOST", EventSubject.migration(m), "a slot claimed for migration " + m.id() + " of VM " + m.vm() + " on " + m.to()
-                        + " had lapsed; claiming it again");
+                out.event("SLOT_LOST", EventSubject.migration(m), "a slot claimed for migration " + m.id() + " of VM "
+                        + m.vm() + " on " + m.to() + " had lapsed; claiming it again");
                 StringBuilder refusal = new StringBuilder();
                 List<Long> again = out.claim(m, refusal);
                 if (again == null) {
@@ -381,8 +381,8 @@ final class CampaignStep {
                 EmptinessProof.Finding proof = EmptinessProof.judge(h.host(), scan);
                 if (proof.empty()) {
                     hostState(h, "READY_TO_UPGRADE", "");
-                    out.event("HOST_EMPTY", EventSubject.host(h), "host " + h.host() + " is empty (a fresh scan shows no VM, no active mdev"
-                            + " and no problem reading sysfs or libvirt) and may be upgraded");
+                    out.event("HOST_EMPTY", EventSubject.host(h), "host " + h.host() + " is empty (a fresh scan shows no"
+                            + " VM, no active mdev and no problem reading sysfs or libvirt) and may be upgraded");
                 } else {
                     waiting.add(proof.why());
                     if (!proof.why().equals(h.note())) {
@@ -426,8 +426,8 @@ final class CampaignStep {
             Optional<HostEntry> e = host(h.host());
             if (e.isPresent() && e.get().view().isUp() && Releases.compare(e.get().view().release(), c.to()) == 0) {
                 hostState(h, "PROBING", "");
-                out.event("UPGRADE_REPORTED", EventSubject.host(h), "host " + h.host() + " reports release " + c.to() + " (generation "
-                        + e.get().view().generation() + ")");
+                out.event("UPGRADE_REPORTED", EventSubject.host(h), "host " + h.host() + " reports release " + c.to()
+                        + " (generation " + e.get().view().generation() + ")");
                 probe(hosts.get(h.host()));
             }
         }
@@ -469,7 +469,8 @@ final class CampaignStep {
                 }
             });
             hostState(h, "DONE", "");
-            out.event("HOST_DONE", EventSubject.host(h), "host " + h.host() + " runs " + c.to() + " and answered " + cells.size() + " probes"
+            out.event("HOST_DONE", EventSubject.host(h), "host " + h.host() + " runs " + c.to() + " and answered "
+                    + cells.size() + " probes"
                     + (refused.isEmpty() ? "" : ", refusing " + refused.size() + " type/signature pairs"));
             if (!refused.isEmpty()) {
                 new Triggers().refusedByUpgraded(h, e, refused);

@@ -63,7 +63,7 @@ final class SseFollower implements AutoCloseable {
         reader.start();
     }
 
-    /** Opens {@code path} (with its query) on the test application with {@code headers}; returns once the answer's headers came. */
+    /** Opens {@code path} (with its query) with {@code headers}; returns once the answer's headers came. */
     static SseFollower open(String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + path))
                 .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60));
