@@ -95,7 +95,12 @@ public class CampaignEventFeed {
         return Multi.createFrom().deferred(() -> {
             admit();
             Follower f = new Follower(id, after);
-            following.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(f);
+            // Added inside compute, as leave removes inside it: never to a set just dropped.
+            following.compute(id, (k, set) -> {
+                Set<Follower> followers = set != null ? set : ConcurrentHashMap.newKeySet();
+                followers.add(f);
+                return followers;
+            });
             return f.items().onTermination().invoke(() -> leave(f));
         });
     }
