@@ -349,6 +349,8 @@ public class CampaignService {
                 // Its slots stay claimed until the target's report shows the VM (CampaignRunner
                 // settles it); if it has not by the settle timeout, the agents are asked.
                 store.finish(m, MigrationState.DONE, "", false, now, now.plus(config.campaign().settleTimeout()));
+                store.event(id, EventSubject.migration(m), "MIGRATION_DONE", "migration " + migrationId + " of VM "
+                        + m.vm() + " " + m.from() + " -> " + m.to() + " reported done by " + orchestrator, now);
             } else {
                 fail(c, m, error, now);
             }
@@ -362,7 +364,7 @@ public class CampaignService {
         store.finish(m, MigrationState.FAILED, error, true, now, null);
         String reason = "migration " + m.id() + " of VM " + m.vm() + " " + m.from() + " -> " + m.to() + " failed: "
                 + error;
-        store.event(c.id(), "MIGRATION_FAILED", reason, now);
+        store.event(c.id(), EventSubject.migration(m), "MIGRATION_FAILED", reason, now);
         if (ACTIVE.contains(c.state())) {
             runner.requestReplan(c, reason, now);
         }
@@ -407,7 +409,8 @@ public class CampaignService {
                         + "; only a host the campaign emptied (READY_TO_UPGRADE) may be upgraded");
             }
             store.setHostState(id, h, HostStep.UPGRADING, "");
-            store.event(id, "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(), now);
+            store.event(id, EventSubject.host(h), "UPGRADE_STARTED", "host " + host + " is being upgraded to " + c.to(),
+                    now);
             return new Reported(id, c.state(), host, "UPGRADING");
         });
     }

@@ -253,8 +253,8 @@ final class CampaignStep {
                 if (!inFlight(m) || renewed.containsAll(m.reservations())) {
                     continue;
                 }
-                out.event("SLOT_LOST", "a slot claimed for migration " + m.id() + " of VM " + m.vm() + " on " + m.to()
-                        + " had lapsed; claiming it again");
+                out.event("SLOT_LOST", EventSubject.migration(m), "a slot claimed for migration " + m.id() + " of VM "
+                        + m.vm() + " on " + m.to() + " had lapsed; claiming it again");
                 StringBuilder refusal = new StringBuilder();
                 List<Long> again = out.claim(m, refusal);
                 if (again == null) {
@@ -312,7 +312,7 @@ final class CampaignStep {
                 if (v.outcome() == null) {
                     waiting.add(why);
                     out.postpone(m, now.plus(in.settleTimeout()));
-                    out.event("MIGRATION_UNSETTLED", why);
+                    out.event("MIGRATION_UNSETTLED", EventSubject.migration(m), why);
                     continue;
                 }
                 if (v.outcome() == MigrationState.DONE && m.state().equals("ISSUED")) {
@@ -320,16 +320,16 @@ final class CampaignStep {
                     // scans again after the settle timeout.
                     Instant again = now.plus(in.settleTimeout());
                     out.finish(m, MigrationState.DONE, "", false, again);
-                    out.event("MIGRATION_SETTLED", why + ": taken as DONE");
+                    out.event("MIGRATION_SETTLED", EventSubject.migration(m), why + ": taken as DONE");
                     open.set(open.indexOf(m), m.with(MigrationState.DONE, again));
                     continue;
                 }
                 if (v.outcome() == MigrationState.DONE) {
                     out.settle(m);
-                    out.event("MIGRATION_SETTLED", why + ": settled DONE");
+                    out.event("MIGRATION_SETTLED", EventSubject.migration(m), why + ": settled DONE");
                 } else {
                     out.finish(m, MigrationState.FAILED, why, true, null);
-                    out.event("MIGRATION_FAILED", why + ": settled FAILED");
+                    out.event("MIGRATION_FAILED", EventSubject.migration(m), why + ": settled FAILED");
                     flag(why);
                 }
                 open.remove(m);
@@ -381,13 +381,13 @@ final class CampaignStep {
                 EmptinessProof.Finding proof = EmptinessProof.judge(h.host(), scan);
                 if (proof.empty()) {
                     hostState(h, "READY_TO_UPGRADE", "");
-                    out.event("HOST_EMPTY", "host " + h.host() + " is empty (a fresh scan shows no VM, no active mdev"
-                            + " and no problem reading sysfs or libvirt) and may be upgraded");
+                    out.event("HOST_EMPTY", EventSubject.host(h), "host " + h.host() + " is empty (a fresh scan shows no"
+                            + " VM, no active mdev and no problem reading sysfs or libvirt) and may be upgraded");
                 } else {
                     waiting.add(proof.why());
                     if (!proof.why().equals(h.note())) {
                         hostState(h, "DRAINING", proof.why());
-                        out.event("HOST_NOT_PROVEN_EMPTY", proof.why());
+                        out.event("HOST_NOT_PROVEN_EMPTY", EventSubject.host(h), proof.why());
                     }
                 }
             }
@@ -412,7 +412,7 @@ final class CampaignStep {
             String state = h.state().equals("READY_TO_UPGRADE") ? "DRAINING" : h.state();
             if (!why.equals(h.note()) || !state.equals(h.state())) {
                 hostState(h, state, why);
-                out.event("HOST_TAKEN_BACK", why);
+                out.event("HOST_TAKEN_BACK", EventSubject.host(h), why);
             }
             return true;
         }
@@ -426,8 +426,8 @@ final class CampaignStep {
             Optional<HostEntry> e = host(h.host());
             if (e.isPresent() && e.get().view().isUp() && Releases.compare(e.get().view().release(), c.to()) == 0) {
                 hostState(h, "PROBING", "");
-                out.event("UPGRADE_REPORTED", "host " + h.host() + " reports release " + c.to() + " (generation "
-                        + e.get().view().generation() + ")");
+                out.event("UPGRADE_REPORTED", EventSubject.host(h), "host " + h.host() + " reports release " + c.to()
+                        + " (generation " + e.get().view().generation() + ")");
                 probe(hosts.get(h.host()));
             }
         }
@@ -469,7 +469,8 @@ final class CampaignStep {
                 }
             });
             hostState(h, "DONE", "");
-            out.event("HOST_DONE", "host " + h.host() + " runs " + c.to() + " and answered " + cells.size() + " probes"
+            out.event("HOST_DONE", EventSubject.host(h), "host " + h.host() + " runs " + c.to() + " and answered "
+                    + cells.size() + " probes"
                     + (refused.isEmpty() ? "" : ", refusing " + refused.size() + " type/signature pairs"));
             if (!refused.isEmpty()) {
                 new Triggers().refusedByUpgraded(h, e, refused);

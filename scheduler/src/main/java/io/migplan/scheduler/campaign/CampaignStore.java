@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.db.StoredJson;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 import org.hibernate.query.NativeQuery;
 
 /**
- * The campaign tables (Flyway V8 to V11) and nothing else: rows in, rows out, always inside the
+ * The campaign tables (Flyway V8 to V11, V16) and nothing else: rows in, rows out, always inside the
  * caller's transaction. It decides nothing about what a campaign does.
  *
  * <p>The rows are entities ({@link CampaignEntity}, {@link CampaignHostEntity},
@@ -109,6 +110,8 @@ class CampaignStore {
     EntityManager em;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    Event<EventsWritten> written;
 
     void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
             Instant now) {
@@ -177,6 +180,12 @@ class CampaignStore {
     private CampaignRow row(CampaignEntity c) {
         return new CampaignRow(c.id, c.state.name(), c.fromRelease, c.toRelease, read(c.request, Settings.class),
                 c.plan, c.replanReason, c.planVersion, c.leaseHolder, c.leaseExpiresAt, c.failure, c.createdAt);
+    }
+
+    /** The campaign's state alone (not its plan, which may be large); empty when there is no such campaign. */
+    Optional<CampaignState> state(String id) {
+        return stored(id, () -> em.createQuery("select c.state from CampaignEntity c where c.id = ?1",
+                CampaignState.class).setParameter(1, id).getResultStream().findFirst());
     }
 
     /** Ids of campaigns in one of {@code states}, oldest first. */
@@ -527,19 +536,72 @@ class CampaignStore {
         return planned.size();
     }
 
+    /** A line of the campaign's history about the campaign as a whole. */
     void event(String campaign, String kind, String message, Instant now) {
+        event(campaign, EventSubject.CAMPAIGN, kind, message, now);
+    }
+
+    /**
+     * A line of the campaign's history about {@code about}, at the campaign's next position.
+     *
+     * <p>The position comes from the campaign's counter, raised by an update of its row: the row
+     * stays locked until this transaction ends, so a second writer of the campaign's events (on
+     * this scheduler or another) waits for this one to commit and then takes the next number.
+     * Positions are therefore handed out in commit order and without gaps (a rolled-back event
+     * gives its number back), which lets a follower resume "after position N" and miss nothing.
+     * Most writers hold the row's lock already ({@link #lock}); those that do not (a re-plan that
+     * failed, written on its own) take it here. The campaign's state, flushed first, is stored
+     * with the event. Followers on this scheduler are woken once the transaction commits
+     * ({@link EventsWritten}).
+     */
+    void event(String campaign, EventSubject about, String kind, String message, Instant now) {
+        int raised = nativeQuery("update campaign set last_event_position = last_event_position + 1 where id = ?1")
+                .setParameter(1, campaign).executeUpdate();
+        if (raised != 1) {
+            throw new IllegalStateException("no campaign " + campaign + " to record " + kind + " for");
+        }
+        Object[] counter = (Object[]) nativeQuery("select last_event_position, state from campaign where id = ?1")
+                .setParameter(1, campaign).getSingleResult();
         CampaignEventEntity e = new CampaignEventEntity();
         e.campaignId = campaign;
+        e.position = ((Number) counter[0]).longValue();
+        e.state = (String) counter[1];
         e.at = now;
         e.kind = kind;
         e.message = message;
+        e.host = about.host();
+        e.vm = about.vm();
+        e.vmUuid = about.vmUuid();
+        e.migrationId = about.migration();
+        e.migrationFrom = about.from();
+        e.migrationTo = about.to();
+        e.batch = about.batch();
         em.persist(e);
+        written.fire(new EventsWritten(campaign));
     }
 
+    /** The campaign's whole history, in position order. */
     List<CampaignView.Event> events(String campaign) {
-        return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 order by e.id",
+        return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 order by e.position",
                 CampaignEventEntity.class).setParameter(1, campaign).getResultList().stream()
                 .map(e -> new CampaignView.Event(e.at, e.kind, e.message)).toList();
+    }
+
+    /** Up to {@code limit} events of the campaign after position {@code after}, in position order. */
+    List<CampaignEvent> eventsAfter(String campaign, long after, int limit) {
+        return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 and e.position > ?2"
+                        + " order by e.position", CampaignEventEntity.class)
+                .setParameter(1, campaign).setParameter(2, after).setMaxResults(limit).getResultList().stream()
+                .map(e -> new CampaignEvent(e.campaignId, e.position, e.at, e.kind, e.state, e.host, e.vm, e.vmUuid,
+                        e.migrationId, e.migrationFrom, e.migrationTo, e.batch, e.message))
+                .toList();
+    }
+
+    /**
+     * A campaign's events were written: fired in the writing transaction and observed once it
+     * commits ({@code TransactionPhase.AFTER_SUCCESS}), so a follower woken by it reads them.
+     */
+    record EventsWritten(String campaign) {
     }
 
     /**

@@ -42,7 +42,7 @@ final class RecordedEffects implements StepEffects {
     }
 
     @Override
-    public void event(String kind, String message) {
+    public void event(String kind, EventSubject about, String message) {
         effects.add("event " + kind + ": " + message);
     }
 

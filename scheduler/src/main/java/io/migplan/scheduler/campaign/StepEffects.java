@@ -24,8 +24,13 @@ interface StepEffects {
     /** A host of the campaign moves to {@code to} (the move checked against {@link Transitions}). */
     void hostState(HostRow from, HostStep to, String note);
 
-    /** A line of the campaign's history. */
-    void event(String kind, String message);
+    /** A line of the campaign's history about the campaign as a whole. */
+    default void event(String kind, String message) {
+        event(kind, EventSubject.CAMPAIGN, message);
+    }
+
+    /** A line of the campaign's history about a host or migration of it. */
+    void event(String kind, EventSubject about, String message);
 
     /** Why the rest must be planned again (all reasons so far, joined). */
     void replanReason(String reasons);

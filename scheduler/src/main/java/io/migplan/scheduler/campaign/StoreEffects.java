@@ -45,8 +45,8 @@ final class StoreEffects implements StepEffects {
     }
 
     @Override
-    public void event(String kind, String message) {
-        store.event(campaign, kind, message, now);
+    public void event(String kind, EventSubject about, String message) {
+        store.event(campaign, about, kind, message, now);
     }
 
     @Override
@@ -101,8 +101,11 @@ final class StoreEffects implements StepEffects {
 
     @Override
     public void issue(MigrationRow m, List<Long> claims, String holder, Instant deadline) {
-        // The row records when it was issued; the history keeps decisions, not every step.
         store.issue(m.id(), claims, holder, now, deadline);
+        // One line per migration handed out: followers of the campaign see work start, not only end.
+        store.event(campaign, EventSubject.migration(m), "MIGRATION_ISSUED", "migration " + m.id() + " of VM "
+                + m.vm() + " " + m.from() + " -> " + m.to() + " issued" + (holder == null ? "" : " to " + holder)
+                + ", due by " + deadline, now);
     }
 
     @Override

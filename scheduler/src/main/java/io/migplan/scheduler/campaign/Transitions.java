@@ -119,6 +119,14 @@ public final class Transitions {
         return Collections.unmodifiableMap(CAMPAIGN);
     }
 
+    /**
+     * Whether a campaign in {@code state} is done for good (the table allows no move out of it):
+     * nothing more is planned, issued or changed for it.
+     */
+    public static boolean isFinal(CampaignState state) {
+        return CAMPAIGN.get(state).isEmpty();
+    }
+
     /** The moves allowed from each host state. */
     public static Map<HostStep, Set<HostStep>> host() {
         return Collections.unmodifiableMap(HOST);

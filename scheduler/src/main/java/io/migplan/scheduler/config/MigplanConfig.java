@@ -54,6 +54,8 @@ public interface MigplanConfig {
 
     Tokens tokens();
 
+    Events events();
+
     /** The tokens the scheduler signs itself ({@code auth.LocalTokens}); OIDC tokens are Quarkus's {@code quarkus.oidc.*}. */
     interface Tokens {
         /**
@@ -184,6 +186,52 @@ public interface MigplanConfig {
         @WithDefault("2m")
         @DurationMin(seconds = 1)
         Duration settleTimeout();
+    }
+
+    /**
+     * Followers of a campaign's events ({@code GET /api/v1/campaigns/{id}/events}, gRPC
+     * {@code WatchCampaign}): how many at once, how much one read takes, how often an idle stream
+     * is re-read and kept alive.
+     */
+    interface Events {
+        /**
+         * Streams open at once, over both APIs; one more is refused (429 / RESOURCE_EXHAUSTED,
+         * {@code EVENTS_BUSY}). Each open stream holds a connection and, while it reads, a worker
+         * thread and a database connection for one short query: 100 leaves the default pools
+         * (200 workers, 20 connections) to the rest of the scheduler.
+         */
+        @WithDefault("100")
+        @Min(1)
+        @Max(10000)
+        int maxFollowers();
+
+        /** Events read from PostgreSQL per query; a follower far behind catches up page by page. */
+        @WithDefault("200")
+        @Min(1)
+        @Max(10000)
+        int pageSize();
+
+        /**
+         * How often an idle follower reads again without being woken. This scheduler wakes its
+         * followers right after it commits an event; the timer catches what another replica
+         * committed (several replicas share one PostgreSQL, and no signal crosses between them).
+         */
+        @WithDefault("3s")
+        @DurationMin(millis = 10)
+        Duration recheckEvery();
+
+        /**
+         * How long a stream may stay silent before a keep-alive is sent (an SSE comment line),
+         * so proxies and load balancers do not cut it as idle; many cut at 30 to 60 s.
+         */
+        @WithDefault("15s")
+        @DurationMin(millis = 10)
+        Duration heartbeatEvery();
+
+        /** What a refused follower is told to wait before trying again (Retry-After). */
+        @WithDefault("5s")
+        @DurationMin(seconds = 1)
+        Duration retryAfter();
     }
 
     interface Snapshot {

@@ -67,6 +67,13 @@ class TransitionsTest {
     }
 
     @Test
+    void aCampaignIsFinalExactlyInTheStatesWithNoMoveOut() {
+        assertThat(EnumSet.allOf(CampaignState.class).stream().filter(Transitions::isFinal).toList())
+                .containsExactlyInAnyOrder(CampaignState.DRY_RUN, CampaignState.ABORTED, CampaignState.COMPLETED,
+                        CampaignState.FAILED);
+    }
+
+    @Test
     void aMoveTheTableDoesNotListIsRefusedNamingTheSubjectAndWhatIsAllowed() {
         assertThat(Transitions.require("migration m-1", MigrationState.ISSUED, MigrationState.DONE))
                 .isEqualTo(MigrationState.DONE);

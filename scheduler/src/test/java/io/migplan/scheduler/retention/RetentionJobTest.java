@@ -40,8 +40,8 @@ class RetentionJobTest {
                 + changedDaysAgo + " days')");
         Inventory.update(ds, "insert into campaign_host (campaign_id, host, batch, state) values ('" + id
                 + "', 'h1', 1, 'PENDING')");
-        Inventory.update(ds, "insert into campaign_event (campaign_id, at, kind, message) values ('" + id
-                + "', now(), 'PLANNED', 'x')");
+        Inventory.update(ds, "insert into campaign_event (campaign_id, position, at, kind, message) values ('" + id
+                + "', 1, now(), 'PLANNED', 'x')");
         Inventory.update(ds, "insert into campaign_migration (id, campaign_id, plan_version, batch, wave, vm,"
                 + " vm_uuid, from_host, to_host, parents, types, state, basis) select '" + id + "-' || n, '" + id
                 + "', 1, 1, 1, 'vm-' || n, 'uuid-vm-' || n, 'h1', 'h2', '[]', '[]', 'PLANNED', 'NOT_NEEDED'"

@@ -6,6 +6,7 @@ import io.migplan.scheduler.audit.Audited;
 import io.grpc.stub.StreamObserver;
 import io.migplan.proto.v1.AbortCampaignRequest;
 import io.migplan.proto.v1.Campaign;
+import io.migplan.proto.v1.CampaignEvent;
 import io.migplan.proto.v1.CampaignServiceGrpc;
 import io.migplan.proto.v1.CreateCampaignRequest;
 import io.migplan.proto.v1.GetCampaignRequest;
@@ -19,6 +20,8 @@ import io.migplan.proto.v1.ReportMigrationRequest;
 import io.migplan.proto.v1.ReportUpgradeStartedRequest;
 import io.migplan.proto.v1.Reported;
 import io.migplan.proto.v1.ResumeCampaignRequest;
+import io.migplan.proto.v1.WatchCampaignRequest;
+import io.migplan.scheduler.campaign.CampaignEventFeed;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.error.InvalidRequestException;
@@ -42,6 +45,8 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     CampaignService campaigns;
     @Inject
     Validator validator;
+    @Inject
+    CampaignEventFeed feed;
 
     @Override
     @Blocking
@@ -128,6 +133,15 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     @RolesAllowed(Roles.OPERATOR)
     public void abortCampaign(AbortCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.abort(id(request.getId()))));
+    }
+
+    @Override
+    @Blocking
+    @RolesAllowed(Roles.VIEWER)
+    public void watchCampaign(WatchCampaignRequest request, StreamObserver<CampaignEvent> response) {
+        GrpcCalls.stream(response, () -> feed.follow(id(request.getId()), request.getAfter())
+                .filter(item -> item instanceof CampaignEventFeed.Happened)
+                .map(item -> CampaignViews.toProto(((CampaignEventFeed.Happened) item).event())));
     }
 
     /** The orchestrator driving the campaign, required as REST requires it. */

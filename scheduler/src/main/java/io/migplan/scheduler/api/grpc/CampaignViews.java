@@ -88,6 +88,18 @@ final class CampaignViews {
         return b.build();
     }
 
+    /** An event of a campaign's history as WatchCampaign streams it: every field of the REST stream's JSON. */
+    static CampaignEvent toProto(io.migplan.scheduler.campaign.CampaignEvent e) {
+        var b = CampaignEvent.newBuilder().setAtUnixMs(millis(e.at())).setKind(text(e.kind()))
+                .setMessage(text(e.message())).setCampaign(text(e.campaign())).setPosition(e.position())
+                .setState(text(e.state())).setHost(text(e.host())).setVm(text(e.vm())).setVmUuid(text(e.vmUuid()))
+                .setMigration(text(e.migration())).setFrom(text(e.from())).setTo(text(e.to()));
+        if (e.batch() != null) {
+            b.setBatch(e.batch());
+        }
+        return b.build();
+    }
+
     private static CampaignBatch batch(CampaignView.Batch x) {
         var b = CampaignBatch.newBuilder().setIndex(x.index()).addAllHosts(list(x.hosts())).setCanary(x.canary())
                 .setState(text(x.state()));

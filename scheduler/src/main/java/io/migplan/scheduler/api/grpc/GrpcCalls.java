@@ -6,7 +6,12 @@ import com.google.rpc.RetryInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.migplan.scheduler.error.ErrorKind;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.error.Texts;
@@ -63,6 +68,62 @@ final class GrpcCalls {
                         : error);
             } else {
                 observer.onNext(value);
+                observer.onCompleted();
+            }
+        });
+    }
+
+    /**
+     * Completes a server-streaming call from {@code call}'s items: the call's own refusals are
+     * answered at once as {@link #answer}'s are; then each item is sent when the client's
+     * transport is ready for it (gRPC flow control: the next item is asked of the stream only
+     * then, so a slow client is never buffered for), the stream's end completes the call, and a
+     * client that cancels cancels the stream.
+     */
+    static <T> void stream(StreamObserver<T> observer, Supplier<Multi<T>> call) {
+        Multi<T> items;
+        try {
+            items = call.get();
+        } catch (RuntimeException e) {
+            fail(observer, e);
+            return;
+        }
+        ServerCallStreamObserver<T> server = observer instanceof ServerCallStreamObserver<T> s ? s : null;
+        items.subscribe().withSubscriber(new MultiSubscriber<T>() {
+            private volatile Flow.Subscription subscription;
+            /** Whether an item was asked for and has not come yet. */
+            private final AtomicBoolean asked = new AtomicBoolean();
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                if (server != null) {
+                    server.setOnCancelHandler(s::cancel);
+                    server.setOnReadyHandler(this::askIfReady);
+                }
+                askIfReady();
+            }
+
+            private void askIfReady() {
+                if ((server == null || server.isReady()) && asked.compareAndSet(false, true)) {
+                    subscription.request(1);
+                }
+            }
+
+            @Override
+            public void onItem(T item) {
+                observer.onNext(item);
+                asked.set(false);
+                askIfReady();
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+                fail(observer, failure);
+            }
+
+            @Override
+            public void onCompletion() {
                 observer.onCompleted();
             }
         });

@@ -5,7 +5,18 @@ import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.audit.Audited;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.PlainText;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.scheduler.campaign.CampaignEvent;
+import io.migplan.scheduler.campaign.CampaignEventFeed;
 import io.migplan.scheduler.campaign.CampaignRequest;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
@@ -62,6 +73,10 @@ public class CampaignResource {
 
     @Inject
     CampaignService campaigns;
+    @Inject
+    CampaignEventFeed feed;
+    @Inject
+    ObjectMapper mapper;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -97,6 +112,38 @@ public class CampaignResource {
     @RolesAllowed(Roles.VIEWER)
     public CampaignView get(@PathParam("id") @PlainText String id) {
         return campaigns.get(id);
+    }
+
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    @Operation(summary = "The campaign's history as server-sent events: every event after Last-Event-ID (or ?after,"
+            + " or from the first), then each as it is committed, until the campaign has ended and its last event was"
+            + " sent. Each event: id (its position, to resume after), event (its kind), data (JSON: campaign, position,"
+            + " at, kind, state, host, vm, vmUuid, migration, from, to, batch, message); a ':keep-alive' comment"
+            + " after 15 s of silence")
+    @APIResponse(responseCode = "400", description = "Last-Event-ID or after is not a position (a whole number, 0 or"
+            + " more)")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    @APIResponse(responseCode = "429", description = "As many followers as allowed are open (EVENTS_BUSY); try again"
+            + " after Retry-After")
+    @RolesAllowed(Roles.VIEWER)
+    public Multi<OutboundSseEvent> events(@PathParam("id") @PlainText String id,
+            @QueryParam("after") @PlainText String after, @HeaderParam("Last-Event-ID") @PlainText String lastEventId,
+            @Context Sse sse) {
+        return feed.follow(id, ResumePosition.of(lastEventId, after)).map(item -> item instanceof
+                CampaignEventFeed.Happened h ? sse.newEventBuilder().id(Long.toString(h.event().position()))
+                        .name(h.event().kind()).data(json(h.event())).build()
+                : sse.newEventBuilder().comment("keep-alive").build());
+    }
+
+    private String json(CampaignEvent event) {
+        try {
+            return mapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("campaign event " + event.position() + " cannot be written as JSON", e);
+        }
     }
 
     @POST
