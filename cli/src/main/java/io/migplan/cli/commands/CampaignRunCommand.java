@@ -185,6 +185,9 @@ public final class CampaignRunCommand extends ApiCommand {
                     p.path("hostsDone").asInt(), p.path("hosts").asInt(), p.path("migrationsDone").asInt(),
                     p.path("migrationsFailed").asInt(), p.path("migrationsPerVm").asDouble()));
         }
+        if (view != null && view.path("metrics").isObject() && view.path("metrics").path("vms").asInt() > 0) {
+            s.append(planLine(view.path("metrics")));
+        }
         s.append(String.format(Locale.ROOT, "this run: %d migrations performed, %d failed%s; %d upgrades started%s%n",
                 o.done(), o.failed(), o.interrupted() > 0 ? ", " + o.interrupted() + " interrupted" : "",
                 o.upgradesStarted(), o.upgradesFailed() > 0 ? " (" + o.upgradesFailed() + " failed)" : ""));
@@ -197,6 +200,21 @@ public final class CampaignRunCommand extends ApiCommand {
             s.append("VMs moved by this run: ").append(d).append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * The latest plan's figures beside the lower bound and the naive order planned on the same
+     * fleet (host by host, release-unaware), per VM in scope, so a person sees how good the plan was.
+     */
+    static String planLine(JsonNode m) {
+        double vms = m.path("vms").asInt();
+        JsonNode naive = m.path("naive");
+        return String.format(Locale.ROOT, "the plan: %d migrations for %d VMs (%.3f per VM, %d moved twice);"
+                        + " lower bound %d (%.3f); naive order %d (%.3f, %d moved twice)%n",
+                m.path("migrations").asInt(), m.path("vms").asInt(), m.path("migrationsPerVm").asDouble(),
+                m.path("movedTwice").asInt(), m.path("lowerBound").asInt(), m.path("lowerBound").asInt() / vms,
+                naive.path("migrations").asInt(), naive.path("migrationsPerVm").asDouble(),
+                naive.path("movedTwice").asInt());
     }
 
     static String defaultName() {

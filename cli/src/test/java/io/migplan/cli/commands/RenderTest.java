@@ -75,12 +75,15 @@ class RenderTest {
     @Test
     void aRunSummaryGivesHostsMigrationsAndMovesPerVm() {
         var view = new io.migplan.cli.client.ApiClient.Answer(200, """
-                {"state":"COMPLETED","progress":{"hosts":40,"hostsDone":40,"migrationsDone":120,"migrationsFailed":1,"migrationsPerVm":1.01}}""");
+                {"state":"COMPLETED","progress":{"hosts":40,"hostsDone":40,"migrationsDone":120,"migrationsFailed":1,"migrationsPerVm":1.01},
+                 "metrics":{"vms":119,"migrations":120,"migrationsPerVm":1.0084,"movedTwice":1,"lowerBound":119,
+                            "naive":{"migrations":124,"migrationsPerVm":1.042,"movedTwice":5}}}""");
         var o = new CampaignDriver.Outcome(CampaignDriver.End.CAMPAIGN_ENDED, "COMPLETED", 120, 1, 40, 0, 0,
                 Map.of("u1", 1, "u2", 1, "u3", 2), view, null, Duration.ofSeconds(95));
         assertThat(CampaignRunCommand.summary("camp-1", o)).isEqualTo("""
                 campaign camp-1 COMPLETED after 1m35s
                 hosts upgraded: 40/40; migrations done: 120, failed: 1; migrations per VM: 1.01
+                the plan: 120 migrations for 119 VMs (1.008 per VM, 1 moved twice); lower bound 119 (1.000); naive order 124 (1.042, 5 moved twice)
                 this run: 120 migrations performed, 1 failed; 40 upgrades started
                 VMs moved by this run: 2 VMs once, 1 VM 2 times
                 """);
