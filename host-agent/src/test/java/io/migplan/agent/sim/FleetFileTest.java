@@ -30,7 +30,7 @@ class FleetFileTest {
   void anExportIsReadWithItsHostsVerdictsAndTime() throws Exception {
     String json = FleetDocuments.json(hosts).replace("\"verdicts\":[]}]}", "\"verdicts\":[{\"parent\":\"0000:3b:00.0\","
         + "\"typeId\":\"nvidia-222\",\"sourceSignature\":\"s\",\"verdict\":\"COMPATIBLE\",\"code\":\"\","
-        + "\"message\":\"\",\"backend\":\"rules\"}]}]}");
+        + "\"message\":\"\",\"backend\":\"RulesProbe\"}]}]}");
     Path file = dir.resolve("fleet.json");
     Files.writeString(file, json);
 
@@ -39,7 +39,7 @@ class FleetFileTest {
     assertThat(read.takenAt()).isEqualTo(Instant.parse("2026-12-06T07:00:00Z"));
     assertThat(read.hosts()).extracting(FleetFile.Host::inventory).containsExactlyElementsOf(hosts);
     assertThat(read.hosts().get(1).verdicts()).containsExactly(
-        new FleetFile.Verdict("0000:3b:00.0", "nvidia-222", "s", "COMPATIBLE", "", "", "rules"));
+        new FleetFile.Verdict("0000:3b:00.0", "nvidia-222", "s", "COMPATIBLE", "", "", "RulesProbe"));
     assertThat(read.hosts().get(0).adminState()).isEqualTo("ACTIVE");
   }
 

@@ -125,7 +125,7 @@ public class FleetExport {
                 takenAt = r.getTimestamp(1).toInstant();
             }
         }
-        try (PreparedStatement s = c.prepareStatement("select id from host order by id");
+        try (PreparedStatement s = c.prepareStatement("select id from host order by id collate \"C\"");
                 ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 ids.add(r.getString(1));
