@@ -84,6 +84,8 @@ class FleetExportTest {
     @Test
     void theDocumentHoldsEveryHostWithItsInventoryAndNoAgentEndpointsAndAViewerMayReadIt() throws Exception {
         fleet = SixHostFleet.start(ds, dir);
+        given().contentType("application/json").body(Map.of("state", "DRAINING", "reason", "new PSU"))
+                .put("/api/v1/hosts/{id}/admin-state", "host-03").then().statusCode(200);
         long rows = Inventory.rows(ds);
         Instant before = Instant.now().minusSeconds(60);
 
@@ -106,6 +108,10 @@ class FleetExportTest {
         assertThat(inventory.path("host").has("agentEndpoint")).isFalse();
         assertThat(inventory.has("generation")).isFalse();
         assertThat(inventory.path("parents").get(0).path("types").get(0).path("raw").has("available_instances")).isTrue();
+        JsonNode third = doc.path("hosts").get(2);
+        assertThat(third.path("id").asText()).isEqualTo("host-03");
+        assertThat(third.path("adminState").asText()).isEqualTo("DRAINING");
+        assertThat(third.path("adminReason").asText()).isEqualTo("new PSU");
         int vms = 0;
         for (JsonNode h : doc.path("hosts")) {
             vms += h.path("inventory").path("vms").size();
