@@ -80,9 +80,16 @@ public final class FleetTrees {
         Path root = dir.resolve(id);
         try {
           Files.move(staging.resolve(id), root, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-          throw new InvalidFleetException("hosts", "host " + id + ": " + root + " appeared while the fleet was"
-              + " written; start a fleet file in a directory nothing else writes to");
+        } catch (IOException e) {
+          // Hosts already moved go back, so a refusal leaves the directory as it was.
+          for (FleetGenerator.GeneratedHost moved : out) {
+            Files.move(moved.root(), staging.resolve(moved.hostId()), StandardCopyOption.ATOMIC_MOVE);
+          }
+          if (e instanceof FileAlreadyExistsException) {
+            throw new InvalidFleetException("hosts", "host " + id + ": " + root + " appeared while the fleet was"
+                + " written; start a fleet file in a directory nothing else writes to");
+          }
+          throw e;
         }
         out.add(new FleetGenerator.GeneratedHost(i + 1, id, root, root.resolve("agent.yaml")));
       }
