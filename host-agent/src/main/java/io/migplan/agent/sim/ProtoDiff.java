@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /**
  * The first field where two protobuf messages of one type differ, as a path a reader can follow
  * ({@code parents[0:3b:00.0].types[nvidia-231].signature}): list elements are named by their key
- * field (address, type id, UUID, name) where they have one, maps by key, in the messages' own field
+ * field (address, type id, name, UUID) where they have one, maps by key, in the messages' own field
  * order. Decides nothing about what a difference means.
  */
 final class ProtoDiff {
@@ -20,7 +20,7 @@ final class ProtoDiff {
   record Difference(String field, String expected, String actual) {}
 
   /** The fields that name a list's elements, tried in this order. */
-  private static final List<String> KEYS = List.of("address", "type_id", "uuid", "name", "id");
+  private static final List<String> KEYS = List.of("address", "type_id", "name", "uuid", "id");
   private static final int MAX_VALUE = 120;
 
   private ProtoDiff() {}
