@@ -42,7 +42,10 @@ public record FleetFile(Instant takenAt, List<Host> hosts) {
   public static final String FORMAT = "migplan-fleet";
   /** The newest {@code version} this reader reads; a newer file may mean fields it would misread. */
   public static final int VERSION = 1;
-  /** 8-GPU hosts export at ~100 KB each: {@value FleetSpec#MAX_HOSTS} of them stay well below this. */
+  /**
+   * Hosts of the benchmark fleet export at ~37 KB each (docs/benchmarks.md): {@value
+   * FleetSpec#MAX_HOSTS} of them stay well below this.
+   */
   public static final long MAX_BYTES = 1024L * 1024 * 1024;
   /** The longest string anywhere in the file: a type's raw attribute file is the longest there is. */
   static final int MAX_STRING = 64 * 1024;

@@ -47,7 +47,7 @@ public class FleetExport {
     public static final String FORMAT = "migplan-fleet";
     /** The document's {@code version}: raised when a field changes meaning or goes away, not when one is added. */
     public static final int VERSION = 1;
-    /** Hosts per read: a few MB of rows at most (an 8-GPU host is ~100 KB of JSON). */
+    /** Hosts per read: a few MB of rows at most (a benchmark fleet's host is ~37 KB of JSON, docs/benchmarks.md). */
     static final int PAGE_HOSTS = 100;
     /** Exports at once; each holds a pooled connection while its client reads (the pool has 20 by default). */
     static final int MAX_RUNNING = 2;

@@ -72,7 +72,8 @@ final class HostPage {
                         .setBoard(text(r, 5)).setDriver(text(r, 6)).setDriverVersion(text(r, 7))
                         .setPhysicalFunction(text(r, 8)).setKind(parentKind(r.getString(9)))
                         .setCapacity(CapacityJson.read(r.getString(10)))
-                        .addAllTypes(types.getOrDefault(r.getString(1), Map.of()).getOrDefault(r.getString(2), List.of()))
+                        .addAllTypes(types.getOrDefault(r.getString(1), Map.of())
+                                .getOrDefault(r.getString(2), List.of()))
                         .build()));
         Map<String, List<DeviceInstance>> instances = new HashMap<>();
         query(c, "select host, uuid, type_id, parent from device_instance where host = any(?)"
@@ -104,7 +105,8 @@ final class HostPage {
                 + " from host where id = any(?) order by id collate \"C\"", page, r -> {
                     String id = r.getString(1);
                     Host.Builder host = Host.newBuilder().setId(id).setRelease(text(r, 2)).setCpus(r.getInt(3))
-                            .setMemoryMib(r.getLong(4)).setFailureDomain(text(r, 5)).putAllLabels(strings(r.getString(6)))
+                            .setMemoryMib(r.getLong(4)).setFailureDomain(text(r, 5))
+                            .putAllLabels(strings(r.getString(6)))
                             .setReservedCpus(r.getInt(9)).setReservedMemoryMib(r.getLong(10));
                     double cpuRatio = r.getDouble(7);
                     if (!r.wasNull()) {
