@@ -133,6 +133,8 @@ public final class FleetTrees {
       write(root.resolve("run/libvirt/qemu").resolve(vm.getName() + ".xml"), FleetGenerator.domstatus(vm.getName(),
           vm.getUuid(), vm.getVcpus(), vm.getMemoryMib(), vm.getAntiAffinityGroup(), vm.getDeviceUuidsList()));
     }
+    Files.createDirectories(root.resolve(FleetGenerator.RELEASE_FILE).getParent());
+    write(root.resolve(FleetGenerator.RELEASE_FILE), s.getHost().getRelease());
     Files.writeString(root.resolve("agent.yaml"), "# Written by FleetTrees from a fleet file; root is relative to"
         + " this file.\n" + YAML.writeValueAsString(agentConfig(s)));
   }
@@ -189,7 +191,11 @@ public final class FleetTrees {
     Host h = s.getHost();
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("hostId", h.getId());
-    c.put("release", h.getRelease());
+    // The release in a file, as every simulated host keeps it, so its upgrades are observed.
+    c.put("releaseFile", FleetGenerator.RELEASE_FILE);
+    if (!h.getLibvirtUri().isEmpty()) {
+      c.put("libvirtUri", h.getLibvirtUri());
+    }
     c.put("failureDomain", h.getFailureDomain());
     c.put("labels", new TreeMap<>(h.getLabelsMap()));
     c.put("root", ".");

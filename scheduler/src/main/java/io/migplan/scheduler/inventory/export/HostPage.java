@@ -101,13 +101,14 @@ final class HostPage {
                         text(r, 8))));
         List<ExportedHost> out = new ArrayList<>();
         query(c, "select id, release, cpus, memory_mib, failure_domain, cast(labels as text), cpu_allocation_ratio,"
-                + " memory_allocation_ratio, reserved_cpus, reserved_memory_mib, state, admin_state, admin_reason"
-                + " from host where id = any(?) order by id collate \"C\"", page, r -> {
+                + " memory_allocation_ratio, reserved_cpus, reserved_memory_mib, state, admin_state, admin_reason,"
+                + " libvirt_uri from host where id = any(?) order by id collate \"C\"", page, r -> {
                     String id = r.getString(1);
                     Host.Builder host = Host.newBuilder().setId(id).setRelease(text(r, 2)).setCpus(r.getInt(3))
                             .setMemoryMib(r.getLong(4)).setFailureDomain(text(r, 5))
                             .putAllLabels(strings(r.getString(6)))
-                            .setReservedCpus(r.getInt(9)).setReservedMemoryMib(r.getLong(10));
+                            .setReservedCpus(r.getInt(9)).setReservedMemoryMib(r.getLong(10))
+                            .setLibvirtUri(text(r, 14));
                     double cpuRatio = r.getDouble(7);
                     if (!r.wasNull()) {
                         host.setCpuAllocationRatio(cpuRatio);
