@@ -10,6 +10,7 @@ import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
 import io.migplan.scheduler.compatibility.VerdictMeaning;
 import io.migplan.scheduler.error.Reason;
+import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.evacuation.EvacuationProblemBuilder;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.VmSpec;
@@ -38,13 +39,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Counts a campaign's way back from its rows, the cluster snapshot and the stored verdicts; it
  * reads nothing else and asks no agent. The VMs counted are those on a host at the new release
  * that the campaign moved there (a DONE migration to the host they run on: its batch) or that run
  * on a host of the campaign (the batch that host was upgraded in). Where they could go back: hosts at
- * the old release that take VMs now ({@link HostStateFilter#takesVms}). Per VM:
+ * the old release that take VMs now ({@link HostStateFilter#takesVms}) or that this campaign itself
+ * took out of placement ({@link CampaignProblemBuilder#takesVms}: stopping it puts them back), except
+ * those it is upgrading now. Per VM:
  *
  * <ul>
  * <li>some such host accepts every device's state (its agent answered COMPATIBLE on a parent offering
@@ -101,15 +105,30 @@ final class RollbackCount {
     RollbackCount(Campaign campaign, List<HostRow> hosts, List<MigrationRow> migrations, ClusterSnapshot snapshot,
             Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored) {
         this.campaign = campaign;
-        this.snapshot = snapshot;
         this.old = new OldReleaseTarget(campaign.from());
         this.movers = movers(campaign, hosts, migrations, snapshot);
         this.oldHosts = new ArrayList<>();
-        for (HostEntry e : snapshot.hosts()) {
-            if (old.runsOld(e.view()) && HostStateFilter.takesVms(e.view())) {
-                oldHosts.add(e.view());
+        Set<String> upgrading = new HashSet<>();
+        hosts.forEach(h -> {
+            if (h.state().equals("UPGRADING")) {
+                upgrading.add(h.host());
             }
+        });
+        String ownMarks = CampaignRunner.adminReasonPrefix(campaign.id());
+        Map<String, UnaryOperator<HostView>> returned = new HashMap<>();
+        for (HostEntry e : snapshot.hosts()) {
+            HostView h = e.view();
+            if (!old.runsOld(h) || upgrading.contains(h.id()) || !CampaignProblemBuilder.takesVms(h, ownMarks)) {
+                continue;
+            }
+            if (!HostStateFilter.takesVms(h)) {
+                // Drained by this campaign: stopping it (abort) puts the host back in placement first.
+                returned.put(h.id(), RollbackCount::backInPlacement);
+                h = backInPlacement(h);
+            }
+            oldHosts.add(h);
         }
+        this.snapshot = returned.isEmpty() ? snapshot : snapshot.withViews(returned);
         this.cells = new LinkedHashMap<>();
         for (Mover m : movers) {
             for (DeviceRequest d : m.vm().devices()) {
@@ -166,6 +185,13 @@ final class RollbackCount {
         out.sort(java.util.Comparator.comparingInt(Mover::batch).thenComparing(m -> m.vm().host())
                 .thenComparing(m -> m.vm().name()).thenComparing(m -> m.vm().uuid()));
         return out;
+    }
+
+    /** A host this campaign took out of placement, as it is once the campaign is stopped: active again. */
+    static HostView backInPlacement(HostView v) {
+        return new HostView(v.id(), v.state(), v.lastHeartbeatAt(), v.cpus(), v.memoryMib(), v.usedCpus(),
+                v.usedMemoryMib(), v.agentEndpoint(), v.parents(), v.generation(), v.release(), v.failureDomain(),
+                AdminState.ACTIVE, "", v.antiAffinityGroups(), v.allocation());
     }
 
     /** The backward cells no agent has answered at its host's current generation, each with its source's facts. */

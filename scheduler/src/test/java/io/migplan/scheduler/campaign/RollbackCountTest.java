@@ -172,6 +172,22 @@ class RollbackCountTest {
     }
 
     @Test
+    void anOldHostThisCampaignDrainsCountsAsATargetButOneAnOperatorDrainsDoesNot() {
+        ClusterSnapshot s = fleet(0);
+        HostView ours = withAdmin(t4("old-3", FROM, 4), AdminState.DRAINING, CampaignRunner.adminReasonPrefix("c-1")
+                + "draining for the upgrade");
+        s = s.with(List.of(new HostEntry(ours, List.of(), NOW)), List.of());
+        MatrixKey back3 = new MatrixKey("old-3", GPU, "nvidia-231", SIG);
+        RollbackCount count = new RollbackCount(CAMPAIGN, HOSTS, MIGRATIONS, s, stored(Map.of(back3,
+                verdict(Verdict.VERDICT_COMPATIBLE, "", ""))));
+        RollbackView v = count.view(NOW);
+        assertThat(v.oldHosts()).isEqualTo(2);
+        assertThat(v.total()).as("old-1 is full; old-3 takes all three once the campaign is stopped")
+                .isEqualTo(new Figures(3, 3, 0, 0, 0, 0));
+        assertThat(count.unasked()).containsOnlyKeys(BACK);
+    }
+
+    @Test
     void withNoHostAtTheOldReleaseEveryVmCannotGoBackAndSaysWhy() {
         ClusterSnapshot onlyNew = ClusterSnapshot.of(List.of(
                 new HostEntry(t4("up-1", TO, 2), List.of(vm("a", "up-1", TO)), NOW)));
