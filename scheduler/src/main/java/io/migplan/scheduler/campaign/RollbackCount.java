@@ -290,7 +290,10 @@ final class RollbackCount {
         return out;
     }
 
-    /** The evacuation's per-VM filters (anti-affinity is the planner's, across VMs), backward allowed, old hosts only. */
+    /**
+     * The evacuation's per-VM filters (anti-affinity is the planner's, across VMs), backward allowed,
+     * old hosts only.
+     */
     private List<HostFilter> filters() {
         List<HostFilter> out = new ArrayList<>(TargetFinder.cheapFilters(true).stream()
                 .filter(f -> !(f instanceof AntiAffinityFilter)).toList());
