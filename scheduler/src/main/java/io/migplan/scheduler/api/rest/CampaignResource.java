@@ -20,6 +20,8 @@ import jakarta.ws.rs.sse.Sse;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
+import io.migplan.scheduler.campaign.RollbackService;
+import io.migplan.scheduler.campaign.RollbackView;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -76,6 +78,8 @@ public class CampaignResource {
     @Inject
     CampaignEventFeed feed;
     @Inject
+    RollbackService rollback;
+    @Inject
     ObjectMapper mapper;
 
     @POST
@@ -112,6 +116,29 @@ public class CampaignResource {
     @RolesAllowed(Roles.VIEWER)
     public CampaignView get(@PathParam("id") @PlainText String id) {
         return campaigns.get(id);
+    }
+
+    @GET
+    @Path("{id}/rollback")
+    @Operation(summary = "The campaign's way back, changing nothing and asking no agent: per batch and in total, how"
+            + " many VMs on the new release could go back to a host at the old release (an agent answered COMPATIBLE"
+            + " and there is room), how many cannot (refused, with the agent's reason, or no room) and how many are"
+            + " unknown (no answer yet: never counted as possible); the batch after which a rollback would strand VMs")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    @RolesAllowed(Roles.VIEWER)
+    public RollbackView rollback(@PathParam("id") @PlainText String id) {
+        return rollback.view(id);
+    }
+
+    @POST
+    @Path("{id}/rollback/probe")
+    @Operation(summary = "Asks the agents of hosts at the old release the campaign's backward questions nobody has"
+            + " answered yet (16 hosts and one batch each per call at most) and stores their verdicts; GET rollback"
+            + " then counts them. stillUnasked says whether to call again")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    @RolesAllowed(Roles.OPERATOR)
+    public RollbackService.Probed probeRollback(@PathParam("id") @PlainText String id) {
+        return rollback.probe(id);
     }
 
     @GET
