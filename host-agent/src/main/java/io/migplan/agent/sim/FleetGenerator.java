@@ -1,6 +1,7 @@
 package io.migplan.agent.sim;
 
 import io.migplan.agent.config.AgentConfig;
+import io.migplan.agent.libvirt.DomainXmlReader;
 import io.migplan.capacity.CapacityModels;
 import io.migplan.capacity.ComputeAllocation;
 import io.migplan.capacity.NvidiaEqualSizeModel;
@@ -251,21 +252,34 @@ public final class FleetGenerator {
     return CapacityModels.fits(gpu, type.typeId());
   }
 
-  /** The libvirt status file of a running VM holding the given mdevs. */
+  /** The libvirt status file of a running VM holding the given mdevs; its UUID follows from its name. */
   static String domstatus(String name, int vcpus, long memoryMib, String... mdevs) {
     UUID vmUuid = UUID.nameUUIDFromBytes(("vm/" + name).getBytes(StandardCharsets.UTF_8));
+    return domstatus(name, vmUuid.toString(), vcpus, memoryMib, "", List.of(mdevs));
+  }
+
+  /**
+   * The libvirt status file of a running VM holding the given mdevs, in an anti-affinity group
+   * when {@code antiAffinityGroup} is not empty (the metadata element DomainXmlReader reads).
+   */
+  static String domstatus(String name, String uuid, int vcpus, long memoryMib, String antiAffinityGroup,
+      List<String> mdevs) {
     StringBuilder hostdevs = new StringBuilder();
     for (String mdev : mdevs) {
       hostdevs.append("      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci' display='off'>\n")
           .append("        <source>\n")
-          .append("          <address uuid='").append(mdev).append("'/>\n")
+          .append("          <address uuid='").append(xml(mdev)).append("'/>\n")
           .append("        </source>\n")
           .append("      </hostdev>\n");
     }
+    String metadata = antiAffinityGroup.isEmpty() ? ""
+        : "    <metadata>\n      <migplan:placement xmlns:migplan='" + DomainXmlReader.PLACEMENT_NAMESPACE
+            + "' antiAffinityGroup='" + xml(antiAffinityGroup) + "'/>\n    </metadata>\n";
     return "<domstatus state='running' reason='booted' pid='1'>\n"
         + "  <domain type='kvm' id='1'>\n"
-        + "    <name>" + name + "</name>\n"
-        + "    <uuid>" + vmUuid + "</uuid>\n"
+        + "    <name>" + xml(name) + "</name>\n"
+        + "    <uuid>" + xml(uuid) + "</uuid>\n"
+        + metadata
         + "    <memory unit='KiB'>" + memoryMib * 1024 + "</memory>\n"
         + "    <currentMemory unit='KiB'>" + memoryMib * 1024 + "</currentMemory>\n"
         + "    <vcpu placement='static'>" + vcpus + "</vcpu>\n"
@@ -274,6 +288,12 @@ public final class FleetGenerator {
         + "    </devices>\n"
         + "  </domain>\n"
         + "</domstatus>\n";
+  }
+
+  /** Text and attribute values escaped for XML. */
+  private static String xml(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;")
+        .replace("\"", "&quot;");
   }
 
   /** Values end with a newline, as the kernel writes them. */

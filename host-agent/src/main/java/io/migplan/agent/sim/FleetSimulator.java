@@ -227,9 +227,35 @@ public final class FleetSimulator {
       FleetSpec spec, Path dir, String schedulerTarget, Options options, FleetGenerator.Slice slice)
       throws IOException {
     List<FleetGenerator.GeneratedHost> generated = FleetGenerator.generate(spec, dir, slice);
+    return run(generated, startDelays(spec.seed(), spec.hosts(), generated, options), schedulerTarget, options);
+  }
+
+  /**
+   * Writes the hosts of an exported fleet under {@code dir} ({@link FleetTrees}: refused, with
+   * nothing written, unless every host's tree reads back as the file says) and starts them. The
+   * hosts' first reports are spread as a spec's are, from a fixed seed.
+   *
+   * @param schedulerTarget "host:port" of the scheduler's InventoryService, or null not to report
+   * @throws FleetFile.InvalidFleetException naming the host and field the simulator cannot run
+   */
+  public static RunningFleet start(FleetFile fleet, Path dir, String schedulerTarget, Options options)
+      throws IOException {
+    List<FleetGenerator.GeneratedHost> written = FleetTrees.write(fleet, dir);
+    return run(written, startDelays(FLEET_FILE_SEED, written.size(), written, options), schedulerTarget, options);
+  }
+
+  /** {@link #start(FleetFile, Path, String, Options)} with the default options. */
+  public static RunningFleet start(FleetFile fleet, Path dir, String schedulerTarget) throws IOException {
+    return start(fleet, dir, schedulerTarget, Options.defaults());
+  }
+
+  /** The seed of a fleet file's start delays: any fixed value keeps restarts alike. */
+  static final long FLEET_FILE_SEED = 1L;
+
+  private static RunningFleet run(List<FleetGenerator.GeneratedHost> generated, Map<String, Duration> delays,
+      String schedulerTarget, Options options) throws IOException {
     PkiDirectory pki = options.pki() == null ? null : new PkiDirectory(options.pki());
     CertificateAuthority ca = pki == null ? null : pki.loadCa();
-    Map<String, Duration> delays = startDelays(spec, generated, options);
     SharedResources shared =
         SharedResources.create(
             options.threads(), id -> delays.getOrDefault(id, Duration.ZERO), options.listener());
@@ -304,10 +330,16 @@ public final class FleetSimulator {
    */
   static Map<String, Duration> startDelays(
       FleetSpec spec, List<FleetGenerator.GeneratedHost> hosts, Options options) {
+    return startDelays(spec.seed(), spec.hosts(), hosts, options);
+  }
+
+  /** {@link #startDelays(FleetSpec, List, Options)} of a fleet of {@code fleetSize} hosts and that seed. */
+  static Map<String, Duration> startDelays(
+      long seed, int fleetSize, List<FleetGenerator.GeneratedHost> hosts, Options options) {
     Duration spread = options.startSpread();
     if (spread == null) {
       Duration cap = options.heartbeatInterval() != null ? options.heartbeatInterval() : AgentConfig.DEFAULT_HEARTBEAT_INTERVAL;
-      spread = Options.SPREAD_PER_HOST.multipliedBy(spec.hosts());
+      spread = Options.SPREAD_PER_HOST.multipliedBy(fleetSize);
       spread = spread.compareTo(cap) > 0 ? cap : spread;
     }
     Map<String, Duration> delays = new HashMap<>();
@@ -315,7 +347,7 @@ public final class FleetSimulator {
     for (int i = 0; i < hosts.size(); i++) {
       // A different stream from the tree's (JITTER_SALT), so jitter never shifts generated values.
       int index = hosts.get(i).index();
-      long ms = spreadMs <= 0 ? 0 : FleetGenerator.random(spec.seed() ^ JITTER_SALT, index).nextLong(spreadMs);
+      long ms = spreadMs <= 0 ? 0 : FleetGenerator.random(seed ^ JITTER_SALT, index).nextLong(spreadMs);
       delays.put(hosts.get(i).hostId(), Duration.ofMillis(ms));
     }
     return delays;

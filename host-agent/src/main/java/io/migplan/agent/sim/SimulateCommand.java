@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Generates (or reuses) a fleet from a spec file or from {@code --hosts/--seed}, runs all its
- * agents in this process and serves {@code migplan.v1.SimulatorService} until interrupted.
+ * Generates (or reuses) a fleet from a spec file or from {@code --hosts/--seed}, or writes the
+ * hosts of a fleet file a scheduler exported ({@code --fleet}), runs all its agents in this process and serves {@code migplan.v1.SimulatorService} until interrupted.
  */
 @Command(
     name = "simulate",
@@ -28,6 +28,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--spec", description = "fleet spec, YAML or JSON (see host-agent/README.md)")
     public Path spec;
+
+    @Option(names = "--fleet", description = "fleet file exported by a scheduler (GET /api/v1/inventory/export,"
+        + " docs/fleet-format.md): its hosts are written under --dir, which must not hold them yet")
+    public Path fleet;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -74,12 +78,21 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FleetSpec spec = fleetSpec(fleetChoice, seed, release, commandSpec);
     FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads).withPki(transport.pki);
     if (startSpread != null) {
       options = options.withStartSpread(duration("--start-spread", startSpread, commandSpec));
     }
-    FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options);
+    FleetSimulator.RunningFleet fleet;
+    if (fleetChoice.fleet != null) {
+      try {
+        fleet = FleetSimulator.start(FleetFile.read(fleetChoice.fleet), dir, scheduler, options);
+      } catch (FleetFile.InvalidFleetException e) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "invalid fleet file"
+            + (e.field().isEmpty() ? "" : " (" + e.field() + ")") + ": " + e.getMessage());
+      }
+    } else {
+      fleet = FleetSimulator.start(fleetSpec(fleetChoice, seed, release, commandSpec), dir, scheduler, options);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
