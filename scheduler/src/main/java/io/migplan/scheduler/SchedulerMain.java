@@ -8,6 +8,7 @@ import io.migplan.scheduler.offline.PlanCommand;
 import io.migplan.scheduler.db.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSourceLoader;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -195,7 +196,9 @@ public class SchedulerMain {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         String profile = System.getProperty("quarkus.profile",
                 System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder();
+        // Durations as Quarkus reads them ("10s", "7d"), as the mappings' defaults are written.
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 200, new DurationConverter());
         for (Class<?> mapping : mappings) {
             builder.withMapping(mapping);
         }
