@@ -78,7 +78,7 @@ public final class WhatIfCommand implements Callable<Integer> {
                             + "; give --scheduler-jar (or MIGPLAN_SCHEDULER_JAR)");
             return ExitCode.USAGE.code();
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-XX:+UseSerialGC", "-jar",
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC", "-jar",
                 jar.toString(), "plan", "--fleet", fleet.toString()));
         if (pretty) {
             command.add("--pretty");

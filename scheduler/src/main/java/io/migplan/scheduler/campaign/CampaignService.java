@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Rolling-upgrade campaigns: created (accepted at once, planned in the background), shown, and
@@ -157,9 +158,12 @@ public class CampaignService {
         });
     }
 
-    /** {@link #scope(CampaignRequest, String, ClusterSnapshot)}, with the hosts the selector matches from {@code selected}. */
+    /**
+     * {@link #scope(CampaignRequest, String, ClusterSnapshot)}, with the hosts the selector matches
+     * from {@code selected} (the database's label query, or a fleet file's labels offline).
+     */
     static List<String> scope(CampaignRequest r, String from, ClusterSnapshot snapshot,
-            java.util.function.Supplier<List<String>> selected) {
+            Supplier<List<String>> selected) {
         boolean isSelected = r.selected();
         Set<String> out = new LinkedHashSet<>();
         if (r.named()) {

@@ -10,7 +10,6 @@ import io.migplan.proto.v1.Vm;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
 import io.migplan.scheduler.inventory.AllocationPolicy;
-import io.migplan.scheduler.inventory.CapacityJson;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.SnapshotRows;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ public final class FleetRows {
             ps.sort(Comparator.comparing(ParentDevice::getAddress));
             for (ParentDevice p : ps) {
                 parents.add(new Object[] {id, p.getAddress(), p.getBoard(), p.getDriver(), p.getDriverVersion(), release,
-                        CapacityJson.write(p.getCapacity())});
+                        p.getCapacity()});
                 List<DeviceType> ts = new ArrayList<>(p.getTypesList());
                 ts.sort(Comparator.comparing(DeviceType::getTypeId));
                 for (DeviceType t : ts) {

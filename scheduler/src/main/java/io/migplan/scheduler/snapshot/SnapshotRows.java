@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.capacity.ComputeAllocation;
+import io.migplan.proto.v1.Capacity;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.AllocationPolicy;
@@ -32,7 +33,7 @@ import java.util.Map;
  * @param used    host, sum of its VMs' vCPUs, sum of their memory (MiB)
  * @param types   host, parent, type id, name, available instances, signature; by host, parent, type
  * @param parents host, address, board, driver, driver version, host's release, capacity (protobuf
- *                JSON); by host, address
+ *                JSON as stored, or the {@link Capacity} message itself); by host, address
  * @param devices VM row id, device UUID, then (null when the host did not report the device as an
  *                instance) its type id, parent, type's signature; VM's host, VM's name, host's
  *                release; by VM row id, device UUID
@@ -66,7 +67,7 @@ public record SnapshotRows(List<Object[]> used, List<Object[]> types, List<Objec
         for (Object[] r : rows.parents()) {
             parents.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(new ParentView((String) r[1],
                     (String) r[2], (String) r[4], List.copyOf(types.getOrDefault(r[0] + "\n" + r[1], List.of())),
-                    CapacityJson.read((String) r[6])));
+                    r[6] instanceof Capacity c ? c : CapacityJson.read((String) r[6])));
             facts.put(r[0] + "\n" + r[1], new SourceFacts((String) r[2], (String) r[3], (String) r[4], (String) r[5]));
         }
         Map<Long, List<DeviceRequest>> devices = new HashMap<>();

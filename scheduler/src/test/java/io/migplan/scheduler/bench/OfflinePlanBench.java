@@ -125,7 +125,7 @@ public final class OfflinePlanBench {
         }
         // The scheduler is gone: the offline plans have the machine to themselves, as it had.
         for (String run : List.of("offline-process-1", "offline-process-2")) {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-XX:+UseSerialGC", "-jar", jar, "plan",
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseParallelGC", "-jar", jar, "plan",
                     "--fleet", file.toString(), "evacuate"));
             command.addAll(chosen);
             Path out = dir.resolve(run + ".json");
