@@ -2,12 +2,19 @@ package io.migplan.scheduler;
 
 import io.migplan.scheduler.auth.TokenCommand;
 import io.migplan.scheduler.config.DatabaseMode;
+import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.offline.OfflinePlans;
+import io.migplan.scheduler.offline.PlanCommand;
 import io.migplan.scheduler.db.EmbeddedDatabase;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSourceLoader;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -71,6 +78,10 @@ public class SchedulerMain {
                     Arrays.copyOfRange(args, 1, args.length)));
             return;
         }
+        if (args.length > 0 && args[0].equals("plan")) {
+            System.exit(plan(Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         Start start = decide(configuredUrl(config), config.getOptionalValue(MODE_KEY, String.class),
                 embeddedDir(config), embeddedBuiltIn());
         if (start instanceof Start.Refused refused) {
@@ -99,6 +110,24 @@ public class SchedulerMain {
             closeQuietly(db);
             System.exit(code);
         }, args);
+    }
+
+    /**
+     * {@code plan --fleet FILE …} ({@link PlanCommand}): plans offline with the settings of the same
+     * configuration the scheduler reads, and returns the exit status. Neither a database nor
+     * Quarkus is started.
+     */
+    static int plan(String... args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        OfflinePlans.Settings settings;
+        try {
+            settings = OfflinePlans.Settings.of(preBootConfig(MigplanConfig.class).getConfigMapping(MigplanConfig.class));
+        } catch (RuntimeException e) {
+            err.println("migplan plan: the scheduler's configuration cannot be read: " + e.getMessage());
+            return REFUSED;
+        }
+        return PlanCommand.run(settings, out, err, args);
     }
 
     /**
@@ -160,13 +189,20 @@ public class SchedulerMain {
      * The configuration as Quarkus will see it for the keys read here: system properties,
      * environment (DB_URL is mapped in application.properties), {@code config/application.properties}
      * in the working directory and the bundled {@code application.properties}, with the
-     * profile applied. Built standalone, so nothing is registered before Quarkus does it.
+     * profile applied, and the {@code mappings} asked for (typed config, for commands that run without
+     * Quarkus). Built standalone, so nothing is registered before Quarkus does it.
      */
-    static SmallRyeConfig preBootConfig() {
+    static SmallRyeConfig preBootConfig(Class<?>... mappings) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         String profile = System.getProperty("quarkus.profile",
                 System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
-        return new SmallRyeConfigBuilder()
+        // Durations as Quarkus reads them ("10s", "7d"), as the mappings' defaults are written.
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 200, new DurationConverter());
+        for (Class<?> mapping : mappings) {
+            builder.withMapping(mapping);
+        }
+        return builder
                 .addDefaultSources()
                 .addDefaultInterceptors()
                 .withProfile(profile)

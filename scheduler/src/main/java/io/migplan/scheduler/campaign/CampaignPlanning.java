@@ -28,7 +28,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
+import io.migplan.scheduler.compatibility.MatrixKey;
 
 /**
  * Plans (and re-plans) a campaign's remaining work from the cluster snapshot and writes the
@@ -113,10 +116,21 @@ class CampaignPlanning {
      * {@code watch} sees each batch evacuation and may stop the plan by throwing.
      */
     Computed compute(String campaign, Inputs in, PlanWatch watch, Instant now) {
+        ClusterSnapshot snapshot = in.snapshot();
+        return compute(campaign, in, keys -> verdicts.stored(snapshot, keys),
+                batchPlanners.apply(watch.around(evacuations)), now);
+    }
+
+    /**
+     * {@link #compute(String, Inputs, PlanWatch, Instant)} with the stored verdicts given as
+     * {@code known} and the batch evacuations solved by {@code batches}: reads nothing but what it
+     * is given, so a plan made offline from a fleet file is this same computation.
+     */
+    static Computed compute(String campaign, Inputs in, Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> known,
+            BatchPlanner batches, Instant now) {
         int version = in.baseVersion() + 1;
         ClusterSnapshot snapshot = in.snapshot();
-        CampaignProblemBuilder builder = new CampaignProblemBuilder(
-                keys -> verdicts.stored(snapshot, keys), in.settings().allowBackward(),
+        CampaignProblemBuilder builder = new CampaignProblemBuilder(known, in.settings().allowBackward(),
                 CampaignRunner.adminReasonPrefix(campaign));
         CampaignProblemBuilder.Built built = builder.build(campaign + "-v" + version, snapshot, in.from(), in.to(),
                 in.scope(), in.upgrading(), now);
@@ -124,8 +138,7 @@ class CampaignPlanning {
         CampaignPolicy policy = new CampaignPolicy(settings.maxHostsInMaintenance(), settings.maxPerFailureDomain(),
                 settings.maxOutboundPerHost(), settings.maxInboundPerHost(), settings.maxParallel(),
                 settings.headroomPercent());
-        CampaignPlan plan = new CampaignPlanner(batchPlanners.apply(watch.around(evacuations)))
-                .plan(built.problem(), policy);
+        CampaignPlan plan = new CampaignPlanner(batches).plan(built.problem(), policy);
 
         List<HostRow> hosts = new ArrayList<>();
         List<MigrationRow> migrations = new ArrayList<>();

@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Rolling-upgrade campaigns: created (accepted at once, planned in the background), shown, and
@@ -147,7 +148,23 @@ public class CampaignService {
 
     /** The hosts named, selected by labels, or every host at {@code from}; all must run {@code from}. */
     private List<String> scope(CampaignRequest r, String from, ClusterSnapshot snapshot) {
-        boolean selected = r.selected();
+        return scope(r, from, snapshot, () -> {
+            String json = store.write(r.selector());
+            @SuppressWarnings("unchecked")
+            List<String> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                    "select id from host where labels @> cast(?1 as jsonb) order by id").setParameter(1, json)
+                    .getResultList());
+            return ids;
+        });
+    }
+
+    /**
+     * {@link #scope(CampaignRequest, String, ClusterSnapshot)}, with the hosts the selector matches
+     * from {@code selected} (the database's label query, or a fleet file's labels offline).
+     */
+    static List<String> scope(CampaignRequest r, String from, ClusterSnapshot snapshot,
+            Supplier<List<String>> selected) {
+        boolean isSelected = r.selected();
         Set<String> out = new LinkedHashSet<>();
         if (r.named()) {
             for (String h : r.hosts()) {
@@ -159,26 +176,21 @@ public class CampaignService {
                 }
                 out.add(h);
             }
-        } else if (selected) {
-            String json = store.write(r.selector());
-            @SuppressWarnings("unchecked")
-            List<String> ids = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                    "select id from host where labels @> cast(?1 as jsonb) order by id").setParameter(1, json)
-                    .getResultList());
-            ids.stream().filter(h -> snapshot.host(h).map(e -> Releases.compare(e.view().release(), from) == 0)
+        } else if (isSelected) {
+            selected.get().stream().filter(h -> snapshot.host(h).map(e -> Releases.compare(e.view().release(), from) == 0)
                     .orElse(false)).forEach(out::add);
         } else {
             snapshot.hosts().stream().filter(e -> Releases.compare(e.view().release(), from) == 0)
                     .forEach(e -> out.add(e.view().id()));
         }
         if (out.isEmpty()) {
-            throw new InvalidRequestException("no host " + (selected ? "matching selector " + r.selector() + " " : "")
+            throw new InvalidRequestException("no host " + (isSelected ? "matching selector " + r.selector() + " " : "")
                     + "runs fromRelease " + from);
         }
         return List.copyOf(out);
     }
 
-    private static Settings settings(CampaignPolicyRequest p, List<String> scope, boolean dryRun,
+    static Settings settings(CampaignPolicyRequest p, List<String> scope, boolean dryRun,
             ClusterSnapshot snapshot, Duration maxTimeLimit) {
         CampaignPolicy d = CampaignPolicy.defaults();
         CampaignPolicyRequest q = p != null ? p
@@ -243,10 +255,6 @@ public class CampaignService {
         StoredPlan plan = stored.metrics() == null ? new StoredPlan(List.of(), List.of(), List.of(), null) : stored;
         List<HostRow> hosts = store.hosts(c.id());
         List<MigrationRow> migrations = store.migrations(c.id(), false);
-        Map<Integer, List<HostRow>> byBatch = new TreeMap<>();
-        hosts.stream().filter(h -> h.batch() != null).forEach(h -> byBatch.computeIfAbsent(h.batch(),
-                b -> new ArrayList<>()).add(h));
-        Map<Integer, List<CampaignView.Migration>> migrationsByBatch = new LinkedHashMap<>();
         int done = 0;
         int failed = 0;
         int inFlight = 0;
@@ -258,6 +266,28 @@ public class CampaignService {
                 default -> {
                 }
             }
+        }
+        List<CampaignView.Batch> batches = batches(hosts, migrations);
+        List<CampaignView.HostNote> heldBack = notes(hosts, "HELD_BACK", "HELD_BACK");
+        List<CampaignView.HostNote> blocked = notes(hosts, "BLOCKED", "BLOCKED");
+        List<CampaignView.HostNote> waiting = notes(hosts, "WAITING", "HOST_NOT_UP");
+        int hostsDone = (int) hosts.stream().filter(h -> h.state().equals("DONE")).count();
+        int vms = c.settings().vmsInScope();
+        CampaignView.Progress progress = new CampaignView.Progress(hosts.size(), hostsDone, done, failed, inFlight,
+                vms == 0 ? 0 : done / (double) vms);
+        return new CampaignView(c.id(), c.state(), c.from(), c.to(), c.settings().dryRun(), c.planVersion(),
+                c.replanReason(), batches, plan.unmovable(), heldBack.isEmpty() ? plan.heldBack() : heldBack,
+                blocked.isEmpty() ? plan.blocked() : blocked, waiting, plan.metrics(), progress,
+                store.events(c.id()), c.state().equals("PLANNING") ? jobs.progress(c) : null, c.failure());
+    }
+
+    /** The plan's batches as the view shows them: hosts by batch, each with its migrations not cancelled. */
+    static List<CampaignView.Batch> batches(List<HostRow> hosts, List<MigrationRow> migrations) {
+        Map<Integer, List<HostRow>> byBatch = new TreeMap<>();
+        hosts.stream().filter(h -> h.batch() != null).forEach(h -> byBatch.computeIfAbsent(h.batch(),
+                b -> new ArrayList<>()).add(h));
+        Map<Integer, List<CampaignView.Migration>> migrationsByBatch = new LinkedHashMap<>();
+        for (MigrationRow m : migrations) {
             if (!m.state().equals("CANCELLED")) {
                 migrationsByBatch.computeIfAbsent(m.batch(), b -> new ArrayList<>()).add(new CampaignView.Migration(
                         m.id(), m.vm(), m.vmUuid(), m.from(), m.to(), PlanView.Migration.perDevice(m.parents()),
@@ -273,20 +303,10 @@ public class CampaignService {
                     rows.stream().anyMatch(HostRow::canary), allDone ? "DONE" : started ? "RUNNING" : "PENDING",
                     migrationsByBatch.getOrDefault(index, List.of())));
         });
-        List<CampaignView.HostNote> heldBack = notes(hosts, "HELD_BACK", "HELD_BACK");
-        List<CampaignView.HostNote> blocked = notes(hosts, "BLOCKED", "BLOCKED");
-        List<CampaignView.HostNote> waiting = notes(hosts, "WAITING", "HOST_NOT_UP");
-        int hostsDone = (int) hosts.stream().filter(h -> h.state().equals("DONE")).count();
-        int vms = c.settings().vmsInScope();
-        CampaignView.Progress progress = new CampaignView.Progress(hosts.size(), hostsDone, done, failed, inFlight,
-                vms == 0 ? 0 : done / (double) vms);
-        return new CampaignView(c.id(), c.state(), c.from(), c.to(), c.settings().dryRun(), c.planVersion(),
-                c.replanReason(), batches, plan.unmovable(), heldBack.isEmpty() ? plan.heldBack() : heldBack,
-                blocked.isEmpty() ? plan.blocked() : blocked, waiting, plan.metrics(), progress,
-                store.events(c.id()), c.state().equals("PLANNING") ? jobs.progress(c) : null, c.failure());
+        return batches;
     }
 
-    private static List<CampaignView.HostNote> notes(List<HostRow> hosts, String state, String code) {
+    static List<CampaignView.HostNote> notes(List<HostRow> hosts, String state, String code) {
         return hosts.stream().filter(h -> h.state().equals(state)).map(h -> new CampaignView.HostNote(h.host(),
                 List.of(new Reason(code, h.note())))).toList();
     }

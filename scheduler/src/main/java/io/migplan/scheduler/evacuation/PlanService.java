@@ -238,7 +238,12 @@ public class PlanService {
 
     /** The per-VM filters of an evacuation (anti-affinity is weighed by the planner across VMs). */
     private List<HostFilter> filters() {
-        return TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
+        return filters(config.placement().allowBackward());
+    }
+
+    /** The per-VM filters of an evacuation, backward moves allowed or not. */
+    static List<HostFilter> filters(boolean allowBackward) {
+        return TargetFinder.cheapFilters(allowBackward).stream()
                 .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
     }
 
@@ -281,7 +286,7 @@ public class PlanService {
     }
 
     /** The request's limits, the defaults where it gives none. */
-    private static PlanLimits limits(EvacuationRequest r) {
+    static PlanLimits limits(EvacuationRequest r) {
         PlanLimits d = PlanLimits.defaults();
         int out = or(r.maxOutboundPerHost(), d.maxOutboundPerHost());
         int in = or(r.maxInboundPerHost(), d.maxInboundPerHost());
@@ -406,7 +411,7 @@ public class PlanService {
                 .setParameter(5, millis).setParameter(6, error).setParameter(7, clock.instant()).executeUpdate());
     }
 
-    private static PlanView view(String id, PlanStatus status, int vms, EvacuationPlan plan) {
+    static PlanView view(String id, PlanStatus status, int vms, EvacuationPlan plan) {
         List<PlanView.Migration> migrations = plan.migrations().stream()
                 .map(PlanView.Migration::of)
                 .toList();

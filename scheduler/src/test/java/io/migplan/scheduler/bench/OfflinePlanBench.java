@@ -1,0 +1,172 @@
+package io.migplan.scheduler.bench;
+
+import static io.migplan.scheduler.bench.FleetBench.JSON;
+import static io.migplan.scheduler.bench.FleetBench.authorized;
+import static io.migplan.scheduler.bench.FleetBench.awaitFleet;
+import static io.migplan.scheduler.bench.FleetBench.get;
+import static io.migplan.scheduler.bench.FleetBench.print;
+import static io.migplan.scheduler.bench.FleetBench.send;
+import static io.migplan.scheduler.bench.FleetBench.sleep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.migplan.scheduler.auth.Roles;
+import io.migplan.scheduler.evacuation.EvacuationRequest;
+import io.migplan.scheduler.offline.FleetDocument;
+import io.migplan.scheduler.offline.OfflinePlans;
+import io.migplan.scheduler.testsupport.TestTokens;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The same evacuation planned through a scheduler and offline from its export ({@code plan --fleet}):
+ * a scheduler started from its jar, a generated fleet reported to it over gRPC by {@link
+ * ReportedFleet} (whose agents answer probes), an evacuation of the first {@code --evacuate} hosts
+ * planned through {@code POST /api/v1/plans/evacuation} twice (cold: the first plan after start, with
+ * the probes it asks; warm: the same again), the fleet exported, then the same evacuation planned
+ * offline from the file: by {@code java -jar quarkus-run.jar plan --fleet …} as {@code migplan
+ * what-if} runs it (a new JVM each time, twice), and in this JVM twice (cold, warm). Prints wall
+ * times and the migrations' count of each, which must agree. Not a test; run it with {@code
+ * bin/bench-offline}.
+ *
+ * <p>Arguments: {@code --hosts 1000}, {@code --seed 42}, {@code --evacuate 8}, {@code --xmx 1g},
+ * {@code --port 18122}, {@code --dir /tmp/offline-bench}; creates and drops database {@code offline_bench}.
+ */
+public final class OfflinePlanBench {
+
+    private OfflinePlanBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = FleetBench.args(args);
+        int hosts = Integer.parseInt(opts.getOrDefault("hosts", "1000"));
+        long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        int evacuate = Integer.parseInt(opts.getOrDefault("evacuate", "8"));
+        int port = Integer.parseInt(opts.getOrDefault("port", "18122"));
+        String xmx = opts.getOrDefault("xmx", "1g");
+        String jar = opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar");
+        Path dir = Path.of(opts.getOrDefault("dir", "/tmp/offline-bench"));
+        Files.createDirectories(dir);
+        String base = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newHttpClient();
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("drop database if exists offline_bench with (force)");
+            s.execute("create database offline_bench");
+        }
+        Path keys = dir.resolve("keys");
+        FleetBench.token = TestTokens.of(keys, Roles.ADMIN);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + xmx, "-Dquarkus.http.port=" + port,
+                "-Dquarkus.log.level=WARN", "-Dmigplan.matrix.refresh-on-report=false",
+                "-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath(), "-jar", jar);
+        pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/offline_bench");
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("scheduler.log").toFile());
+        Process scheduler = pb.start();
+        ReportedFleet agents = null;
+        Path file = dir.resolve("fleet.json");
+        List<String> chosen;
+        try {
+            while (true) {
+                if (!scheduler.isAlive()) {
+                    throw new IllegalStateException("the scheduler exited; see " + dir.resolve("scheduler.log"));
+                }
+                try {
+                    if (send(http, "GET", base + "/q/health/ready", null).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                sleep(100);
+            }
+            agents = ReportedFleet.of(FleetGenerator.generate(hosts, seed), "127.0.0.1:" + port, 0);
+            agents.report();
+            agents.heartbeats();
+            awaitFleet(http, base, hosts, 5);
+            chosen = new ArrayList<>();
+            for (JsonNode h : get(http, base + "/api/v1/hosts")) {
+                if (chosen.size() < evacuate) {
+                    chosen.add(h.path("id").asText());
+                }
+            }
+            print("evacuating", chosen);
+            for (String run : List.of("scheduler-cold", "scheduler-warm")) {
+                long start = System.nanoTime();
+                JsonNode plan = throughTheScheduler(http, base, chosen);
+                report(run, start, plan);
+            }
+            HttpResponse<Path> export = http.send(authorized(HttpRequest.newBuilder(URI.create(base
+                    + "/api/v1/inventory/export")).timeout(Duration.ofMinutes(10))).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(file));
+            if (export.statusCode() != 200) {
+                throw new IllegalStateException("the export answered " + export.statusCode());
+            }
+            print("export_bytes", Files.size(file));
+        } finally {
+            if (agents != null) {
+                agents.close();
+            }
+            scheduler.destroy();
+            scheduler.waitFor(60, TimeUnit.SECONDS);
+        }
+        // The scheduler is gone: the offline plans have the machine to themselves, as it had.
+        for (String run : List.of("offline-process-1", "offline-process-2")) {
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseParallelGC", "-jar", jar, "plan",
+                    "--fleet", file.toString(), "evacuate"));
+            command.addAll(chosen);
+            Path out = dir.resolve(run + ".json");
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(dir.resolve(run + ".err").toFile()).start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(run + " exited " + p.exitValue() + "; see " + dir.resolve(run + ".err"));
+            }
+            report(run, start, JSON.readTree(out.toFile()));
+        }
+        for (String run : List.of("offline-in-jvm-cold", "offline-in-jvm-warm")) {
+            long start = System.nanoTime();
+            OfflinePlans plans = new OfflinePlans(FleetDocument.read(file, Instant.now()),
+                    OfflinePlans.Settings.DEFAULTS);
+            var plan = plans.evacuate(new EvacuationRequest(chosen, null, null, null, null), Instant.now());
+            report(run, start, JSON.valueToTree(plan));
+        }
+        System.exit(0);
+    }
+
+    private static JsonNode throughTheScheduler(HttpClient http, String base, List<String> hosts) throws Exception {
+        HttpResponse<String> accepted = send(http, "POST", base + "/api/v1/plans/evacuation",
+                JSON.writeValueAsString(Map.of("hosts", hosts)));
+        if (accepted.statusCode() != 202) {
+            throw new IllegalStateException("the plan was not accepted: " + accepted.body());
+        }
+        String id = JSON.readTree(accepted.body()).path("id").asText();
+        while (true) {
+            JsonNode plan = get(http, base + "/api/v1/plans/" + id);
+            if (!"SOLVING".equals(plan.path("status").asText())) {
+                return plan;
+            }
+            sleep(20);
+        }
+    }
+
+    private static void report(String run, long startNanos, JsonNode plan) {
+        System.out.printf(java.util.Locale.ROOT, "%-22s %8d ms  %-10s %5d migrations %4d unplaced  solve %d ms%n", run,
+                (System.nanoTime() - startNanos) / 1_000_000, plan.path("status").asText(),
+                plan.path("migrations").size(), plan.path("unplaced").size(),
+                plan.path("metrics").path("solveMillis").asLong());
+    }
+}
