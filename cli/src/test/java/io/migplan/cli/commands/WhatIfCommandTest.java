@@ -1,7 +1,6 @@
 package io.migplan.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code migplan what-if}: the packaged scheduler plans a fleet file and its JSON comes out as is;
- * what cannot be run is refused naming why. The planning itself is tested in the scheduler
- * ({@code OfflinePlanTest}); here, that the command finds and runs it.
+ * {@code migplan what-if}: what cannot be run is refused naming why, before any scheduler is
+ * started. That the command runs the packaged scheduler and passes its plan through is tested
+ * where the scheduler is packaged ({@code WhatIfCommandIT}); the planning itself in {@code OfflinePlanTest}.
  */
 class WhatIfCommandTest {
 
@@ -44,37 +43,6 @@ class WhatIfCommandTest {
         int status = new CommandLine(new Migplan(Map.of())).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(args);
         return new Run(status, out.toString(), err.toString());
-    }
-
-    @Test
-    void thePackagedSchedulerPlansTheFileAndItsPlanIsPrinted(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(BUILT), "the scheduler is packaged (./mvnw -pl scheduler -am package)");
-        Path file = dir.resolve("fleet.json");
-        Files.writeString(file, FLEET);
-
-        Run run = run("what-if", "--fleet", file.toString(), "--scheduler-jar", BUILT.toString(), "evacuate", "host-a");
-
-        assertThat(run.status()).as(run.err()).isEqualTo(ExitCode.OK.code());
-        JsonNode plan = new ObjectMapper().readTree(run.out());
-        assertThat(plan.path("status").asText()).isEqualTo("READY");
-        assertThat(plan.path("migrations")).singleElement().satisfies(m -> {
-            assertThat(m.path("vm").asText()).isEqualTo("vm-1");
-            assertThat(m.path("from").asText()).isEqualTo("host-a");
-            assertThat(m.path("to").asText()).isEqualTo("host-b");
-        });
-    }
-
-    @Test
-    void aHostTheFileLacksIsTheSchedulersRefusalPassedThrough(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isRegularFile(BUILT), "the scheduler is packaged (./mvnw -pl scheduler -am package)");
-        Path file = dir.resolve("fleet.json");
-        Files.writeString(file, FLEET);
-
-        Run run = run("what-if", "--fleet", file.toString(), "--scheduler-jar", BUILT.toString(), "evacuate", "host-z");
-
-        assertThat(run.status()).isEqualTo(ExitCode.REFUSED.code());
-        assertThat(run.out()).isEmpty();
-        assertThat(run.err()).contains("hosts names 'host-z', which is not a known host");
     }
 
     @Test
