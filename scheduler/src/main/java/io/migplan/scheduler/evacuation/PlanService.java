@@ -238,7 +238,16 @@ public class PlanService {
 
     /** The per-VM filters of an evacuation (anti-affinity is weighed by the planner across VMs). */
     private List<HostFilter> filters() {
-        return TargetFinder.cheapFilters(config.placement().allowBackward()).stream()
+        return filters(config.placement().allowBackward());
+    }
+
+    /**
+     * The per-VM filters every evacuation is judged by, an evacuation plan's or an evacuation
+     * campaign's: the placement filters of "where can it move", anti-affinity aside (the planner
+     * weighs it across VMs).
+     */
+    public static List<HostFilter> filters(boolean allowBackward) {
+        return TargetFinder.cheapFilters(allowBackward).stream()
                 .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
     }
 
