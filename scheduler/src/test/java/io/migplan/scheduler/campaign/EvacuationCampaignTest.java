@@ -2,6 +2,7 @@ package io.migplan.scheduler.campaign;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,7 +11,14 @@ import io.agroal.api.AgroalDataSource;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.migplan.proto.v1.Campaign;
+import io.migplan.proto.v1.CreateEvacuationRequest;
+import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.testsupport.Campaigns;
+import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.migplan.scheduler.testsupport.TestTokens;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.Orchestrator;
 import io.migplan.scheduler.testsupport.SixHostFleet;
@@ -156,6 +164,25 @@ class EvacuationCampaignTest {
         assertThat(fleet.status("host-03").vms()).isPositive();
         assertThat(view(id).getString("state")).isEqualTo("RUNNING");
         assertThat(o.performed).allSatisfy(p -> assertThat(p.from()).isEqualTo("host-01"));
+    }
+
+    @Test
+    void gRpcCreatesAnEvacuationAsRestDoesAndRefusesAnUnknownHost() throws Exception {
+        try (SchedulerGrpc grpc = new SchedulerGrpc(TestTokens.grpc(TestTokens.of(Roles.OPERATOR)))) {
+            assertThatThrownBy(() -> grpc.campaigns().createEvacuation(CreateEvacuationRequest.newBuilder()
+                    .addHosts("nope").build())).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getStatus().getDescription()).contains("'nope', which is not a known host");
+                    });
+            assertThat(Inventory.count(ds, "campaign")).isZero();
+            Campaign c = grpc.campaigns().createEvacuation(CreateEvacuationRequest.newBuilder().addHosts("host-05")
+                    .setReason("fan swap").build());
+            assertThat(c.getId()).startsWith("evacuation-");
+            assertThat(c.getKind()).isEqualTo("EVACUATION");
+            assertThat(c.getReason()).isEqualTo("fan swap");
+            assertThat(c.getState()).isEqualTo("PLANNING");
+            assertThat(Campaigns.planned(c.getId()).getString("state")).isEqualTo("RUNNING");
+        }
     }
 
     private static String accept(Map<String, Object> body) {
