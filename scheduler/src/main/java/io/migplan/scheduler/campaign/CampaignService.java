@@ -44,7 +44,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Rolling-upgrade campaigns: created (accepted at once, planned in the background), shown, and
+ * Rolling-upgrade campaigns and evacuations (campaigns of kind {@link CampaignKind#EVACUATION}):
+ * created (accepted at once, planned in the background), shown, and
  * driven by an orchestrator's reports. Every operation locks the campaign's row, so steps of one
  * campaign never interleave, on one scheduler or several. What to do next is {@link CampaignRunner}'s
  * business; this class validates requests and records what the orchestrator reports.
@@ -83,10 +84,6 @@ public class CampaignService {
     /** One campaign in a list; {@code kind} UPGRADE or EVACUATION (which has no releases). */
     public record Listed(String id, String state, String fromRelease, String toRelease, Instant createdAt,
             String kind) {
-
-        public Listed(String id, String state, String fromRelease, String toRelease, Instant createdAt) {
-            this(id, state, fromRelease, toRelease, createdAt, CampaignKind.UPGRADE.name());
-        }
     }
 
     /**
