@@ -29,8 +29,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "migplan", mixinStandardHelpOptions = true, version = "migplan 0.1.0",
         description = "Plans and carries out VM migrations for rolling upgrades of a KVM fleet.",
         subcommands = {HostsCommand.class, VmsCommand.class, WhereCanCommand.class, PlanCommand.class,
-                CampaignCommand.class, HostCommand.class, io.migplan.cli.commands.WarmupCommand.class,
-                io.migplan.cli.commands.WhatIfCommand.class,
+                CampaignCommand.class, HostCommand.class, io.migplan.cli.commands.EvacuationCommand.class,
+                io.migplan.cli.commands.WarmupCommand.class, io.migplan.cli.commands.WhatIfCommand.class,
                 CommandLine.HelpCommand.class},
         modelTransformer = Migplan.ExitCodeHelp.class)
 public final class Migplan implements Runnable {

@@ -203,8 +203,12 @@ public final class CampaignCommand {
     /** A campaign for a person: one line of state, progress, plan figures, batches, and what blocks it. */
     static String render(JsonNode c) {
         StringBuilder out = new StringBuilder();
-        out.append("campaign ").append(Json.text(c, "id")).append(' ').append(Json.text(c, "state")).append(": ")
-                .append(Json.text(c, "fromRelease")).append(" -> ").append(Json.text(c, "toRelease"))
+        boolean evacuation = "EVACUATION".equals(Json.text(c, "kind"));
+        String reason = Json.text(c, "reason");
+        out.append(evacuation ? "evacuation " : "campaign ").append(Json.text(c, "id")).append(' ')
+                .append(Json.text(c, "state")).append(": ")
+                .append(evacuation ? "to maintenance" + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
+                        : Json.text(c, "fromRelease") + " -> " + Json.text(c, "toRelease"))
                 .append(", plan v").append(c.path("planVersion").asInt())
                 .append(c.path("dryRun").asBoolean() ? " (dry run)" : "").append('\n');
         if (c.hasNonNull("failure")) {

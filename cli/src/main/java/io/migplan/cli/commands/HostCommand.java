@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code migplan host …}: changes to one host. */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "Change one host.",
-        subcommands = HostCommand.AdminState.class)
+        subcommands = {HostCommand.AdminState.class, HostDrainCommand.class})
 public final class HostCommand {
 
     /** States an operator may set; the scheduler's list ({@code AdminState}). */

@@ -27,6 +27,10 @@ public class CampaignEntity extends PanacheEntityBase {
     public String fromRelease;
     @Column(name = "to_release")
     public String toRelease;
+    @Enumerated(EnumType.STRING)
+    public CampaignKind kind = CampaignKind.UPGRADE;
+    /** Why the operator asked for it; empty when no reason was given. */
+    public String reason = "";
     /**
      * The resolved settings as JSON text. The store reads it leniently ({@code StoredJson}): a
      * field a later version dropped must not make an old campaign unreadable, which a typed

@@ -153,7 +153,7 @@ class CampaignPlanJobs {
     private Inputs inputs(String id, String from, String to, Settings settings, List<String> scope) {
         CampaignRow c = QuarkusTransaction.requiringNew().call(() -> store.require(id, false));
         requirePlanning(c);
-        return new Inputs(c.planVersion(), snapshots.current(), from, to, settings, scope, Set.of(), 0);
+        return new Inputs(c.planVersion(), snapshots.current(), from, to, settings, scope, Set.of(), 0, c.kind());
     }
 
     /**

@@ -32,6 +32,12 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.MatrixKey;
+import java.util.LinkedHashSet;
+import java.util.TreeMap;
+import io.migplan.scheduler.evacuation.EvacuationProblemBuilder;
+import io.migplan.scheduler.evacuation.PlanService;
+import io.migplan.scheduler.evacuation.planner.EvacuationProblem;
+import io.migplan.scheduler.evacuation.planner.PlanLimits;
 
 /**
  * Plans (and re-plans) a campaign's remaining work from the cluster snapshot and writes the
@@ -69,7 +75,13 @@ class CampaignPlanning {
      * after {@code batchOffset}.
      */
     record Inputs(int baseVersion, ClusterSnapshot snapshot, String from, String to, Settings settings,
-            Collection<String> scope, Set<String> upgrading, int batchOffset) {
+            Collection<String> scope, Set<String> upgrading, int batchOffset, CampaignKind kind) {
+
+        /** What to plan for a rolling upgrade. */
+        Inputs(int baseVersion, ClusterSnapshot snapshot, String from, String to, Settings settings,
+                Collection<String> scope, Set<String> upgrading, int batchOffset) {
+            this(baseVersion, snapshot, from, to, settings, scope, upgrading, batchOffset, CampaignKind.UPGRADE);
+        }
     }
 
     /** A plan computed and not written yet: its rows and lists, to become plan {@code version}. */
@@ -116,6 +128,9 @@ class CampaignPlanning {
      * {@code watch} sees each batch evacuation and may stop the plan by throwing.
      */
     Computed compute(String campaign, Inputs in, PlanWatch watch, Instant now) {
+        if (in.kind() == CampaignKind.EVACUATION) {
+            return computeEvacuation(campaign, in, watch, now);
+        }
         ClusterSnapshot snapshot = in.snapshot();
         return compute(campaign, in, keys -> verdicts.stored(snapshot, keys),
                 batchPlanners.apply(watch.around(evacuations)), now);
@@ -177,6 +192,76 @@ class CampaignPlanning {
         });
         return new Computed(in.baseVersion(), version, List.copyOf(hosts), List.copyOf(migrations), stored,
                 batchOf.size());
+    }
+
+    /**
+     * An evacuation's plan: one batch of every host of the scope that is up, emptied at once by one
+     * evacuation plan onto the hosts outside the scope ({@link EvacuationProblemBuilder}, with the
+     * placement filters of every evacuation, {@link PlanService#filters}, and the compatibility
+     * matrix, asking the agents what it lacks), its waves within the policy's limits. A host with
+     * a VM the plan could not place is left out of the batch, BLOCKED, with each such VM and why;
+     * a host not up is WAITING. Nothing is upgraded, so every basis is the target's own answer.
+     */
+    private Computed computeEvacuation(String campaign, Inputs in, PlanWatch watch, Instant now) {
+        int version = in.baseVersion() + 1;
+        ClusterSnapshot snapshot = in.snapshot();
+        Settings s = in.settings();
+        Set<String> up = new LinkedHashSet<>();
+        List<String> absent = new ArrayList<>();
+        for (String h : in.scope()) {
+            if (snapshot.host(h).map(e -> e.view().isUp()).orElse(false)) {
+                up.add(h);
+            } else {
+                absent.add(h);
+            }
+        }
+        long start = System.nanoTime();
+        EvacuationProblem problem = new EvacuationProblemBuilder(PlanService.filters(s.allowBackward()),
+                keys -> verdicts.stored(snapshot, keys), batches -> verdicts.askByCell(snapshot, batches))
+                .build(campaign + "-v" + version, snapshot, up, now);
+        int vms = problem.vms().size();
+        PlanLimits limits = PlanLimits.forProblem(vms).withSteps(CampaignPlanner.steps(vms))
+                .withWaveLimits(s.maxOutboundPerHost(), s.maxInboundPerHost(), s.maxParallel());
+        EvacuationPlan plan = batchPlanners.apply(watch.around(evacuations)).plan(problem, limits);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        Map<String, List<Reason>> stuck = new TreeMap<>();
+        List<CampaignView.Unmovable> unmovable = new ArrayList<>();
+        for (EvacuationPlan.Unplaced u : plan.unplaced()) {
+            unmovable.add(new CampaignView.Unmovable(u.vm(), u.vmUuid(), u.from(), u.reasons()));
+            stuck.computeIfAbsent(u.from(), h -> new ArrayList<>()).add(new Reason("UNMOVABLE_VMS", "VM " + u.vm()
+                    + " has nowhere to go: " + sentence(u.reasons())));
+        }
+        List<HostRow> hosts = new ArrayList<>();
+        List<String> batch = up.stream().filter(h -> !stuck.containsKey(h)).toList();
+        int index = in.batchOffset() + 1;
+        batch.forEach(h -> hosts.add(new HostRow(h, index, false, "PENDING", "")));
+        stuck.forEach((h, why) -> hosts.add(new HostRow(h, null, false, "BLOCKED", sentence(why))));
+        for (String h : absent) {
+            String state = snapshot.host(h).map(e -> e.view().state().name()).orElse("unknown to the scheduler");
+            hosts.add(new HostRow(h, null, false, "WAITING", "host " + h + " is " + state
+                    + "; it is planned once it is up again"));
+        }
+        // A host blocked keeps its VMs: none of them moves, so none moves twice.
+        List<MigrationRow> migrations = new ArrayList<>();
+        int seq = 0;
+        Set<String> batched = Set.copyOf(batch);
+        for (EvacuationPlan.Migration m : plan.migrations()) {
+            if (batched.contains(m.from())) {
+                migrations.add(new MigrationRow(campaign + "-" + version + "-" + (++seq), version, index, m.wave(),
+                        m.vm(), m.vmUuid(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
+                        m.devices().isEmpty() ? "NOT_NEEDED" : Basis.PROBED.name(), List.of(), "", false, null, ""));
+            }
+        }
+        int waves = migrations.stream().mapToInt(MigrationRow::wave).max().orElse(0);
+        int moving = migrations.size();
+        double perVm = moving == 0 ? 0 : 1.0;
+        CampaignView.Metrics metrics = new CampaignView.Metrics(moving, moving, perVm, 0, batch.isEmpty() ? 0 : 1,
+                waves, moving, stuck.size(), millis, new CampaignView.Naive(moving, perVm, 0, stuck.size()));
+        List<CampaignView.HostNote> blocked = stuck.entrySet().stream().map(e -> new CampaignView.HostNote(e.getKey(),
+                e.getValue())).toList();
+        return new Computed(in.baseVersion(), version, List.copyOf(hosts), List.copyOf(migrations),
+                new StoredPlan(unmovable, List.of(), blocked, metrics), batch.size());
     }
 
     /**

@@ -354,7 +354,8 @@ public class CampaignRunner {
             int lastBatch = 0;
             for (HostRow h : store.hosts(id)) {
                 if (REPLANNED.contains(h.state())) {
-                    if (!atNewRelease(snapshot, h.host(), c.to())) {
+                    // An evacuation has no new release: every host not yet emptied is planned again.
+                    if (c.evacuation() || !atNewRelease(snapshot, h.host(), c.to())) {
                         scope.add(h.host());
                     }
                 } else if (CampaignStep.UPGRADING.contains(h.state())) {
@@ -365,7 +366,7 @@ public class CampaignRunner {
                 }
             }
             return new CampaignPlanning.Inputs(c.planVersion(), snapshot, c.from(), c.to(), c.settings(), scope,
-                    upgrading, lastBatch);
+                    upgrading, lastBatch, c.kind());
         });
     }
 
@@ -388,7 +389,8 @@ public class CampaignRunner {
         }
         int cancelled = store.cancelPlannedBefore(c.id(), plan.version(), now);
         store.event(c.id(), "REPLANNED", "because " + c.replanReason() + ": plan " + plan.version() + ": "
-                + CampaignService.summary(plan.written(), planned.size()) + " (" + cancelled
+                + (c.evacuation() ? CampaignService.evacuationSummary(plan.written(), planned.size())
+                        : CampaignService.summary(plan.written(), planned.size())) + " (" + cancelled
                 + " planned migrations replaced)", now);
         replanFailedAt.remove(c.id());
     }
@@ -417,6 +419,6 @@ public class CampaignRunner {
 
     /** How a campaign's admin-state reasons begin, so it knows which marks are its own. */
     static String adminReasonPrefix(String campaign) {
-        return "campaign " + campaign + ": ";
+        return CampaignKind.ofId(campaign).noun() + " " + campaign + ": ";
     }
 }

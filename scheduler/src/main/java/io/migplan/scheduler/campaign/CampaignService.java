@@ -45,7 +45,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Rolling-upgrade campaigns: created (accepted at once, planned in the background), shown, and
+ * Rolling-upgrade campaigns and evacuations (campaigns of kind {@link CampaignKind#EVACUATION}):
+ * created (accepted at once, planned in the background), shown, and
  * driven by an orchestrator's reports. Every operation locks the campaign's row, so steps of one
  * campaign never interleave, on one scheduler or several. What to do next is {@link CampaignRunner}'s
  * business; this class validates requests and records what the orchestrator reports.
@@ -81,8 +82,9 @@ public class CampaignService {
     public record Reported(String campaign, String state, String subject, String subjectState) {
     }
 
-    /** One campaign in a list. */
-    public record Listed(String id, String state, String fromRelease, String toRelease, Instant createdAt) {
+    /** One campaign in a list; {@code kind} UPGRADE or EVACUATION (which has no releases). */
+    public record Listed(String id, String state, String fromRelease, String toRelease, Instant createdAt,
+            String kind) {
     }
 
     /**
@@ -241,8 +243,84 @@ public class CampaignService {
     }
 
     public List<Listed> list() {
-        return QuarkusTransaction.requiringNew().call(() -> store.all().stream().map(r -> new Listed((String) r[0],
-                (String) r[1], (String) r[2], (String) r[3], Timestamps.toInstant(r[4]))).toList());
+        return QuarkusTransaction.requiringNew().call(() -> store.all().stream().map(r -> {
+            boolean evacuation = r[5] == CampaignKind.EVACUATION;
+            return new Listed((String) r[0], (String) r[1], evacuation ? null : (String) r[2],
+                    evacuation ? null : (String) r[3], Timestamps.toInstant(r[4]), ((CampaignKind) r[5]).name());
+        }).toList());
+    }
+
+    /** The campaigns of one kind, newest first. */
+    public List<Listed> list(CampaignKind kind) {
+        return list().stream().filter(l -> l.kind().equals(kind.name())).toList();
+    }
+
+    /**
+     * Accepts an evacuation, stored PLANNING, and plans it in the background as {@link #create}
+     * does a campaign: the hosts named are emptied onto hosts outside them, as the placement rules
+     * allow, and each host proven empty is left in MAINTENANCE (see docs/campaigns.md). Refused
+     * before anything is stored: a host named twice or not known, and ({@code CAMPAIGN_ACTIVE}) a
+     * host that a campaign or evacuation being planned to run, running or paused already holds.
+     */
+    public CampaignView createEvacuation(EvacuationCampaignRequest request) {
+        ClusterSnapshot snapshot = snapshots.current();
+        Set<String> hosts = new LinkedHashSet<>();
+        for (String h : request.hosts()) {
+            String id = h.strip();
+            if (snapshot.host(id).isEmpty()) {
+                throw new InvalidRequestException("hosts names '" + id + "', which is not a known host");
+            }
+            if (!hosts.add(id)) {
+                throw new InvalidRequestException("hosts names '" + id + "' twice");
+            }
+        }
+        List<String> scope = List.copyOf(hosts);
+        CampaignPolicyRequest p = request.policy();
+        CampaignPolicyRequest policy = new CampaignPolicyRequest(String.valueOf(scope.size()), scope.size(),
+                p == null ? null : p.maxOutboundPerHost(), p == null ? null : p.maxInboundPerHost(),
+                p == null ? null : p.maxParallel(), p == null ? null : p.headroomPercent(),
+                config.placement().allowBackward(), p == null ? null : p.timeLimitSeconds(),
+                p == null ? null : p.migrationTimeoutSeconds());
+        Settings settings = settings(policy, scope, false, snapshot, config.planning().maxTimeLimit());
+        String reason = request.reason() == null ? "" : request.reason().strip();
+        String id = CampaignKind.EVACUATION_ID_PREFIX + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = clock.instant();
+        PlanningLimiter.Ticket ticket = jobs.admit();
+        CampaignView accepted;
+        try {
+            accepted = QuarkusTransaction.requiringNew().call(() -> {
+                // As in create: two creations never both see the hosts free.
+                em.createNativeQuery("lock table campaign in share row exclusive mode").executeUpdate();
+                Map<String, String> held = store.holders(scope);
+                if (!held.isEmpty()) {
+                    var first = held.entrySet().iterator().next();
+                    throw new CampaignConflictException("CAMPAIGN_ACTIVE", "host " + first.getKey() + " is in "
+                            + CampaignKind.ofId(first.getValue()).noun() + " " + first.getValue() + ", which is still"
+                            + " being planned to run, running or paused; finish or abort it first"
+                            + (held.size() > 1 ? " (" + held.size() + " of the hosts named are held)" : ""));
+                }
+                store.insertEvacuation(id, reason, settings, now);
+                return view(store.require(id, false));
+            });
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
+        jobs.start(id, ticket, "", "", settings, scope, (row, plan) -> {
+            CampaignPlanJobs.requirePlanning(row);
+            Instant at = clock.instant();
+            store.setState(id, CampaignState.PLANNING, CampaignState.RUNNING, at);
+            store.event(id, "PLANNED", evacuationSummary(plan.written(), scope.size()), at);
+        });
+        return accepted;
+    }
+
+    /** An evacuation plan's line: hosts emptied, migrations, waves, what cannot move. */
+    static String evacuationSummary(Written w, int hosts) {
+        var m = w.plan().metrics();
+        return String.format(java.util.Locale.ROOT, "%d of %d hosts to empty in %d waves, %d migrations for %d VMs;"
+                + " %d hosts cannot be emptied, %d VMs cannot move", w.batchedHosts(), hosts, m.waves(),
+                w.migrations(), m.vms(), m.blocked(), w.plan().unmovable().size());
     }
 
     public CampaignView get(String id) {
@@ -275,10 +353,12 @@ public class CampaignService {
         int vms = c.settings().vmsInScope();
         CampaignView.Progress progress = new CampaignView.Progress(hosts.size(), hostsDone, done, failed, inFlight,
                 vms == 0 ? 0 : done / (double) vms);
-        return new CampaignView(c.id(), c.state(), c.from(), c.to(), c.settings().dryRun(), c.planVersion(),
+        return new CampaignView(c.id(), c.state(), c.evacuation() ? null : c.from(), c.evacuation() ? null : c.to(),
+                c.settings().dryRun(), c.planVersion(),
                 c.replanReason(), batches, plan.unmovable(), heldBack.isEmpty() ? plan.heldBack() : heldBack,
                 blocked.isEmpty() ? plan.blocked() : blocked, waiting, plan.metrics(), progress,
-                store.events(c.id()), c.state().equals("PLANNING") ? jobs.progress(c) : null, c.failure());
+                store.events(c.id()), c.state().equals("PLANNING") ? jobs.progress(c) : null, c.failure(),
+                c.kind().name(), c.reason());
     }
 
     /** The plan's batches as the view shows them: hosts by batch, each with its migrations not cancelled. */

@@ -48,7 +48,9 @@ import java.util.function.Function;
  * until the target's report shows the VM.</li>
  * <li>A host is ready to upgrade only when a fresh scan proves it empty ({@link EmptinessProof});
  * a VM seen on it again takes it back. An upgraded host is done when it reports the new release
- * and its agent has answered the probes the remaining VMs need.</li>
+ * and its agent has answered the probes the remaining VMs need. In an evacuation
+ * ({@link CampaignKind#EVACUATION}) a host proven empty is done at once, left in MAINTENANCE,
+ * and the evacuation completes only when every host of it is done.</li>
  * <li>A failed migration, a host going down or coming back, a VM appearing on a host being
  * emptied or leaving its planned source, a target refusing, or a slot lost re-plans the
  * remaining work, once nothing is in flight, with the reason in the history.</li>
@@ -133,8 +135,17 @@ final class CampaignStep {
             if (hosts.values().stream().noneMatch(h -> OPEN_HOST.contains(h.state())) && open.isEmpty()
                     && in.later().isEmpty()) {
                 long done = hosts.values().stream().filter(h -> h.state().equals("DONE")).count();
-                out.complete(done + " of " + hosts.size() + " hosts at " + c.to());
-                completed = true;
+                if (!c.evacuation()) {
+                    out.complete(done + " of " + hosts.size() + " hosts at " + c.to());
+                    completed = true;
+                } else if (done == hosts.size()) {
+                    out.complete(done + " of " + hosts.size() + " hosts empty and in MAINTENANCE");
+                    completed = true;
+                } else {
+                    // An evacuation ends only with every host empty: one that cannot be says why, each step.
+                    hosts.values().stream().filter(h -> !h.state().equals("DONE")).forEach(h -> waiting.add("host "
+                            + h.host() + " cannot be emptied (" + h.state() + "): " + h.note()));
+                }
             }
         }
         return this;
@@ -379,7 +390,11 @@ final class CampaignStep {
                     continue;
                 }
                 EmptinessProof.Finding proof = EmptinessProof.judge(h.host(), scan);
-                if (proof.empty()) {
+                if (proof.empty() && c.evacuation()) {
+                    hostState(h, "DONE", "");
+                    out.event("HOST_EMPTY", EventSubject.host(h), "host " + h.host() + " is empty (a fresh scan shows no"
+                            + " VM, no active mdev and no problem reading sysfs or libvirt) and is left in MAINTENANCE");
+                } else if (proof.empty()) {
                     hostState(h, "READY_TO_UPGRADE", "");
                     out.event("HOST_EMPTY", EventSubject.host(h), "host " + h.host() + " is empty (a fresh scan shows no"
                             + " VM, no active mdev and no problem reading sysfs or libvirt) and may be upgraded");
@@ -597,8 +612,9 @@ final class CampaignStep {
     /**
      * Shows the campaign's intent in each host's admin state, so every other placement leaves
      * alone what the campaign is emptying or upgrading: DRAINING while emptied, MAINTENANCE from
-     * empty until probed, ACTIVE again after. Only hosts that are ACTIVE, or that this campaign
-     * marked, are touched: an operator's own decision stays.
+     * empty until probed, ACTIVE again after; an evacuation leaves its hosts, once done (proven
+     * empty), in MAINTENANCE, with the evacuation and its reason named. Only hosts that are ACTIVE,
+     * or that this campaign marked, are touched: an operator's own decision stays.
      */
     private final class AdminMarks {
 
@@ -606,6 +622,7 @@ final class CampaignStep {
             for (HostRow h : hosts.values()) {
                 AdminState wanted = switch (h.state()) {
                     case "DRAINING" -> AdminState.DRAINING;
+                    case "DONE" -> c.evacuation() ? AdminState.MAINTENANCE : AdminState.ACTIVE;
                     case "READY_TO_UPGRADE", "UPGRADING", "PROBING" -> AdminState.MAINTENANCE;
                     case "WAITING" -> null;
                     default -> AdminState.ACTIVE;
@@ -629,8 +646,16 @@ final class CampaignStep {
             if (!HostStateFilter.isActive(view) && !CampaignProblemBuilder.markedBy(view, ours)) {
                 return;
             }
-            out.adminState(id, wanted, wanted == AdminState.ACTIVE ? "" : ours
-                    + (wanted == AdminState.DRAINING ? "being emptied for " : "being upgraded to ") + c.to());
+            out.adminState(id, wanted, wanted == AdminState.ACTIVE ? "" : ours + reason(wanted));
+        }
+
+        /** The admin-state reason after the campaign's own mark: what it does to the host, and for what. */
+        private String reason(AdminState wanted) {
+            if (c.evacuation()) {
+                String why = c.reason().isEmpty() ? "" : ": " + c.reason();
+                return (wanted == AdminState.DRAINING ? "being emptied for maintenance" : "in maintenance") + why;
+            }
+            return (wanted == AdminState.DRAINING ? "being emptied for " : "being upgraded to ") + c.to();
         }
     }
 

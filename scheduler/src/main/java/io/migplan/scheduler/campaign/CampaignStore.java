@@ -17,7 +17,9 @@ import io.migplan.scheduler.campaign.Transitions.HostStep;
 import io.migplan.scheduler.campaign.Transitions.MigrationState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.hibernate.query.NativeQuery;
@@ -47,7 +49,19 @@ class CampaignStore {
      */
     record CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
             String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt, String failure,
-            Instant createdAt) {
+            Instant createdAt, CampaignKind kind, String reason) {
+
+        /** A rolling upgrade's row (the kind every campaign had before evacuations). */
+        CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
+                String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt, String failure,
+                Instant createdAt) {
+            this(id, state, from, to, settings, plan, replanReason, planVersion, leaseHolder, leaseExpiresAt, failure,
+                    createdAt, CampaignKind.UPGRADE, "");
+        }
+
+        boolean evacuation() {
+            return kind == CampaignKind.EVACUATION;
+        }
 
         CampaignState stateEnum() {
             return CampaignState.valueOf(state);
@@ -143,6 +157,18 @@ class CampaignStore {
         insertCampaign(id, CampaignState.PLANNING, from, to, settings, "{}", 0, now);
     }
 
+    /**
+     * An evacuation accepted and not planned yet: PLANNING, at plan version 0, with an empty plan;
+     * it has no releases (stored empty).
+     */
+    void insertEvacuation(String id, String reason, Settings settings, Instant now) {
+        insertCampaign(id, CampaignState.PLANNING, "", "", settings, "{}", 0, now);
+        CampaignEntity c = em.find(CampaignEntity.class, id);
+        c.kind = CampaignKind.EVACUATION;
+        c.reason = reason;
+        em.flush();
+    }
+
     /** The campaign's row, locked until the transaction ends: one step at a time, on any replica. */
     CampaignRow lock(String id) {
         return require(id, true);
@@ -179,7 +205,8 @@ class CampaignStore {
 
     private CampaignRow row(CampaignEntity c) {
         return new CampaignRow(c.id, c.state.name(), c.fromRelease, c.toRelease, read(c.request, Settings.class),
-                c.plan, c.replanReason, c.planVersion, c.leaseHolder, c.leaseExpiresAt, c.failure, c.createdAt);
+                c.plan, c.replanReason, c.planVersion, c.leaseHolder, c.leaseExpiresAt, c.failure, c.createdAt,
+                c.kind == null ? CampaignKind.UPGRADE : c.kind, c.reason == null ? "" : c.reason);
     }
 
     /** The campaign's state alone (not its plan, which may be large); empty when there is no such campaign. */
@@ -260,11 +287,33 @@ class CampaignStore {
                 .setParameter(1, campaign).setParameter(2, campaignStates(states)).executeUpdate() == 1;
     }
 
-    /** Every campaign: id, state, releases, created, newest first. */
+    /** Every campaign: id, state, releases, created, kind, newest first. */
     List<Object[]> all() {
-        return em.createQuery("select c.id, c.state, c.fromRelease, c.toRelease, c.createdAt from CampaignEntity c"
-                + " order by c.createdAt desc, c.id", Object[].class).getResultList().stream()
-                .map(r -> new Object[] {r[0], ((CampaignState) r[1]).name(), r[2], r[3], r[4]}).toList();
+        return em.createQuery("select c.id, c.state, c.fromRelease, c.toRelease, c.createdAt, c.kind"
+                + " from CampaignEntity c order by c.createdAt desc, c.id", Object[].class).getResultList().stream()
+                .map(r -> new Object[] {r[0], ((CampaignState) r[1]).name(), r[2], r[3], r[4],
+                        r[5] == null ? CampaignKind.UPGRADE : r[5]}).toList();
+    }
+
+    /**
+     * Of {@code hosts}, those a campaign holding its hosts ({@link #idsHoldingHosts}) has in its
+     * scope, each with the first such campaign's id (oldest first). A campaign still PLANNING has no
+     * host rows yet: its scope is read from its stored settings.
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, String> holders(Collection<String> hosts) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (hosts.isEmpty()) {
+            return out;
+        }
+        List<Object[]> rows = nativeQuery("select s.host, c.id from campaign c"
+                + " cross join lateral jsonb_array_elements_text(c.request -> 'scope') as s(host)"
+                + " where (c.state in ('RUNNING', 'PAUSED') or (c.state = 'PLANNING'"
+                + " and not coalesce((c.request ->> 'dryRun')::boolean, false)))"
+                + " and s.host in (?1) order by c.created_at, c.id").setParameter(1, List.copyOf(hosts))
+                .getResultList();
+        rows.forEach(r -> out.putIfAbsent((String) r[0], (String) r[1]));
+        return out;
     }
 
     /**

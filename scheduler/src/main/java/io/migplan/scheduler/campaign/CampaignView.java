@@ -17,11 +17,14 @@ import java.util.List;
  * @param replanPending why the rest of the work is about to be planned again; null when it is not
  * @param planning      how far the first plan is; null unless PLANNING
  * @param failure       why planning failed; null unless FAILED
+ * @param kind          UPGRADE, or EVACUATION: no releases (both null), its hosts end empty and in
+ *                      MAINTENANCE, a host DONE is one of them
+ * @param reason        why the operator asked for it; empty when none was given
  */
 public record CampaignView(String id, String state, String fromRelease, String toRelease, boolean dryRun,
         int planVersion, String replanPending, List<Batch> batches, List<Unmovable> unmovable,
         List<HostNote> heldBack, List<HostNote> blocked, List<HostNote> waiting, Metrics metrics,
-        Progress progress, List<Event> history, Planning planning, String failure) {
+        Progress progress, List<Event> history, Planning planning, String failure, String kind, String reason) {
 
     /**
      * A plan being solved in the background. The campaign planner empties one batch after

@@ -58,6 +58,6 @@ public final class OfflineCampaign {
         return new CampaignView(id, "DRY_RUN", from, to, true, plan.version(), null,
                 CampaignService.batches(plan.hosts(), plan.migrations()), stored.unmovable(),
                 heldBack.isEmpty() ? stored.heldBack() : heldBack, blocked.isEmpty() ? stored.blocked() : blocked,
-                waiting, stored.metrics(), progress, List.of(), null, null);
+                waiting, stored.metrics(), progress, List.of(), null, null, CampaignKind.UPGRADE.name(), null);
     }
 }

@@ -30,6 +30,8 @@ final class RecordedEffects implements StepEffects {
     final Set<String> wantedScans = new LinkedHashSet<>();
     /** Verdicts a step needed, by target host. */
     final Map<String, Map<MatrixKey, DeviceRequest>> wantedVerdicts = new LinkedHashMap<>();
+    /** The admin-state reason last set, by host. */
+    final Map<String, String> adminReasons = new LinkedHashMap<>();
     /** Claims that had lapsed (not renewed). */
     final Set<Long> lapsed = new HashSet<>();
     /** Why a claim is refused; null grants every claim. */
@@ -96,6 +98,7 @@ final class RecordedEffects implements StepEffects {
     @Override
     public void adminState(String host, AdminState state, String reason) {
         effects.add("admin " + host + " " + state);
+        adminReasons.put(host, reason);
     }
 
     @Override

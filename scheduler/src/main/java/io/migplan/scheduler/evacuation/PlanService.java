@@ -241,8 +241,12 @@ public class PlanService {
         return filters(config.placement().allowBackward());
     }
 
-    /** The per-VM filters of an evacuation, backward moves allowed or not. */
-    static List<HostFilter> filters(boolean allowBackward) {
+    /**
+     * The per-VM filters every evacuation is judged by, an evacuation plan's or an evacuation
+     * campaign's: the placement filters of "where can it move", anti-affinity aside (the planner
+     * weighs it across VMs).
+     */
+    public static List<HostFilter> filters(boolean allowBackward) {
         return TargetFinder.cheapFilters(allowBackward).stream()
                 .filter(f -> !(f instanceof AntiAffinityFilter)).toList();
     }

@@ -47,6 +47,7 @@ class CampaignStepTest {
     /** One step's inputs, changed test by test. */
     static final class World {
         String replanReason;
+        CampaignKind kind = CampaignKind.UPGRADE;
         final Map<String, HostRow> hosts = new HashMap<>();
         final List<MigrationRow> open = new ArrayList<>();
         /** Planned migrations of later batches. */
@@ -89,8 +90,10 @@ class CampaignStepTest {
         /** A step over later batches' moves as kept from an earlier step. */
         CampaignStep step(LaterBatches kept) {
             Settings settings = new Settings(List.of("src"), 1, 1, 2, 2, 8, 0, false, false, 1, 600, 600);
-            CampaignRow c = new CampaignRow("c-1", "RUNNING", FROM, TO, settings, "{}", replanReason, 1, "orch",
-                    NOW.plusSeconds(60), null, NOW.minusSeconds(3600));
+            boolean evacuation = kind == CampaignKind.EVACUATION;
+            CampaignRow c = new CampaignRow(evacuation ? "evacuation-1" : "c-1", "RUNNING", evacuation ? "" : FROM,
+                    evacuation ? "" : TO, settings, "{}", replanReason, 1, "orch", NOW.plusSeconds(60), null,
+                    NOW.minusSeconds(3600), kind, evacuation ? "BIOS update" : "");
             ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
             return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),
                     kept, snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
@@ -325,6 +328,56 @@ class CampaignStepTest {
         back.step().advance();
         assertThat(back.effects()).anySatisfy(e -> assertThat(e).startsWith("host src READY_TO_UPGRADE -> DRAINING:"
                 + " VM vm-a seen on host src"));
+    }
+
+    /** An evacuation's hosts are its scope alone: the target is outside it. */
+    static World evacuation() {
+        World w = new World();
+        w.kind = CampaignKind.EVACUATION;
+        w.hosts.remove("dst");
+        w.entries.put("dst", entry(t4("dst", FROM)));
+        return w;
+    }
+
+    @Test
+    void anEvacuationHostProvenEmptyIsDoneAndLeftInMaintenanceAndNothingIsUpgraded() {
+        World asked = evacuation();
+        asked.open.clear();
+        asked.entries.put("src", entry(t4("src", FROM)));
+        asked.step().advance();
+        assertThat(asked.out.wantedScans).as("no evidence, no maintenance").containsExactly("src");
+        assertThat(asked.effects()).noneMatch(e -> e.contains("DONE") || e.contains("MAINTENANCE"));
+
+        World w = evacuation();
+        w.open.clear();
+        w.entries.put("src", entry(t4("src", FROM)));
+        w.scans.put("src", scan("src"));
+        CampaignStep step = w.step().advance();
+        assertThat(w.effects()).contains("host src DRAINING -> DONE", "admin src MAINTENANCE",
+                "complete: 1 of 1 hosts empty and in MAINTENANCE");
+        assertThat(w.effects()).noneMatch(e -> e.contains("READY_TO_UPGRADE"));
+        assertThat(w.out.adminReasons.get("src")).isEqualTo("evacuation evacuation-1: in maintenance: BIOS update");
+        assertThat(step.completed()).isTrue();
+        assertThat(step.result("RUNNING", false).upgrade()).isEmpty();
+    }
+
+    @Test
+    void aBlockedHostKeepsAnEvacuationFromCompletingAndSaysWhyWhereACampaignCompletes() {
+        for (CampaignKind kind : CampaignKind.values()) {
+            World w = new World().host("src", "DONE");
+            w.kind = kind;
+            w.hosts.put("gpu", new HostRow("gpu", null, false, "BLOCKED", "VM vm-b has nowhere to go"));
+            w.open.clear();
+            CampaignStep step = w.step().advance();
+            if (kind == CampaignKind.UPGRADE) {
+                assertThat(step.completed()).as("an upgrade ends with what it could do").isTrue();
+                continue;
+            }
+            assertThat(step.completed()).isFalse();
+            assertThat(w.effects()).noneMatch(e -> e.startsWith("complete"));
+            assertThat(step.result("RUNNING", false).waiting())
+                    .contains("host gpu cannot be emptied (BLOCKED): VM vm-b has nowhere to go");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.migplan.proto.v1.AbortCampaignRequest;
 import io.migplan.proto.v1.Campaign;
 import io.migplan.proto.v1.CampaignEvent;
 import io.migplan.proto.v1.CampaignServiceGrpc;
+import io.migplan.proto.v1.CreateEvacuationRequest;
 import io.migplan.proto.v1.CreateCampaignRequest;
 import io.migplan.proto.v1.GetCampaignRequest;
 import io.migplan.proto.v1.ListCampaignsRequest;
@@ -53,6 +54,14 @@ public class CampaignGrpcService extends CampaignServiceGrpc.CampaignServiceImpl
     @RolesAllowed(Roles.OPERATOR)
     public void createCampaign(CreateCampaignRequest request, StreamObserver<Campaign> response) {
         GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.create(
+                GrpcCalls.valid(validator, CampaignViews.toRequest(request)))));
+    }
+
+    @Override
+    @Blocking
+    @RolesAllowed(Roles.OPERATOR)
+    public void createEvacuation(CreateEvacuationRequest request, StreamObserver<Campaign> response) {
+        GrpcCalls.answer(response, () -> CampaignViews.toProto(campaigns.createEvacuation(
                 GrpcCalls.valid(validator, CampaignViews.toRequest(request)))));
     }
 

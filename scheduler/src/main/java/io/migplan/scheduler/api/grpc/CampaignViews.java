@@ -11,6 +11,8 @@ import io.migplan.proto.v1.CampaignProgress;
 import io.migplan.proto.v1.CampaignSummary;
 import io.migplan.proto.v1.CampaignUnmovable;
 import io.migplan.proto.v1.CreateCampaignRequest;
+import io.migplan.proto.v1.CreateEvacuationRequest;
+import io.migplan.scheduler.campaign.EvacuationCampaignRequest;
 import io.migplan.proto.v1.MigrationAction;
 import io.migplan.proto.v1.NaiveMetrics;
 import io.migplan.proto.v1.NextStepResponse;
@@ -36,31 +38,38 @@ final class CampaignViews {
     private CampaignViews() {
     }
 
+    static EvacuationCampaignRequest toRequest(CreateEvacuationRequest r) {
+        return new EvacuationCampaignRequest(r.getHostsList(), given(r.getReason()),
+                r.hasPolicy() ? policy(r.getPolicy()) : null);
+    }
+
     static CampaignRequest toRequest(CreateCampaignRequest r) {
-        CampaignPolicyRequest policy = null;
-        if (r.hasPolicy()) {
-            var p = r.getPolicy();
-            policy = new CampaignPolicyRequest(
-                    p.hasMaxHostsInMaintenance() ? p.getMaxHostsInMaintenance() : null,
-                    p.hasMaxPerFailureDomain() ? p.getMaxPerFailureDomain() : null,
-                    p.hasMaxOutboundPerHost() ? p.getMaxOutboundPerHost() : null,
-                    p.hasMaxInboundPerHost() ? p.getMaxInboundPerHost() : null,
-                    p.hasMaxParallel() ? p.getMaxParallel() : null,
-                    p.hasHeadroomPercent() ? p.getHeadroomPercent() : null,
-                    p.hasAllowBackward() ? p.getAllowBackward() : null,
-                    p.hasTimeLimitSeconds() ? p.getTimeLimitSeconds() : null,
-                    p.hasMigrationTimeoutSeconds() ? p.getMigrationTimeoutSeconds() : null);
-        }
+        CampaignPolicyRequest policy = r.hasPolicy() ? policy(r.getPolicy()) : null;
         // proto3 cannot send a null string or an absent list: empty stands for "not given".
         return new CampaignRequest(given(r.getFromRelease()), given(r.getToRelease()),
                 r.getHostsCount() == 0 ? null : r.getHostsList(),
                 r.getSelectorCount() == 0 ? null : r.getSelectorMap(), policy, r.getDryRun());
     }
 
+    /** The policy as given: an unset limit is null (the default), a value given is checked as given. */
+    private static CampaignPolicyRequest policy(io.migplan.proto.v1.CampaignPolicy p) {
+        return new CampaignPolicyRequest(
+                p.hasMaxHostsInMaintenance() ? p.getMaxHostsInMaintenance() : null,
+                p.hasMaxPerFailureDomain() ? p.getMaxPerFailureDomain() : null,
+                p.hasMaxOutboundPerHost() ? p.getMaxOutboundPerHost() : null,
+                p.hasMaxInboundPerHost() ? p.getMaxInboundPerHost() : null,
+                p.hasMaxParallel() ? p.getMaxParallel() : null,
+                p.hasHeadroomPercent() ? p.getHeadroomPercent() : null,
+                p.hasAllowBackward() ? p.getAllowBackward() : null,
+                p.hasTimeLimitSeconds() ? p.getTimeLimitSeconds() : null,
+                p.hasMigrationTimeoutSeconds() ? p.getMigrationTimeoutSeconds() : null);
+    }
+
     static Campaign toProto(CampaignView v) {
         var b = Campaign.newBuilder().setId(text(v.id())).setState(text(v.state()))
                 .setFromRelease(text(v.fromRelease())).setToRelease(text(v.toRelease())).setDryRun(v.dryRun())
-                .setPlanVersion(v.planVersion()).setReplanPending(text(v.replanPending()));
+                .setPlanVersion(v.planVersion()).setReplanPending(text(v.replanPending()))
+                .setKind(text(v.kind())).setReason(text(v.reason()));
         each(v.batches(), x -> b.addBatches(batch(x)));
         each(v.unmovable(), u -> b.addUnmovable(CampaignUnmovable.newBuilder().setVm(text(u.vm()))
                 .setVmUuid(text(u.vmUuid())).setHost(text(u.host())).addAllReasons(reasons(u.reasons()))));

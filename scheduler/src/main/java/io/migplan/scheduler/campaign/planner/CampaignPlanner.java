@@ -95,7 +95,7 @@ public final class CampaignPlanner {
      * took 10 to 700 per VM. Sizes are rounded up to a power of two, at least 16, so that solver
      * factories, cached per termination, stay few.
      */
-    static PlanLimits.Steps steps(int vms) {
+    public static PlanLimits.Steps steps(int vms) {
         int size = Integer.highestOneBit(Math.max(16, vms) * 2 - 1);
         int unimproved = Math.max(256, 2 * size);
         return new PlanLimits.Steps(unimproved, 3 * unimproved, 1_000L * size);

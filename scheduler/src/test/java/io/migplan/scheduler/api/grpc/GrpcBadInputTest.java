@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import io.migplan.proto.v1.CampaignPolicy;
 import io.migplan.proto.v1.CancelPlanRequest;
 import io.migplan.proto.v1.CreateCampaignRequest;
+import io.migplan.proto.v1.CreateEvacuationRequest;
 import io.migplan.proto.v1.CreateEvacuationPlanRequest;
 import io.migplan.proto.v1.GetCampaignRequest;
 import io.migplan.proto.v1.GetPlanRequest;
@@ -94,6 +95,10 @@ class GrpcBadInputTest {
             out.add(Arguments.of(new Call("CreateCampaign selector", "selector", g -> g.campaigns().createCampaign(
                     CreateCampaignRequest.newBuilder().setFromRelease("2025.1").setToRelease("2025.2")
                             .putSelector("pool", bad + "\u0000").build())), bad));
+            out.add(Arguments.of(new Call("CreateEvacuation hosts", "hosts[0]", g -> g.campaigns().createEvacuation(
+                    CreateEvacuationRequest.newBuilder().addHosts(bad).build())), bad));
+            out.add(Arguments.of(new Call("CreateEvacuation reason", "reason", g -> g.campaigns().createEvacuation(
+                    CreateEvacuationRequest.newBuilder().addHosts("host-01").setReason(bad).build())), bad));
             out.add(Arguments.of(new Call("GetCampaign", "id", g -> g.campaigns().getCampaign(
                     GetCampaignRequest.newBuilder().setId(bad).build())), bad));
             out.add(Arguments.of(new Call("NextStep", "id", g -> g.campaigns().nextStep(
