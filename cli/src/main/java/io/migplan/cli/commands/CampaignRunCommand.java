@@ -68,6 +68,11 @@ public final class CampaignRunCommand extends ApiCommand {
                     + " executor (default ${DEFAULT-VALUE}).")
     int graceSeconds;
 
+    @Option(names = "--poll",
+            description = "Do not follow the campaign's events: with nothing to do, ask again every 0.1 s to 1 s (as"
+                    + " with a scheduler that does not stream them).")
+    boolean poll;
+
     @Override
     protected ExitCode call(ApiClient client) {
         CommandLine cl = spec.commandLine();
@@ -109,7 +114,7 @@ public final class CampaignRunCommand extends ApiCommand {
         }
         ProgressLine progress = ProgressLine.forConsole(err());
         CampaignDriver driver = new CampaignDriver(client, ex, new CampaignDriver.Settings(id, orchestrator, parallel,
-                leaseSeconds, maxFailures, Duration.ofSeconds(graceSeconds)), progress);
+                leaseSeconds, maxFailures, Duration.ofSeconds(graceSeconds), !poll), progress);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onStop = new Thread(() -> {
             progress.event("stopping: no new work is asked for; waiting for migrations in flight");
@@ -185,9 +190,11 @@ public final class CampaignRunCommand extends ApiCommand {
                     p.path("hostsDone").asInt(), p.path("hosts").asInt(), p.path("migrationsDone").asInt(),
                     p.path("migrationsFailed").asInt(), p.path("migrationsPerVm").asDouble()));
         }
-        s.append(String.format(Locale.ROOT, "this run: %d migrations performed, %d failed%s; %d upgrades started%s%n",
+        s.append(String.format(Locale.ROOT, "this run: %d migrations performed, %d failed%s; %d upgrades started%s;"
+                        + " asked for work %d times (%s)%n",
                 o.done(), o.failed(), o.interrupted() > 0 ? ", " + o.interrupted() + " interrupted" : "",
-                o.upgradesStarted(), o.upgradesFailed() > 0 ? " (" + o.upgradesFailed() + " failed)" : ""));
+                o.upgradesStarted(), o.upgradesFailed() > 0 ? " (" + o.upgradesFailed() + " failed)" : "",
+                o.nextCalls(), o.followed() ? "following the campaign's events" : "polling"));
         if (!o.movesPerVm().isEmpty()) {
             Map<Integer, Integer> vmsByMoves = new TreeMap<>();
             o.movesPerVm().values().forEach(n -> vmsByMoves.merge(n, 1, Integer::sum));

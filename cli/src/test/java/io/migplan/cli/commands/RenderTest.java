@@ -77,11 +77,11 @@ class RenderTest {
         var view = new io.migplan.cli.client.ApiClient.Answer(200, """
                 {"state":"COMPLETED","progress":{"hosts":40,"hostsDone":40,"migrationsDone":120,"migrationsFailed":1,"migrationsPerVm":1.01}}""");
         var o = new CampaignDriver.Outcome(CampaignDriver.End.CAMPAIGN_ENDED, "COMPLETED", 120, 1, 40, 0, 0,
-                Map.of("u1", 1, "u2", 1, "u3", 2), view, null, Duration.ofSeconds(95));
+                Map.of("u1", 1, "u2", 1, "u3", 2), view, null, Duration.ofSeconds(95), 212, true);
         assertThat(CampaignRunCommand.summary("camp-1", o)).isEqualTo("""
                 campaign camp-1 COMPLETED after 1m35s
                 hosts upgraded: 40/40; migrations done: 120, failed: 1; migrations per VM: 1.01
-                this run: 120 migrations performed, 1 failed; 40 upgrades started
+                this run: 120 migrations performed, 1 failed; 40 upgrades started; asked for work 212 times (following the campaign's events)
                 VMs moved by this run: 2 VMs once, 1 VM 2 times
                 """);
         assertThat(CampaignRunCommand.exitCode(o)).isEqualTo(io.migplan.cli.ExitCode.OK);

@@ -101,7 +101,7 @@ class CampaignDriverTest {
         try (StandIn s = scheduler(completed)) {
             CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
                     new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0,
-                    Duration.ofSeconds(5)), quiet());
+                    Duration.ofSeconds(5), true), quiet());
             CampaignDriver.Outcome o = driver.run();
 
             assertThat(o.end()).isEqualTo(CampaignDriver.End.CAMPAIGN_ENDED);
@@ -131,7 +131,7 @@ class CampaignDriverTest {
             CountDownLatch release = new CountDownLatch(1);
             Recording executor = new Recording(release);
             CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null), executor,
-                    new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0, Duration.ofSeconds(30)), quiet());
+                    new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0, Duration.ofSeconds(30), true), quiet());
             CompletableFuture<CampaignDriver.Outcome> run = CompletableFuture.supplyAsync(driver::run);
             assertThat(executor.entered.await(10, TimeUnit.SECONDS)).isTrue();
             driver.stop();
