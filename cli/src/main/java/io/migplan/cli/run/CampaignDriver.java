@@ -90,9 +90,16 @@ public final class CampaignDriver {
      * @param maxFailures  stop asking for work after this many failed migrations in this run; 0: never
      * @param grace        after {@link #stop()}, how long running migrations may take before they are interrupted
      * @param followEvents  wait for the campaign's events when there is nothing to do; false: poll only
+     * @param idleLimit     the longest wait for an event ({@link #IDLE_LIMIT})
      */
     public record Settings(String campaign, String orchestrator, int parallel, int leaseSeconds, int maxFailures,
-            Duration grace, boolean followEvents) {
+            Duration grace, boolean followEvents, Duration idleLimit) {
+
+        /** Settings with the usual wait for events. */
+        public Settings(String campaign, String orchestrator, int parallel, int leaseSeconds, int maxFailures,
+                Duration grace, boolean followEvents) {
+            this(campaign, orchestrator, parallel, leaseSeconds, maxFailures, grace, followEvents, IDLE_LIMIT);
+        }
     }
 
     /** How a run ended. */
@@ -251,7 +258,7 @@ public final class CampaignDriver {
                     pause(Duration.ZERO);
                 } else if (live) {
                     wait = MIN_WAIT;
-                    pause(idleLimit(next, settings.leaseSeconds()));
+                    pause(idleLimit(next, settings.idleLimit(), settings.leaseSeconds()));
                 } else {
                     pause(wait = longer(wait));
                 }
@@ -299,7 +306,7 @@ public final class CampaignDriver {
 
                     @Override
                     public void event(SseParser.Event e) {
-                        if (!NO_WORK.contains(e.kind())) {
+                        if (wakes(e.kind())) {
                             wake.offer(Boolean.TRUE);
                         }
                     }
@@ -331,12 +338,17 @@ public final class CampaignDriver {
         }
     }
 
+    /** Whether an event of this kind may open work, so the loop asks at once. */
+    static boolean wakes(String kind) {
+        return !NO_WORK.contains(kind);
+    }
+
     /**
-     * How long to wait for an event with nothing to do: {@link #IDLE_LIMIT}, a third of the lease,
-     * or until just past the nearest deadline of a migration in flight, whichever comes first.
+     * How long to wait for an event with nothing to do: {@code idle}, a third of the lease, or
+     * until just past the nearest deadline of a migration in flight, whichever comes first.
      */
-    static Duration idleLimit(JsonNode next, int leaseSeconds) {
-        Duration limit = IDLE_LIMIT;
+    static Duration idleLimit(JsonNode next, Duration idle, int leaseSeconds) {
+        Duration limit = idle;
         Duration lease = Duration.ofSeconds(leaseSeconds).dividedBy(3);
         limit = lease.compareTo(limit) < 0 ? lease : limit;
         for (JsonNode a : items(next.get("inFlight"))) {
