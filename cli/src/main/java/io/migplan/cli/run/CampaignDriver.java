@@ -64,6 +64,10 @@ public final class CampaignDriver {
      * lease (a third of it at most; see {@link #idleLimit}).
      */
     static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
+    /** After an event woke the loop: how long without another before it asks (a burst's events come within it). */
+    static final Duration BURST_QUIET = Duration.ofMillis(50);
+    /** After an event woke the loop: the longest it waits for the rest of a burst. */
+    static final Duration BURST_LIMIT = Duration.ofMillis(250);
     /** After a migration's deadline, before asking: the scheduler settles it once the deadline passed by its clock. */
     static final Duration PAST_DEADLINE = Duration.ofMillis(500);
     /**
@@ -258,7 +262,9 @@ public final class CampaignDriver {
                     pause(Duration.ZERO);
                 } else if (live) {
                     wait = MIN_WAIT;
-                    pause(idleLimit(next, settings.idleLimit(), settings.leaseSeconds()));
+                    if (pause(idleLimit(next, settings.idleLimit(), settings.leaseSeconds())) && live) {
+                        letBurstArrive();
+                    }
                 } else {
                     pause(wait = longer(wait));
                 }
@@ -370,16 +376,26 @@ public final class CampaignDriver {
         return twice.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : twice;
     }
 
-    private void pause(Duration d) {
+    /** Waits until woken or {@code d} passed; true when woken. */
+    private boolean pause(Duration d) {
         try {
-            if (d.isZero()) {
-                wake.poll();
-            } else {
-                wake.poll(d.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            return (d.isZero() ? wake.poll() : wake.poll(d.toMillis(), TimeUnit.MILLISECONDS)) != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop.set(true);
+            return false;
+        }
+    }
+
+    /**
+     * After an event woke the loop, lets the events that come with it arrive first (the reports
+     * of migrations that ran together, a host's upgrade and probe), so one call answers them all:
+     * until {@link #BURST_QUIET} passes without another, {@link #BURST_LIMIT} at most.
+     */
+    private void letBurstArrive() {
+        long until = System.nanoTime() + BURST_LIMIT.toNanos();
+        while (!stop.get() && System.nanoTime() < until && pause(BURST_QUIET)) {
+            // another event of the burst
         }
     }
 
