@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>With nothing to do it waits for the campaign's next event ({@code GET …/events}, followed on a
  * thread of its own with {@link EventStream}): an event that may open work (a migration done or
- * failed, a host emptied or upgraded, a re-plan, a resume) wakes it at once; events of its own
- * asking (a migration issued, an upgrade started) do not. As deadlines pass without events, it
+ * failed, a host emptied or upgraded, a re-plan, a resume) wakes it, and the events that come with
+ * it are let arrive before it asks ({@link #BURST_QUIET}); events of its own asking (a migration
+ * issued, an upgrade started) do not wake it. As deadlines pass without events, it
  * asks again at the nearest deadline of a migration in flight, and after {@link #IDLE_LIMIT} at
  * most. While the stream is not open (a scheduler without it, every follower place taken, a
  * connection being resumed), it polls as before: waits longer each time up to {@link #MAX_WAIT},
