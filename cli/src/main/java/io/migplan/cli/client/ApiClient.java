@@ -128,6 +128,57 @@ public final class ApiClient {
         return send(withBody(request(path), "PUT", body));
     }
 
+    /** The most of a refusal's body read from a stream's answer: its {@code {code, message}}. */
+    static final int MAX_REFUSAL_BYTES = 64 * 1024;
+
+    /**
+     * Opens a GET whose answer is a stream ({@code text/event-stream}), with the token and the given
+     * headers. It waits for the answer's headers at most {@code wait}; the body is then read a chunk
+     * at a time, each within a wait the reader chooses, as long as it lasts (no request timeout: a
+     * stream lasts). A refusal is thrown as for every call, with its {@code Retry-After}.
+     */
+    BodyChunks openStream(String path, java.util.Map<String, String> headers, Duration wait) {
+        HttpRequest.Builder b = request(path).setHeader("Accept", "text/event-stream")
+                .header("Cache-Control", "no-cache");
+        b.timeout(Duration.ofDays(365)); // replaces the request timeout: the stream's own wait applies
+        headers.forEach(b::setHeader);
+        HttpRequest request = b.GET().build();
+        java.util.concurrent.CompletableFuture<HttpResponse<BodyChunks>> sent =
+                http.sendAsync(request, info -> new BodyChunks());
+        HttpResponse<BodyChunks> response;
+        try {
+            response = sent.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            sent.cancel(true);
+            throw new ApiException(0, ApiException.UNREACHABLE, "the scheduler at " + server + " did not answer "
+                    + path + " within " + wait.toSeconds() + " s", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw new ApiException(0, ApiException.UNREACHABLE, "cannot reach the scheduler at " + server + ": "
+                    + (c instanceof Exception ce ? describe(ce) : String.valueOf(c)), c);
+        } catch (InterruptedException e) {
+            sent.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, ApiException.UNREACHABLE, "interrupted while calling " + server, e);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return response.body();
+        }
+        String body;
+        try {
+            body = response.body().readAll(MAX_REFUSAL_BYTES, wait);
+        } catch (IOException e) {
+            body = "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            body = "";
+        } finally {
+            response.body().cancel();
+        }
+        throw refusal(status, body, response.headers().firstValue("Retry-After"));
+    }
+
     private HttpRequest.Builder request(String path) {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("a path starts with /: " + path);
@@ -207,10 +258,16 @@ public final class ApiClient {
         } catch (IOException e) {
             // Not JSON (a proxy's page): the start of it is the message.
         }
+        Duration delay = null;
         if (retryAfter.isPresent()) {
             message = message + " (retry after " + retryAfter.get().strip() + " s)";
+            try {
+                delay = Duration.ofSeconds(Math.max(0, Long.parseLong(retryAfter.get().strip())));
+            } catch (NumberFormatException e) {
+                // An HTTP date, which the scheduler never sends: the caller's own backoff applies.
+            }
         }
-        return new ApiException(status, code, message);
+        return new ApiException(status, code, message, delay);
     }
 
     private static String describe(Exception e) {

@@ -15,17 +15,30 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final java.time.Duration retryAfter;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, (java.time.Duration) null);
+    }
+
+    /** A refusal that says when to try again (HTTP {@code Retry-After}); null when it does not. */
+    public ApiException(int status, String code, String message, java.time.Duration retryAfter) {
         super(message);
         this.status = status;
         this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     public ApiException(int status, String code, String message, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.code = code;
+        this.retryAfter = null;
+    }
+
+    /** How long the server asked the caller to wait before trying again ({@code Retry-After}); null when it did not say. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     /** The HTTP status; 0 when there was no usable answer. */

@@ -58,6 +58,11 @@ abstract class DrivingCommand extends ApiCommand {
                     + " executor (default ${DEFAULT-VALUE}).")
     int graceSeconds;
 
+    @Option(names = "--poll",
+            description = "Do not follow the campaign's events: with nothing to do, ask again every 0.1 s to 1 s (as"
+                    + " with a scheduler that does not stream them).")
+    boolean poll;
+
     /** Checks the options; throws the parameter error naming the one that is wrong. */
     protected void checkOptions() {
         CommandLine cl = spec.commandLine();
@@ -107,7 +112,7 @@ abstract class DrivingCommand extends ApiCommand {
         }
         ProgressLine progress = ProgressLine.forConsole(err());
         CampaignDriver driver = new CampaignDriver(client, ex, new CampaignDriver.Settings(id, orchestrator, parallel,
-                leaseSeconds, maxFailures, Duration.ofSeconds(graceSeconds)), progress);
+                leaseSeconds, maxFailures, Duration.ofSeconds(graceSeconds), !poll), progress);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onStop = new Thread(() -> {
             progress.event("stopping: no new work is asked for; waiting for migrations in flight");
@@ -187,9 +192,11 @@ abstract class DrivingCommand extends ApiCommand {
         if (view != null && view.path("metrics").isObject() && view.path("metrics").path("vms").asInt() > 0) {
             s.append(planLine(view.path("metrics")));
         }
-        s.append(String.format(Locale.ROOT, "this run: %d migrations performed, %d failed%s; %d upgrades started%s%n",
+        s.append(String.format(Locale.ROOT, "this run: %d migrations performed, %d failed%s; %d upgrades started%s;"
+                        + " asked for work %d times (%s)%n",
                 o.done(), o.failed(), o.interrupted() > 0 ? ", " + o.interrupted() + " interrupted" : "",
-                o.upgradesStarted(), o.upgradesFailed() > 0 ? " (" + o.upgradesFailed() + " failed)" : ""));
+                o.upgradesStarted(), o.upgradesFailed() > 0 ? " (" + o.upgradesFailed() + " failed)" : "",
+                o.nextCalls(), o.followed() ? "following the campaign's events" : "polling"));
         if (!o.movesPerVm().isEmpty()) {
             Map<Integer, Integer> vmsByMoves = new TreeMap<>();
             o.movesPerVm().values().forEach(n -> vmsByMoves.merge(n, 1, Integer::sum));

@@ -3,6 +3,9 @@ package io.migplan.cli.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migplan.cli.client.ApiClient;
 import io.migplan.cli.client.ApiException;
+import io.migplan.cli.client.CampaignEvents;
+import io.migplan.cli.client.EventStream;
+import io.migplan.cli.client.SseParser;
 import io.migplan.cli.executor.ExecutionFailure;
 import io.migplan.cli.executor.Executor;
 import java.time.Duration;
@@ -28,8 +31,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it issues through the {@link Executor} on a pool of {@link Settings#parallel} threads and reports
  * it done or failed (with the executor's sentence), reports each host it hands out
  * {@code upgrade-started} and then upgrades it, and asks again, until the campaign is neither
- * RUNNING nor PAUSED. With nothing to do it waits, longer each time up to {@link #MAX_WAIT}, and
- * wakes at once when a migration or upgrade of its own finishes.
+ * RUNNING nor PAUSED.
+ *
+ * <p>With nothing to do it waits for the campaign's next event ({@code GET …/events}, followed on a
+ * thread of its own with {@link EventStream}): an event that may open work (a migration done or
+ * failed, a host emptied or upgraded, a re-plan, a resume) wakes it, and the events that come with
+ * it are let arrive before it asks ({@link #BURST_QUIET}); events of its own asking (a migration
+ * issued, an upgrade started) do not wake it. As deadlines pass without events, it
+ * asks again at the nearest deadline of a migration in flight, and after {@link #IDLE_LIMIT} at
+ * most. While the stream is not open (a scheduler without it, every follower place taken, a
+ * connection being resumed), it polls as before: waits longer each time up to {@link #MAX_WAIT},
+ * and wakes at once when a migration or upgrade of its own finishes.
  *
  * <p>It decides nothing: where VMs go and which host may be upgraded is the scheduler's. Migrations
  * issued before this run (another orchestrator's, or this one's before a restart) are listed in
@@ -47,6 +59,25 @@ public final class CampaignDriver {
      * (about a second after a change), and a call a second is well inside any lease (10 s at least).
      */
     static final Duration MAX_WAIT = Duration.ofSeconds(1);
+    /**
+     * The longest wait for an event while the stream is open: some changes write no event (a
+     * migration past its deadline, a fresh scan timing out), and a call now and then renews the
+     * lease (a third of it at most; see {@link #idleLimit}).
+     */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
+    /** After an event woke the loop: how long without another before it asks (a burst's events come within it). */
+    static final Duration BURST_QUIET = Duration.ofMillis(50);
+    /** After an event woke the loop: the longest it waits for the rest of a burst. */
+    static final Duration BURST_LIMIT = Duration.ofMillis(250);
+    /** After a migration's deadline, before asking: the scheduler settles it once the deadline passed by its clock. */
+    static final Duration PAST_DEADLINE = Duration.ofMillis(500);
+    /**
+     * Kinds of events that open no work: those this run's own calls write (a migration issued, an
+     * upgrade started) and the scheduler's notes that it settled or proved nothing yet. Every
+     * other kind wakes the loop, kinds added later too.
+     */
+    static final Set<String> NO_WORK = Set.of("MIGRATION_ISSUED", "UPGRADE_STARTED", "MIGRATION_UNSETTLED",
+            "HOST_NOT_PROVEN_EMPTY");
     /** How long the scheduler may be unreachable (or failing, 5xx) before the run gives up. */
     static final Duration OUTAGE_LIMIT = Duration.ofSeconds(60);
     /** Between two reads of the campaign for its progress (hosts upgraded, planned migrations). */
@@ -63,9 +94,17 @@ public final class CampaignDriver {
      * @param leaseSeconds how long the lease lasts without another call (10..3600)
      * @param maxFailures  stop asking for work after this many failed migrations in this run; 0: never
      * @param grace        after {@link #stop()}, how long running migrations may take before they are interrupted
+     * @param followEvents  wait for the campaign's events when there is nothing to do; false: poll only
+     * @param idleLimit     the longest wait for an event ({@link #IDLE_LIMIT})
      */
     public record Settings(String campaign, String orchestrator, int parallel, int leaseSeconds, int maxFailures,
-            Duration grace) {
+            Duration grace, boolean followEvents, Duration idleLimit) {
+
+        /** Settings with the usual wait for events. */
+        public Settings(String campaign, String orchestrator, int parallel, int leaseSeconds, int maxFailures,
+                Duration grace, boolean followEvents) {
+            this(campaign, orchestrator, parallel, leaseSeconds, maxFailures, grace, followEvents, IDLE_LIMIT);
+        }
     }
 
     /** How a run ended. */
@@ -85,10 +124,12 @@ public final class CampaignDriver {
      * @param view        the campaign as {@code GET /api/v1/campaigns/{id}} showed it at the end; null if unreadable
      * @param movesPerVm  migrations this run performed, by VM UUID
      * @param error       the refusal or outage that ended the run; null otherwise
+     * @param nextCalls   how often this run asked {@code POST …/next}
+     * @param followed    whether the campaign's events were followed (for part of the run at least)
      */
     public record Outcome(End end, String state, int done, int failed, int upgradesStarted, int upgradesFailed,
             int interrupted, Map<String, Integer> movesPerVm, ApiClient.Answer view, ApiException error,
-            Duration elapsed) {
+            Duration elapsed, int nextCalls, boolean followed) {
     }
 
     private final ApiClient api;
@@ -108,6 +149,11 @@ public final class CampaignDriver {
     private final AtomicInteger interrupted = new AtomicInteger();
     private final AtomicInteger upgradesStarted = new AtomicInteger();
     private final AtomicInteger upgradesFailed = new AtomicInteger();
+    private final AtomicInteger nextCalls = new AtomicInteger();
+    /** The event stream is open: waits are for events, not a poll's backoff. */
+    private volatile boolean live;
+    private volatile boolean followed;
+    private final AtomicBoolean fallbackSaid = new AtomicBoolean();
 
     private volatile String toRelease;
     private long started;
@@ -142,6 +188,7 @@ public final class CampaignDriver {
         JsonNode view = api.get(path).json();
         toRelease = view.path("toRelease").asText();
         readProgress(view);
+        EventStream events = settings.followEvents() ? follow(view) : null;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.parallel(), settings.parallel(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_BOUND), daemonThreads());
         End end = End.CAMPAIGN_ENDED;
@@ -153,6 +200,7 @@ public final class CampaignDriver {
             while (!stop.get()) {
                 JsonNode next;
                 try {
+                    nextCalls.incrementAndGet();
                     next = api.post(ApiClient.path("/api/v1/campaigns/{}/next", settings.campaign()),
                             Map.of("orchestrator", settings.orchestrator(), "leaseSeconds", settings.leaseSeconds()))
                             .json();
@@ -210,8 +258,17 @@ public final class CampaignDriver {
                             + settings.maxFailures() + ")");
                     break;
                 }
-                wait = work > 0 ? MIN_WAIT : longer(wait);
-                pause(work > 0 ? Duration.ZERO : wait);
+                if (work > 0) {
+                    wait = MIN_WAIT;
+                    pause(Duration.ZERO);
+                } else if (live) {
+                    wait = MIN_WAIT;
+                    if (pause(idleLimit(next, settings.idleLimit(), settings.leaseSeconds())) && live) {
+                        letBurstArrive();
+                    }
+                } else {
+                    pause(wait = longer(wait));
+                }
             }
             if (stop.get()) {
                 end = End.STOPPED;
@@ -219,6 +276,9 @@ public final class CampaignDriver {
         } catch (ApiException e) {
             end = End.ERROR;
             error = e;
+        }
+        if (events != null) {
+            events.close();
         }
         drain(pool);
         progress.finish();
@@ -230,7 +290,82 @@ public final class CampaignDriver {
             error = error == null ? e : error;
         }
         return new Outcome(end, state, done.get(), failed.get(), upgradesStarted.get(), upgradesFailed.get(),
-                interrupted.get(), new TreeMap<>(movesPerVm), last, error, elapsed());
+                interrupted.get(), new TreeMap<>(movesPerVm), last, error, elapsed(), nextCalls.get(), followed);
+    }
+
+    /**
+     * Follows the campaign's events after the history {@code view} shows, on a daemon thread; an
+     * event that may open work wakes the loop. When the stream cannot be opened or is given up, the
+     * loop polls, and says so once.
+     */
+    private EventStream follow(JsonNode view) {
+        EventStream stream = new EventStream(api, CampaignEvents.path(settings.campaign()),
+                view.path("history").size(), CampaignEvents::ends, EventStream.Settings.DEFAULT);
+        Thread t = new Thread(() -> {
+            try {
+                stream.follow(new EventStream.Listener() {
+                    @Override
+                    public void connected(String lastEventId) {
+                        live = true;
+                        followed = true;
+                        wake.offer(Boolean.TRUE); // what happened while it was not open is asked for now
+                    }
+
+                    @Override
+                    public void event(SseParser.Event e) {
+                        if (wakes(e.kind())) {
+                            wake.offer(Boolean.TRUE);
+                        }
+                    }
+
+                    @Override
+                    public void lost(String why, Duration retryIn, int attempt) {
+                        live = false;
+                        if (!followed) {
+                            fallBack(why);
+                        }
+                    }
+                });
+            } catch (ApiException e) {
+                fallBack(e.describe());
+            } finally {
+                live = false;
+            }
+        }, "migplan-events");
+        t.setDaemon(true);
+        t.start();
+        return stream;
+    }
+
+    private void fallBack(String why) {
+        live = false;
+        if (fallbackSaid.compareAndSet(false, true)) {
+            progress.event("cannot follow the campaign's events (" + why + "): asking for work every "
+                    + MIN_WAIT.toMillis() + " ms to " + MAX_WAIT.toSeconds() + " s while they cannot be followed");
+        }
+    }
+
+    /** Whether an event of this kind may open work, so the loop asks at once. */
+    static boolean wakes(String kind) {
+        return !NO_WORK.contains(kind);
+    }
+
+    /**
+     * How long to wait for an event with nothing to do: {@code idle}, a third of the lease, or
+     * until just past the nearest deadline of a migration in flight, whichever comes first.
+     */
+    static Duration idleLimit(JsonNode next, Duration idle, int leaseSeconds) {
+        Duration limit = idle;
+        Duration lease = Duration.ofSeconds(leaseSeconds).dividedBy(3);
+        limit = lease.compareTo(limit) < 0 ? lease : limit;
+        for (JsonNode a : items(next.get("inFlight"))) {
+            Duration left = untilDeadline(a.get("deadline"));
+            if (left != null) {
+                left = left.plus(PAST_DEADLINE);
+                limit = left.compareTo(limit) < 0 ? left : limit;
+            }
+        }
+        return limit.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : limit;
     }
 
     private static boolean transient_(ApiException e) {
@@ -242,16 +377,26 @@ public final class CampaignDriver {
         return twice.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : twice;
     }
 
-    private void pause(Duration d) {
+    /** Waits until woken or {@code d} passed; true when woken. */
+    private boolean pause(Duration d) {
         try {
-            if (d.isZero()) {
-                wake.poll();
-            } else {
-                wake.poll(d.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            return (d.isZero() ? wake.poll() : wake.poll(d.toMillis(), TimeUnit.MILLISECONDS)) != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop.set(true);
+            return false;
+        }
+    }
+
+    /**
+     * After an event woke the loop, lets the events that come with it arrive first (the reports
+     * of migrations that ran together, a host's upgrade and probe), so one call answers them all:
+     * until {@link #BURST_QUIET} passes without another, {@link #BURST_LIMIT} at most.
+     */
+    private void letBurstArrive() {
+        long until = System.nanoTime() + BURST_LIMIT.toNanos();
+        while (!stop.get() && System.nanoTime() < until && pause(BURST_QUIET)) {
+            // another event of the burst
         }
     }
 
@@ -263,7 +408,9 @@ public final class CampaignDriver {
                     task.run();
                 } finally {
                     running.decrementAndGet();
-                    wake.offer(Boolean.TRUE);
+                    if (!live) {
+                        wake.offer(Boolean.TRUE); // while following, the report's own event wakes the loop
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -404,18 +551,25 @@ public final class CampaignDriver {
 
     /** Until the migration's deadline (the scheduler settles it then), at least a second. */
     static Duration timeout(JsonNode deadline) {
-        if (deadline == null || deadline.isNull()) {
+        Duration left = untilDeadline(deadline);
+        if (left == null) {
             return Duration.ofMinutes(30);
         }
-        Instant at;
-        try {
-            at = deadline.isNumber() ? Instant.ofEpochMilli((long) (deadline.asDouble() * 1000))
-                    : Instant.parse(deadline.asText());
-        } catch (DateTimeParseException e) {
-            return Duration.ofMinutes(30);
-        }
-        Duration left = Duration.between(Instant.now(), at);
         return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+    }
+
+    /** The time left until a deadline as the scheduler sends it (ISO-8601, or epoch seconds); null if none or unreadable. */
+    private static Duration untilDeadline(JsonNode deadline) {
+        if (deadline == null || deadline.isNull()) {
+            return null;
+        }
+        try {
+            Instant at = deadline.isNumber() ? Instant.ofEpochMilli((long) (deadline.asDouble() * 1000))
+                    : Instant.parse(deadline.asText());
+            return Duration.between(Instant.now(), at);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Iterable<JsonNode> items(JsonNode array) {

@@ -79,12 +79,12 @@ class RenderTest {
                  "metrics":{"vms":119,"migrations":120,"migrationsPerVm":1.0084,"movedTwice":1,"lowerBound":119,
                             "naive":{"migrations":124,"migrationsPerVm":1.042,"movedTwice":5}}}""");
         var o = new CampaignDriver.Outcome(CampaignDriver.End.CAMPAIGN_ENDED, "COMPLETED", 120, 1, 40, 0, 0,
-                Map.of("u1", 1, "u2", 1, "u3", 2), view, null, Duration.ofSeconds(95));
+                Map.of("u1", 1, "u2", 1, "u3", 2), view, null, Duration.ofSeconds(95), 212, true);
         assertThat(CampaignRunCommand.summary("camp-1", o)).isEqualTo("""
                 campaign camp-1 COMPLETED after 1m35s
                 hosts upgraded: 40/40; migrations done: 120, failed: 1; migrations per VM: 1.01
                 the plan: 120 migrations for 119 VMs (1.008 per VM, 1 moved twice); lower bound 119 (1.000); naive order 124 (1.042, 5 moved twice)
-                this run: 120 migrations performed, 1 failed; 40 upgrades started
+                this run: 120 migrations performed, 1 failed; 40 upgrades started; asked for work 212 times (following the campaign's events)
                 VMs moved by this run: 2 VMs once, 1 VM 2 times
                 """);
         assertThat(CampaignRunCommand.exitCode(o)).isEqualTo(io.migplan.cli.ExitCode.OK);

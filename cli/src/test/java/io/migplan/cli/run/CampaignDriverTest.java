@@ -13,7 +13,9 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +64,12 @@ class CampaignDriverTest {
         }
     }
 
+    /** A scheduler from before the event stream: its events path is unknown (404), so the driver polls. */
     StandIn scheduler(AtomicBoolean completed) throws Exception {
         return new StandIn(r -> {
+            if (r.path().endsWith("/events")) {
+                return Answer.json(404, "{\"code\":\"NOT_FOUND\",\"message\":\"no such resource\"}");
+            }
             if (!r.method().equals("GET")) {
                 events.add(r.method() + " " + r.path() + " " + r.body());
             }
@@ -95,13 +101,109 @@ class CampaignDriverTest {
         return new ProgressLine(new PrintWriter(new StringWriter()), false, 0, System::nanoTime);
     }
 
+    static final String NOTHING_TO_DO = "{\"state\":\"RUNNING\",\"start\":[],\"inFlight\":[],\"upgrade\":[],"
+            + "\"waiting\":[\"batch 1 waits for its hosts' upgrades\"]}";
+
+    static String event(long position, String kind) {
+        return "id:" + position + "\nevent:" + kind + "\ndata:{\"campaign\":\"c1\",\"position\":" + position
+                + ",\"kind\":\"" + kind + "\",\"state\":\"RUNNING\",\"message\":\"m\"}\n\n";
+    }
+
+    @Test
+    void withNothingToDoItWaitsForTheCampaignsNextEventFromAfterTheHistoryItRead() throws Exception {
+        BlockingQueue<String> stream = new LinkedBlockingQueue<>();
+        AtomicBoolean hostDone = new AtomicBoolean();
+        CountDownLatch idle = new CountDownLatch(1);
+        try (StandIn s = new StandIn(r -> {
+            if (r.path().startsWith("/api/v1/campaigns/c1/events")) {
+                return Answer.stream(stream);
+            }
+            if (r.method().equals("GET")) {
+                return Answer.json(200, "{\"id\":\"c1\",\"state\":\"" + (hostDone.get() ? "COMPLETED" : "RUNNING")
+                        + "\",\"toRelease\":\"2025.2\",\"history\":[{\"kind\":\"PLANNED\"},{\"kind\":\"RESUMED\"}]}");
+            }
+            if (r.path().endsWith("/next")) {
+                if (hostDone.get()) {
+                    return Answer.json(200, "{\"state\":\"COMPLETED\",\"start\":[],\"inFlight\":[],\"upgrade\":[],"
+                            + "\"waiting\":[]}");
+                }
+                idle.countDown();
+                return Answer.json(200, NOTHING_TO_DO);
+            }
+            return Answer.json(200, "{}");
+        })) {
+            StringWriter log = new StringWriter();
+            // Waits for an event far longer than the test may take: only the event can end the run.
+            CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
+                    new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 3600, 0,
+                    Duration.ofSeconds(5), true, Duration.ofHours(1)),
+                    new ProgressLine(new PrintWriter(log), false, 0, System::nanoTime));
+            CompletableFuture<CampaignDriver.Outcome> run = CompletableFuture.supplyAsync(driver::run);
+            assertThat(idle.await(10, TimeUnit.SECONDS)).isTrue();
+            hostDone.set(true);
+            stream.add(event(3, "HOST_DONE"));
+            CampaignDriver.Outcome o = run.get(30, TimeUnit.SECONDS);
+
+            assertThat(o.state()).isEqualTo("COMPLETED");
+            assertThat(o.followed()).isTrue();
+            assertThat(s.requests).filteredOn(r -> r.path().contains("/events")).first()
+                    .satisfies(r -> assertThat(r.path()).endsWith("/events?after=2"));
+            assertThat(log.toString()).doesNotContain("cannot follow");
+        }
+    }
+
+    @Test
+    void aSchedulerWithoutTheEventStreamIsPolledAndTheRunSaysSoOnce() throws Exception {
+        AtomicBoolean completed = new AtomicBoolean();
+        try (StandIn s = scheduler(completed)) {
+            StringWriter log = new StringWriter();
+            CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
+                    new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0,
+                    Duration.ofSeconds(5), true, Duration.ofHours(1)),
+                    new ProgressLine(new PrintWriter(log), false, 0, System::nanoTime));
+            CampaignDriver.Outcome o = driver.run();
+
+            assertThat(o.state()).isEqualTo("COMPLETED");
+            assertThat(o.followed()).isFalse();
+            assertThat(o.nextCalls()).isGreaterThan(2);
+            assertThat(log.toString().lines().filter(l -> l.startsWith("cannot follow the campaign's events")))
+                    .containsExactly("cannot follow the campaign's events (NOT_FOUND (HTTP 404): no such resource):"
+                            + " asking for work every 100 ms to 1 s while they cannot be followed");
+        }
+    }
+
+    @Test
+    void eventsOfItsOwnAskingAndNotesOfNothingSettledDoNotWakeTheLoop() {
+        assertThat(List.of("MIGRATION_ISSUED", "UPGRADE_STARTED", "MIGRATION_UNSETTLED", "HOST_NOT_PROVEN_EMPTY"))
+                .noneMatch(CampaignDriver::wakes);
+        assertThat(List.of("MIGRATION_DONE", "MIGRATION_FAILED", "MIGRATION_SETTLED", "HOST_EMPTY", "HOST_DONE",
+                "UPGRADE_REPORTED", "REPLANNED", "RESUMED", "COMPLETED", "ABORTED", "A_KIND_ADDED_LATER"))
+                .allMatch(CampaignDriver::wakes);
+    }
+
+    @Test
+    void theWaitForAnEventEndsJustPastTheNearestDeadlineOfAMigrationInFlightOrAThirdOfTheLease() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String soon = java.time.Instant.now().plusSeconds(2).toString();
+        var next = json.readTree("{\"inFlight\":[{\"deadline\":\"2999-01-01T00:00:00Z\"},{\"deadline\":\"" + soon
+                + "\"}]}");
+        assertThat(CampaignDriver.idleLimit(next, Duration.ofSeconds(5), 120))
+                .isBetween(Duration.ofMillis(500), Duration.ofMillis(2500));
+        assertThat(CampaignDriver.idleLimit(json.readTree("{\"inFlight\":[]}"), Duration.ofSeconds(5), 120))
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(CampaignDriver.idleLimit(json.readTree("{}"), Duration.ofMinutes(5), 30))
+                .isEqualTo(Duration.ofSeconds(10));
+        var overdue = json.readTree("{\"inFlight\":[{\"deadline\":\"2000-01-01T00:00:00Z\"}]}");
+        assertThat(CampaignDriver.idleLimit(overdue, Duration.ofSeconds(5), 120)).isEqualTo(CampaignDriver.MIN_WAIT);
+    }
+
     @Test
     void performsWhatIsIssuedReportsEachAndUpgradesAfterReportingTheStart() throws Exception {
         AtomicBoolean completed = new AtomicBoolean();
         try (StandIn s = scheduler(completed)) {
             CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
                     new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0,
-                    Duration.ofSeconds(5)), quiet());
+                    Duration.ofSeconds(5), true), quiet());
             CampaignDriver.Outcome o = driver.run();
 
             assertThat(o.end()).isEqualTo(CampaignDriver.End.CAMPAIGN_ENDED);
@@ -131,7 +233,7 @@ class CampaignDriverTest {
             CountDownLatch release = new CountDownLatch(1);
             Recording executor = new Recording(release);
             CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null), executor,
-                    new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0, Duration.ofSeconds(30)), quiet());
+                    new CampaignDriver.Settings("c1", "orch-1", 2, 60, 0, Duration.ofSeconds(30), true), quiet());
             CompletableFuture<CampaignDriver.Outcome> run = CompletableFuture.supplyAsync(driver::run);
             assertThat(executor.entered.await(10, TimeUnit.SECONDS)).isTrue();
             driver.stop();

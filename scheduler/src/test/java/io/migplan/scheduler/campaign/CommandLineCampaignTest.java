@@ -26,6 +26,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +39,13 @@ import picocli.CommandLine;
  * A rolling upgrade of a simulated 40-host fleet carried out by the {@code migplan} command line,
  * in-process, as an operator would: {@code migplan campaign create} with an operator's token, then
  * {@code migplan campaign run --executor simulator} with an orchestrator's token against the
- * simulator's control port. Checked against what the fleet did: every host at the new release,
- * every VM still running somewhere, none moved twice.
+ * simulator's control port, while {@code migplan campaign watch} follows the campaign's events beside
+ * it. Checked against what the fleet did: every host at the new release, every VM still running
+ * somewhere, none moved twice; the run followed the events (it says how often it asked for work,
+ * the figure of docs/benchmarks.md); the watch printed every event of the history once, in order.
+ *
+ * <p>{@code -Dbench.campaign.poll=true} runs the campaign with {@code --poll} instead, for the
+ * figure to compare with.
  */
 @QuarkusTest
 class CommandLineCampaignTest {
@@ -45,6 +54,8 @@ class CommandLineCampaignTest {
     static final String TO = CampaignEndToEndTest.TO;
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Duration POLL = Duration.ofMillis(100);
+    /** Run with {@code --poll}: the figure before the run followed events. */
+    static final boolean POLLING = Boolean.getBoolean("bench.campaign.poll");
 
     @Inject
     AgroalDataSource ds;
@@ -96,14 +107,40 @@ class CommandLineCampaignTest {
         String id = campaign.path("id").asText();
         assertThat(campaign.path("state").asText()).as(created.out()).isEqualTo("RUNNING");
 
-        Run run = migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id, "--executor", "simulator",
-                "--simulator", "127.0.0.1:" + control, "--parallel", "16", "--name", "cli-test");
+        CompletableFuture<Run> watch = CompletableFuture.supplyAsync(() -> migplan(TestTokens.of(Roles.VIEWER),
+                "-o", "json", "campaign", "watch", id));
+        List<String> args = new ArrayList<>(List.of("campaign", "run", id, "--executor", "simulator",
+                "--simulator", "127.0.0.1:" + control, "--parallel", "16", "--name", "cli-test"));
+        if (POLLING) {
+            args.add("--poll");
+        }
+        Run run = migplan(TestTokens.of(Roles.ORCHESTRATOR), args.toArray(String[]::new));
 
         assertThat(run.exit()).as(run.err() + run.out()).isZero();
         assertThat(run.out()).contains("campaign " + id + " COMPLETED", "hosts upgraded: 40/40")
-                .containsPattern("VMs moved by this run: \\d+ VMs once\n");
+                .containsPattern("VMs moved by this run: \\d+ VMs once\n")
+                .contains(POLLING ? "(polling)" : "(following the campaign's events)");
+        Matcher asked = Pattern.compile("after (\\S+)\n[\\s\\S]*asked for work (\\d+) times").matcher(run.out());
+        assertThat(asked.find()).as(run.out()).isTrue();
+
+        Run watched = watch.get(2, TimeUnit.MINUTES);
+        assertThat(watched.exit()).as(watched.err()).isZero();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : watched.out().lines().toList()) {
+            events.add(new ObjectMapper().readTree(line));
+        }
+        List<Map<String, Object>> history = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200)
+                .extract().jsonPath().getList("history");
+        assertThat(events).as("every event of the history once, in order").hasSize(history.size());
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(events.get(i).path("position").asLong()).isEqualTo(i + 1);
+            assertThat(events.get(i).path("kind").asText()).isEqualTo(history.get(i).get("kind"));
+        }
+        assertThat(events.get(events.size() - 1).path("state").asText()).isEqualTo("COMPLETED");
         JsonPath view = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
         assertThat(view.getString("state")).isEqualTo("COMPLETED");
+        System.out.printf("campaign run of 40 hosts (%s): %s next calls in %s for %d migrations%n",
+                POLLING ? "polling" : "events", asked.group(2), asked.group(1), view.getInt("progress.migrationsDone"));
         assertThat(view.getInt("progress.migrationsFailed")).isZero();
         assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
         // Every VM still runs, on exactly one host; none moved twice (the campaign's own count and the fleet's).
