@@ -57,9 +57,10 @@ public record FleetSpec(
   public static final String DEFAULT_DRIVER_VERSION = "550.90.07";
   /**
    * Every simulated host holds one loopback port; Linux hands out about 28,000 ephemeral ports
-   * (32768-60999), and the scheduler's connections to the agents need ports too.
+   * (32768-60999), and the scheduler's connections to the agents need ports too. The fleet
+   * format's bound is the same number.
    */
-  public static final int MAX_HOSTS = 10_000;
+  public static final int MAX_HOSTS = io.migplan.fleet.FleetReader.MAX_HOSTS;
   /** An 8-GPU chassis is the largest common GPU server. */
   public static final int MAX_GPUS_PER_HOST = 8;
   public static final List<String> DEFAULT_FAILURE_DOMAINS = List.of("rack-a", "rack-b");
