@@ -2,13 +2,10 @@ package io.migplan.cli.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.cli.ExitCode;
 import io.migplan.cli.Migplan;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,18 +18,6 @@ import picocli.CommandLine;
  * where the scheduler is packaged ({@code WhatIfCommandIT}); the planning itself in {@code OfflinePlanTest}.
  */
 class WhatIfCommandTest {
-
-    /** The scheduler as this repository's build packages it, from the cli module's folder. */
-    static final Path BUILT = Path.of("../scheduler/target/quarkus-app/quarkus-run.jar");
-
-    /** Two hosts of one release; host-a runs one VM without devices, host-b none. */
-    static final String FLEET = "{\"format\":\"migplan-fleet\",\"version\":1,\"takenAt\":\"2026-12-06T07:00:00Z\","
-            + "\"hostCount\":2,\"hosts\":["
-            + "{\"id\":\"host-a\",\"state\":\"UP\",\"adminState\":\"ACTIVE\",\"adminReason\":\"\",\"inventory\":{\"host\":"
-            + "{\"id\":\"host-a\",\"release\":\"2025.1\",\"cpus\":16,\"memoryMib\":\"65536\"},\"vms\":[{\"name\":\"vm-1\","
-            + "\"uuid\":\"0b9f4a3c-5f0e-4c1d-9a57-3d2f1e6b7a01\",\"vcpus\":4,\"memoryMib\":\"4096\"}]},\"verdicts\":[]},"
-            + "{\"id\":\"host-b\",\"state\":\"UP\",\"adminState\":\"ACTIVE\",\"adminReason\":\"\",\"inventory\":{\"host\":"
-            + "{\"id\":\"host-b\",\"release\":\"2025.1\",\"cpus\":16,\"memoryMib\":\"65536\"}},\"verdicts\":[]}]}";
 
     record Run(int status, String out, String err) {
     }
