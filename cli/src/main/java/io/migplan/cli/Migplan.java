@@ -3,17 +3,23 @@ package io.migplan.cli;
 import io.migplan.cli.client.ApiClient;
 import io.migplan.cli.client.CaTrust;
 import io.migplan.cli.commands.CampaignCommand;
+import io.migplan.cli.commands.EvacuationCommand;
 import io.migplan.cli.commands.HostCommand;
 import io.migplan.cli.commands.HostsCommand;
 import io.migplan.cli.commands.PlanCommand;
 import io.migplan.cli.commands.VmsCommand;
+import io.migplan.cli.commands.WarmupCommand;
+import io.migplan.cli.commands.WhatIfCommand;
 import io.migplan.cli.commands.WhereCanCommand;
 import io.migplan.cli.output.Format;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
@@ -28,12 +34,18 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "migplan", mixinStandardHelpOptions = true, version = "migplan 0.1.0",
         description = "Plans and carries out VM migrations for rolling upgrades of a KVM fleet.",
-        subcommands = {HostsCommand.class, VmsCommand.class, WhereCanCommand.class, PlanCommand.class,
-                CampaignCommand.class, HostCommand.class, io.migplan.cli.commands.EvacuationCommand.class,
-                io.migplan.cli.commands.WarmupCommand.class, io.migplan.cli.commands.WhatIfCommand.class,
-                CommandLine.HelpCommand.class},
         modelTransformer = Migplan.ExitCodeHelp.class)
 public final class Migplan implements Runnable {
+
+    /**
+     * The commands under {@code migplan}, in the order {@code --help} lists them. Picocli builds a
+     * command's model by reflection over its class, its options and its subcommands; building all of
+     * them costs more than most commands take to run, so a run adds only the commands it names
+     * ({@link #commandLine(Migplan, String...)}).
+     */
+    static final List<Class<?>> COMMANDS = List.of(HostsCommand.class, VmsCommand.class, WhereCanCommand.class,
+            PlanCommand.class, CampaignCommand.class, HostCommand.class, EvacuationCommand.class, WarmupCommand.class,
+            WhatIfCommand.class, CommandLine.HelpCommand.class);
 
     /** The scheduler a command calls when neither {@code --server} nor MIGPLAN_SERVER says. */
     public static final String DEFAULT_SERVER = "http://localhost:8080";
@@ -144,7 +156,39 @@ public final class Migplan implements Runnable {
         }
     }
 
+    /** The whole command line, every command in it (help, tests, the warm-up). */
+    public static CommandLine commandLine(Migplan root) {
+        CommandLine line = new CommandLine(root);
+        COMMANDS.forEach(line::addSubcommand);
+        return line;
+    }
+
+    /**
+     * The command line for a run with {@code args}: only the commands that some argument names, so
+     * picocli reflects over what the run may execute. With none named, or {@code help} named, every
+     * command is there (the usage lists them, an unknown name gets suggestions). An option's value
+     * that happens to be a command's name only adds a command that is not run.
+     */
+    public static CommandLine commandLine(Migplan root, String... args) {
+        Set<String> named = Set.copyOf(Arrays.asList(args));
+        List<Class<?>> chosen = COMMANDS.stream().filter(c -> names(c).stream().anyMatch(named::contains)).toList();
+        if (chosen.isEmpty() || chosen.contains(CommandLine.HelpCommand.class)) {
+            return commandLine(root);
+        }
+        CommandLine line = new CommandLine(root);
+        chosen.forEach(line::addSubcommand);
+        return line;
+    }
+
+    /** A command's name and aliases, as its {@code @Command} declares them. */
+    static List<String> names(Class<?> command) {
+        Command declared = command.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(declared.aliases()));
+        names.add(declared.name());
+        return names;
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Migplan()).execute(args));
+        System.exit(commandLine(new Migplan(), args).execute(args));
     }
 }

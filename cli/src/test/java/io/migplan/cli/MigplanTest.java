@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ class MigplanTest {
     static Run run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new Migplan(env)).setOut(new PrintWriter(out, true))
+        int exit = Migplan.commandLine(new Migplan(env), args).setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true)).execute(args);
         return new Run(exit, out.toString(), err.toString());
     }
@@ -223,5 +224,52 @@ class MigplanTest {
         assertThat(new HashSet<>(Arrays.stream(ExitCode.values()).map(ExitCode::code).toList()))
                 .as("each code once").hasSize(ExitCode.values().length);
         assertThat(ExitCode.USAGE.code()).as("picocli's own usage code").isEqualTo(CommandLine.ExitCode.USAGE);
+    }
+
+    @Test
+    void aRunBuildsOnlyTheCommandsItNames() {
+        Migplan root = new Migplan(Map.of());
+        assertThat(Migplan.commandLine(root, "--server", "http://h:1", "where-can", "vm-1").getSubcommands())
+                .containsOnlyKeys("where-can");
+        assertThat(Migplan.commandLine(new Migplan(Map.of()), "campaign", "run", "c-1").getSubcommands())
+                .containsOnlyKeys("campaign");
+        // An option's value that is a command's name adds that command beside the one run.
+        assertThat(Migplan.commandLine(new Migplan(Map.of()), "--token=hosts", "hosts", "vms").getSubcommands())
+                .containsOnlyKeys("hosts", "vms");
+    }
+
+    @Test
+    void withNoCommandNamedOrWithHelpEveryCommandIsThere() {
+        Set<String> every = Migplan.commandLine(new Migplan(Map.of())).getSubcommands().keySet();
+        assertThat(every).hasSize(Migplan.COMMANDS.size());
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "hosts"}, {"hots"}}) {
+            assertThat(Migplan.commandLine(new Migplan(Map.of()), args).getSubcommands().keySet()).as(Arrays.toString(args))
+                    .isEqualTo(every);
+        }
+    }
+
+    @Test
+    void theUsageListsEveryCommandAndAMistypedOneGetsASuggestion() {
+        Run help = run(Map.of(), "--help");
+        for (Class<?> command : Migplan.COMMANDS) {
+            String name = Migplan.names(command).get(Migplan.names(command).size() - 1);
+            boolean hidden = command.getAnnotation(CommandLine.Command.class).hidden();
+            assertThat(help.out().contains("  " + name + " ")).as(name).isEqualTo(!hidden);
+        }
+        Run typo = run(Map.of(), "hots");
+        assertThat(typo.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(typo.err()).contains("hosts");
+    }
+
+    @Test
+    void anOptionValueNamingACommandDoesNotRunIt() throws Exception {
+        // Picocli takes a command's name after an option as the command (a usage error), so such a
+        // value is given as --token=VALUE, with all commands built or only the named ones.
+        try (StandIn s = new StandIn(r -> Answer.json(200, "[]"))) {
+            Run r = run(Map.of(), "--server", s.url(), "--token=hosts", "vms");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(s.requests).extracting(StandIn.Request::path).containsExactly("/api/v1/vms");
+            assertThat(s.requests).extracting(StandIn.Request::authorization).containsExactly("Bearer hosts");
+        }
     }
 }

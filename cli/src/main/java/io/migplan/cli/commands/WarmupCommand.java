@@ -57,7 +57,7 @@ public final class WarmupCommand implements Callable<Integer> {
                 String[] all = new String[args.length + 2];
                 System.arraycopy(new String[] {"--server", url, "--token=x"}, 0, all, 0, 3);
                 System.arraycopy(args, 1, all, 3, args.length - 1);
-                int code = new CommandLine(new Migplan(Map.of())).setOut(sink).setErr(sink).execute(all);
+                int code = Migplan.commandLine(new Migplan(Map.of())).setOut(sink).setErr(sink).execute(all);
                 wrong += code == Integer.parseInt(args[0]) ? 0 : 1;
             }
             return wrong == 0 ? 0 : 1;

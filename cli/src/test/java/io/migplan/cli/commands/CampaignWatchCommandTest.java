@@ -27,7 +27,7 @@ class CampaignWatchCommandTest {
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("--server", s.url(), "--token", "tok"));
         all.addAll(List.of(args));
-        int exit = new CommandLine(new Migplan(Map.of())).setOut(new PrintWriter(out, true))
+        int exit = Migplan.commandLine(new Migplan(Map.of())).setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
         return new Run(exit, out.toString(), err.toString());
     }

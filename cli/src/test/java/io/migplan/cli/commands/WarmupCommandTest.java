@@ -11,6 +11,6 @@ class WarmupCommandTest {
 
     @Test
     void theWarmUpRunsEveryCommandItNamesToItsEnd() {
-        assertThat(new CommandLine(new Migplan(Map.of())).execute("warmup")).isZero();
+        assertThat(Migplan.commandLine(new Migplan(Map.of())).execute("warmup")).isZero();
     }
 }

@@ -45,7 +45,7 @@ class WhatIfCommandIT {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = new CommandLine(new Migplan(Map.of())).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int status = Migplan.commandLine(new Migplan(Map.of())).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(args);
         return new Run(status, out.toString(), err.toString());
     }
