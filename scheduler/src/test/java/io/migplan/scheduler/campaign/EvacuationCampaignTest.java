@@ -14,7 +14,9 @@ import io.migplan.agent.sim.FleetSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.migplan.proto.v1.Campaign;
+import io.migplan.proto.v1.CampaignSummary;
 import io.migplan.proto.v1.CreateEvacuationRequest;
+import io.migplan.proto.v1.ListCampaignsRequest;
 import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
@@ -182,6 +184,9 @@ class EvacuationCampaignTest {
             assertThat(c.getReason()).isEqualTo("fan swap");
             assertThat(c.getState()).isEqualTo("PLANNING");
             assertThat(Campaigns.planned(c.getId()).getString("state")).isEqualTo("RUNNING");
+            assertThat(grpc.campaigns().listCampaigns(ListCampaignsRequest.getDefaultInstance()).getCampaignsList())
+                    .filteredOn(l -> l.getId().equals(c.getId())).extracting(CampaignSummary::getKind)
+                    .containsExactly("EVACUATION");
         }
     }
 

@@ -144,7 +144,7 @@ final class CampaignViews {
     static CampaignSummary toProto(CampaignService.Listed l) {
         return CampaignSummary.newBuilder().setId(text(l.id())).setState(text(l.state()))
                 .setFromRelease(text(l.fromRelease())).setToRelease(text(l.toRelease()))
-                .setCreatedAtUnixMs(millis(l.createdAt())).build();
+                .setCreatedAtUnixMs(millis(l.createdAt())).setKind(text(l.kind())).build();
     }
 
     static NextStepResponse toProto(NextStep s) {

@@ -141,8 +141,8 @@ class CampaignGrpcServiceTest {
 
         assertThat(grpc.campaigns().listCampaigns(ListCampaignsRequest.getDefaultInstance()).getCampaignsList())
                 .extracting(CampaignSummary::getId, CampaignSummary::getState, CampaignSummary::getFromRelease,
-                        CampaignSummary::getToRelease)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(created.getId(), "DRY_RUN", FROM, TO));
+                        CampaignSummary::getToRelease, CampaignSummary::getKind)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(created.getId(), "DRY_RUN", FROM, TO, "UPGRADE"));
     }
 
     /** The batches as the REST API's JSON has them, to compare field by field. */
