@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "campaign", mixinStandardHelpOptions = true, description = "Rolling-upgrade campaigns.",
         subcommands = {CampaignCommand.Create.class, CampaignCommand.Get.class, CampaignCommand.ListAll.class,
                 CampaignCommand.Pause.class, CampaignCommand.Resume.class, CampaignCommand.Abort.class,
-                CampaignRunCommand.class, CampaignWatchCommand.class})
+                CampaignRunCommand.class, CampaignWatchCommand.class, CampaignRollbackCommand.class})
 public final class CampaignCommand {
 
     /** States a campaign ends in, or rests in until someone acts. */

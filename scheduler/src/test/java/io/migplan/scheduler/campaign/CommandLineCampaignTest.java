@@ -158,6 +158,17 @@ class CommandLineCampaignTest {
         assertThat(view.getInt("progress.migrationsDone")).isEqualTo(movesPerVm.size());
         await("the scheduler sees every VM once").atMost(WAIT).pollInterval(POLL)
                 .until(() -> hostOfVm().size() == hostOfVmBefore.size());
+
+        // The way back once every host is upgraded: migplan shows the scheduler's figures.
+        Run back = migplan(TestTokens.of(Roles.OPERATOR), "campaign", "rollback", id, "--probe");
+        assertThat(back.exit()).as(back.err()).isZero();
+        JsonPath rollback = given().get("/api/v1/campaigns/{id}/rollback", id).then().statusCode(200).extract().jsonPath();
+        assertThat(rollback.getInt("total.vms")).isPositive();
+        assertThat(back.out()).contains("campaign " + id + " COMPLETED: back from " + TO + " to " + FROM + ", "
+                + rollback.getInt("oldHosts") + " hosts at the old release take VMs")
+                .containsPattern("total\\s+" + rollback.getInt("total.vms") + "\\s+" + rollback.getInt("total.possible")
+                        + "\\s+" + rollback.getInt("total.cannot") + "\\s+" + rollback.getInt("total.incompatible")
+                        + "\\s+" + rollback.getInt("total.noRoom") + "\\s+" + rollback.getInt("total.unknown") + "\n");
     }
 
     @Test
