@@ -1,6 +1,7 @@
 package io.migplan.scheduler.audit;
 
 import io.migplan.scheduler.error.InvalidRequestException;
+import io.migplan.scheduler.error.Texts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -109,15 +110,16 @@ public class AuditLog {
     /**
      * Called just before the transaction commits (never when it rolls back): flushes the
      * transaction's pending entity changes, then inserts the call's record only if the transaction
-     * changed something. Any failure marks the transaction rollback-only, so its change does not
-     * commit without its record.
+     * changed something. A record that cannot be written marks the transaction rollback-only, so
+     * its change does not commit without its record.
      */
     private void writeWithChange(AuditedCall call) {
         if (call.recorded()) {
             return;
         }
+        // The transaction's own entity changes first: one that fails fails as it would without the audit.
+        em.flush();
         try {
-            em.flush();
             List<?> ids = em.createNativeQuery("insert into audit_record (at, subject, roles, operation, target,"
                             + " result, message) select ?1, ?2, ?3, ?4, ?5, 'OK', null"
                             + " where txid_current_if_assigned() is not null returning id")
@@ -128,8 +130,8 @@ public class AuditLog {
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "the audit record of %s %s by %s could not be written: the change is rolled back",
-                    call.operation, io.migplan.scheduler.error.Texts.escaped(call.target),
-                    io.migplan.scheduler.error.Texts.escaped(call.subject));
+                    call.operation, Texts.escaped(call.target),
+                    Texts.escaped(call.subject));
             try {
                 transactions.setRollbackOnly();
             } catch (IllegalStateException | SystemException rollbackOnly) {
