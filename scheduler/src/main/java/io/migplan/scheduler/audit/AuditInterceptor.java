@@ -33,12 +33,14 @@ import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
- * Records each call of an {@link Audited} operation that changes state, after the call, with its
- * result: {@code OK}, or the code it was refused with ({@code CAMPAIGN_ACTIVE}, {@code
- * INVALID_ARGUMENT}, ...), or {@code INTERNAL}. It runs after the role check (a refused role reaches
- * no operation) and around the request's validation, so a call refused for a bad field is recorded
- * too. A REST call's answer is the method's return or exception; a gRPC call's is what its
- * observer is told, which this wraps.
+ * Records each call of an {@link Audited} operation that changes state with its result: {@code OK},
+ * or the code it was refused with ({@code CAMPAIGN_ACTIVE}, {@code INVALID_ARGUMENT}, ...), or
+ * {@code INTERNAL}. It opens an {@link AuditedCall} around the call, so the record of a change is
+ * written in the change's own transaction ({@link AuditLog}); a call that changed nothing or failed
+ * is recorded after it answered, in a transaction of its own. It runs after the role check (calls
+ * refused for their token or role are recorded by {@link RefusedCalls}) and around the request's
+ * validation, so a call refused for a bad field is recorded too. A REST call's answer is the
+ * method's return or exception; a gRPC call's is what its observer is told, which this wraps.
  */
 @Audited
 @Interceptor
@@ -57,31 +59,48 @@ public class AuditInterceptor {
     @AroundInvoke
     Object audit(InvocationContext call) throws Exception {
         Method method = call.getMethod();
-        Optional<Set<String>> allowed = Access.roles(method);
-        if (allowed.isEmpty() || !Roles.changesState(allowed.get())) {
+        if (!covers(method)) {
             return call.proceed();
         }
         // Read now: a gRPC answer may come on another thread, outside this request.
         Caller who = caller();
         String operation = Operations.name(method.getDeclaringClass(), method);
         String target = target(method, call.getParameters());
-        Object[] parameters = call.getParameters();
-        for (int i = 0; i < parameters.length; i++) {
-            if (parameters[i] instanceof StreamObserver<?> observer) {
-                parameters[i] = new Observed<>(observer, who, operation, target);
-                call.setParameters(parameters);
-                return call.proceed();
-            }
+        AuditedCall audited = AuditedCall.open(new AuditedCall(who.subject(), who.roles(), operation, target));
+        if (audited == null) {
+            return call.proceed(); // called from within another audited call, which records it
         }
-        Object answer;
         try {
-            answer = call.proceed();
-        } catch (Exception e) {
-            write(who, operation, target, e);
-            throw e;
+            Object[] parameters = call.getParameters();
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] instanceof StreamObserver<?> observer) {
+                    parameters[i] = new Observed<>(observer, audited);
+                    call.setParameters(parameters);
+                    return call.proceed();
+                }
+            }
+            Object answer;
+            try {
+                answer = call.proceed();
+            } catch (Exception e) {
+                finish(audited, target, e);
+                throw e;
+            }
+            finish(audited, withCreated(target, answer), null);
+            return answer;
+        } finally {
+            audited.close();
         }
-        write(who, operation, withCreated(target, answer), null);
-        return answer;
+    }
+
+    /**
+     * Whether calls of {@code method} (of an {@link Audited} class) are recorded: those that change
+     * state, i.e. declare roles that leave viewers out. Reads, and the agents' reports (declared by
+     * host identity, not by role), are not.
+     */
+    public static boolean covers(Method method) {
+        Optional<Set<String>> allowed = Access.roles(method);
+        return allowed.isPresent() && Roles.changesState(allowed.get());
     }
 
     private record Caller(String subject, String roles) {
@@ -96,7 +115,24 @@ public class AuditInterceptor {
                 String.join(",", new TreeSet<>(Roles.given(identity.getRoles()))));
     }
 
-    private void write(Caller who, String operation, String target, Throwable failure) {
+    /**
+     * After the call answered: a change committed with its record ({@link AuditLog}) needs at most
+     * the id it made named; a call that changed nothing, or failed, is recorded now in a transaction
+     * of its own, since whatever it tried rolled back.
+     */
+    private void finish(AuditedCall call, String target, Throwable failure) {
+        Long committed = call.committed();
+        if (failure == null && committed != null) {
+            if (!target.equals(call.target)) {
+                try {
+                    log.retarget(committed, target);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "the audit record %d of %s was not given the id the call made (%s)", committed,
+                            call.operation, Texts.escaped(target));
+                }
+            }
+            return;
+        }
         String result = "OK";
         String message = null;
         if (failure != null) {
@@ -110,13 +146,18 @@ public class AuditInterceptor {
             } else {
                 result = "INTERNAL";
             }
+            if (committed != null) {
+                // Rare: a change committed (audit record `committed` says OK), then the call failed.
+                message = (message == null ? "" : message + "; ") + "failed after a change it made had committed"
+                        + " (audit record " + committed + ")";
+            }
         }
         try {
-            log.record(who.subject(), who.roles(), operation, target, result, clip(message));
+            log.record(call.subject, call.roles, call.operation, target, result, clip(message));
         } catch (RuntimeException e) {
-            // The call itself is done; losing its record is logged loudly rather than undoing or failing it.
-            LOG.errorf(e, "the audit record of %s %s by %s (%s) was not written", operation, Texts.escaped(target),
-                    Texts.escaped(who.subject()), result);
+            // Nothing of the call is undone by this: it changed nothing, or its change rolled back.
+            LOG.errorf(e, "the audit record of %s %s by %s (%s) was not written", call.operation, Texts.escaped(target),
+                    Texts.escaped(call.subject), result);
         }
     }
 
@@ -200,16 +241,12 @@ public class AuditInterceptor {
     /** A gRPC call's observer that records the answer before passing it on. */
     private final class Observed<T> implements StreamObserver<T> {
         private final StreamObserver<T> delegate;
-        private final Caller who;
-        private final String operation;
-        private final String target;
+        private final AuditedCall call;
         private T last;
 
-        Observed(StreamObserver<T> delegate, Caller who, String operation, String target) {
+        Observed(StreamObserver<T> delegate, AuditedCall call) {
             this.delegate = delegate;
-            this.who = who;
-            this.operation = operation;
-            this.target = target;
+            this.call = call;
         }
 
         @Override
@@ -221,13 +258,13 @@ public class AuditInterceptor {
         @Override
         public void onError(Throwable t) {
             Throwable shown = t instanceof RuntimeException ? t : Status.fromThrowable(t).asRuntimeException();
-            write(who, operation, target, shown);
+            finish(call, call.target, shown);
             delegate.onError(t);
         }
 
         @Override
         public void onCompleted() {
-            write(who, operation, withCreated(target, last), null);
+            finish(call, withCreated(call.target, last), null);
             delegate.onCompleted();
         }
     }

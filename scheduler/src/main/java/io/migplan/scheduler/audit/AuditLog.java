@@ -1,21 +1,38 @@
 package io.migplan.scheduler.audit;
 
 import io.migplan.scheduler.error.InvalidRequestException;
+import io.migplan.scheduler.error.Texts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.TransactionManager;
+import jakarta.transaction.TransactionScoped;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * The audit in PostgreSQL ({@code audit_record}): appends one record per call that changed or
  * tried to change state, pages through them newest first, and deletes those past their retention.
  * Times come from the database's clock, as every other stored time does.
+ *
+ * <p>A call's change and its record commit together: while an {@link AuditedCall} is open on a
+ * thread, each transaction that thread begins writes the call's record just before it commits,
+ * if it changed anything (PostgreSQL assigned it a transaction id) and no earlier transaction of
+ * the call committed one. A record that cannot be written rolls the change back; a change that
+ * rolls back takes its record with it. It does not see transactions begun on other threads (a
+ * job the call starts in the background is not the call's change).
  */
 @ApplicationScoped
 public class AuditLog {
@@ -28,6 +45,10 @@ public class AuditLog {
     EntityManager em;
     @Inject
     Clock clock;
+    @Inject
+    TransactionManager transactions;
+
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     /** One record: who (subject and roles), what (operation and target), when, and how it ended. */
     public record Entry(long id, Instant at, String subject, String roles, String operation, String target,
@@ -38,13 +59,86 @@ public class AuditLog {
     public record Page(List<Entry> entries, String next) {
     }
 
-    /** Appends a record in a transaction of its own, so it stays whether the call's own work committed or not. */
+    /**
+     * Appends a record in a transaction of its own: for a call that changed nothing in the database
+     * (a token made), or one that failed, whose change (if any) rolled back without its record.
+     */
     public void record(String subject, String roles, String operation, String target, String result, String message) {
         Instant at = clock.instant();
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into audit_record"
-                        + " (at, subject, roles, operation, target, result, message) values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        AuditedCall.outside(() -> QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into"
+                        + " audit_record (at, subject, roles, operation, target, result, message)"
+                        + " values (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
                 .setParameter(1, at).setParameter(2, subject).setParameter(3, roles).setParameter(4, operation)
-                .setParameter(5, target).setParameter(6, result).setParameter(7, message).executeUpdate());
+                .setParameter(5, target).setParameter(6, result).setParameter(7, message).executeUpdate()));
+    }
+
+    /** Names what a call made (its id, known once it answered) in the record that committed with it. */
+    void retarget(long id, String target) {
+        AuditedCall.outside(() -> QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "update audit_record set target = ?2 where id = ?1")
+                .setParameter(1, id).setParameter(2, target).executeUpdate()));
+    }
+
+    /**
+     * A transaction begun on a thread making an audited call: its commit will carry the call's
+     * record. The synchronization is a plain one, not interposed: JTA runs those first, before
+     * Hibernate's flush and the connection pool's own (both interposed) close the session.
+     */
+    void begun(@Observes @Initialized(TransactionScoped.class) Object transaction) {
+        AuditedCall call = AuditedCall.current();
+        if (call == null || call.recorded()) {
+            return;
+        }
+        try {
+            transactions.getTransaction().registerSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    writeWithChange(call);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    call.ended(status == Status.STATUS_COMMITTED);
+                }
+            });
+        } catch (RollbackException | SystemException e) {
+            // Just begun, so neither marked for rollback nor failed: should it happen, no change may go unrecorded.
+            throw new IllegalStateException("the audit cannot follow the transaction of " + call.operation, e);
+        }
+    }
+
+    /**
+     * Called just before the transaction commits (never when it rolls back): flushes the
+     * transaction's pending entity changes, then inserts the call's record only if the transaction
+     * changed something. A record that cannot be written marks the transaction rollback-only, so
+     * its change does not commit without its record.
+     */
+    private void writeWithChange(AuditedCall call) {
+        if (call.recorded()) {
+            return;
+        }
+        // The transaction's own entity changes first: one that fails fails as it would without the audit.
+        em.flush();
+        try {
+            List<?> ids = em.createNativeQuery("insert into audit_record (at, subject, roles, operation, target,"
+                            + " result, message) select ?1, ?2, ?3, ?4, ?5, 'OK', null"
+                            + " where txid_current_if_assigned() is not null returning id")
+                    .setParameter(1, clock.instant()).setParameter(2, call.subject).setParameter(3, call.roles)
+                    .setParameter(4, call.operation).setParameter(5, call.target).getResultList();
+            if (!ids.isEmpty()) {
+                call.written(((Number) ids.get(0)).longValue());
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "the audit record of %s %s by %s could not be written: the change is rolled back",
+                    call.operation, Texts.escaped(call.target),
+                    Texts.escaped(call.subject));
+            try {
+                transactions.setRollbackOnly();
+            } catch (IllegalStateException | SystemException rollbackOnly) {
+                e.addSuppressed(rollbackOnly);
+                throw e;
+            }
+        }
     }
 
     /**

@@ -56,6 +56,31 @@ public interface MigplanConfig {
 
     Events events();
 
+    Audit audit();
+
+    /**
+     * How many calls refused for their token or role (401, 403) the audit records one by one
+     * ({@code audit.RefusedCalls}); the rest of a minute leave one summary record, so refusals add
+     * at most {@code refusals-per-minute} + 1 records a minute, whatever comes in.
+     */
+    interface Audit {
+        /** Per source address and minute: a misconfigured client or a probe shows with its address; a flood barely does. */
+        @WithDefault("5")
+        @Min(1)
+        int refusalsPerSource();
+
+        /** All sources together per minute. 60: at most about 88,000 records a day, kept as long as any. */
+        @WithDefault("60")
+        @Min(1)
+        int refusalsPerMinute();
+
+        /** Source addresses told apart per minute, bounding the memory a flood from many takes; further ones share a count. */
+        @WithDefault("1000")
+        @Min(1)
+        @Max(100_000)
+        int refusalSources();
+    }
+
     /** The tokens the scheduler signs itself ({@code auth.LocalTokens}); OIDC tokens are Quarkus's {@code quarkus.oidc.*}. */
     interface Tokens {
         /**

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.api.rest;
 
+import io.migplan.scheduler.audit.RefusedCalls;
 import io.migplan.scheduler.auth.Access;
 import io.migplan.scheduler.auth.Operations;
 import io.migplan.scheduler.auth.Roles;
@@ -31,6 +32,8 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -41,6 +44,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @Inject
+    RefusedCalls refusedCalls;
 
     /**
      * A service's deliberate refusal: the status its kind maps to, its code and sentence, and
@@ -103,29 +109,48 @@ public class ErrorMappers {
 
     /** A call without a bearer token (or with another scheme) to an operation that needs a role: 401. */
     @ServerExceptionMapper
-    public Response unauthenticated(UnauthorizedException e, SimpleResourceInfo resource) {
+    public Response unauthenticated(UnauthorizedException e, SimpleResourceInfo resource,
+            ContainerRequestContext request, HttpServerRequest http) {
         Method method = method(resource);
-        return refused(Access.noToken(method == null ? "this call" : Operations.name(resource.getResourceClass(), method),
-                method == null ? Set.of() : Access.roles(method).orElse(Set.of())));
+        RefusalException refusal = Access.noToken(method == null ? "this call"
+                : Operations.name(resource.getResourceClass(), method),
+                method == null ? Set.of() : Access.roles(method).orElse(Set.of()));
+        audit(resource, method, request, http, null, null, refusal);
+        return refused(refusal);
     }
 
     /** A bearer token that was refused (expired, bad signature, unknown issuer): 401 saying why. */
     @ServerExceptionMapper
-    public Response rejected(AuthenticationFailedException e) {
-        return refused(Access.rejected(TokenRejection.reason(e)));
+    public Response rejected(AuthenticationFailedException e, SimpleResourceInfo resource,
+            ContainerRequestContext request, HttpServerRequest http) {
+        RefusalException refusal = Access.rejected(TokenRejection.reason(e));
+        audit(resource, method(resource), request, http, null, null, refusal);
+        return refused(refusal);
     }
 
     /** A valid token whose roles do not include one the operation allows: 403 naming both. */
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource, ContainerRequestContext request) {
+    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource, ContainerRequestContext request,
+            HttpServerRequest http) {
         SecurityContext security = request.getSecurityContext();
         Method method = method(resource);
         Principal who = security.getUserPrincipal();
         Set<String> held = new TreeSet<>();
         Roles.ALL.stream().filter(security::isUserInRole).forEach(held::add);
-        return refused(Access.forbidden(who == null ? null : who.getName(), Roles.given(held),
+        RefusalException refusal = Access.forbidden(who == null ? null : who.getName(), Roles.given(held),
                 method == null ? "this call" : Operations.name(resource.getResourceClass(), method),
-                method == null ? Set.of() : Access.roles(method).orElse(Set.of())));
+                method == null ? Set.of() : Access.roles(method).orElse(Set.of()));
+        audit(resource, method, request, http, who == null ? null : who.getName(),
+                String.join(",", Roles.given(held)), refusal);
+        return refused(refusal);
+    }
+
+    /** A 401 or 403 of an operation that changes state goes to the audit ({@link RefusedCalls} decides and bounds). */
+    private void audit(SimpleResourceInfo resource, Method method, ContainerRequestContext request,
+            HttpServerRequest http, String subject, String roles, RefusalException refusal) {
+        refusedCalls.refused(resource == null ? null : resource.getResourceClass(), method,
+                http == null || http.remoteAddress() == null ? null : http.remoteAddress().hostAddress(), subject,
+                roles, RefusedCalls.target(request.getUriInfo().getPathParameters()), refusal);
     }
 
     private static Method method(SimpleResourceInfo resource) {
