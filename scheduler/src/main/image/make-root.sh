@@ -8,12 +8,34 @@
 # Usage: make-root.sh OUT JAVA_HOME MODULES
 #   OUT        the folder to fill (emptied first): OUT/opt/java, OUT/lib..., OUT/etc...
 #   JAVA_HOME  the JDK whose jlink and jmods make the runtime (17 or newer)
-#   MODULES    comma-separated modules for jlink --add-modules
+#   MODULES    comma-separated modules for jlink --add-modules; "none": no runtime, no C library
+#              and no /etc, only the folders the scheduler writes (for a base image that has a JRE)
 set -euo pipefail
 OUT="$1"
 JDK="$2"
 MODULES="$3"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+
+folders() {
+  mkdir -p "$OUT/tmp" "$OUT/var/lib/migplan" "$OUT/deployments"
+}
+
+# Made already from the same JDK, modules and script (an incremental build): nothing to do.
+STAMP="$OUT.stamp"
+WANT="$(printf '%s\n' "$JDK" "$MODULES"; cat "$JDK/release" "$0" "$HERE"/root/etc/* 2>/dev/null | cksum)"
+if [ -d "$OUT" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
+  echo "make-root.sh: $OUT is up to date"
+  exit 0
+fi
+rm -f "$STAMP"
+
+if [ "$MODULES" = none ]; then
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  folders
+  echo "$WANT" > "$STAMP"
+  exit 0
+fi
 
 [ -x "$JDK/bin/jlink" ] || { echo "make-root.sh: no jlink in $JDK/bin; the image needs a full JDK (with jmods) to build" >&2; exit 2; }
 command -v ldd >/dev/null || { echo "make-root.sh: ldd not found; the image is built on a glibc Linux" >&2; exit 2; }
@@ -55,4 +77,5 @@ sort -u "$LIBS" | while read -r lib; do
 done
 
 cp -R "$HERE/root/." "$OUT/"
-mkdir -p "$OUT/tmp" "$OUT/var/lib/migplan" "$OUT/deployments"
+folders
+echo "$WANT" > "$STAMP"
