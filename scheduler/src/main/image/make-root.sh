@@ -46,9 +46,12 @@ OUT="$(cd "$OUT" && pwd)"
 # The AWT and sound natives of java.desktop are left out: the scheduler needs java.beans from that
 # module, never a display, and those libraries would pull in X11, ALSA and font libraries.
 "$JDK/bin/jlink" --add-modules "$MODULES" \
-  --strip-debug --no-header-files --no-man-pages --compress=2 \
+  --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
   --exclude-files='glob:**/lib/libawt*.so,glob:**/lib/libfontmanager.so,glob:**/lib/libjavajpeg.so,glob:**/lib/liblcms.so,glob:**/lib/libmlib_image.so,glob:**/lib/libsplashscreen.so,glob:**/lib/libjawt.so,glob:**/lib/libjsound.so' \
   --output "$OUT/opt/java"
+# --generate-cds-archive shares the JDK's own classes between starts (a faster start); the archive
+# for heaps over 32 GB (no compressed pointers) is dropped: the scheduler's heap is far smaller.
+rm -f "$OUT/opt/java/lib/server/classes_nocoops.jsa"
 
 # Every shared library the runtime's programs and libraries load, and the dynamic loader, at the
 # path ldd resolves them to on this machine (so the loader's default search finds them).
