@@ -48,7 +48,8 @@ public class HostStateGauges {
         return c.byState()[state.ordinal()];
     }
 
-    static int[] byState(ClusterSnapshot snapshot) {
+    /** Hosts of {@code snapshot} by liveness, indexed by {@link HostState#ordinal}. */
+    public static int[] byState(ClusterSnapshot snapshot) {
         int[] out = new int[HostState.values().length];
         for (ClusterSnapshot.HostEntry h : snapshot.hosts()) {
             out[h.view().state().ordinal()]++;
