@@ -8,6 +8,8 @@ import io.migplan.scheduler.metrics.MetricNames;
 import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.HostStateGauges;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Field;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +22,8 @@ import java.util.Map;
  * registry the scheduler uses (Micrometer's, simpleclient format) holding every series of
  * {@link MetricNames} as the services record them for a generated fleet (every host with its probe
  * timer and failure counter, the hosts gauge counted over a snapshot of that fleet, which changes
- * before each scrape so the count is redone), timed from {@code scrape()} to the text. Leaves out
+ * before each scrape so the count is redone), timed from {@code scrape()} to the text, in wall time
+ * and in the CPU time of the scraping thread (what a loaded machine does not stretch). Leaves out
  * HTTP, the JVM's, HTTP server's and pool's series, and the database (the polled gauges read
  * memory at a scrape, as they do in the scheduler). Not a test; run it with {@code bin/bench-metrics-scrape}.
  *
@@ -84,18 +87,23 @@ public final class MetricsScrapeBench {
             text = registry.scrape();
         }
         List<Long> micros = new ArrayList<>();
+        List<Long> cpuMicros = new ArrayList<>();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int s = 0; s < scrapes; s++) {
             current[0] = snapshot.withViews(Map.of());
+            long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             text = registry.scrape();
             micros.add((System.nanoTime() - start) / 1_000);
+            cpuMicros.add((threads.getCurrentThreadCpuTime() - cpu) / 1_000);
         }
         long samples = text.lines().filter(l -> !l.startsWith("#")).count();
         System.out.println(text.lines().filter(l -> l.startsWith("migplan_hosts{")).toList());
-        System.out.printf(Locale.ROOT, "%-6s %-8s %8s %8s %8s %10s %8s%n", "hosts", "scrapes", "p50_ms", "p90_ms",
-                "max_ms", "bytes", "samples");
-        System.out.printf(Locale.ROOT, "%-6d %-8d %8.2f %8.2f %8.2f %10d %8d%n", hosts, scrapes,
+        System.out.printf(Locale.ROOT, "%-6s %-8s %8s %8s %8s %12s %10s %8s%n", "hosts", "scrapes", "p50_ms", "p90_ms",
+                "max_ms", "cpu_p50_ms", "bytes", "samples");
+        System.out.printf(Locale.ROOT, "%-6d %-8d %8.2f %8.2f %8.2f %12.2f %10d %8d%n", hosts, scrapes,
                 FleetBench.percentile(micros, 50) / 1000.0, FleetBench.percentile(micros, 90) / 1000.0,
-                FleetBench.percentile(micros, 100) / 1000.0, text.length(), samples);
+                FleetBench.percentile(micros, 100) / 1000.0, FleetBench.percentile(cpuMicros, 50) / 1000.0,
+                text.length(), samples);
     }
 }
