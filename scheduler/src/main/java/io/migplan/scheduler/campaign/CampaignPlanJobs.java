@@ -10,6 +10,7 @@ import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.work.BoundedExecutor;
 import io.migplan.scheduler.work.PlanningBusyException;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.work.PlanningLimiter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -55,6 +56,8 @@ class CampaignPlanJobs {
     ClusterSnapshotHolder snapshots;
     @Inject
     PlanningLimiter limiter;
+    @Inject
+    SchedulerMetrics metrics;
     @Inject
     MigplanConfig config;
     @Inject
@@ -216,15 +219,21 @@ class CampaignPlanJobs {
         /** On a {@code campaign-planning} thread: computes and writes the plan, or says why it could not. */
         void run() {
             end(() -> {
+                long start = System.nanoTime();
+                String outcome = "FAILED";
                 try {
                     planning.planAndWrite(id, inputs, watch, after);
+                    outcome = "WRITTEN";
                 } catch (PlanStoppedException | StalePlanException e) {
+                    outcome = "STOPPED";
                     LOG.warnf("campaign %s: %s", id, e.getMessage());
                     failed.accept(e.getMessage());
                 } catch (RuntimeException e) {
                     String incident = UUID.randomUUID().toString();
                     LOG.errorf(e, "campaign %s: planning failed, incident %s", id, incident);
                     failed.accept("planning failed; the scheduler's log has the details under incident " + incident);
+                } finally {
+                    metrics.planSolved("campaign", outcome, System.nanoTime() - start);
                 }
             });
         }

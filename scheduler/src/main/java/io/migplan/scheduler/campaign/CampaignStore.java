@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.scheduler.error.UnknownObjectException;
 import io.migplan.scheduler.db.StoredJson;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -126,6 +127,8 @@ class CampaignStore {
     ObjectMapper mapper;
     @Inject
     Event<EventsWritten> written;
+    @Inject
+    SchedulerMetrics metrics;
 
     void insertCampaign(String id, String state, String from, String to, Settings settings, String planJson,
             Instant now) {
@@ -405,6 +408,9 @@ class CampaignStore {
         }
         e.state = to;
         e.note = note;
+        if (to == HostStep.DONE) {
+            metrics.campaignHostDone();
+        }
     }
 
     /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
@@ -533,6 +539,9 @@ class CampaignStore {
         e.settled = settled;
         e.finishedAt = now;
         e.deadlineAt = deadline;
+        if (to == MigrationState.DONE || to == MigrationState.FAILED) {
+            metrics.campaignMigration(to.name());
+        }
     }
 
     /** The slots now claimed for a migration in flight (claimed again after a lapse). */

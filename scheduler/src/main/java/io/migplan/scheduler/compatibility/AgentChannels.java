@@ -34,6 +34,8 @@ public class AgentChannels {
 
     @Inject
     SchedulerTls tls;
+    @Inject
+    AgentTracing tracing;
 
     /** An agent's answer may be as large as what agents may send the scheduler: one limit for both directions. */
     @ConfigProperty(name = "quarkus.grpc.server.max-inbound-message-size")
@@ -48,7 +50,7 @@ public class AgentChannels {
             NettyChannelBuilder b = tls.enabled()
                     ? NettyChannelBuilder.forTarget(endpoint, tls.channelCredentials(PeerIdentity.host(host)))
                     : NettyChannelBuilder.forTarget(endpoint).usePlaintext();
-            return b.maxInboundMessageSize(maxInboundBytes).build();
+            return b.maxInboundMessageSize(maxInboundBytes).intercept(tracing.interceptor()).build();
         });
     }
 

@@ -5,6 +5,7 @@ import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.ProbeCompatibilityRequest;
 import io.migplan.proto.v1.ProbeCompatibilityResponse;
 import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.temporal.ChronoUnit;
@@ -26,12 +27,23 @@ public class AgentProbeCall {
     AgentChannels channels;
     @Inject
     MigplanConfig config;
+    @Inject
+    SchedulerMetrics metrics;
 
     @Retry(maxRetries = 3, delay = 250, delayUnit = ChronoUnit.MILLIS, retryOn = StatusRuntimeException.class)
     @ExponentialBackoff(factor = 2, maxDelay = 4, maxDelayUnit = ChronoUnit.SECONDS)
     public ProbeCompatibilityResponse ask(String host, String endpoint, ProbeCompatibilityRequest request) {
-        return AgentServiceGrpc.newBlockingStub(channels.channel(host, endpoint))
-                .withDeadlineAfter(config.probe().timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .probeCompatibility(request);
+        long sent = System.nanoTime();
+        boolean answered = false;
+        try {
+            ProbeCompatibilityResponse response = AgentServiceGrpc.newBlockingStub(channels.channel(host, endpoint))
+                    .withDeadlineAfter(config.probe().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .probeCompatibility(request);
+            answered = true;
+            return response;
+        } finally {
+            // Each try is a call of its own: a retried batch counts every attempt and each failure.
+            metrics.probe(host, System.nanoTime() - sent, answered);
+        }
     }
 }

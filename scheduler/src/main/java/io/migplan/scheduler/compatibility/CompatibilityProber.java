@@ -1,6 +1,8 @@
 package io.migplan.scheduler.compatibility;
 
+import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Status;
 import io.migplan.proto.v1.AgentServiceGrpc;
 import io.migplan.proto.v1.ProbeAnswer;
@@ -8,6 +10,7 @@ import io.migplan.proto.v1.ProbeCompatibilityRequest;
 import io.migplan.proto.v1.ProbeCompatibilityResponse;
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
@@ -41,6 +44,8 @@ public class CompatibilityProber {
     AgentChannels channels;
     @Inject
     MigplanConfig config;
+    @Inject
+    SchedulerMetrics metrics;
 
     /** A batch for one host. */
     public record Batch(String host, String endpoint, List<ProbeQuestion> questions) {
@@ -58,9 +63,15 @@ public class CompatibilityProber {
                 continue;
             }
             try {
-                pending.put(b, AgentServiceGrpc.newFutureStub(channels.channel(b.host(), b.endpoint()))
+                long sent = System.nanoTime();
+                ListenableFuture<ProbeCompatibilityResponse> call = AgentServiceGrpc.newFutureStub(
+                                channels.channel(b.host(), b.endpoint()))
                         .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
-                        .probeCompatibility(ProbeCompatibilityRequest.newBuilder().addAllQuestions(b.questions()).build()));
+                        .probeCompatibility(ProbeCompatibilityRequest.newBuilder().addAllQuestions(b.questions()).build());
+                // Timed when the call ends (answered, failed, or cancelled past the deadline), on gRPC's thread.
+                call.addListener(() -> metrics.probe(b.host(), System.nanoTime() - sent, succeeded(call)),
+                        MoreExecutors.directExecutor());
+                pending.put(b, call);
             } catch (RuntimeException e) {
                 out.put(b.host(), new ProbeOutcome.Failed("agent endpoint '" + b.endpoint() + "' is not usable ("
                         + e.getMessage() + ")"));
@@ -82,6 +93,15 @@ public class CompatibilityProber {
             }
         }
         return out;
+    }
+
+    private static boolean succeeded(ListenableFuture<?> done) {
+        try {
+            Futures.getDone(done);
+            return true;
+        } catch (ExecutionException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Answers keyed by question id; an agent that leaves ids empty is matched by position. */

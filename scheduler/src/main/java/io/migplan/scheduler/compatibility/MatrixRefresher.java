@@ -10,6 +10,7 @@ import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.snapshot.SnapshotUpdated;
 import io.migplan.scheduler.snapshot.VmRecord;
 import io.migplan.scheduler.work.BoundedExecutor;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -90,14 +91,15 @@ public class MatrixRefresher {
         // A host reporting again before its refresh ran needs one refresh, not two: when a fleet
         // starts, a thousand reports must not queue a thousand duplicate fleet-wide refreshes.
         if (config.matrix().refreshOnReport() && queued.add(event.hostId())) {
-            boolean accepted = executor.offer(() -> {
+            // Run in the report's trace context, so the probes it sends belong to the report's trace.
+            boolean accepted = executor.offer(Context.current().wrap(() -> {
                 queued.remove(event.hostId());
                 try {
                     refresh(event.hostId());
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "compatibility refresh after the report of host %s failed", event.hostId());
                 }
-            });
+            }));
             if (!accepted) {
                 queued.remove(event.hostId());
                 pending.add(event.hostId());

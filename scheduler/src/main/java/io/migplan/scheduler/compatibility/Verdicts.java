@@ -7,6 +7,7 @@ import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.compatibility.CompatibilityMatrix.StoredVerdict;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts;
@@ -44,6 +45,8 @@ public class Verdicts {
     MigplanConfig config;
     @Inject
     Clock clock;
+    @Inject
+    SchedulerMetrics metrics;
 
     /**
      * What a background refresh of one host did: how many cells it stored, and why its agent gave
@@ -141,8 +144,10 @@ public class Verdicts {
         Map<MatrixKey, ProbeAnswer> out = new HashMap<>();
         Instant now = clock.instant();
         for (List<Batch> chunk : chunks(batches, CELLS_PER_TRANSACTION)) {
-            out.putAll(QuarkusTransaction.requiringNew().call(() -> matrix.recordAnswers(chunk, outcomes,
-                    h -> snapshot.host(h).map(e -> e.view().generation()).orElse(null), now)));
+            Map<MatrixKey, ProbeAnswer> stored = QuarkusTransaction.requiringNew().call(() -> matrix.recordAnswers(
+                    chunk, outcomes, h -> snapshot.host(h).map(e -> e.view().generation()).orElse(null), now));
+            metrics.verdictsStored(stored.size());
+            out.putAll(stored);
         }
         return out;
     }

@@ -81,6 +81,26 @@ public interface MigplanConfig {
         int refusalSources();
     }
 
+    Metrics metrics();
+
+    /** The series at {@code /q/metrics} (docs/operator-guide.md#metrics). */
+    interface Metrics {
+        /**
+         * How often the gauges counted in PostgreSQL (reservations held, migrations in flight, leases)
+         * are read again, as a Quarkus scheduler period; a scrape reads the last values from memory.
+         */
+        @WithDefault("15s")
+        @SchedulerPeriod
+        String refreshEvery();
+
+        /**
+         * Whether {@code /q/metrics} needs a token with the viewer role. Off by default: Prometheus
+         * scrapers usually carry no token, and no series names a VM (host ids, states and kinds only).
+         */
+        @WithDefault("false")
+        boolean requireViewer();
+    }
+
     /** The tokens the scheduler signs itself ({@code auth.LocalTokens}); OIDC tokens are Quarkus's {@code quarkus.oidc.*}. */
     interface Tokens {
         /**

@@ -21,6 +21,7 @@ import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.VmRecord;
 import io.migplan.scheduler.db.StoredJson;
 import io.migplan.scheduler.work.PlanningBusyException;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.work.PlanningLimiter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -78,6 +79,8 @@ public class PlanService {
     Clock clock;
     @Inject
     PlanningLimiter limiter;
+    @Inject
+    SchedulerMetrics metrics;
 
     private EvacuationJobs jobs;
     private volatile boolean warmingUp;
@@ -327,6 +330,8 @@ public class PlanService {
         final PlanningLimiter.Ticket ticket;
         volatile PlanProgress progress;
         volatile boolean cancelRequested;
+        /** When a solver took the plan: its solve time runs from here (problem building included). */
+        volatile long started;
 
         Job(String id, Set<String> hosts, PlanLimits limits, PlanningLimiter.Ticket ticket) {
             this.id = id;
@@ -337,6 +342,7 @@ public class PlanService {
 
         /** A solver is free for this plan: hand it to the solver manager of its size. */
         void start() {
+            started = System.nanoTime();
             try {
                 // The problem is built from this snapshot, so its size (which picks the solver's
                 // patience) is known before it is built: the VMs on the hosts to empty.
@@ -372,6 +378,7 @@ public class PlanService {
             long start = System.nanoTime();
             PlanStatus status = cancelRequested ? PlanStatus.CANCELLED
                     : plan.unplaced().isEmpty() ? PlanStatus.READY : PlanStatus.INFEASIBLE;
+            metrics.planSolved("evacuation", status.name(), start - started);
             // Every VM of the problem is either migrated or unplaced in a plan.
             done(() -> store(id, status, view(id, status, plan.migrations().size() + plan.unplaced().size(), plan),
                     plan.metrics().bestScore(), plan.metrics().solveMillis(), ""));
@@ -383,6 +390,7 @@ public class PlanService {
         public void failed(Throwable cause) {
             String incident = UUID.randomUUID().toString();
             LOG.errorf(cause, "plan %s failed, incident %s", id, incident);
+            metrics.planSolved("evacuation", PlanStatus.FAILED.name(), System.nanoTime() - started);
             done(() -> store(id, PlanStatus.FAILED, null, "", 0, "planning failed; the scheduler's log has the"
                     + " details under incident " + incident));
         }

@@ -21,6 +21,7 @@ import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.placement.filter.ReleaseDirectionFilter;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.error.Rejection;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.compatibility.CompatibilityProber;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.scheduler.compatibility.ProbeOutcome;
@@ -68,6 +69,8 @@ public class TargetFinder {
     Clock clock;
     @Inject
     MigplanConfig config;
+    @Inject
+    SchedulerMetrics metrics;
 
     /** The summary's per-snapshot arrays, for the latest snapshot. */
     private final FleetIndex.Latest indexes = new FleetIndex.Latest();
@@ -78,6 +81,15 @@ public class TargetFinder {
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Placement find(String vmRef) {
+        long start = System.nanoTime();
+        try {
+            return findNow(vmRef);
+        } finally {
+            metrics.targets("full", System.nanoTime() - start);
+        }
+    }
+
+    private Placement findNow(String vmRef) {
         // Everything is read from the in-memory snapshot: no database round trip, and every
         // host is judged against the same picture of the fleet.
         ClusterSnapshot snapshot = snapshots.current();
@@ -106,6 +118,15 @@ public class TargetFinder {
      * @throws IncompleteInventoryException when the VM's devices cannot be resolved
      */
     public Shortlist shortlist(String vmRef, int limit) {
+        long start = System.nanoTime();
+        try {
+            return shortlistNow(vmRef, limit);
+        } finally {
+            metrics.targets("summary", System.nanoTime() - start);
+        }
+    }
+
+    private Shortlist shortlistNow(String vmRef, int limit) {
         ClusterSnapshot snapshot = snapshots.current();
         PlacementRequest request = request(snapshot, vmRef);
         ShortlistEvaluation first = ShortlistEvaluation.evaluate(request, indexes.of(snapshot),

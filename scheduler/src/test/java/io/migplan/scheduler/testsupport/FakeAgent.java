@@ -39,6 +39,9 @@ public final class FakeAgent implements AutoCloseable {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final List<ProbeQuestion> questions = new CopyOnWriteArrayList<>();
+    private static final io.grpc.Metadata.Key<String> TRACEPARENT =
+            io.grpc.Metadata.Key.of("traceparent", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+    private final List<String> traceparents = new CopyOnWriteArrayList<>();
     private volatile Duration delay = Duration.ZERO;
     private volatile CountDownLatch held = new CountDownLatch(0);
 
@@ -92,6 +95,17 @@ public final class FakeAgent implements AutoCloseable {
                         response.onCompleted();
                     }
                 })
+                .intercept(new io.grpc.ServerInterceptor() {
+                    @Override
+                    public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+                            io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+                        String parent = headers.get(TRACEPARENT);
+                        if (parent != null) {
+                            traceparents.add(parent);
+                        }
+                        return next.startCall(call, headers);
+                    }
+                })
                 .build().start();
     }
 
@@ -139,6 +153,11 @@ public final class FakeAgent implements AutoCloseable {
 
     public String endpoint() {
         return "127.0.0.1:" + server.getPort();
+    }
+
+    /** The W3C trace contexts callers sent with their calls, in arrival order. */
+    public List<String> traceparents() {
+        return List.copyOf(traceparents);
     }
 
     public int calls() {

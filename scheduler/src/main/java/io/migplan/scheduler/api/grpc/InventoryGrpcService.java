@@ -11,6 +11,7 @@ import io.migplan.scheduler.identity.ReportingIdentity;
 import io.migplan.scheduler.identity.SchedulerTls;
 import io.migplan.scheduler.inventory.Heartbeats;
 import io.migplan.scheduler.inventory.InventoryStore;
+import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
@@ -34,16 +35,25 @@ public class InventoryGrpcService extends InventoryServiceGrpc.InventoryServiceI
     Heartbeats heartbeats;
     @Inject
     SchedulerTls tls;
+    @Inject
+    SchedulerMetrics metrics;
 
     @Override
     @Blocking
     @HostIdentity
     public void reportInventory(ReportInventoryRequest request, StreamObserver<ReportInventoryResponse> response) {
+        long start = System.nanoTime();
         GrpcCalls.answer(response, () -> {
-            requireCallerIs(request.getSnapshot().getHost().getId());
-            var outcome = store.report(request, clock.instant());
-            return ReportInventoryResponse.newBuilder().setApplied(outcome.applied())
-                    .setStoredGeneration(outcome.storedGeneration()).setMessage(outcome.message()).build();
+            String outcome = "refused";
+            try {
+                requireCallerIs(request.getSnapshot().getHost().getId());
+                var stored = store.report(request, clock.instant());
+                outcome = stored.applied() ? "applied" : "ignored";
+                return ReportInventoryResponse.newBuilder().setApplied(stored.applied())
+                        .setStoredGeneration(stored.storedGeneration()).setMessage(stored.message()).build();
+            } finally {
+                metrics.report(outcome, System.nanoTime() - start);
+            }
         });
     }
 
