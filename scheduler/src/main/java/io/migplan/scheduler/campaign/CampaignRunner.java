@@ -83,6 +83,8 @@ public class CampaignRunner {
     @Inject
     CampaignPlanJobs jobs;
     @Inject
+    ReportTrigger reports;
+    @Inject
     Clock clock;
 
     private final LaterMoves laterMoves = new LaterMoves(LaterMoves.MAX_MOVES);
@@ -185,6 +187,7 @@ public class CampaignRunner {
             c = store.lock(id);
         }
         if (!c.state().equals("RUNNING")) {
+            reports.awaiting(id, List.of());
             return new Attempt(notRunning(c), null, null);
         }
         Rows rows = rows(c, true);
@@ -199,6 +202,7 @@ public class CampaignRunner {
         }
         String issueTo = asked == null ? null : asked.orchestrator();
         CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now)).advance();
+        reports.awaiting(id, step.awaitedReports());
         if (step.completed()) {
             return new Attempt(step.result("COMPLETED", false), null, null);
         }

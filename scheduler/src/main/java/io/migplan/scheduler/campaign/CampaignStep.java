@@ -166,6 +166,23 @@ final class CampaignStep {
         return completed;
     }
 
+    /**
+     * The hosts whose next report may let the campaign move on after this step: both hosts of
+     * each migration done and not yet seen in their reports, and the hosts being upgraded (their
+     * new release). A hint for {@link ReportTrigger}; the step decides nothing from it.
+     */
+    Set<String> awaitedReports() {
+        Set<String> out = new HashSet<>();
+        for (MigrationRow m : open) {
+            if (m.state().equals("DONE")) {
+                out.add(m.from());
+                out.add(m.to());
+            }
+        }
+        hosts.values().stream().filter(h -> h.state().equals("UPGRADING")).forEach(h -> out.add(h.host()));
+        return out;
+    }
+
     /** The answer to the orchestrator, {@code preview} for one that changed nothing. */
     NextStep result(String state, boolean preview) {
         List<NextStep.Action> inFlight = new ArrayList<>();
@@ -213,10 +230,6 @@ final class CampaignStep {
 
     private boolean up(String id) {
         return host(id).map(e -> e.view().isUp()).orElse(false);
-    }
-
-    private boolean runsOn(String host, String vmUuid) {
-        return host(host).map(e -> e.vms().stream().anyMatch(v -> v.uuid().equals(vmUuid))).orElse(false);
     }
 
     /** The lowest batch with a host not finished; null when none. */
@@ -277,16 +290,26 @@ final class CampaignStep {
             }
         }
 
-        /** Done migrations whose VM the target now reports: their slots are released. */
+        /**
+         * Done migrations whose VM the hosts' reports now show on the target ({@link
+         * Settlement#reported}): their slots are released. A step that hands nothing out (a
+         * tick, or one taken on a report) says so in the history, so an orchestrator waiting for
+         * the campaign's events asks for the next wave at once.
+         */
         void settleDone() {
+            List<String> seen = new ArrayList<>();
             for (MigrationRow m : List.copyOf(open)) {
-                // Both hosts must have reported: the target with the VM, the source without it
-                // (or the source went silent since, and its last report can no longer change).
-                if (m.state().equals("DONE") && runsOn(m.to(), m.vmUuid())
-                        && (!runsOn(m.from(), m.vmUuid()) || !up(m.from()))) {
+                if (m.state().equals("DONE") && Settlement.reported(m, snapshot)) {
                     out.settle(m);
                     open.remove(m);
+                    seen.add(m.vm());
                 }
+            }
+            if (!seen.isEmpty() && in.issueTo() == null) {
+                out.event("MIGRATIONS_SETTLED", seen.size() + " migration" + (seen.size() == 1 ? "" : "s")
+                        + " seen on " + (seen.size() == 1 ? "its target" : "their targets") + " in the hosts' reports"
+                        + " (VM " + String.join(", ", seen.subList(0, Math.min(3, seen.size())))
+                        + (seen.size() > 3 ? " and " + (seen.size() - 3) + " more" : "") + ")");
             }
         }
 

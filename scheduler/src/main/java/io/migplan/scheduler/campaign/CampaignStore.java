@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.hibernate.jpa.HibernateHints;
 import org.hibernate.query.NativeQuery;
 
 /**
@@ -407,7 +408,12 @@ class CampaignStore {
         e.note = note;
     }
 
-    /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
+    /**
+     * Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done
+     * but unseen). All of them are read to be shown (a view, a rollback's count), never to be
+     * changed: they are loaded read-only, so this transaction keeps no copy of each to compare at
+     * flush (a campaign has one row per VM moved, read on every view).
+     */
     List<MigrationRow> migrations(String id, boolean openOnly) {
         TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
                         + (openOnly ? " and not m.settled and m.state <> ?2" : "")
@@ -415,6 +421,8 @@ class CampaignStore {
                 .setParameter(1, id);
         if (openOnly) {
             q.setParameter(2, MigrationState.CANCELLED);
+        } else {
+            q.setHint(HibernateHints.HINT_READ_ONLY, true);
         }
         return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
     }
@@ -632,7 +640,8 @@ class CampaignStore {
     /** The campaign's whole history, in position order. */
     List<CampaignView.Event> events(String campaign) {
         return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 order by e.position",
-                CampaignEventEntity.class).setParameter(1, campaign).getResultList().stream()
+                CampaignEventEntity.class).setParameter(1, campaign).setHint(HibernateHints.HINT_READ_ONLY, true)
+                .getResultList().stream()
                 .map(e -> new CampaignView.Event(e.at, e.kind, e.message)).toList();
     }
 
@@ -640,7 +649,8 @@ class CampaignStore {
     List<CampaignEvent> eventsAfter(String campaign, long after, int limit) {
         return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 and e.position > ?2"
                         + " order by e.position", CampaignEventEntity.class)
-                .setParameter(1, campaign).setParameter(2, after).setMaxResults(limit).getResultList().stream()
+                .setParameter(1, campaign).setParameter(2, after).setMaxResults(limit)
+                .setHint(HibernateHints.HINT_READ_ONLY, true).getResultList().stream()
                 .map(e -> new CampaignEvent(e.campaignId, e.position, e.at, e.kind, e.state, e.host, e.vm, e.vmUuid,
                         e.migrationId, e.migrationFrom, e.migrationTo, e.batch, e.message))
                 .toList();
