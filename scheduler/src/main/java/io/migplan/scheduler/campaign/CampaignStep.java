@@ -167,11 +167,11 @@ final class CampaignStep {
     }
 
     /**
-     * The hosts whose next report may let the campaign move on after this step: both hosts of
-     * each migration done and not yet seen in their reports, and the hosts being upgraded (their
-     * new release). A hint for {@link ReportTrigger}; the step decides nothing from it.
+     * The hosts whose next report may settle a migration after this step: both hosts of each
+     * migration done and not yet seen in their reports. A hint for {@link ReportTrigger}; the
+     * step decides nothing from it.
      */
-    Set<String> awaitedReports() {
+    Set<String> awaitedSettlements() {
         Set<String> out = new HashSet<>();
         for (MigrationRow m : open) {
             if (m.state().equals("DONE")) {
@@ -179,6 +179,12 @@ final class CampaignStep {
                 out.add(m.to());
             }
         }
+        return out;
+    }
+
+    /** The hosts being upgraded, whose report of the new release a step takes next ({@link ReportTrigger}). */
+    Set<String> awaitedUpgrades() {
+        Set<String> out = new HashSet<>();
         hosts.values().stream().filter(h -> h.state().equals("UPGRADING")).forEach(h -> out.add(h.host()));
         return out;
     }
@@ -207,6 +213,14 @@ final class CampaignStep {
     static final Set<String> BUSY_TARGET = Set.of("DRAINING", "READY_TO_UPGRADE", "UPGRADING", "PROBING", "WAITING");
     /** States whose hosts the plan treats as already at the new release. */
     static final Set<String> UPGRADING = Set.of("READY_TO_UPGRADE", "UPGRADING", "PROBING");
+
+    /** The history's line for migrations the hosts' reports settled, naming their VMs (three at most). */
+    static String settledLine(List<String> vms) {
+        return vms.size() + " migration" + (vms.size() == 1 ? "" : "s") + " seen on "
+                + (vms.size() == 1 ? "its target" : "their targets") + " in the hosts' reports (VM "
+                + String.join(", ", vms.subList(0, Math.min(3, vms.size())))
+                + (vms.size() > 3 ? " and " + (vms.size() - 3) + " more" : "") + ")";
+    }
 
     // ---- shared by the units -----------------------------------------------------------------
 
@@ -306,10 +320,7 @@ final class CampaignStep {
                 }
             }
             if (!seen.isEmpty() && in.issueTo() == null) {
-                out.event("MIGRATIONS_SETTLED", seen.size() + " migration" + (seen.size() == 1 ? "" : "s")
-                        + " seen on " + (seen.size() == 1 ? "its target" : "their targets") + " in the hosts' reports"
-                        + " (VM " + String.join(", ", seen.subList(0, Math.min(3, seen.size())))
-                        + (seen.size() > 3 ? " and " + (seen.size() - 3) + " more" : "") + ")");
+                out.event("MIGRATIONS_SETTLED", settledLine(seen));
             }
         }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.hibernate.Session;
 import org.hibernate.jpa.HibernateHints;
 import org.hibernate.query.NativeQuery;
 
@@ -431,14 +432,43 @@ class CampaignStore {
      * What a step decides over: the migrations in flight (issued, or done and not yet settled),
      * and the planned ones of batch {@code batch} (none when null). The planned migrations of
      * later batches are read as {@link #plannedAfter} values.
+     *
+     * <p>Read-only: a step reads a batch's worth and changes a few, so this transaction keeps no
+     * copy of each to compare at every flush (and every native query flushes first); the one it
+     * changes is made writable first ({@link #migrationEntity}).
      */
     List<MigrationRow> stepMigrations(String id, Integer batch) {
         TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
                         + " and not m.settled and (m.state in ?2 or (m.state = ?3 and m.batch = ?4))"
                         + " order by m.batch, m.wave, m.vm, m.vmUuid, m.planVersion", CampaignMigrationEntity.class)
                 .setParameter(1, id).setParameter(2, List.of(MigrationState.ISSUED, MigrationState.DONE))
-                .setParameter(3, MigrationState.PLANNED).setParameter(4, batch == null ? -1 : batch);
+                .setParameter(3, MigrationState.PLANNED).setParameter(4, batch == null ? -1 : batch)
+                .setHint(HibernateHints.HINT_READ_ONLY, true);
         return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+    }
+
+    /**
+     * The campaign's migrations reported done and not yet settled that move a VM from or to
+     * {@code host}: what a report of that host may settle.
+     */
+    List<MigrationRow> doneUnsettled(String id, String host) {
+        TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
+                        + " and m.state = ?2 and not m.settled and (m.fromHost = ?3 or m.toHost = ?3)"
+                        + " order by m.batch, m.wave, m.vm, m.vmUuid", CampaignMigrationEntity.class)
+                .setParameter(1, id).setParameter(2, MigrationState.DONE).setParameter(3, host);
+        return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+    }
+
+    /**
+     * The campaign's state, its row locked until the transaction ends as {@link #lock} locks it,
+     * without reading the rest of the row (its plan may be large); empty when there is no such
+     * campaign. For a short step that needs the lock and the state only.
+     */
+    Optional<CampaignState> lockState(String id) {
+        @SuppressWarnings("unchecked")
+        List<String> state = nativeQuery("select state from campaign where id = ?1 for no key update")
+                .setParameter(1, id).getResultList();
+        return stored(id, () -> state.stream().findFirst().map(CampaignState::valueOf));
     }
 
     /** A planned migration as the checks of a later batch need it: who, from where, to where. */
@@ -476,9 +506,20 @@ class CampaignStore {
                         + migration + "'"));
     }
 
-    /** The migration's entity as this transaction holds it (read if it was not yet). */
+    /**
+     * The migration's entity as this transaction holds it (read if it was not yet), writable: one
+     * a query read read-only ({@link #stepMigrations}, {@link #migrations}) is made writable here,
+     * before the caller changes it, so the change is written.
+     */
     private Optional<CampaignMigrationEntity> migrationEntity(String id) {
-        return Optional.ofNullable(em.find(CampaignMigrationEntity.class, id));
+        CampaignMigrationEntity m = em.find(CampaignMigrationEntity.class, id);
+        if (m != null) {
+            Session session = em.unwrap(Session.class);
+            if (session.isReadOnly(m)) {
+                session.setReadOnly(m, false);
+            }
+        }
+        return Optional.ofNullable(m);
     }
 
     /**
@@ -585,7 +626,11 @@ class CampaignStore {
             q.setParameter(3, beforeVersion);
         }
         List<CampaignMigrationEntity> planned = q.getResultList();
+        Session session = em.unwrap(Session.class);
         for (CampaignMigrationEntity m : planned) {
+            if (session.isReadOnly(m)) {
+                session.setReadOnly(m, false); // read by a step of this transaction
+            }
             m.state = Transitions.require("migration " + m.id, m.state, MigrationState.CANCELLED);
             m.settled = true;
             m.finishedAt = now;
@@ -612,13 +657,14 @@ class CampaignStore {
      * ({@link EventsWritten}).
      */
     void event(String campaign, EventSubject about, String kind, String message, Instant now) {
-        int raised = nativeQuery("update campaign set last_event_position = last_event_position + 1 where id = ?1")
-                .setParameter(1, campaign).executeUpdate();
-        if (raised != 1) {
+        // One statement raises the counter and reads it back with the state.
+        @SuppressWarnings("unchecked")
+        List<Object[]> raised = nativeQuery("update campaign set last_event_position = last_event_position + 1"
+                + " where id = ?1 returning last_event_position, state").setParameter(1, campaign).getResultList();
+        if (raised.size() != 1) {
             throw new IllegalStateException("no campaign " + campaign + " to record " + kind + " for");
         }
-        Object[] counter = (Object[]) nativeQuery("select last_event_position, state from campaign where id = ?1")
-                .setParameter(1, campaign).getSingleResult();
+        Object[] counter = raised.get(0);
         CampaignEventEntity e = new CampaignEventEntity();
         e.campaignId = campaign;
         e.position = ((Number) counter[0]).longValue();

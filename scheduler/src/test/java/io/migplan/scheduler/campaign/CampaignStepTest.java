@@ -206,7 +206,7 @@ class CampaignStepTest {
         CampaignStep settled = tick.step().advance();
         assertThat(tick.effects()).contains("settle m-1",
                 "event MIGRATIONS_SETTLED: 1 migration seen on its target in the hosts' reports (VM vm-a)");
-        assertThat(settled.awaitedReports()).as("nothing left to wait for").isEmpty();
+        assertThat(settled.awaitedSettlements()).as("nothing left to wait for").isEmpty();
 
         World next = new World().migrationIs("DONE", NOW.plusSeconds(60), List.of(7L));
         next.entries.put("src", entry(t4("src", FROM)));
@@ -219,7 +219,7 @@ class CampaignStepTest {
         lagging.issueTo = null;
         CampaignStep waiting = lagging.step().advance();
         assertThat(lagging.effects()).noneMatch(e -> e.startsWith("settle") || e.startsWith("event MIGRATIONS"));
-        assertThat(waiting.awaitedReports()).as("both hosts' next reports may settle it")
+        assertThat(waiting.awaitedSettlements()).as("both hosts' next reports may settle it")
                 .containsExactlyInAnyOrder("src", "dst");
     }
 
