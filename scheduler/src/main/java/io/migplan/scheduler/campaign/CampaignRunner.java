@@ -83,6 +83,8 @@ public class CampaignRunner {
     @Inject
     CampaignPlanJobs jobs;
     @Inject
+    ReportTrigger reports;
+    @Inject
     Clock clock;
 
     private final LaterMoves laterMoves = new LaterMoves(LaterMoves.MAX_MOVES);
@@ -111,6 +113,32 @@ public class CampaignRunner {
                 LOG.warnf(e, "campaign %s: step failed; the next one tries again", id);
             }
         }
+    }
+
+    /**
+     * Settles what a report of {@code host} now shows of a running campaign: its migrations
+     * reported done from or to the host that the hosts' reports show moved ({@link
+     * Settlement#reported}), their slots released, in one line of history so an orchestrator
+     * following the events asks for the next wave at once. A short transaction holding the
+     * campaign's row: it reads those migrations only, not the campaign's rows a step reads.
+     * Returns how many it settled.
+     */
+    int settleReported(String id, String host) {
+        Instant now = clock.instant();
+        ClusterSnapshot snapshot = snapshots.current();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (store.lockState(id).filter(s -> s == Transitions.CampaignState.RUNNING).isEmpty()) {
+                return 0;
+            }
+            List<MigrationRow> seen = store.doneUnsettled(id, host).stream()
+                    .filter(m -> Settlement.reported(m, snapshot)).toList();
+            StoreEffects out = new StoreEffects(id, now, store, reservations, inventory);
+            seen.forEach(out::settle);
+            if (!seen.isEmpty()) {
+                out.event("MIGRATIONS_SETTLED", CampaignStep.settledLine(seen.stream().map(MigrationRow::vm).toList()));
+            }
+            return seen.size();
+        });
     }
 
     /** One step of a running campaign at {@code now}, issuing nothing: what a tick does. */
@@ -182,9 +210,11 @@ public class CampaignRunner {
         boolean active = c.state().equals("RUNNING") || c.state().equals("PAUSED");
         if (asked != null && active) {
             takeLease(c, asked, now);
-            c = store.lock(id);
+            // The row is locked already: read as this transaction holds it, lease included.
+            c = store.require(id, false);
         }
         if (!c.state().equals("RUNNING")) {
+            reports.awaiting(id, List.of(), List.of());
             return new Attempt(notRunning(c), null, null);
         }
         Rows rows = rows(c, true);
@@ -199,6 +229,7 @@ public class CampaignRunner {
         }
         String issueTo = asked == null ? null : asked.orchestrator();
         CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now)).advance();
+        reports.awaiting(id, step.awaitedSettlements(), step.awaitedUpgrades());
         if (step.completed()) {
             return new Attempt(step.result("COMPLETED", false), null, null);
         }

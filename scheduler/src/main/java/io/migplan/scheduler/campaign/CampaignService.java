@@ -76,6 +76,8 @@ public class CampaignService {
     @Inject
     FreshScans scans;
     @Inject
+    ReportTrigger reportTrigger;
+    @Inject
     Clock clock;
 
     /** What a report changed: the campaign's state and the migration's or host's state after it. */
@@ -446,16 +448,33 @@ public class CampaignService {
                         + outcome.name().toLowerCase());
             }
             if (outcome == MigrationState.DONE) {
-                // Its slots stay claimed until the target's report shows the VM (CampaignRunner
-                // settles it); if it has not by the settle timeout, the agents are asked.
-                store.finish(m, MigrationState.DONE, "", false, now, now.plus(config.campaign().settleTimeout()));
-                store.event(id, EventSubject.migration(m), "MIGRATION_DONE", "migration " + migrationId + " of VM "
-                        + m.vm() + " " + m.from() + " -> " + m.to() + " reported done by " + orchestrator, now);
+                done(c, m, orchestrator, now);
             } else {
                 fail(c, m, error, now);
             }
             return new Reported(id, c.state(), migrationId, outcome.name());
         });
+    }
+
+    /**
+     * Records a migration reported done. When the hosts' reports already show the move
+     * ({@link Settlement#reported}: they often come before the orchestrator's report) it is
+     * settled at once and its slots released; otherwise they stay claimed until the target's
+     * report shows the VM, which steps the campaign at once ({@link ReportTrigger}), and if it has
+     * not by the settle timeout, the agents are asked.
+     */
+    private void done(CampaignRow c, MigrationRow m, String orchestrator, Instant now) {
+        boolean seen = Settlement.reported(m, snapshots.current());
+        if (seen) {
+            m.reservations().forEach(reservations::release);
+            store.finish(m, MigrationState.DONE, "", true, now, null);
+        } else {
+            store.finish(m, MigrationState.DONE, "", false, now, now.plus(config.campaign().settleTimeout()));
+            reportTrigger.alsoAwaiting(c.id(), m.from(), m.to());
+        }
+        store.event(c.id(), EventSubject.migration(m), "MIGRATION_DONE", "migration " + m.id() + " of VM " + m.vm()
+                + " " + m.from() + " -> " + m.to() + " reported done by " + orchestrator
+                + (seen ? "; both hosts' reports already show it: settled" : ""), now);
     }
 
     /** Records a migration failed (its slots released) and asks a running campaign to re-plan the rest. */

@@ -166,6 +166,29 @@ final class CampaignStep {
         return completed;
     }
 
+    /**
+     * The hosts whose next report may settle a migration after this step: both hosts of each
+     * migration done and not yet seen in their reports. A hint for {@link ReportTrigger}; the
+     * step decides nothing from it.
+     */
+    Set<String> awaitedSettlements() {
+        Set<String> out = new HashSet<>();
+        for (MigrationRow m : open) {
+            if (m.state().equals("DONE")) {
+                out.add(m.from());
+                out.add(m.to());
+            }
+        }
+        return out;
+    }
+
+    /** The hosts being upgraded, whose report of the new release a step takes next ({@link ReportTrigger}). */
+    Set<String> awaitedUpgrades() {
+        Set<String> out = new HashSet<>();
+        hosts.values().stream().filter(h -> h.state().equals("UPGRADING")).forEach(h -> out.add(h.host()));
+        return out;
+    }
+
     /** The answer to the orchestrator, {@code preview} for one that changed nothing. */
     NextStep result(String state, boolean preview) {
         List<NextStep.Action> inFlight = new ArrayList<>();
@@ -191,6 +214,14 @@ final class CampaignStep {
     /** States whose hosts the plan treats as already at the new release. */
     static final Set<String> UPGRADING = Set.of("READY_TO_UPGRADE", "UPGRADING", "PROBING");
 
+    /** The history's line for migrations the hosts' reports settled, naming their VMs (three at most). */
+    static String settledLine(List<String> vms) {
+        return vms.size() + " migration" + (vms.size() == 1 ? "" : "s") + " seen on "
+                + (vms.size() == 1 ? "its target" : "their targets") + " in the hosts' reports (VM "
+                + String.join(", ", vms.subList(0, Math.min(3, vms.size())))
+                + (vms.size() > 3 ? " and " + (vms.size() - 3) + " more" : "") + ")";
+    }
+
     // ---- shared by the units -----------------------------------------------------------------
 
     private void flag(String reason) {
@@ -213,10 +244,6 @@ final class CampaignStep {
 
     private boolean up(String id) {
         return host(id).map(e -> e.view().isUp()).orElse(false);
-    }
-
-    private boolean runsOn(String host, String vmUuid) {
-        return host(host).map(e -> e.vms().stream().anyMatch(v -> v.uuid().equals(vmUuid))).orElse(false);
     }
 
     /** The lowest batch with a host not finished; null when none. */
@@ -277,16 +304,23 @@ final class CampaignStep {
             }
         }
 
-        /** Done migrations whose VM the target now reports: their slots are released. */
+        /**
+         * Done migrations whose VM the hosts' reports now show on the target ({@link
+         * Settlement#reported}): their slots are released. A step that hands nothing out (a
+         * tick, or one taken on a report) says so in the history, so an orchestrator waiting for
+         * the campaign's events asks for the next wave at once.
+         */
         void settleDone() {
+            List<String> seen = new ArrayList<>();
             for (MigrationRow m : List.copyOf(open)) {
-                // Both hosts must have reported: the target with the VM, the source without it
-                // (or the source went silent since, and its last report can no longer change).
-                if (m.state().equals("DONE") && runsOn(m.to(), m.vmUuid())
-                        && (!runsOn(m.from(), m.vmUuid()) || !up(m.from()))) {
+                if (m.state().equals("DONE") && Settlement.reported(m, snapshot)) {
                     out.settle(m);
                     open.remove(m);
+                    seen.add(m.vm());
                 }
+            }
+            if (!seen.isEmpty() && in.issueTo() == null) {
+                out.event("MIGRATIONS_SETTLED", settledLine(seen));
             }
         }
 

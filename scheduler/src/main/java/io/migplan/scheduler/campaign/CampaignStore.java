@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.hibernate.Session;
+import org.hibernate.jpa.HibernateHints;
 import org.hibernate.query.NativeQuery;
 
 /**
@@ -413,7 +415,12 @@ class CampaignStore {
         }
     }
 
-    /** Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done but unseen). */
+    /**
+     * Migrations of the campaign; with {@code openOnly}, those not settled (planned, in flight, done
+     * but unseen). All of them are read to be shown (a view, a rollback's count), never to be
+     * changed: they are loaded read-only, so this transaction keeps no copy of each to compare at
+     * flush (a campaign has one row per VM moved, read on every view).
+     */
     List<MigrationRow> migrations(String id, boolean openOnly) {
         TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
                         + (openOnly ? " and not m.settled and m.state <> ?2" : "")
@@ -421,6 +428,8 @@ class CampaignStore {
                 .setParameter(1, id);
         if (openOnly) {
             q.setParameter(2, MigrationState.CANCELLED);
+        } else {
+            q.setHint(HibernateHints.HINT_READ_ONLY, true);
         }
         return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
     }
@@ -429,14 +438,43 @@ class CampaignStore {
      * What a step decides over: the migrations in flight (issued, or done and not yet settled),
      * and the planned ones of batch {@code batch} (none when null). The planned migrations of
      * later batches are read as {@link #plannedAfter} values.
+     *
+     * <p>Read-only: a step reads a batch's worth and changes a few, so this transaction keeps no
+     * copy of each to compare at every flush (and every native query flushes first); the one it
+     * changes is made writable first ({@link #migrationEntity}).
      */
     List<MigrationRow> stepMigrations(String id, Integer batch) {
         TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
                         + " and not m.settled and (m.state in ?2 or (m.state = ?3 and m.batch = ?4))"
                         + " order by m.batch, m.wave, m.vm, m.vmUuid, m.planVersion", CampaignMigrationEntity.class)
                 .setParameter(1, id).setParameter(2, List.of(MigrationState.ISSUED, MigrationState.DONE))
-                .setParameter(3, MigrationState.PLANNED).setParameter(4, batch == null ? -1 : batch);
+                .setParameter(3, MigrationState.PLANNED).setParameter(4, batch == null ? -1 : batch)
+                .setHint(HibernateHints.HINT_READ_ONLY, true);
         return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+    }
+
+    /**
+     * The campaign's migrations reported done and not yet settled that move a VM from or to
+     * {@code host}: what a report of that host may settle.
+     */
+    List<MigrationRow> doneUnsettled(String id, String host) {
+        TypedQuery<CampaignMigrationEntity> q = em.createQuery("from CampaignMigrationEntity m where m.campaignId = ?1"
+                        + " and m.state = ?2 and not m.settled and (m.fromHost = ?3 or m.toHost = ?3)"
+                        + " order by m.batch, m.wave, m.vm, m.vmUuid", CampaignMigrationEntity.class)
+                .setParameter(1, id).setParameter(2, MigrationState.DONE).setParameter(3, host);
+        return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+    }
+
+    /**
+     * The campaign's state, its row locked until the transaction ends as {@link #lock} locks it,
+     * without reading the rest of the row (its plan may be large); empty when there is no such
+     * campaign. For a short step that needs the lock and the state only.
+     */
+    Optional<CampaignState> lockState(String id) {
+        @SuppressWarnings("unchecked")
+        List<String> state = nativeQuery("select state from campaign where id = ?1 for no key update")
+                .setParameter(1, id).getResultList();
+        return stored(id, () -> state.stream().findFirst().map(CampaignState::valueOf));
     }
 
     /** A planned migration as the checks of a later batch need it: who, from where, to where. */
@@ -474,9 +512,20 @@ class CampaignStore {
                         + migration + "'"));
     }
 
-    /** The migration's entity as this transaction holds it (read if it was not yet). */
+    /**
+     * The migration's entity as this transaction holds it (read if it was not yet), writable: one
+     * a query read read-only ({@link #stepMigrations}, {@link #migrations}) is made writable here,
+     * before the caller changes it, so the change is written.
+     */
     private Optional<CampaignMigrationEntity> migrationEntity(String id) {
-        return Optional.ofNullable(em.find(CampaignMigrationEntity.class, id));
+        CampaignMigrationEntity m = em.find(CampaignMigrationEntity.class, id);
+        if (m != null) {
+            Session session = em.unwrap(Session.class);
+            if (session.isReadOnly(m)) {
+                session.setReadOnly(m, false);
+            }
+        }
+        return Optional.ofNullable(m);
     }
 
     /**
@@ -586,7 +635,11 @@ class CampaignStore {
             q.setParameter(3, beforeVersion);
         }
         List<CampaignMigrationEntity> planned = q.getResultList();
+        Session session = em.unwrap(Session.class);
         for (CampaignMigrationEntity m : planned) {
+            if (session.isReadOnly(m)) {
+                session.setReadOnly(m, false); // read by a step of this transaction
+            }
             m.state = Transitions.require("migration " + m.id, m.state, MigrationState.CANCELLED);
             m.settled = true;
             m.finishedAt = now;
@@ -613,13 +666,14 @@ class CampaignStore {
      * ({@link EventsWritten}).
      */
     void event(String campaign, EventSubject about, String kind, String message, Instant now) {
-        int raised = nativeQuery("update campaign set last_event_position = last_event_position + 1 where id = ?1")
-                .setParameter(1, campaign).executeUpdate();
-        if (raised != 1) {
+        // One statement raises the counter and reads it back with the state.
+        @SuppressWarnings("unchecked")
+        List<Object[]> raised = nativeQuery("update campaign set last_event_position = last_event_position + 1"
+                + " where id = ?1 returning last_event_position, state").setParameter(1, campaign).getResultList();
+        if (raised.size() != 1) {
             throw new IllegalStateException("no campaign " + campaign + " to record " + kind + " for");
         }
-        Object[] counter = (Object[]) nativeQuery("select last_event_position, state from campaign where id = ?1")
-                .setParameter(1, campaign).getSingleResult();
+        Object[] counter = raised.get(0);
         CampaignEventEntity e = new CampaignEventEntity();
         e.campaignId = campaign;
         e.position = ((Number) counter[0]).longValue();
@@ -641,7 +695,8 @@ class CampaignStore {
     /** The campaign's whole history, in position order. */
     List<CampaignView.Event> events(String campaign) {
         return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 order by e.position",
-                CampaignEventEntity.class).setParameter(1, campaign).getResultList().stream()
+                CampaignEventEntity.class).setParameter(1, campaign).setHint(HibernateHints.HINT_READ_ONLY, true)
+                .getResultList().stream()
                 .map(e -> new CampaignView.Event(e.at, e.kind, e.message)).toList();
     }
 
@@ -649,7 +704,8 @@ class CampaignStore {
     List<CampaignEvent> eventsAfter(String campaign, long after, int limit) {
         return em.createQuery("from CampaignEventEntity e where e.campaignId = ?1 and e.position > ?2"
                         + " order by e.position", CampaignEventEntity.class)
-                .setParameter(1, campaign).setParameter(2, after).setMaxResults(limit).getResultList().stream()
+                .setParameter(1, campaign).setParameter(2, after).setMaxResults(limit)
+                .setHint(HibernateHints.HINT_READ_ONLY, true).getResultList().stream()
                 .map(e -> new CampaignEvent(e.campaignId, e.position, e.at, e.kind, e.state, e.host, e.vm, e.vmUuid,
                         e.migrationId, e.migrationFrom, e.migrationTo, e.batch, e.message))
                 .toList();

@@ -3,12 +3,16 @@ package io.migplan.scheduler.campaign;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaign.Transitions.MigrationState;
+import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import java.util.Optional;
 
 /**
  * Where a migration's VM is, from fresh scans of its source and target, and what that settles.
  * Asked when nobody settled a migration by its deadline (an issued migration never reported, a
  * done one whose target never showed the VM) and when a migration reported done is reported
- * failed: the agents' positive evidence decides, never the absence of a report. Pure: the
+ * failed: the agents' positive evidence decides, never the absence of a report. And, for a
+ * migration reported done, whether the hosts' own reports already show it ({@link #reported}).
+ * Pure: the
  * asking is {@link FreshScans}', the writing the caller's.
  */
 final class Settlement {
@@ -55,6 +59,23 @@ final class Settlement {
         }
         return new Verdict(Where.ON_NEITHER, null, "fresh scans show " + vm + " on neither " + m.from() + " nor "
                 + m.to());
+    }
+
+    /**
+     * Whether the hosts' reports, as the snapshot holds them, settle a migration reported done:
+     * its target reports the VM, and its source does not (or went silent since, and its last
+     * report can no longer change). Until both have, the room the VM left and took is not yet
+     * what the stored inventory says, and a later wave may depend on it.
+     */
+    static boolean reported(MigrationRow m, ClusterSnapshot snapshot) {
+        Optional<ClusterSnapshot.HostEntry> source = snapshot.host(m.from());
+        return runsOn(snapshot, m.to(), m) && (!runsOn(snapshot, m.from(), m)
+                || !source.map(e -> e.view().isUp()).orElse(false));
+    }
+
+    private static boolean runsOn(ClusterSnapshot snapshot, String host, MigrationRow m) {
+        return snapshot.host(host).map(e -> e.vms().stream().anyMatch(v -> v.uuid().equals(m.vmUuid())))
+                .orElse(false);
     }
 
     /** Whether a scan lists the migration's VM, by its UUID. */

@@ -1,14 +1,11 @@
 package io.migplan.scheduler.inventory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.UnknownObjectException;
-import io.migplan.proto.v1.DeviceInstance;
-import io.migplan.proto.v1.DeviceType;
 import io.migplan.proto.v1.HostSnapshot;
-import io.migplan.proto.v1.ParentDevice;
-import io.migplan.proto.v1.Problem;
 import io.migplan.proto.v1.ReportInventoryRequest;
-import io.migplan.proto.v1.Vm;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -52,6 +49,15 @@ public class InventoryStore {
     Event<InventoryApplied> applied;
     @Inject
     Event<HostChanged> changed;
+    @Inject
+    ObjectMapper mapper;
+
+    private ReportRows rows;
+
+    @PostConstruct
+    void init() {
+        rows = new ReportRows(mapper);
+    }
 
     /**
      * Validates the whole report, then, if its generation is newer than the stored one,
@@ -82,13 +88,6 @@ public class InventoryStore {
                     + " is not newer than the stored generation " + host.generation + "; nothing changed");
         }
 
-        // Bulk deletes run at once; the database cascades vm -> vm_device and parent -> type.
-        DeviceTypeEntity.delete("host", hostId);
-        DeviceInstanceEntity.delete("host", hostId);
-        VmEntity.delete("host", hostId);
-        InventoryProblemEntity.delete("host", hostId);
-        ParentDeviceEntity.delete("host", hostId);
-
         var h = s.getHost();
         host.release = h.getRelease();
         host.cpus = h.getCpus();
@@ -107,66 +106,9 @@ public class InventoryStore {
         host.lastHeartbeatAt = now;
         host.scannedAt = s.getScannedAtUnixMs() > 0 ? Instant.ofEpochMilli(s.getScannedAtUnixMs()) : null;
 
-        for (ParentDevice p : s.getParentsList()) {
-            ParentDeviceEntity pe = new ParentDeviceEntity();
-            pe.host = hostId;
-            pe.address = p.getAddress();
-            pe.vendorId = p.getVendorId();
-            pe.deviceId = p.getDeviceId();
-            pe.board = p.getBoard();
-            pe.driver = p.getDriver();
-            pe.driverVersion = p.getDriverVersion();
-            pe.physicalFunction = p.getPhysicalFunction();
-            pe.kind = ParentKinds.name(p.getKind());
-            pe.capacity = CapacityJson.write(p.getCapacity());
-            pe.persist();
-            for (DeviceType t : p.getTypesList()) {
-                DeviceTypeEntity te = new DeviceTypeEntity();
-                te.host = hostId;
-                te.parent = p.getAddress();
-                te.typeId = t.getTypeId();
-                te.name = t.getName();
-                te.description = t.getDescription();
-                te.deviceApi = t.getDeviceApi();
-                te.availableInstances = t.getAvailableInstances();
-                te.signature = t.getSignature();
-                te.signatureSource = t.getSignatureSource().name().replaceFirst("^SIGNATURE_SOURCE_", "");
-                te.attributes = new TreeMap<>(t.getAttributesMap());
-                te.raw = new TreeMap<>(t.getRawMap());
-                te.persist();
-            }
-        }
-        for (DeviceInstance d : s.getInstancesList()) {
-            DeviceInstanceEntity de = new DeviceInstanceEntity();
-            de.host = hostId;
-            de.uuid = d.getUuid();
-            de.typeId = d.getTypeId();
-            de.parent = d.getParentAddress();
-            de.persist();
-        }
-        for (Vm v : s.getVmsList()) {
-            VmEntity ve = new VmEntity();
-            ve.host = hostId;
-            ve.name = v.getName();
-            ve.uuid = v.getUuid();
-            ve.vcpus = v.getVcpus();
-            ve.memoryMib = v.getMemoryMib();
-            ve.antiAffinityGroup = v.getAntiAffinityGroup();
-            ve.persist();
-            for (String u : v.getDeviceUuidsList()) {
-                VmDeviceEntity vd = new VmDeviceEntity();
-                vd.vm = ve.id;
-                vd.deviceUuid = u;
-                vd.persist();
-            }
-        }
-        for (Problem p : s.getProblemsList()) {
-            InventoryProblemEntity pe = new InventoryProblemEntity();
-            pe.host = hostId;
-            pe.path = p.getPath();
-            pe.message = p.getMessage();
-            pe.persist();
-        }
+        // The rows of the report replace the host's in batches (ReportRows); the host's own row is
+        // this entity, written at commit.
+        em.unwrap(Session.class).doWork(c -> rows.replace(c, hostId, s));
         applied.fire(new InventoryApplied(hostId, s.getGeneration()));
         LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
                 s.getGeneration(), s.getParentsCount(), s.getInstancesCount(), s.getVmsCount());

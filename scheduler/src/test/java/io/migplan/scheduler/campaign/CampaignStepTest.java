@@ -48,6 +48,8 @@ class CampaignStepTest {
     static final class World {
         String replanReason;
         CampaignKind kind = CampaignKind.UPGRADE;
+        /** The orchestrator a step hands work to; null for a step that hands nothing out (a tick). */
+        String issueTo = "orch";
         final Map<String, HostRow> hosts = new HashMap<>();
         final List<MigrationRow> open = new ArrayList<>();
         /** Planned migrations of later batches. */
@@ -96,7 +98,7 @@ class CampaignStepTest {
                     NOW.minusSeconds(3600), kind, evacuation ? "BIOS update" : "");
             ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
             return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),
-                    kept, snapshot, NOW, Lease.of(c), "orch", scans, Map.of(), keys -> {
+                    kept, snapshot, NOW, Lease.of(c), issueTo, scans, Map.of(), keys -> {
                         Map<MatrixKey, StoredVerdict> found = new HashMap<>();
                         keys.forEach(k -> {
                             if (verdicts.containsKey(k)) {
@@ -193,6 +195,32 @@ class CampaignStepTest {
         notYet.step().advance();
         assertThat(notYet.out.wantedScans).isEmpty();
         assertThat(notYet.effects()).noneMatch(e -> e.startsWith("migration m-1"));
+    }
+
+    @Test
+    void aDoneMigrationTheReportsShowIsSettledAndAStepHandingNothingOutSaysSo() {
+        World tick = new World().migrationIs("DONE", NOW.plusSeconds(60), List.of(7L));
+        tick.issueTo = null;
+        tick.entries.put("src", entry(t4("src", FROM)));
+        tick.entries.put("dst", entry(t4("dst", TO), gpuVm("vm-a", "dst")));
+        CampaignStep settled = tick.step().advance();
+        assertThat(tick.effects()).contains("settle m-1",
+                "event MIGRATIONS_SETTLED: 1 migration seen on its target in the hosts' reports (VM vm-a)");
+        assertThat(settled.awaitedSettlements()).as("nothing left to wait for").isEmpty();
+
+        World next = new World().migrationIs("DONE", NOW.plusSeconds(60), List.of(7L));
+        next.entries.put("src", entry(t4("src", FROM)));
+        next.entries.put("dst", entry(t4("dst", TO), gpuVm("vm-a", "dst")));
+        next.step().advance();
+        assertThat(next.effects()).as("the orchestrator asking reads it in the answer").contains("settle m-1")
+                .noneMatch(e -> e.startsWith("event MIGRATIONS_SETTLED"));
+
+        World lagging = new World().migrationIs("DONE", NOW.plusSeconds(60), List.of(7L));
+        lagging.issueTo = null;
+        CampaignStep waiting = lagging.step().advance();
+        assertThat(lagging.effects()).noneMatch(e -> e.startsWith("settle") || e.startsWith("event MIGRATIONS"));
+        assertThat(waiting.awaitedSettlements()).as("both hosts' next reports may settle it")
+                .containsExactlyInAnyOrder("src", "dst");
     }
 
     @Test

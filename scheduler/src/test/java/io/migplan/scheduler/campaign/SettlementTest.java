@@ -2,12 +2,21 @@ package io.migplan.scheduler.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.entry;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.gpuVm;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.snapshot;
+import static io.migplan.scheduler.campaign.CampaignProblemBuilderTest.t4;
+import static io.migplan.scheduler.testsupport.Views.withState;
+
 import io.migplan.proto.v1.Host;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.Vm;
 import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaign.Settlement.Where;
 import io.migplan.scheduler.campaign.Transitions.MigrationState;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
+import io.migplan.scheduler.testsupport.Views;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +61,22 @@ class SettlementTest {
         assertThat(silent.where()).isEqualTo(Where.UNKNOWN);
         assertThat(silent.outcome()).isNull();
         assertThat(silent.why()).isEqualTo("cannot tell where VM vm-a is: the agent of host src timed out");
+    }
+
+    @Test
+    void theReportsSettleADoneMigrationOnceTheTargetShowsTheVmAndTheSourceNoLonger() {
+        HostEntry emptySource = entry(t4("src", "2025.1"));
+        HostEntry sourceStill = entry(t4("src", "2025.1"), gpuVm("vm-a", "src"));
+        HostEntry targetWith = entry(t4("dst", "2025.2"), gpuVm("vm-a", "dst"));
+        HostEntry targetWithout = entry(t4("dst", "2025.2"));
+        assertThat(Settlement.reported(M, snapshot(emptySource, targetWith))).isTrue();
+        assertThat(Settlement.reported(M, snapshot(sourceStill, targetWith)))
+                .as("the source has not reported the VM gone").isFalse();
+        assertThat(Settlement.reported(M, snapshot(emptySource, targetWithout)))
+                .as("the target has not reported the VM").isFalse();
+        HostEntry silentSource = new HostEntry(withState(t4("src", "2025.1"), HostState.DOWN, Views.NOW),
+                List.of(gpuVm("vm-a", "src")), Views.NOW);
+        assertThat(Settlement.reported(M, snapshot(silentSource, targetWith)))
+                .as("a source gone silent: its last report can no longer change").isTrue();
     }
 }

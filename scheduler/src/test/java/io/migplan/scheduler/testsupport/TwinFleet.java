@@ -75,6 +75,14 @@ public final class TwinFleet implements AutoCloseable {
      * mdev; the target reports first, so for a moment both list it, as in a live migration.
      */
     public synchronized void migrate(String name, String from, String to) {
+        moved(name, from, to).run();
+    }
+
+    /**
+     * Moves the VM as {@link #migrate} does, but the hosts report it only when the answer is run:
+     * agents that report after the orchestrator has reported the migration done.
+     */
+    public synchronized Runnable moved(String name, String from, String to) {
         Reported src = hosts.get(from);
         Domain moving = src.vms().stream().filter(d -> d.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("host " + from + " runs no VM named " + name));
@@ -84,10 +92,16 @@ public final class TwinFleet implements AutoCloseable {
         }
         List<Domain> arrived = new ArrayList<>(dst.vms());
         arrived.add(moving);
-        send(to, new Reported(dst.release(), dst.generation() + 1, dst.instances(), arrived));
+        Reported target = new Reported(dst.release(), dst.generation() + 1, dst.instances(), arrived);
         List<Domain> left = new ArrayList<>(src.vms());
         left.remove(moving);
-        send(from, new Reported(src.release(), src.generation() + 1, src.instances(), left));
+        Reported source = new Reported(src.release(), src.generation() + 1, src.instances(), left);
+        return () -> {
+            synchronized (this) {
+                send(to, target);
+                send(from, source);
+            }
+        };
     }
 
     /** Upgrades an (empty) host to {@code release} and reports it. */
