@@ -75,6 +75,19 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void theConsolesPagesAreNotInTheApiDescription() {
+        assertThat(given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath()
+                .getMap("paths").keySet()).isNotEmpty().noneMatch(p -> String.valueOf(p).startsWith("/console"));
+    }
+
+    @Test
+    void theWebjarsAndTheConsolesAssetsAreServedWithoutASession() {
+        noToken().get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200);
+        noToken().get("/webjars/echarts/dist/echarts.min.js").then().statusCode(200);
+        noToken().get("/console/assets/console.js").then().statusCode(200);
+    }
+
+    @Test
     void aPageTakesTheCookieOfAnyRoleThatMayRead() {
         signedIn(TestTokens.of(Roles.VIEWER)).get("/console/fleet").then().statusCode(200)
                 .body(containsString("test-viewer (viewer)"));
