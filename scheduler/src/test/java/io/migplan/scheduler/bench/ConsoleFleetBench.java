@@ -8,7 +8,10 @@ import io.migplan.scheduler.console.BrowserTest;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +21,10 @@ import org.openqa.selenium.By;
 
 /**
  * How soon the console's fleet page is usable in headless Chromium on a large fleet: the generated
- * fleet ({@link FleetGenerator}, seed 42) reported over gRPC to the test server ({@link ReportedFleet},
- * which answers probes and is the agents' stand-in), a viewer signed in, then the page loaded
+ * fleet ({@link FleetGenerator}, seed 42) stored in the test server's PostgreSQL as its reports would
+ * store its hosts and GPUs ({@link #store}) and read into the snapshot, or, with
+ * {@code -Dbench.console.fleet=reported}, reported over gRPC in full ({@link ReportedFleet}), a
+ * viewer signed in, then the page loaded
  * {@code bench.console.runs} times after two untimed loads. Per load, from the browser's Navigation
  * Timing and Paint Timing: the server's answer (request start to first byte: snapshot, filters,
  * rendering), the whole HTML received, DOMContentLoaded, first contentful paint and the load event
@@ -36,6 +41,8 @@ class ConsoleFleetBench extends BrowserTest {
 
     @Inject
     AgroalDataSource ds;
+    @Inject
+    ClusterSnapshotHolder snapshots;
 
     @Test
     void fleetPage() throws Exception {
@@ -43,11 +50,17 @@ class ConsoleFleetBench extends BrowserTest {
         int runs = Integer.getInteger("bench.console.runs", 9);
         Inventory.clear(ds);
         Fleet fleet = FleetGenerator.generate(hosts, 42L);
-        try (ReportedFleet reported = ReportedFleet.of(fleet, "127.0.0.1:" + RestAssured.port)) {
+        boolean report = "reported".equals(System.getProperty("bench.console.fleet", "stored"));
+        try (ReportedFleet reported = report ? ReportedFleet.of(fleet, "127.0.0.1:" + RestAssured.port) : null) {
             long t0 = System.nanoTime();
-            reported.report();
-            print("hosts", given().get("/api/v1/hosts").then().extract().jsonPath().getList("id").size());
-            print("reported_s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+            if (report) {
+                reported.report();
+            } else {
+                store(fleet);
+                snapshots.reconcile();
+            }
+            print("hosts", snapshots.current().hostCount());
+            print(report ? "reported_s" : "stored_s", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
             signIn(Roles.VIEWER);
             for (int i = 0; i < 2; i++) {
                 open("/console/fleet");
@@ -87,6 +100,46 @@ class ConsoleFleetBench extends BrowserTest {
             screenshot("fleet-" + hosts);
         } finally {
             Inventory.clear(ds);
+        }
+    }
+
+    /**
+     * The fleet's hosts and GPUs written as the rows a report stores (host; one parent per GPU with
+     * its board and driver; no types, devices or VMs, which the fleet page does not show), a few
+     * hosts STALE, DOWN, DRAINING or in MAINTENANCE so every mark is drawn: minutes of reports over
+     * gRPC on a loaded machine become seconds, and the page reads the same snapshot either way.
+     */
+    void store(Fleet fleet) throws Exception {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement host = c.prepareStatement("insert into host (id, release, cpus, memory_mib,"
+                    + " failure_domain, agent_endpoint, generation, state, last_report_at, last_heartbeat_at, admin_state,"
+                    + " admin_reason) values (?, ?, ?, ?, ?, '127.0.0.1:1', 1, ?, now(), now(), ?, '')");
+                    PreparedStatement parent = c.prepareStatement("insert into parent_device (host, address, board,"
+                            + " driver, driver_version) values (?, ?, ?, 'nvidia', ?)")) {
+                int i = 0;
+                for (Fleet.Host h : fleet.hosts()) {
+                    i++;
+                    host.setString(1, h.id());
+                    host.setString(2, h.release());
+                    host.setInt(3, h.cpus());
+                    host.setLong(4, h.memoryMib());
+                    host.setString(5, h.failureDomain());
+                    host.setString(6, i % 97 == 0 ? "DOWN" : i % 53 == 0 ? "STALE" : "UP");
+                    host.setString(7, i % 41 == 0 ? "DRAINING" : i % 89 == 0 ? "MAINTENANCE" : "ACTIVE");
+                    host.addBatch();
+                    for (Fleet.Gpu g : h.gpus()) {
+                        parent.setString(1, h.id());
+                        parent.setString(2, g.address());
+                        parent.setString(3, h.board().name());
+                        parent.setString(4, FleetSnapshot.DRIVER_BY_RELEASE.getOrDefault(h.release(), ""));
+                        parent.addBatch();
+                    }
+                }
+                host.executeBatch();
+                parent.executeBatch();
+            }
+            c.commit();
         }
     }
 
