@@ -1,7 +1,5 @@
 package io.migplan.scheduler.bench;
 
-import static io.restassured.RestAssured.given;
-
 import io.agroal.api.AgroalDataSource;
 import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.console.BrowserTest;
