@@ -91,6 +91,14 @@ public class InventoryQueries {
                 .toList();
     }
 
+    /** The ids of the hosts whose label {@code key} is {@code value}, sorted. */
+    public java.util.Set<String> hostsLabelled(String key, String value) {
+        @SuppressWarnings("unchecked")
+        List<String> ids = em.createNativeQuery("select id from host where labels ->> ?1 = ?2 order by id")
+                .setParameter(1, key).setParameter(2, value).getResultList();
+        return new java.util.TreeSet<>(ids);
+    }
+
     public HostDetail host(String id) {
         HostEntity h = HostEntity.findById(id);
         if (h == null) {

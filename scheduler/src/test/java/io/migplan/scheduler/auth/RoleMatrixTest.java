@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each role against each operation of both APIs: a role the operation declares (or admin) is let
+ * Each role against each operation of both APIs (the console's pages: ConsoleRoleMatrixTest): a role the operation declares (or admin) is let
  * through to the operation (which then answers for the made-up ids and empty bodies: 400, 404, 200,
  * never 401 or 403), any other gets 403 / PERMISSION_DENIED; no token at all gets 401 /
  * UNAUTHENTICATED. The calls name nothing that exists, so none of them changes anything.
@@ -59,7 +59,7 @@ class RoleMatrixTest {
     @Test
     void everyRestOperationLetsItsRolesThroughAndRefusesTheOthersWith403() {
         Map<String, String> wrong = new TreeMap<>();
-        for (Operation o : Operation.rest()) {
+        for (Operation o : Operation.api()) {
             Set<String> allowed = Access.roles(o.method()).orElseThrow();
             for (String role : Roles.ALL) {
                 Response r = call(o, given().header("Authorization", "Bearer " + TestTokens.of(role)));
@@ -77,7 +77,7 @@ class RoleMatrixTest {
 
     @Test
     void everyRestOperationWithoutATokenIs401WithASentence() {
-        assertThat(Operation.rest()).allSatisfy(o -> {
+        assertThat(Operation.api()).allSatisfy(o -> {
             Response r = call(o, given().noFiltersOfType(TestTokens.AdminToken.class));
             assertThat(r.statusCode()).as(o.toString()).isEqualTo(401);
             assertThat(r.jsonPath().getString("code")).isEqualTo("UNAUTHENTICATED");
@@ -88,7 +88,7 @@ class RoleMatrixTest {
 
     @Test
     void aViewerTokenOnEveryStateChangingRestOperationIs403() {
-        List<Operation> changing = Operation.rest().stream().filter(o -> !o.verb().equals("GET")).toList();
+        List<Operation> changing = Operation.api().stream().filter(o -> !o.verb().equals("GET")).toList();
         assertThat(changing).hasSizeGreaterThan(10);
         assertThat(changing).allSatisfy(o -> {
             Response r = call(o, given().header("Authorization", "Bearer " + TestTokens.of(Roles.VIEWER)));
