@@ -179,8 +179,8 @@ class PagedListsTest {
 
     @Test
     void aBadLimitCursorOrFilterIs400NamingTheParameter() {
-        for (String limit : List.of("0", "1001", "-3", "ten", "%20")) {
-            given().get("/api/v1/hosts?limit=" + limit).then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+        for (String limit : List.of("0", "1001", "-3", "ten", " ")) {
+            given().queryParam("limit", limit).get("/api/v1/hosts").then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
                     .body("message", containsString("limit must be a whole number from 1 to 1000"));
         }
         given().get("/api/v1/vms?cursor=not-a-cursor").then().statusCode(400)
@@ -196,7 +196,7 @@ class PagedListsTest {
                 .body("message", containsString("adminState is not one of [ACTIVE, DRAINING, MAINTENANCE]"));
         given().get("/api/v1/hosts?label=pool").then().statusCode(400)
                 .body("message", containsString("label must be key=value"));
-        given().get("/api/v1/vms?host=%20").then().statusCode(400).body("message", containsString("host is empty"));
+        given().queryParam("host", " ").get("/api/v1/vms").then().statusCode(400).body("message", containsString("host is empty"));
     }
 
     @Test
