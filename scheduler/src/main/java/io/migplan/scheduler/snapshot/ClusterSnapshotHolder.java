@@ -59,6 +59,11 @@ public class ClusterSnapshotHolder {
         return s;
     }
 
+    /** Whether the fleet has been read once: until then {@link #current} reads it all, and readiness waits. */
+    public boolean loaded() {
+        return current != null;
+    }
+
     /** Re-reads one host (or drops it when it is gone). */
     public synchronized void reload(String hostId) {
         ClusterSnapshot s = current();
