@@ -206,4 +206,30 @@ class PagedListsTest {
         given().get("/api/v1/hosts?limit=3&cursor=" + next).then().statusCode(200)
                 .body("items[0].id", equalTo("host-03"));
     }
+
+    @Test
+    void migplanHostsAndVmsWalkTheSchedulersPages() {
+        String[] hosts = migplan("hosts", "--page-size", "5").lines().toArray(String[]::new);
+        assertThat(hosts).hasSize(HOSTS + 2);
+        assertThat(hosts[0]).startsWith("HOST ");
+        assertThat(hosts[1]).startsWith("host-00 ");
+        assertThat(hosts[HOSTS]).startsWith("host-11 ");
+        assertThat(hosts[HOSTS + 1]).isEqualTo(HOSTS + " hosts");
+        String vms = migplan("-o", "json", "vms", "--page-size", "7");
+        assertThat(JsonPath.from(vms).getList("uuid", String.class)).hasSize(2 * HOSTS).doesNotHaveDuplicates();
+    }
+
+    /** {@code migplan ARGS} in-process against this scheduler, as a viewer; its standard output. */
+    private static String migplan(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        List<String> all = new ArrayList<>(List.of("--server", "http://localhost:" + io.restassured.RestAssured.port,
+                "--token", io.migplan.scheduler.testsupport.TestTokens.of(io.migplan.scheduler.auth.Roles.VIEWER)));
+        all.addAll(List.of(args));
+        int exit = new picocli.CommandLine(new io.migplan.cli.Migplan(Map.of()))
+                .setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true))
+                .execute(all.toArray(String[]::new));
+        assertThat(exit).as(err.toString()).isZero();
+        return out.toString();
+    }
 }
