@@ -2,9 +2,11 @@ package io.migplan.scheduler.inventory;
 
 import io.migplan.capacity.ComputeAllocation;
 import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.error.UnknownObjectException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -123,27 +125,34 @@ public class InventoryQueries {
             w.add(labelsJson(filter.labels()), "h.labels @> cast(? as jsonb)");
         }
         w.add(filter.board(), "exists (select 1 from parent_device p where p.host = h.id and p.board = ?)");
-        List<HostEntity> rows = w.run(em, "select h.* from host h", "order by h.id", limit, HostEntity.class);
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        boolean page = limit > 0 || rows.size() <= PAGE_IN_LIST;
-        List<String> ids = rows.stream().map(h -> h.id).toList();
-        Map<String, Long> vms = countBy("VmEntity", page ? ids : null);
-        Map<String, Long> devices = countBy("DeviceInstanceEntity", page ? ids : null);
-        Map<String, Long> parents = countBy("ParentDeviceEntity", page ? ids : null);
-        return rows.stream()
-                .map(h -> new HostSummary(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain,
-                        h.labels, h.cpus, h.memoryMib,
-                        h.generation, h.lastHeartbeatAt, vms.getOrDefault(h.id, 0L), devices.getOrDefault(h.id, 0L),
-                        parents.getOrDefault(h.id, 0L)))
-                .toList();
+        // One query a page: each host's counts by the host's own index entries (index-only scans, a few
+        // per host), whatever the planner's statistics; grouping whole tables would read the fleet.
+        List<Object[]> rows = w.run(em, "select h.id, h.release, h.state, h.admin_state, h.admin_reason,"
+                + " h.failure_domain, cast(h.labels as text), h.cpus, h.memory_mib, h.generation, h.last_heartbeat_at,"
+                + " (select count(*) from vm v where v.host = h.id),"
+                + " (select count(*) from device_instance d where d.host = h.id),"
+                + " (select count(*) from parent_device p where p.host = h.id) from host h", "order by h.id", limit,
+                null);
+        return rows.stream().map(r -> new HostSummary((String) r[0], (String) r[1], HostState.valueOf((String) r[2]),
+                AdminState.valueOf((String) r[3]), (String) r[4], (String) r[5], labels((String) r[6]),
+                ((Number) r[7]).intValue(), ((Number) r[8]).longValue(), ((Number) r[9]).longValue(),
+                Timestamps.toInstant(r[10]), ((Number) r[11]).longValue(), ((Number) r[12]).longValue(),
+                ((Number) r[13]).longValue())).toList();
     }
 
-    /** Up to this many hosts' counts are read for those hosts only; beyond, for the whole table at once. */
-    private static final int PAGE_IN_LIST = 1000;
-
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final TypeReference<LinkedHashMap<String, String>> LABELS = new TypeReference<>() {
+    };
+
+    /** A host's labels as stored (a JSON object of strings). */
+    private static Map<String, String> labels(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, LABELS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a host's stored labels are not a JSON object of strings", e);
+        }
+    }
 
     private static String labelsJson(Map<String, String> labels) {
         try {
@@ -265,16 +274,6 @@ public class InventoryQueries {
                 .toList();
     }
 
-    /** Rows of {@code entity} per host: of {@code hosts} only, or of every host when null. */
-    private Map<String, Long> countBy(String entity, List<String> hosts) {
-        var q = em.createQuery("select host, count(*) from " + entity + (hosts == null ? "" : " where host in ?1")
-                + " group by host", Object[].class);
-        if (hosts != null) {
-            q.setParameter(1, hosts);
-        }
-        return q.getResultStream().collect(Collectors.toMap(r -> (String) r[0], r -> (Long) r[1]));
-    }
-
     /** The conditions of a listing's native query, with their parameters in order. */
     private static final class Where {
         final List<String> clauses = new ArrayList<>();
@@ -288,6 +287,7 @@ public class InventoryQueries {
             }
         }
 
+        /** The rows of {@code select} with these conditions, in {@code order}, at most {@code limit} (all when 0). */
         @SuppressWarnings("unchecked")
         <T> List<T> run(EntityManager em, String select, String order, int limit, Class<T> type) {
             StringBuilder sql = new StringBuilder(select);
@@ -305,7 +305,8 @@ public class InventoryQueries {
             if (limit > 0) {
                 sql.append(" limit ").append(limit);
             }
-            var q = em.createNativeQuery(sql.toString(), type);
+            // No type: rows of columns (Object[]).
+            var q = type == null ? em.createNativeQuery(sql.toString()) : em.createNativeQuery(sql.toString(), type);
             for (int i = 0; i < params.size(); i++) {
                 q.setParameter(i + 1, params.get(i));
             }
