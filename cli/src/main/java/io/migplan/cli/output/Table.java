@@ -43,9 +43,17 @@ public final class Table {
 
     /** The table, one line per row after the header, each ending in a newline. */
     public String render() {
-        int[] width = new int[headers.length];
+        return render(true, new int[headers.length]);
+    }
+
+    /**
+     * The rows, after the header when {@code header}, each column as wide as its widest cell and at
+     * least {@code width} says; {@code width} is left holding the widths used. A list printed a page
+     * at a time passes the same array to every page's table, so columns only ever widen.
+     */
+    public String render(boolean header, int[] width) {
         for (int i = 0; i < headers.length; i++) {
-            width[i] = headers[i].length();
+            width[i] = Math.max(width[i], headers[i].length());
         }
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -53,7 +61,9 @@ public final class Table {
             }
         }
         StringBuilder out = new StringBuilder();
-        line(out, headers, width);
+        if (header) {
+            line(out, headers, width);
+        }
         rows.forEach(r -> line(out, r, width));
         return out.toString();
     }

@@ -2,13 +2,18 @@ package io.migplan.scheduler.inventory;
 
 import io.migplan.capacity.ComputeAllocation;
 import io.migplan.scheduler.config.MigplanConfig;
+import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.error.UnknownObjectException;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -79,16 +84,82 @@ public class InventoryQueries {
     public record Problem(String path, String message) {
     }
 
+    /**
+     * Which hosts a list holds; a null field (an empty map) matches every host.
+     *
+     * @param board  a host with at least one parent device of this board
+     * @param labels pairs every one of which the host's labels hold
+     */
+    public record HostFilter(String release, HostState state, String board, Map<String, String> labels,
+            AdminState adminState) {
+        public static final HostFilter ALL = new HostFilter(null, null, null, Map.of(), null);
+    }
+
+    /**
+     * Which VMs a list holds; a null field matches every VM.
+     *
+     * @param state the liveness of the host the VM runs on (a VM has none of its own in the inventory)
+     * @param board a VM with at least one mdev on a parent device of this board
+     * @param type  a VM with at least one mdev of this device type
+     */
+    public record VmFilter(String host, HostState state, String board, String type) {
+        public static final VmFilter ALL = new VmFilter(null, null, null, null);
+    }
+
+    /** Every host, by id. */
     public List<HostSummary> hosts() {
-        Map<String, Long> vms = countBy("select host, count(*) from VmEntity group by host");
-        Map<String, Long> devices = countBy("select host, count(*) from DeviceInstanceEntity group by host");
-        Map<String, Long> parents = countBy("select host, count(*) from ParentDeviceEntity group by host");
-        return HostEntity.<HostEntity>listAll(Sort.by("id")).stream()
-                .map(h -> new HostSummary(h.id, h.release, h.state, h.adminState, h.adminReason, h.failureDomain,
-                        h.labels, h.cpus, h.memoryMib,
-                        h.generation, h.lastHeartbeatAt, vms.getOrDefault(h.id, 0L), devices.getOrDefault(h.id, 0L),
-                        parents.getOrDefault(h.id, 0L)))
-                .toList();
+        return hosts(HostFilter.ALL, null, 0);
+    }
+
+    /**
+     * The hosts {@code filter} matches in id order: those after {@code afterId} (all when null), at
+     * most {@code limit} (all when 0). The order is the key of keyset pagination: each id once.
+     */
+    public List<HostSummary> hosts(HostFilter filter, String afterId, int limit) {
+        Where w = new Where();
+        w.add(afterId, "h.id > ?");
+        w.add(filter.release(), "h.release = ?");
+        w.add(filter.state() == null ? null : filter.state().name(), "h.state = ?");
+        w.add(filter.adminState() == null ? null : filter.adminState().name(), "h.admin_state = ?");
+        if (filter.labels() != null && !filter.labels().isEmpty()) {
+            w.add(labelsJson(filter.labels()), "h.labels @> cast(? as jsonb)");
+        }
+        w.add(filter.board(), "exists (select 1 from parent_device p where p.host = h.id and p.board = ?)");
+        // One query a page: each host's counts by the host's own index entries (index-only scans, a few
+        // per host), whatever the planner's statistics; grouping whole tables would read the fleet.
+        List<Object[]> rows = w.run(em, "select h.id, h.release, h.state, h.admin_state, h.admin_reason,"
+                + " h.failure_domain, cast(h.labels as text), h.cpus, h.memory_mib, h.generation, h.last_heartbeat_at,"
+                + " (select count(*) from vm v where v.host = h.id),"
+                + " (select count(*) from device_instance d where d.host = h.id),"
+                + " (select count(*) from parent_device p where p.host = h.id) from host h", "order by h.id", limit,
+                null);
+        return rows.stream().map(r -> new HostSummary((String) r[0], (String) r[1], HostState.valueOf((String) r[2]),
+                AdminState.valueOf((String) r[3]), (String) r[4], (String) r[5], labels((String) r[6]),
+                ((Number) r[7]).intValue(), ((Number) r[8]).longValue(), ((Number) r[9]).longValue(),
+                Timestamps.toInstant(r[10]), ((Number) r[11]).longValue(), ((Number) r[12]).longValue(),
+                ((Number) r[13]).longValue())).toList();
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final TypeReference<LinkedHashMap<String, String>> LABELS = new TypeReference<>() {
+    };
+
+    /** A host's labels as stored (a JSON object of strings). */
+    private static Map<String, String> labels(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, LABELS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a host's stored labels are not a JSON object of strings", e);
+        }
+    }
+
+    private static String labelsJson(Map<String, String> labels) {
+        try {
+            return JSON.writeValueAsString(labels);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("labels of strings cannot be written as JSON", e);
+        }
     }
 
     /** The ids of the hosts whose label {@code key} is {@code value}, sorted. */
@@ -144,7 +215,29 @@ public class InventoryQueries {
 
     /** Every VM, by name then host. */
     public List<VmInfo> vms() {
-        return vms(VmEntity.listAll(Sort.by("name").and("host")));
+        return vms(VmFilter.ALL, null, 0);
+    }
+
+    /**
+     * The VMs {@code filter} matches, by name then host (unique: a host runs one VM of a name):
+     * those after {@code after} ({@code [name, host]}; all when null), at most {@code limit} (all
+     * when 0).
+     */
+    public List<VmInfo> vms(VmFilter filter, List<String> after, int limit) {
+        Where w = new Where();
+        if (after != null) {
+            w.add(after.get(0), "(v.name, v.host) > (?, ?)");
+            w.params.add(after.get(1));
+        }
+        w.add(filter.host(), "v.host = ?");
+        w.add(filter.state() == null ? null : filter.state().name(),
+                "exists (select 1 from host h where h.id = v.host and h.state = ?)");
+        w.add(filter.type(), "exists (select 1 from vm_device vd join device_instance di on di.host = v.host"
+                + " and di.uuid = vd.device_uuid where vd.vm = v.id and di.type_id = ?)");
+        w.add(filter.board(), "exists (select 1 from vm_device vd join device_instance di on di.host = v.host"
+                + " and di.uuid = vd.device_uuid join parent_device p on p.host = di.host and p.address = di.parent"
+                + " where vd.vm = v.id and p.board = ?)");
+        return vms(w.run(em, "select v.* from vm v", "order by v.name, v.host", limit, VmEntity.class));
     }
 
     public VmInfo vm(String ref) {
@@ -189,8 +282,43 @@ public class InventoryQueries {
                 .toList();
     }
 
-    private Map<String, Long> countBy(String hql) {
-        return em.createQuery(hql, Object[].class).getResultStream()
-                .collect(Collectors.toMap(r -> (String) r[0], r -> (Long) r[1]));
+    /** The conditions of a listing's native query, with their parameters in order. */
+    private static final class Where {
+        final List<String> clauses = new ArrayList<>();
+        final List<Object> params = new ArrayList<>();
+
+        /** Adds {@code clause} (one {@code ?}, for {@code value}) unless the value is null. */
+        void add(Object value, String clause) {
+            if (value != null) {
+                clauses.add(clause);
+                params.add(value);
+            }
+        }
+
+        /** The rows of {@code select} with these conditions, in {@code order}, at most {@code limit} (all when 0). */
+        @SuppressWarnings("unchecked")
+        <T> List<T> run(EntityManager em, String select, String order, int limit, Class<T> type) {
+            StringBuilder sql = new StringBuilder(select);
+            int n = 0;
+            for (int i = 0; i < clauses.size(); i++) {
+                sql.append(i == 0 ? " where " : " and ");
+                String c = clauses.get(i);
+                StringBuilder numbered = new StringBuilder();
+                for (char ch : c.toCharArray()) {
+                    numbered.append(ch == '?' ? "?" + (++n) : String.valueOf(ch));
+                }
+                sql.append(numbered);
+            }
+            sql.append(' ').append(order);
+            if (limit > 0) {
+                sql.append(" limit ").append(limit);
+            }
+            // No type: rows of columns (Object[]).
+            var q = type == null ? em.createNativeQuery(sql.toString()) : em.createNativeQuery(sql.toString(), type);
+            for (int i = 0; i < params.size(); i++) {
+                q.setParameter(i + 1, params.get(i));
+            }
+            return q.getResultList();
+        }
     }
 }

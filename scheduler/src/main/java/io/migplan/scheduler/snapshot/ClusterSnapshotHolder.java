@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import io.quarkus.runtime.StartupEvent;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,6 +58,29 @@ public class ClusterSnapshotHolder {
             }
         }
         return s;
+    }
+
+    /**
+     * Reads the fleet at start, in the background: the start does not wait for it (seconds at
+     * thousands of hosts), readiness does ({@link SnapshotReadiness}). A read that fails (the
+     * database not up yet) is left to the periodic {@link #reconcile}, which reads it then.
+     */
+    void onStart(@Observes StartupEvent event) {
+        Thread load = new Thread(() -> {
+            try {
+                current();
+            } catch (RuntimeException e) {
+                LOG.warnf("the cluster snapshot could not be read at start (%s); the reconcile reads it later",
+                        e.getMessage());
+            }
+        }, "snapshot-load");
+        load.setDaemon(true);
+        load.start();
+    }
+
+    /** Whether the fleet has been read once: until then {@link #current} reads it all, and readiness waits. */
+    public boolean loaded() {
+        return current != null;
     }
 
     /** Re-reads one host (or drops it when it is gone). */

@@ -13,10 +13,12 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The gRPC side of the role table: each method the scheduler serves (by its full name, {@code
@@ -33,14 +35,24 @@ public class GrpcRoles {
      */
     public static final String HEALTH_SERVICE = "grpc.health.v1.Health";
     public static final String OPEN = "open (health probe)";
+    /**
+     * gRPC server reflection ({@code quarkus.grpc.server.enable-reflection-service}), both versions
+     * tools speak: open, so grpcurl and Postman find the services before a token is pasted. It tells
+     * only what the proto module publishes anyway (services, messages); every method it names still
+     * asks for its role when called.
+     */
+    public static final List<String> REFLECTION_METHODS = List.of(
+            "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+            "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+    public static final String OPEN_REFLECTION = "open (server reflection: the published service descriptors)";
 
     private final Map<String, Declared> methods = new TreeMap<>();
 
-    /** A served method and the declaration found for it (null when it has none). */
-    public record Declared(Class<?> type, Method method, boolean open) {
+    /** A served method and the declaration found for it (null when it has none); {@code open} says why it is open. */
+    public record Declared(Class<?> type, Method method, String open) {
         public Optional<String> access() {
-            if (open) {
-                return Optional.of(OPEN);
+            if (open != null) {
+                return Optional.of(open);
             }
             return method == null ? Optional.empty() : Access.declared(method);
         }
@@ -51,7 +63,9 @@ public class GrpcRoles {
     }
 
     @Inject
-    GrpcRoles(@Any Instance<BindableService> services) {
+    GrpcRoles(@Any Instance<BindableService> services,
+            @ConfigProperty(name = "quarkus.grpc.server.enable-reflection-service", defaultValue = "false")
+            boolean reflection) {
         for (BindableService service : services) {
             ServerServiceDefinition definition = service.bindService();
             Class<?> type = ClientProxy.unwrap(service).getClass();
@@ -60,8 +74,12 @@ public class GrpcRoles {
                 String bare = descriptor.getBareMethodName();
                 String javaName = Character.toLowerCase(bare.charAt(0)) + bare.substring(1);
                 methods.put(descriptor.getFullMethodName(), descriptor.getServiceName().equals(HEALTH_SERVICE)
-                        ? new Declared(type, null, true) : declaration(type, javaName));
+                        ? new Declared(type, null, OPEN) : declaration(type, javaName));
             }
+        }
+        // Quarkus serves reflection itself, not as a bean: it is named here so no served method goes undeclared.
+        if (reflection) {
+            REFLECTION_METHODS.forEach(m -> methods.put(m, new Declared(Object.class, null, OPEN_REFLECTION)));
         }
     }
 
@@ -71,11 +89,11 @@ public class GrpcRoles {
             for (Method m : c.getDeclaredMethods()) {
                 if (m.getName().equals(name) && !m.isSynthetic()
                         && (m.isAnnotationPresent(RolesAllowed.class) || m.isAnnotationPresent(HostIdentity.class))) {
-                    return new Declared(c, m, false);
+                    return new Declared(c, m, null);
                 }
             }
         }
-        return new Declared(type, null, false);
+        return new Declared(type, null, null);
     }
 
     /** Every served method by full name. */
@@ -85,6 +103,6 @@ public class GrpcRoles {
 
     /** The declaration for a served method; a method not served has none. */
     public Declared of(String fullMethodName) {
-        return methods.getOrDefault(fullMethodName, new Declared(Object.class, null, false));
+        return methods.getOrDefault(fullMethodName, new Declared(Object.class, null, null));
     }
 }

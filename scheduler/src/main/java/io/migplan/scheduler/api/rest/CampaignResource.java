@@ -18,6 +18,20 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import io.migplan.scheduler.campaign.CampaignService;
+import io.migplan.scheduler.campaign.CampaignKind;
+import io.migplan.scheduler.campaign.CampaignPages;
+import io.migplan.scheduler.campaign.CampaignSummary;
+import io.migplan.scheduler.campaign.Transitions.CampaignState;
+import io.migplan.scheduler.campaign.Transitions.MigrationState;
+import io.migplan.scheduler.paging.Filters;
+import io.migplan.scheduler.paging.Page;
+import io.migplan.scheduler.paging.PageRequest;
+import jakarta.validation.constraints.Pattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
 import io.migplan.scheduler.campaign.RollbackService;
@@ -76,6 +90,8 @@ public class CampaignResource {
     @Inject
     CampaignService campaigns;
     @Inject
+    CampaignPages pages;
+    @Inject
     CampaignEventFeed feed;
     @Inject
     RollbackService rollback;
@@ -102,20 +118,94 @@ public class CampaignResource {
     }
 
     @GET
-    @Operation(summary = "Every campaign, newest first")
+    @Operation(summary = "Every campaign, newest first; the filters narrow the list. Without limit or cursor: the"
+            + " whole list as an array. With either: one page, {items, next}; pass next as cursor, with the same"
+            + " filters, for the page after (null on the last)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {CampaignService.Listed[].class, CampaignPage.class})))
+    @APIResponse(responseCode = "400", description = "A limit outside 1.." + PageRequest.MAX_LIMIT + ", a cursor not"
+            + " given for this list and these filters, or a filter value that is not one the filter takes")
     @RolesAllowed(Roles.VIEWER)
-    public List<CampaignService.Listed> list() {
-        return campaigns.list();
+    public Object list(
+            @Parameter(description = Listing.LIMIT) @QueryParam("limit") @PlainText String limit,
+            @Parameter(description = Listing.CURSOR) @QueryParam("cursor") @PlainText(max = 8192) String cursor,
+            @Parameter(description = "only campaigns in this state: PLANNING, DRY_RUN, RUNNING, PAUSED, COMPLETED,"
+                    + " ABORTED or FAILED") @QueryParam("state") @PlainText String state,
+            @Parameter(description = "only campaigns of this kind: UPGRADE or EVACUATION") @QueryParam("kind")
+            @PlainText String kind) {
+        CampaignPages.CampaignFilter filter = new CampaignPages.CampaignFilter(
+                Filters.oneOf("state", state, CampaignState.class), Filters.oneOf("kind", kind, CampaignKind.class));
+        if (!PageRequest.asked(limit, cursor)) {
+            return pages.campaigns(filter, null, 0);
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("state", state == null ? null : filter.state().name());
+        given.put("kind", kind == null ? null : filter.kind().name());
+        PageRequest page = PageRequest.of("campaigns", 2, given, limit, cursor);
+        return page.page(pages.campaigns(filter, page.first() ? null
+                : new CampaignPages.CampaignKey(page.afterInstant(0), page.after(1)), page.limit() + 1),
+                c -> List.of(c.createdAt().toString(), c.id()));
+    }
+
+    /** The paged answer's shape, for the OpenAPI document. */
+    @Schema(name = "CampaignPage")
+    public record CampaignPage(List<CampaignService.Listed> items, String next) {
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "The campaign: state, batches with their migrations, unmovable VMs, metrics against the naive"
-            + " order, progress and history")
+            + " order, progress and history; with view=summary the same without the migrations, counted per state"
+            + " over the campaign and per batch (GET …/migrations lists them a page at a time)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {CampaignView.class, CampaignSummary.class})))
+    @APIResponse(responseCode = "400", description = "A view that is not full or summary")
     @APIResponse(responseCode = "404", description = "No campaign with this id")
     @RolesAllowed(Roles.VIEWER)
-    public CampaignView get(@PathParam("id") @PlainText String id) {
-        return campaigns.get(id);
+    public Object get(@PathParam("id") @PlainText String id,
+            @Parameter(description = "full (default): every batch with its migrations; summary: counts instead")
+            @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")
+            String view) {
+        CampaignView full = campaigns.get(id);
+        return "summary".equals(view) ? CampaignSummary.of(full) : full;
+    }
+
+    @GET
+    @Path("{id}/migrations")
+    @Operation(summary = "The campaign's migrations a page at a time, in the full view's order (batch, wave, VM),"
+            + " each with its batch: {items, next}; pass next as cursor, with the same filters, for the page after"
+            + " (null on the last). CANCELLED ones only when state=CANCELLED asks for them")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = MigrationPage.class)))
+    @APIResponse(responseCode = "400", description = "A limit outside 1.." + PageRequest.MAX_LIMIT + ", a cursor not"
+            + " given for this list and these filters, or a filter value that is not one the filter takes")
+    @APIResponse(responseCode = "404", description = "No campaign with this id")
+    @RolesAllowed(Roles.VIEWER)
+    public Page<CampaignPages.Migration> migrations(@PathParam("id") @PlainText String id,
+            @Parameter(description = Listing.LIMIT) @QueryParam("limit") @PlainText String limit,
+            @Parameter(description = Listing.CURSOR) @QueryParam("cursor") @PlainText(max = 8192) String cursor,
+            @Parameter(description = "only migrations of this batch") @QueryParam("batch") @PlainText String batch,
+            @Parameter(description = "only migrations from or to this host") @QueryParam("host") @PlainText String host,
+            @Parameter(description = "only migrations in this state: PLANNED, ISSUED, DONE, FAILED or CANCELLED")
+            @QueryParam("state") @PlainText String state) {
+        CampaignPages.MigrationFilter filter = new CampaignPages.MigrationFilter(Filters.count("batch", batch),
+                Filters.text("host", host), Filters.oneOf("state", state, MigrationState.class));
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("batch", filter.batch() == null ? null : filter.batch().toString());
+        given.put("host", filter.host());
+        given.put("state", state == null ? null : filter.state().name());
+        PageRequest page = PageRequest.of("migrations of " + id, 6, given, limit, cursor);
+        CampaignPages.MigrationKey after = page.first() ? null : new CampaignPages.MigrationKey(
+                (int) page.afterLong(0), (int) page.afterLong(1), page.after(2), page.after(3),
+                (int) page.afterLong(4), page.after(5));
+        return page.page(pages.migrations(id, filter, after, page.limit() + 1), m -> List.of(
+                Integer.toString(m.batch()), Integer.toString(m.wave()), m.vm(), m.vmUuid(),
+                Integer.toString(m.planVersion()), m.id()));
+    }
+
+    /** The page's shape, for the OpenAPI document. */
+    @Schema(name = "MigrationPage")
+    public record MigrationPage(List<CampaignPages.Migration> items, String next) {
     }
 
     @GET

@@ -7,7 +7,17 @@ import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.inventory.InventoryQueries;
 import io.migplan.scheduler.inventory.InventoryQueries.HostDetail;
+import io.migplan.scheduler.inventory.InventoryQueries.HostFilter;
 import io.migplan.scheduler.inventory.InventoryQueries.HostSummary;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.paging.Filters;
+import io.migplan.scheduler.paging.PageRequest;
+import jakarta.ws.rs.QueryParam;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.InventoryStore;
 import jakarta.inject.Inject;
@@ -37,10 +47,47 @@ public class HostResource {
     InventoryStore store;
 
     @GET
-    @Operation(summary = "Every host with release, state, capacity, generation and counts of VMs and devices")
+    @Operation(summary = "Every host with release, state, capacity, generation and counts of VMs and devices, by id;"
+            + " the filters narrow the list. Without limit or cursor: the whole list as an array. With either: one"
+            + " page, {items, next}; pass next as cursor, with the same filters, for the page after (null on the"
+            + " last)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {HostSummary[].class, HostPage.class})))
+    @APIResponse(responseCode = "400", description = "A limit outside 1.." + PageRequest.MAX_LIMIT + ", a cursor not"
+            + " given for this list and these filters, or a filter value that is not one the filter takes")
     @RolesAllowed(Roles.VIEWER)
-    public List<HostSummary> list() {
-        return queries.hosts();
+    public Object list(
+            @Parameter(description = Listing.LIMIT) @QueryParam("limit") @PlainText String limit,
+            @Parameter(description = Listing.CURSOR) @QueryParam("cursor") @PlainText(max = 8192) String cursor,
+            @Parameter(description = "only hosts at this release") @QueryParam("release") @PlainText String release,
+            @Parameter(description = "only hosts in this liveness state: UP, STALE or DOWN") @QueryParam("state")
+            @PlainText String state,
+            @Parameter(description = "only hosts with a parent device of this board (T4, A100, ...)")
+            @QueryParam("board") @PlainText String board,
+            @Parameter(description = "only hosts carrying this label, key=value; repeated: every one of them")
+            @QueryParam("label") List<@PlainText String> labels,
+            @Parameter(description = "only hosts in this admin state: ACTIVE, DRAINING or MAINTENANCE")
+            @QueryParam("adminState") @PlainText String adminState) {
+        HostFilter filter = new HostFilter(Filters.text("release", release), Filters.oneOf("state", state,
+                HostState.class), Filters.text("board", board), Listing.labels(labels),
+                Filters.oneOf("adminState", adminState, AdminState.class));
+        if (!PageRequest.asked(limit, cursor)) {
+            return queries.hosts(filter, null, 0);
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("release", filter.release());
+        given.put("state", state == null ? null : filter.state().name());
+        given.put("board", filter.board());
+        given.put("label", filter.labels().isEmpty() ? null : Listing.labelsText(filter.labels()));
+        given.put("adminState", adminState == null ? null : filter.adminState().name());
+        PageRequest page = PageRequest.of("hosts", 1, given, limit, cursor);
+        return page.page(queries.hosts(filter, page.first() ? null : page.after(0), page.limit() + 1),
+                h -> List.of(h.id()));
+    }
+
+    /** The paged answer's shape, for the OpenAPI document. */
+    @Schema(name = "HostPage")
+    public record HostPage(List<HostSummary> items, String next) {
     }
 
     /**

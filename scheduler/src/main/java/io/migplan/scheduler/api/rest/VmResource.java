@@ -5,7 +5,13 @@ import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.inventory.InventoryQueries;
+import io.migplan.scheduler.inventory.HostState;
+import io.migplan.scheduler.inventory.InventoryQueries.VmFilter;
 import io.migplan.scheduler.inventory.InventoryQueries.VmInfo;
+import io.migplan.scheduler.paging.Filters;
+import io.migplan.scheduler.paging.PageRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.migplan.scheduler.placement.TargetFinder;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Pattern;
@@ -32,10 +38,42 @@ public class VmResource {
     TargetFinder targets;
 
     @GET
-    @Operation(summary = "Every VM with its host, vCPUs, memory and mediated devices")
+    @Operation(summary = "Every VM with its host, vCPUs, memory and mediated devices, by name then host; the filters"
+            + " narrow the list. Without limit or cursor: the whole list as an array. With either: one page, {items,"
+            + " next}; pass next as cursor, with the same filters, for the page after (null on the last)")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {VmInfo[].class, VmPage.class})))
+    @APIResponse(responseCode = "400", description = "A limit outside 1.." + PageRequest.MAX_LIMIT + ", a cursor not"
+            + " given for this list and these filters, or a filter value that is not one the filter takes")
     @RolesAllowed(Roles.VIEWER)
-    public List<VmInfo> list() {
-        return queries.vms();
+    public Object list(
+            @Parameter(description = Listing.LIMIT) @QueryParam("limit") @PlainText String limit,
+            @Parameter(description = Listing.CURSOR) @QueryParam("cursor") @PlainText(max = 8192) String cursor,
+            @Parameter(description = "only VMs on this host") @QueryParam("host") @PlainText String host,
+            @Parameter(description = "only VMs whose host is in this liveness state: UP, STALE or DOWN")
+            @QueryParam("state") @PlainText String state,
+            @Parameter(description = "only VMs with a mediated device on a parent of this board (T4, A100, ...)")
+            @QueryParam("board") @PlainText String board,
+            @Parameter(description = "only VMs with a mediated device of this type (nvidia-231, ...)")
+            @QueryParam("type") @PlainText String type) {
+        VmFilter filter = new VmFilter(Filters.text("host", host), Filters.oneOf("state", state, HostState.class),
+                Filters.text("board", board), Filters.text("type", type));
+        if (!PageRequest.asked(limit, cursor)) {
+            return queries.vms(filter, null, 0);
+        }
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("host", filter.host());
+        given.put("state", state == null ? null : filter.state().name());
+        given.put("board", filter.board());
+        given.put("type", filter.type());
+        PageRequest page = PageRequest.of("vms", 2, given, limit, cursor);
+        return page.page(queries.vms(filter, page.first() ? null : page.after(), page.limit() + 1),
+                v -> List.of(v.name(), v.host()));
+    }
+
+    /** The paged answer's shape, for the OpenAPI document. */
+    @Schema(name = "VmPage")
+    public record VmPage(List<VmInfo> items, String next) {
     }
 
     @GET
