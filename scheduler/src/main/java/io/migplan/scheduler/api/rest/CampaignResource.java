@@ -20,6 +20,7 @@ import jakarta.ws.rs.sse.Sse;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
+import io.migplan.scheduler.campaign.ResumePosition;
 import io.migplan.scheduler.campaign.RollbackService;
 import io.migplan.scheduler.campaign.RollbackView;
 import jakarta.inject.Inject;
