@@ -79,7 +79,10 @@ public final class CampaignTimeline {
         return whole == 0 ? "0%" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / whole);
     }
 
-    /** The chart's bars: this plan, the lower bound and the naive order, and what was done so far. */
+    /**
+     * The chart's bars: this plan, the lower bound and the naive order, and what was done so far. The
+     * naive order's name says how many hosts it could not empty: its migrations count only the others.
+     */
     static List<Figure> figures(CampaignView.Metrics m, CampaignView.Progress p) {
         if (m == null || m.vms() == 0) {
             return List.of();
@@ -87,7 +90,9 @@ public final class CampaignTimeline {
         double vms = m.vms();
         return List.of(new Figure("lower bound", m.lowerBound() / vms, m.lowerBound()),
                 new Figure("this plan", m.migrationsPerVm(), m.migrations()),
-                new Figure("naive order", m.naive().migrationsPerVm(), m.naive().migrations()),
+                new Figure(m.naive().blocked() == 0 ? "naive order" : "naive order, " + m.naive().blocked()
+                        + (m.naive().blocked() == 1 ? " host" : " hosts") + " not emptied",
+                        m.naive().migrationsPerVm(), m.naive().migrations()),
                 new Figure("done so far", p.migrationsDone() / vms, p.migrationsDone()));
     }
 

@@ -59,7 +59,7 @@
     echarts.init(el).setOption({
       animation: false,
       grid: { left: 50, right: 20, top: 20, bottom: 30 },
-      xAxis: { type: "category", data: names },
+      xAxis: { type: "category", data: names, axisLabel: { interval: 0, width: 140, overflow: "break" } },
       yAxis: { type: "value", name: "per VM", min: 0 },
       tooltip: { trigger: "axis" },
       series: [{ type: "bar", data: values, label: { show: true, position: "top" },

@@ -76,8 +76,8 @@ class CampaignOverviewTest {
                         .map(CampaignView.Event::message).toList());
     }
 
-    static long count(CampaignView.Batch b, String state) {
-        return b.migrations().stream().filter(m -> m.state().equals(state)).count();
+    static int count(CampaignView.Batch b, String state) {
+        return (int) b.migrations().stream().filter(m -> m.state().equals(state)).count();
     }
 
     @Test
