@@ -38,7 +38,7 @@ public final class CampaignTimeline {
 
     /**
      * @param finished whether the campaign has ended (nothing more will happen: the page stops following)
-     * @param figures  the plan, the lower bound, the naive order and what was done so far, per VM; empty without a plan
+     * @param figures  the lower bound, the plan and the naive order, per VM; empty without a plan
      */
     public record View(List<Bar> bars, List<Figure> figures, boolean finished, boolean mayPause, boolean mayResume,
             boolean mayAbort, boolean mayStart, String progress) {
@@ -62,7 +62,7 @@ public final class CampaignTimeline {
     public static View of(CampaignOverview.Overview c) {
         List<Bar> bars = c.batches().stream().map(CampaignTimeline::bar).toList();
         String state = c.state();
-        return new View(bars, figures(c.metrics(), c.progress()), FINAL.contains(state), state.equals("RUNNING"),
+        return new View(bars, figures(c.metrics()), FINAL.contains(state), state.equals("RUNNING"),
                 state.equals("PAUSED"), state.equals("RUNNING") || state.equals("PAUSED"), state.equals("DRY_RUN"),
                 progress(c.progress()));
     }
@@ -80,10 +80,11 @@ public final class CampaignTimeline {
     }
 
     /**
-     * The chart's bars: this plan, the lower bound and the naive order, and what was done so far. The
-     * naive order's name says how many hosts it could not empty: its migrations count only the others.
+     * The chart's bars: this plan, the lower bound and the naive order (what was done so far is the
+     * progress line's, which the live updates redraw). The naive order's name says how many hosts it
+     * could not empty: its migrations count only the others.
      */
-    static List<Figure> figures(CampaignView.Metrics m, CampaignView.Progress p) {
+    static List<Figure> figures(CampaignView.Metrics m) {
         if (m == null || m.vms() == 0) {
             return List.of();
         }
@@ -92,8 +93,7 @@ public final class CampaignTimeline {
                 new Figure("this plan", m.migrationsPerVm(), m.migrations()),
                 new Figure(m.naive().blocked() == 0 ? "naive order" : "naive order, " + m.naive().blocked()
                         + (m.naive().blocked() == 1 ? " host" : " hosts") + " not emptied",
-                        m.naive().migrationsPerVm(), m.naive().migrations()),
-                new Figure("done so far", p.migrationsDone() / vms, p.migrationsDone()));
+                        m.naive().migrationsPerVm(), m.naive().migrations()));
     }
 
     /** The progress line: hosts and migrations done, in flight and failed. */

@@ -63,7 +63,7 @@
       yAxis: { type: "value", name: "per VM", min: 0 },
       tooltip: { trigger: "axis" },
       series: [{ type: "bar", data: values, label: { show: true, position: "top" },
-        itemStyle: { color: function (p) { return ["#9c755f", "#4e79a7", "#e15759", "#59a14f"][p.dataIndex % 4]; } } }]
+        itemStyle: { color: function (p) { return ["#9c755f", "#4e79a7", "#e15759"][p.dataIndex % 3]; } } }]
     });
   }
 
