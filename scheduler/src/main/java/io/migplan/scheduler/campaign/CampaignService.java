@@ -378,14 +378,17 @@ public class CampaignService {
             }
         }
         List<CampaignView.Batch> batches = new ArrayList<>();
-        byBatch.forEach((index, rows) -> {
-            boolean allDone = rows.stream().allMatch(h -> h.state().equals("DONE"));
-            boolean started = rows.stream().anyMatch(h -> !h.state().equals("PENDING"));
-            batches.add(new CampaignView.Batch(index, rows.stream().map(HostRow::host).toList(),
-                    rows.stream().anyMatch(HostRow::canary), allDone ? "DONE" : started ? "RUNNING" : "PENDING",
-                    migrationsByBatch.getOrDefault(index, List.of())));
-        });
+        byBatch.forEach((index, rows) -> batches.add(new CampaignView.Batch(index,
+                rows.stream().map(HostRow::host).toList(), rows.stream().anyMatch(HostRow::canary), batchState(rows),
+                migrationsByBatch.getOrDefault(index, List.of()))));
         return batches;
+    }
+
+    /** A batch's state from its hosts': DONE when all are, RUNNING once one has left PENDING, else PENDING. */
+    static String batchState(List<HostRow> hosts) {
+        boolean allDone = hosts.stream().allMatch(h -> h.state().equals("DONE"));
+        boolean started = hosts.stream().anyMatch(h -> !h.state().equals("PENDING"));
+        return allDone ? "DONE" : started ? "RUNNING" : "PENDING";
     }
 
     static List<CampaignView.HostNote> notes(List<HostRow> hosts, String state, String code) {

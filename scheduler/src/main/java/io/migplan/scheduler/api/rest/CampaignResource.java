@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
+import io.migplan.scheduler.campaign.ResumePosition;
 import io.migplan.scheduler.campaign.RollbackService;
 import io.migplan.scheduler.campaign.RollbackView;
 import jakarta.inject.Inject;

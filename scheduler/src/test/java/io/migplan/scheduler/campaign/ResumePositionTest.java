@@ -1,4 +1,4 @@
-package io.migplan.scheduler.api.rest;
+package io.migplan.scheduler.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

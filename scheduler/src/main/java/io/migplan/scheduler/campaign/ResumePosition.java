@@ -1,4 +1,4 @@
-package io.migplan.scheduler.api.rest;
+package io.migplan.scheduler.campaign;
 
 import io.migplan.scheduler.error.InvalidRequestException;
 
@@ -9,12 +9,12 @@ import io.migplan.scheduler.error.InvalidRequestException;
  * keeps the first URL, {@code ?after} included. A value that is not a whole number of at least 0
  * is refused naming where it came from.
  */
-final class ResumePosition {
+public final class ResumePosition {
 
     private ResumePosition() {
     }
 
-    static long of(String lastEventId, String after) {
+    public static long of(String lastEventId, String after) {
         if (lastEventId != null && !lastEventId.isBlank()) {
             return parse("Last-Event-ID", lastEventId);
         }
