@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code migplan hosts} and {@code migplan vms} against a stand-in scheduler that pages: each page
@@ -28,8 +27,9 @@ class PagedListCommandTest {
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("--server", s.url(), "--token", "tok"));
         all.addAll(List.of(args));
-        int exit = new CommandLine(new Migplan(Map.of())).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+        String[] argv = all.toArray(String[]::new);
+        int exit = Migplan.commandLine(new Migplan(Map.of()), argv).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true)).execute(argv);
         return new Run(exit, out.toString(), err.toString());
     }
 

@@ -262,9 +262,22 @@ public class InventoryQueries {
         return vms(List.of(vm)).get(0).devices();
     }
 
+    /**
+     * VMs looked up per query at most: each is a bind parameter, and PostgreSQL's protocol (pgjdbc)
+     * refuses a statement with more than 32,767 of them, fewer than a large fleet's VMs.
+     */
+    static final int VMS_PER_QUERY = 10_000;
+
     private List<VmInfo> vms(List<VmEntity> vms) {
         if (vms.isEmpty()) {
             return List.of();
+        }
+        if (vms.size() > VMS_PER_QUERY) {
+            List<VmInfo> out = new ArrayList<>(vms.size());
+            for (int from = 0; from < vms.size(); from += VMS_PER_QUERY) {
+                out.addAll(vms(vms.subList(from, Math.min(vms.size(), from + VMS_PER_QUERY))));
+            }
+            return out;
         }
         List<Long> ids = vms.stream().map(v -> v.id).toList();
         Map<Long, List<String>> uuids = VmDeviceEntity.<VmDeviceEntity>list("vm in ?1", Sort.by("deviceUuid"), ids)

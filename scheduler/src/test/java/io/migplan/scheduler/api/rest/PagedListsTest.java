@@ -139,6 +139,17 @@ class PagedListsTest {
     }
 
     @Test
+    void theWholeVmListHoldsMoreVmsThanOneStatementMayBind() {
+        // PostgreSQL's protocol takes at most 32,767 bind parameters per statement; a fleet has more VMs.
+        int bulk = 33_000;
+        Inventory.update(ds, "insert into vm (host, name, uuid, vcpus, memory_mib) select 'host-01', 'bulk-' || g,"
+                + " 'bulk-uuid-' || g, 1, 1024 from generate_series(1, " + bulk + ") g");
+        JsonPath all = given().get("/api/v1/vms").then().statusCode(200).extract().jsonPath();
+        assertThat(all.getList("uuid")).hasSize(2 * HOSTS + bulk);
+        assertThat(all.getString("find { it.name == 'vm-00-a' }.devices[0].typeId")).isEqualTo("nvidia-231");
+    }
+
+    @Test
     void withoutLimitOrCursorTheListIsTheArrayItWasAndALastPageHasNoNext() {
         given().get("/api/v1/hosts").then().statusCode(200).body("size()", equalTo(HOSTS))
                 .body("[0].id", equalTo("host-00"));
@@ -226,9 +237,10 @@ class PagedListsTest {
         List<String> all = new ArrayList<>(List.of("--server", "http://localhost:" + io.restassured.RestAssured.port,
                 "--token", io.migplan.scheduler.testsupport.TestTokens.of(io.migplan.scheduler.auth.Roles.VIEWER)));
         all.addAll(List.of(args));
-        int exit = new picocli.CommandLine(new io.migplan.cli.Migplan(Map.of()))
+        String[] argv = all.toArray(String[]::new);
+        int exit = io.migplan.cli.Migplan.commandLine(new io.migplan.cli.Migplan(Map.of()), argv)
                 .setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(err, true))
-                .execute(all.toArray(String[]::new));
+                .execute(argv);
         assertThat(exit).as(err.toString()).isZero();
         return out.toString();
     }
