@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.smallrye.jwt.build.Jwt;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +64,13 @@ class OidcTokensTest {
         given().header("Authorization", "Bearer " + issuerToken("bob", Roles.VIEWER, key)).get("/api/v1/hosts")
                 .then().statusCode(200);
 
-        assertThat(given().queryParam("limit", 1).get("/api/v1/audit").then().statusCode(200).extract().jsonPath()
-                .getMap("entries[0]")).containsEntry("subject", "alice").containsEntry("roles", "operator")
+        // Newest first: bob's refusal is recorded too (a 403 on a change, written off the request's thread).
+        JsonPath audit = org.awaitility.Awaitility.await("bob's refusal audited").atMost(Duration.ofSeconds(30))
+                .until(() -> given().queryParam("limit", 2).get("/api/v1/audit").then().statusCode(200).extract()
+                        .jsonPath(), a -> "bob".equals(a.getString("entries[0].subject")));
+        assertThat(audit.getMap("entries[0]")).containsEntry("subject", "bob").containsEntry("roles", "viewer")
+                .containsEntry("result", "PERMISSION_DENIED");
+        assertThat(audit.getMap("entries[1]")).containsEntry("subject", "alice").containsEntry("roles", "operator")
                 .containsEntry("result", "NOT_FOUND");
     }
 
