@@ -74,37 +74,52 @@ public class CampaignOverview {
      * @throws io.migplan.scheduler.error.UnknownObjectException when there is no such campaign
      */
     public Overview of(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> overview(store.require(id, false)));
+    }
+
+    /**
+     * Campaign {@code id} as {@code GET /api/v1/campaigns/{id}?view=summary} shows it: its overview
+     * with the whole history, read in one transaction.
+     *
+     * @throws io.migplan.scheduler.error.UnknownObjectException when there is no such campaign
+     */
+    public CampaignSummary summary(String id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             CampaignRow c = store.require(id, false);
-            StoredPlan stored = store.read(c.plan(), StoredPlan.class);
-            StoredPlan plan = stored.metrics() == null ? new StoredPlan(List.of(), List.of(), List.of(), null) : stored;
-            List<HostRow> hosts = store.hosts(id);
-            Map<Integer, Map<MigrationState, Integer>> counts = migrationCounts(id);
-            List<Batch> batches = batches(hosts, counts);
-            Map<MigrationState, Integer> total = new HashMap<>();
-            counts.values().forEach(m -> m.forEach((s, n) -> total.merge(s, n, Integer::sum)));
-            List<CampaignView.HostNote> heldBack = CampaignService.notes(hosts, "HELD_BACK", "HELD_BACK");
-            List<CampaignView.HostNote> blocked = CampaignService.notes(hosts, "BLOCKED", "BLOCKED");
-            List<CampaignView.HostNote> waiting = CampaignService.notes(hosts, "WAITING", "HOST_NOT_UP");
-            int vms = c.settings().vmsInScope();
-            int done = total.getOrDefault(MigrationState.DONE, 0);
-            CampaignView.Progress progress = new CampaignView.Progress(hosts.size(),
-                    (int) hosts.stream().filter(h -> h.state().equals("DONE")).count(), done,
-                    total.getOrDefault(MigrationState.FAILED, 0), total.getOrDefault(MigrationState.ISSUED, 0),
-                    vms == 0 ? 0 : done / (double) vms);
-            Object[] last = em.createQuery("select count(e), coalesce(max(e.position), 0) from CampaignEventEntity e"
-                    + " where e.campaignId = ?1", Object[].class).setParameter(1, id).getSingleResult();
-            List<Event> events = em.createQuery("from CampaignEventEntity e where e.campaignId = ?1"
-                            + " order by e.position desc", CampaignEventEntity.class).setParameter(1, id)
-                    .setMaxResults(RECENT_EVENTS).getResultList().stream()
-                    .map(e -> new Event(e.position, e.at, e.kind, e.message)).toList();
-            return new Overview(c.id(), c.state(), c.kind().name(), c.evacuation() ? null : c.from(),
-                    c.evacuation() ? null : c.to(), c.settings().dryRun(), c.planVersion(), c.replanReason(),
-                    c.failure(), c.reason(), batches, plan.unmovable(),
-                    heldBack.isEmpty() ? plan.heldBack() : heldBack, blocked.isEmpty() ? plan.blocked() : blocked,
-                    waiting, plan.metrics(), progress, events, ((Number) last[0]).longValue(),
-                    ((Number) last[1]).longValue(), c.state().equals("PLANNING") ? jobs.progress(c) : null);
+            return CampaignSummary.of(overview(c), store.events(id));
         });
+    }
+
+    private Overview overview(CampaignRow c) {
+        String id = c.id();
+        StoredPlan stored = store.read(c.plan(), StoredPlan.class);
+        StoredPlan plan = stored.metrics() == null ? new StoredPlan(List.of(), List.of(), List.of(), null) : stored;
+        List<HostRow> hosts = store.hosts(id);
+        Map<Integer, Map<MigrationState, Integer>> counts = migrationCounts(id);
+        List<Batch> batches = batches(hosts, counts);
+        Map<MigrationState, Integer> total = new HashMap<>();
+        counts.values().forEach(m -> m.forEach((s, n) -> total.merge(s, n, Integer::sum)));
+        List<CampaignView.HostNote> heldBack = CampaignService.notes(hosts, "HELD_BACK", "HELD_BACK");
+        List<CampaignView.HostNote> blocked = CampaignService.notes(hosts, "BLOCKED", "BLOCKED");
+        List<CampaignView.HostNote> waiting = CampaignService.notes(hosts, "WAITING", "HOST_NOT_UP");
+        int vms = c.settings().vmsInScope();
+        int done = total.getOrDefault(MigrationState.DONE, 0);
+        CampaignView.Progress progress = new CampaignView.Progress(hosts.size(),
+                (int) hosts.stream().filter(h -> h.state().equals("DONE")).count(), done,
+                total.getOrDefault(MigrationState.FAILED, 0), total.getOrDefault(MigrationState.ISSUED, 0),
+                vms == 0 ? 0 : done / (double) vms);
+        Object[] last = em.createQuery("select count(e), coalesce(max(e.position), 0) from CampaignEventEntity e"
+                + " where e.campaignId = ?1", Object[].class).setParameter(1, id).getSingleResult();
+        List<Event> events = em.createQuery("from CampaignEventEntity e where e.campaignId = ?1"
+                        + " order by e.position desc", CampaignEventEntity.class).setParameter(1, id)
+                .setMaxResults(RECENT_EVENTS).getResultList().stream()
+                .map(e -> new Event(e.position, e.at, e.kind, e.message)).toList();
+        return new Overview(c.id(), c.state(), c.kind().name(), c.evacuation() ? null : c.from(),
+                c.evacuation() ? null : c.to(), c.settings().dryRun(), c.planVersion(), c.replanReason(),
+                c.failure(), c.reason(), batches, plan.unmovable(),
+                heldBack.isEmpty() ? plan.heldBack() : heldBack, blocked.isEmpty() ? plan.blocked() : blocked,
+                waiting, plan.metrics(), progress, events, ((Number) last[0]).longValue(),
+                ((Number) last[1]).longValue(), c.state().equals("PLANNING") ? jobs.progress(c) : null);
     }
 
     /** Hosts in and hosts done of every campaign that has hosts, by campaign id. */

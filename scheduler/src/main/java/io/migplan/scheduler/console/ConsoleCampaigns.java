@@ -1,11 +1,7 @@
 package io.migplan.scheduler.console;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.scheduler.campaign.ResumePosition;
 import io.migplan.scheduler.audit.Audited;
 import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.campaign.CampaignEvent;
 import io.migplan.scheduler.campaign.CampaignEventFeed;
 import io.migplan.scheduler.campaign.CampaignOverview;
 import io.migplan.scheduler.campaign.CampaignRequest;
@@ -24,6 +20,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.common.annotation.Blocking;
+import io.migplan.scheduler.api.rest.CampaignEventStream;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -77,15 +74,13 @@ public class ConsoleCampaigns {
     @Inject
     CampaignOverview overview;
     @Inject
-    CampaignEventFeed feed;
-    @Inject
     RollbackService rollback;
     @Inject
     ClusterSnapshotHolder snapshot;
     @Inject
     Validator validator;
     @Inject
-    ObjectMapper mapper;
+    CampaignEventStream stream;
     @Inject
     Frames frames;
 
@@ -135,8 +130,7 @@ public class ConsoleCampaigns {
     @Path("campaigns/{id}")
     @RolesAllowed(Roles.VIEWER)
     public TemplateInstance campaign(@PathParam("id") @PlainText String id) {
-        CampaignOverview.Overview c = overview.of(id);
-        return Templates.campaign(frames.of("Campaign " + id, "campaigns"), c, CampaignTimeline.of(c));
+        return campaignPage(id, Templates::campaign);
     }
 
     /** The part of a campaign's page that changes: state, actions, progress, timeline, recent history. */
@@ -144,8 +138,18 @@ public class ConsoleCampaigns {
     @Path("campaigns/{id}/live")
     @RolesAllowed(Roles.VIEWER)
     public TemplateInstance live(@PathParam("id") @PlainText String id) {
+        return campaignPage(id, Templates::campaignLive);
+    }
+
+    /** A template of a campaign's page, whole or its live part. */
+    private interface CampaignTemplate {
+        TemplateInstance of(Frame frame, CampaignOverview.Overview c, CampaignTimeline.View t);
+    }
+
+    /** Campaign {@code id}'s overview and timeline, read once, in {@code template}. */
+    private TemplateInstance campaignPage(String id, CampaignTemplate template) {
         CampaignOverview.Overview c = overview.of(id);
-        return Templates.campaignLive(frames.of("Campaign " + id, "campaigns"), c, CampaignTimeline.of(c));
+        return template.of(frames.of("Campaign " + id, "campaigns"), c, CampaignTimeline.of(c));
     }
 
     /** The way back, counted on demand (the page asks when it is opened): see {@link RollbackService#view}. */
@@ -169,18 +173,7 @@ public class ConsoleCampaigns {
     public Multi<OutboundSseEvent> events(@PathParam("id") @PlainText String id,
             @QueryParam("after") @PlainText String after, @HeaderParam("Last-Event-ID") @PlainText String lastEventId,
             @Context Sse sse) {
-        return feed.follow(id, ResumePosition.of(lastEventId, after)).map(item -> item instanceof
-                CampaignEventFeed.Happened h ? sse.newEventBuilder().id(Long.toString(h.event().position()))
-                        .data(json(h.event())).build()
-                : sse.newEventBuilder().comment("keep-alive").build());
-    }
-
-    private String json(CampaignEvent event) {
-        try {
-            return mapper.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("campaign event " + event.position() + " cannot be written as JSON", e);
-        }
+        return stream.follow(id, lastEventId, after, false, sse);
     }
 
     /** Creates a campaign (a dry run, or one that runs) from the form, as {@code POST /api/v1/campaigns} does. */

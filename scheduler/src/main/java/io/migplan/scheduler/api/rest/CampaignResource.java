@@ -5,10 +5,6 @@ import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.audit.Audited;
 import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.error.PlainText;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.scheduler.campaign.CampaignEvent;
-import io.migplan.scheduler.campaign.CampaignEventFeed;
 import io.migplan.scheduler.campaign.CampaignRequest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -19,6 +15,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignKind;
+import io.migplan.scheduler.campaign.CampaignOverview;
 import io.migplan.scheduler.campaign.CampaignPages;
 import io.migplan.scheduler.campaign.CampaignSummary;
 import io.migplan.scheduler.campaign.Transitions.CampaignState;
@@ -34,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import io.migplan.scheduler.campaign.CampaignView;
 import io.migplan.scheduler.campaign.NextStep;
-import io.migplan.scheduler.campaign.ResumePosition;
 import io.migplan.scheduler.campaign.RollbackService;
 import io.migplan.scheduler.campaign.RollbackView;
 import jakarta.inject.Inject;
@@ -93,11 +89,11 @@ public class CampaignResource {
     @Inject
     CampaignPages pages;
     @Inject
-    CampaignEventFeed feed;
+    CampaignOverview overview;
     @Inject
     RollbackService rollback;
     @Inject
-    ObjectMapper mapper;
+    CampaignEventStream stream;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -167,8 +163,7 @@ public class CampaignResource {
             @Parameter(description = "full (default): every batch with its migrations; summary: counts instead")
             @QueryParam("view") @Pattern(regexp = "full|summary", message = "is not one of [full, summary]")
             String view) {
-        CampaignView full = campaigns.get(id);
-        return "summary".equals(view) ? CampaignSummary.of(full) : full;
+        return "summary".equals(view) ? overview.summary(id) : campaigns.get(id);
     }
 
     @GET
@@ -250,18 +245,7 @@ public class CampaignResource {
     public Multi<OutboundSseEvent> events(@PathParam("id") @PlainText String id,
             @QueryParam("after") @PlainText String after, @HeaderParam("Last-Event-ID") @PlainText String lastEventId,
             @Context Sse sse) {
-        return feed.follow(id, ResumePosition.of(lastEventId, after)).map(item -> item instanceof
-                CampaignEventFeed.Happened h ? sse.newEventBuilder().id(Long.toString(h.event().position()))
-                        .name(h.event().kind()).data(json(h.event())).build()
-                : sse.newEventBuilder().comment("keep-alive").build());
-    }
-
-    private String json(CampaignEvent event) {
-        try {
-            return mapper.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("campaign event " + event.position() + " cannot be written as JSON", e);
-        }
+        return stream.follow(id, lastEventId, after, true, sse);
     }
 
     @POST
