@@ -110,6 +110,28 @@ class CampaignDriverTest {
     }
 
     @Test
+    void readsItsProgressFromTheSummaryAndTheWholeCampaignOnlyOnceAtTheEnd() throws Exception {
+        try (StandIn s = new StandIn(r -> {
+            if (r.method().equals("GET")) {
+                return Answer.json(200, "{\"id\":\"c1\",\"state\":\"RUNNING\",\"toRelease\":\"2025.2\","
+                        + "\"history\":[]}");
+            }
+            if (r.path().endsWith("/next")) {
+                return Answer.json(200, "{\"state\":\"COMPLETED\",\"start\":[],\"inFlight\":[],\"upgrade\":[],"
+                        + "\"waiting\":[]}");
+            }
+            return Answer.json(200, "{}");
+        })) {
+            CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
+                    new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 3600, 0,
+                    Duration.ofSeconds(5), false), quiet());
+            assertThat(driver.run().end()).isEqualTo(CampaignDriver.End.CAMPAIGN_ENDED);
+            assertThat(s.requests).filteredOn(r -> r.method().equals("GET")).extracting(StandIn.Request::path)
+                    .containsExactly("/api/v1/campaigns/c1?view=summary", "/api/v1/campaigns/c1");
+        }
+    }
+
+    @Test
     void withNothingToDoItWaitsForTheCampaignsNextEventFromAfterTheHistoryItRead() throws Exception {
         BlockingQueue<String> stream = new LinkedBlockingQueue<>();
         AtomicBoolean hostDone = new AtomicBoolean();
