@@ -26,6 +26,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.migplan.scheduler.error.InvalidRequestException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -164,6 +165,18 @@ public class ErrorMappers {
             }
         }
         return null;
+    }
+
+    /**
+     * A body the endpoint does not consume: the framework refuses it while matching the call, before
+     * {@link JsonOnlyChanges} runs; a change is answered with that rule's sentence, as every other
+     * call it refuses, and anything else as the other framework errors.
+     */
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e, ContainerRequestContext request) {
+        String refusal = JsonOnlyChanges.refusal(request);
+        return refusal == null ? web(e) : error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+                refusal);
     }
 
     /** Framework errors (unknown path, wrong method, unacceptable media type) keep their status. */

@@ -34,15 +34,24 @@ public class JsonOnlyChanges {
 
     @ServerRequestFilter
     public void requireJson(ContainerRequestContext request) {
-        String method = request.getMethod().toUpperCase(Locale.ROOT);
-        if (!CHANGING.contains(method)) {
-            return;
-        }
-        String refusal = refusal(method, request.getHeaderString(HttpHeaders.CONTENT_TYPE), hasBody(request),
-                request.getHeaderString(ORIGIN));
+        String refusal = refusal(request);
         if (refusal != null) {
             throw new NotSupportedException(refusal);
         }
+    }
+
+    /**
+     * Why {@code request} is refused, or null when it is taken (a read, or a change this rule
+     * takes). {@link ErrorMappers} also words with it the framework's own refusal of a body the
+     * endpoint does not consume, which comes before this filter runs.
+     */
+    static String refusal(ContainerRequestContext request) {
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        if (!CHANGING.contains(method)) {
+            return null;
+        }
+        return refusal(method, request.getHeaderString(HttpHeaders.CONTENT_TYPE), hasBody(request),
+                request.getHeaderString(ORIGIN));
     }
 
     /** Why a state-changing call with these headers is refused, or null when it is taken. */
