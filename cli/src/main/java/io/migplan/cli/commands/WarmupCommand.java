@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,14 +34,28 @@ public final class WarmupCommand implements Callable<Integer> {
                     + "\"devices\":[{\"uuid\":\"d\",\"typeId\":\"nvidia-231\",\"parent\":\"0000:3b:00.0\"}]}]",
             "/api/v1/campaigns", "[]");
 
+    /** The stand-in's event stream: one campaign whose history is a single event that ends it. */
+    static final String EVENTS_PATH = "/api/v1/campaigns/c1/events";
+    static final String EVENTS = "id:1\nevent:COMPLETED\ndata:{\"campaign\":\"c1\",\"position\":1,"
+            + "\"at\":\"2026-01-01T00:00:00Z\",\"kind\":\"COMPLETED\",\"state\":\"COMPLETED\",\"message\":\"done\"}\n\n";
+
+    /** The everyday commands the warm-up runs, each after the exit code it must give. */
+    static final List<String[]> RUNS = List.of(new String[] {"0", "where-can", "vm-1"},
+            new String[] {"0", "where-can", "vm-1", "--full"}, new String[] {"0", "hosts"}, new String[] {"0", "vms"},
+            new String[] {"0", "campaign", "list"}, new String[] {"1", "campaign", "get", "none"},
+            new String[] {"0", "campaign", "watch", "c1"}, new String[] {"0", "-o", "json", "hosts"});
+
     @Override
     public Integer call() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            String body = ANSWERS.getOrDefault(exchange.getRequestURI().getPath(), "{\"code\":\"NOT_FOUND\",\"message\":\"-\"}");
+            String path = exchange.getRequestURI().getPath();
+            boolean events = path.equals(EVENTS_PATH);
+            String body = events ? EVENTS
+                    : ANSWERS.getOrDefault(path, "{\"code\":\"NOT_FOUND\",\"message\":\"-\"}");
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(ANSWERS.containsKey(exchange.getRequestURI().getPath()) ? 200 : 404, bytes.length);
+            exchange.getResponseHeaders().add("Content-Type", events ? "text/event-stream" : "application/json");
+            exchange.sendResponseHeaders(events || ANSWERS.containsKey(path) ? 200 : 404, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -51,9 +66,7 @@ public final class WarmupCommand implements Callable<Integer> {
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
             int wrong = 0;
             // Each command with the exit code it must give, so a warm-up that stopped early is noticed.
-            for (String[] args : new String[][] {{"0", "where-can", "vm-1"}, {"0", "where-can", "vm-1", "--full"},
-                    {"0", "hosts"}, {"0", "vms"}, {"0", "campaign", "list"}, {"1", "campaign", "get", "none"},
-                    {"0", "-o", "json", "hosts"}}) {
+            for (String[] args : RUNS) {
                 String[] all = new String[args.length + 2];
                 System.arraycopy(new String[] {"--server", url, "--token=x"}, 0, all, 0, 3);
                 System.arraycopy(args, 1, all, 3, args.length - 1);

@@ -13,4 +13,10 @@ class WarmupCommandTest {
     void theWarmUpRunsEveryCommandItNamesToItsEnd() {
         assertThat(Migplan.commandLine(new Migplan(Map.of())).execute("warmup")).isZero();
     }
+
+    @Test
+    void itFollowsACampaignsEventsAsWatchDoes() {
+        // campaign watch reads a stream of server-sent events: its classes belong in the archive too.
+        assertThat(WarmupCommand.RUNS).anyMatch(args -> String.join(" ", args).equals("0 campaign watch c1"));
+    }
 }
