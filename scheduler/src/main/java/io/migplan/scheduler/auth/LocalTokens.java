@@ -19,7 +19,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 /**
  * The tokens the scheduler signs itself, for installs without an OpenID Connect issuer: made by
  * {@code token create} and {@code POST /api/v1/tokens}, checked on every call. A token carries its
- * subject, one role (the {@code groups} claim, as MicroProfile JWT names roles), when it was made
+ * subject, its roles (the {@code groups} claim, as MicroProfile JWT names roles), when it was made
  * and when it expires, and is signed RS256 with {@link SigningKeys}. Plain Java, so the command
  * line makes tokens exactly as the service does without starting it.
  */
@@ -57,7 +57,7 @@ public final class LocalTokens {
         this.parser = new DefaultJWTParser(context);
     }
 
-    /** A token made: the compact JWT and when it stops being accepted. */
+    /** A token made: the compact JWT, its roles as given (comma-separated), and when it stops being accepted. */
     public record Issued(String token, String subject, String role, Instant expiresAt) {
     }
 
@@ -67,11 +67,7 @@ public final class LocalTokens {
      * or a subject that is empty or not plain text is refused naming the field, and nothing is made.
      */
     public Issued issue(String subject, String role, Duration ttl, Instant now) {
-        String known = Roles.known(role);
-        if (known == null) {
-            throw new InvalidRequestException("role must be one of " + Roles.ALL + ", got '"
-                    + Texts.escaped(String.valueOf(role)) + "'");
-        }
+        Set<String> known = roles(role);
         if (subject == null || subject.isBlank()) {
             throw new InvalidRequestException("subject is required: who or what will use the token");
         }
@@ -89,7 +85,25 @@ public final class LocalTokens {
         String token = Jwt.issuer(ISSUER).subject(subject.strip()).upn(subject.strip()).groups(known)
                 .issuedAt(now).expiresAt(expires).claim("jti", UUID.randomUUID().toString())
                 .jws().keyId(keys.keyId()).sign(keys.privateKey());
-        return new Issued(token, subject.strip(), known, expires);
+        return new Issued(token, subject.strip(), String.join(",", known), expires);
+    }
+
+    /**
+     * The roles {@code role} names: one of {@link Roles#ALL}, or several separated by commas (a
+     * token for {@code migplan host drain}, which creates an evacuation as an operator and drives
+     * it as its orchestrator, is made for {@code operator,orchestrator}), in the order given.
+     * Anything else is refused naming the field.
+     */
+    static Set<String> roles(String role) {
+        Set<String> known = new java.util.LinkedHashSet<>();
+        for (String one : String.valueOf(role).split(",", -1)) {
+            String r = Roles.known(one);
+            if (r == null || !known.add(r)) {
+                throw new InvalidRequestException("role must be one of " + Roles.ALL + ", or several of them"
+                        + " separated by commas, got '" + Texts.escaped(String.valueOf(role)) + "'");
+            }
+        }
+        return known;
     }
 
     /** Whether {@code token} names this scheduler as its issuer (its signature is not checked here). */

@@ -32,7 +32,8 @@ public final class TokenCommand {
             description = "Print a new token signed with the scheduler's key.")
     static final class Create implements Callable<Integer> {
 
-        @Option(names = "--role", required = true, description = "viewer, operator, orchestrator or admin")
+        @Option(names = "--role", required = true, description = "viewer, operator, orchestrator or admin, or"
+                + " several separated by commas (operator,orchestrator for migplan host drain)")
         String role;
 
         @Option(names = "--ttl", required = true, description = "how long it is valid, e.g. 24h, 7d, PT30M"

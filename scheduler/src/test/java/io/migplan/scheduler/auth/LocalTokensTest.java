@@ -31,6 +31,17 @@ class LocalTokensTest {
     }
 
     @Test
+    void aTokenMadeForSeveralRolesCarriesEachOfThem() {
+        LocalTokens tokens = tokens();
+        LocalTokens.Issued issued = tokens.issue("drainer", " operator , orchestrator", Duration.ofHours(1),
+                Instant.now());
+
+        assertThat(issued.role()).isEqualTo("operator,orchestrator");
+        assertThat(tokens.verify(issued.token()))
+                .isEqualTo(new LocalTokens.Caller("drainer", Set.of("operator", "orchestrator")));
+    }
+
+    @Test
     void aTokenVerifiedBeforeIsRefusedOnceItExpires() {
         LocalTokens tokens = tokens();
         Instant now = Instant.now();
@@ -70,7 +81,12 @@ class LocalTokensTest {
                 .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("ttl must be at most PT720H");
         assertThatThrownBy(() -> tokens.issue("ops", "root", Duration.ofHours(1), Instant.now()))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("role must be one of [viewer, operator, orchestrator, admin], got 'root'");
+                .hasMessage("role must be one of [viewer, operator, orchestrator, admin], or several of them separated"
+                        + " by commas, got 'root'");
+        for (String bad : new String[] {"operator,", "operator,operator", ",viewer", "operator,root"}) {
+            assertThatThrownBy(() -> tokens.issue("ops", bad, Duration.ofHours(1), Instant.now()))
+                    .as(bad).isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("role must be one of");
+        }
         assertThatThrownBy(() -> tokens.issue(" ", "viewer", Duration.ofHours(1), Instant.now()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("subject is required");
     }

@@ -55,8 +55,9 @@ class CommandLineEvacuationTest {
         int onScope = fleet.status("host-01").vms() + fleet.status("host-02").vms();
         assertThat(onScope).isPositive();
 
-        // Creating needs an operator, driving an orchestrator: an admin is both.
-        Run run = CommandLineCampaignTest.migplan(TestTokens.admin(), "host", "drain", "host-01", "host-02",
+        // Creating needs an operator, driving an orchestrator: one token made for both roles does it all.
+        Run run = CommandLineCampaignTest.migplan(TestTokens.of(Roles.OPERATOR + "," + Roles.ORCHESTRATOR), "host",
+                "drain", "host-01", "host-02",
                 "--reason", "BIOS update", "--executor", "simulator", "--simulator", "127.0.0.1:" + control,
                 "--name", "drain-test");
 

@@ -36,7 +36,7 @@ public class TokenResource {
             @NotBlank(message = "is required: who or what will use the token") @PlainText(max = Texts.MAX_ID)
             String subject) {
 
-        static final String ROLES = "[viewer, operator, orchestrator, admin]";
+        static final String ROLES = "[viewer, operator, orchestrator, admin], or several separated by commas";
     }
 
     /** The token made, shown once: the scheduler keeps no copy. */
