@@ -88,6 +88,8 @@ public class CampaignRunner {
     Clock clock;
 
     private final LaterMoves laterMoves = new LaterMoves(LaterMoves.MAX_MOVES);
+    /** When evacuations left with hosts they could not empty plan them again. */
+    private final BlockedRetries stuck = new BlockedRetries();
 
     /** When a re-plan of each campaign last failed, so a failing one is not asked again at every step. */
     private final Map<String, Instant> replanFailedAt = new ConcurrentHashMap<>();
@@ -106,6 +108,7 @@ public class CampaignRunner {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> running = QuarkusTransaction.requiringNew().call(() -> store.idsIn(List.of("RUNNING")));
+        stuck.retainOnly(running);
         for (String id : running) {
             try {
                 advance(id, clock.instant());
@@ -228,7 +231,8 @@ public class CampaignRunner {
             given = Evidence.NONE;
         }
         String issueTo = asked == null ? null : asked.orchestrator();
-        CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now)).advance();
+        CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now), stuck.due(id, now)).advance();
+        stuck.after(id, step.stuck(), step.triedStuck(), now);
         reports.awaiting(id, step.awaitedSettlements(), step.awaitedUpgrades());
         if (step.completed()) {
             return new Attempt(step.result("COMPLETED", false), null, null);
@@ -259,10 +263,16 @@ public class CampaignRunner {
     /** The step over the rows read. */
     private CampaignStep decide(CampaignRow c, Rows rows, Instant now, String issueTo, Evidence evidence,
             StepEffects out) {
+        return decide(c, rows, now, issueTo, evidence, out, false);
+    }
+
+    /** The step over the rows read; {@code retryStuck}: plan again the hosts an evacuation could not empty. */
+    private CampaignStep decide(CampaignRow c, Rows rows, Instant now, String issueTo, Evidence evidence,
+            StepEffects out, boolean retryStuck) {
         ClusterSnapshot snapshot = rows.snapshot();
         return new CampaignStep(new CampaignStep.Input(c, rows.hosts(), rows.open(), rows.later(), snapshot, now,
                 Lease.of(c), issueTo, evidence.scans(), evidence.askFailures(), keys -> verdicts.stored(snapshot, keys),
-                config.campaign().settleTimeout()), out);
+                config.campaign().settleTimeout(), retryStuck), out);
     }
 
     private StoreEffects effects(CampaignRow c, Instant now) {

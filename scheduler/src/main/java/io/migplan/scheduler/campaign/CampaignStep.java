@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 
 /**
@@ -83,7 +84,8 @@ final class CampaignStep {
     record Input(CampaignRow campaign, List<HostRow> hosts, List<MigrationRow> open, LaterBatches later,
             ClusterSnapshot snapshot,
             Instant now, Lease lease, String issueTo, Map<String, FreshScans.Scan> scans, Map<String, String> askFailures,
-            Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> verdicts, Duration settleTimeout) {
+            Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> verdicts, Duration settleTimeout,
+            boolean retryStuck) {
     }
 
     private final Input in;
@@ -97,6 +99,10 @@ final class CampaignStep {
     private final List<String> waiting = new ArrayList<>();
     private String replan;
     private boolean completed;
+    /** An evacuation left with only hosts it cannot empty, nothing in flight. */
+    private boolean stuck;
+    /** Whether this step asked for the stuck hosts to be planned again. */
+    private boolean triedStuck;
 
     CampaignStep(Input in, StepEffects out) {
         this.in = in;
@@ -143,8 +149,16 @@ final class CampaignStep {
                     completed = true;
                 } else {
                     // An evacuation ends only with every host empty: one that cannot be says why, each step.
-                    hosts.values().stream().filter(h -> !h.state().equals("DONE")).forEach(h -> waiting.add("host "
-                            + h.host() + " cannot be emptied (" + h.state() + "): " + h.note()));
+                    List<HostRow> left = hosts.values().stream().filter(h -> !h.state().equals("DONE")).toList();
+                    left.forEach(h -> waiting.add("host " + h.host() + " cannot be emptied (" + h.state() + "): "
+                            + h.note()));
+                    stuck = true;
+                    if (in.retryStuck()) {
+                        // Room may have appeared since the plan: plan these hosts again (BlockedRetries says when).
+                        flag(left.stream().map(HostRow::host).sorted().collect(Collectors.joining(
+                                ", ", "host(s) ", " could not be emptied; planned again in case room has appeared")));
+                        triedStuck = true;
+                    }
                 }
             }
         }
@@ -164,6 +178,16 @@ final class CampaignStep {
 
     boolean completed() {
         return completed;
+    }
+
+    /** Whether the campaign is left with only hosts it cannot empty (an evacuation), nothing in flight. */
+    boolean stuck() {
+        return stuck;
+    }
+
+    /** Whether this step asked for those hosts to be planned again ({@link Input#retryStuck}). */
+    boolean triedStuck() {
+        return triedStuck;
     }
 
     /**

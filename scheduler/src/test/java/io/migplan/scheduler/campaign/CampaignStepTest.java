@@ -50,6 +50,8 @@ class CampaignStepTest {
         CampaignKind kind = CampaignKind.UPGRADE;
         /** The orchestrator a step hands work to; null for a step that hands nothing out (a tick). */
         String issueTo = "orch";
+        /** Whether the runner says it is time to plan again the hosts an evacuation could not empty. */
+        boolean retryStuck;
         final Map<String, HostRow> hosts = new HashMap<>();
         final List<MigrationRow> open = new ArrayList<>();
         /** Planned migrations of later batches. */
@@ -106,7 +108,7 @@ class CampaignStepTest {
                             }
                         });
                         return found;
-                    }, Duration.ofMinutes(2)), out);
+                    }, Duration.ofMinutes(2), retryStuck), out);
         }
 
         List<String> effects() {
@@ -406,6 +408,38 @@ class CampaignStepTest {
             assertThat(step.result("RUNNING", false).waiting())
                     .contains("host gpu cannot be emptied (BLOCKED): VM vm-b has nowhere to go");
         }
+    }
+
+    @Test
+    void anEvacuationLeftWithHostsItCannotEmptyPlansThemAgainWhenTheRunnerSaysItIsTime() {
+        World w = new World().host("src", "DONE");
+        w.kind = CampaignKind.EVACUATION;
+        w.hosts.put("gpu", new HostRow("gpu", null, false, "BLOCKED", "VM vm-b has nowhere to go"));
+        w.open.clear();
+        CampaignStep waiting = w.step().advance();
+        assertThat(waiting.stuck()).isTrue();
+        assertThat(waiting.triedStuck()).isFalse();
+        assertThat(waiting.replanDue()).isNull();
+
+        w.retryStuck = true;
+        CampaignStep tried = w.step().advance();
+        assertThat(tried.stuck()).isTrue();
+        assertThat(tried.triedStuck()).isTrue();
+        assertThat(tried.replanDue()).isEqualTo("host(s) gpu could not be emptied; planned again in case room has"
+                + " appeared");
+        assertThat(tried.completed()).isFalse();
+        assertThat(tried.result("RUNNING", false).waiting())
+                .contains("host gpu cannot be emptied (BLOCKED): VM vm-b has nowhere to go");
+    }
+
+    @Test
+    void aCampaignWithWorkLeftIsNotStuckAndIsNotPlannedAgainForIt() {
+        World w = new World();
+        w.kind = CampaignKind.EVACUATION;
+        w.retryStuck = true;
+        CampaignStep step = w.step().advance();
+        assertThat(step.stuck()).isFalse();
+        assertThat(step.triedStuck()).isFalse();
     }
 
     @Test
