@@ -296,6 +296,18 @@ final class CampaignStep {
         return m.state().equals("ISSUED") || m.state().equals("DONE");
     }
 
+    /** Whether two migrations need an instance of the same type on the same parent. */
+    private static boolean sharesASlot(MigrationRow a, MigrationRow b) {
+        for (int i = 0; i < a.parents().size(); i++) {
+            for (int j = 0; j < b.parents().size(); j++) {
+                if (a.parents().get(i).equals(b.parents().get(j)) && a.types().get(i).equals(b.types().get(j))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     // ---- the units ---------------------------------------------------------------------------
 
     /** Claims of migrations in flight, and migrations settled from reports or from fresh scans. */
@@ -781,6 +793,15 @@ final class CampaignStep {
                 StringBuilder refusal = new StringBuilder();
                 List<Long> claimed = out.claim(m, refusal);
                 if (claimed == null) {
+                    MigrationRow landed = landedOnTheSlot(m);
+                    if (landed != null) {
+                        // The target's report already counts that VM's instance as taken while its claim
+                        // lives until the move is settled: the slot is counted twice for a moment, not full.
+                        waiting.add("VM " + m.vm() + " waits for its slot on " + m.to() + ": migration "
+                                + landed.id() + " of VM " + landed.vm() + " holds it and already runs there;"
+                                + " its done report frees it");
+                        continue;
+                    }
                     flag("no slot for VM " + m.vm() + " on " + m.to() + ": " + refusal);
                     return;
                 }
@@ -791,6 +812,21 @@ final class CampaignStep {
                 outbound.merge(m.from(), 1, Integer::sum);
                 inbound.merge(m.to(), 1, Integer::sum);
             }
+        }
+
+        /**
+         * A migration in flight to {@code m}'s target, on a parent and type {@code m} needs, whose
+         * VM the target's report already lists (moved, not yet reported done or settled); null
+         * when there is none. Its claim and the report both count the instance it took.
+         */
+        private MigrationRow landedOnTheSlot(MigrationRow m) {
+            for (MigrationRow other : open) {
+                if (other != m && inFlight(other) && other.to().equals(m.to()) && sharesASlot(other, m)
+                        && Settlement.runsOnTarget(other, snapshot)) {
+                    return other;
+                }
+            }
+            return null;
         }
 
         /**

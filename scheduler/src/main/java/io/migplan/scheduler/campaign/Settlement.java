@@ -73,6 +73,11 @@ final class Settlement {
                 || !source.map(e -> e.view().isUp()).orElse(false));
     }
 
+    /** Whether the migration's target reports its VM, as the snapshot holds the report. */
+    static boolean runsOnTarget(MigrationRow m, ClusterSnapshot snapshot) {
+        return runsOn(snapshot, m.to(), m);
+    }
+
     private static boolean runsOn(ClusterSnapshot snapshot, String host, MigrationRow m) {
         return snapshot.host(host).map(e -> e.vms().stream().anyMatch(v -> v.uuid().equals(m.vmUuid())))
                 .orElse(false);

@@ -329,6 +329,35 @@ class CampaignStepTest {
     }
 
     @Test
+    void aSlotHeldByAVmThatAlreadyRunsOnTheTargetMakesTheNextVmWaitNotTheCampaignReplan() {
+        World w = new World().migrationIs("ISSUED", NOW.plusSeconds(60), List.of(7L));
+        w.entries.put("src", entry(t4("src", FROM), gpuVm("vm-b", "src")));
+        // vm-a has moved: the target's report lists it, its done report has not come yet.
+        w.entries.put("dst", entry(t4("dst", TO), gpuVm("vm-a", "dst")));
+        w.open.add(new MigrationRow("m-2", 1, 1, 1, "vm-b", "uuid-vm-b", "src", "dst", List.of(PARENT),
+                List.of("nvidia-231"), "PLANNED", "PROBED", List.of(), "", false, null, ""));
+        w.verdicts.put(M1_KEY, said(Verdict.VERDICT_COMPATIBLE, "", ""));
+        // The store counts vm-a's live claim beside the instance the report shows it took.
+        w.out.refuseClaims = "host dst: no free instance of nvidia-231 on " + PARENT + " to claim (1 free, 1 already"
+                + " claimed)";
+        CampaignStep step = w.step().advance().issue();
+
+        assertThat(w.effects()).noneMatch(e -> e.startsWith("replan"));
+        assertThat(step.replanDue()).isNull();
+        assertThat(step.result("RUNNING", false).waiting()).contains("VM vm-b waits for its slot on dst: migration"
+                + " m-1 of VM vm-a holds it and already runs there; its done report frees it");
+
+        // Without a VM on the target holding the slot, the refusal means the plan no longer fits.
+        World full = new World().migrationIs("ISSUED", NOW.plusSeconds(60), List.of(7L));
+        full.entries.put("src", entry(t4("src", FROM), gpuVm("vm-a", "src"), gpuVm("vm-b", "src")));
+        full.open.add(new MigrationRow("m-2", 1, 1, 1, "vm-b", "uuid-vm-b", "src", "dst", List.of(PARENT),
+                List.of("nvidia-231"), "PLANNED", "PROBED", List.of(), "", false, null, ""));
+        full.out.refuseClaims = "no free instance of nvidia-231";
+        full.step().advance().issue();
+        assertThat(full.effects()).anySatisfy(e -> assertThat(e).startsWith("replan: no slot for VM vm-b on dst"));
+    }
+
+    @Test
     void aHostIsHandedOutOnlyOnAFreshScanProvingItEmptyAndTakenBackWhenAVmReappears() {
         World asked = new World().host("src", "DRAINING");
         asked.open.clear();
