@@ -15,6 +15,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignKind;
+import io.migplan.scheduler.campaign.CampaignEventStream;
 import io.migplan.scheduler.campaign.CampaignOverview;
 import io.migplan.scheduler.campaign.CampaignPages;
 import io.migplan.scheduler.campaign.CampaignSummary;

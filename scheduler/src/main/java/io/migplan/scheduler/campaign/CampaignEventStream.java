@@ -1,10 +1,7 @@
-package io.migplan.scheduler.api.rest;
+package io.migplan.scheduler.campaign;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.migplan.scheduler.campaign.CampaignEvent;
-import io.migplan.scheduler.campaign.CampaignEventFeed;
-import io.migplan.scheduler.campaign.ResumePosition;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
