@@ -5,15 +5,21 @@ import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.compatibility.CompatibilityProber.Batch;
 import io.migplan.proto.v1.Verdict;
+import io.migplan.scheduler.inventory.InventoryApplied;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
@@ -21,10 +27,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The stored compatibility verdicts. It decides one thing: a verdict is valid only while
- * its target host still holds the generation it was asked at; {@link #valid} never returns
- * anything else, so a stale answer is never used. It stores only what agents answered (an
- * agent's own UNKNOWN included); an unreachable agent leaves no row, so it is asked again.
- * Whether UNKNOWN is compatible is not its business (it never is: the compatibility filter).
+ * its target host still holds the generation it was asked at, or one it was carried to; {@link
+ * #valid} never returns anything else, so a stale answer is never used. A report whose facts a
+ * verdict depends on ({@link TargetFacts}) equal those of the generation it replaces carries the
+ * host's verdicts to the new generation, in the report's transaction ({@link #onReport}); any
+ * other report leaves them stale. It stores only what agents answered (an agent's own UNKNOWN
+ * included); an unreachable agent leaves no row, so it is asked again. Whether UNKNOWN is
+ * compatible is not its business (it never is: the compatibility filter).
  */
 @ApplicationScoped
 public class CompatibilityMatrix {
@@ -38,30 +47,43 @@ public class CompatibilityMatrix {
         }
     }
 
+    /** The verdicts of one host a report carried to its new generation, as stored, for the cache after commit. */
+    record Carried(String host, Map<MatrixKey, StoredVerdict> verdicts, Instant at) {
+    }
+
+    /**
+     * A cached verdict and since when it holds at its generation: when it was asked, when a report
+     * carried it, or for one read from the database, no earlier than its host's last report then.
+     */
+    private record Cached(StoredVerdict verdict, Instant heldSince) {
+    }
+
     @Inject
     EntityManager em;
+    @Inject
+    Event<Carried> carried;
 
     /**
      * What this replica stored or read, for queries that must not wait for the database. It
      * may lack what another replica stored (the query then asks the agent), and it may hold
      * verdicts of deleted hosts, which {@link #cached} rejects by generation and report time.
      */
-    private final Map<MatrixKey, StoredVerdict> cache = new ConcurrentHashMap<>();
+    private final Map<MatrixKey, Cached> cache = new ConcurrentHashMap<>();
     private volatile boolean warmed;
 
     /**
      * The cached verdicts among {@code keys} that are valid for the hosts as the caller sees
-     * them: asked at the host's current generation, after its last report was applied.
+     * them: asked at (or carried to) the host's current generation, after its last report was applied.
      */
     public Map<MatrixKey, StoredVerdict> cached(Collection<MatrixKey> keys, Function<String, HostEntry> hosts) {
         warm();
         Map<MatrixKey, StoredVerdict> out = new HashMap<>();
         for (MatrixKey k : keys) {
-            StoredVerdict v = cache.get(k);
-            HostEntry h = v == null ? null : hosts.apply(k.targetHost());
-            if (h != null && v.generation() == h.view().generation()
-                    && (h.lastReportAt() == null || !v.askedAt().isBefore(h.lastReportAt()))) {
-                out.put(k, v);
+            Cached c = cache.get(k);
+            HostEntry h = c == null ? null : hosts.apply(k.targetHost());
+            if (h != null && c.verdict().generation() == h.view().generation()
+                    && (h.lastReportAt() == null || !c.heldSince().isBefore(h.lastReportAt()))) {
+                out.put(k, c.verdict());
             }
         }
         return out;
@@ -88,13 +110,15 @@ public class CompatibilityMatrix {
             }
             List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                     "select v.target_host, v.target_parent, v.target_type_id, v.source_signature, v.verdict, v.code,"
-                            + " v.message, v.backend, v.target_generation, v.asked_at from compatibility_verdict v"
+                            + " v.message, v.backend, v.target_generation, v.asked_at,"
+                            + " greatest(v.asked_at, h.last_report_at) from compatibility_verdict v"
                             + " join host h on h.id = v.target_host and h.generation = v.target_generation")
                     .getResultList());
             for (Object[] r : rows) {
                 cache.putIfAbsent(new MatrixKey((String) r[0], (String) r[1], (String) r[2], (String) r[3]),
-                        new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5], (String) r[6],
-                                (String) r[7], ((Number) r[8]).longValue(), Timestamps.toInstant(r[9])));
+                        new Cached(new StoredVerdict(Verdict.valueOf("VERDICT_" + r[4]), (String) r[5],
+                                (String) r[6], (String) r[7], ((Number) r[8]).longValue(), Timestamps.toInstant(r[9])),
+                                Timestamps.toInstant(r[10])));
             }
             warmed = true;
         }
@@ -181,7 +205,7 @@ public class CompatibilityMatrix {
             // The cache mirrors what was written: a late answer the database refused (an older
             // generation) is not cached either, and a host re-created under the same id starts clean.
             if (written > 0) {
-                cache.put(k, stored);
+                cache.put(k, new Cached(stored, now));
             }
         }
     }
@@ -210,6 +234,81 @@ public class CompatibilityMatrix {
             out.putAll(cells);
         }
         return out;
+    }
+
+    /**
+     * Inside a report's transaction: keeps what the host's verdicts depend on at the new generation
+     * ({@link TargetFacts}), and when it equals what they depended on at the generation the report
+     * replaces, carries the verdicts valid there to the new one ({@link #carry}). Otherwise the
+     * verdicts stay at the old generation, stale, and are asked again, as for a first report.
+     */
+    void onReport(@Observes InventoryApplied report) {
+        Optional<String> facts = TargetFacts.digest(report.snapshot());
+        @SuppressWarnings("unchecked")
+        List<Object[]> was = em.createNativeQuery("with was as (select generation, digest"
+                        + " from verdict_target_facts where host = ?1),"
+                        + " kept as (insert into verdict_target_facts (host, generation, digest) values (?1, ?2, ?3)"
+                        + " on conflict (host) do update set generation = excluded.generation, digest = excluded.digest)"
+                        + " select generation, digest from was")
+                .setParameter(1, report.hostId()).setParameter(2, report.generation())
+                .setParameter(3, facts.orElse("")).getResultList();
+        boolean unchanged = facts.isPresent() && was.size() == 1
+                && ((Number) was.get(0)[0]).longValue() == report.previousGeneration()
+                && facts.get().equals(was.get(0)[1]);
+        if (unchanged) {
+            Map<MatrixKey, StoredVerdict> moved = carry(report.hostId(), report.previousGeneration(),
+                    report.generation());
+            if (!moved.isEmpty()) {
+                carried.fire(new Carried(report.hostId(), moved, report.at()));
+            }
+        }
+    }
+
+    /**
+     * Moves the verdicts of {@code host} valid at generation {@code from} to {@code to}, in one
+     * statement, and returns them as stored. A verdict an unfinished transaction is writing (a late
+     * answer of the refresher) is skipped rather than waited for: it stays at its generation,
+     * stale, and is asked again, and the report never waits on the matrix's writers or deadlocks
+     * with them.
+     */
+    private Map<MatrixKey, StoredVerdict> carry(String host, long from, long to) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("with held as (select target_parent, target_type_id,"
+                        + " source_signature from compatibility_verdict where target_host = ?1 and target_generation = ?2"
+                        + " for update skip locked)"
+                        + " update compatibility_verdict v set target_generation = ?3 from held"
+                        + " where v.target_host = ?1 and v.target_parent = held.target_parent"
+                        + " and v.target_type_id = held.target_type_id and v.source_signature = held.source_signature"
+                        + " returning v.target_parent, v.target_type_id, v.source_signature, v.verdict, v.code,"
+                        + " v.message, v.backend, v.asked_at")
+                .setParameter(1, host).setParameter(2, from).setParameter(3, to).getResultList();
+        Map<MatrixKey, StoredVerdict> out = new HashMap<>();
+        for (Object[] r : rows) {
+            out.put(new MatrixKey(host, (String) r[0], (String) r[1], (String) r[2]),
+                    new StoredVerdict(Verdict.valueOf("VERDICT_" + r[3]), (String) r[4], (String) r[5],
+                            (String) r[6], to, Timestamps.toInstant(r[7])));
+        }
+        return out;
+    }
+
+    /**
+     * Once a report that carried verdicts is committed, the cache holds them at the new generation
+     * (unless it holds a newer answer already). A query that reads the new snapshot before this ran
+     * finds them missing and asks the agent, as it did before verdicts were carried.
+     */
+    void onCarried(@Observes(during = TransactionPhase.AFTER_SUCCESS) Carried report) {
+        Instant since = asStored(report.at());
+        report.verdicts().forEach((k, v) -> cache.merge(k, new Cached(v, since),
+                (held, carried) -> held.verdict().generation() > carried.verdict().generation() ? held : carried));
+    }
+
+    /**
+     * {@code at} no earlier than PostgreSQL keeps it: it rounds to whole microseconds, so the host's
+     * report time the snapshot reads back can be up to half a microsecond later than the report's own.
+     */
+    static Instant asStored(Instant at) {
+        Instant micros = at.truncatedTo(ChronoUnit.MICROS);
+        return micros.equals(at) ? at : micros.plus(1, ChronoUnit.MICROS);
     }
 
     /** Drops the verdicts of {@code host} asked at an older generation than it holds: they can never be valid again. */

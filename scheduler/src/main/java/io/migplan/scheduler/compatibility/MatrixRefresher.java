@@ -30,8 +30,9 @@ import org.jboss.logging.Logger;
  * (2) every other live host's agent about H's own signatures, only the hosts that lack a valid
  * cell for one (a count per signature says which, so a report of a known signature asks nobody);
  * (3) a target whose agent did not answer, or whose own refresh was skipped, is asked again by
- * later refreshes. A verdict goes stale only when its target reports again, and then (1) asks
- * again. The fleet is read from the cluster snapshot once
+ * later refreshes. A verdict goes stale only when its target reports a change of what verdicts
+ * depend on ({@link TargetFacts}; any other report carries them, {@link CompatibilityMatrix}), and
+ * then (1) asks again. The fleet is read from the cluster snapshot once
  * it holds the report, not from the database, its signatures kept one host at a time
  * ({@link FleetSources}). It
  * decides which cells to ask; asking and storing go through {@link Verdicts#refresh}, in batches,
@@ -121,7 +122,7 @@ public class MatrixRefresher {
 
     /**
      * Asks the missing cells a report of {@code hostId} calls for: the host as a target of every
-     * source of the fleet (its report made its earlier verdicts stale); every other live host
+     * source of the fleet (those its report made stale; none when it carried them); every other live host
      * that lacks a cell for one of the host's signatures (one count per signature says which);
      * and, at most {@link #RETRIES_PER_REFRESH} of them, live targets left unasked before (their
      * agent did not answer, their own refresh was skipped). Returns cells stored.

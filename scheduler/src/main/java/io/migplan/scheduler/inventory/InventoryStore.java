@@ -88,6 +88,7 @@ public class InventoryStore {
                     + " is not newer than the stored generation " + host.generation + "; nothing changed");
         }
 
+        long previous = host.generation;
         var h = s.getHost();
         host.release = h.getRelease();
         host.cpus = h.getCpus();
@@ -109,7 +110,7 @@ public class InventoryStore {
         // The rows of the report replace the host's in batches (ReportRows); the host's own row is
         // this entity, written at commit.
         em.unwrap(Session.class).doWork(c -> rows.replace(c, hostId, s));
-        applied.fire(new InventoryApplied(hostId, s.getGeneration()));
+        applied.fire(new InventoryApplied(hostId, s.getGeneration(), previous, s, now));
         LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
                 s.getGeneration(), s.getParentsCount(), s.getInstancesCount(), s.getVmsCount());
         return new ReportOutcome(true, s.getGeneration(), "generation " + s.getGeneration() + " stored");

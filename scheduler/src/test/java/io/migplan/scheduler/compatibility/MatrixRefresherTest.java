@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.Verdict;
 import io.migplan.scheduler.testsupport.FakeAgent;
 import io.migplan.scheduler.testsupport.Inventory;
@@ -22,9 +23,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The background refresh as it runs in production (switched on here, off in the other
@@ -90,9 +95,22 @@ class MatrixRefresherTest {
     }
 
     private void reportTarget(long generation) {
-        grpc.inventory().reportInventory(report(host("dst", generation, target.endpoint())
+        reportTarget(generation, s -> s);
+    }
+
+    /** dst with two T4s, as {@code change} leaves it. */
+    private void reportTarget(long generation, UnaryOperator<HostSnapshot.Builder> change) {
+        grpc.inventory().reportInventory(report(change.apply(host("dst", generation, target.endpoint())
                 .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, SIG)))
-                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, SIG), type("nvidia-222", 16, "x")))));
+                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, SIG), type("nvidia-222", 16, "x"))))));
+    }
+
+    /** dst after a VM migrated in: one instance and one VM more, one instance fewer available. */
+    private static HostSnapshot.Builder withAMigratedVm(HostSnapshot.Builder s) {
+        String mdev = "7f1e2d3c-0000-4000-8000-000000000002";
+        return s.setParents(0, s.getParents(0).toBuilder().setTypes(0, type("nvidia-231", 7, SIG)))
+                .addInstances(instance(mdev, "nvidia-231", "0000:3b:00.0"))
+                .addVms(vm("vm-2", "5d3c8e10-0000-4000-8000-000000000002", 4, 8192, mdev));
     }
 
     private static final List<MatrixKey> DST_CELLS = List.of(
@@ -148,6 +166,54 @@ class MatrixRefresherTest {
 
         assertThat(verdicts.calls("dst")).as("dst holds every cell of src's signature").isEqualTo(asked);
         assertThat(target.calls()).isEqualTo(calls);
+    }
+
+    @Test
+    void aReportThatChangedOnlyVmsKeepsTheVerdictsValidAndAsksTheAgentNothing() throws Exception {
+        reportSource();
+        reportTarget(1);
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        int refreshes = verdicts.calls("dst");
+        int calls = target.calls();
+
+        reportTarget(2, MatrixRefresherTest::withAMigratedVm);
+
+        assertThat(matrix.valid(DST_CELLS).values()).as("valid at the new generation as soon as it is stored")
+                .hasSize(2).allSatisfy(v -> assertThat(v.generation()).isEqualTo(2));
+        await("the refresh after the report ran").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> verdicts.calls("dst") > refreshes);
+        assertThat(target.calls()).as("questions: %s", target.questions()).isEqualTo(calls);
+    }
+
+    static List<Arguments> factChanges() {
+        return List.of(
+                Arguments.of("the driver was upgraded", (UnaryOperator<HostSnapshot.Builder>) s -> s.setParents(0,
+                        s.getParents(0).toBuilder().setDriverVersion("570.124.06"))),
+                Arguments.of("the release changed", (UnaryOperator<HostSnapshot.Builder>) s -> s.setHost(
+                        s.getHost().toBuilder().setRelease("2025.2"))),
+                Arguments.of("a type was added", (UnaryOperator<HostSnapshot.Builder>) s -> s.setParents(0,
+                        s.getParents(0).toBuilder().addTypes(type("nvidia-230", 4, "nvidia-230/T4/x")))));
+    }
+
+    @ParameterizedTest(name = "{0}: the verdicts are asked again")
+    @MethodSource("factChanges")
+    void aReportThatChangedAFactAVerdictDependsOnAsksTheAgentAgain(String change,
+            UnaryOperator<HostSnapshot.Builder> edit) throws Exception {
+        reportSource();
+        reportTarget(1);
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        int asked = target.questions().size();
+
+        reportTarget(2, s -> edit.apply(withAMigratedVm(s)));
+
+        await("dst's cells are asked again at the new generation").atMost(WAIT).pollInterval(POLL)
+                .pollInSameThread().until(() -> matrix.valid(DST_CELLS).values().stream()
+                        .filter(v -> v.generation() == 2).count() == 2);
+        assertThat(target.questions().subList(asked, target.questions().size()))
+                .extracting(q -> new MatrixKey("dst", q.getTargetParent(), q.getTargetTypeId(), q.getSourceSignature()))
+                .containsAll(DST_CELLS);
     }
 
     @Test

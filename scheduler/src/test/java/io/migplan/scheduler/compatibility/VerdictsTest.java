@@ -57,8 +57,13 @@ class VerdictsTest {
     }
 
     private ClusterSnapshot reportT1(long generation, String endpoint) {
-        grpc.inventory().reportInventory(report(host("t1", generation, endpoint)
-                .addParents(parent("0000:3b:00.0", type("nvidia-231", 8, SIG)))));
+        return reportT1(generation, endpoint, "550.90.07");
+    }
+
+    /** t1 with one T4 whose driver is {@code driverVersion}, as the snapshot then holds it. */
+    private ClusterSnapshot reportT1(long generation, String endpoint, String driverVersion) {
+        grpc.inventory().reportInventory(report(host("t1", generation, endpoint).addParents(
+                parent("0000:3b:00.0", type("nvidia-231", 8, SIG)).toBuilder().setDriverVersion(driverVersion))));
         snapshots.reload("t1");
         return snapshots.current();
     }
@@ -85,13 +90,24 @@ class VerdictsTest {
     }
 
     @Test
-    void aStoredVerdictIsNoLongerUsedOnceTheHostReportsANewerGeneration() {
+    void aStoredVerdictIsNoLongerUsedOnceTheHostReportsANewerGenerationWithAnotherDriver() {
+        ClusterSnapshot first = reportT1(7, agent.endpoint());
+        verdicts.ask(first, ask(agent.endpoint()));
+
+        ClusterSnapshot next = reportT1(8, agent.endpoint(), "570.124.06");
+
+        assertThat(verdicts.stored(next, List.of(CELL))).isEmpty();
+    }
+
+    @Test
+    void aStoredVerdictIsStillUsedOnceTheHostReportsANewerGenerationWithTheSameDevices() {
         ClusterSnapshot first = reportT1(7, agent.endpoint());
         verdicts.ask(first, ask(agent.endpoint()));
 
         ClusterSnapshot next = reportT1(8, agent.endpoint());
 
-        assertThat(verdicts.stored(next, List.of(CELL))).isEmpty();
+        assertThat(verdicts.stored(next, List.of(CELL)))
+                .hasEntrySatisfying(CELL, v -> assertThat(v.generation()).isEqualTo(8));
     }
 
     @Test

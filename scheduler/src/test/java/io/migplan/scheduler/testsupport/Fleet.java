@@ -59,7 +59,7 @@ public final class Fleet implements AutoCloseable {
                 .addVms(vm("vm-1", VM_UUID, 4, 8192, MDEV))
                 .addVms(vm("vm-plain", "5d3c8e10-0000-4000-8000-000000000002", 2, 2048))));
         this.grpc = grpc;
-        inv.reportInventory(report(goodA(1)));
+        inv.reportInventory(report(goodA(1, SIG)));
         inv.reportInventory(report(host("good-b", 1, agreeing.endpoint())
                 .addParents(parent("0000:3b:00.0", type("nvidia-231", 2, SIG)))
                 .addVms(vm("busy", "5d3c8e10-0000-4000-8000-000000000003", 16, 65536))));
@@ -86,18 +86,21 @@ public final class Fleet implements AutoCloseable {
         return this;
     }
 
-    private HostSnapshot.Builder goodA(long generation) {
+    private HostSnapshot.Builder goodA(long generation, String signature) {
         return host("good-a", generation, agreeing.endpoint())
-                .addParents(parent("0000:3b:00.0", type("nvidia-231", 4, SIG)))
-                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, SIG)));
+                .addParents(parent("0000:3b:00.0", type("nvidia-231", 4, signature)))
+                .addParents(parent("0000:d8:00.0", type("nvidia-231", 8, signature)));
     }
 
-    /** Reports {@code good-a} again, unchanged, at a newer generation (what a re-scan after a change does). */
-    public void reportAgain(String hostId, long generation) {
+    /**
+     * Reports {@code good-a} again at a newer generation, its nvidia-231 types now with {@code signature}
+     * (what a re-scan after a driver change reports).
+     */
+    public void reportAgain(String hostId, long generation, String signature) {
         if (!hostId.equals("good-a")) {
             throw new IllegalArgumentException("only good-a can be reported again, not " + hostId);
         }
-        grpc.inventory().reportInventory(report(goodA(generation)));
+        grpc.inventory().reportInventory(report(goodA(generation, signature)));
     }
 
     @Override

@@ -107,9 +107,9 @@ class VmTargetsTest {
     void aNewReportOfTheTargetMakesItsStoredVerdictStaleSoTheAgentIsAskedAgain() {
         targets("vm-1");
         int asked = fleet.agreeing.calls();
-        // good-a's agent now holds another signature, and good-a reports a newer generation.
+        // good-a's driver was upgraded: its agent holds another signature, and good-a reports it.
         fleet.agreeing.signature("nvidia-231", "nvidia-231/T4/nvidia-570.124.06");
-        fleet.reportAgain("good-a", 2);
+        fleet.reportAgain("good-a", 2, "nvidia-231/T4/nvidia-570.124.06");
 
         JsonPath after = targets("vm-1");
 
