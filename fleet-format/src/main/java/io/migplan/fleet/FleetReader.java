@@ -251,10 +251,9 @@ public final class FleetReader {
   private static Host host(JsonParser p, String at) throws IOException {
     int depth = p.getParsingContext().getNestingDepth();
     if (p.nextToken() == JsonToken.FIELD_NAME && p.currentName().equals("id")) {
-      p.nextToken();
-      String id = string(p, "id", at);
       try {
-        return fields(p, at, id);
+        p.nextToken();
+        return fields(p, at, string(p, "id", at));
       } catch (InvalidFleetException e) {
         skipRest(p, depth);
         throw e;
