@@ -5,10 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.migplan.proto.v1.HostSnapshot;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -26,8 +26,10 @@ import java.util.stream.IntStream;
  * docs/fleet-format.md), read with bounds: the file's size, the number of hosts, every string's
  * length, the nesting depth and each host's verdicts. The format and version are checked before a
  * host is read; each host's inventory is the protobuf JSON form of {@link HostSnapshot}, read
- * strictly (an unknown field is refused, not skipped). A bad file is refused with an {@link
- * InvalidFleetException} whose sentence names the host and the field.
+ * strictly (an unknown field is refused, not skipped) from the parser's tokens straight into the
+ * message ({@link ProtobufJsonReader}). A name given twice in one object is refused anywhere in the
+ * file. A bad file is refused with an {@link InvalidFleetException} whose sentence names the host
+ * and the field.
  *
  * <p>Decides what a well-formed fleet document is, for every reader of one: the simulator
  * ({@code simulate --fleet}) and offline planning ({@code plan --fleet}). Does not decide what the
@@ -50,7 +52,7 @@ public final class FleetReader {
   public static final int MAX_DEPTH = 16;
   /** The most verdicts one host may carry (types x source signatures). */
   public static final int MAX_VERDICTS_PER_HOST = 100_000;
-  /** Hosts held as JSON trees at once before they are read in parallel: ~4 MB of the benchmark fleet. */
+  /** Hosts read from the file before their readers' checks run on every core at once. */
   static final int CHUNK = 100;
   /** A host's fields, in the order the export writes them. */
   public static final List<String> HOST_FIELDS = List.of("id", "state", "adminState", "adminReason", "inventory",
@@ -128,6 +130,7 @@ public final class FleetReader {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING)
             .maxNestingDepth(MAX_DEPTH).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .build();
     ObjectMapper mapper = new ObjectMapper(factory);
     try (JsonParser p = factory.createParser(in)) {
@@ -162,14 +165,19 @@ public final class FleetReader {
             checkHeader(format, version);
             expect(value == JsonToken.START_ARRAY, "hosts", "hosts must be a list");
             hosts = new ArrayList<>();
-            List<JsonNode> chunk = new ArrayList<>(CHUNK);
+            List<Host> chunk = new ArrayList<>(CHUNK);
             while (p.nextToken() != JsonToken.END_ARRAY) {
               int index = hosts.size() + chunk.size();
               String at = "hosts[" + index + "]";
               expect(index < MAX_HOSTS, "hosts", "the file has more than " + MAX_HOSTS
                   + " hosts, the most a fleet file holds");
               expect(p.currentToken() == JsonToken.START_OBJECT, at, at + " must be an object");
-              chunk.add(p.readValueAsTree());
+              try {
+                chunk.add(host(p, at));
+              } catch (InvalidFleetException e) {
+                hosts(chunk, hosts.size(), reading); // a refusal of a host before this one comes first
+                throw e;
+              }
               if (chunk.size() == CHUNK) {
                 hosts.addAll(hosts(chunk, hosts.size(), reading));
                 chunk.clear();
@@ -204,16 +212,16 @@ public final class FleetReader {
   }
 
   /**
-   * The hosts of {@code nodes} (the file's from {@code first} on), read on every core: a host's
-   * protobuf JSON and its reader's checks are most of the reading. The refusal of the first bad
-   * host in the file's order, whichever thread met it.
+   * What {@code reading} makes of {@code read} (the file's hosts from {@code first} on), on every
+   * core: a reader's checks are a large share of the reading. The refusal of the first bad host in
+   * the file's order, whichever thread met it.
    */
-  private static <H> List<H> hosts(List<JsonNode> nodes, int first, HostReading<H> reading) {
-    Object[] out = new Object[nodes.size()];
-    IntStream.range(0, nodes.size()).parallel().forEach(i -> {
+  private static <H> List<H> hosts(List<Host> read, int first, HostReading<H> reading) {
+    Object[] out = new Object[read.size()];
+    IntStream.range(0, read.size()).parallel().forEach(i -> {
       try {
         String at = "hosts[" + (first + i) + "]";
-        Host host = host(nodes.get(i), at);
+        Host host = read.get(i);
         out[i] = reading.read(host, at, who(host.id(), at));
       } catch (InvalidFleetException e) {
         out[i] = e;
@@ -235,57 +243,132 @@ public final class FleetReader {
     return "host " + (id.isEmpty() ? at : escaped(id)) + ": ";
   }
 
-  private static Host host(JsonNode node, String at) {
-    String id = string(node, "id", at);
-    String who = who(id, at);
-    for (var it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      expect(HOST_FIELDS.contains(f), at + "." + f, who + "unknown field '" + escaped(f) + "' (the fields are "
-          + String.join(", ", HOST_FIELDS) + ")");
+  /**
+   * The host whose object begins at {@code p}'s current token, read from the tokens as they come.
+   * A refusal begins with the host's id, so the export writes it first; a host written with its id
+   * later is read as a tree first, to learn the id, and its fields then from the tree.
+   */
+  private static Host host(JsonParser p, String at) throws IOException {
+    int depth = p.getParsingContext().getNestingDepth();
+    if (p.nextToken() == JsonToken.FIELD_NAME && p.currentName().equals("id")) {
+      try {
+        p.nextToken();
+        return fields(p, at, string(p, "id", at));
+      } catch (InvalidFleetException e) {
+        skipRest(p, depth);
+        throw e;
+      }
     }
-    JsonNode inventory = node.get("inventory");
-    expect(inventory != null && inventory.isObject(), at + ".inventory", who + "inventory is required: the"
-        + " host's snapshot in protobuf JSON form");
+    JsonNode node = p.readValueAsTree();
+    JsonNode id = node.get("id");
+    try (JsonParser tree = node.traverse(p.getCodec())) {
+      tree.nextToken();
+      return fields(tree, at, id != null && id.isTextual() ? id.textValue() : "");
+    }
+  }
+
+  /**
+   * Reads on to the end of the host whose object is at nesting {@code depth}: a host that is not
+   * even JSON, or nests deeper or holds longer strings than any export, is refused as such before
+   * what its fields hold is, as when each host was read whole first.
+   */
+  private static void skipRest(JsonParser p, int depth) throws IOException {
+    while (!(p.currentToken() == JsonToken.END_OBJECT && p.getParsingContext().getNestingDepth() == depth - 1)) {
+      if (p.nextToken() == null) {
+        return;
+      }
+    }
+  }
+
+  /** The rest of a host's fields, from {@code p}'s next token to the host's end. */
+  private static Host fields(JsonParser p, String at, String id) throws IOException {
+    String who = who(id, at);
+    String state = "";
+    String adminState = "";
+    String adminReason = "";
+    HostSnapshot inventory = null;
+    List<Verdict> verdicts = List.of();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (f) {
+        case "id" -> string(p, f, at);
+        case "state" -> state = string(p, f, at);
+        case "adminState" -> adminState = string(p, f, at);
+        case "adminReason" -> adminReason = string(p, f, at);
+        case "inventory" -> inventory = inventory(p, value, at, who);
+        case "verdicts" -> verdicts = verdicts(p, value, at, who);
+        default -> throw new InvalidFleetException(at + "." + f, who + "unknown field '" + escaped(f)
+            + "' (the fields are " + String.join(", ", HOST_FIELDS) + ")");
+      }
+    }
+    expect(inventory != null, at + ".inventory", who + "inventory is required: the host's snapshot in protobuf"
+        + " JSON form");
+    return new Host(id, state, adminState, adminReason, inventory, verdicts);
+  }
+
+  private static HostSnapshot inventory(JsonParser p, JsonToken value, String at, String who) throws IOException {
+    expect(value == JsonToken.START_OBJECT, at + ".inventory", who + "inventory is required: the host's"
+        + " snapshot in protobuf JSON form");
     HostSnapshot.Builder snapshot = HostSnapshot.newBuilder();
     try {
-      JsonFormat.parser().merge(inventory.toString(), snapshot);
-    } catch (InvalidProtocolBufferException e) {
+      ProtobufJsonReader.merge(p, "inventory", snapshot);
+    } catch (InvalidFleetException e) {
       throw new InvalidFleetException(at + ".inventory", who + "inventory is not a host snapshot: "
           + e.getMessage());
     }
+    return snapshot.build();
+  }
+
+  private static List<Verdict> verdicts(JsonParser p, JsonToken value, String at, String who) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return List.of();
+    }
+    expect(value == JsonToken.START_ARRAY, at + ".verdicts", who + "verdicts must be a list");
     List<Verdict> verdicts = new ArrayList<>();
-    JsonNode list = node.get("verdicts");
-    if (list != null && !list.isNull()) {
-      expect(list.isArray(), at + ".verdicts", who + "verdicts must be a list");
-      expect(list.size() <= MAX_VERDICTS_PER_HOST, at + ".verdicts", who + "more than "
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      expect(verdicts.size() < MAX_VERDICTS_PER_HOST, at + ".verdicts", who + "more than "
           + MAX_VERDICTS_PER_HOST + " verdicts");
-      for (int i = 0; i < list.size(); i++) {
-        verdicts.add(verdict(list.get(i), at + ".verdicts[" + i + "]", who));
-      }
+      verdicts.add(verdict(p, at + ".verdicts[" + verdicts.size() + "]", who));
     }
-    return new Host(id, string(node, "state", at), string(node, "adminState", at), string(node, "adminReason", at),
-        snapshot.build(), verdicts);
+    return verdicts;
   }
 
-  private static Verdict verdict(JsonNode v, String at, String who) {
-    expect(v.isObject(), at, who + at + " must be an object");
-    for (var it = v.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      expect(VERDICT_FIELDS.contains(f), at + "." + f, who + "unknown field '" + escaped(f) + "' in " + at
+  private static Verdict verdict(JsonParser p, String at, String who) throws IOException {
+    expect(p.currentToken() == JsonToken.START_OBJECT, at, who + at + " must be an object");
+    String[] values = new String[VERDICT_FIELDS.size()];
+    Arrays.fill(values, "");
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      int i = VERDICT_FIELDS.indexOf(f);
+      expect(i >= 0, at + "." + f, who + "unknown field '" + escaped(f) + "' in " + at
           + " (the fields are " + String.join(", ", VERDICT_FIELDS) + ")");
+      p.nextToken();
+      values[i] = string(p, f, at);
     }
-    return new Verdict(string(v, "parent", at), string(v, "typeId", at), string(v, "sourceSignature", at),
-        string(v, "verdict", at), string(v, "code", at), string(v, "message", at), string(v, "backend", at));
+    return new Verdict(values[0], values[1], values[2], values[3], values[4], values[5], values[6]);
   }
 
-  /** A string field, empty when absent; refused when present and not a string. */
-  private static String string(JsonNode node, String field, String at) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
+  /** The string at {@code p}'s current token, empty for null; refused when it is anything else. */
+  private static String string(JsonParser p, String field, String at) throws IOException {
+    JsonToken v = p.currentToken();
+    if (v == JsonToken.VALUE_NULL) {
       return "";
     }
-    expect(v.isTextual(), at + "." + field, at + "." + field + " must be a string, got " + v.getNodeType());
-    return v.textValue();
+    expect(v == JsonToken.VALUE_STRING, at + "." + field, at + "." + field + " must be a string, got "
+        + kind(v));
+    return p.getText();
+  }
+
+  /** What a JSON value is, in the words of Jackson's node types: NUMBER, BOOLEAN, OBJECT, ARRAY. */
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+      case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+      case START_OBJECT -> "OBJECT";
+      case START_ARRAY -> "ARRAY";
+      default -> token.name();
+    };
   }
 
   private static Instant instant(String value) {

@@ -89,7 +89,21 @@ class FleetReaderTest {
         Arguments.of("a host without an inventory", doc("{\"id\":\"h1\"}"), "hosts[0].inventory",
             "host h1: inventory is required"),
         Arguments.of("an unknown field of an inventory", doc(ok.replace("\"cpus\":32", "\"colour\":1")),
-            "hosts[0].inventory", "host h1: inventory is not a host snapshot"),
+            "hosts[0].inventory", "host h1: inventory is not a host snapshot: unknown field 'colour' in"
+                + " inventory.host (the fields of a migplan.v1.Host are id, release, cpus, memoryMib,"),
+        Arguments.of("a bad inventory of a host whose id comes last", doc("{\"inventory\":{\"vms\":[{\"vcpus\""
+            + ":\"many\"}]},\"id\":\"h1\"}"), "hosts[0].inventory", "host h1: inventory is not a host snapshot:"
+                + " inventory.vms[0].vcpus must be an int32 number, got \"many\""),
+        Arguments.of("an unknown field of a host whose id comes last", doc("{\"inventory\":{},\"x\":1,\"id\":\"h1\"}"),
+            "hosts[0].x", "host h1: unknown field 'x'"),
+        Arguments.of("an inventory that is not an object", doc("{\"id\":\"h1\",\"inventory\":[]}"),
+            "hosts[0].inventory", "host h1: inventory is required"),
+        Arguments.of("a name given twice", doc(ok.replace("\"state\":\"UP\"", "\"state\":\"UP\",\"state\":\"DOWN\"")),
+            "", "not a fleet document: Duplicate field 'state'"),
+        Arguments.of("a verdict that is not an object", doc(ok.replace("[{\"parent\"", "[7,{\"parent\"")),
+            "hosts[0].verdicts[0]", "host h1: hosts[0].verdicts[0] must be an object"),
+        Arguments.of("verdicts that are not a list", doc(host("h1", "").replace("\"verdicts\":[", "\"verdicts\":{\"a\":[")
+            .replace("\"}]}", "\"}]}}")), "hosts[0].verdicts", "host h1: verdicts must be a list"),
         Arguments.of("an unknown field of a verdict", doc(ok.replace("\"verdict\":", "\"mood\":1,\"verdict\":")),
             "hosts[0].verdicts[0].mood", "host h1: unknown field 'mood' in hosts[0].verdicts[0]"),
         Arguments.of("a number where a string belongs", doc(ok.replace("\"UP\"", "7")), "hosts[0].state",
@@ -109,6 +123,33 @@ class FleetReaderTest {
     assertThatThrownBy(() -> parse(json))
         .isInstanceOfSatisfying(InvalidFleetException.class, e -> assertThat(e.field()).isEqualTo(field))
         .hasMessageContaining(sentence);
+  }
+
+  @Test
+  void aHostWrittenWithItsIdLastIsReadAsOneWrittenWithItFirst() throws IOException {
+    String first = host("h1", ",\"adminReason\":null");
+    String last = "{\"verdicts\":null,\"inventory\":{\"host\":{\"id\":\"h1\",\"cpus\":32}},\"state\":\"UP\","
+        + "\"adminState\":\"ACTIVE\",\"id\":\"h1\"}";
+
+    List<FleetReader.Host> read = parse(doc(first, last)).hosts();
+
+    assertThat(read.get(1)).isEqualTo(new FleetReader.Host("h1", "UP", "ACTIVE", "", read.get(0).inventory(),
+        List.of()));
+  }
+
+  @Test
+  void aHostTheFileCannotHoldIsRefusedAfterAnEarlierHostItsReaderRefuses() {
+    String json = doc(host("h1", ""), host("h2", ""), host("h3", ",\"color\":1"));
+
+    assertThatThrownBy(() -> READER.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+        FleetReader.MAX_BYTES, (h, at, who) -> {
+          if (h.id().equals("h2")) {
+            throw new InvalidFleetException(at, who + "refused");
+          }
+          return h.id();
+        }, (t, hosts) -> hosts))
+        .isInstanceOfSatisfying(InvalidFleetException.class, e -> assertThat(e.field()).isEqualTo("hosts[1]"))
+        .hasMessage("host h2: refused");
   }
 
   @Test
