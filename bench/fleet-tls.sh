@@ -4,7 +4,8 @@
 # of its own with a fresh database (the plaintext one without TLS configured, since a scheduler
 # with TLS refuses reports without a host certificate).
 # Usage: bench/fleet-tls.sh [hosts=1000] [hold=30s]   (after ./mvnw -B -DskipTests package;
-# needs the PostgreSQL on 127.0.0.1:5432 and psql)
+# needs the PostgreSQL on 127.0.0.1:5432 and psql). The scheduler listens on HTTP_PORT (18080)
+# and HTTPS_PORT (18443): set them when those ports are taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOSTS="${1:-1000}"
@@ -12,8 +13,8 @@ HOLD="${2:-30s}"
 AGENT_JAR=host-agent/target/host-agent-0.1.0-SNAPSHOT.jar
 SCHEDULER_JAR=scheduler/target/quarkus-app/quarkus-run.jar
 WORK="$(mktemp -d)"
-HTTP=18080
-HTTPS=18443
+HTTP="${HTTP_PORT:-18080}"
+HTTPS="${HTTPS_PORT:-18443}"
 sched=""
 trap '[ -n "$sched" ] && kill "$sched" 2>/dev/null; rm -rf "$WORK"' EXIT
 
