@@ -23,6 +23,8 @@ import io.migplan.scheduler.db.StoredJson;
 import io.migplan.scheduler.work.PlanningBusyException;
 import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.work.PlanningLimiter;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
@@ -201,14 +203,27 @@ public class PlanService {
         EvacuationRequest request = readRequest(Map.of("hosts", List.copyOf(hosts)));
         String requestJson = requestJson(new LinkedHashSet<>(request.hosts()), limits(request));
         PlanView shown;
-        QuarkusTransaction.begin();
+        // QuarkusTransaction.begin keeps its transaction in the request context, which (unlike
+        // requiringNew) it does not open; the warm-up's own thread has none.
+        ManagedContext requests = Arc.container().requestContext();
+        boolean opened = !requests.isActive();
+        if (opened) {
+            requests.activate();
+        }
         try {
-            insertSolving(REHEARSAL, requestJson, clock.instant());
-            update(REHEARSAL, plan.status(), write(plan), plan.progress().bestScore(), plan.progress().elapsedMillis(),
-                    "");
-            shown = shown(REHEARSAL, row(REHEARSAL));
+            QuarkusTransaction.begin();
+            try {
+                insertSolving(REHEARSAL, requestJson, clock.instant());
+                update(REHEARSAL, plan.status(), write(plan), plan.progress().bestScore(),
+                        plan.progress().elapsedMillis(), "");
+                shown = shown(REHEARSAL, row(REHEARSAL));
+            } finally {
+                QuarkusTransaction.rollback();
+            }
         } finally {
-            QuarkusTransaction.rollback();
+            if (opened) {
+                requests.terminate();
+            }
         }
         answer(Map.of("id", REHEARSAL));
         answer(shown);

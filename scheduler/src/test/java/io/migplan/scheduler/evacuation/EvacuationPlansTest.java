@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,10 @@ class EvacuationPlansTest {
         long inserted = planRowsInserted();
         int probes = fleet.agent.calls();
 
-        assertThat(plans.warmUp()).as("the made-up rounds, then the rounds on the fleet held")
+        // On a thread of its own, as at start: no request context is open there.
+        int rounds = CompletableFuture.supplyAsync(plans::warmUp, task -> new Thread(task, "warm-up").start()).join();
+
+        assertThat(rounds).as("the made-up rounds, then the rounds on the fleet held")
                 .isEqualTo(PlannerWarmUp.ROUNDS + PlanService.FLEET_ROUNDS);
 
         assertThat(Inventory.count(ds, "plan")).as("nothing stored").isEqualTo(before);
