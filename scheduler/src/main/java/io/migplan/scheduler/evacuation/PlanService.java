@@ -23,6 +23,8 @@ import io.migplan.scheduler.db.StoredJson;
 import io.migplan.scheduler.work.PlanningBusyException;
 import io.migplan.scheduler.metrics.SchedulerMetrics;
 import io.migplan.scheduler.work.PlanningLimiter;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
@@ -31,6 +33,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +87,8 @@ public class PlanService {
     PlanningLimiter limiter;
     @Inject
     SchedulerMetrics metrics;
+    @Inject
+    Validator validator;
 
     private EvacuationJobs jobs;
     private volatile boolean warmingUp;
@@ -121,7 +129,8 @@ public class PlanService {
      * as it is held ({@link #fleetWarmUpHosts}: what only a real fleet makes, such as each host's
      * planning facts, is made then), each plan shown as the API would show it and thrown away.
      * No agent is asked: a cell the matrix lacks stays unanswered. Returns how many rounds were
-     * planned.
+     * planned. Each made-up plan then goes the API's way outside the planner ({@link #rehearse}),
+     * in a transaction that is rolled back.
      */
     int warmUp() {
         warmingUp = true;
@@ -154,7 +163,7 @@ public class PlanService {
             for (int round = 0; round < PlannerWarmUp.ROUNDS; round++, rounds++) {
                 String id = "warm-up-" + round;
                 EvacuationPlan plan = solveNow(id, () -> warm.problem(id));
-                write(view(id, PlanStatus.READY, plan.migrations().size(), plan));
+                rehearse(view(id, PlanStatus.READY, plan.migrations().size(), plan));
             }
             ClusterSnapshot fleet = snapshots.current();
             Set<String> hosts = fleetWarmUpHosts(fleet);
@@ -173,6 +182,75 @@ public class PlanService {
             Thread.currentThread().interrupt();
         }
         return rounds;
+    }
+
+    /** The id {@link #rehearse} gives its made-up plan: never committed, so no GET ever finds it. */
+    static final String REHEARSAL = "warm-up-rehearsal";
+
+    /**
+     * A solved plan taken the API's way outside the planner, so that the first plan an operator
+     * asks for does not load and compile that code itself: a request naming the plan's hosts read
+     * from JSON bytes and checked as the API checks it, the plan's row inserted as SOLVING with
+     * that request, its outcome written into the row, the row read back and shown as a GET shows
+     * it, and both answers (the id, the plan) written as the JSON bytes the API sends. The row's
+     * statements run in one transaction that is rolled back, and no audited call is open on the
+     * warm-up's thread: nothing is left behind (no row, no audit record, no metric). Returns the
+     * plan as the rolled-back row showed it.
+     */
+    PlanView rehearse(PlanView plan) {
+        Set<String> hosts = new LinkedHashSet<>();
+        plan.migrations().forEach(m -> hosts.add(m.from()));
+        EvacuationRequest request = readRequest(Map.of("hosts", List.copyOf(hosts)));
+        String requestJson = requestJson(new LinkedHashSet<>(request.hosts()), limits(request));
+        PlanView shown;
+        // QuarkusTransaction.begin keeps its transaction in the request context, which (unlike
+        // requiringNew) it does not open; the warm-up's own thread has none.
+        ManagedContext requests = Arc.container().requestContext();
+        boolean opened = !requests.isActive();
+        if (opened) {
+            requests.activate();
+        }
+        try {
+            QuarkusTransaction.begin();
+            try {
+                insertSolving(REHEARSAL, requestJson, clock.instant());
+                update(REHEARSAL, plan.status(), write(plan), plan.progress().bestScore(),
+                        plan.progress().elapsedMillis(), "");
+                shown = shown(REHEARSAL, row(REHEARSAL));
+            } finally {
+                QuarkusTransaction.rollback();
+            }
+        } finally {
+            if (opened) {
+                requests.terminate();
+            }
+        }
+        answer(Map.of("id", REHEARSAL));
+        answer(shown);
+        return shown;
+    }
+
+    /** {@code body} as the API receives it: JSON bytes read into a request, then checked by its annotations. */
+    private EvacuationRequest readRequest(Map<String, Object> body) {
+        try {
+            EvacuationRequest request = mapper.readValue(mapper.writeValueAsBytes(body), EvacuationRequest.class);
+            Set<ConstraintViolation<EvacuationRequest>> violations = validator.validate(request);
+            if (!violations.isEmpty()) {
+                throw new IllegalStateException("the warm-up's made-up request is not valid: " + violations);
+            }
+            return request;
+        } catch (IOException e) {
+            throw new IllegalStateException("the warm-up's made-up request cannot be read as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code value} written as the JSON bytes of an API answer (a stream of bytes, not a string), then dropped. */
+    private void answer(Object value) {
+        try {
+            mapper.writeValue(OutputStream.nullOutputStream(), value);
+        } catch (IOException e) {
+            throw new IllegalStateException("the warm-up's answer cannot be written as JSON: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -272,16 +350,11 @@ public class PlanService {
         }
         PlanLimits limits = limits(request);
         String id = "evac-" + UUID.randomUUID().toString().substring(0, 8);
-        String json = write(Map.of("hosts", List.copyOf(hosts), "maxOutboundPerHost", limits.maxOutboundPerHost(),
-                "maxInboundPerHost", limits.maxInboundPerHost(), "maxParallel", limits.maxParallel(),
-                "timeLimitSeconds", limits.timeLimit().toSeconds()));
+        String json = requestJson(hosts, limits);
         Instant now = clock.instant();
         PlanningLimiter.Ticket ticket = limiter.admit();
         try {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into plan (id, kind, status,"
-                            + " request, created_at, updated_at)"
-                            + " values (?1, 'EVACUATION', 'SOLVING', cast(?2 as jsonb), ?3, ?3)")
-                    .setParameter(1, id).setParameter(2, json).setParameter(3, now).executeUpdate());
+            QuarkusTransaction.requiringNew().run(() -> insertSolving(id, json, now));
         } catch (RuntimeException e) {
             ticket.release();
             throw e;
@@ -290,6 +363,20 @@ public class PlanService {
         active.put(id, job);
         ticket.start(job::start);
         return id;
+    }
+
+    /** The request as a plan's row keeps it: the hosts to empty and the limits in force. */
+    private String requestJson(Set<String> hosts, PlanLimits limits) {
+        return write(Map.of("hosts", List.copyOf(hosts), "maxOutboundPerHost", limits.maxOutboundPerHost(),
+                "maxInboundPerHost", limits.maxInboundPerHost(), "maxParallel", limits.maxParallel(),
+                "timeLimitSeconds", limits.timeLimit().toSeconds()));
+    }
+
+    /** Inserts plan {@code id} as SOLVING, in the caller's transaction. */
+    private void insertSolving(String id, String requestJson, Instant now) {
+        em.createNativeQuery("insert into plan (id, kind, status, request, created_at, updated_at)"
+                        + " values (?1, 'EVACUATION', 'SOLVING', cast(?2 as jsonb), ?3, ?3)")
+                .setParameter(1, id).setParameter(2, requestJson).setParameter(3, now).executeUpdate();
     }
 
     /** The request's limits, the defaults where it gives none. */
@@ -416,11 +503,15 @@ public class PlanService {
 
     private void store(String id, PlanStatus status, PlanView result, String score, long millis, String error) {
         String json = result == null ? null : write(result);
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update plan set status = ?2,"
-                        + " result = cast(?3 as jsonb), best_score = ?4, elapsed_millis = ?5, error = ?6, updated_at = ?7"
-                        + " where id = ?1")
-                .setParameter(1, id).setParameter(2, status.name()).setParameter(3, json).setParameter(4, score)
-                .setParameter(5, millis).setParameter(6, error).setParameter(7, clock.instant()).executeUpdate());
+        QuarkusTransaction.requiringNew().run(() -> update(id, status, json, score, millis, error));
+    }
+
+    /** Writes plan {@code id}'s outcome into its row, in the caller's transaction. */
+    private void update(String id, PlanStatus status, String resultJson, String score, long millis, String error) {
+        em.createNativeQuery("update plan set status = ?2, result = cast(?3 as jsonb), best_score = ?4,"
+                        + " elapsed_millis = ?5, error = ?6, updated_at = ?7 where id = ?1")
+                .setParameter(1, id).setParameter(2, status.name()).setParameter(3, resultJson).setParameter(4, score)
+                .setParameter(5, millis).setParameter(6, error).setParameter(7, clock.instant()).executeUpdate();
     }
 
     static PlanView view(String id, PlanStatus status, int vms, EvacuationPlan plan) {
@@ -437,15 +528,23 @@ public class PlanService {
 
     /** The plan as stored, with live progress while it is being solved. */
     public PlanView get(String id) {
-        Object[] row = QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("select status, cast(result as text), best_score,"
-                    + " elapsed_millis, error, created_at from plan where id = ?1").setParameter(1, id).getResultList();
-            return rows.isEmpty() ? null : rows.get(0);
-        });
+        Object[] row = QuarkusTransaction.requiringNew().call(() -> row(id));
         if (row == null) {
             throw new UnknownObjectException("no plan with id '" + id + "'");
         }
+        return shown(id, row);
+    }
+
+    /** Plan {@code id}'s row as {@link #shown} reads it, null when there is none; in the caller's transaction. */
+    private Object[] row(String id) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select status, cast(result as text), best_score,"
+                + " elapsed_millis, error, created_at from plan where id = ?1").setParameter(1, id).getResultList();
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** A plan's row as the API shows it: the stored outcome, or the live progress of one being solved. */
+    private PlanView shown(String id, Object[] row) {
         PlanStatus status = PlanStatus.valueOf((String) row[0]);
         if (row[1] != null) {
             PlanView stored = read((String) row[1]);

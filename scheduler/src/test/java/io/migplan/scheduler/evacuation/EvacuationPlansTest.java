@@ -16,9 +16,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,15 +172,56 @@ class EvacuationPlansTest {
     @Test
     void theStartUpWarmUpPlansEveryRoundThroughTheSolverManagersAsksNoAgentStoresNothingAndLeavesPlansWorking() {
         long before = Inventory.count(ds, "plan");
+        long audited = Inventory.count(ds, "audit_record");
+        long inserted = planRowsInserted();
         int probes = fleet.agent.calls();
 
-        assertThat(plans.warmUp()).as("the made-up rounds, then the rounds on the fleet held")
+        // On a thread of its own, as at start: no request context is open there.
+        int rounds = CompletableFuture.supplyAsync(plans::warmUp, task -> new Thread(task, "warm-up").start()).join();
+
+        assertThat(rounds).as("the made-up rounds, then the rounds on the fleet held")
                 .isEqualTo(PlannerWarmUp.ROUNDS + PlanService.FLEET_ROUNDS);
 
         assertThat(Inventory.count(ds, "plan")).as("nothing stored").isEqualTo(before);
+        assertThat(Inventory.count(ds, "audit_record")).as("nothing audited").isEqualTo(audited);
+        await("each made-up round's row written, then rolled back").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(planRowsInserted()).isGreaterThanOrEqualTo(
+                        inserted + PlannerWarmUp.ROUNDS));
         assertThat(fleet.agent.calls()).as("no agent asked").isEqualTo(probes);
         assertThat(plans.warmingUp()).as("ready again").isFalse();
         JsonPath plan = awaitDone(create(Map.of("hosts", List.of("src"))));
         assertThat(plan.getString("status")).isEqualTo("READY");
+    }
+
+    @Test
+    void aRehearsedPlanIsShownAsItsRowReadBackWouldShowItAndLeavesNoRowAndNoAuditRecord() {
+        long before = Inventory.count(ds, "plan");
+        long audited = Inventory.count(ds, "audit_record");
+        PlanView plan = new PlanView("warm-up-0", PlanStatus.READY, new PlanView.Progress("0hard/0medium/-3soft", 12),
+                List.of(new PlanView.Migration("vm-1", "uuid-1", "src", "dst", "mdev-1", "nvidia-1", 1)), List.of(),
+                new PlanView.Metrics(1, 1, 0, 1, 2, 12, 0, false), "");
+
+        PlanView shown = plans.rehearse(plan);
+
+        assertThat(shown.id()).isEqualTo(PlanService.REHEARSAL);
+        assertThat(shown.status()).isEqualTo(PlanStatus.READY);
+        assertThat(shown.progress()).isEqualTo(plan.progress());
+        assertThat(shown.migrations()).isEqualTo(plan.migrations());
+        assertThat(shown.metrics()).isEqualTo(plan.metrics());
+        assertThat(Inventory.count(ds, "plan")).as("the row rolled back").isEqualTo(before);
+        assertThat(Inventory.count(ds, "audit_record")).as("nothing audited").isEqualTo(audited);
+        given().get("/api/v1/plans/{id}", PlanService.REHEARSAL).then().statusCode(404);
+    }
+
+    /** Rows ever inserted into {@code plan}, those of rolled-back transactions included (PostgreSQL's statistics). */
+    private long planRowsInserted() {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select coalesce(sum(n_tup_ins), 0) from pg_stat_user_tables"
+                        + " where relname = 'plan'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
