@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -119,10 +120,18 @@ class AgentRoundTripTest {
             assertThat(r.get("message")).contains("SIGNATURE_MISMATCH").contains("570.124.06");
         });
 
-        // Verdicts are kept for the generation they were asked at: a host that reports again
-        // is asked again, and an agent that no longer answers then gives UNKNOWN, never a candidate.
+        // Verdicts hold while what they depend on holds (compatibility.TargetFacts): a host that
+        // reports a changed type attribute is asked again, and an agent that no longer answers
+        // then gives UNKNOWN, never a candidate.
         String silent = after.getString("candidates[0].host");
         assertThat(silent).as("a second compatible T4 host in the seeded fleet").isNotNull();
+        Path description;
+        try (Stream<Path> files = Files.walk(fleet.host(silent).root().resolve("sys"))) {
+            description = files.filter(f -> f.getFileName().toString().equals("description")
+                    && f.getParent().getParent().getFileName().toString().equals("mdev_supported_types"))
+                    .findFirst().orElseThrow();
+        }
+        Files.writeString(description, Files.readString(description).strip() + " (rev 2)\n");
         fleet.host(silent).agent().reportNow();
         fleet.host(silent).agent().close();
         JsonPath unknown = targets(vm);
