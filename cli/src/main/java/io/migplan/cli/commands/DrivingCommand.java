@@ -91,7 +91,8 @@ abstract class DrivingCommand extends ApiCommand {
         CommandLine cl = spec.commandLine();
         String orchestrator = name != null ? name.strip() : defaultName();
         // Read first, so an unknown campaign or a DRY_RUN fails before the executor connects anywhere.
-        JsonNode view = client.get(ApiClient.path("/api/v1/campaigns/{}", id)).json();
+        // Its state only: the summary, not the full view that lists every migration.
+        JsonNode view = client.get(ApiClient.path("/api/v1/campaigns/{}", id) + "?view=summary").json();
         String state = view.path("state").asText();
         if (!state.equals("RUNNING") && !state.equals("PAUSED")) {
             err().println("migplan: campaign " + id + " is " + state + ", not RUNNING: there is nothing to run"
