@@ -8,21 +8,18 @@ import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.migplan.agent.config.InvalidConfigException;
 import io.migplan.agent.config.TlsSettings;
 import io.migplan.identity.CaTrust;
+import io.migplan.identity.FileStamps;
 import io.migplan.identity.PemFiles;
 import io.migplan.identity.ExpectedPeerTrustManager;
 import io.migplan.identity.PeerIdentity;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +50,7 @@ public final class AgentTls implements AutoCloseable {
   private final TlsSettings settings;
   private final AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
   private final CaTrust trust = new CaTrust();
-  private volatile List<FileTime> loaded;
+  private volatile FileStamps loaded;
   private final ScheduledFuture<?> reloading;
 
   private AgentTls(PeerIdentity identity, TlsSettings settings) {
@@ -95,17 +92,9 @@ public final class AgentTls implements AutoCloseable {
     return new AgentTls(expected, settings);
   }
 
-  /** Modification times of the CA, certificate and key files (a missing file reads as the epoch). */
-  private List<FileTime> modified() {
-    List<FileTime> out = new ArrayList<>(3);
-    for (Path p : List.of(settings.ca(), settings.cert(), settings.key())) {
-      try {
-        out.add(Files.getLastModifiedTime(p));
-      } catch (IOException e) {
-        out.add(FileTime.fromMillis(0));
-      }
-    }
-    return out;
+  /** The CA, certificate and key files as they are now. */
+  private FileStamps modified() {
+    return FileStamps.of(List.of(settings.ca(), settings.cert(), settings.key()));
   }
 
   /**
@@ -115,7 +104,7 @@ public final class AgentTls implements AutoCloseable {
    * use and are tried again at the next period.
    */
   void reloadIfChanged() {
-    List<FileTime> now = modified();
+    FileStamps now = modified();
     if (now.equals(loaded)) {
       return;
     }

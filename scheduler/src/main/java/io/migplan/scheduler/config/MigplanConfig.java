@@ -58,6 +58,20 @@ public interface MigplanConfig {
 
     Audit audit();
 
+    Tls tls();
+
+    /** Rotation of the scheduler's TLS certificate, key and CA ({@code identity.CertificateRotation}). */
+    interface Tls {
+        /**
+         * How often the files behind {@code quarkus.tls.key-store.*} and {@code quarkus.tls.trust-store.*}
+         * are looked at, as a Quarkus scheduler period ("10s", or "off"). They are re-read, checked
+         * and served only when one changed; a look that finds nothing changed costs a few stat calls.
+         */
+        @WithDefault("10s")
+        @SchedulerPeriod
+        String checkEvery();
+    }
+
     /**
      * How many calls refused for their token or role (401, 403) the audit records one by one
      * ({@code audit.RefusedCalls}); the rest of a minute leave one summary record, so refusals add

@@ -4,6 +4,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.migplan.identity.CaTrust;
 import io.migplan.identity.ExpectedPeerTrustManager;
+import io.migplan.identity.KeyPairCheck;
 import io.migplan.identity.PeerIdentity;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.tls.CertificateUpdatedEvent;
@@ -15,10 +16,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.Socket;
 import java.security.KeyStore;
-import java.security.KeyStoreException;
+import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,9 +42,9 @@ import org.jboss.logging.Logger;
  * host dialled ({@link #channelCredentials}).</li>
  * <li>Without it, everything is plaintext, and a WARN at start says what that allows.</li>
  * </ul>
- * Rotation: the registry re-reads the files every {@code quarkus.tls.reload-period} and fires a
- * {@link CertificateUpdatedEvent}; the HTTP server and the channels to agents both take the new
- * certificate for their next connections.
+ * Rotation: {@link CertificateRotation} re-reads the files when they change, checks them with
+ * {@link #verified} and fires a {@link CertificateUpdatedEvent}; the HTTP server and the channels to
+ * agents both take the new certificate for their next connections.
  */
 @ApplicationScoped
 public class SchedulerTls {
@@ -80,11 +80,6 @@ public class SchedulerTls {
                     + " installs configure the scheduler's certificate and the agents' CA (docs/operator-guide.md#mutual-tls)");
             return false;
         }
-        PeerIdentity self = ownIdentity(tls.get());
-        if (!self.isScheduler()) {
-            throw new IllegalStateException("the scheduler's TLS certificate names " + self + "; agents accept only a"
-                    + " certificate naming " + PeerIdentity.SCHEDULER_URI + " (host-agent pki issue --scheduler)");
-        }
         load(tls.get());
         LOG.infof("mutual TLS with the agents: reports need their host's certificate, agents are dialled over TLS");
         return true;
@@ -116,21 +111,68 @@ public class SchedulerTls {
     }
 
     private void load(TlsConfiguration tls) {
+        X509KeyManager verified = verified(tls);
+        List<X509Certificate> cas = new ArrayList<>();
         try {
-            keys.current = first(X509KeyManager.class,
-                    tls.getKeyStoreOptions().getKeyManagerFactory(vertx).getKeyManagers());
             // The registry's trust store holds certificates only: read without a password.
             KeyStore store = tls.getTrustStore();
-            List<X509Certificate> cas = new ArrayList<>();
             for (String alias : Collections.list(store.aliases())) {
                 if (store.getCertificate(alias) instanceof X509Certificate x) {
                     cas.add(x);
                 }
             }
+            if (cas.isEmpty()) {
+                throw new IllegalStateException("the TLS trust store holds no CA certificate; agents' certificates"
+                        + " could not be checked (quarkus.tls.trust-store.pem.certs names the agents' CA)");
+            }
             trust.update(cas);
-        } catch (Exception e) {
-            throw new IllegalStateException("the TLS key store or trust store could not be read: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the TLS trust store could not be read: " + e.getMessage(), e);
         }
+        keys.current = verified;
+    }
+
+    /**
+     * The key manager of {@code tls} once it is shown to be one the scheduler can serve: its
+     * certificate names {@code spiffe://migplan/scheduler} and its key is that certificate's. Else
+     * an {@link IllegalStateException} saying what is wrong and how to mend it. The one check for
+     * the start and for every rotation ({@link CertificateRotation}).
+     */
+    X509KeyManager verified(TlsConfiguration tls) {
+        X509KeyManager km;
+        try {
+            km = first(X509KeyManager.class, tls.getKeyStoreOptions().getKeyManagerFactory(vertx).getKeyManagers());
+        } catch (Exception e) {
+            throw new IllegalStateException("the TLS key store could not be read: " + e.getMessage(), e);
+        }
+        String alias = serverAlias(km);
+        X509Certificate[] chain = km.getCertificateChain(alias);
+        PrivateKey key = km.getPrivateKey(alias);
+        if (chain == null || chain.length == 0 || key == null) {
+            throw new IllegalStateException("the TLS key store holds no certificate with its key");
+        }
+        PeerIdentity self = PeerIdentity.of(chain[0]).orElseThrow(() -> new IllegalStateException(
+                "the scheduler's TLS certificate names no migplan identity; agents accept only a certificate"
+                        + " naming " + PeerIdentity.SCHEDULER_URI + " (host-agent pki issue --scheduler)"));
+        if (!self.isScheduler()) {
+            throw new IllegalStateException("the scheduler's TLS certificate names " + self + "; agents accept only a"
+                    + " certificate naming " + PeerIdentity.SCHEDULER_URI + " (host-agent pki issue --scheduler)");
+        }
+        if (!KeyPairCheck.matches(key, chain[0])) {
+            throw new IllegalStateException("the scheduler's TLS key is not the key of its certificate (serial "
+                    + chain[0].getSerialNumber().toString(16) + "): replace both files together");
+        }
+        return km;
+    }
+
+    private static String serverAlias(X509KeyManager km) {
+        for (String type : List.of("EC", "RSA", "EdDSA", "Ed25519")) {
+            String[] aliases = km.getServerAliases(type, null);
+            if (aliases != null && aliases.length > 0) {
+                return aliases[0];
+            }
+        }
+        throw new IllegalStateException("the TLS key store holds no certificate with its key (EC, RSA or EdDSA)");
     }
 
     private static <T> T first(Class<T> type, Object[] managers) {
@@ -140,23 +182,6 @@ public class SchedulerTls {
             }
         }
         throw new IllegalStateException("no " + type.getSimpleName() + " among " + managers.length + " managers");
-    }
-
-    private static PeerIdentity ownIdentity(TlsConfiguration tls) {
-        try {
-            KeyStore store = tls.getKeyStore();
-            for (String alias : Collections.list(store.aliases())) {
-                Certificate c = store.getCertificate(alias);
-                if (c instanceof X509Certificate x && store.isKeyEntry(alias)) {
-                    return PeerIdentity.of(x).orElseThrow(() -> new IllegalStateException(
-                            "the scheduler's TLS certificate names no migplan identity; agents accept only a certificate"
-                                    + " naming " + PeerIdentity.SCHEDULER_URI + " (host-agent pki issue --scheduler)"));
-                }
-            }
-        } catch (KeyStoreException e) {
-            throw new IllegalStateException("the TLS key store could not be read: " + e.getMessage(), e);
-        }
-        throw new IllegalStateException("the TLS key store holds no certificate with its key");
     }
 
     /** The key manager of the last reading; connections opened after a reload use the new one. */

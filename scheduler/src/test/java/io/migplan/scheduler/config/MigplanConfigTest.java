@@ -47,6 +47,7 @@ class MigplanConfigTest {
         assertThat(c.campaign().tickEvery()).isEqualTo("2s");
         assertThat(c.snapshot().reconcileEvery()).isEqualTo("5s");
         assertThat(c.heartbeat().sweepEvery()).isEqualTo("5s");
+        assertThat(c.tls().checkEvery()).isEqualTo("10s");
     }
 
     @Test
@@ -55,6 +56,7 @@ class MigplanConfigTest {
         assertThat(c.getValue("migplan.campaign.tick-every", String.class)).isEqualTo("2s");
         assertThat(c.getValue("migplan.snapshot.reconcile-every", String.class)).isEqualTo("5s");
         assertThat(c.getValue("migplan.heartbeat.sweep-every", String.class)).isEqualTo("5s");
+        assertThat(c.getValue("migplan.tls.check-every", String.class)).isEqualTo("10s");
     }
 
     @Test

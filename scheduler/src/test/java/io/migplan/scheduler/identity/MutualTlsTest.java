@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.migplan.agent.HostAgent;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.config.TlsSettings;
+import io.migplan.identity.CertificateAuthority;
 import io.migplan.identity.ExpectedPeerTrustManager;
 import io.migplan.identity.PeerIdentity;
 import io.migplan.proto.v1.HeartbeatRequest;
@@ -24,12 +25,15 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -67,6 +71,12 @@ class MutualTlsTest {
     CompatibilityProber prober;
     @Inject
     SchedulerTls tls;
+    @Inject
+    CertificateRotation rotation;
+    @Inject
+    CertificateUpdates updates;
+    @Inject
+    TlsConfigurationRegistry registry;
     @ConfigProperty(name = TestCertificates.DIR_KEY)
     Path dir;
     @TestHTTPResource(value = "/", tls = true)
@@ -199,8 +209,8 @@ class MutualTlsTest {
 
     @Test
     void aReplacedSchedulerCertificateIsServedWithoutARestart() throws Exception {
-        // A handshake that meets the registry's periodic reload may be closed by the server (Vert.x
-        // swapping its SSL context); the agent would retry at its next tick, the test at once.
+        // The served certificate is read by a new connection; the rotation serves the new one
+        // within a look or two of the 1 s period.
         AtomicReference<BigInteger> first = new AtomicReference<>();
         Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).ignoreExceptions()
                 .until(() -> {
@@ -214,6 +224,60 @@ class MutualTlsTest {
         assertThat(issued).isNotEqualTo(before);
         Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> issued.equals(servedSerial()));
+    }
+
+    @Test
+    void filesThatDidNotChangeAreNotServedAgain() throws Exception {
+        settled();
+        int before = updates.count();
+        assertThat(rotation.check()).isEqualTo(CertificateRotation.Outcome.UNCHANGED);
+        // Two looks of the 1 s period and more: the server's TLS context is not swapped, so no
+        // connection can meet a swap. The registry's own periodic reload would swap it every period.
+        Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(DEADLINE_SECONDS))
+                .until(() -> updates.count() == before);
+        assertThat(servedSerial()).isNotNull();
+    }
+
+    @Test
+    void aNewCertificateIsNotServedBeforeItsKeyAndThenIs() throws Exception {
+        settled();
+        BigInteger before = servedSerial();
+        CertificateAuthority.Issued renewed = pki.ca().issue(PeerIdentity.scheduler(), Duration.ofHours(1));
+        Path staged = Files.createTempDirectory(dir, "renewed");
+        renewed.write(staged.resolve("cert.pem"), staged.resolve("key.pem"));
+        Files.copy(staged.resolve("cert.pem"), pki.cert(PeerIdentity.scheduler()), StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(rotation.check()).isEqualTo(CertificateRotation.Outcome.REFUSED);
+        assertThat(servedSerial()).isEqualTo(before);
+
+        Files.copy(staged.resolve("key.pem"), pki.key(PeerIdentity.scheduler()), StandardCopyOption.REPLACE_EXISTING);
+        Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> renewed.certificate().getSerialNumber().equals(servedSerial()));
+    }
+
+    @Test
+    void aCertificateNamingAHostIsNotServedInTheSchedulersPlace() throws Exception {
+        settled();
+        BigInteger before = servedSerial();
+        pki.ca().issue(PeerIdentity.host("host-q"), Duration.ofHours(1))
+                .write(pki.cert(PeerIdentity.scheduler()), pki.key(PeerIdentity.scheduler()));
+
+        assertThat(rotation.check()).isEqualTo(CertificateRotation.Outcome.REFUSED);
+        assertThat(servedSerial()).isEqualTo(before);
+        assertThatThrownBy(() -> tls.verified(registryDefault())).hasMessageContaining("names host host-q");
+
+        pki.issue(PeerIdentity.scheduler());
+        settled();
+    }
+
+    /** Waits until the files on disk are the ones served (a test before may have replaced them). */
+    private void settled() {
+        Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS))
+                .until(() -> rotation.check() == CertificateRotation.Outcome.UNCHANGED);
+    }
+
+    private TlsConfiguration registryDefault() {
+        return registry.getDefault().orElseThrow();
     }
 
     /** The serial of the certificate the scheduler's TLS port presents to a new connection. */

@@ -43,7 +43,7 @@ public final class TestCertificates implements QuarkusTestResourceLifecycleManag
                     "quarkus.tls.key-store.pem.0.key", dir.resolve("scheduler-key.pem").toString(),
                     "quarkus.tls.trust-store.pem.certs", dir.resolve("ca.pem").toString(),
                     // Short, so the rotation test sees a replaced file within a second or two.
-                    "quarkus.tls.reload-period", "1s",
+                    "migplan.tls.check-every", "1s",
                     "quarkus.http.ssl.client-auth", "request",
                     "quarkus.http.test-ssl-port", "0",
                     DIR_KEY, dir.toString());
