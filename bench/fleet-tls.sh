@@ -5,7 +5,9 @@
 # with TLS refuses reports without a host certificate).
 # Usage: bench/fleet-tls.sh [hosts=1000] [hold=30s]   (after ./mvnw -B -DskipTests package;
 # needs the PostgreSQL on 127.0.0.1:5432 and psql). The scheduler listens on HTTP_PORT (18080)
-# and HTTPS_PORT (18443): set them when those ports are taken.
+# and HTTPS_PORT (18443): set them when those ports are taken. The TLS pass runs once per engine
+# of the scheduler's HTTPS port named in ENGINES (default "openssl jdk": BoringSSL, the default,
+# then the JDK's), each on a scheduler and database of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOSTS="${1:-1000}"
@@ -44,12 +46,14 @@ java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --insecur
   --scheduler "127.0.0.1:$HTTP" --dir "$WORK/fleet-plain" --scheduler-pid "$sched" --hold "$HOLD"
 stop_scheduler
 
-echo "== mutual TLS"
-start_scheduler fleet_tls -Dquarkus.http.ssl-port=$HTTPS \
-  -Dquarkus.tls.key-store.pem.0.cert="$WORK/pki/scheduler.pem" -Dquarkus.tls.key-store.pem.0.key="$WORK/pki/scheduler-key.pem" \
-  -Dquarkus.tls.trust-store.pem.certs="$WORK/pki/ca.pem"
-java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --pki "$WORK/pki" \
-  --scheduler "127.0.0.1:$HTTPS" --scheduler-http "http://127.0.0.1:$HTTP" --dir "$WORK/fleet-tls" \
-  --scheduler-pid "$sched" --hold "$HOLD"
-stop_scheduler
+for engine in ${ENGINES:-openssl jdk}; do
+  echo "== mutual TLS, the scheduler's HTTPS port on $engine"
+  start_scheduler fleet_tls -Dmigplan.tls.engine="$engine" -Dquarkus.http.ssl-port=$HTTPS \
+    -Dquarkus.tls.key-store.pem.0.cert="$WORK/pki/scheduler.pem" -Dquarkus.tls.key-store.pem.0.key="$WORK/pki/scheduler-key.pem" \
+    -Dquarkus.tls.trust-store.pem.certs="$WORK/pki/ca.pem"
+  java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --pki "$WORK/pki" \
+    --scheduler "127.0.0.1:$HTTPS" --scheduler-http "http://127.0.0.1:$HTTP" --dir "$WORK/fleet-tls-$engine" \
+    --scheduler-pid "$sched" --hold "$HOLD"
+  stop_scheduler
+done
 psql -h 127.0.0.1 -U postgres -qc "drop database if exists fleet_plain" -c "drop database if exists fleet_tls" >/dev/null

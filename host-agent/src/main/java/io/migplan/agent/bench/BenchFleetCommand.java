@@ -156,6 +156,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
     if (startSpread != null) {
       options = options.withStartSpread(SimulateCommand.duration("--start-spread", startSpread, commandSpec));
     }
+    double schedulerTicksAtStart = schedulerPid != null ? SteadyState.ticks(schedulerPid) : 0;
     long starting = System.nanoTime();
     try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options, slice)) {
       long started = System.nanoTime();
@@ -176,6 +177,13 @@ public final class BenchFleetCommand implements Callable<Integer> {
       print("first_acknowledged_s", seconds(firstAcknowledgedAt.get() - starting));
       // The rate while reports flowed: first acknowledgement to the last host's first one.
       print("reports_per_s_while_starting", round(initialReports / seconds(all - firstAcknowledgedAt.get())));
+      if (schedulerPid != null) {
+        // The scheduler's own CPU from the fleet's start to its last first report (handshakes, reports,
+        // probes): what the fleet's start cost it, whatever else shared the machine.
+        double cpuSeconds = (SteadyState.ticks(schedulerPid) - schedulerTicksAtStart) / 100.0;
+        print("scheduler_cpu_s_while_starting", round(cpuSeconds));
+        print("scheduler_cpu_ms_per_first_report", round(cpuSeconds * 1000 / initialReports));
+      }
       memory("after_start");
       if (sliced) {
         // The other slices' processes start their hosts meanwhile: the steady state begins once the

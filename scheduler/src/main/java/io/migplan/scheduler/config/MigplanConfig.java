@@ -70,6 +70,21 @@ public interface MigplanConfig {
         @WithDefault("10s")
         @SchedulerPeriod
         String checkEvery();
+
+        /**
+         * Which TLS implementation the HTTPS port (REST and gRPC) handshakes with: {@code openssl}
+         * (BoringSSL, bundled for Linux x86-64 and aarch64; the JDK's where it does not load, with a
+         * WARN saying why) or {@code jdk}. Certificates, keys and the checks of who may call are
+         * the same either way.
+         */
+        @WithDefault("openssl")
+        TlsEngineChoice engine();
+    }
+
+    /** The TLS implementation of the HTTPS port ({@link Tls#engine()}). */
+    enum TlsEngineChoice {
+        OPENSSL,
+        JDK
     }
 
     /**
