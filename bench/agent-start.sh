@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agent start time and resident memory of one real agent process.
 # Start time: from exec to the agent's "serving at" line (server bound, first scan done).
-# RSS: VmRSS of the process 3 s later, idle, after its first report attempt.
+# RSS: VmRSS of the process 3 s later, idle. The config has no scheduler target, so no report is
+# attempted; bench/agent-start-compare.sh's "report" mode has one, as a production agent does.
 # Usage: bench/agent-start.sh [runs=10]   (after ./mvnw -B -DskipTests install)
 set -euo pipefail
 cd "$(dirname "$0")/.."
