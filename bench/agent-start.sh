@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Agent start time and resident memory of one real agent process.
 # Start time: from exec to the agent's "serving at" line (server bound, first scan done).
-# RSS: VmRSS of the process 3 s later, idle, after its first report attempt.
+# RSS: VmRSS of the process 3 s later, idle. The config has no scheduler target, so no report is
+# attempted; bench/agent-start-compare.sh's "report" mode has one, as a production agent does.
 # Usage: bench/agent-start.sh [runs=10]   (after ./mvnw -B -DskipTests install)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,8 @@ trap 'rm -rf "$WORK"' EXIT
 # The JVM flags deploy/bin/migplan-agent uses (see the reasons there).
 FLAGS=(-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:+ExitOnOutOfMemoryError
   -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1
-  -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1)
+  -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1
+  -Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=6)
 
 # One generated T4 host tree; the scheduler address is a closed port, so reports just fail.
 timeout 15 java -jar "$JAR" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 --insecure >/dev/null 2>&1 || true

@@ -6,6 +6,8 @@ import io.migplan.agent.bench.BenchScanCommand;
 import io.migplan.agent.bench.BenchProbeCommand;
 import io.migplan.agent.bench.BenchFleetCommand;
 import io.migplan.agent.pki.PkiCommand;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +44,22 @@ public final class AgentCommand implements Runnable {
       // The config's checks are built beside the parsing of the command line, on a second core.
       AgentConfig.prepareChecks();
     }
-    System.exit(new CommandLine(new AgentCommand()).execute(args));
+    Optional<Path> launched = launcherRun(args);
+    System.exit(launched.isPresent() ? RunCommand.runDirectly(launched.get()) : new CommandLine(new AgentCommand()).execute(args));
+  }
+
+  /**
+   * The config file of {@code run --config FILE}, the one command line deploy/bin/migplan-agent
+   * starts a serving agent with, which is then run without picocli; empty for every other command
+   * line (any other spelling, option or command goes through picocli as before). Picocli reflects
+   * over all eight commands on every start, and its classes are Java 5 bytecode, which a
+   * class-data archive cannot hold: about 0.1 s of the start's CPU time (docs/benchmarks.md).
+   */
+  static Optional<Path> launcherRun(String[] args) {
+    if (args.length == 3 && args[0].equals("run") && args[1].equals("--config")
+        && !args[2].isEmpty() && !args[2].startsWith("-")) {
+      return Optional.of(Path.of(args[2]));
+    }
+    return Optional.empty();
   }
 }

@@ -20,6 +20,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "agent YAML config file")
   Path config;
 
+  /**
+   * Runs the agent on {@code config} as picocli would run this command, exit status included: a
+   * failure escaping {@link #call()} prints its stack trace and exits 1, as picocli's {@code
+   * execute} does.
+   */
+  static int runDirectly(Path config) {
+    RunCommand command = new RunCommand();
+    command.config = config;
+    try {
+      return command.call();
+    } catch (Exception e) {
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     AgentConfig cfg;
