@@ -15,7 +15,6 @@ import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.error.RefusalException;
 import io.migplan.scheduler.error.Violations;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
-import io.migplan.scheduler.snapshot.Releases;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
@@ -45,7 +44,6 @@ import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -117,13 +115,8 @@ public class ConsoleCampaigns {
             CampaignOverview.HostCount n = counts.getOrDefault(l.id(), new CampaignOverview.HostCount(0, 0));
             return new Row(l, n.hosts(), n.done());
         }).toList();
-        TreeSet<String> releases = new TreeSet<>(Releases.ORDER);
-        snapshot.current().hosts().forEach(e -> {
-            if (e.view().release() != null && !e.view().release().isBlank()) {
-                releases.add(e.view().release());
-            }
-        });
-        return Templates.campaigns(frames.of("Campaigns", "campaigns"), rows, all.size(), List.copyOf(releases));
+        return Templates.campaigns(frames.of("Campaigns", "campaigns"), rows, all.size(),
+                snapshot.current().releases().named());
     }
 
     @GET
