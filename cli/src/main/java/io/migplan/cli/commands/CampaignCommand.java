@@ -6,12 +6,14 @@ import io.migplan.cli.client.ApiClient;
 import io.migplan.cli.output.Format;
 import io.migplan.cli.output.Table;
 import io.migplan.cli.output.Units;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +27,18 @@ public final class CampaignCommand {
 
     /** States a campaign ends in, or rests in until someone acts. */
     static final Set<String> SETTLED = Set.of("DRY_RUN", "RUNNING", "PAUSED", "COMPLETED", "ABORTED", "FAILED");
+
+    /**
+     * Polls campaign {@code id} (an upgrade or an evacuation) every {@code every} until it is no
+     * longer PLANNING, showing {@code progress} on {@code err} (nothing when null) meanwhile, and
+     * returns its summary then. It reads the summary ({@code ?view=summary}), which counts the
+     * migrations instead of listing them, so a poll costs the same whatever the plan's size.
+     */
+    static ApiClient.Answer awaitPlan(ApiClient client, String id, Duration every,
+            Function<JsonNode, String> progress, PrintWriter err) {
+        return Polling.until(client, ApiClient.path("/api/v1/campaigns/{}", id) + "?view=summary",
+                c -> !"PLANNING".equals(Json.text(c, "state")), every, progress, err);
+    }
 
     /**
      * {@code migplan campaign create}: plan a rolling upgrade (in the background); with {@code --wait},
@@ -82,9 +96,8 @@ public final class CampaignCommand {
                         + " (planned in the background: migplan campaign get " + id + ")\n");
                 return ExitCode.OK;
             }
-            ApiClient.Answer planned = Polling.until(client, ApiClient.path("/api/v1/campaigns/{}", id),
-                    c -> !"PLANNING".equals(Json.text(c, "state")), POLL, Create::planning,
-                    format() == Format.text ? err() : null);
+            awaitPlan(client, id, POLL, Create::planning, format() == Format.text ? err() : null);
+            ApiClient.Answer planned = client.get(ApiClient.path("/api/v1/campaigns/{}", id));
             print(planned, CampaignCommand::render);
             return "FAILED".equals(Json.text(planned.json(), "state")) ? ExitCode.NOT_DONE : ExitCode.OK;
         }

@@ -53,11 +53,10 @@ final class HostDrainCommand extends DrivingCommand {
             err().println("evacuation " + id + " of " + String.join(", ", hosts) + " accepted; planning");
             err().flush();
         }
-        ApiClient.Answer planned = Polling.until(client, ApiClient.path("/api/v1/campaigns/{}", id),
-                c -> !"PLANNING".equals(Json.text(c, "state")), POLL, HostDrainCommand::planning,
+        ApiClient.Answer planned = CampaignCommand.awaitPlan(client, id, POLL, HostDrainCommand::planning,
                 format() == Format.text ? err() : null);
         if ("FAILED".equals(Json.text(planned.json(), "state"))) {
-            print(planned, CampaignCommand::render);
+            print(client.get(ApiClient.path("/api/v1/campaigns/{}", id)), CampaignCommand::render);
             return ExitCode.NOT_DONE;
         }
         return drive(client, id);

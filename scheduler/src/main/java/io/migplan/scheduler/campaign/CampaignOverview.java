@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,13 +123,17 @@ public class CampaignOverview {
                 ((Number) last[1]).longValue(), c.state().equals("PLANNING") ? jobs.progress(c) : null);
     }
 
-    /** Hosts in and hosts done of every campaign that has hosts, by campaign id. */
-    public Map<String, HostCount> hostCounts() {
+    /** Hosts in and hosts done of each of campaigns {@code ids} that has hosts, by campaign id. */
+    public Map<String, HostCount> hostCounts(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             Map<String, HostCount> out = new HashMap<>();
             em.createQuery("select h.campaignId, count(h), sum(case when h.state = ?1 then 1 else 0 end)"
-                            + " from CampaignHostEntity h group by h.campaignId", Object[].class)
-                    .setParameter(1, Transitions.HostStep.DONE).getResultList()
+                            + " from CampaignHostEntity h where h.campaignId in ?2 group by h.campaignId",
+                            Object[].class)
+                    .setParameter(1, Transitions.HostStep.DONE).setParameter(2, List.copyOf(ids)).getResultList()
                     .forEach(r -> out.put((String) r[0], new HostCount(((Number) r[1]).intValue(),
                             r[2] == null ? 0 : ((Number) r[2]).intValue())));
             return out;

@@ -4,6 +4,8 @@ import io.migplan.scheduler.campaign.Transitions.CampaignState;
 import io.migplan.scheduler.campaign.Transitions.MigrationState;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.evacuation.PlanView;
+import io.migplan.scheduler.paging.Page;
+import io.migplan.scheduler.paging.PageRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +23,11 @@ import java.util.List;
  */
 @ApplicationScoped
 public class CampaignPages {
+
+    /** What the list of campaigns is called in its cursors. */
+    public static final String CAMPAIGNS = "campaigns";
+    /** Columns of the campaigns' sort key: creation time, id. */
+    public static final int CAMPAIGN_KEY = 2;
 
     @Inject
     EntityManager em;
@@ -100,6 +107,18 @@ public class CampaignPages {
                         Timestamps.toInstant(r[4]), kind.name());
             }).toList();
         });
+    }
+
+    /**
+     * The page {@code page} asks of the campaigns {@code filter} matches, newest first, read with at
+     * most one row more than it holds; its cursor names the last campaign's creation time and id.
+     *
+     * @throws io.migplan.scheduler.error.InvalidRequestException when the cursor holds no such key
+     */
+    public Page<CampaignService.Listed> campaigns(CampaignFilter filter, PageRequest page) {
+        return page.page(campaigns(filter, page.first() ? null
+                : new CampaignKey(page.afterInstant(0), page.after(1)), page.limit() + 1),
+                c -> List.of(c.createdAt().toString(), c.id()));
     }
 
     /**

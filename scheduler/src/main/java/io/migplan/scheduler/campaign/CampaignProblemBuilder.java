@@ -98,7 +98,7 @@ final class CampaignProblemBuilder {
      */
     Built build(String id, ClusterSnapshot snapshot, String from, String to, Collection<String> scope,
             Set<String> upgrading, Instant now) {
-        Map<String, Integer> ranks = EvacuationProblemBuilder.releaseRanks(snapshot);
+        Map<String, Integer> ranks = snapshot.releases().ranks();
         int toRank = ranks.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
         List<HostSpec> hosts = new ArrayList<>();
         Map<String, HostEntry> up = new HashMap<>();

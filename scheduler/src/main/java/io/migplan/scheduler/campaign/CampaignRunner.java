@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,9 +56,6 @@ public class CampaignRunner {
 
     /** Hosts whose agents one step asks for a fresh scan at most; the rest are asked in the next step. */
     static final int SCANS_PER_STEP = 16;
-
-    /** How long after a re-plan failed it is not asked again. */
-    static final Duration REPLAN_BACKOFF = Duration.ofSeconds(30);
 
     /** States of hosts planned again on a re-plan. */
     static final Set<String> REPLANNED = Set.of("PENDING", "DRAINING", "WAITING", "BLOCKED", "HELD_BACK");
@@ -88,11 +84,11 @@ public class CampaignRunner {
     Clock clock;
 
     private final LaterMoves laterMoves = new LaterMoves(LaterMoves.MAX_MOVES);
-    /** When evacuations left with hosts they could not empty plan them again. */
-    private final BlockedRetries stuck = new BlockedRetries();
-
-    /** When a re-plan of each campaign last failed, so a failing one is not asked again at every step. */
-    private final Map<String, Instant> replanFailedAt = new ConcurrentHashMap<>();
+    /**
+     * When evacuations left with hosts they could not empty plan them again, and when a re-plan that
+     * failed is asked again.
+     */
+    private final Backoff backoff = new Backoff();
 
     /** Fresh scans and the agents' failures to answer verdicts, asked for a step with its lock released. */
     record Evidence(Map<String, FreshScans.Scan> scans, Map<String, String> askFailures) {
@@ -108,7 +104,7 @@ public class CampaignRunner {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> running = QuarkusTransaction.requiringNew().call(() -> store.idsIn(List.of("RUNNING")));
-        stuck.retainOnly(running);
+        backoff.retainOnly(running);
         for (String id : running) {
             try {
                 advance(id, clock.instant());
@@ -231,8 +227,9 @@ public class CampaignRunner {
             given = Evidence.NONE;
         }
         String issueTo = asked == null ? null : asked.orchestrator();
-        CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now), stuck.due(id, now)).advance();
-        stuck.after(id, step.stuck(), step.triedStuck(), now);
+        CampaignStep step = decide(c, rows, now, issueTo, given, effects(c, now),
+                backoff.due(id, Backoff.Reason.STUCK, now)).advance();
+        afterStuck(id, step, now);
         reports.awaiting(id, step.awaitedSettlements(), step.awaitedUpgrades());
         if (step.completed()) {
             return new Attempt(step.result("COMPLETED", false), null, null);
@@ -241,6 +238,21 @@ public class CampaignRunner {
             step.issue();
         }
         return new Attempt(step.result(c.state(), false), step.replanDue(), null);
+    }
+
+    /**
+     * After a step of campaign {@code id} at {@code now}: an evacuation left with only hosts it could
+     * not empty starts waiting to plan them again, waits longer when the step planned them again,
+     * and is forgotten once no longer stuck.
+     */
+    private void afterStuck(String id, CampaignStep step, Instant now) {
+        if (!step.stuck()) {
+            backoff.forget(id, Backoff.Reason.STUCK);
+        } else if (step.triedStuck()) {
+            backoff.tried(id, Backoff.Reason.STUCK, now);
+        } else {
+            backoff.seen(id, Backoff.Reason.STUCK, now);
+        }
     }
 
     /** The campaign's rows a step decides over, as they are now in the transaction. */
@@ -352,13 +364,12 @@ public class CampaignRunner {
      * Plans the rest of campaign {@code id} again, on a planning thread and within the planning
      * limits, with no lock or transaction held while it solves; written over the plan version
      * ({@link CampaignPlanning#planAndWrite}). Nothing is asked when a re-plan of it is already
-     * under way here, when every planning place is taken, or within {@link #REPLAN_BACKOFF} of a
-     * re-plan that failed: a later step asks again. Meanwhile nothing new is issued (the step
+     * under way here, when every planning place is taken, or while a re-plan that failed waits
+     * ({@link Backoff.Reason#REPLAN_FAILED}): a later step asks again. Meanwhile nothing new is issued (the step
      * waits while the reason is set).
      */
     private void replan(String id) {
-        Instant failed = replanFailedAt.get(id);
-        if (jobs.planning(id) || failed != null && failed.plus(REPLAN_BACKOFF).isAfter(clock.instant())) {
+        if (jobs.planning(id) || backoff.waiting(id, Backoff.Reason.REPLAN_FAILED, clock.instant())) {
             return;
         }
         PlanningLimiter.Ticket ticket;
@@ -371,9 +382,10 @@ public class CampaignRunner {
         Integer limit = settings.timeLimitSeconds();
         jobs.replan(id, ticket, new PlanWatch(limit == null ? null : Duration.ofSeconds(limit)),
                 () -> replanInputs(id), this::replanned, why -> {
-                    replanFailedAt.put(id, clock.instant());
+                    Instant failed = clock.instant();
+                    Duration wait = backoff.tried(id, Backoff.Reason.REPLAN_FAILED, failed);
                     QuarkusTransaction.requiringNew().run(() -> store.event(id, "REPLAN_FAILED", why + "; asked again"
-                            + " in " + REPLAN_BACKOFF.toSeconds() + " s", clock.instant()));
+                            + " in " + wait.toSeconds() + " s", failed));
                 });
     }
 
@@ -433,7 +445,7 @@ public class CampaignRunner {
                 + (c.evacuation() ? CampaignService.evacuationSummary(plan.written(), planned.size())
                         : CampaignService.summary(plan.written(), planned.size())) + " (" + cancelled
                 + " planned migrations replaced)", now);
-        replanFailedAt.remove(c.id());
+        backoff.forget(c.id(), Backoff.Reason.REPLAN_FAILED);
     }
 
     /**

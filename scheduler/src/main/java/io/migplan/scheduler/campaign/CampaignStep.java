@@ -154,7 +154,7 @@ final class CampaignStep {
                             + h.note()));
                     stuck = true;
                     if (in.retryStuck()) {
-                        // Room may have appeared since the plan: plan these hosts again (BlockedRetries says when).
+                        // Room may have appeared since the plan: plan these hosts again (Backoff says when).
                         flag(left.stream().map(HostRow::host).sorted().collect(Collectors.joining(
                                 ", ", "host(s) ", " could not be emptied; planned again in case room has appeared")));
                         triedStuck = true;

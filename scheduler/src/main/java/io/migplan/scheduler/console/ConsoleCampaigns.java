@@ -5,6 +5,7 @@ import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.campaign.CampaignEventFeed;
 import io.migplan.scheduler.campaign.CampaignEventStream;
 import io.migplan.scheduler.campaign.CampaignOverview;
+import io.migplan.scheduler.campaign.CampaignPages;
 import io.migplan.scheduler.campaign.CampaignRequest;
 import io.migplan.scheduler.campaign.CampaignService;
 import io.migplan.scheduler.campaign.CampaignView;
@@ -14,8 +15,9 @@ import io.migplan.scheduler.error.InvalidRequestException;
 import io.migplan.scheduler.error.PlainText;
 import io.migplan.scheduler.error.RefusalException;
 import io.migplan.scheduler.error.Violations;
+import io.migplan.scheduler.paging.Page;
+import io.migplan.scheduler.paging.PageRequest;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
-import io.migplan.scheduler.snapshot.Releases;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
@@ -42,10 +44,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -66,11 +69,13 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Audited
 public class ConsoleCampaigns {
 
-    /** The most campaigns the list shows, newest first. */
+    /** The most campaigns a page of the list shows, newest first; the page links to the older ones. */
     static final int LISTED = 200;
 
     @Inject
     CampaignService campaigns;
+    @Inject
+    CampaignPages pages;
     @Inject
     CampaignOverview overview;
     @Inject
@@ -86,13 +91,22 @@ public class ConsoleCampaigns {
 
     @CheckedTemplate(basePath = "console")
     static class Templates {
-        static native TemplateInstance campaigns(Frame frame, List<Row> rows, int total, List<String> releases);
+        static native TemplateInstance campaigns(Frame frame, List<Row> rows, Listed listed, List<String> releases);
 
         static native TemplateInstance campaign(Frame frame, CampaignOverview.Overview c, CampaignTimeline.View t);
 
         static native TemplateInstance campaignLive(Frame frame, CampaignOverview.Overview c, CampaignTimeline.View t);
 
         static native TemplateInstance campaignRollback(RollbackView r);
+    }
+
+    /**
+     * Which page of the list is shown.
+     *
+     * @param first whether it starts with the newest campaign
+     * @param older the page of the campaigns older than its last; null when there are none
+     */
+    public record Listed(boolean first, String older) {
     }
 
     /** A campaign in the list, with its hosts done of hosts in it. */
@@ -107,23 +121,28 @@ public class ConsoleCampaigns {
         }
     }
 
+    /**
+     * The newest {@link #LISTED} campaigns, or with {@code cursor} (the {@code next} of a page of
+     * {@code GET /api/v1/campaigns} or the link of this page) those after it: read a page at a
+     * time as the API reads them, with the hosts of those shown counted.
+     */
     @GET
     @Path("campaigns")
     @RolesAllowed(Roles.VIEWER)
-    public TemplateInstance list() {
-        List<CampaignService.Listed> all = campaigns.list();
-        Map<String, CampaignOverview.HostCount> counts = overview.hostCounts();
-        List<Row> rows = all.stream().limit(LISTED).map(l -> {
+    public TemplateInstance list(@QueryParam("cursor") @PlainText(max = 8192) String cursor) {
+        PageRequest request = PageRequest.of(CampaignPages.CAMPAIGNS, CampaignPages.CAMPAIGN_KEY, Map.of(), LISTED,
+                cursor);
+        Page<CampaignService.Listed> page = pages.campaigns(new CampaignPages.CampaignFilter(null, null), request);
+        Map<String, CampaignOverview.HostCount> counts = overview.hostCounts(
+                page.items().stream().map(CampaignService.Listed::id).toList());
+        List<Row> rows = page.items().stream().map(l -> {
             CampaignOverview.HostCount n = counts.getOrDefault(l.id(), new CampaignOverview.HostCount(0, 0));
             return new Row(l, n.hosts(), n.done());
         }).toList();
-        TreeSet<String> releases = new TreeSet<>(Releases.ORDER);
-        snapshot.current().hosts().forEach(e -> {
-            if (e.view().release() != null && !e.view().release().isBlank()) {
-                releases.add(e.view().release());
-            }
-        });
-        return Templates.campaigns(frames.of("Campaigns", "campaigns"), rows, all.size(), List.copyOf(releases));
+        String older = page.next() == null ? null
+                : ConsolePaths.ROOT + "/campaigns?cursor=" + URLEncoder.encode(page.next(), StandardCharsets.UTF_8);
+        return Templates.campaigns(frames.of("Campaigns", "campaigns"), rows, new Listed(request.first(), older),
+                snapshot.current().releases().named());
     }
 
     @GET

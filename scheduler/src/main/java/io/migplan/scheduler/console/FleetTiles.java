@@ -4,18 +4,21 @@ import io.migplan.scheduler.error.Texts;
 import io.migplan.scheduler.inventory.AdminState;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
+import io.migplan.scheduler.snapshot.FleetReleases;
 import io.migplan.scheduler.snapshot.HostView;
-import io.migplan.scheduler.snapshot.Releases;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +31,8 @@ public final class FleetTiles {
 
     /** Colours the page has for releases ({@code .r0} .. {@code .r7} in console.css); more releases share them. */
     static final int PALETTE = 8;
+    /** What the page calls the release of a host that reports none. */
+    static final String UNKNOWN = "unknown";
     /** The board group of a host without devices. */
     static final String NO_DEVICES = "no devices";
     /** The failure-domain group of a host that names none. */
@@ -112,20 +117,20 @@ public final class FleetTiles {
      * when it names none).
      */
     public static View of(Collection<ClusterSnapshot.HostEntry> hosts, Filter filter, Set<String> labelled) {
-        TreeSet<String> releases = new TreeSet<>(Releases.ORDER);
+        FleetReleases releases = FleetReleases.of(hosts);
         TreeSet<String> boardNames = new TreeSet<>();
+        // Each release shown, by its rank: its colour and place are its rank's, the same for every spelling.
+        Map<String, Integer> rank = new HashMap<>();
         for (ClusterSnapshot.HostEntry e : hosts) {
-            releases.add(release(e.view()));
+            rank.putIfAbsent(release(e.view()), releases.rank(e.view().release()));
             boardNames.add(board(e.view()));
         }
-        Map<String, String> colour = new LinkedHashMap<>();
-        int i = 0;
-        for (String r : releases) {
-            colour.put(r, "r" + (i++ % PALETTE));
-        }
+        Function<String, String> colour = r -> "r" + (rank.get(r) % PALETTE);
+        List<String> releaseOptions = releases.oldestFirst().stream().map(r -> r.isBlank() ? UNKNOWN : r).distinct()
+                .toList();
         Predicate<HostView> shown = v -> matches(v, filter) && (labelled == null || labelled.contains(v.id()));
         Map<String, Map<String, List<Tile>>> groups = new TreeMap<>();
-        Map<String, Integer> byRelease = new TreeMap<>(Releases.ORDER);
+        Map<String, Integer> byRelease = new TreeMap<>(Comparator.comparing(rank::get));
         Map<String, Integer> byState = new LinkedHashMap<>();
         Map<String, Integer> byAdmin = new LinkedHashMap<>();
         for (HostState s : HostState.values()) {
@@ -147,7 +152,7 @@ public final class FleetTiles {
             byAdmin.merge(v.adminState().name(), 1, Integer::sum);
             groups.computeIfAbsent(board(v), b -> new TreeMap<>())
                     .computeIfAbsent(domain(v), d -> new ArrayList<>())
-                    .add(new Tile(v.id(), href(v.id()), "t " + colour.get(release) + " s-" + v.state().name() + " a-"
+                    .add(new Tile(v.id(), href(v.id()), "t " + colour.apply(release) + " s-" + v.state().name() + " a-"
                             + v.adminState().name(), title(v)));
         }
         List<Board> boards = new ArrayList<>();
@@ -155,20 +160,20 @@ public final class FleetTiles {
             List<Domain> ds = new ArrayList<>();
             int[] n = {0};
             domains.forEach((d, tiles) -> {
-                tiles.sort(java.util.Comparator.comparing(Tile::id));
+                tiles.sort(Comparator.comparing(Tile::id));
                 n[0] += tiles.size();
                 ds.add(new Domain(d, List.copyOf(tiles)));
             });
             boards.add(new Board(board, n[0], List.copyOf(ds)));
         });
         List<Count> releaseCounts = new ArrayList<>();
-        byRelease.forEach((r, n) -> releaseCounts.add(new Count(r, n, colour.get(r))));
+        byRelease.forEach((r, n) -> releaseCounts.add(new Count(r, n, colour.apply(r))));
         List<Count> stateCounts = new ArrayList<>();
         byState.forEach((s, n) -> stateCounts.add(new Count(s, n, "s-" + s)));
         List<Count> adminCounts = new ArrayList<>();
         byAdmin.forEach((s, n) -> adminCounts.add(new Count(s, n, "a-" + s)));
         return new View(count, hosts.size(), List.copyOf(boards), List.copyOf(releaseCounts), List.copyOf(stateCounts),
-                List.copyOf(adminCounts), List.copyOf(releases), List.copyOf(boardNames));
+                List.copyOf(adminCounts), releaseOptions, List.copyOf(boardNames));
     }
 
     static boolean matches(HostView v, Filter f) {
@@ -185,7 +190,7 @@ public final class FleetTiles {
     }
 
     static String release(HostView v) {
-        return v.release() == null || v.release().isBlank() ? "unknown" : v.release();
+        return v.release() == null || v.release().isBlank() ? UNKNOWN : v.release();
     }
 
     /** The host's board group: its parents' boards, sorted and joined with "+" when it has several. */

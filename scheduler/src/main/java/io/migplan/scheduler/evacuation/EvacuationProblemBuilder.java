@@ -18,7 +18,6 @@ import io.migplan.scheduler.placement.Placement.HostRejection;
 import io.migplan.scheduler.snapshot.PlacementRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts;
-import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.placement.Summary;
 import io.migplan.scheduler.placement.filter.HostFilter;
 import io.migplan.scheduler.error.Rejection;
@@ -41,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -96,7 +94,7 @@ public final class EvacuationProblemBuilder {
                 targets.add(e.view());
             }
         }
-        Map<String, Integer> ranks = releaseRanks(snapshot);
+        Map<String, Integer> ranks = snapshot.releases().ranks();
 
         // Pass 1: per device class, the hosts the class-wide filters pass and the ways to land
         // there; which cells any class needs, and which of them the matrix lacks.
@@ -397,18 +395,5 @@ public final class EvacuationProblemBuilder {
         h.antiAffinityGroups().keySet().forEach(g -> groups.put(g, 1));
         return new HostSpec(h.id(), h.release(), ranks.getOrDefault(h.release(), 0), h.cpus(), h.usedCpus(),
                 h.memoryMib(), h.usedMemoryMib(), h.failureDomain(), parents, groups, h.allocation());
-    }
-
-    /** Release -> rank, 0 the oldest, in {@link Releases} order. */
-    public static Map<String, Integer> releaseRanks(ClusterSnapshot snapshot) {
-        TreeSet<String> releases = new TreeSet<>(Releases.ORDER);
-        snapshot.hosts().forEach(e -> releases.add(e.view().release() == null ? "" : e.view().release()));
-        // Spellings the order calls equal ("2025.01", "2025.1") share a rank.
-        Map<String, Integer> out = new HashMap<>();
-        snapshot.hosts().forEach(e -> {
-            String r = e.view().release() == null ? "" : e.view().release();
-            out.put(r, releases.headSet(r).size());
-        });
-        return out;
     }
 }

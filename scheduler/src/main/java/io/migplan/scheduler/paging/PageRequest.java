@@ -58,13 +58,23 @@ public record PageRequest(String listing, Map<String, String> filters, int limit
      */
     public static PageRequest of(String listing, int keys, Map<String, String> filters, String limit,
             String cursor) {
+        return of(listing, keys, filters, limit(limit), cursor);
+    }
+
+    /**
+     * The page of {@code listing} that a page of the scheduler's own asks for: at most {@code limit}
+     * items, after {@code cursor} (as the query string gave it, null when absent).
+     *
+     * @throws InvalidRequestException naming {@code cursor}
+     */
+    public static PageRequest of(String listing, int keys, Map<String, String> filters, int limit, String cursor) {
         Map<String, String> given = new TreeMap<>();
         filters.forEach((k, v) -> {
             if (v != null) {
                 given.put(k, v);
             }
         });
-        return new PageRequest(listing, given, limit(limit), cursor == null || cursor.isBlank() ? List.of()
+        return new PageRequest(listing, given, limit, cursor == null || cursor.isBlank() ? List.of()
                 : position(listing, keys, given, cursor.strip()));
     }
 

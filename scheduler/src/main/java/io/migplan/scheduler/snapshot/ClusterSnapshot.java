@@ -31,6 +31,8 @@ public final class ClusterSnapshot {
     private final TreeMap<String, HostEntry> hosts;
     /** VMs by UUID (their identity: one record per VM, the one of the newest report) and by name. */
     private final VmIndex vms;
+    /** {@link #releases()}, once asked. */
+    private volatile FleetReleases releases;
 
     private ClusterSnapshot(TreeMap<String, HostEntry> hosts, VmIndex vms) {
         this.hosts = hosts;
@@ -108,6 +110,19 @@ public final class ClusterSnapshot {
     /** Every host, by id. */
     public Collection<HostEntry> hosts() {
         return Collections.unmodifiableCollection(hosts.values());
+    }
+
+    /**
+     * The releases the hosts run, oldest first, with their ranks: the one release order of the
+     * planners and the console. Read once per snapshot, on first use.
+     */
+    public FleetReleases releases() {
+        FleetReleases r = releases;
+        if (r == null) {
+            r = FleetReleases.of(hosts.values());
+            releases = r; // a race computes it twice, to the same value
+        }
+        return r;
     }
 
     public int hostCount() {

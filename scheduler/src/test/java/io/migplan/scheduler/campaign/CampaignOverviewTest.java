@@ -91,7 +91,7 @@ class CampaignOverviewTest {
         CampaignOverview.Overview mid = overview.of(id);
         assertSameAsTheFullView(mid, campaigns.get(id));
         assertThat(mid.progress().inFlight() + mid.progress().migrationsDone()).isPositive();
-        assertThat(overview.hostCounts().get(id)).isEqualTo(new CampaignOverview.HostCount(6,
+        assertThat(overview.hostCounts(List.of(id, "camp-none")).get(id)).isEqualTo(new CampaignOverview.HostCount(6,
                 mid.progress().hostsDone()));
         assertThatThrownBy(() -> overview.runFor(id)).isInstanceOf(CampaignConflictException.class)
                 .hasMessageContaining("only a DRY_RUN campaign can be started");

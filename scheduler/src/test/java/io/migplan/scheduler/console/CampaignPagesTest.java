@@ -213,6 +213,42 @@ class CampaignPagesTest extends BrowserTest {
     }
 
     @Test
+    void theListShowsTheNewestCampaignsAPageAtATimeAndLinksToTheOlderOnes() throws Exception {
+        int older = 3;
+        try (var c = ds.getConnection(); var st = c.createStatement()) {
+            // Ended campaigns, one a minute apart: camp-list-001 the newest.
+            st.executeUpdate("insert into campaign (id, state, from_release, to_release, request, plan, created_at,"
+                    + " updated_at) select 'camp-list-' || lpad(g::text, 3, '0'), 'COMPLETED', '" + FROM + "', '" + TO
+                    + "', '{}', '{}', now() - g * interval '1 minute', now() from generate_series(1, "
+                    + (ConsoleCampaigns.LISTED + older) + ") g");
+        }
+        signIn(Roles.VIEWER);
+        open("/console/campaigns");
+        assertThat(waitFor(By.id("listed")).getText()).isEqualTo("the newest " + ConsoleCampaigns.LISTED
+                + " campaigns shown");
+        List<WebElement> rows = all(By.cssSelector("#campaigns tbody tr"));
+        assertThat(rows).hasSize(ConsoleCampaigns.LISTED);
+        assertThat(rows.get(0).getText()).startsWith("camp-list-001 COMPLETED UPGRADE " + FROM + " → " + TO);
+
+        browser.findElement(By.id("older")).click();
+        waitForText(By.id("listed"), older + " older campaigns · newest campaigns");
+        assertThat(all(By.cssSelector("#campaigns tbody tr a"))).extracting(WebElement::getText)
+                .containsExactly("camp-list-201", "camp-list-202", "camp-list-203");
+        assertThat(all(By.id("older"))).as("the last page").isEmpty();
+        browser.findElement(By.id("newest")).click();
+        waitForText(By.id("listed"), "the newest " + ConsoleCampaigns.LISTED + " campaigns shown");
+
+        // The API's cursor walks the same list.
+        String next = given().queryParam("limit", ConsoleCampaigns.LISTED).get("/api/v1/campaigns").then()
+                .statusCode(200).extract().path("next");
+        open("/console/campaigns?cursor=" + next);
+        waitForText(By.id("listed"), older + " older campaigns · newest campaigns");
+
+        open("/console/campaigns?cursor=not-a-cursor");
+        assertThat(waitFor(By.id("refusal")).getText()).contains("cursor is not one this scheduler gave");
+    }
+
+    @Test
     void anEvacuationPlanShowsItsMigrationsByWave() {
         String plan = given().contentType(ContentType.JSON).body(Map.of("hosts", List.of("host-01")))
                 .post("/api/v1/plans/evacuation").then().statusCode(202).extract().path("id");

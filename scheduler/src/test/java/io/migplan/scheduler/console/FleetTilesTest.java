@@ -51,6 +51,19 @@ class FleetTilesTest {
     }
 
     @Test
+    void spellingsOfOneReleaseShareItsColourAndAHostWithNoReleaseIsUnknownInTheFleetsReleaseOrder() {
+        List<HostEntry> fleet = List.of(entry(Views.withRelease(Views.host("h1"), "2025.10")),
+                entry(Views.withRelease(Views.host("h2"), "2025.010")), entry(Views.withRelease(Views.host("h3"), null)),
+                entry(Views.withRelease(Views.host("h4"), "2025.9")));
+        FleetTiles.View v = FleetTiles.of(fleet, ALL, null);
+        assertThat(v.boards().get(0).domains().get(0).tiles()).extracting(FleetTiles.Tile::css).containsExactly(
+                "t r2 s-UP a-ACTIVE", "t r2 s-UP a-ACTIVE", "t r0 s-UP a-ACTIVE", "t r1 s-UP a-ACTIVE");
+        assertThat(v.releaseOptions()).containsExactly("unknown", "2025.9", "2025.10");
+        assertThat(v.releases()).extracting(c -> c.name() + "=" + c.hosts() + " " + c.css())
+                .containsExactly("unknown=1 r0", "2025.9=1 r1", "2025.10=2 r2");
+    }
+
+    @Test
     void filtersNarrowTheTilesAndCountsButNotWhatTheFiltersOffer() {
         FleetTiles.View byBoard = FleetTiles.of(FLEET, new FleetTiles.Filter(null, "T4", null, null), null);
         assertThat(byBoard.shown()).isEqualTo(2);

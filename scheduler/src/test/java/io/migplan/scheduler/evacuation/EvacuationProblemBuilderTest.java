@@ -415,15 +415,4 @@ class EvacuationProblemBuilderTest {
         assertThat(EvacuationProblemBuilder.hostSpec(h, Map.of()).releaseRank()).as("a release not ranked")
                 .isZero();
     }
-
-    @Test
-    void releasesAreRankedOldestFirstAndSpellingsOfOneReleaseShareARank() {
-        ClusterSnapshot snapshot = snapshot(entry(withRelease(t4("a"), "2025.2")),
-                entry(withRelease(t4("b"), "2025.1")), entry(withRelease(t4("c"), "2025.01")),
-                entry(withRelease(t4("d"), "2026.1")),
-                entry(withRelease(t4("e"), "2025.1rc2")), entry(withRelease(t4("f"), null)));
-
-        assertThat(EvacuationProblemBuilder.releaseRanks(snapshot)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "", 0, "2025.1rc2", 1, "2025.1", 2, "2025.01", 2, "2025.2", 3, "2026.1", 4));
-    }
 }

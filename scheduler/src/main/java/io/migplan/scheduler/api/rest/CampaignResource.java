@@ -139,10 +139,8 @@ public class CampaignResource {
         Map<String, String> given = new LinkedHashMap<>();
         given.put("state", state == null ? null : filter.state().name());
         given.put("kind", kind == null ? null : filter.kind().name());
-        PageRequest page = PageRequest.of("campaigns", 2, given, limit, cursor);
-        return page.page(pages.campaigns(filter, page.first() ? null
-                : new CampaignPages.CampaignKey(page.afterInstant(0), page.after(1)), page.limit() + 1),
-                c -> List.of(c.createdAt().toString(), c.id()));
+        return pages.campaigns(filter, PageRequest.of(CampaignPages.CAMPAIGNS, CampaignPages.CAMPAIGN_KEY, given, limit,
+                cursor));
     }
 
     /** The paged answer's shape, for the OpenAPI document. */
