@@ -107,8 +107,10 @@ public class CertificateRotation {
                     + " again every migplan.tls.check-every", e.getMessage());
             return Outcome.REFUSED;
         }
-        served = now;
+        // The HTTP server and SchedulerTls take them on this event; if one of them fails, the next
+        // look tries again (the files still differ from those served).
         updated.fire(new CertificateUpdatedEvent(c.getName(), c));
+        served = now;
         LOG.infof("TLS certificate, key and CA re-read from changed files and served to new connections");
         return Outcome.RELOADED;
     }

@@ -111,34 +111,26 @@ public class SchedulerTls {
     }
 
     private void load(TlsConfiguration tls) {
-        X509KeyManager verified = verified(tls);
-        List<X509Certificate> cas = new ArrayList<>();
+        Material m = verified(tls);
         try {
-            // The registry's trust store holds certificates only: read without a password.
-            KeyStore store = tls.getTrustStore();
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.getCertificate(alias) instanceof X509Certificate x) {
-                    cas.add(x);
-                }
-            }
-            if (cas.isEmpty()) {
-                throw new IllegalStateException("the TLS trust store holds no CA certificate; agents' certificates"
-                        + " could not be checked (quarkus.tls.trust-store.pem.certs names the agents' CA)");
-            }
-            trust.update(cas);
+            trust.update(m.cas());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the TLS trust store could not be read: " + e.getMessage(), e);
+            throw new IllegalStateException("the TLS trust store could not be used: " + e.getMessage(), e);
         }
-        keys.current = verified;
+        keys.current = m.keys();
+    }
+
+    /** What the scheduler serves and checks with: its key and certificate, and the agents' CA. */
+    record Material(X509KeyManager keys, List<X509Certificate> cas) {
     }
 
     /**
-     * The key manager of {@code tls} once it is shown to be one the scheduler can serve: its
-     * certificate names {@code spiffe://migplan/scheduler} and its key is that certificate's. Else
-     * an {@link IllegalStateException} saying what is wrong and how to mend it. The one check for
-     * the start and for every rotation ({@link CertificateRotation}).
+     * The material of {@code tls} once it is shown to be what the scheduler can serve: its
+     * certificate names {@code spiffe://migplan/scheduler}, its key is that certificate's, and the
+     * trust store holds a CA. Else an {@link IllegalStateException} saying what is wrong and how to
+     * mend it. The one check for the start and for every rotation ({@link CertificateRotation}).
      */
-    X509KeyManager verified(TlsConfiguration tls) {
+    Material verified(TlsConfiguration tls) {
         X509KeyManager km;
         try {
             km = first(X509KeyManager.class, tls.getKeyStoreOptions().getKeyManagerFactory(vertx).getKeyManagers());
@@ -162,7 +154,27 @@ public class SchedulerTls {
             throw new IllegalStateException("the scheduler's TLS key is not the key of its certificate (serial "
                     + chain[0].getSerialNumber().toString(16) + "): replace both files together");
         }
-        return km;
+        return new Material(km, caCertificates(tls));
+    }
+
+    private static List<X509Certificate> caCertificates(TlsConfiguration tls) {
+        List<X509Certificate> cas = new ArrayList<>();
+        try {
+            // The registry's trust store holds certificates only: read without a password.
+            KeyStore store = tls.getTrustStore();
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.getCertificate(alias) instanceof X509Certificate x) {
+                    cas.add(x);
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the TLS trust store could not be read: " + e.getMessage(), e);
+        }
+        if (cas.isEmpty()) {
+            throw new IllegalStateException("the TLS trust store holds no CA certificate; agents' certificates"
+                    + " could not be checked (quarkus.tls.trust-store.pem.certs names the agents' CA)");
+        }
+        return List.copyOf(cas);
     }
 
     private static String serverAlias(X509KeyManager km) {

@@ -282,6 +282,22 @@ class MutualTlsTest {
         settled();
     }
 
+    @Test
+    void aCaFileLeftEmptyIsNotServed() throws Exception {
+        settled();
+        int before = updates.count();
+        byte[] ca = Files.readAllBytes(pki.caFile());
+        try {
+            Files.write(pki.caFile(), new byte[0]);
+            assertThat(rotation.check()).isEqualTo(CertificateRotation.Outcome.REFUSED);
+            assertThat(updates.count()).as("nothing was handed to the server").isEqualTo(before);
+        } finally {
+            Files.write(pki.caFile(), ca);
+        }
+        settled();
+        assertThat(servedSerial()).isNotNull();
+    }
+
     /** Waits until the files on disk are the ones served (a test before may have replaced them). */
     private void settled() {
         Awaitility.await().atMost(Duration.ofSeconds(DEADLINE_SECONDS))
