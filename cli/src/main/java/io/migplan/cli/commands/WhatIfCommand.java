@@ -36,6 +36,19 @@ public final class WhatIfCommand implements Callable<Integer> {
     static final Path BUILT_JAR = Path.of("scheduler/target/quarkus-app/quarkus-run.jar");
     /** The scheduler process's exit status for a refused file, request or option. */
     static final int SCHEDULER_REFUSED = 2;
+    /**
+     * How the planning process's JVM runs, besides its heap (docs/benchmarks.md, "Offline planning"):
+     * a plan is one process of a few seconds that holds the whole fleet, so the JVM is set for that.
+     */
+    public static final List<String> JVM_OPTIONS = List.of(
+            // A heap that holds the fleet, collected in parallel: SerialGC spent ~5 s per reading.
+            "-XX:+UseParallelGC",
+            // Loading the planner's classes crosses the default first threshold (~21 MB), and each
+            // crossing is a full collection of the heap (2.2 s of a plan in a profile).
+            "-XX:MetaspaceSize=256m",
+            // C1 only: C2 spent as much CPU compiling as the plan spent running, for code that runs
+            // once; the solver's part is a second or less of such a plan.
+            "-XX:TieredStopAtLevel=1");
 
     @Option(names = "--fleet", required = true, paramLabel = "FILE",
             description = "The fleet file (GET /api/v1/inventory/export).")
@@ -78,8 +91,9 @@ public final class WhatIfCommand implements Callable<Integer> {
                             + "; give --scheduler-jar (or MIGPLAN_SCHEDULER_JAR)");
             return ExitCode.USAGE.code();
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC", "-jar",
-                jar.toString(), "plan", "--fleet", fleet.toString()));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-Xms" + heap));
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-jar", jar.toString(), "plan", "--fleet", fleet.toString()));
         if (pretty) {
             command.add("--pretty");
         }

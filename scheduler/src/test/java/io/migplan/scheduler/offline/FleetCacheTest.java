@@ -73,7 +73,7 @@ class FleetCacheTest {
     void aCacheOfAnotherBuildIsIgnored() throws Exception {
         Path file = file(FLEET);
         FleetCache.Key key = key(file);
-        FleetCache.store(FleetCache.of(file), new FleetCache.Key(key.size(), key.modifiedMillis(), key.sha256(),
+        FleetCache.store(FleetCache.of(file), new FleetCache.Key(key.size(), key.modifiedMillis(), key.crc32c(),
                 "another-build"), FleetDocument.parse(doc(host("h9", "", "")), NOW));
 
         assertThat(FleetCache.load(FleetCache.of(file), key)).isNull();
