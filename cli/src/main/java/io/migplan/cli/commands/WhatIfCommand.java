@@ -44,11 +44,10 @@ public final class WhatIfCommand implements Callable<Integer> {
             // A heap that holds the fleet, collected in parallel: SerialGC spent ~5 s per reading.
             "-XX:+UseParallelGC",
             // Loading the planner's classes crosses the default first threshold (~21 MB), and each
-            // crossing is a full collection of the heap (2.2 s of a plan in a profile).
-            "-XX:MetaspaceSize=256m",
-            // C1 only: C2 spent as much CPU compiling as the plan spent running, for code that runs
-            // once; the solver's part is a second or less of such a plan.
-            "-XX:TieredStopAtLevel=1");
+            // crossing is a full collection of the heap (2.2 s of a plan in a profile). Not C1
+            // only (-XX:TieredStopAtLevel=1), which halves a plan's CPU: an evacuation's local search
+            // stops after a time without improvement, so slower code plans differently.
+            "-XX:MetaspaceSize=256m");
 
     @Option(names = "--fleet", required = true, paramLabel = "FILE",
             description = "The fleet file (GET /api/v1/inventory/export).")
@@ -66,6 +65,10 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     @Option(names = "--pretty", description = "Indent the JSON.")
     boolean pretty;
+
+    @Option(names = "--no-cache", description = "Read the file itself, neither using nor writing the cache the"
+            + " scheduler keeps beside it (FILE.plan-cache) for a repeated plan of the same file.")
+    boolean noCache;
 
     @CommandLine.Unmatched
     List<String> plan = new ArrayList<>();
@@ -96,6 +99,9 @@ public final class WhatIfCommand implements Callable<Integer> {
         command.addAll(List.of("-jar", jar.toString(), "plan", "--fleet", fleet.toString()));
         if (pretty) {
             command.add("--pretty");
+        }
+        if (noCache) {
+            command.add("--no-cache");
         }
         command.addAll(plan);
         Process process;
