@@ -36,6 +36,18 @@ public final class WhatIfCommand implements Callable<Integer> {
     static final Path BUILT_JAR = Path.of("scheduler/target/quarkus-app/quarkus-run.jar");
     /** The scheduler process's exit status for a refused file, request or option. */
     static final int SCHEDULER_REFUSED = 2;
+    /**
+     * How the planning process's JVM runs, besides its heap (docs/benchmarks.md, "Offline planning"):
+     * a plan is one process of a few seconds that holds the whole fleet, so the JVM is set for that.
+     */
+    public static final List<String> JVM_OPTIONS = List.of(
+            // A heap that holds the fleet, collected in parallel: SerialGC spent ~5 s per reading.
+            "-XX:+UseParallelGC",
+            // Loading the planner's classes crosses the default first threshold (~21 MB), and each
+            // crossing is a full collection of the heap (2.2 s of a plan in a profile). Not C1
+            // only (-XX:TieredStopAtLevel=1), which halves a plan's CPU: an evacuation's local search
+            // stops after a time without improvement, so slower code plans differently.
+            "-XX:MetaspaceSize=256m");
 
     @Option(names = "--fleet", required = true, paramLabel = "FILE",
             description = "The fleet file (GET /api/v1/inventory/export).")
@@ -53,6 +65,10 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     @Option(names = "--pretty", description = "Indent the JSON.")
     boolean pretty;
+
+    @Option(names = "--no-cache", description = "Read the file itself, neither using nor writing the cache the"
+            + " scheduler keeps beside it (FILE.plan-cache) for a repeated plan of the same file.")
+    boolean noCache;
 
     @CommandLine.Unmatched
     List<String> plan = new ArrayList<>();
@@ -78,10 +94,14 @@ public final class WhatIfCommand implements Callable<Integer> {
                             + "; give --scheduler-jar (or MIGPLAN_SCHEDULER_JAR)");
             return ExitCode.USAGE.code();
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC", "-jar",
-                jar.toString(), "plan", "--fleet", fleet.toString()));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-Xms" + heap));
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-jar", jar.toString(), "plan", "--fleet", fleet.toString()));
         if (pretty) {
             command.add("--pretty");
+        }
+        if (noCache) {
+            command.add("--no-cache");
         }
         command.addAll(plan);
         Process process;

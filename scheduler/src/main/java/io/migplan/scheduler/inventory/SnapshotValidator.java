@@ -114,8 +114,8 @@ public final class SnapshotValidator {
             if (s.getProblems(i).getMessage().isBlank()) {
                 out.add(at + ".message is empty");
             }
-            out.text(at + ".message", s.getProblems(i).getMessage(), Texts.MAX_TEXT);
-            out.text(at + ".path", s.getProblems(i).getPath(), Texts.MAX_TEXT);
+            out.text(at, ".message", s.getProblems(i).getMessage(), Texts.MAX_TEXT);
+            out.text(at, ".path", s.getProblems(i).getPath(), Texts.MAX_TEXT);
         }
         return out.list;
     }
@@ -128,37 +128,37 @@ public final class SnapshotValidator {
             String at = "snapshot.parents[" + i + "]";
             if (p.getAddress().isBlank()) {
                 out.add(at + ".address is empty");
-            } else if (out.text(at + ".address", p.getAddress(), Texts.MAX_NAME)) {
+            } else if (out.text(at, ".address", p.getAddress(), Texts.MAX_NAME)) {
                 out.duplicate(parents, p.getAddress(), i, at + ".address", "snapshot.parents[%d].address");
             }
-            out.text(at + ".vendor_id", p.getVendorId(), Texts.MAX_NAME);
-            out.text(at + ".device_id", p.getDeviceId(), Texts.MAX_NAME);
-            out.text(at + ".board", p.getBoard(), Texts.MAX_NAME);
-            out.text(at + ".driver", p.getDriver(), Texts.MAX_NAME);
-            out.text(at + ".driver_version", p.getDriverVersion(), Texts.MAX_NAME);
-            out.text(at + ".physical_function", p.getPhysicalFunction(), Texts.MAX_NAME);
+            out.text(at, ".vendor_id", p.getVendorId(), Texts.MAX_NAME);
+            out.text(at, ".device_id", p.getDeviceId(), Texts.MAX_NAME);
+            out.text(at, ".board", p.getBoard(), Texts.MAX_NAME);
+            out.text(at, ".driver", p.getDriver(), Texts.MAX_NAME);
+            out.text(at, ".driver_version", p.getDriverVersion(), Texts.MAX_NAME);
+            out.text(at, ".physical_function", p.getPhysicalFunction(), Texts.MAX_NAME);
             capacity(at + ".capacity", p.getCapacity(), out);
-            out.count(at + ".types", p.getTypesCount(), MAX_TYPES_PER_PARENT);
+            out.count(at, ".types", p.getTypesCount(), MAX_TYPES_PER_PARENT);
             Map<String, Integer> types = new HashMap<>();
             for (int j = 0; j < p.getTypesCount() && out.open(); j++) {
                 DeviceType t = p.getTypes(j);
                 String tat = at + ".types[" + j + "]";
                 if (t.getTypeId().isBlank()) {
                     out.add(tat + ".type_id is empty");
-                } else if (out.text(tat + ".type_id", t.getTypeId(), Texts.MAX_NAME)) {
+                } else if (out.text(tat, ".type_id", t.getTypeId(), Texts.MAX_NAME)) {
                     out.duplicate(types, t.getTypeId(), j, tat + ".type_id", at + ".types[%d].type_id");
                 }
                 if (t.getAvailableInstances() < 0) {
                     out.add(tat + ".available_instances is negative (" + t.getAvailableInstances() + ")");
                 } else {
-                    out.range(tat + ".available_instances", t.getAvailableInstances(), 0, MAX_INSTANCES);
+                    out.range(tat, ".available_instances", t.getAvailableInstances(), 0, MAX_INSTANCES);
                 }
-                out.text(tat + ".name", t.getName(), Texts.MAX_NAME);
-                out.file(tat + ".description", t.getDescription());
-                out.text(tat + ".device_api", t.getDeviceApi(), Texts.MAX_NAME);
-                out.file(tat + ".signature", t.getSignature());
-                out.map(tat + ".attributes", t.getAttributesMap(), MAX_ATTRIBUTES, false);
-                out.map(tat + ".raw", t.getRawMap(), MAX_ATTRIBUTES, true);
+                out.text(tat, ".name", t.getName(), Texts.MAX_NAME);
+                out.file(tat, ".description", t.getDescription());
+                out.text(tat, ".device_api", t.getDeviceApi(), Texts.MAX_NAME);
+                out.file(tat, ".signature", t.getSignature());
+                out.map(tat, ".attributes", t.getAttributesMap(), MAX_ATTRIBUTES, false);
+                out.map(tat, ".raw", t.getRawMap(), MAX_ATTRIBUTES, true);
             }
         }
     }
@@ -207,20 +207,20 @@ public final class SnapshotValidator {
     }
 
     private static void capacity(String at, Capacity c, Findings out) {
-        out.text(at + ".group", c.getGroup(), Texts.MAX_NAME);
-        out.range(at + ".locked_framebuffer_mib", c.getLockedFramebufferMib(), 0, MAX_RESOURCE);
-        out.range(at + ".used_instances", c.getUsedInstances(), 0, MAX_INSTANCES);
+        out.text(at, ".group", c.getGroup(), Texts.MAX_NAME);
+        out.range(at, ".locked_framebuffer_mib", c.getLockedFramebufferMib(), 0, MAX_RESOURCE);
+        out.range(at, ".used_instances", c.getUsedInstances(), 0, MAX_INSTANCES);
         amounts(at + ".pool_total", c.getPoolTotalMap(), MAX_RESOURCE, out);
         amounts(at + ".pool_free", c.getPoolFreeMap(), MAX_RESOURCE, out);
         amounts(at + ".used_by_type", c.getUsedByTypeMap(), MAX_INSTANCES, out);
-        out.count(at + ".demand", c.getDemandCount(), MAX_TYPES_PER_PARENT);
+        out.count(at, ".demand", c.getDemandCount(), MAX_TYPES_PER_PARENT);
         for (Map.Entry<String, TypeDemand> e : c.getDemandMap().entrySet()) {
             if (!out.open()) {
                 return;
             }
             String dat = at + ".demand['" + Texts.escaped(e.getKey()) + "']";
-            out.text(at + ".demand key", e.getKey(), Texts.MAX_NAME);
-            out.range(dat + ".max_instances", e.getValue().getMaxInstances(), 0, MAX_INSTANCES);
+            out.text(at, ".demand key", e.getKey(), Texts.MAX_NAME);
+            out.range(dat, ".max_instances", e.getValue().getMaxInstances(), 0, MAX_INSTANCES);
             amounts(dat + ".resources", e.getValue().getResourcesMap(), MAX_RESOURCE, out);
         }
     }
@@ -231,8 +231,8 @@ public final class SnapshotValidator {
             if (!out.open()) {
                 return;
             }
-            if (out.text(at + " key", e.getKey(), Texts.MAX_NAME)) {
-                out.range(at + "['" + e.getKey() + "']", e.getValue().longValue(), 0, max);
+            if (out.text(at, " key", e.getKey(), Texts.MAX_NAME)) {
+                out.entryRange(at, e.getKey(), e.getValue().longValue(), 0, max);
             }
         }
     }
@@ -245,18 +245,18 @@ public final class SnapshotValidator {
             String at = "snapshot.instances[" + i + "]";
             if (d.getUuid().isBlank()) {
                 out.add(at + ".uuid is empty");
-            } else if (out.text(at + ".uuid", d.getUuid(), MAX_UUID)) {
+            } else if (out.text(at, ".uuid", d.getUuid(), MAX_UUID)) {
                 out.duplicate(instances, d.getUuid(), i, at + ".uuid", "snapshot.instances[%d].uuid");
             }
             if (d.getTypeId().isBlank()) {
                 out.add(at + ".type_id is empty");
             } else {
-                out.text(at + ".type_id", d.getTypeId(), Texts.MAX_NAME);
+                out.text(at, ".type_id", d.getTypeId(), Texts.MAX_NAME);
             }
             if (d.getParentAddress().isBlank()) {
                 out.add(at + ".parent_address is empty");
             } else {
-                out.text(at + ".parent_address", d.getParentAddress(), Texts.MAX_NAME);
+                out.text(at, ".parent_address", d.getParentAddress(), Texts.MAX_NAME);
             }
         }
     }
@@ -271,26 +271,26 @@ public final class SnapshotValidator {
             String at = "snapshot.vms[" + i + "]";
             if (v.getName().isBlank()) {
                 out.add(at + ".name is empty");
-            } else if (out.text(at + ".name", v.getName(), Texts.MAX_ID)) {
+            } else if (out.text(at, ".name", v.getName(), Texts.MAX_ID)) {
                 out.duplicate(vmNames, v.getName(), i, at + ".name", "snapshot.vms[%d].name");
             }
             if (v.getUuid().isBlank()) {
                 out.add(at + ".uuid is empty");
-            } else if (out.text(at + ".uuid", v.getUuid(), MAX_UUID)) {
+            } else if (out.text(at, ".uuid", v.getUuid(), MAX_UUID)) {
                 out.duplicate(vmUuids, v.getUuid(), i, at + ".uuid", "snapshot.vms[%d].uuid");
             }
             if (v.getVcpus() < 0) {
                 out.add(at + ".vcpus is negative (" + v.getVcpus() + ")");
             } else {
-                out.range(at + ".vcpus", v.getVcpus(), 0, MAX_VCPUS);
+                out.range(at, ".vcpus", v.getVcpus(), 0, MAX_VCPUS);
             }
             if (v.getMemoryMib() < 0) {
                 out.add(at + ".memory_mib is negative (" + v.getMemoryMib() + ")");
             } else {
-                out.range(at + ".memory_mib", v.getMemoryMib(), 0, MAX_MEMORY_MIB);
+                out.range(at, ".memory_mib", v.getMemoryMib(), 0, MAX_MEMORY_MIB);
             }
-            out.text(at + ".anti_affinity_group", v.getAntiAffinityGroup(), Texts.MAX_NAME);
-            out.count(at + ".device_uuids", v.getDeviceUuidsCount(), MAX_DEVICES_PER_VM);
+            out.text(at, ".anti_affinity_group", v.getAntiAffinityGroup(), Texts.MAX_NAME);
+            out.count(at, ".device_uuids", v.getDeviceUuidsCount(), MAX_DEVICES_PER_VM);
             for (int j = 0; j < v.getDeviceUuidsCount() && out.open(); j++) {
                 String u = v.getDeviceUuids(j);
                 if (u.isBlank()) {
@@ -315,6 +315,50 @@ public final class SnapshotValidator {
             if (open()) {
                 list.add(finding);
             }
+        }
+
+        /*
+         * The overloads taking the field as {@code at} and {@code name} join the two only for a
+         * finding: a report of a thousand types would otherwise build ten thousand paths to check
+         * ten thousand values that are fine.
+         */
+
+        /** Whether the text may be taken; else a finding. */
+        boolean text(String at, String name, String value, int max) {
+            String why = Texts.problem(value, max);
+            if (why != null) {
+                add(at + name + " " + why);
+            }
+            return why == null;
+        }
+
+        void file(String at, String name, String value) {
+            if (Texts.fileProblem("", value, Texts.MAX_TEXT) != null) {
+                file(at + name, value);
+            }
+        }
+
+        void range(String at, String name, long value, long min, long max) {
+            if (value < min || value > max) {
+                range(at + name, value, min, max);
+            }
+        }
+
+        /** {@code at['key']} within {@code min..max}. */
+        void entryRange(String at, String key, long value, long min, long max) {
+            if (value < min || value > max) {
+                range(at + "['" + key + "']", value, min, max);
+            }
+        }
+
+        void count(String at, String name, int count, int max) {
+            if (count > max) {
+                count(at + name, count, max);
+            }
+        }
+
+        void map(String at, String name, Map<String, String> entries, int maxEntries, boolean files) {
+            map(at + name, entries, maxEntries, files);
         }
 
         /** Whether the text may be taken; else a finding. */
@@ -353,12 +397,12 @@ public final class SnapshotValidator {
                 if (!open()) {
                     return;
                 }
-                if (text(field + " key", e.getKey(), Texts.MAX_NAME)) {
-                    String at = field + "['" + e.getKey() + "']";
+                if (text(field, " key", e.getKey(), Texts.MAX_NAME)) {
+                    String entry = "['" + e.getKey() + "']";
                     if (files) {
-                        file(at, e.getValue());
+                        file(field, entry, e.getValue());
                     } else {
-                        text(at, e.getValue(), Texts.MAX_TEXT);
+                        text(field, entry, e.getValue(), Texts.MAX_TEXT);
                     }
                 }
             }

@@ -31,7 +31,9 @@ import picocli.CommandLine.ParentCommand;
  * database, agents or the service, and prints the plan on standard output as the API would answer
  * ({@code GET /api/v1/plans/{id}}: PlanView; a dry-run campaign's {@code GET /api/v1/campaigns/{id}}:
  * CampaignView). A file that cannot be planned on, an unknown host or a bad option is refused on
- * standard error with a sentence naming it, exit status 2; nothing is written anywhere.
+ * standard error with a sentence naming it, exit status 2. Nothing is written but the file's cache
+ * beside it ({@link FleetCache}, which a repeated plan of the same file reads instead of the file;
+ * {@code --no-cache} reads the file and writes nothing).
  */
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Plan offline on an exported fleet file.",
         subcommands = {PlanCommand.Evacuate.class, PlanCommand.Campaign.class})
@@ -45,6 +47,10 @@ public final class PlanCommand {
 
     @Option(names = "--pretty", description = "indent the JSON")
     boolean pretty;
+
+    @Option(names = "--no-cache", description = "read the file itself, neither using nor writing its cache beside it"
+            + " (FILE" + FleetCache.SUFFIX + ")")
+    boolean noCache;
 
     private OfflinePlans.Settings settings = OfflinePlans.Settings.DEFAULTS;
 
@@ -64,7 +70,8 @@ public final class PlanCommand {
     /** The plans of the file, or a refusal printed and null. */
     OfflinePlans read(PrintWriter err) {
         try {
-            return new OfflinePlans(FleetDocument.read(fleet, Instant.now()), settings);
+            Instant now = Instant.now();
+            return new OfflinePlans(noCache ? FleetDocument.read(fleet, now) : FleetCache.read(fleet, now), settings);
         } catch (FleetDocument.InvalidFleetException e) {
             err.println(e.getMessage());
         } catch (NoSuchFileException e) {

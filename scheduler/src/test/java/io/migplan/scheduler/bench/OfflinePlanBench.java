@@ -11,6 +11,8 @@ import static io.migplan.scheduler.bench.FleetBench.sleep;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.evacuation.EvacuationRequest;
+import io.migplan.cli.commands.WhatIfCommand;
+import io.migplan.scheduler.offline.FleetCache;
 import io.migplan.scheduler.offline.FleetDocument;
 import io.migplan.scheduler.offline.OfflinePlans;
 import io.migplan.scheduler.testsupport.TestTokens;
@@ -38,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * planned through {@code POST /api/v1/plans/evacuation} twice (cold: the first plan after start, with
  * the probes it asks; warm: the same again), the fleet exported, then the same evacuation planned
  * offline from the file: by {@code java -jar quarkus-run.jar plan --fleet …} as {@code migplan
- * what-if} runs it (a new JVM each time, twice), and in this JVM twice (cold, warm). Prints wall
+ * what-if} runs it (a new JVM each time, with {@link WhatIfCommand#JVM_OPTIONS}: once with {@code
+ * --no-cache}, once writing the file's cache, twice reading it), and in this JVM twice (cold, warm). Prints wall
  * times and the migrations' count of each, which must agree. Not a test; run it with {@code
  * bin/bench-offline}.
  *
@@ -46,6 +49,9 @@ import java.util.concurrent.TimeUnit;
  * {@code --port 18122}, {@code --dir /tmp/offline-bench}; creates and drops database {@code offline_bench}.
  */
 public final class OfflinePlanBench {
+
+    /** GNU time, for a process's CPU time. */
+    private static final Path TIME = Path.of("/usr/bin/time");
 
     private OfflinePlanBench() {
     }
@@ -124,9 +130,21 @@ public final class OfflinePlanBench {
             scheduler.waitFor(60, TimeUnit.SECONDS);
         }
         // The scheduler is gone: the offline plans have the machine to themselves, as it had.
-        for (String run : List.of("offline-process-1", "offline-process-2")) {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-Xms" + xmx, "-XX:+UseParallelGC", "-jar", jar, "plan",
-                    "--fleet", file.toString(), "evacuate"));
+        // As migplan what-if runs it: first without the cache beside the file, then writing it, then reading it.
+        Files.deleteIfExists(FleetCache.of(file));
+        for (String run : List.of("offline-process-no-cache", "offline-process-1", "offline-process-2",
+                "offline-process-3")) {
+            // The process's CPU time (user, system) beside its wall time: the machine is shared.
+            Path time = dir.resolve(run + ".time");
+            List<String> command = new ArrayList<>(Files.isExecutable(TIME) ? List.of(TIME.toString(), "-f",
+                    "%U %S", "-o", time.toString()) : List.of());
+            command.addAll(List.of(java, "-Xmx" + xmx, "-Xms" + xmx));
+            command.addAll(WhatIfCommand.JVM_OPTIONS);
+            command.addAll(List.of("-jar", jar, "plan", "--fleet", file.toString()));
+            if (run.endsWith("no-cache")) {
+                command.add("--no-cache");
+            }
+            command.add("evacuate");
             command.addAll(chosen);
             Path out = dir.resolve(run + ".json");
             long start = System.nanoTime();
@@ -136,6 +154,9 @@ public final class OfflinePlanBench {
                 throw new IllegalStateException(run + " exited " + p.exitValue() + "; see " + dir.resolve(run + ".err"));
             }
             report(run, start, JSON.readTree(out.toFile()));
+            if (Files.exists(time)) {
+                print(run + "_cpu_user_sys_s", Files.readString(time).strip());
+            }
         }
         for (String run : List.of("offline-in-jvm-cold", "offline-in-jvm-warm")) {
             long start = System.nanoTime();

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * An offline plan on a fleet's export is the plan the scheduler makes of that fleet: a simulated
  * fleet is planned through the API (an evacuation and a dry-run campaign), exported, and planned
  * again from the file by {@code plan --fleet} in this process; the same migrations come out, in
- * the same JSON shape, and nothing is written to the database.
+ * the same JSON shape, whether the file or its cache beside it is read, and nothing is written to the
+ * database.
  */
 @QuarkusTest
 class OfflinePlanTest {
@@ -68,6 +69,10 @@ class OfflinePlanTest {
         assertThat(offline.path("migrations")).isEqualTo(evacuation.path("migrations")).isNotEmpty();
         assertThat(offline.path("unplaced")).isEqualTo(evacuation.path("unplaced"));
         assertThat(fieldNames(offline)).isEqualTo(fieldNames(evacuation));
+        Run fromTheCache = plan("--fleet", file.toString(), "evacuate", "host-01");
+        assertThat(FleetCache.of(file)).as("the first plan cached the file's document").isRegularFile();
+        assertThat(fromTheCache.status()).as(fromTheCache.err()).isEqualTo(0);
+        assertThat(JSON.readTree(fromTheCache.out()).path("migrations")).isEqualTo(evacuation.path("migrations"));
 
         Run offlineCampaign = plan("--fleet", file.toString(), "campaign", "--from", FleetSpec.DEFAULT_RELEASE,
                 "--to", "2025.2");
@@ -78,6 +83,10 @@ class OfflinePlanTest {
         assertThat(dryRun.path("unmovable")).isEqualTo(campaign.path("unmovable"));
         assertThat(dryRun.path("metrics").path("migrations")).isEqualTo(campaign.path("metrics").path("migrations"));
         assertThat(fieldNames(dryRun)).isEqualTo(fieldNames(campaign));
+        Run readingTheFile = plan("--fleet", file.toString(), "--no-cache", "campaign", "--from",
+                FleetSpec.DEFAULT_RELEASE, "--to", "2025.2");
+        assertThat(readingTheFile.status()).as(readingTheFile.err()).isEqualTo(0);
+        assertThat(moves(JSON.readTree(readingTheFile.out()))).isEqualTo(moves(campaign));
 
         assertThat(Inventory.rows(ds)).as("an offline plan writes nothing").isEqualTo(rows);
     }

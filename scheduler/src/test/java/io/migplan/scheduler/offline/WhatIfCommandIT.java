@@ -65,6 +65,25 @@ class WhatIfCommandIT {
             assertThat(m.path("from").asText()).isEqualTo("host-a");
             assertThat(m.path("to").asText()).isEqualTo("host-b");
         });
+        assertThat(dir.resolve("fleet.json" + FleetCache.SUFFIX)).as("the cache a repeated plan reads").isRegularFile();
+        Run again = run("what-if", "--fleet", file.toString(), "--scheduler-jar", BUILT.toString(), "evacuate", "host-a");
+        assertThat(again.status()).as(again.err()).isEqualTo(ExitCode.OK.code());
+        assertThat(new ObjectMapper().readTree(again.out()).path("migrations")).isEqualTo(plan.path("migrations"));
+    }
+
+    @Test
+    void withNoCacheThePlanIsMadeFromTheFileAndNothingIsWritten(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("fleet.json");
+        Files.writeString(file, FLEET);
+
+        Run run = run("what-if", "--fleet", file.toString(), "--scheduler-jar", BUILT.toString(), "--no-cache",
+                "evacuate", "host-a");
+
+        assertThat(run.status()).as(run.err()).isEqualTo(ExitCode.OK.code());
+        assertThat(new ObjectMapper().readTree(run.out()).path("migrations")).hasSize(1);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
     }
 
     @Test
