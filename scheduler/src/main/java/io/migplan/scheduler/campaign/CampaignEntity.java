@@ -2,10 +2,12 @@ package io.migplan.scheduler.campaign;
 
 import io.migplan.scheduler.campaign.Transitions.CampaignState;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Basic;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
@@ -38,7 +40,12 @@ public class CampaignEntity extends PanacheEntityBase {
      */
     @JdbcTypeCode(SqlTypes.JSON)
     public String request;
-    /** The latest plan's document as JSON text; the store hands it on as it is. */
+    /**
+     * The latest plan's document as JSON text; the store hands it on as it is, to a view only
+     * ({@code CampaignStore#plan}). Lazy: every step locks and reads the row, and the document
+     * grows with the fleet (megabytes at thousands of hosts).
+     */
+    @Basic(fetch = FetchType.LAZY)
     @JdbcTypeCode(SqlTypes.JSON)
     public String plan;
     @Column(name = "replan_reason")

@@ -93,7 +93,7 @@ public class CampaignOverview {
 
     private Overview overview(CampaignRow c) {
         String id = c.id();
-        StoredPlan stored = store.read(c.plan(), StoredPlan.class);
+        StoredPlan stored = store.read(store.plan(id), StoredPlan.class);
         StoredPlan plan = stored.metrics() == null ? new StoredPlan(List.of(), List.of(), List.of(), null) : stored;
         List<HostRow> hosts = store.hosts(id);
         Map<Integer, Map<MigrationState, Integer>> counts = migrationCounts(id);

@@ -90,6 +90,9 @@ public class CampaignRunner {
      */
     private final Backoff backoff = new Backoff();
 
+    /** Campaigns an orchestrator's {@code next} stepped since the previous tick: the tick skips them. */
+    private final TickSkips tickSkips = new TickSkips();
+
     /** Fresh scans and the agents' failures to answer verdicts, asked for a step with its lock released. */
     record Evidence(Map<String, FreshScans.Scan> scans, Map<String, String> askFailures) {
         static final Evidence NONE = new Evidence(Map.of(), Map.of());
@@ -98,14 +101,15 @@ public class CampaignRunner {
     /**
      * Advances every running campaign, so they progress (and complete) between orchestrator calls;
      * every {@link io.migplan.scheduler.config.MigplanConfig.Campaign#tickEvery()}. A tick issues
-     * nothing: work is issued only to a lease holder's {@code next}.
+     * nothing: work is issued only to a lease holder's {@code next}. A campaign an orchestrator's
+     * {@code next} stepped here since the previous tick is not stepped again ({@link TickSkips}).
      */
     @Scheduled(every = "${migplan.campaign.tick-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> running = QuarkusTransaction.requiringNew().call(() -> store.idsIn(List.of("RUNNING")));
         backoff.retainOnly(running);
-        for (String id : running) {
+        for (String id : tickSkips.due(running, clock.instant())) {
             try {
                 advance(id, clock.instant());
             } catch (RuntimeException e) {
@@ -154,7 +158,9 @@ public class CampaignRunner {
      * @throws CampaignConflictException {@code LEASE_HELD} while another orchestrator's lease holds
      */
     public NextStep next(String id, String orchestrator, Duration lease) {
-        return step(id, clock.instant(), new Lease.Asked(orchestrator, lease));
+        NextStep next = step(id, clock.instant(), new Lease.Asked(orchestrator, lease));
+        tickSkips.stepped(id, clock.instant());
+        return next;
     }
 
     /**

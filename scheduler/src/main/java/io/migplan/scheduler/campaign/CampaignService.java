@@ -330,7 +330,7 @@ public class CampaignService {
     }
 
     CampaignView view(CampaignRow c) {
-        StoredPlan stored = store.read(c.plan(), StoredPlan.class);
+        StoredPlan stored = store.read(store.plan(c.id()), StoredPlan.class);
         // PLANNING and FAILED campaigns have no plan yet: their row holds an empty one.
         StoredPlan plan = stored.metrics() == null ? new StoredPlan(List.of(), List.of(), List.of(), null) : stored;
         List<HostRow> hosts = store.hosts(c.id());

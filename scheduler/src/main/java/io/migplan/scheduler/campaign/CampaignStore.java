@@ -47,18 +47,19 @@ import org.hibernate.query.NativeQuery;
 class CampaignStore {
 
     /**
-     * A campaign's own row; {@code settings} is what creation resolved (scope, policy, dry run).
-     * {@code failure} says why planning failed (FAILED only).
+     * A campaign's own row, less its plan's document (read by views alone, {@link #plan});
+     * {@code settings} is what creation resolved (scope, policy, dry run). {@code failure} says
+     * why planning failed (FAILED only).
      */
-    record CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
+    record CampaignRow(String id, String state, String from, String to, Settings settings,
             String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt, String failure,
             Instant createdAt, CampaignKind kind, String reason) {
 
         /** A rolling upgrade's row (the kind every campaign had before evacuations). */
-        CampaignRow(String id, String state, String from, String to, Settings settings, String plan,
+        CampaignRow(String id, String state, String from, String to, Settings settings,
                 String replanReason, int planVersion, String leaseHolder, Instant leaseExpiresAt, String failure,
                 Instant createdAt) {
-            this(id, state, from, to, settings, plan, replanReason, planVersion, leaseHolder, leaseExpiresAt, failure,
+            this(id, state, from, to, settings, replanReason, planVersion, leaseHolder, leaseExpiresAt, failure,
                     createdAt, CampaignKind.UPGRADE, "");
         }
 
@@ -210,8 +211,18 @@ class CampaignStore {
 
     private CampaignRow row(CampaignEntity c) {
         return new CampaignRow(c.id, c.state.name(), c.fromRelease, c.toRelease, read(c.request, Settings.class),
-                c.plan, c.replanReason, c.planVersion, c.leaseHolder, c.leaseExpiresAt, c.failure, c.createdAt,
+                c.replanReason, c.planVersion, c.leaseHolder, c.leaseExpiresAt, c.failure, c.createdAt,
                 c.kind == null ? CampaignKind.UPGRADE : c.kind, c.reason == null ? "" : c.reason);
+    }
+
+    /**
+     * The document of campaign {@code id}'s latest plan, as JSON text ("{}" before it is planned):
+     * for a view. Not part of {@link CampaignRow}, which every step reads.
+     */
+    String plan(String id) {
+        return stored(id, () -> em.createQuery("select c.plan from CampaignEntity c where c.id = ?1", String.class)
+                .setParameter(1, id).getResultStream().findFirst())
+                .orElseThrow(() -> new UnknownObjectException("no campaign with id '" + id + "'"));
     }
 
     /** The campaign's state alone (not its plan, which may be large); empty when there is no such campaign. */

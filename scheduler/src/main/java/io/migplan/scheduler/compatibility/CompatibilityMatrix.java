@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -297,18 +296,9 @@ public class CompatibilityMatrix {
      * finds them missing and asks the agent, as it did before verdicts were carried.
      */
     void onCarried(@Observes(during = TransactionPhase.AFTER_SUCCESS) Carried report) {
-        Instant since = asStored(report.at());
+        Instant since = Timestamps.asStored(report.at());
         report.verdicts().forEach((k, v) -> cache.merge(k, new Cached(v, since),
                 (held, carried) -> held.verdict().generation() > carried.verdict().generation() ? held : carried));
-    }
-
-    /**
-     * {@code at} no earlier than PostgreSQL keeps it: it rounds to whole microseconds, so the host's
-     * report time the snapshot reads back can be up to half a microsecond later than the report's own.
-     */
-    static Instant asStored(Instant at) {
-        Instant micros = at.truncatedTo(ChronoUnit.MICROS);
-        return micros.equals(at) ? at : micros.plus(1, ChronoUnit.MICROS);
     }
 
     /** Drops the verdicts of {@code host} asked at an older generation than it holds: they can never be valid again. */

@@ -10,8 +10,11 @@ import java.time.Instant;
  * @param generation         the generation now stored
  * @param previousGeneration the generation it replaced; negative for the host's first report
  * @param snapshot           the report as applied
- * @param at                 when it was applied (the host's {@code last_report_at})
+ * @param at                 when it was applied (the host's {@code last_report_at} and
+ *                           {@code last_heartbeat_at}; the host is UP)
+ * @param adminState         the host's admin state as the report's transaction held it (reports never change it)
+ * @param adminReason        its reason
  */
 public record InventoryApplied(String hostId, long generation, long previousGeneration, HostSnapshot snapshot,
-        Instant at) {
+        Instant at, AdminState adminState, String adminReason) {
 }

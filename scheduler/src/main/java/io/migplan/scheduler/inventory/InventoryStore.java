@@ -110,7 +110,8 @@ public class InventoryStore {
         // The rows of the report replace the host's in batches (ReportRows); the host's own row is
         // this entity, written at commit.
         em.unwrap(Session.class).doWork(c -> rows.replace(c, hostId, s));
-        applied.fire(new InventoryApplied(hostId, s.getGeneration(), previous, s, now));
+        applied.fire(new InventoryApplied(hostId, s.getGeneration(), previous, s, now, host.adminState,
+                host.adminReason));
         LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
                 s.getGeneration(), s.getParentsCount(), s.getInstancesCount(), s.getVmsCount());
         return new ReportOutcome(true, s.getGeneration(), "generation " + s.getGeneration() + " stored");

@@ -1,6 +1,8 @@
 package io.migplan.scheduler.snapshot;
 
+import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.HostChanged;
+import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.inventory.InventoryApplied;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.SnapshotLoader.HostPulse;
@@ -10,6 +12,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,9 +26,9 @@ import io.quarkus.runtime.StartupEvent;
 import org.jboss.logging.Logger;
 
 /**
- * Holds the current {@link ClusterSnapshot} and keeps it in step with PostgreSQL: a host is
- * re-read right after its report commits (before the report call returns, so a caller that
- * asks next sees it), after its admin state or liveness changes, and a periodic reconcile
+ * Holds the current {@link ClusterSnapshot} and keeps it in step with PostgreSQL: a host's entry
+ * is built from its report right after the report commits (before the report call returns, so a
+ * caller that asks next sees it), a host is re-read after its admin state or liveness changes, and a periodic reconcile
  * compares every host's generation and state with the database to catch what another
  * scheduler replica wrote. Readers get an immutable picture without locks.
  */
@@ -90,9 +93,32 @@ public class ClusterSnapshotHolder {
         current = fresh.isEmpty() ? s.without(hostId) : s.with(fresh.get(0));
     }
 
+    /**
+     * A report committed: the host's entry is built from the report in hand ({@link
+     * SnapshotLoader#reported}) instead of read back. It replaces the held entry only when that is
+     * of an older generation: whatever holds this generation or a newer one was read from the
+     * database after the report committed (a newer report, an admin state or liveness change, a
+     * reconcile), so it is at least as new. A host not held yet (its first report, or one dropped
+     * meanwhile) is read from the database, which also says whether it still exists.
+     */
     void onApplied(@Observes(during = TransactionPhase.AFTER_SUCCESS) InventoryApplied event) {
-        reload(event.hostId());
+        Instant at = Timestamps.asStored(event.at());
+        HostEntry entry = loader.reported(new ReportedRows.HostColumns(event.hostId(), HostState.UP, at,
+                event.generation(), event.adminState(), event.adminReason(), at), event.snapshot());
+        apply(entry);
         updated.fire(new SnapshotUpdated(event.hostId()));
+    }
+
+    /** Holds {@code reported}, a report's entry, unless the entry held is as new; see {@link #onApplied}. */
+    synchronized void apply(HostEntry reported) {
+        ClusterSnapshot s = current();
+        String id = reported.view().id();
+        HostEntry held = s.host(id).orElse(null);
+        if (held == null) {
+            reload(id);
+        } else if (held.view().generation() < reported.view().generation()) {
+            current = s.with(reported);
+        }
     }
 
     void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) HostChanged event) {

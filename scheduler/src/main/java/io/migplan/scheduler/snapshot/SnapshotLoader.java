@@ -1,5 +1,6 @@
 package io.migplan.scheduler.snapshot;
 
+import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.db.Timestamps;
 import io.migplan.scheduler.inventory.AllocationPolicy;
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * Reads hosts and their VMs from PostgreSQL into snapshot entries, all hosts at once or one
  * host, with six flat queries whatever the fleet size (no per-row round trips), in one
- * read-only transaction so an entry never mixes two reports. The rows become entries in {@link
+ * read-only transaction so an entry never mixes two reports; or builds a host's entry from a
+ * report just stored, as the queries would read it ({@link #reported}). The rows become entries in {@link
  * SnapshotRows}, which an offline plan feeds from a fleet file instead.
  */
 @ApplicationScoped
@@ -70,6 +72,15 @@ public class SnapshotLoader {
                 + (policy.hasRules() ? ", cast(h.labels as text)" : "")
                 + " from host h" + hostFilter + " order by h.id", only);
         return SnapshotRows.assemble(new SnapshotRows(used, types, parents, devices, vms, hosts), policy);
+    }
+
+    /**
+     * The entry of a report the database now holds, built from the report in hand and the host's
+     * other columns, without reading it back: {@link ReportedRows} makes the rows {@link #load}
+     * would read, and the same assembly turns them into the entry.
+     */
+    public HostEntry reported(ReportedRows.HostColumns host, HostSnapshot report) {
+        return SnapshotRows.assemble(new ReportedRows().add(host, report).rows(), policy()).get(0);
     }
 
     /** The central allocation rules, read from the config once. */

@@ -96,7 +96,7 @@ class CampaignStepTest {
             Settings settings = new Settings(List.of("src"), 1, 1, 2, 2, 8, 0, false, false, 1, 600, 600);
             boolean evacuation = kind == CampaignKind.EVACUATION;
             CampaignRow c = new CampaignRow(evacuation ? "evacuation-1" : "c-1", "RUNNING", evacuation ? "" : FROM,
-                    evacuation ? "" : TO, settings, "{}", replanReason, 1, "orch", NOW.plusSeconds(60), null,
+                    evacuation ? "" : TO, settings, replanReason, 1, "orch", NOW.plusSeconds(60), null,
                     NOW.minusSeconds(3600), kind, evacuation ? "BIOS update" : "");
             ClusterSnapshot snapshot = snapshot(entries.values().toArray(HostEntry[]::new));
             return new CampaignStep(new CampaignStep.Input(c, List.copyOf(hosts.values()), List.copyOf(open),

@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.hibernate.Hibernate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,7 +96,7 @@ class CampaignStoreTest {
         assertThat(row.from()).isEqualTo("2025.1");
         assertThat(row.to()).isEqualTo("2025.2");
         assertThat(row.settings()).isEqualTo(SETTINGS);
-        assertThat(mapper.readTree(row.plan())).isEqualTo(mapper.readTree("{\"unmovable\": [], \"batches\": 3}"));
+        assertThat(mapper.readTree(store.plan("c-1"))).isEqualTo(mapper.readTree("{\"unmovable\": [], \"batches\": 3}"));
         assertThat(row.replanReason()).isNull();
         assertThat(row.planVersion()).isEqualTo(1);
         assertThat(store.lock("c-1")).isEqualTo(row);
@@ -103,7 +104,22 @@ class CampaignStoreTest {
 
     @Test
     @TestTransaction
+    void lockingOrReadingACampaignsRowLeavesItsPlanDocumentUnread() {
+        store.insertCampaign("c-1", "RUNNING", "2025.1", "2025.2", SETTINGS, "{\"batches\": 3}", T0);
+        em.clear();
+
+        store.lock("c-1");
+        store.require("c-1", false);
+
+        assertThat(Hibernate.isPropertyInitialized(em.find(CampaignEntity.class, "c-1"), "plan")).isFalse();
+        assertThat(store.plan("c-1")).contains("batches");
+    }
+
+    @Test
+    @TestTransaction
     void anUnknownCampaignIsNotFoundAndRequiringItNamesTheId() {
+        assertThatThrownBy(() -> store.plan("nope")).isInstanceOf(UnknownObjectException.class)
+                .hasMessage("no campaign with id 'nope'");
         assertThat(store.find("nope", false)).isEmpty();
         assertThatThrownBy(() -> store.require("nope", false)).isInstanceOf(UnknownObjectException.class)
                 .hasMessage("no campaign with id 'nope'");
@@ -142,7 +158,7 @@ class CampaignStoreTest {
         CampaignRow row = store.require("c-1", false);
         assertThat(row.planVersion()).isEqualTo(2);
         assertThat(row.replanReason()).isNull();
-        assertThat(mapper.readTree(row.plan())).isEqualTo(mapper.readTree("{\"batches\": 1}"));
+        assertThat(mapper.readTree(store.plan("c-1"))).isEqualTo(mapper.readTree("{\"batches\": 1}"));
         assertThat(row.state()).isEqualTo("PAUSED");
     }
 

@@ -16,7 +16,7 @@ class LaterMovesTest {
     private final AtomicInteger reads = new AtomicInteger();
 
     private static CampaignRow campaign(String id, int version) {
-        return new CampaignRow(id, "RUNNING", "1", "2", null, "{}", null, version, null, null, null, null);
+        return new CampaignRow(id, "RUNNING", "1", "2", null, null, version, null, null, null, null);
     }
 
     private Supplier<List<PlannedMove>> read(int n) {
