@@ -2,6 +2,7 @@ package io.migplan.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,7 +35,10 @@ public final class ApiClient {
      */
     public static final long MAX_BYTES = 32L << 20;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Writes request bodies; made on the first call that sends one (answers are read by {@link JsonTree}). */
+    private static final class Writer {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     private final URI server;
     private final String token;
@@ -81,7 +85,7 @@ public final class ApiClient {
         /** The body as JSON; a body that is not JSON is a {@link ApiException#BAD_RESPONSE}. */
         public JsonNode json() {
             try {
-                return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
+                return body.isEmpty() ? NullNode.getInstance() : JsonTree.read(body);
             } catch (IOException e) {
                 throw new ApiException(status, ApiException.BAD_RESPONSE, "the scheduler's answer is not JSON: "
                         + abbreviate(body), e);
@@ -197,7 +201,7 @@ public final class ApiClient {
         }
         try {
             return b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Writer.JSON.writeValueAsBytes(body)));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the request as JSON: " + e.getMessage(), e);
         }
@@ -250,7 +254,7 @@ public final class ApiClient {
         String code = "HTTP_" + status;
         String message = body.isBlank() ? "no message" : abbreviate(body);
         try {
-            JsonNode json = JSON.readTree(body);
+            JsonNode json = JsonTree.read(body);
             if (json != null && json.hasNonNull("code") && json.hasNonNull("message")) {
                 code = json.get("code").asText();
                 message = json.get("message").asText();

@@ -22,25 +22,6 @@ public final class CaTrust {
     private CaTrust() {
     }
 
-    /**
-     * A context that trusts no one, for a client of an {@code http://} server: the JDK's client
-     * wants a context even when it never speaks TLS, and its default one reads the JDK's whole CA
-     * list first (a tenth of a second of a command's start).
-     */
-    public static SSLContext none() {
-        try {
-            KeyStore empty = KeyStore.getInstance(KeyStore.getDefaultType());
-            empty.load(null, null);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(empty);
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, tmf.getTrustManagers(), null);
-            return ssl;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build an empty TLS context: " + e.getMessage(), e);
-        }
-    }
-
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
     public static SSLContext of(Path pem) {
         Collection<? extends Certificate> certs;
