@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,14 +16,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 
 /**
  * The scheduler's REST API as the command line calls it: every call carries the bearer token, has
  * a connect and a request timeout, and refuses an answer larger than {@link #maxBytes}; every
  * failure leaves as one {@link ApiException} with the server's {@code {code, message}} and status
- * (or {@link ApiException#UNREACHABLE} when there was no answer). Safe for several threads (the
- * JDK client is).
+ * (or {@link ApiException#UNREACHABLE} when there was no answer). Safe for several threads.
+ *
+ * <p>Calls go over the JDK's {@link HttpURLConnection}, one blocking exchange on the caller's thread;
+ * only an event stream ({@link #openStream}) uses the JDK's {@link HttpClient}, made on the first
+ * one. The reason is how a command ends: once an {@code HttpClient} exists, its selector thread waits
+ * in native code, and JDK 17's exit waits up to 300 ms for such threads to stop (HotSpot's
+ * {@code VM_Exit::wait_for_threads_in_native_to_block}), which was more than half of what a
+ * {@code migplan where-can} took (docs/benchmarks.md).
  */
 public final class ApiClient {
 
@@ -42,9 +51,12 @@ public final class ApiClient {
 
     private final URI server;
     private final String token;
-    private final HttpClient http;
+    private final SSLContext ssl;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxBytes;
+    /** The client of event streams; null until the first. */
+    private HttpClient streams;
 
     /**
      * @param server the scheduler's base URL ({@code http://localhost:8080})
@@ -59,14 +71,22 @@ public final class ApiClient {
             long maxBytes) {
         this.server = stripSlash(Objects.requireNonNull(server));
         this.token = token;
+        this.ssl = ssl;
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.maxBytes = maxBytes;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (ssl != null) {
-            b.sslContext(ssl);
+    }
+
+    private synchronized HttpClient streams() {
+        if (streams == null) {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (ssl != null) {
+                b.sslContext(ssl);
+            }
+            streams = b.build();
         }
-        this.http = b.build();
+        return streams;
     }
 
     private static URI stripSlash(URI u) {
@@ -120,16 +140,16 @@ public final class ApiClient {
     }
 
     public Answer get(String path) {
-        return send(request(path).GET());
+        return send("GET", path, null);
     }
 
     /** A POST with {@code body} as JSON, or with no body (and no content type) when null. */
     public Answer post(String path, Object body) {
-        return send(withBody(request(path), "POST", body));
+        return send("POST", path, json(body));
     }
 
     public Answer put(String path, Object body) {
-        return send(withBody(request(path), "PUT", body));
+        return send("PUT", path, json(body));
     }
 
     /** The most of a refusal's body read from a stream's answer: its {@code {code, message}}. */
@@ -148,7 +168,7 @@ public final class ApiClient {
         headers.forEach(b::setHeader);
         HttpRequest request = b.GET().build();
         java.util.concurrent.CompletableFuture<HttpResponse<BodyChunks>> sent =
-                http.sendAsync(request, info -> new BodyChunks());
+                streams().sendAsync(request, info -> new BodyChunks());
         HttpResponse<BodyChunks> response;
         try {
             response = sent.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -195,47 +215,84 @@ public final class ApiClient {
         return b;
     }
 
-    private static HttpRequest.Builder withBody(HttpRequest.Builder b, String method, Object body) {
+    private static byte[] json(Object body) {
         if (body == null) {
-            return b.method(method, HttpRequest.BodyPublishers.noBody());
+            return null;
         }
         try {
-            return b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Writer.JSON.writeValueAsBytes(body)));
+            return Writer.JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the request as JSON: " + e.getMessage(), e);
         }
     }
 
-    private Answer send(HttpRequest.Builder b) {
-        HttpRequest request = b.build();
-        HttpResponse<InputStream> response;
+    /** One exchange: {@code method} on {@code path} with {@code body} as JSON (none when null). */
+    private Answer send(String method, String path, byte[] body) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("a path starts with /: " + path);
+        }
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpURLConnection c = (HttpURLConnection) URI.create(server + path).toURL().openConnection();
+            if (ssl != null && c instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(socketFactory());
+            }
+            c.setInstanceFollowRedirects(false);
+            c.setConnectTimeout(millis(connectTimeout));
+            c.setReadTimeout(millis(requestTimeout));
+            c.setUseCaches(false);
+            c.setRequestMethod(method);
+            c.setRequestProperty("Accept", "application/json");
+            if (token != null && !token.isEmpty()) {
+                c.setRequestProperty("Authorization", "Bearer " + token);
+            }
+            if (body != null) {
+                // Set, or the JDK would call it a form.
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(body.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = c.getResponseCode();
+            String text = readBounded(c, status);
+            if (status >= 200 && status < 300) {
+                return new Answer(status, text);
+            }
+            throw refusal(status, text, Optional.ofNullable(c.getHeaderField("Retry-After")));
         } catch (IOException e) {
             throw new ApiException(0, ApiException.UNREACHABLE, "cannot reach the scheduler at " + server + ": "
                     + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(0, ApiException.UNREACHABLE, "interrupted while calling " + server, e);
         }
-        String body = readBounded(response);
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
-            return new Answer(status, body);
-        }
-        throw refusal(status, body, response.headers().firstValue("Retry-After"));
     }
 
-    private String readBounded(HttpResponse<InputStream> response) {
-        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        try (InputStream in = response.body()) {
-            if (declared > maxBytes) {
-                throw tooLarge(response.statusCode(), declared);
+    /** The TLS context's sockets; a context that speaks no TLS ({@link NoTls}) fails as the call. */
+    private javax.net.ssl.SSLSocketFactory socketFactory() throws IOException {
+        try {
+            return ssl.getSocketFactory();
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    }
+
+    private String readBounded(HttpURLConnection c, int status) {
+        long declared = c.getContentLengthLong();
+        if (declared > maxBytes) {
+            c.disconnect();
+            throw tooLarge(status, declared);
+        }
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            if (in == null) {
+                return "";
             }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
-                throw tooLarge(response.statusCode(), -1);
+                c.disconnect();
+                throw tooLarge(status, -1);
             }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -277,7 +334,7 @@ public final class ApiClient {
     private static String describe(Exception e) {
         String m = e.getMessage();
         String kind = e.getClass().getSimpleName();
-        if ((m == null || m.isBlank()) && e instanceof java.net.ConnectException) {
+        if (e instanceof java.net.ConnectException && (m == null || m.isBlank() || m.equals("Connection refused"))) {
             m = "connection refused";
         }
         if (m == null || m.isBlank()) {
@@ -285,7 +342,7 @@ public final class ApiClient {
             m = c != null && c.getMessage() != null ? c.getMessage() : kind;
         }
         return kind.equals("HttpConnectTimeoutException") || kind.equals("HttpTimeoutException")
-                ? "timed out (" + m + ")" : m;
+                || e instanceof java.net.SocketTimeoutException ? "timed out (" + m + ")" : m;
     }
 
     static String abbreviate(String s) {
