@@ -20,13 +20,18 @@ HTTPS="${HTTPS_PORT:-18443}"
 sched=""
 trap '[ -n "$sched" ] && kill "$sched" 2>/dev/null; rm -rf "$WORK"' EXIT
 
+# A viewer token for bench-fleet's reading of the host list (false STALE marks), signed with a key
+# every scheduler of this run shares.
+KEYS="$WORK/keys"
+TOKEN="$(java -Dmigplan.tokens.key-dir="$KEYS" -jar "$SCHEDULER_JAR" token create --role viewer --ttl 6h \
+  --subject bench-fleet 2>/dev/null)"
 java -jar "$AGENT_JAR" pki init --dir "$WORK/pki" >/dev/null
 java -jar "$AGENT_JAR" pki issue --scheduler --dns localhost --ip 127.0.0.1 --dir "$WORK/pki" >/dev/null
 
 start_scheduler() {
   local db="$1"; shift
   psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" -c "create database $db" >/dev/null
-  DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" java -Xmx1g -Dquarkus.http.port=$HTTP "$@" \
+  DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" java -Xmx1g -Dquarkus.http.port=$HTTP -Dmigplan.tokens.key-dir="$KEYS" "$@" \
     -jar "$SCHEDULER_JAR" >"$WORK/$db.log" 2>&1 &
   sched=$!
   for _ in $(seq 1 120); do
@@ -42,7 +47,7 @@ stop_scheduler() {
 
 echo "== plaintext"
 start_scheduler fleet_plain
-java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --insecure \
+java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --insecure --token "$TOKEN" \
   --scheduler "127.0.0.1:$HTTP" --dir "$WORK/fleet-plain" --scheduler-pid "$sched" --hold "$HOLD"
 stop_scheduler
 
@@ -51,7 +56,7 @@ for engine in ${ENGINES:-openssl jdk}; do
   start_scheduler fleet_tls -Dmigplan.tls.engine="$engine" -Dquarkus.http.ssl-port=$HTTPS \
     -Dquarkus.tls.key-store.pem.0.cert="$WORK/pki/scheduler.pem" -Dquarkus.tls.key-store.pem.0.key="$WORK/pki/scheduler-key.pem" \
     -Dquarkus.tls.trust-store.pem.certs="$WORK/pki/ca.pem"
-  java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --pki "$WORK/pki" \
+  java -Xmx512m -jar "$AGENT_JAR" bench-fleet --hosts "$HOSTS" --seed 42 --pki "$WORK/pki" --token "$TOKEN" \
     --scheduler "127.0.0.1:$HTTPS" --scheduler-http "http://127.0.0.1:$HTTP" --dir "$WORK/fleet-tls-$engine" \
     --scheduler-pid "$sched" --hold "$HOLD"
   stop_scheduler

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.migplan.agent.report.Reporter;
 import java.util.List;
+import java.util.Optional;
 import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.sim.FleetGenerator;
 import io.migplan.agent.sim.FleetSimulator;
@@ -50,6 +51,9 @@ public final class BenchFleetCommand implements Callable<Integer> {
 
   @Option(names = "--scheduler-http", description = "the scheduler's REST base URL for its host list (default: http://<--scheduler>)")
   String schedulerHttp;
+
+  @Option(names = "--token", description = "a token with the viewer role, for the scheduler's host list (default: $MIGPLAN_TOKEN)")
+  String token;
 
   @Option(names = "--dir", required = true, description = "an empty or missing directory for the trees")
   Path dir;
@@ -156,6 +160,14 @@ public final class BenchFleetCommand implements Callable<Integer> {
     if (startSpread != null) {
       options = options.withStartSpread(SimulateCommand.duration("--start-spread", startSpread, commandSpec));
     }
+    // The hold's false STALE marks are read from the host list: a list that cannot be read is
+    // refused now, not counted as hosts later.
+    try {
+      hosts();
+    } catch (HostListRefused e) {
+      System.out.println("error: " + e.getMessage());
+      return 1;
+    }
     double schedulerTicksAtStart = schedulerPid != null ? SteadyState.ticks(schedulerPid) : 0;
     long starting = System.nanoTime();
     try (FleetSimulator.RunningFleet fleet = FleetSimulator.start(spec, dir, scheduler, options, slice)) {
@@ -206,55 +218,103 @@ public final class BenchFleetCommand implements Callable<Integer> {
       steady.start(schedulerPid, postgresDb);
       Set<String> notUp = new TreeSet<>();
       int worst = 0;
+      int samples = 0;
+      int unread = 0;
       long holdEnd = holdStart + holdFor.toNanos();
       while (System.nanoTime() < holdEnd) {
         Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(holdEnd - System.nanoTime()) + 1, 10_000));
-        Set<String> now = hostsNotUp();
-        notUp.addAll(now);
-        worst = Math.max(worst, now.size());
+        samples++;
+        Optional<Set<String>> now = hostsNotUp();
+        if (now.isEmpty()) {
+          unread++;
+          continue;
+        }
+        notUp.addAll(now.get());
+        worst = Math.max(worst, now.get().size());
       }
       print("hold_s", seconds(System.nanoTime() - holdStart));
       print("reports_per_s_steady", round((acknowledged.sum() - before) / seconds(System.nanoTime() - holdStart)));
       steady.print();
       // Every agent of the fleet beats throughout: a host the scheduler shows STALE or DOWN is a false mark.
-      print("hosts_not_up_at_some_sample", notUp.size());
-      print("hosts_not_up_at_worst_sample", worst);
+      print("host_list_samples", samples + " (" + unread + " not read)");
+      print("hosts_not_up_at_some_sample", unread == samples ? "unknown: no sample read" : String.valueOf(notUp.size()));
+      print("hosts_not_up_at_worst_sample", unread == samples ? "unknown: no sample read" : String.valueOf(worst));
       memory("steady");
       print("scheduler_channels", fleet.schedulerChannels());
     }
     return 0;
   }
 
-  /** Hosts the scheduler shows in a state other than UP, read from its REST API ({@code GET /api/v1/hosts}). */
-  private Set<String> hostsNotUp() {
-    JsonNode hosts = hosts();
+  /**
+   * Hosts the scheduler shows in a state other than UP, read from its REST API ({@code GET
+   * /api/v1/hosts}); empty when the list could not be read this time (the sample does not count).
+   */
+  private Optional<Set<String>> hostsNotUp() {
+    Optional<JsonNode> hosts = readHosts();
+    if (hosts.isEmpty()) {
+      return Optional.empty();
+    }
     Set<String> out = new TreeSet<>();
-    for (JsonNode h : hosts) {
+    for (JsonNode h : hosts.get()) {
       if (!"UP".equals(h.path("state").asText())) {
         out.add(h.path("id").asText());
       }
     }
-    return out;
+    return Optional.of(out);
   }
 
-  /** How many hosts the scheduler lists. */
+  /** How many hosts the scheduler lists; -1 when the list could not be read this time. */
   private int hostsListed() {
-    return hosts().size();
+    return readHosts().map(JsonNode::size).orElse(-1);
   }
 
-  /** {@code GET /api/v1/hosts}; an empty array when it could not be read. */
-  private JsonNode hosts() {
+  /** The host list, or empty (with a warning) when this reading failed; a refused token ends the bench. */
+  private Optional<JsonNode> readHosts() {
     try {
-      HttpResponse<String> r = http().send(HttpRequest.newBuilder(URI.create((schedulerHttp != null ? schedulerHttp : "http://" + scheduler) + "/api/v1/hosts"))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(r.body());
+      return Optional.of(hosts());
     } catch (IOException e) {
-      System.out.println("warning: hosts not read: " + e);
-      return JSON.createArrayNode();
+      System.out.println("warning: hosts not read: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The scheduler refused the host list for the token: nothing this bench reads from it would mean anything. */
+  static final class HostListRefused extends RuntimeException {
+    HostListRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * {@code GET /api/v1/hosts} with the viewer token: the array of hosts. A 401 or 403 is a {@link
+   * HostListRefused}; any other failure (no answer, another status, not an array) an IOException.
+   */
+  private JsonNode hosts() throws IOException {
+    String base = schedulerHttp != null ? schedulerHttp : "http://" + scheduler;
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/hosts")).timeout(Duration.ofSeconds(30));
+    String t = token != null ? token : System.getenv("MIGPLAN_TOKEN");
+    if (t != null && !t.isBlank()) {
+      b.header("Authorization", "Bearer " + t.strip());
+    }
+    HttpResponse<String> r;
+    try {
+      r = http().send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return JSON.createArrayNode();
+      throw new IOException("interrupted", e);
     }
+    if (r.statusCode() == 401 || r.statusCode() == 403) {
+      throw new HostListRefused("the scheduler refused its host list (HTTP " + r.statusCode() + ": " + r.body().strip()
+          + "); give a token with the viewer role: --token or MIGPLAN_TOKEN");
+    }
+    if (r.statusCode() != 200) {
+      throw new IOException("HTTP " + r.statusCode() + ": " + r.body().strip());
+    }
+    JsonNode list = JSON.readTree(r.body());
+    if (!list.isArray()) {
+      throw new IOException("the host list is not an array: " + r.body().strip());
+    }
+    return list;
   }
 
   /**
