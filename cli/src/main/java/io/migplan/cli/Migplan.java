@@ -2,7 +2,6 @@ package io.migplan.cli;
 
 import io.migplan.cli.client.ApiClient;
 import io.migplan.cli.client.CaTrust;
-import io.migplan.cli.client.NoTls;
 import io.migplan.cli.commands.CampaignCommand;
 import io.migplan.cli.commands.EvacuationCommand;
 import io.migplan.cli.commands.HostCommand;
@@ -117,7 +116,7 @@ public final class Migplan implements Runnable {
                     "--server must be an http:// or https:// URL with a host, got " + server);
         }
         try {
-            SSLContext ssl = ca != null ? CaTrust.of(ca) : "http".equals(uri.getScheme()) ? NoTls.context() : null;
+            SSLContext ssl = ca != null ? CaTrust.of(ca) : null;
             return new ApiClient(uri, token(commandLine), ssl);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, e.getMessage());

@@ -234,7 +234,7 @@ public final class ApiClient {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(server + path).toURL().openConnection();
             if (ssl != null && c instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(socketFactory());
+                https.setSSLSocketFactory(ssl.getSocketFactory());
             }
             c.setInstanceFollowRedirects(false);
             c.setConnectTimeout(millis(connectTimeout));
@@ -263,15 +263,6 @@ public final class ApiClient {
         } catch (IOException e) {
             throw new ApiException(0, ApiException.UNREACHABLE, "cannot reach the scheduler at " + server + ": "
                     + describe(e), e);
-        }
-    }
-
-    /** The TLS context's sockets; a context that speaks no TLS ({@link NoTls}) fails as the call. */
-    private javax.net.ssl.SSLSocketFactory socketFactory() throws IOException {
-        try {
-            return ssl.getSocketFactory();
-        } catch (IllegalStateException e) {
-            throw new IOException(e.getMessage(), e);
         }
     }
 
