@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -34,13 +36,12 @@ public final class FleetReleases {
 
     /** The releases {@code hosts} run. */
     public static FleetReleases of(Collection<ClusterSnapshot.HostEntry> hosts) {
+        Set<String> spellings = new HashSet<>();
+        hosts.forEach(e -> spellings.add(of(e.view())));
         TreeSet<String> releases = new TreeSet<>(Releases.ORDER);
         hosts.forEach(e -> releases.add(of(e.view())));
         Map<String, Integer> ranks = new HashMap<>();
-        hosts.forEach(e -> {
-            String r = of(e.view());
-            ranks.put(r, releases.headSet(r).size());
-        });
+        spellings.forEach(r -> ranks.put(r, releases.headSet(r).size()));
         // Not Map.copyOf: callers look up a host's release as it is, null included.
         return new FleetReleases(List.copyOf(releases), Collections.unmodifiableMap(ranks));
     }
