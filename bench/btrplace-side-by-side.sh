@@ -15,6 +15,10 @@
 # its warm-up); every plan checked by the harness's `check` and by fullcheck.py. Commands go to
 # OUT_DIR/commands.log, the load average before each step to OUT_DIR/loadavg.log, the tables to
 # OUT_DIR/tables.md (and stdout).
+# Then, in the same run, ours end to end through the product (bin/bench-evacuation-e2e: POST to READY on a
+# scheduler started from its jar with the shipped heap, the same fleets reported over gRPC; cold = first
+# plan after each of 3 restarts, warm = median of 5) beside BtrPlace's cold (model build + solve) and warm
+# figures: OUT_DIR/e2e.md. E2E=0 skips it; E2E_REUSE=1 reuses the evac_e2e_<hosts> databases of an earlier run.
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -159,6 +163,19 @@ for inst in "${INSTANCES[@]}"; do
     done
   done
 done
+# ---- 7. ours end to end, the same fleets and drained hosts (seed 42), through the product
+if [ "${E2E:-1}" = 1 ]; then
+  reuse=()
+  [ "${E2E_REUSE:-0}" = 1 ] && reuse=(--reuse true)
+  load "e2e 1000"
+  run bin/bench-evacuation-e2e --sizes 1000 --cases 1host,5pct --runs 5 --cold $COLD_RUNS --dir "$OUT/e2e" \
+    "${reuse[@]}" > "$OUT/e2e-1000.txt" 2> "$OUT/e2e-1000.log"
+  load "e2e 5000"
+  run bin/bench-evacuation-e2e --sizes 5000 --cases 5pct --runs 5 --cold $COLD_RUNS --dir "$OUT/e2e" \
+    --scheduler-opts '-Dmigplan.matrix.refresh-on-report=false' "${reuse[@]}" \
+    > "$OUT/e2e-5000.txt" 2> "$OUT/e2e-5000.log"
+  load "e2e done"
+fi
 load end
 
 # ---- 6. tables
@@ -275,4 +292,61 @@ for inst in instances:
                         kinds.setdefault(p, []).append("%s %s %d" % (src, k, n))
         if kinds:
             print("Violations by kind: " + "; ".join("%s: %s" % (p, ", ".join(v)) for p, v in kinds.items()) + "\n")
+PY
+
+[ "${E2E:-1}" = 1 ] || exit 0
+python3 - "$OUT" "${INSTANCES[@]}" <<'PY' | tee "$OUT/e2e.md"
+import json, os, re, statistics, sys
+
+out, instances = sys.argv[1], sys.argv[2:]
+# "hosts case vms status [cold, ...] warm_ms solve_ms migrated unplaced rss heap" from EvacuationEndToEndBench
+ROW = re.compile(r"^(\d+)\s+(\w+)\s+(\d+)\s+(\w+)\s+\[([\d, ]*)\]\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)")
+rows, warms = {}, {}
+for size in ("1000", "5000"):
+    path = os.path.join(out, "e2e-%s.txt" % size)
+    if not os.path.exists(path):
+        continue
+    last = None
+    for line in open(path, encoding="utf-8"):
+        m = ROW.match(line)
+        if m:
+            last = (m.group(1), m.group(2))
+            rows[last] = m.groups()
+        elif line.startswith("#      warm runs") and last:
+            warms[last] = line.split("runs", 1)[1].strip()
+
+
+def js(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def ms(x):
+    return "—" if x is None else "{:,}".format(int(round(x)))
+
+
+solved = lambda r: r.get("status") in ("SOLVED", "OPTIMAL", "FEASIBLE")
+print("Ours: POST /api/v1/plans/evacuation to READY on a scheduler with the shipped heap (cold: the first plan after"
+      " each restart, median; warm: median of 5). BtrPlace: model build + solve (cold: median of fresh JVMs; warm:"
+      " its --runs 3 in one JVM, median solve + median build). Neither counts its process's start.\n")
+print("| instance | encoding | BtrPlace cold | ours cold (runs) | **cold ratio** | BtrPlace warm | ours warm (runs) |"
+      " **warm ratio** | ours: status, migrations, unplaced | peak RSS MiB cold/warm |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for inst in instances:
+    size, scen = inst.split("-")
+    r = rows.get((size, scen))
+    if r is None:
+        continue
+    colds = [int(x) for x in r[4].split(",") if x.strip()]
+    o_cold, o_warm = statistics.median(colds), int(r[5])
+    for enc in ("relaxed", "conservative"):
+        e = os.path.join(out, inst, enc)
+        bc = [js(os.path.join(e, "btr-cold-%d.json" % i)) for i in (1, 2, 3)]
+        bw = js(os.path.join(e, "btr-warm.json"))
+        b_cold = statistics.median([x["solveMillis"] + x["modelBuildMillis"] for x in bc if solved(x)] or [0]) or None
+        b_warm = bw["solveMillis"] + bw.get("modelBuildMillis", 0) if solved(bw) else None
+        ratio = lambda a, b: "—" if a is None or not b else "%.1f×" % (a / b)
+        print("| %s | %s | %s | %s (%s) | %s | %s | %s (%s) | %s | %s, %s, %s | %s |" % (
+            inst, enc, ms(b_cold), ms(o_cold), r[4], ratio(b_cold, o_cold), ms(b_warm), ms(o_warm),
+            warms.get((size, scen), ""), ratio(b_warm, o_warm), r[3], r[7], r[8], r[9]))
 PY

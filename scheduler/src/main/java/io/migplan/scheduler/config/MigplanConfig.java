@@ -170,6 +170,16 @@ public interface MigplanConfig {
         boolean warmUp();
 
         /**
+         * Rounds of the warm-up planned on the fleet as it is held, after the made-up ones: each
+         * empties a few hosts (one per device type) through the real filters, stored verdicts and
+         * solver, and throws the plan away. More rounds let the JIT finish compiling what a plan
+         * of this fleet runs, at the cost of a longer start before readiness.
+         */
+        @WithDefault("3")
+        @Min(0)
+        int warmUpFleetRounds();
+
+        /**
          * Plans waiting for a solver beyond those. A request past both is refused (HTTP 429 with
          * Retry-After, gRPC RESOURCE_EXHAUSTED) and nothing of it is stored. 16: at the default
          * 30 s time limit and 2 solving, the last one waiting starts within 4 minutes even if

@@ -118,14 +118,12 @@ public class PlanService {
         }
     }
 
-    /** Rounds planned on the fleet itself at start, after {@link PlannerWarmUp}'s. */
-    static final int FLEET_ROUNDS = 3;
     /** Hosts each fleet round empties: one per device type met first, so every board's hosts are candidates. */
     static final int FLEET_WARM_UP_HOSTS = 4;
 
     /**
      * What the first plan would otherwise wait for: the stored verdicts read into the matrix's
-     * cache, then {@link PlannerWarmUp}'s rounds, then {@value #FLEET_ROUNDS} rounds on the fleet
+     * cache, then {@link PlannerWarmUp}'s rounds, then {@code migplan.planning.warm-up-fleet-rounds} rounds on the fleet
      * as it is held ({@link #fleetWarmUpHosts}: what only a real fleet makes, such as each host's
      * planning facts, is made then), each plan shown as the API would show it and thrown away.
      * No agent is asked: a cell the matrix lacks stays unanswered. Returns how many rounds were
@@ -167,7 +165,7 @@ public class PlanService {
             }
             ClusterSnapshot fleet = snapshots.current();
             Set<String> hosts = fleetWarmUpHosts(fleet);
-            for (int round = 0; round < FLEET_ROUNDS && !hosts.isEmpty(); round++, rounds++) {
+            for (int round = 0; round < config.planning().warmUpFleetRounds() && !hosts.isEmpty(); round++, rounds++) {
                 String id = "warm-up-fleet-" + round;
                 EvacuationPlan plan = solveNow(id, () -> new EvacuationProblemBuilder(filters(),
                         keys -> verdicts.stored(fleet, keys), batches -> Map.of())

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.testsupport.EvacuationFleet;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
@@ -39,6 +40,8 @@ class EvacuationPlansTest {
     AgroalDataSource ds;
     @Inject
     PlanService plans;
+    @Inject
+    MigplanConfig config;
 
     SchedulerGrpc grpc;
     EvacuationFleet fleet;
@@ -180,7 +183,7 @@ class EvacuationPlansTest {
         int rounds = CompletableFuture.supplyAsync(plans::warmUp, task -> new Thread(task, "warm-up").start()).join();
 
         assertThat(rounds).as("the made-up rounds, then the rounds on the fleet held")
-                .isEqualTo(PlannerWarmUp.ROUNDS + PlanService.FLEET_ROUNDS);
+                .isEqualTo(PlannerWarmUp.ROUNDS + config.planning().warmUpFleetRounds());
 
         assertThat(Inventory.count(ds, "plan")).as("nothing stored").isEqualTo(before);
         assertThat(Inventory.count(ds, "audit_record")).as("nothing audited").isEqualTo(audited);
