@@ -7,25 +7,16 @@ import static io.migplan.scheduler.bench.FleetBench.print;
 import static io.migplan.scheduler.bench.FleetBench.send;
 import static io.migplan.scheduler.bench.FleetBench.sleep;
 
-import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An evacuation through the product, end to end: the fleet of the evacuation benchmark ({@link
@@ -49,13 +40,10 @@ import java.util.regex.Pattern;
  */
 public final class EvacuationEndToEndBench {
 
-    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
-
     private final Map<String, String> opts;
     private final HttpClient http = HttpClient.newHttpClient();
     private ReportedFleet agents;
-    private Process scheduler;
-    private Path gcLog;
+    private SchedulerProcess scheduler;
     private String base;
 
     private EvacuationEndToEndBench(Map<String, String> opts) {
@@ -86,10 +74,11 @@ public final class EvacuationEndToEndBench {
                 String db = opts.getOrDefault("db", "evac_e2e") + "_" + size;
                 boolean reuse = opts.containsKey("reuse");
                 if (!reuse) {
-                    recreate(db);
+                    SchedulerProcess.recreate(db);
                 }
-                gcLog = dir.resolve("gc-" + size + ".log");
-                start(db, port);
+                scheduler = new SchedulerProcess(opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar"),
+                        opts.getOrDefault("xmx", "1g"), opts.get("scheduler-opts"), dir.resolve(String.valueOf(size)), http);
+                scheduler.start(db, port);
                 agents = ReportedFleet.of(fleet, "127.0.0.1:" + port,
                         Integer.parseInt(opts.getOrDefault("agents-port", "18112")));
                 if (!reuse) {
@@ -116,19 +105,20 @@ public final class EvacuationEndToEndBench {
                     long coldHeap = 0;
                     JsonNode last = null;
                     for (int i = 0; i < cold; i++) {
-                        restart(db, port);
+                        scheduler.stop();
+                        scheduler.start(db, port);
                         awaitFleet(http, base, size, 5);
-                        clearPeakRss();
-                        long gcFrom = Files.exists(gcLog) ? Files.size(gcLog) : 0;
+                        scheduler.clearPeakRss();
+                        long gcFrom = scheduler.gcLogSize();
                         Timed t = plan(c.hosts(), pollMs);
                         colds.add(t.millis());
                         last = t.plan();
-                        coldRss = Math.max(coldRss, peakRssMib());
-                        coldHeap = Math.max(coldHeap, heapPeakMib(gcFrom));
+                        coldRss = Math.max(coldRss, scheduler.peakRssMib());
+                        coldHeap = Math.max(coldHeap, scheduler.heapPeakMib(gcFrom));
                     }
                     List<Long> warms = new ArrayList<>();
-                    long gcFrom = Files.size(gcLog);
-                    clearPeakRss();
+                    long gcFrom = scheduler.gcLogSize();
+                    scheduler.clearPeakRss();
                     for (int i = 0; i < runs; i++) {
                         Timed t = plan(c.hosts(), pollMs);
                         warms.add(t.millis());
@@ -138,15 +128,17 @@ public final class EvacuationEndToEndBench {
                     System.out.printf(Locale.ROOT, "%-6d %-6s %5d %-10s %14s %8d %8d %8d %8d %12s %12s%n", size, c.name(),
                             m.path("vms").asInt(), last.path("status").asText(), colds, median(warms),
                             m.path("solveMillis").asLong(), m.path("migrations").asInt(), m.path("unplaced").asInt(),
-                            coldRss + "/" + peakRssMib(), coldHeap + "/" + heapPeakMib(gcFrom));
+                            coldRss + "/" + scheduler.peakRssMib(), coldHeap + "/" + scheduler.heapPeakMib(gcFrom));
                     System.out.println("#      warm runs " + warms);
                 }
                 agents.close();
                 agents = null;
-                stop();
+                scheduler.stop();
             }
         } finally {
-            stop();
+            if (scheduler != null) {
+                scheduler.stop();
+            }
             if (agents != null) {
                 agents.close();
             }
@@ -185,87 +177,6 @@ public final class EvacuationEndToEndBench {
             sleep(10_000);
         }
         print("probe_calls", seen);
-    }
-
-    private static void recreate(String db) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("drop database if exists " + db + " with (force)");
-            s.execute("create database " + db);
-        }
-    }
-
-    private void start(String db, int port) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + opts.getOrDefault("xmx", "1g"),
-                "-Xlog:gc:file=" + gcLog + "::filecount=0", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.log.level=WARN"));
-        if (opts.containsKey("scheduler-opts")) {
-            command.addAll(List.of(opts.get("scheduler-opts").split(" ")));
-        }
-        // Its own signing key beside its log, and an admin token of it for every call here.
-        Path keys = gcLog.resolveSibling("keys");
-        command.add("-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath());
-        FleetBench.token = TestTokens.of(keys, Roles.ADMIN);
-        command.addAll(List.of("-jar", opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar")));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + db);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                gcLog.resolveSibling("scheduler.log").toFile()));
-        long t0 = System.nanoTime();
-        scheduler = pb.start();
-        while (true) {
-            if (!scheduler.isAlive()) {
-                throw new IllegalStateException("the scheduler exited with " + scheduler.exitValue()
-                        + "; see " + gcLog.resolveSibling("scheduler.log"));
-            }
-            try {
-                if (send(http, "GET", base + "/q/health/ready", null).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            sleep(100);
-        }
-        print("scheduler_ready_s", (System.nanoTime() - t0) / 1e9);
-    }
-
-    private void restart(String db, int port) throws Exception {
-        stop();
-        start(db, port);
-    }
-
-    private void stop() throws InterruptedException {
-        if (scheduler != null && scheduler.isAlive()) {
-            scheduler.destroy();
-            scheduler.waitFor(60, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Resets the scheduler's peak RSS (VmHWM), so the next reading is the peak since now. */
-    private void clearPeakRss() throws IOException {
-        Files.writeString(Path.of("/proc", String.valueOf(scheduler.pid()), "clear_refs"), "5");
-    }
-
-    private long peakRssMib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(scheduler.pid()), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        return -1;
-    }
-
-    /** The largest heap before a collection logged since byte {@code from} of the GC log. */
-    private long heapPeakMib(long from) throws IOException {
-        String text = Files.readString(gcLog);
-        Matcher m = GC_HEAP.matcher(text.substring((int) Math.min(from, text.length())));
-        long peak = 0;
-        while (m.find()) {
-            peak = Math.max(peak, Long.parseLong(m.group(1)));
-        }
-        return peak;
     }
 
     private static long median(List<Long> values) {
