@@ -87,8 +87,8 @@ final class BackwardVerdicts {
     /**
      * Whether {@code vm} could go back to one of {@code oldHosts} (all at {@code oldRelease}): POSSIBLE
      * when one accepts every device; else UNKNOWN when some host refused none of them (cells unasked,
-     * or the agent's own UNKNOWN); else INCOMPATIBLE with the first refusal's code and sentence, or
-     * because no old host offers the type.
+     * or the agent's own UNKNOWN); else INCOMPATIBLE with the first agent's refusal (code and
+     * sentence), else the first host's that does not offer the type.
      */
     Judged judge(VmRecord vm, List<HostView> oldHosts, String oldRelease) {
         if (vm.unresolved() != null) {
@@ -104,7 +104,10 @@ final class BackwardVerdicts {
                 Side s = side(h, d);
                 if (s.refusal() != null) {
                     refuses = true;
-                    refusal = refusal == null ? s.refusal() : refusal;
+                    // An agent's refusal says more than a host that does not offer the type at all.
+                    if (refusal == null || refusal.code().equals(NO_OLD_RELEASE_TARGET)) {
+                        refusal = s.refusal();
+                    }
                     accepts = false;
                     break;
                 }

@@ -58,4 +58,17 @@ class BackwardVerdictsTest {
         assertThat(BackwardVerdicts.cells(List.of(A), List.of(OLD))).containsOnlyKeys(
                 new MatrixKey("old-1", GPU, "nvidia-231", SIG), new MatrixKey("old-1", GPU2, "nvidia-231", SIG));
     }
+
+    @Test
+    void anAgentsRefusalIsGivenBeforeAHostThatDoesNotOfferTheType() {
+        HostView v100 = io.migplan.scheduler.testsupport.Views.withParents(io.migplan.scheduler.testsupport.Views
+                .withRelease(io.migplan.scheduler.testsupport.Views.host("old-0"), "2025.1"),
+                io.migplan.scheduler.testsupport.Views.parent(GPU, io.migplan.scheduler.testsupport.Views.type(
+                        "nvidia-105", 4)));
+        BackwardVerdicts b = on(Map.of(new MatrixKey("old-1", GPU, "nvidia-231", SIG), Verdict.VERDICT_INCOMPATIBLE,
+                new MatrixKey("old-1", GPU2, "nvidia-231", SIG), Verdict.VERDICT_INCOMPATIBLE));
+        BackwardVerdicts.Judged j = b.judge(A, List.of(v100, OLD), "2025.1");
+        assertThat(j.verdict()).isEqualTo(BackwardVerdicts.INCOMPATIBLE);
+        assertThat(j.reasons().get(0).message()).contains("host old-1", "refuses nvidia-231");
+    }
 }
