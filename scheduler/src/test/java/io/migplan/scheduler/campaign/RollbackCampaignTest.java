@@ -202,6 +202,38 @@ class RollbackCampaignTest {
         assertThat(view.getList("history.kind", String.class)).doesNotContain("MIGRATION_FAILED", "HOST_TAKEN_BACK");
     }
 
+    /**
+     * One old host with room for one new host's VMs: the first plan empties one host and blocks the
+     * others (NO_ROOM); once that host is back at the old release and its agent answered, the rest
+     * is planned again onto it too, and the run goes on to the end.
+     */
+    @Test
+    void aRollbackWithRoomForOneHostAtATimeGoesOnOntoTheHostsItRolledBack() throws Exception {
+        start(new FleetSpec(4L, List.of(group("t4-new", "T4", 3, NEW, DRIVER, 0.5, T4),
+                new HostGroup("t4-old", "T4", 1, 1, OLD, DRIVER, 64, 512 * 1024, 0.0, T4)),
+                FleetSpec.DEFAULT_FAILURE_DOMAINS, 0));
+        int control = fleet.startControlServer("127.0.0.1", 0);
+        int vms = given().get("/api/v1/vms").then().statusCode(200).extract().jsonPath().getList("name").size();
+
+        String id = Campaigns.create(Map.of("fromRelease", NEW, "toRelease", OLD, "rollback", true))
+                .getString("id");
+        JsonPath first = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertThat(first.getList("blocked.host")).as(first.prettify()).hasSize(2);
+        assertThat(first.getString("blocked[0].reasons[0].message")).startsWith("NO_ROOM: VM ");
+
+        Run run = CommandLineCampaignTest.migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id,
+                "--executor", "simulator", "--simulator", "127.0.0.1:" + control, "--name", "rollback-test");
+        assertThat(run.exit()).as(run.err() + run.out()).isZero();
+        JsonPath view = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertThat(view.getString("state")).isEqualTo("COMPLETED");
+        assertThat(view.getList("history.kind", String.class)).contains("REPLANNED");
+        assertThat(view.getList("history.message", String.class)).anyMatch(m -> m.contains("is back at " + OLD
+                + " and answered its probes"));
+        assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(OLD);
+        assertThat(view.getInt("progress.migrationsDone")).isEqualTo(vms);
+        assertThat(view.getInt("progress.migrationsFailed")).isZero();
+    }
+
     private void start(FleetSpec spec) throws Exception {
         Inventory.clear(ds);
         fleet = FleetSimulator.start(spec, dir, "127.0.0.1:" + RestAssured.port);
