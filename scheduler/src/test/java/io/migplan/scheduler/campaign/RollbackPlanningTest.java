@@ -132,4 +132,14 @@ class RollbackPlanningTest {
         assertThat(h.state()).isEqualTo("BLOCKED");
         assertThat(h.note()).startsWith("NO_ROOM: VM ").contains("whose agents accept its state have no room for it");
     }
+
+    @Test
+    void theOfflinePlanOfARollbackIsTheSameComputationOnTheFilesVerdicts() {
+        CampaignView v = OfflineCampaign.plan("what-if", fleet(), new CampaignRequest(NEW, OLD, null, null, null, true,
+                true), List::of, RollbackCountTest.stored(STORED), java.time.Duration.ofMinutes(1), NOW);
+        assertThat(v.kind()).isEqualTo("ROLLBACK");
+        assertThat(v.batches()).flatExtracting(CampaignView.Batch::migrations)
+                .extracting(m -> m.vm() + "->" + m.to()).containsExactlyInAnyOrder("a->old-1", "b->old-1");
+        assertThat(v.blocked()).extracting(CampaignView.HostNote::host).containsExactlyInAnyOrder("new-2", "new-3");
+    }
 }
