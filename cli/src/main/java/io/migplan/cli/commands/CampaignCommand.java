@@ -45,15 +45,20 @@ public final class CampaignCommand {
      * wait for the plan and print it.
      */
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Plan a rolling upgrade of hosts (named, selected by label, or every host at --from).")
+            description = {"Plan a rolling upgrade of hosts (named, selected by label, or every host at --from).",
+                    "With --rollback, a campaign back from the new release (--from) to the old one (--to): each"
+                            + " host is emptied onto hosts at the old release whose agents answered COMPATIBLE for"
+                            + " each VM's state (asked first), then handed out to be downgraded."})
     static final class Create extends ApiCommand {
 
         /** Between two polls of a campaign being planned. */
         static final Duration POLL = Duration.ofMillis(500);
 
-        @Option(names = "--from", required = true, paramLabel = "RELEASE", description = "The release upgraded from.")
+        @Option(names = "--from", required = true, paramLabel = "RELEASE",
+                description = "The release upgraded from (the new one, for --rollback).")
         String fromRelease;
-        @Option(names = "--to", required = true, paramLabel = "RELEASE", description = "The release upgraded to.")
+        @Option(names = "--to", required = true, paramLabel = "RELEASE",
+                description = "The release upgraded to (the old one, for --rollback).")
         String toRelease;
         @Option(names = "--hosts", split = ",", paramLabel = "HOST", description = "Hosts in scope (comma-separated or repeated).")
         List<String> hosts;
@@ -78,6 +83,9 @@ public final class CampaignCommand {
         @Option(names = "--migration-timeout", paramLabel = "SECONDS",
                 description = "How long an issued migration may run before the scheduler settles it (10..86400).")
         Integer migrationTimeoutSeconds;
+        @Option(names = "--rollback", description = "A campaign back to an older release: --to must be older than"
+                + " --from. Without it an older --to is refused.")
+        boolean rollback;
         @Option(names = "--dry-run", description = "A plan to read only: nothing is reserved or issued.")
         boolean dryRun;
         @Option(names = "--wait", description = "Wait until the plan is made and print the campaign.")
@@ -126,6 +134,9 @@ public final class CampaignCommand {
                 body.put("policy", policy);
             }
             body.put("dryRun", dryRun);
+            if (rollback) {
+                body.put("rollback", true);
+            }
             return body;
         }
 
@@ -221,7 +232,8 @@ public final class CampaignCommand {
         out.append(evacuation ? "evacuation " : "campaign ").append(Json.text(c, "id")).append(' ')
                 .append(Json.text(c, "state")).append(": ")
                 .append(evacuation ? "to maintenance" + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
-                        : Json.text(c, "fromRelease") + " -> " + Json.text(c, "toRelease"))
+                        : Json.text(c, "fromRelease") + " -> " + Json.text(c, "toRelease")
+                                + ("ROLLBACK".equals(Json.text(c, "kind")) ? " (rollback)" : ""))
                 .append(", plan v").append(c.path("planVersion").asInt())
                 .append(c.path("dryRun").asBoolean() ? " (dry run)" : "").append('\n');
         if (c.hasNonNull("failure")) {

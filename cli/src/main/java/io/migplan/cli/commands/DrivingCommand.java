@@ -173,6 +173,7 @@ abstract class DrivingCommand extends ApiCommand {
         StringBuilder s = new StringBuilder();
         JsonNode view = o.view() == null ? null : o.view().json();
         boolean evacuation = view != null && "EVACUATION".equals(view.path("kind").asText());
+        boolean rollback = view != null && "ROLLBACK".equals(view.path("kind").asText());
         s.append(evacuation ? "evacuation " : "campaign ").append(id).append(' ').append(o.state()).append(" after ")
                 .append(Units.duration(o.elapsed()));
         switch (o.end()) {
@@ -186,7 +187,8 @@ abstract class DrivingCommand extends ApiCommand {
         if (view != null && view.path("progress").isObject()) {
             JsonNode p = view.path("progress");
             s.append(String.format(Locale.ROOT,
-                    (evacuation ? "hosts emptied and in maintenance" : "hosts upgraded") + ": %d/%d; migrations done: %d, failed: %d; migrations per VM: %.2f%n",
+                    (evacuation ? "hosts emptied and in maintenance" : rollback ? "hosts rolled back" : "hosts upgraded")
+                            + ": %d/%d; migrations done: %d, failed: %d; migrations per VM: %.2f%n",
                     p.path("hostsDone").asInt(), p.path("hosts").asInt(), p.path("migrationsDone").asInt(),
                     p.path("migrationsFailed").asInt(), p.path("migrationsPerVm").asDouble()));
         }

@@ -154,7 +154,7 @@ public class CampaignOverview {
         return new CampaignRequest(c.from(), c.to(), s.scope(), null, new CampaignPolicyRequest(
                 Integer.toString(s.maxHostsInMaintenance()), s.maxPerFailureDomain(), s.maxOutboundPerHost(),
                 s.maxInboundPerHost(), s.maxParallel(), s.headroomPercent(), s.allowBackward(), s.timeLimitSeconds(),
-                s.migrationTimeoutSeconds()), false);
+                s.migrationTimeoutSeconds()), false, c.rollback() ? Boolean.TRUE : null);
     }
 
     /** Migrations of the campaign per batch and state, CANCELLED left out, counted by the database. */

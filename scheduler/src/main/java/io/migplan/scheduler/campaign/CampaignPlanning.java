@@ -12,6 +12,7 @@ import io.migplan.scheduler.campaign.CampaignStore.MigrationRow;
 import io.migplan.scheduler.campaign.CampaignStore.Settings;
 import io.migplan.scheduler.campaign.VerdictBook.Basis;
 import io.migplan.scheduler.compatibility.Verdicts;
+import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
@@ -59,6 +60,15 @@ class CampaignPlanning {
 
     /** Attempts of {@link #planAndWrite} before it gives up: each lost one means another writer won. */
     static final int MAX_ATTEMPTS = 3;
+
+    /**
+     * Rounds of backward questions a rollback's plan asks before it is computed, each of at most
+     * {@link RollbackService#HOSTS_PER_PROBE} hosts and one batch of {@code migplan.matrix.batch-size}
+     * questions per host (as one {@code POST …/rollback/probe} call): 64 old hosts' worth of cells
+     * per plan. What is still unasked after them is unknown to this plan (no target); a later plan
+     * asks again.
+     */
+    static final int BACKWARD_ASK_ROUNDS = 4;
 
     /** The latest plan's lists and figures, as the campaign row keeps them (batches are rows). */
     record StoredPlan(List<CampaignView.Unmovable> unmovable, List<CampaignView.HostNote> heldBack,
@@ -118,6 +128,8 @@ class CampaignPlanning {
     Verdicts verdicts;
     @Inject
     Clock clock;
+    @Inject
+    MigplanConfig config;
 
     private final EvacuationPlanner evacuations = new EvacuationPlanner();
     /** Wraps the batch planner of every plan computed; the identity but in tests that need a slow or failing one. */
@@ -131,9 +143,42 @@ class CampaignPlanning {
         if (in.kind() == CampaignKind.EVACUATION) {
             return computeEvacuation(campaign, in, watch, now);
         }
+        if (in.kind() == CampaignKind.ROLLBACK) {
+            askBackward(campaign, in);
+        }
         ClusterSnapshot snapshot = in.snapshot();
         return compute(campaign, in, keys -> verdicts.stored(snapshot, keys),
                 batchPlanners.apply(watch.around(evacuations)), now);
+    }
+
+    /**
+     * A rollback's plan asks first: the backward cells of the VMs in scope on the hosts at the old
+     * release that no agent has answered at its current generation are asked of those hosts' agents
+     * ({@link RollbackService#ask}, the rollback probe's path), at most {@link #BACKWARD_ASK_ROUNDS}
+     * rounds, stopping early once nothing is unasked or a round got no answer. No lock or transaction
+     * is held; answers are stored as every probe's are, so the computation reads them.
+     */
+    private void askBackward(String campaign, Inputs in) {
+        ClusterSnapshot snapshot = in.snapshot();
+        Map<String, io.migplan.scheduler.snapshot.HostView> old = new TreeMap<>();
+        CampaignProblemBuilder.oldHosts(snapshot, in.to(), in.upgrading(), CampaignRunner.adminReasonPrefix(campaign))
+                .forEach(h -> old.put(h.id(), h));
+        var cells = BackwardVerdicts.cells(CampaignProblemBuilder.vmsOn(snapshot, in.scope()), old.values());
+        for (int round = 0; round < BACKWARD_ASK_ROUNDS && !cells.isEmpty(); round++) {
+            Map<MatrixKey, StoredVerdict> known = verdicts.stored(snapshot, cells.keySet());
+            Map<MatrixKey, io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts> unasked = new java.util.LinkedHashMap<>();
+            cells.forEach((k, f) -> {
+                if (!known.containsKey(k)) {
+                    unasked.put(k, f);
+                }
+            });
+            if (unasked.isEmpty()) {
+                return;
+            }
+            if (RollbackService.ask(verdicts, snapshot, unasked, old, config.matrix().batchSize()).answered() == 0) {
+                return;
+            }
+        }
     }
 
     /**
@@ -145,8 +190,9 @@ class CampaignPlanning {
             BatchPlanner batches, Instant now) {
         int version = in.baseVersion() + 1;
         ClusterSnapshot snapshot = in.snapshot();
+        boolean rollback = in.kind() == CampaignKind.ROLLBACK;
         CampaignProblemBuilder builder = new CampaignProblemBuilder(known, in.settings().allowBackward(),
-                CampaignRunner.adminReasonPrefix(campaign));
+                CampaignRunner.adminReasonPrefix(campaign), rollback);
         CampaignProblemBuilder.Built built = builder.build(campaign + "-v" + version, snapshot, in.from(), in.to(),
                 in.scope(), in.upgrading(), now);
         Settings settings = in.settings();
@@ -169,16 +215,29 @@ class CampaignPlanning {
         for (CampaignPlan.Batch b : plan.batches()) {
             int index = in.batchOffset() + b.index();
             for (EvacuationPlan.Migration m : b.migrations()) {
-                Basis basis = basis(built, snapshot, m, index, batchOf, in.upgrading(), in.to());
+                // A rollback's targets all rest on their own agents' answers.
+                Basis basis = rollback ? (m.devices().isEmpty() ? null : Basis.PROBED)
+                        : basis(built, snapshot, m, index, batchOf, in.upgrading(), in.to());
                 migrations.add(new MigrationRow(campaign + "-" + version + "-" + (++seq), version,
                         index, m.wave(), m.vm(), m.vmUuid(), m.from(), m.to(), m.devices(), m.types(), "PLANNED",
                         basis == null ? "NOT_NEEDED" : basis.name(), List.of(), "", false, null, ""));
             }
         }
-        for (CampaignPlan.HostHold h : plan.heldBack()) {
+        List<CampaignView.HostNote> backBlocked = new ArrayList<>();
+        if (rollback) {
+            // A host whose VMs cannot all go back is BLOCKED, each such VM with why (INCOMPATIBLE, UNKNOWN, NO_ROOM).
+            List<CampaignPlan.HostHold> holds = new ArrayList<>(plan.heldBack());
+            holds.addAll(plan.blocked());
+            for (CampaignPlan.HostHold h : holds) {
+                List<Reason> why = backwardReasons(built, h);
+                hosts.add(new HostRow(h.host(), null, false, "BLOCKED", sentence(why)));
+                backBlocked.add(new CampaignView.HostNote(h.host(), why));
+            }
+        }
+        for (CampaignPlan.HostHold h : rollback ? List.<CampaignPlan.HostHold>of() : plan.heldBack()) {
             hosts.add(new HostRow(h.host(), null, false, "HELD_BACK", sentence(h.reasons())));
         }
-        for (CampaignPlan.HostHold h : plan.blocked()) {
+        for (CampaignPlan.HostHold h : rollback ? List.<CampaignPlan.HostHold>of() : plan.blocked()) {
             hosts.add(new HostRow(h.host(), null, false, "BLOCKED", sentence(h.reasons())));
         }
         for (String h : built.absent()) {
@@ -188,8 +247,15 @@ class CampaignPlanning {
         }
         StoredPlan stored = stored(plan, uuid -> {
             VmRecord record = built.vms().get(uuid);
-            return record == null ? null : CampaignProblemBuilder.explain(record, snapshot, built.verdicts(), in.to());
+            if (record == null) {
+                return null;
+            }
+            return rollback ? backwardReason(built.backward().judge(record))
+                    : CampaignProblemBuilder.explain(record, snapshot, built.verdicts(), in.to());
         });
+        if (rollback) {
+            stored = new StoredPlan(stored.unmovable(), List.of(), List.copyOf(backBlocked), stored.metrics());
+        }
         return new Computed(in.baseVersion(), version, List.copyOf(hosts), List.copyOf(migrations), stored,
                 batchOf.size());
     }
@@ -368,6 +434,38 @@ class CampaignPlanning {
                         m.waves(), m.lowerBound(), m.blocked(), m.planMillis(), new CampaignView.Naive(
                                 m.naive().migrations(), m.naive().migrationsPerVm(), m.naive().movedTwice(),
                                 m.naive().blocked())));
+    }
+
+    /**
+     * Why the VMs of a host a rollback cannot empty stay: per VM, INCOMPATIBLE or UNKNOWN as the
+     * rollback view judges it ({@link BackwardVerdicts#judge}), or NO_ROOM for a VM some old host
+     * accepts but the plan found no room for (the planner names it in the host's reasons). VMs that
+     * could go but stay with their host are not listed.
+     */
+    private static List<Reason> backwardReasons(CampaignProblemBuilder.Built built, CampaignPlan.HostHold hold) {
+        List<Reason> out = new ArrayList<>();
+        List<VmRecord> vms = built.vms().values().stream().filter(v -> v.host().equals(hold.host()))
+                .sorted(java.util.Comparator.comparing(VmRecord::name).thenComparing(VmRecord::uuid)).toList();
+        for (VmRecord vm : vms) {
+            BackwardVerdicts.Judged j = built.backward().judge(vm);
+            if (!j.verdict().equals(BackwardVerdicts.POSSIBLE)) {
+                out.add(new Reason(j.verdict(), "VM " + vm.name() + ": " + sentence(j.reasons())));
+                continue;
+            }
+            hold.reasons().stream().filter(r -> r.message().startsWith(vm.name() + ": ")).findFirst().ifPresent(r ->
+                    out.add(new Reason(RollbackCount.NO_ROOM, "VM " + vm.name() + ": the hosts at release "
+                            + built.backward().oldRelease() + " whose agents accept its state have no room for it ("
+                            + r.code() + ": " + r.message().substring(vm.name().length() + 2) + ")")));
+        }
+        return out.isEmpty() ? hold.reasons() : out;
+    }
+
+    /** A backward judgement as one reason: the verdict as its code, the first reason's code and words as its message. */
+    private static Reason backwardReason(BackwardVerdicts.Judged j) {
+        if (j.verdict().equals(BackwardVerdicts.POSSIBLE)) {
+            return null;
+        }
+        return new Reason(j.verdict(), sentence(j.reasons()));
     }
 
     private static String sentence(List<Reason> reasons) {

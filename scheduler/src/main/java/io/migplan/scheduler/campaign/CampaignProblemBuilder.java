@@ -55,16 +55,40 @@ import java.util.function.Function;
  * <p>Hosts the campaign is upgrading right now are given at the release they are being upgraded
  * to (they are empty and come back at it); they are targets in the plan, and the campaign sends
  * nothing there until they are back and probed.
+ *
+ * <p>A rollback ({@link CampaignKind#ROLLBACK}, to an older release) replaces the release and
+ * verdict rules with the backward one alone: a target must run the old release now
+ * ({@link OldReleaseTarget}; a host this campaign will roll back later has no answer at the old
+ * release yet, so it is no target until a later plan) and its own agent must have answered
+ * COMPATIBLE for each device ({@link BackwardVerdicts}): nothing learned or assumed, no
+ * {@code allowBackward}.
  */
 final class CampaignProblemBuilder {
 
-    /** The problem, and what the builder learned that the campaign needs to run it ({@code vms} by UUID). */
-    record Built(CampaignProblem problem, VerdictBook verdicts, Map<String, VmRecord> vms, Set<String> absent) {
+    /**
+     * The problem, and what the builder learned that the campaign needs to run it ({@code vms} by
+     * UUID); {@code backward} only for a rollback.
+     */
+    record Built(CampaignProblem problem, VerdictBook verdicts, Map<String, VmRecord> vms, Set<String> absent,
+            Backward backward) {
+    }
+
+    /**
+     * What a rollback's eligibility rests on: the hosts at the old release that take VMs (targets),
+     * and their agents' stored answers for the backward cells of the VMs in scope.
+     */
+    record Backward(List<io.migplan.scheduler.snapshot.HostView> oldHosts, BackwardVerdicts verdicts, String oldRelease) {
+
+        /** Why {@code vm} cannot go back, judged as the rollback view judges it. */
+        BackwardVerdicts.Judged judge(VmRecord vm) {
+            return verdicts.judge(vm, oldHosts, oldRelease);
+        }
     }
 
     private final Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored;
     private final boolean allowBackward;
     private final String ownMarks;
+    private final boolean rollback;
 
     /**
      * @param stored   the valid verdicts among the keys given (the matrix at the hosts' current generations)
@@ -72,9 +96,43 @@ final class CampaignProblemBuilder {
      */
     CampaignProblemBuilder(Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored,
             boolean allowBackward, String ownMarks) {
+        this(stored, allowBackward, ownMarks, false);
+    }
+
+    /** @param rollback whether the campaign goes back to an older release: only answered backward verdicts count */
+    CampaignProblemBuilder(Function<Collection<MatrixKey>, Map<MatrixKey, StoredVerdict>> stored,
+            boolean allowBackward, String ownMarks, boolean rollback) {
         this.stored = stored;
         this.allowBackward = allowBackward;
         this.ownMarks = ownMarks;
+        this.rollback = rollback;
+    }
+
+    /**
+     * The hosts a rollback to {@code oldRelease} may send VMs to: up, running the old release, taking
+     * VMs ({@link #takesVms}, the campaign's own marks counting as in service), and not being rolled
+     * back now ({@code upgrading}).
+     */
+    static List<io.migplan.scheduler.snapshot.HostView> oldHosts(ClusterSnapshot snapshot, String oldRelease,
+            Set<String> upgrading, String ownMarks) {
+        OldReleaseTarget old = new OldReleaseTarget(oldRelease);
+        List<io.migplan.scheduler.snapshot.HostView> out = new ArrayList<>();
+        for (HostEntry e : snapshot.hosts()) {
+            var h = e.view();
+            if (h.isUp() && old.runsOld(h) && !upgrading.contains(h.id()) && takesVms(h, ownMarks)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** The VMs on the hosts of {@code scope} that are up, as the snapshot has them. */
+    static List<VmRecord> vmsOn(ClusterSnapshot snapshot, Collection<String> scope) {
+        List<VmRecord> out = new ArrayList<>();
+        for (String h : scope) {
+            snapshot.host(h).filter(e -> e.view().isUp()).ifPresent(e -> out.addAll(e.vms()));
+        }
+        return out;
     }
 
     /**
@@ -138,8 +196,19 @@ final class CampaignProblemBuilder {
             }
         }
         VerdictBook book = verdicts(up, records.values(), inScope);
-        Eligibility eligibility = eligibility(up, records, book, upgrading, to);
-        return new Built(new CampaignProblem(id, hosts, vms, from, to, inScope, eligibility), book, records, absent);
+        Backward backward = null;
+        Eligibility eligibility;
+        if (rollback) {
+            List<io.migplan.scheduler.snapshot.HostView> oldHosts = oldHosts(snapshot, to, upgrading, ownMarks);
+            var cells = BackwardVerdicts.cells(vmsOn(snapshot, inScope), oldHosts);
+            backward = new Backward(oldHosts, new BackwardVerdicts(cells.isEmpty() ? Map.of()
+                    : Map.copyOf(stored.apply(List.copyOf(cells.keySet())))), to);
+            eligibility = backwardEligibility(up, records, backward, upgrading);
+        } else {
+            eligibility = eligibility(up, records, book, upgrading, to);
+        }
+        return new Built(new CampaignProblem(id, hosts, vms, from, to, inScope, eligibility), book, records, absent,
+                backward);
     }
 
     /** The valid stored verdicts for every type and signature of the VMs that move, on every host offering the type. */
@@ -210,6 +279,30 @@ final class CampaignProblemBuilder {
                 }
             }
             return true;
+        };
+    }
+
+    /**
+     * A rollback's eligibility: the target runs the old release now, takes VMs, offers each device's
+     * type, and its own agent answered COMPATIBLE for each device ({@link BackwardVerdicts#accepts}).
+     */
+    private Eligibility backwardEligibility(Map<String, HostEntry> up, Map<String, VmRecord> records,
+            Backward backward, Set<String> upgrading) {
+        Set<String> targets = new java.util.HashSet<>();
+        backward.oldHosts().forEach(h -> targets.add(h.id()));
+        return (vm, source, target) -> {
+            HostEntry t = up.get(target.id());
+            if (t == null || !targets.contains(target.id()) || upgrading.contains(target.id())
+                    || Releases.compare(t.view().release(), target.release()) != 0) {
+                // Not at the old release now: a host rolled back later in this plan has not answered yet.
+                return false;
+            }
+            VmRecord record = records.get(vm.uuid());
+            if (record == null || record.unresolved() != null) {
+                return false;
+            }
+            return DeviceTypePresentFilter.offersAll(t.view(), record.devices().stream().map(DeviceRequest::typeId)
+                    .collect(java.util.stream.Collectors.toSet())) && backward.verdicts().accepts(t.view(), record);
         };
     }
 

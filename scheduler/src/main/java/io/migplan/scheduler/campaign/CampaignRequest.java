@@ -25,6 +25,10 @@ import java.util.Map;
  * Selector keys and values follow the text rule of the host labels they are matched against (a
  * NUL would reach PostgreSQL's jsonb, which refuses it). The annotations hold every rule on one
  * field, {@link #validate()} the rules between fields; what needs the cluster (known hosts, their release) is {@link CampaignService}'s to check.
+ *
+ * <p>{@code rollback: true} asks for a campaign from the new release back to the old one
+ * ({@link CampaignKind#ROLLBACK}): its {@code toRelease} must then be older than {@code fromRelease}.
+ * The flag is explicit so that a typo in a release never starts a backward campaign.
  */
 public record CampaignRequest(
         @NotBlank(message = "is required") @PlainText(max = Texts.MAX_NAME) String fromRelease,
@@ -32,23 +36,51 @@ public record CampaignRequest(
         List<@NotBlank(message = "must not be empty") @PlainText String> hosts,
         Map<@PlainText(max = Texts.MAX_NAME) String, @PlainText(max = Texts.MAX_TEXT) String> selector,
         @Valid CampaignPolicyRequest policy,
-        Boolean dryRun) {
+        Boolean dryRun,
+        Boolean rollback) {
+
+    /** A rolling upgrade (forward), as every request was before rollback campaigns. */
+    public CampaignRequest(String fromRelease, String toRelease, List<String> hosts, Map<String, String> selector,
+            CampaignPolicyRequest policy, Boolean dryRun) {
+        this(fromRelease, toRelease, hosts, selector, policy, dryRun, null);
+    }
 
     /**
      * The rules between fields, for a request whose fields are valid: the target release is newer
-     * than the source, and hosts are named or selected, not both.
+     * than the source, or older with {@code rollback: true} (and only then), and hosts are named
+     * or selected, not both.
      *
      * @throws InvalidRequestException naming the fields and what is wrong
      */
     public void validate() {
         String from = fromRelease.strip();
         String to = toRelease.strip();
-        if (Releases.compare(to, from) <= 0) {
+        int order = Releases.compare(to, from);
+        if (order == 0) {
             throw new InvalidRequestException("toRelease must be newer than fromRelease: " + from + " -> " + to);
+        }
+        if (order < 0 && !rolledBack()) {
+            throw new InvalidRequestException("toRelease " + to + " is older than fromRelease " + from
+                    + ": a rollback campaign needs \"rollback\": true");
+        }
+        if (order > 0 && rolledBack()) {
+            throw new InvalidRequestException("toRelease " + to + " is newer than fromRelease " + from
+                    + ": \"rollback\": true asks for a campaign back to an older release; leave it out for an"
+                    + " upgrade");
         }
         if (named() && selected()) {
             throw new InvalidRequestException("give hosts or selector, not both");
         }
+    }
+
+    /** Whether the request asks for a campaign back to an older release. */
+    boolean rolledBack() {
+        return Boolean.TRUE.equals(rollback);
+    }
+
+    /** The kind of campaign the request asks for. */
+    CampaignKind kind() {
+        return rolledBack() ? CampaignKind.ROLLBACK : CampaignKind.UPGRADE;
     }
 
     boolean named() {

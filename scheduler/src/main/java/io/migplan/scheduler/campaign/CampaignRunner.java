@@ -1,5 +1,7 @@
 package io.migplan.scheduler.campaign;
 
+import io.migplan.scheduler.campaign.planner.CampaignProblem;
+
 import io.migplan.proto.v1.ProbeQuestion;
 import io.migplan.scheduler.campaign.CampaignStore.Settings;
 import io.migplan.scheduler.campaign.PlanWatch.PlanStoppedException;
@@ -19,7 +21,6 @@ import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.snapshot.HostView;
 import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
-import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.work.PlanningBusyException;
 import io.migplan.scheduler.work.PlanningLimiter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -414,7 +415,7 @@ public class CampaignRunner {
             for (HostRow h : store.hosts(id)) {
                 if (REPLANNED.contains(h.state())) {
                     // An evacuation has no new release: every host not yet emptied is planned again.
-                    if (c.evacuation() || !atNewRelease(snapshot, h.host(), c.to())) {
+                    if (c.evacuation() || !atNewRelease(snapshot, h.host(), c.from(), c.to())) {
                         scope.add(h.host());
                     }
                 } else if (CampaignStep.UPGRADING.contains(h.state())) {
@@ -471,9 +472,10 @@ public class CampaignRunner {
         }
     }
 
-    private static boolean atNewRelease(ClusterSnapshot snapshot, String host, String to) {
+    /** Whether {@code host} is up and has got where the campaign takes it ({@link CampaignProblem#reached}). */
+    private static boolean atNewRelease(ClusterSnapshot snapshot, String host, String from, String to) {
         return snapshot.host(host).map(HostEntry::view)
-                .filter(v -> v.isUp() && Releases.compare(v.release(), to) >= 0).isPresent();
+                .filter(v -> v.isUp() && CampaignProblem.reached(v.release(), from, to)).isPresent();
     }
 
     /** How a campaign's admin-state reasons begin, so it knows which marks are its own. */

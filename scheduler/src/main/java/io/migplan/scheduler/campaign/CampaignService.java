@@ -123,7 +123,7 @@ public class CampaignService {
                                 + " another");
                     }
                 }
-                store.insertPlanning(id, from, to, settings, now);
+                store.insertPlanning(id, request.kind(), from, to, settings, now);
                 return view(store.require(id, false));
             });
         } catch (RuntimeException e) {

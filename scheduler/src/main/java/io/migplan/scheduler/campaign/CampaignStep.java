@@ -557,7 +557,9 @@ final class CampaignStep {
             out.event("HOST_DONE", EventSubject.host(h), "host " + h.host() + " runs " + c.to() + " and answered "
                     + cells.size() + " probes"
                     + (refused.isEmpty() ? "" : ", refusing " + refused.size() + " type/signature pairs"));
-            if (!refused.isEmpty()) {
+            if (c.rollback()) {
+                new Triggers().rolledBack(h);
+            } else if (!refused.isEmpty()) {
                 new Triggers().refusedByUpgraded(h, e, refused);
             }
         }
@@ -659,6 +661,22 @@ final class CampaignStep {
                     .orElse("host " + id + " left the inventory");
         }
 
+        /**
+         * A rollback's host back at the old release, its probes answered, is a target the plan could
+         * not count on (its agent had not answered at the old release yet): hosts that could not go
+         * back are planned again, onto it too. A rollback plans only on answered verdicts, so no
+         * refusal by this host touches the targets of the plan; each host is done once, so this
+         * re-plans at most once per host.
+         */
+        void rolledBack(HostRow h) {
+            List<String> stuck = hosts.values().stream().filter(o -> o.state().equals("BLOCKED")
+                    || o.state().equals("HELD_BACK")).map(HostRow::host).sorted().toList();
+            if (!stuck.isEmpty()) {
+                flag("host " + h.host() + " is back at " + c.to() + " and answered its probes; host(s) "
+                        + String.join(", ", stuck) + " that could not go back are planned again, onto it too");
+            }
+        }
+
         /** An upgraded host refused what the plan sends to hosts of its board at the new release. */
         void refusedByUpgraded(HostRow h, HostEntry e, Set<String> refused) {
             String board = CampaignProblemBuilder.board(e.view());
@@ -725,7 +743,8 @@ final class CampaignStep {
                 String why = c.reason().isEmpty() ? "" : ": " + c.reason();
                 return (wanted == AdminState.DRAINING ? "being emptied for maintenance" : "in maintenance") + why;
             }
-            return (wanted == AdminState.DRAINING ? "being emptied for " : "being upgraded to ") + c.to();
+            return (wanted == AdminState.DRAINING ? "being emptied for " : c.rollback() ? "being rolled back to "
+                    : "being upgraded to ") + c.to();
         }
     }
 

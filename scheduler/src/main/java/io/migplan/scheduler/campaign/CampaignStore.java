@@ -67,6 +67,11 @@ class CampaignStore {
             return kind == CampaignKind.EVACUATION;
         }
 
+        /** Whether it runs from the new release back to the old one. */
+        boolean rollback() {
+            return kind == CampaignKind.ROLLBACK;
+        }
+
         CampaignState stateEnum() {
             return CampaignState.valueOf(state);
         }
@@ -158,9 +163,22 @@ class CampaignStore {
         em.flush();
     }
 
-    /** A campaign accepted and not planned yet: PLANNING, at plan version 0, with an empty plan. */
+    /** A rolling upgrade accepted and not planned yet: PLANNING, at plan version 0, with an empty plan. */
     void insertPlanning(String id, String from, String to, Settings settings, Instant now) {
+        insertPlanning(id, CampaignKind.UPGRADE, from, to, settings, now);
+    }
+
+    /**
+     * A campaign of {@code kind} (a rolling upgrade or a rollback) accepted and not planned yet:
+     * PLANNING, at plan version 0, with an empty plan; the kind is kept for every later step.
+     */
+    void insertPlanning(String id, CampaignKind kind, String from, String to, Settings settings, Instant now) {
         insertCampaign(id, CampaignState.PLANNING, from, to, settings, "{}", 0, now);
+        if (kind != CampaignKind.UPGRADE) {
+            CampaignEntity c = em.find(CampaignEntity.class, id);
+            c.kind = kind;
+            em.flush();
+        }
     }
 
     /**

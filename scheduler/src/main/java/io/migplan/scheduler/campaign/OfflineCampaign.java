@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * CampaignPlanning}'s computation with the same planners, and shown as {@code GET
  * /api/v1/campaigns/{id}} shows a DRY_RUN campaign's plan (batches, what cannot move, held back,
  * blocked, waiting, metrics). Nothing is stored, no agent is asked and no time limit stops it; it
- * has no history. Used by {@code plan --fleet FILE campaign} on an exported fleet.
+ * has no history. Used by {@code plan --fleet FILE campaign} on an exported fleet. A rollback
+ * ({@code rollback: true}) plans on the fleet file's verdicts alone: no agent is asked, so a backward
+ * cell the file has no verdict for leaves the VM without that target.
  */
 public final class OfflineCampaign {
 
@@ -45,7 +47,7 @@ public final class OfflineCampaign {
         String to = request.toRelease().strip();
         List<String> scope = CampaignService.scope(request, from, snapshot, selected);
         Settings settings = CampaignService.settings(request.policy(), scope, true, snapshot, maxTimeLimit);
-        Inputs in = new Inputs(0, snapshot, from, to, settings, scope, Set.of(), 0);
+        Inputs in = new Inputs(0, snapshot, from, to, settings, scope, Set.of(), 0, request.kind());
         EvacuationPlanner evacuations = new EvacuationPlanner();
         Computed plan = CampaignPlanning.compute(id, in, known, (problem, limits) -> evacuations.plan(problem, limits,
                 p -> {
@@ -58,6 +60,6 @@ public final class OfflineCampaign {
         return new CampaignView(id, "DRY_RUN", from, to, true, plan.version(), null,
                 CampaignService.batches(plan.hosts(), plan.migrations()), stored.unmovable(),
                 heldBack.isEmpty() ? stored.heldBack() : heldBack, blocked.isEmpty() ? stored.blocked() : blocked,
-                waiting, stored.metrics(), progress, List.of(), null, null, CampaignKind.UPGRADE.name(), null);
+                waiting, stored.metrics(), progress, List.of(), null, null, request.kind().name(), null);
     }
 }

@@ -22,8 +22,6 @@ import io.migplan.scheduler.placement.filter.HostStateFilter;
 import io.migplan.scheduler.snapshot.ClusterSnapshot;
 import io.migplan.scheduler.snapshot.ClusterSnapshot.HostEntry;
 import io.migplan.scheduler.snapshot.HostView;
-import io.migplan.scheduler.snapshot.HostView.ParentView;
-import io.migplan.scheduler.snapshot.PlacementRequest.DeviceRequest;
 import io.migplan.scheduler.snapshot.PlacementRequest.SourceFacts;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.snapshot.VmRecord;
@@ -69,14 +67,14 @@ final class RollbackCount {
     /** VMs the view lists by name at most; the figures count them all. */
     static final int MAX_LISTED = 100;
 
-    static final String POSSIBLE = "POSSIBLE";
-    static final String INCOMPATIBLE = "INCOMPATIBLE";
+    static final String POSSIBLE = BackwardVerdicts.POSSIBLE;
+    static final String INCOMPATIBLE = BackwardVerdicts.INCOMPATIBLE;
     static final String NO_ROOM = "NO_ROOM";
-    static final String UNKNOWN = "UNKNOWN";
+    static final String UNKNOWN = BackwardVerdicts.UNKNOWN;
 
     /** Reason codes of the listed VMs. */
-    static final String BACKWARD_UNKNOWN = "BACKWARD_UNKNOWN";
-    static final String NO_OLD_RELEASE_TARGET = "NO_OLD_RELEASE_TARGET";
+    static final String BACKWARD_UNKNOWN = BackwardVerdicts.BACKWARD_UNKNOWN;
+    static final String NO_OLD_RELEASE_TARGET = BackwardVerdicts.NO_OLD_RELEASE_TARGET;
 
     static final String RANGE_NOT_KNOWN = "the stored verdicts carry no version range: an agent answers one source"
             + " signature at a time (COMPATIBLE, INCOMPATIBLE or UNKNOWN), so which vGPU versions on upgraded hosts"
@@ -98,6 +96,8 @@ final class RollbackCount {
     /** Every backward cell of every mover's devices, with the facts of a source holding its signature. */
     private final Map<MatrixKey, SourceFacts> cells;
     private final Map<MatrixKey, StoredVerdict> stored;
+    /** The rule every backward move is judged by, over {@link #stored}. */
+    private final BackwardVerdicts backward;
 
     /**
      * @param stored the valid stored verdicts among the keys given (never asks an agent)
@@ -129,21 +129,9 @@ final class RollbackCount {
             oldHosts.add(h);
         }
         this.snapshot = returned.isEmpty() ? snapshot : snapshot.withViews(returned);
-        this.cells = new LinkedHashMap<>();
-        for (Mover m : movers) {
-            for (DeviceRequest d : m.vm().devices()) {
-                if (d.sourceSignature().isEmpty()) {
-                    continue;
-                }
-                for (HostView h : oldHosts) {
-                    for (ParentView p : h.parentsWith(d.typeId())) {
-                        cells.putIfAbsent(new MatrixKey(h.id(), p.address(), d.typeId(), d.sourceSignature()),
-                                d.source() == null ? SourceFacts.NONE : d.source());
-                    }
-                }
-            }
-        }
+        this.cells = BackwardVerdicts.cells(movers.stream().map(Mover::vm).toList(), oldHosts);
         this.stored = cells.isEmpty() ? Map.of() : Map.copyOf(stored.apply(List.copyOf(cells.keySet())));
+        this.backward = new BackwardVerdicts(this.stored);
     }
 
     /**
@@ -218,7 +206,7 @@ final class RollbackCount {
         Map<String, List<Reason>> why = new HashMap<>();
         List<Mover> compatible = new ArrayList<>();
         for (Mover m : movers) {
-            Judged j = judge(m.vm());
+            BackwardVerdicts.Judged j = backward.judge(m.vm(), oldHosts, campaign.from());
             verdictOf.put(m.vm().uuid(), j.verdict());
             why.put(m.vm().uuid(), j.reasons());
             if (j.verdict().equals(POSSIBLE)) {
@@ -333,83 +321,6 @@ final class RollbackCount {
                 + " (CPU, memory or free instances, counted as an evacuation plan counts them)");
     }
 
-    /** A VM's verdict before room: POSSIBLE (some old host accepts it), UNKNOWN or INCOMPATIBLE, and why. */
-    private record Judged(String verdict, List<Reason> reasons) {
-    }
-
-    private Judged judge(VmRecord vm) {
-        if (vm.unresolved() != null) {
-            return new Judged(UNKNOWN, List.of(new Reason(BACKWARD_UNKNOWN, vm.unresolved())));
-        }
-        Reason refusal = null;
-        boolean open = false;
-        List<String> unanswered = new ArrayList<>();
-        for (HostView h : oldHosts) {
-            boolean accepts = true;
-            boolean refuses = false;
-            for (DeviceRequest d : vm.devices()) {
-                Side s = side(h, d);
-                if (s.refusal() != null) {
-                    refuses = true;
-                    refusal = refusal == null ? s.refusal() : refusal;
-                    accepts = false;
-                    break;
-                }
-                accepts &= s.accepts();
-            }
-            if (accepts) {
-                return new Judged(POSSIBLE, List.of());
-            }
-            if (!refuses) {
-                open = true;
-                unanswered.add(h.id());
-            }
-        }
-        if (open) {
-            return new Judged(UNKNOWN, List.of(new Reason(BACKWARD_UNKNOWN, "VM " + vm.name() + " on " + vm.host()
-                    + ": no agent at release " + campaign.from() + " has answered whether it accepts its state back"
-                    + " (not asked yet, or UNKNOWN) on " + unanswered.size() + " host(s): " + first(unanswered)
-                    + "; POST …/rollback/probe asks them")));
-        }
-        if (refusal != null) {
-            return new Judged(INCOMPATIBLE, List.of(refusal));
-        }
-        String types = String.join(", ", vm.devices().stream().map(DeviceRequest::typeId).distinct().toList());
-        return new Judged(INCOMPATIBLE, List.of(new Reason(NO_OLD_RELEASE_TARGET, "VM " + vm.name() + " on "
-                + vm.host() + ": no host at release " + campaign.from() + " that takes VMs offers " + types)));
-    }
-
-    /** What one old host says of one device: accepts (a parent answered COMPATIBLE), or refuses on every parent. */
-    private record Side(boolean accepts, Reason refusal) {
-    }
-
-    private Side side(HostView h, DeviceRequest d) {
-        List<ParentView> parents = h.parentsWith(d.typeId());
-        if (parents.isEmpty()) {
-            return new Side(false, new Reason(NO_OLD_RELEASE_TARGET, "host " + h.id() + " (release " + h.release()
-                    + ") offers no " + d.typeId()));
-        }
-        if (d.sourceSignature().isEmpty()) {
-            return new Side(false, null);
-        }
-        Reason refusal = null;
-        boolean allRefuse = true;
-        for (ParentView p : parents) {
-            StoredVerdict v = stored.get(new MatrixKey(h.id(), p.address(), d.typeId(), d.sourceSignature()));
-            if (v != null && VerdictMeaning.compatible(v.verdict())) {
-                return new Side(true, null);
-            }
-            if (v != null && v.verdict() == Verdict.VERDICT_INCOMPATIBLE) {
-                refusal = refusal != null ? refusal : new Reason(VerdictMeaning.PROBE_INCOMPATIBLE, "host " + h.id()
-                        + " (release " + h.release() + ") refuses " + d.typeId() + " state from the new release on "
-                        + p.address() + " - " + VerdictMeaning.agentSays(v.toAnswer("")));
-            } else {
-                allRefuse = false;
-            }
-        }
-        return new Side(false, allRefuse ? refusal : null);
-    }
-
     private VersionRange versionRange() {
         TreeSet<String> accepted = new TreeSet<>();
         TreeSet<String> refused = new TreeSet<>();
@@ -428,10 +339,5 @@ final class RollbackCount {
             }
         });
         return new VersionRange(false, null, RANGE_NOT_KNOWN, List.copyOf(accepted), List.copyOf(refused));
-    }
-
-    private static String first(List<String> hosts) {
-        int shown = Math.min(hosts.size(), 5);
-        return String.join(", ", hosts.subList(0, shown)) + (hosts.size() > shown ? ", …" : "");
     }
 }

@@ -76,22 +76,36 @@ public class RollbackService {
     public Probed probe(String id) {
         ClusterSnapshot snapshot = snapshots.current();
         RollbackCount before = QuarkusTransaction.requiringNew().call(() -> count(id, snapshot));
-        Map<MatrixKey, SourceFacts> unasked = before.unasked();
-        Map<String, HostView> hosts = before.oldHosts();
+        Asked asked = ask(verdicts, snapshot, before.unasked(), before.oldHosts(), config.matrix().batchSize());
+        int left = QuarkusTransaction.requiringNew().call(() -> count(id, snapshot).unasked().size());
+        return new Probed(id, asked.asked(), asked.answered(), asked.failed(), left);
+    }
+
+    /** What one round of backward questions did: asked, answered, and the hosts that gave no answer and why. */
+    record Asked(int asked, int answered, List<HostNote> failed) {
+    }
+
+    /**
+     * Asks the agents of {@code hosts} the backward questions {@code unasked}, through the one path
+     * from a question to a stored verdict ({@link Verdicts#ask}): at most {@link #HOSTS_PER_PROBE}
+     * hosts, one batch of at most {@code batchSize} questions each, all hosts at once under the probe
+     * deadline. The rollback probe and a rollback campaign's planning both ask this way.
+     */
+    static Asked ask(Verdicts verdicts, ClusterSnapshot snapshot, Map<MatrixKey, SourceFacts> unasked,
+            Map<String, HostView> hosts, int batchSize) {
         Map<String, List<ProbeQuestion>> byHost = new LinkedHashMap<>();
-        int size = config.matrix().batchSize();
         int asked = 0;
         for (var e : unasked.entrySet()) {
             String host = e.getKey().targetHost();
             List<ProbeQuestion> qs = byHost.get(host);
             if (qs == null) {
-                if (byHost.size() == HOSTS_PER_PROBE) {
+                if (byHost.size() == HOSTS_PER_PROBE || !hosts.containsKey(host)) {
                     continue;
                 }
                 qs = new ArrayList<>();
                 byHost.put(host, qs);
             }
-            if (qs.size() < size) {
+            if (qs.size() < batchSize) {
                 qs.add(e.getKey().question("r" + asked++, e.getValue()));
             }
         }
@@ -110,8 +124,7 @@ public class RollbackService {
                 failed.add(new HostNote(b.host(), o instanceof ProbeOutcome.Failed f ? f.why() : "no answer"));
             }
         }
-        int left = QuarkusTransaction.requiringNew().call(() -> count(id, snapshot).unasked().size());
-        return new Probed(id, asked, answered, failed, left);
+        return new Asked(asked, answered, failed);
     }
 
     private RollbackCount count(String id, ClusterSnapshot snapshot) {

@@ -18,10 +18,11 @@ import java.util.Map;
  * @param hosts    host names separated by spaces or commas; empty for a selector or every host at fromRelease
  * @param selector label pairs {@code key=value}, separated by commas; empty for none
  * @param dryRun   "true" for a plan only; anything else runs the campaign
+ * @param rollback "true" for a campaign back to an older release (the API's {@code rollback}); anything else not
  */
 public record CampaignForm(String fromRelease, String toRelease, String hosts, String selector,
         String maxHostsInMaintenance, String maxPerFailureDomain, String maxParallel, String headroomPercent,
-        String dryRun) {
+        String dryRun, String rollback) {
 
     /** The request this form asks for; a field that is not a number where one is needed is refused naming it. */
     public CampaignRequest request() {
@@ -30,7 +31,7 @@ public record CampaignForm(String fromRelease, String toRelease, String hosts, S
                 number("policy.maxParallel", maxParallel), number("policy.headroomPercent", headroomPercent), null,
                 null, null);
         return new CampaignRequest(text(fromRelease), text(toRelease), hostList(hosts), selector(selector), policy,
-                "true".equals(dryRun));
+                "true".equals(dryRun), "true".equals(rollback) ? Boolean.TRUE : null);
     }
 
     static List<String> hostList(String hosts) {

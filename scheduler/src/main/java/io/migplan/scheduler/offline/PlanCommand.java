@@ -187,6 +187,10 @@ public final class PlanCommand {
         @Option(names = "--allow-backward", description = "allow moves to an older release where a probe said yes")
         boolean allowBackward;
 
+        @Option(names = "--rollback", description = "a campaign back to an older release (--to older than --from):"
+                + " VMs go only where the old host's agent answered COMPATIBLE (the file's verdicts)")
+        boolean rollback;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -214,7 +218,7 @@ public final class PlanCommand {
             CampaignRequest request = new CampaignRequest(from, to, hosts.isEmpty() ? null : hosts,
                     selector.isEmpty() ? null : selector, new CampaignPolicyRequest(maxHostsInMaintenance,
                             maxPerFailureDomain, maxOutboundPerHost, maxInboundPerHost, maxParallel, headroomPercent,
-                            allowBackward, null, null), true);
+                            allowBackward, null, null), true, rollback ? Boolean.TRUE : null);
             try {
                 return parent.print(spec.commandLine().getOut(), plans.campaign(request, Instant.now()));
             } catch (RefusalException e) {

@@ -421,6 +421,28 @@ class CampaignStepTest {
     }
 
     @Test
+    void aHostARollbackBroughtBackPlansItsBlockedHostsAgainWhereAnUpgradeCompletes() {
+        for (CampaignKind kind : List.of(CampaignKind.ROLLBACK, CampaignKind.UPGRADE)) {
+            World w = new World().host("src", "UPGRADING");
+            w.kind = kind;
+            w.entries.put("src", entry(t4("src", TO)));
+            w.hosts.put("gpu", new HostRow("gpu", null, false, "BLOCKED", "NO_ROOM: VM vm-b: no room"));
+            w.open.clear();
+            CampaignStep step = w.step().advance();
+            assertThat(w.effects()).contains("host src PROBING -> DONE");
+            if (kind == CampaignKind.UPGRADE) {
+                assertThat(step.replanDue()).isNull();
+                assertThat(step.completed()).isTrue();
+                continue;
+            }
+            assertThat(step.replanDue()).as("the host back at the old release is a target no plan could count on")
+                    .contains("host src is back at " + TO + " and answered its probes; host(s) gpu that could not"
+                            + " go back are planned again");
+            assertThat(step.completed()).isFalse();
+        }
+    }
+
+    @Test
     void aBlockedHostKeepsAnEvacuationFromCompletingAndSaysWhyWhereACampaignCompletes() {
         for (CampaignKind kind : CampaignKind.values()) {
             World w = new World().host("src", "DONE");
@@ -428,8 +450,8 @@ class CampaignStepTest {
             w.hosts.put("gpu", new HostRow("gpu", null, false, "BLOCKED", "VM vm-b has nowhere to go"));
             w.open.clear();
             CampaignStep step = w.step().advance();
-            if (kind == CampaignKind.UPGRADE) {
-                assertThat(step.completed()).as("an upgrade ends with what it could do").isTrue();
+            if (kind != CampaignKind.EVACUATION) {
+                assertThat(step.completed()).as("an upgrade or a rollback ends with what it could do").isTrue();
                 continue;
             }
             assertThat(step.completed()).isFalse();

@@ -13,7 +13,7 @@ class CampaignFormTest {
 
     @Test
     void theFormsFieldsBecomeTheApisRequest() {
-        CampaignRequest r = new CampaignForm(" 2025.1 ", "2025.2", "h1, h2  h3", "", "10%", "2", " 8 ", "", "true")
+        CampaignRequest r = new CampaignForm(" 2025.1 ", "2025.2", "h1, h2  h3", "", "10%", "2", " 8 ", "", "true", null)
                 .request();
         assertThat(r.fromRelease()).isEqualTo("2025.1");
         assertThat(r.hosts()).containsExactly("h1", "h2", "h3");
@@ -27,7 +27,7 @@ class CampaignFormTest {
 
     @Test
     void emptyFieldsLeaveTheApisDefaultsAndAnythingButTrueRuns() {
-        CampaignRequest r = new CampaignForm("2025.1", "2025.2", " ", null, "", null, null, null, "false").request();
+        CampaignRequest r = new CampaignForm("2025.1", "2025.2", " ", null, "", null, null, null, "false", null).request();
         assertThat(r.hosts()).isNull();
         assertThat(r.selector()).isNull();
         assertThat(r.dryRun()).isFalse();
@@ -35,18 +35,26 @@ class CampaignFormTest {
     }
 
     @Test
+    void theRollbackBoxAsksForARollbackByNameAndOnlyWhenTicked() {
+        assertThat(new CampaignForm("2025.2", "2025.1", "", "", null, null, null, null, "true", "true").request()
+                .rollback()).isTrue();
+        assertThat(new CampaignForm("2025.2", "2025.1", "", "", null, null, null, null, "true", "on").request()
+                .rollback()).isNull();
+    }
+
+    @Test
     void aSelectorIsKeyValuePairs() {
-        assertThat(new CampaignForm("a", "b", "", "gpu-board=T4, rack = r1", null, null, null, null, null).request()
+        assertThat(new CampaignForm("a", "b", "", "gpu-board=T4, rack = r1", null, null, null, null, null, null).request()
                 .selector()).isEqualTo(Map.of("gpu-board", "T4", "rack", "r1"));
         for (String bad : List.of("gpu-board", "=T4", "rack=")) {
-            assertThatThrownBy(() -> new CampaignForm("a", "b", "", bad, null, null, null, null, null).request())
+            assertThatThrownBy(() -> new CampaignForm("a", "b", "", bad, null, null, null, null, null, null).request())
                     .as(bad).isInstanceOf(InvalidRequestException.class).hasMessageStartingWith("selector must be key=value");
         }
     }
 
     @Test
     void aNumberFieldThatIsNotOneIsRefusedNamingIt() {
-        assertThatThrownBy(() -> new CampaignForm("a", "b", "", "", null, null, "many", null, null).request())
+        assertThatThrownBy(() -> new CampaignForm("a", "b", "", "", null, null, "many", null, null, null).request())
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("policy.maxParallel must be a whole number, got 'many'");
     }

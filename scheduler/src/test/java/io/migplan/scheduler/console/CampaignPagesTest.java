@@ -127,7 +127,7 @@ class CampaignPagesTest extends BrowserTest {
         waitFor(By.id("c-from")).sendKeys(TO);
         browser.findElement(By.id("c-to")).sendKeys(FROM);
         browser.findElement(By.id("c-dry-run")).click();
-        assertThat(waitFor(By.id("refusal")).getText()).contains("toRelease must be newer than fromRelease");
+        assertThat(waitFor(By.id("refusal")).getText()).contains("is older than fromRelease", "a rollback campaign needs");
         assertThat(given().get("/api/v1/campaigns").then().extract().jsonPath().getList("id")).hasSize(before);
     }
 

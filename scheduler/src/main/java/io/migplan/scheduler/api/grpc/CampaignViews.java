@@ -48,7 +48,8 @@ final class CampaignViews {
         // proto3 cannot send a null string or an absent list: empty stands for "not given".
         return new CampaignRequest(given(r.getFromRelease()), given(r.getToRelease()),
                 r.getHostsCount() == 0 ? null : r.getHostsList(),
-                r.getSelectorCount() == 0 ? null : r.getSelectorMap(), policy, r.getDryRun());
+                r.getSelectorCount() == 0 ? null : r.getSelectorMap(), policy, r.getDryRun(),
+                r.getRollback() ? Boolean.TRUE : null);
     }
 
     /** The policy as given: an unset limit is null (the default), a value given is checked as given. */

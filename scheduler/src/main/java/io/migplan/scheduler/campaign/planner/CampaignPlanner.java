@@ -8,7 +8,6 @@ import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Naive;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Unmovable;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.HostView;
-import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan;
 import io.migplan.scheduler.error.Reason;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlanner;
@@ -357,7 +356,8 @@ public final class CampaignPlanner {
         }
 
         boolean isUpgraded(FleetState.Host h) {
-            return upgraded.computeIfAbsent(h.release, r -> Releases.compare(r, problem.toRelease()) >= 0);
+            return upgraded.computeIfAbsent(h.release, r -> CampaignProblem.reached(r, problem.fromRelease(),
+                    problem.toRelease()));
         }
 
         /**

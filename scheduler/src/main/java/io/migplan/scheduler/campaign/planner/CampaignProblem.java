@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param hosts       every host of the fleet, in scope or not
  * @param vms         every VM of the fleet, with where its devices live
  * @param fromRelease the release the hosts in scope run now
- * @param toRelease   the release they are upgraded to
+ * @param toRelease   the release they are upgraded to: newer, or older for a rollback ({@link #backward()})
  * @param scope       the hosts to upgrade; all at {@code fromRelease}
  * @param eligibility which moves are allowed, given the releases the hosts run at that point
  */
@@ -34,8 +34,8 @@ public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> 
         vms = List.copyOf(vms);
         scope = Set.copyOf(scope);
         Objects.requireNonNull(eligibility, "eligibility");
-        if (Releases.compare(toRelease, fromRelease) <= 0) {
-            throw new IllegalArgumentException("a campaign goes forward: " + fromRelease + " -> " + toRelease);
+        if (Releases.compare(toRelease, fromRelease) == 0) {
+            throw new IllegalArgumentException("a campaign changes the release: " + fromRelease + " -> " + toRelease);
         }
         Map<String, String> releases = new HashMap<>();
         hosts.forEach(h -> releases.put(h.id(), h.release()));
@@ -53,6 +53,26 @@ public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> 
                 throw new IllegalArgumentException(vm.name() + " runs on a host not in the fleet: " + vm.host());
             }
         }
+    }
+
+    /** Whether the campaign goes back to an older release (a rollback). */
+    public boolean backward() {
+        return backward(fromRelease, toRelease);
+    }
+
+    /** Whether a campaign from {@code from} to {@code to} goes back to an older release. */
+    public static boolean backward(String from, String to) {
+        return Releases.compare(to, from) < 0;
+    }
+
+    /**
+     * Whether a host at {@code release} has got where a campaign from {@code from} to {@code to}
+     * takes hosts: at {@code to} or beyond it in the campaign's direction (newer for an upgrade,
+     * older for a rollback). The one reading of "already upgraded" for the planner and the runner.
+     */
+    public static boolean reached(String release, String from, String to) {
+        int c = Releases.compare(release, to);
+        return backward(from, to) ? c <= 0 : c >= 0;
     }
 
     /**

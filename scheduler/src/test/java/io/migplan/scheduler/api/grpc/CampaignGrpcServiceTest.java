@@ -317,5 +317,8 @@ class CampaignGrpcServiceTest {
                 new CampaignPolicyRequest(null, null, null, null, 4, 0, null, null, null), false));
         assertThat(CampaignViews.toRequest(CreateCampaignRequest.getDefaultInstance()))
                 .isEqualTo(new CampaignRequest(null, null, null, null, null, false));
+        assertThat(CampaignViews.toRequest(CreateCampaignRequest.newBuilder().setFromRelease(TO).setToRelease(FROM)
+                .setRollback(true).build())).as("a rollback asked for by name")
+                .isEqualTo(new CampaignRequest(TO, FROM, null, null, null, false, true));
     }
 }
