@@ -141,14 +141,14 @@ final class CampaignStep {
             if (hosts.values().stream().noneMatch(h -> OPEN_HOST.contains(h.state())) && open.isEmpty()
                     && in.later().isEmpty()) {
                 long done = hosts.values().stream().filter(h -> h.state().equals("DONE")).count();
-                if (!c.evacuation()) {
-                    out.complete(done + " of " + hosts.size() + " hosts at " + c.to());
-                    completed = true;
-                } else if (done == hosts.size()) {
-                    out.complete(done + " of " + hosts.size() + " hosts empty and in MAINTENANCE");
+                if (c.kind() == CampaignKind.UPGRADE || done == hosts.size()) {
+                    out.complete(done + " of " + hosts.size() + (c.evacuation() ? " hosts empty and in MAINTENANCE"
+                            : " hosts at " + c.to()));
                     completed = true;
                 } else {
-                    // An evacuation ends only with every host empty: one that cannot be says why, each step.
+                    // An evacuation ends only with every host empty, and a rollback with every host back at the
+                    // old release (VMs left on the new one are what a rollback exists to avoid, and a verdict
+                    // an agent did not give in time may come later): one that cannot be says why, each step.
                     List<HostRow> left = hosts.values().stream().filter(h -> !h.state().equals("DONE")).toList();
                     left.forEach(h -> waiting.add("host " + h.host() + " cannot be emptied (" + h.state() + "): "
                             + h.note()));
