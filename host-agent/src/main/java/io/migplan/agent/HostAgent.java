@@ -68,7 +68,7 @@ public final class HostAgent implements AutoCloseable {
   private Reporter reporter;
   private String endpoint;
   private ScheduledExecutorService ownWatch;
-  private ScheduledFuture<?> releaseWatch;
+  private volatile ScheduledFuture<?> releaseWatch;
 
   private HostAgent(AgentConfig config, SharedResources shared) {
     this.config = config;
@@ -163,12 +163,16 @@ public final class HostAgent implements AutoCloseable {
               shared.executor(),
               shared.startDelay(config.hostId()),
               shared.listener());
-      reporter.start();
+      shared.whenReleased(reporter::start);
     }
-    if (reporter != null) {
-      ScheduledExecutorService watch = shared != null ? shared.executor() : ownWatchExecutor();
+    if (reporter != null && shared == null) {
       long ms = RELEASE_CHECK_INTERVAL.toMillis();
-      releaseWatch = watch.scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS);
+      releaseWatch = ownWatchExecutor().scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS);
+    } else if (reporter != null) {
+      // Watched once the fleet reports: a change seen before that is in the first report anyway.
+      long ms = RELEASE_CHECK_INTERVAL.toMillis();
+      shared.whenReleased(() -> releaseWatch =
+          shared.executor().scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS));
     }
   }
 

@@ -88,15 +88,22 @@ public final class GrpcTransport {
    * host's certificate and accepts only a peer whose certificate names the scheduler.
    */
   public static ManagedChannel channel(String target, AgentTls tls) {
+    ManagedChannel channel = unconnectedChannel(target, tls);
+    if (tls != null) {
+      // Connect now: the handshake runs on Netty's event loop while the agent scans, instead of on
+      // the reporter's thread inside its first call's deadline (a simulated fleet shares four).
+      channel.getState(true);
+    }
+    return channel;
+  }
+
+  /** {@link #channel(String, AgentTls)} without connecting: it connects at its first call or {@code getState(true)}. */
+  public static ManagedChannel unconnectedChannel(String target, AgentTls tls) {
     if (tls == null) {
       return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(MAX_INBOUND_BYTES).build();
     }
-    ManagedChannel channel = NettyChannelBuilder.forTarget(target, tls.channelCredentials(PeerIdentity.scheduler()))
+    return NettyChannelBuilder.forTarget(target, tls.channelCredentials(PeerIdentity.scheduler()))
         .maxInboundMessageSize(MAX_INBOUND_BYTES).build();
-    // Connect now: the handshake runs on Netty's event loop while the agent scans, instead of on
-    // the reporter's thread inside its first call's deadline (a simulated fleet shares four).
-    channel.getState(true);
-    return channel;
   }
 
   /** Closes a channel, waiting briefly for calls in flight. */

@@ -23,7 +23,9 @@ import java.util.Optional;
 /**
  * Runs a generated fleet in one process: one {@link HostAgent} per host, each on its own loopback
  * port answering probes, all reporting to one scheduler through one shared channel and a few
- * shared threads, their first reports spread over a seeded start window. The running fleet takes
+ * shared threads. Every agent is built first (servers, TLS contexts, first scans); then they connect
+ * and report, their first reports spread over a seeded start window from that moment (a fleet of
+ * hosts starts its agents on as many machines, not on the scheduler's cores). The running fleet takes
  * operations ({@link RunningFleet#migrateVm}, {@link RunningFleet#upgradeHost}, {@link
  * RunningFleet#failHost}, {@link RunningFleet#recoverHost}) in Java or, once {@link
  * RunningFleet#startControlServer} is called, over gRPC ({@code migplan.v1.SimulatorService}).
@@ -257,7 +259,7 @@ public final class FleetSimulator {
     PkiDirectory pki = options.pki() == null ? null : new PkiDirectory(options.pki());
     CertificateAuthority ca = pki == null ? null : pki.loadCa();
     SharedResources shared =
-        SharedResources.create(
+        SharedResources.held(
             options.threads(), id -> delays.getOrDefault(id, Duration.ZERO), options.listener());
     // Agents start on every core (binding a port and a first scan each); a failure closes those
     // already started, whichever they are.
@@ -287,6 +289,9 @@ public final class FleetSimulator {
       });
       List<SimulatedHost> ordered = new ArrayList<>(started);
       ordered.sort(java.util.Comparator.comparing(SimulatedHost::hostId));
+      // Every agent built (TLS contexts, servers, first scans): now they connect and report, with
+      // their delays counted from here, as agents each started on a host of their own would.
+      shared.release();
       return new RunningFleet(ordered, shared, delays);
     } catch (IOException | RuntimeException e) {
       started.forEach(h -> h.agent().close());
