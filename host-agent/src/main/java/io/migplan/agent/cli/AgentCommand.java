@@ -1,6 +1,5 @@
 package io.migplan.agent.cli;
 
-import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.sim.SimulateCommand;
 import io.migplan.agent.bench.BenchScanCommand;
 import io.migplan.agent.bench.BenchProbeCommand;
@@ -8,7 +7,6 @@ import io.migplan.agent.bench.BenchFleetCommand;
 import io.migplan.agent.pki.PkiCommand;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,14 +34,7 @@ public final class AgentCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, scan, simulate or pki");
   }
 
-  /** The commands whose first step is reading an agent config. */
-  private static final Set<String> READING_AGENT_CONFIG = Set.of("run", "warmup");
-
   public static void main(String[] args) {
-    if (args.length > 0 && READING_AGENT_CONFIG.contains(args[0])) {
-      // The config's checks are built beside the parsing of the command line, on a second core.
-      AgentConfig.prepareChecks();
-    }
     Optional<Path> launched = launcherRun(args);
     System.exit(launched.isPresent() ? RunCommand.runDirectly(launched.get()) : new CommandLine(new AgentCommand()).execute(args));
   }

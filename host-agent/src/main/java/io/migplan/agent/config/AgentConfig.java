@@ -1,19 +1,12 @@
 package io.migplan.agent.config;
 
+import static io.migplan.agent.config.FieldChecks.path;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.migplan.capacity.ComputeAllocation;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Positive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.hibernate.validator.constraints.time.DurationMin;
+import java.util.regex.Pattern;
 
 /**
  * The agent's configuration: from YAML ({@link #load(Path)}, {@link #parseYaml(String)}) or from
@@ -67,40 +60,33 @@ import org.hibernate.validator.constraints.time.DurationMin;
  *     executor); absent: {@code qemu+tls://<hostId>/system} ({@link #effectiveLibvirtUri()})
  */
 public record AgentConfig(
-    @NotBlank(message = "is required and must not be blank") String hostId,
+    String hostId,
     Optional<String> release,
     Optional<Path> releaseFile,
-    Optional<@Valid ReleaseCommand> releaseCommand,
+    Optional<ReleaseCommand> releaseCommand,
     String failureDomain,
-    Map<@NotBlank(message = "must have non-blank keys") String, @NotNull(message = "must have a plain value") String> labels,
+    Map<String, String> labels,
     Path root,
-    @NotBlank(message = "must not be blank") String listenAddress,
-    @Min(value = 0, message = "must be between 0 and 65535") @Max(value = 65535, message = "must be between 0 and 65535")
-        Integer port,
+    String listenAddress,
+    Integer port,
     Optional<String> advertiseAddress,
-    Optional<@Pattern(regexp = ".*:.*", message = "must be host:port") String> schedulerTarget,
-    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration scanInterval,
-    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration heartbeatInterval,
-    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration callTimeout,
-    Optional<@Positive(message = "must be positive") Integer> cpus,
-    Optional<@Positive(message = "must be positive") Long> memoryMib,
-    Optional<@DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
-        @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE) Double> cpuAllocationRatio,
-    Optional<@DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
-        @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE) Double> memoryAllocationRatio,
-    @Min(value = 0, message = "must be between 0 and " + MAX_RESERVED_CPUS)
-        @Max(value = MAX_RESERVED_CPUS, message = "must be between 0 and " + MAX_RESERVED_CPUS) Integer reservedCpus,
-    @Min(value = 0, message = "must be between 0 and " + MAX_RESERVED_MEMORY_MIB)
-        @Max(value = MAX_RESERVED_MEMORY_MIB, message = "must be between 0 and " + MAX_RESERVED_MEMORY_MIB)
-        Long reservedMemoryMib,
+    Optional<String> schedulerTarget,
+    Duration scanInterval,
+    Duration heartbeatInterval,
+    Duration callTimeout,
+    Optional<Integer> cpus,
+    Optional<Long> memoryMib,
+    Optional<Double> cpuAllocationRatio,
+    Optional<Double> memoryAllocationRatio,
+    Integer reservedCpus,
+    Long reservedMemoryMib,
     Optional<String> driverVersion,
-    @Valid ProbeSettings probes,
-    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-        Set<@NotBlank(message = "must hold PCI addresses or \"*\", not blanks") String> nvidiaMixedSizeParents,
-    @Valid AgentLimits limits,
+    ProbeSettings probes,
+    @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) Set<String> nvidiaMixedSizeParents,
+    AgentLimits limits,
     Optional<TlsSettings> tls,
     Boolean insecure,
-    Optional<String> libvirtUri) {
+    Optional<String> libvirtUri) implements SelfChecking {
   /** The agent's listening port unless configured; apart from the scheduler's 8080 (HTTP and gRPC). */
   public static final int DEFAULT_PORT = 9400;
   /** How often inventory is re-read; sysfs reads are cheap, but changes only matter at migration pace. */
@@ -110,13 +96,13 @@ public record AgentConfig(
   /** Deadline of each call to the scheduler, so an unreachable one never blocks the agent. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
 
-  /** The allocation ratios' bounds ({@link ComputeAllocation#MIN_RATIO}..{@link ComputeAllocation#MAX_RATIO}). */
-  static final String RATIO_RANGE =
-      "must be between " + ComputeAllocation.MIN_RATIO_TEXT + " and " + ComputeAllocation.MAX_RATIO_TEXT;
   /** The scheduler's bound on a host's CPUs (SnapshotValidator.MAX_CPUS): more cannot be reserved. */
   public static final int MAX_RESERVED_CPUS = 65_536;
   /** The scheduler's bound on a host's memory, 1 PiB (SnapshotValidator.MAX_MEMORY_MIB). */
   public static final long MAX_RESERVED_MEMORY_MIB = 1L << 30;
+
+  /** A scheduler target names a host and a port. */
+  private static final Pattern HOST_PORT = Pattern.compile(".*:.*");
 
   /** The older top-level spelling of {@code probes.default}. */
   private static final String LEGACY_PROBE_BACKEND = "probeBackend";
@@ -150,6 +136,31 @@ public record AgentConfig(
     releaseFile = releaseFile == null ? Optional.empty() : releaseFile.filter(p -> !p.toString().isBlank());
     releaseCommand = releaseCommand == null ? Optional.empty() : releaseCommand;
     libvirtUri = stripped(libvirtUri);
+  }
+
+  /** Each value within its own bounds; the sections' values by their own checks. */
+  @Override
+  public void checkInto(FieldChecks checks, String at) {
+    checks.notBlank(path(at, "hostId"), hostId, "is required and must not be blank");
+    checks.eachEntry(path(at, "labels"), labels, "must have non-blank keys", "must have a plain value");
+    checks.notBlank(path(at, "listenAddress"), listenAddress, "must not be blank");
+    checks.within(path(at, "port"), port, 0, 65535, "must be between 0 and 65535");
+    schedulerTarget.ifPresent(t -> checks.matches(path(at, "schedulerTarget"), t, HOST_PORT, "must be host:port"));
+    checks.positive(path(at, "scanInterval"), scanInterval);
+    checks.positive(path(at, "heartbeatInterval"), heartbeatInterval);
+    checks.positive(path(at, "callTimeout"), callTimeout);
+    cpus.ifPresent(v -> checks.atLeast(path(at, "cpus"), v, 1, "must be positive"));
+    memoryMib.ifPresent(v -> checks.atLeast(path(at, "memoryMib"), v, 1, "must be positive"));
+    cpuAllocationRatio.ifPresent(v -> checks.ratio(path(at, "cpuAllocationRatio"), v));
+    memoryAllocationRatio.ifPresent(v -> checks.ratio(path(at, "memoryAllocationRatio"), v));
+    checks.within(path(at, "reservedCpus"), reservedCpus, 0, MAX_RESERVED_CPUS, "must be between 0 and " + MAX_RESERVED_CPUS);
+    checks.within(path(at, "reservedMemoryMib"), reservedMemoryMib, 0, MAX_RESERVED_MEMORY_MIB,
+        "must be between 0 and " + MAX_RESERVED_MEMORY_MIB);
+    checks.eachNotBlank(path(at, "nvidiaMixedSizeParents"), nvidiaMixedSizeParents,
+        "must hold PCI addresses or \"*\", not blanks");
+    releaseCommand.ifPresent(r -> r.checkInto(checks, path(at, "releaseCommand")));
+    probes.checkInto(checks, path(at, "probes"));
+    limits.checkInto(checks, path(at, "limits"));
   }
 
   /** The keys that say where the release comes from; exactly one is set. */
@@ -309,15 +320,6 @@ public record AgentConfig(
     return b.build();
   }
 
-  /**
-   * Starts building the checks of agent configs on a thread of their own, for a command that is
-   * about to read one (see {@link ConfigReader#prepare}).
-   */
-  public static void prepareChecks() {
-    ConfigReader.prepare(AgentConfig.class, ProbeSettings.class, ProbeSettings.Command.class, AgentLimits.class,
-        ReleaseCommand.class);
-  }
-
   public static AgentConfig parseYaml(String yaml) {
     JsonNode node = ConfigReader.read(yaml);
     if (node instanceof ObjectNode doc && doc.hasNonNull(LEGACY_PROBE_BACKEND)) {
@@ -348,7 +350,7 @@ public record AgentConfig(
   }
 
   private static AgentConfig validated(AgentConfig config) {
-    ConfigReader.check(config);
+    FieldChecks.check(config);
     config.requireOneReleaseSource();
     config.requireLibvirtUri();
     config.requireReservationsWithinOverrides();

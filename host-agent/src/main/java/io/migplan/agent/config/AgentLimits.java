@@ -1,8 +1,8 @@
 package io.migplan.agent.config;
 
+import static io.migplan.agent.config.FieldChecks.path;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * The {@code limits} section of the agent config: how much one caller, and all callers together,
@@ -19,16 +19,8 @@ import jakarta.validation.constraints.Min;
  *
  * <p>It decides the numbers and their bounds; the server applies them (grpc.CallLimits).
  */
-public record AgentLimits(
-    @Min(value = 1, message = "must be between 1 and " + MAX_CONCURRENT_CALLS)
-        @Max(value = MAX_CONCURRENT_CALLS, message = "must be between 1 and " + MAX_CONCURRENT_CALLS)
-        Integer maxConcurrentCalls,
-    @Min(value = MIN_MESSAGE_BYTES, message = MESSAGE_RANGE)
-        @Max(value = MAX_MESSAGE_BYTES, message = MESSAGE_RANGE)
-        Integer maxInboundMessageBytes,
-    @Min(value = 1, message = "must be between 1 and " + MAX_QUESTIONS)
-        @Max(value = MAX_QUESTIONS, message = "must be between 1 and " + MAX_QUESTIONS)
-        Integer maxQuestionsPerBatch) {
+public record AgentLimits(Integer maxConcurrentCalls, Integer maxInboundMessageBytes, Integer maxQuestionsPerBatch)
+    implements SelfChecking {
 
   /**
    * The scheduler asks one host from a query, from its background refresh and for a rescan at
@@ -73,6 +65,16 @@ public record AgentLimits(
     maxConcurrentCalls = maxConcurrentCalls == null ? DEFAULT_CONCURRENT_CALLS : maxConcurrentCalls;
     maxInboundMessageBytes = maxInboundMessageBytes == null ? DEFAULT_INBOUND_MESSAGE_BYTES : maxInboundMessageBytes;
     maxQuestionsPerBatch = maxQuestionsPerBatch == null ? DEFAULT_QUESTIONS_PER_BATCH : maxQuestionsPerBatch;
+  }
+
+  @Override
+  public void checkInto(FieldChecks checks, String at) {
+    checks.within(path(at, "maxConcurrentCalls"), maxConcurrentCalls, 1, MAX_CONCURRENT_CALLS,
+        "must be between 1 and " + MAX_CONCURRENT_CALLS);
+    checks.within(path(at, "maxInboundMessageBytes"), maxInboundMessageBytes, MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES,
+        MESSAGE_RANGE);
+    checks.within(path(at, "maxQuestionsPerBatch"), maxQuestionsPerBatch, 1, MAX_QUESTIONS,
+        "must be between 1 and " + MAX_QUESTIONS);
   }
 
   public AgentLimits withMaxConcurrentCalls(int v) {

@@ -17,11 +17,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ElementKind;
-import jakarta.validation.Path;
-import jakarta.validation.Validation;
-import jakarta.validation.Validator;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
@@ -30,32 +25,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.hibernate.validator.HibernateValidator;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
 /**
- * Reads config documents (YAML, and so JSON) into records with Jackson and checks them with Bean
- * Validation; every problem becomes an {@link InvalidConfigException} naming the field by its path
- * in the document ({@code groups[0].vmMix[1].type}). Unknown keys are refused, numbers are not
+ * Reads config documents (YAML, and so JSON) into records with Jackson; every problem becomes an
+ * {@link InvalidConfigException} naming the field by its path in the document ({@code
+ * groups[0].vmMix[1].type}). The records check their own values ({@link FieldChecks}). Unknown keys are refused, numbers are not
  * read as booleans or enum constants, fractions are not cut to whole numbers, and durations are
  * read by {@link Durations}.
  */
 public final class ConfigReader {
-  /**
-   * Built on first use, apart from the class, so that {@link #prepare} costs its caller nothing
-   * of Jackson's start-up.
-   */
+  /** Built on first use: {@link #copy} is called by records that code builds without any YAML. */
   private static final class Yaml {
     static final YAMLMapper MAPPER =
         YAMLMapper.builder()
@@ -81,73 +66,6 @@ public final class ConfigReader {
 
   private ConfigReader() {}
 
-  /**
-   * One validator for every document, built by the first check or ahead of it by {@link
-   * #prepare}; no META-INF/validation.xml is read.
-   */
-  private static final class Checker {
-    /**
-     * Hibernate Validator logs its version at INFO through java.util.logging on every start; the
-     * agent's output stays its own. Held here, as the logging framework keeps loggers weakly.
-     */
-    private static final Logger VALIDATOR_LOG = quiet(Logger.getLogger("org.hibernate.validator"));
-
-    private static final FutureTask<Validator> VALIDATOR =
-        new FutureTask<>(
-            () ->
-                Validation.byProvider(HibernateValidator.class)
-                    .configure()
-                    .ignoreXmlConfiguration()
-                    .messageInterpolator(new ParameterMessageInterpolator())
-                    .buildValidatorFactory()
-                    .getValidator());
-
-    /** The validator; builds it here unless another thread is already doing so, then waits for it. */
-    static Validator validator() {
-      VALIDATOR.run();
-      try {
-        return VALIDATOR.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the config checks were built", e);
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-      }
-    }
-
-    private static Logger quiet(Logger log) {
-      if (log.getLevel() == null) {
-        log.setLevel(Level.WARNING);
-      }
-      return log;
-    }
-  }
-
-  /**
-   * Builds the validator and what it knows of {@code documents} (their constraints, read from
-   * the records by reflection) on a thread of its own, for a command that is about to read such
-   * a document: on a second core this runs while the command parses its arguments and reads and
-   * binds the file, which takes about as long. The first check waits for what is still being
-   * built; anything that fails here fails again there, where it is reported.
-   */
-  public static void prepare(Class<?>... documents) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                Validator validator = Checker.validator();
-                for (Class<?> d : documents) {
-                  validator.getConstraintsForClass(d);
-                }
-              } catch (RuntimeException e) {
-                // Reported by the first check.
-              }
-            },
-            "config-checks");
-    t.setDaemon(true);
-    t.start();
-  }
-
   /** Parses a document; an empty one is an empty mapping. */
   public static JsonNode read(String text) {
     JsonNode node;
@@ -157,11 +75,6 @@ public final class ConfigReader {
       throw InvalidConfigException.of(InvalidConfigException.DOCUMENT, "not valid YAML: " + e.getOriginalMessage());
     }
     return node == null || node.isMissingNode() || node.isNull() ? JsonNodeFactory.instance.objectNode() : node;
-  }
-
-  /** Parses and binds a document, then checks the result. */
-  public static <T> T read(String text, Class<T> type) {
-    return check(bind(read(text), type));
   }
 
   /** Binds a parsed document (or part of one) to {@code type}; nothing is checked but the shape. */
@@ -175,21 +88,7 @@ public final class ConfigReader {
     }
   }
 
-  /** Checks the constraints of {@code value}; fails naming the first field at fault. */
-  public static <T> T check(T value) {
-    Set<ConstraintViolation<T>> violations = Checker.validator().validate(value);
-    if (!violations.isEmpty()) {
-      ConstraintViolation<T> first =
-          violations.stream()
-              .min(Comparator.comparing((ConstraintViolation<T> v) -> field(v.getPropertyPath()))
-                  .thenComparing(ConstraintViolation::getMessage))
-              .orElseThrow();
-      throw InvalidConfigException.of(field(first.getPropertyPath()), detail(first));
-    }
-    return value;
-  }
-
-  /** A copy that keeps null elements, so that the checks, not the constructor, report them. */
+  /** A copy that keeps null elements, so that the checks ({@link FieldChecks}), not the constructor, report them. */
   public static <T> List<T> copy(List<T> list) {
     return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
   }
@@ -202,36 +101,6 @@ public final class ConfigReader {
   /** As {@link #copy(List)}, sorted by key. */
   public static <K, V> Map<K, V> copy(Map<K, V> map) {
     return map == null ? null : Collections.unmodifiableMap(new TreeMap<>(map));
-  }
-
-  private static String field(Path path) {
-    StringBuilder out = new StringBuilder();
-    for (Path.Node node : path) {
-      if (node.isInIterable()) {
-        if (node.getIndex() != null) {
-          out.append('[').append(node.getIndex()).append(']');
-        } else if (node.getKey() != null) {
-          String key = node.getKey().toString();
-          out.append(key.isBlank() ? "['" + key + "']" : "." + key);
-        }
-      }
-      if (node.getKind() == ElementKind.PROPERTY) {
-        out.append(out.isEmpty() ? "" : ".").append(node.getName());
-      }
-    }
-    return out.isEmpty() ? InvalidConfigException.DOCUMENT : out.toString();
-  }
-
-  /** The constraint's message and, for a plain value, the value. */
-  private static String detail(ConstraintViolation<?> v) {
-    Object value = v.getInvalidValue();
-    if (value instanceof CharSequence) {
-      return v.getMessage() + ", got '" + value + "'";
-    }
-    if (value instanceof Number || value instanceof Duration || value instanceof Boolean) {
-      return v.getMessage() + ", got " + value;
-    }
-    return v.getMessage();
   }
 
   private static InvalidConfigException problem(JsonNode root, JsonMappingException e) {

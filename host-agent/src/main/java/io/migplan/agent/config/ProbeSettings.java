@@ -1,12 +1,9 @@
 package io.migplan.agent.config;
 
+import static io.migplan.agent.config.FieldChecks.path;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * The {@code probes} section of the agent config: which backend answers for which vendor (the
@@ -37,11 +32,10 @@ import org.hibernate.validator.constraints.time.DurationMin;
  */
 public record ProbeSettings(
     @JsonProperty("default") ProbeBackendChoice defaultBackend,
-    Map<@NotBlank(message = "must name drivers") String, @NotNull(message = "must name a probe backend") ProbeBackendChoice>
-        byVendor,
+    Map<String, ProbeBackendChoice> byVendor,
     Path rulesFile,
-    @Valid Command command,
-    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration inventoryMaxAge) {
+    Command command,
+    Duration inventoryMaxAge) implements SelfChecking {
   /**
    * The command's deadline unless configured: below the scheduler's 2 s probe deadline
    * (migplan.probe.timeout), so the agent's UNKNOWN with a reason arrives before the scheduler
@@ -62,6 +56,8 @@ public record ProbeSettings(
   public static final Duration DEFAULT_COMMAND_MAX_WAIT = Duration.ofMillis(500);
 
   static final int MAX_COMMAND_CONCURRENT = 64;
+  /** A batch waiting longer for a turn would outlast any caller's deadline many times over. */
+  static final Duration MAX_COMMAND_WAIT = Duration.ofMinutes(1);
 
   public static final ProbeSettings DEFAULTS = new ProbeSettings(null, null, null, null, null);
 
@@ -75,14 +71,8 @@ public record ProbeSettings(
    *     then the call is refused RESOURCE_EXHAUSTED, which the scheduler asks again later (an
    *     UNKNOWN verdict would be stored until the host's inventory changes)
    */
-  public record Command(
-      List<@NotBlank(message = "must not hold blank arguments") String> exec,
-      @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration") Duration timeout,
-      @Min(value = 1, message = "must be between 1 and " + MAX_COMMAND_CONCURRENT)
-          @Max(value = MAX_COMMAND_CONCURRENT, message = "must be between 1 and " + MAX_COMMAND_CONCURRENT)
-          Integer maxConcurrent,
-      @DurationMin(nanos = 0, message = "must not be negative")
-          @DurationMax(minutes = 1, message = "must be at most 1m") Duration maxWait) {
+  public record Command(List<String> exec, Duration timeout, Integer maxConcurrent, Duration maxWait)
+      implements SelfChecking {
     @JsonCreator
     public Command {
       exec = exec == null ? List.of() : ConfigReader.copy(exec);
@@ -93,6 +83,16 @@ public record ProbeSettings(
 
     public Command(List<String> exec, Duration timeout) {
       this(exec, timeout, null, null);
+    }
+
+    @Override
+    public void checkInto(FieldChecks checks, String at) {
+      checks.eachNotBlank(path(at, "exec"), exec, "must not hold blank arguments");
+      checks.positive(path(at, "timeout"), timeout);
+      checks.within(path(at, "maxConcurrent"), maxConcurrent, 1, MAX_COMMAND_CONCURRENT,
+          "must be between 1 and " + MAX_COMMAND_CONCURRENT);
+      checks.notNegative(path(at, "maxWait"), maxWait);
+      checks.atMost(path(at, "maxWait"), maxWait, MAX_COMMAND_WAIT, "must be at most 1m");
     }
   }
 
@@ -165,13 +165,16 @@ public record ProbeSettings(
     return new ProbeSettings(defaultBackend, byVendor, rulesFile, command, maxAge);
   }
 
+  @Override
+  public void checkInto(FieldChecks checks, String at) {
+    checks.eachEntry(path(at, "byVendor"), byVendor, "must name drivers", "must name a probe backend");
+    command.checkInto(checks, path(at, "command"));
+    checks.positive(path(at, "inventoryMaxAge"), inventoryMaxAge);
+  }
+
   /** Checks the section on its own, as the agent config does; fails naming the first bad field. */
   public void validate() {
-    try {
-      ConfigReader.check(this);
-    } catch (InvalidConfigException e) {
-      throw e.under("probes");
-    }
+    FieldChecks.check(this, "probes");
     requireCommandWhereChosen();
   }
 

@@ -1,11 +1,10 @@
 package io.migplan.agent.config;
 
+import static io.migplan.agent.config.FieldChecks.path;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
-import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import java.util.List;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * The {@code releaseCommand} of the agent config: a program that prints the host's release as the
@@ -15,10 +14,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
  * @param exec the program and each argument
  * @param timeout for one run; the scan waits for it, so it stays short
  */
-public record ReleaseCommand(
-    List<@NotBlank(message = "must not hold blank arguments") String> exec,
-    @DurationMin(nanos = 0, inclusive = false, message = "must be a positive duration")
-        @DurationMax(minutes = 1, message = "must be at most 1m") Duration timeout) {
+public record ReleaseCommand(List<String> exec, Duration timeout) implements SelfChecking {
   /**
    * A package query (dpkg-query, rpm -q) answers in well under a second; 5 s tolerates a busy
    * package database without letting a hung one hold the scan for long.
@@ -29,6 +25,8 @@ public record ReleaseCommand(
    * characters; a tool printing more than 64 KiB is not printing a release, and its run fails.
    */
   public static final int MAX_OUTPUT_BYTES = 64 * 1024;
+  /** The scan waits for the command: a minute is already far past any package query. */
+  static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
 
   @JsonCreator
   public ReleaseCommand {
@@ -38,5 +36,12 @@ public record ReleaseCommand(
 
   public ReleaseCommand(List<String> exec) {
     this(exec, null);
+  }
+
+  @Override
+  public void checkInto(FieldChecks checks, String at) {
+    checks.eachNotBlank(path(at, "exec"), exec, "must not hold blank arguments");
+    checks.positive(path(at, "timeout"), timeout);
+    checks.atMost(path(at, "timeout"), timeout, MAX_TIMEOUT, "must be at most 1m");
   }
 }

@@ -1,15 +1,15 @@
 package io.migplan.agent.probe;
 
+import static io.migplan.agent.config.FieldChecks.index;
+import static io.migplan.agent.config.FieldChecks.path;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migplan.agent.config.ConfigReader;
+import io.migplan.agent.config.FieldChecks;
 import io.migplan.agent.config.InvalidConfigException;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
+import io.migplan.agent.config.SelfChecking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,15 +66,18 @@ public final class ProbeRules {
    * one (both {@code none} unless given); {@code maxMinorAhead}/{@code maxMinorBehind} bound the
    * distance of the second number within one branch (null = unbounded).
    */
-  public record VersionRule(
-      Reach forward,
-      @Min(value = 0, message = "must be a whole number of at least 0") Integer maxMinorAhead,
-      Reach backward,
-      @Min(value = 0, message = "must be a whole number of at least 0") Integer maxMinorBehind) {
+  public record VersionRule(Reach forward, Integer maxMinorAhead, Reach backward, Integer maxMinorBehind)
+      implements SelfChecking {
     @JsonCreator
     public VersionRule {
       forward = forward == null ? Reach.NONE : forward;
       backward = backward == null ? Reach.NONE : backward;
+    }
+
+    @Override
+    public void checkInto(FieldChecks checks, String at) {
+      checks.atLeast(path(at, "maxMinorAhead"), maxMinorAhead, 0, "must be a whole number of at least 0");
+      checks.atLeast(path(at, "maxMinorBehind"), maxMinorBehind, 0, "must be a whole number of at least 0");
     }
   }
 
@@ -83,14 +86,13 @@ public final class ProbeRules {
    * {@code driverVersion} null means versions are not compared.
    */
   public record Rule(
-      @NotBlank(message = "every rule needs a non-blank name") String name,
-      @NotEmpty(message = "must be a non-empty list of driver names such as [nvidia]")
-          List<@NotBlank(message = "must be a driver name") String> drivers,
+      String name,
+      List<String> drivers,
       Boolean migratable,
       Boolean sameType,
       Boolean sameBoard,
-      @Valid VersionRule driverVersion,
-      String reason) {
+      VersionRule driverVersion,
+      String reason) implements SelfChecking {
     @JsonCreator
     public Rule {
       name = name == null ? null : name.strip();
@@ -100,12 +102,32 @@ public final class ProbeRules {
       sameBoard = sameBoard != null && sameBoard;
       reason = reason == null ? "" : reason.strip();
     }
+
+    @Override
+    public void checkInto(FieldChecks checks, String at) {
+      checks.notBlank(path(at, "name"), name, "every rule needs a non-blank name");
+      checks.notEmpty(path(at, "drivers"), drivers, "must be a non-empty list of driver names such as [nvidia]");
+      checks.eachNotBlank(path(at, "drivers"), drivers, "must be a driver name");
+      if (driverVersion != null) {
+        driverVersion.checkInto(checks, path(at, "driverVersion"));
+      }
+    }
   }
 
   /** The file: a list of rules. */
-  record Document(
-      @NotEmpty(message = "must be a non-empty list of rules")
-          List<@NotNull(message = "must be a mapping with name, drivers and checks") @Valid Rule> rules) {}
+  record Document(List<Rule> rules) implements SelfChecking {
+    @Override
+    public void checkInto(FieldChecks checks, String at) {
+      checks.notEmpty(path(at, "rules"), rules, "must be a non-empty list of rules");
+      for (int i = 0; rules != null && i < rules.size(); i++) {
+        Rule rule = rules.get(i);
+        checks.notNull(index(path(at, "rules"), i), rule, "must be a mapping with name, drivers and checks");
+        if (rule != null) {
+          rule.checkInto(checks, index(path(at, "rules"), i));
+        }
+      }
+    }
+  }
 
   private final String source;
   private final List<Rule> rules;
@@ -170,7 +192,7 @@ public final class ProbeRules {
     }
     Document doc;
     try {
-      doc = ConfigReader.check(ConfigReader.bind(tree, Document.class));
+      doc = FieldChecks.check(ConfigReader.bind(tree, Document.class));
     } catch (InvalidConfigException e) {
       String where = where(tree, e.field());
       throw invalid(source + ": " + (where.isEmpty() ? "" : where + ": ") + e.detail());

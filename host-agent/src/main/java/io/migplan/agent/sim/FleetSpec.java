@@ -1,18 +1,14 @@
 package io.migplan.agent.sim;
 
+import static io.migplan.agent.config.FieldChecks.index;
+import static io.migplan.agent.config.FieldChecks.path;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import io.migplan.agent.config.ConfigReader;
+import io.migplan.agent.config.FieldChecks;
 import io.migplan.agent.config.InvalidConfigException;
+import io.migplan.agent.config.SelfChecking;
 import io.migplan.capacity.ComputeAllocation;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -44,13 +41,8 @@ import java.util.stream.Collectors;
  *      vmMix: [{type: nvidia-231, weight: 3, vcpus: 8, memoryMib: 16384}]}
  * </pre>
  */
-public record FleetSpec(
-    Long seed,
-    @NotEmpty(message = "must list at least one host group")
-        List<@NotNull(message = "must be a mapping") @Valid HostGroup> groups,
-    @NotEmpty(message = "must list at least one domain")
-        List<@NotBlank(message = "must not be blank") String> failureDomains,
-    @Min(value = 0, message = "must be 0 or more") int interleave) {
+public record FleetSpec(Long seed, List<HostGroup> groups, List<String> failureDomains, int interleave)
+    implements SelfChecking {
   /** The release hosts start at unless told otherwise; any ordered string works. */
   public static final String DEFAULT_RELEASE = "2025.1";
   /** A 2024 production branch driver, as seen on a real host (nvidia/OBSERVED.md D6). */
@@ -64,8 +56,10 @@ public record FleetSpec(
   /** An 8-GPU chassis is the largest common GPU server. */
   public static final int MAX_GPUS_PER_HOST = 8;
   public static final List<String> DEFAULT_FAILURE_DOMAINS = List.of("rack-a", "rack-b");
-  static final String RATIO_RANGE =
-      "must be between " + ComputeAllocation.MIN_RATIO_TEXT + " and " + ComputeAllocation.MAX_RATIO_TEXT;
+  /** Group names go into host trees and messages: lower-case, no spaces. */
+  private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  /** A driver version as the probes compare it: dotted numbers. */
+  private static final Pattern DRIVER_VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
   /**
    * Hosts of one board and one configuration. Absent: 1 GPU per host, release {@value
@@ -73,32 +67,20 @@ public record FleetSpec(
    * every common profile of the board equally often.
    */
   public record HostGroup(
-      @NotNull(message = "must be lower-case letters, digits and dashes")
-          @Pattern(regexp = "[a-z0-9][a-z0-9-]*", message = "must be lower-case letters, digits and dashes")
-          String name,
-      @NotBlank(message = "is required") String board,
-      @NotNull(message = "is required") @Min(value = 1, message = "must be at least 1") Integer hosts,
-      @Min(value = 1, message = "must be between 1 and " + MAX_GPUS_PER_HOST)
-          @Max(value = MAX_GPUS_PER_HOST, message = "must be between 1 and " + MAX_GPUS_PER_HOST)
-          Integer gpusPerHost,
-      @NotBlank(message = "must not be blank") String release,
-      @NotNull(message = "must look like 550.90.07")
-          @Pattern(regexp = "[0-9]+(\\.[0-9]+)*", message = "must look like 550.90.07")
-          String driverVersion,
-      @Min(value = 1, message = "must be positive") Integer cpus,
-      @Min(value = 1, message = "must be positive") Long memoryMib,
-      @DecimalMin(value = "0", message = "must be a fraction between 0 and 1")
-          @DecimalMax(value = "1", message = "must be a fraction between 0 and 1")
-          Double fill,
-      List<@NotNull(message = "must be a mapping") @Valid VmShape> vmMix,
-      @DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
-          @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE)
-          Double cpuAllocationRatio,
-      @DecimalMin(value = ComputeAllocation.MIN_RATIO_TEXT, message = RATIO_RANGE)
-          @DecimalMax(value = ComputeAllocation.MAX_RATIO_TEXT, message = RATIO_RANGE)
-          Double memoryAllocationRatio,
-      @Min(value = 0, message = "must be 0 or more") Integer reservedCpus,
-      @Min(value = 0, message = "must be 0 or more") Long reservedMemoryMib) {
+      String name,
+      String board,
+      Integer hosts,
+      Integer gpusPerHost,
+      String release,
+      String driverVersion,
+      Integer cpus,
+      Long memoryMib,
+      Double fill,
+      List<VmShape> vmMix,
+      Double cpuAllocationRatio,
+      Double memoryAllocationRatio,
+      Integer reservedCpus,
+      Long reservedMemoryMib) implements SelfChecking {
     @JsonCreator
     public HostGroup {
       gpusPerHost = gpusPerHost == null ? 1 : gpusPerHost;
@@ -129,6 +111,33 @@ public record FleetSpec(
           memoryAllocationRatio == null ? 1.0 : memoryAllocationRatio, reservedCpus, reservedMemoryMib);
     }
 
+    @Override
+    public void checkInto(FieldChecks checks, String at) {
+      checks.notNull(path(at, "name"), name, "must be lower-case letters, digits and dashes");
+      checks.matches(path(at, "name"), name, GROUP_NAME, "must be lower-case letters, digits and dashes");
+      checks.notBlank(path(at, "board"), board, "is required");
+      checks.notNull(path(at, "hosts"), hosts, "is required");
+      checks.atLeast(path(at, "hosts"), hosts, 1, "must be at least 1");
+      checks.within(path(at, "gpusPerHost"), gpusPerHost, 1, MAX_GPUS_PER_HOST, "must be between 1 and " + MAX_GPUS_PER_HOST);
+      checks.notBlank(path(at, "release"), release, "must not be blank");
+      checks.notNull(path(at, "driverVersion"), driverVersion, "must look like 550.90.07");
+      checks.matches(path(at, "driverVersion"), driverVersion, DRIVER_VERSION, "must look like 550.90.07");
+      checks.atLeast(path(at, "cpus"), cpus, 1, "must be positive");
+      checks.atLeast(path(at, "memoryMib"), memoryMib, 1, "must be positive");
+      checks.require(fill == null || (fill >= 0 && fill <= 1), path(at, "fill"), "must be a fraction between 0 and 1", fill);
+      checks.ratio(path(at, "cpuAllocationRatio"), cpuAllocationRatio);
+      checks.ratio(path(at, "memoryAllocationRatio"), memoryAllocationRatio);
+      checks.atLeast(path(at, "reservedCpus"), reservedCpus, 0, "must be 0 or more");
+      checks.atLeast(path(at, "reservedMemoryMib"), reservedMemoryMib, 0, "must be 0 or more");
+      for (int i = 0; vmMix != null && i < vmMix.size(); i++) {
+        VmShape v = vmMix.get(i);
+        checks.notNull(index(path(at, "vmMix"), i), v, "must be a mapping");
+        if (v != null) {
+          v.checkInto(checks, index(path(at, "vmMix"), i));
+        }
+      }
+    }
+
     /** Every common profile of the board, equally often, sized like a workstation VM. */
     private static List<VmShape> popularShapes(String board) {
       return GpuBoard.byModel(board)
@@ -145,11 +154,7 @@ public record FleetSpec(
    * One kind of VM: its vGPU type, how often it is drawn relative to the others, its size.
    * Absent: weight 1, 8 vCPUs, 16 GiB.
    */
-  public record VmShape(
-      @NotBlank(message = "is required") String type,
-      @Min(value = 1, message = "must be at least 1") Integer weight,
-      @Min(value = 1, message = "must be positive") Integer vcpus,
-      @Min(value = 1, message = "must be positive") Long memoryMib) {
+  public record VmShape(String type, Integer weight, Integer vcpus, Long memoryMib) implements SelfChecking {
     @JsonCreator
     public VmShape {
       weight = weight == null ? 1 : weight;
@@ -159,6 +164,14 @@ public record FleetSpec(
 
     public VmShape(String type, int weight, int vcpus, long memoryMib) {
       this(type, (Integer) weight, (Integer) vcpus, (Long) memoryMib);
+    }
+
+    @Override
+    public void checkInto(FieldChecks checks, String at) {
+      checks.notBlank(path(at, "type"), type, "is required");
+      checks.atLeast(path(at, "weight"), weight, 1, "must be at least 1");
+      checks.atLeast(path(at, "vcpus"), vcpus, 1, "must be positive");
+      checks.atLeast(path(at, "memoryMib"), memoryMib, 1, "must be positive");
     }
   }
 
@@ -172,6 +185,21 @@ public record FleetSpec(
 
   public FleetSpec(long seed, List<HostGroup> groups, List<String> failureDomains, int interleave) {
     this((Long) seed, groups, failureDomains, interleave);
+  }
+
+  @Override
+  public void checkInto(FieldChecks checks, String at) {
+    checks.notEmpty(path(at, "groups"), groups, "must list at least one host group");
+    for (int i = 0; groups != null && i < groups.size(); i++) {
+      HostGroup g = groups.get(i);
+      checks.notNull(index(path(at, "groups"), i), g, "must be a mapping");
+      if (g != null) {
+        g.checkInto(checks, index(path(at, "groups"), i));
+      }
+    }
+    checks.notEmpty(path(at, "failureDomains"), failureDomains, "must list at least one domain");
+    checks.eachNotBlank(path(at, "failureDomains"), failureDomains, "must not be blank");
+    checks.atLeast(path(at, "interleave"), interleave, 0, "must be 0 or more");
   }
 
   /**
@@ -296,7 +324,7 @@ public record FleetSpec(
    */
   public FleetSpec validate() {
     try {
-      ConfigReader.check(this);
+      FieldChecks.check(this);
     } catch (InvalidConfigException e) {
       throw new InvalidSpecException(e.field(), e.getMessage());
     }

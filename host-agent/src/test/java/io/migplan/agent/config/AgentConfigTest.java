@@ -75,13 +75,6 @@ class AgentConfigTest {
   }
 
   @Test
-  void checksBuiltAheadOnAnotherThreadPassAndFailAsBefore() {
-    AgentConfig.prepareChecks();
-    assertField("hostId: h1\nrelease: r1\nport: 70000\n", "port");
-    assertThat(AgentConfig.parseYaml("hostId: h1\nrelease: r1\n").port()).isEqualTo(AgentConfig.DEFAULT_PORT);
-  }
-
-  @Test
   void badValuesFailNamingTheField() {
     assertField("release: r1\n", "hostId");
     assertField("hostId: '  '\nrelease: r1\n", "hostId");
@@ -198,6 +191,70 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.parseYaml("hostId: h1\nrelease: r1\n" + yaml + "\n"))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessage(message);
+  }
+
+  static Stream<Arguments> boundsWithoutATestBefore() {
+    return Stream.of(
+        Arguments.of("more reserved CPUs than the scheduler takes", "reservedCpus: 65537",
+            "reservedCpus: must be between 0 and 65536, got 65537"),
+        Arguments.of("more reserved memory than the scheduler takes", "reservedMemoryMib: 1073741825",
+            "reservedMemoryMib: must be between 0 and 1073741824, got 1073741825"),
+        Arguments.of("a zero call timeout", "callTimeout: 0s", "callTimeout: must be a positive duration, got PT0S"),
+        Arguments.of("a blank listen address", "listenAddress: ''", "listenAddress: must not be blank, got ''"),
+        Arguments.of("a memory ratio past 64", "memoryAllocationRatio: 64.5",
+            "memoryAllocationRatio: must be between 0.1 and 64.0, got 64.5"),
+        Arguments.of("a ratio that is not a number", "cpuAllocationRatio: 'NaN'",
+            "cpuAllocationRatio: must be between 0.1 and 64.0, got NaN"),
+        Arguments.of("limits past their most", "limits: {maxConcurrentCalls: 1025}",
+            "limits.maxConcurrentCalls: must be between 1 and 1024, got 1025"),
+        Arguments.of("a batch past its most", "limits: {maxQuestionsPerBatch: 50001}",
+            "limits.maxQuestionsPerBatch: must be between 1 and 50000, got 50001"),
+        Arguments.of("more runs of the tool at once than allowed", "probes: {command: {exec: [t], maxConcurrent: 65}}",
+            "probes.command.maxConcurrent: must be between 1 and 64, got 65"),
+        Arguments.of("a blank argument first", "probes: {command: {exec: [' ', t]}}",
+            "probes.command.exec[0]: must not hold blank arguments, got ' '"),
+        Arguments.of("two faults: the first by field path is named", "port: 70000\ncpus: 0\nscanInterval: 0s",
+            "cpus: must be positive, got 0"),
+        Arguments.of("faults in two sections: the first by field path is named",
+            "probes: {inventoryMaxAge: 0s}\nlimits: {maxConcurrentCalls: 0}",
+            "limits.maxConcurrentCalls: must be between 1 and 1024, got 0"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused with the field and value named")
+  @MethodSource("boundsWithoutATestBefore")
+  void eachBoundNamesTheFieldAndTheValue(String sentence, String yaml, String message) {
+    assertThatThrownBy(() -> AgentConfig.parseYaml("hostId: h1\nrelease: r1\n" + yaml + "\n"))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage(message);
+  }
+
+  static Stream<Arguments> releaseCommandsWithoutATestBefore() {
+    return Stream.of(
+        Arguments.of("a zero command timeout", "hostId: h1\nreleaseCommand: {exec: [rpm], timeout: 0s}\n",
+            "releaseCommand.timeout: must be a positive duration, got PT0S"),
+        Arguments.of("a blank first argument", "hostId: h1\nreleaseCommand: {exec: ['', -q]}\n",
+            "releaseCommand.exec[0]: must not hold blank arguments, got ''"),
+        Arguments.of("a blank host id beside a bad command: the host id is named first",
+            "hostId: ' '\nreleaseCommand: {exec: [rpm], timeout: 2m}\n",
+            "hostId: is required and must not be blank, got ' '"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("releaseCommandsWithoutATestBefore")
+  void aReleaseCommandIsCheckedUnderItsKey(String name, String yaml, String message) {
+    assertThatThrownBy(() -> AgentConfig.parseYaml(yaml)).isInstanceOf(InvalidConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void theBuilderChecksEachSectionUnderItsKey() {
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r")
+            .limits(AgentLimits.DEFAULTS.withMaxQuestionsPerBatch(0)).build())
+        .hasMessage("limits.maxQuestionsPerBatch: must be between 1 and 50000, got 0");
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").releaseCommand(new ReleaseCommand(java.util.List.of("rpm"),
+            Duration.ofMinutes(2))).build())
+        .hasMessage("releaseCommand.timeout: must be at most 1m, got PT2M");
+    assertThatThrownBy(() -> AgentConfig.builder().hostId("h").release("r").label("", "a").build())
+        .hasMessage("labels['']: must have non-blank keys, got ''");
   }
 
   @Test

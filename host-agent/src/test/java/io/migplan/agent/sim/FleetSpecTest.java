@@ -151,6 +151,30 @@ class FleetSpecTest {
     assertThatThrownBy(() -> FleetSpec.parse(yaml)).isInstanceOf(FleetSpec.InvalidSpecException.class).hasMessage(message);
   }
 
+  static Stream<Arguments> boundsWithoutATestBefore() {
+    String g = "groups: [{name: a, board: T4, hosts: 1";
+    return Stream.of(
+        Arguments.of("negative reserved CPUs", g + ", reservedCpus: -1}]", "groups[0].reservedCpus: must be 0 or more, got -1"),
+        Arguments.of("negative reserved memory", g + ", reservedMemoryMib: -1}]",
+            "groups[0].reservedMemoryMib: must be 0 or more, got -1"),
+        Arguments.of("more GPUs than a chassis holds", g + ", gpusPerHost: 9}]",
+            "groups[0].gpusPerHost: must be between 1 and 8, got 9"),
+        Arguments.of("a fill past full", g + ", fill: 1.5}]", "groups[0].fill: must be a fraction between 0 and 1, got 1.5"),
+        Arguments.of("a blank VM type", g + ", vmMix: [{type: ' '}]}]", "groups[0].vmMix[0].type: is required, got ' '"),
+        Arguments.of("an empty VM shape", g + ", vmMix: [~]}]", "groups[0].vmMix[0]: must be a mapping"),
+        Arguments.of("a driver version that is not dotted numbers", g + ", driverVersion: 550.x}]",
+            "groups[0].driverVersion: must look like 550.90.07, got '550.x'"),
+        Arguments.of("faults in two groups: the first by field path is named",
+            "groups: [{name: a, board: T4, hosts: 0}, {name: B, board: T4, hosts: 1}]",
+            "groups[0].hosts: must be at least 1, got 0"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused with the field and value named")
+  @MethodSource("boundsWithoutATestBefore")
+  void eachBoundNamesTheFieldAndTheValue(String sentence, String yaml, String message) {
+    assertThatThrownBy(() -> FleetSpec.parse(yaml)).isInstanceOf(FleetSpec.InvalidSpecException.class).hasMessage(message);
+  }
+
   @Test
   void aSpecFileThatFailsNamesTheFileAndTheField() {
     Path file = dir.resolve("fleet.yaml");
