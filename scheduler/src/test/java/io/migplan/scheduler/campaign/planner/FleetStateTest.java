@@ -2,6 +2,7 @@ package io.migplan.scheduler.campaign.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.migplan.proto.v1.Capacity;
 import io.migplan.proto.v1.CapacityRule;
@@ -79,7 +80,7 @@ class FleetStateTest {
     }
 
     @Test
-    void aProblemRejectsHostsInScopeAtAnotherRelease() {
+    void aProblemRejectsHostsInScopeAtAnotherReleaseAndAReleaseThatDoesNotChange() {
         CampaignProblem ok = TestFleet.twoBoards(true).problem();
         List<HostSpec> hosts = new ArrayList<>(ok.hosts());
         HostSpec h = hosts.remove(0);
@@ -88,6 +89,8 @@ class FleetStateTest {
         assertThrows(IllegalArgumentException.class, () -> new CampaignProblem("x", hosts, ok.vms(), TestFleet.FROM,
                 TestFleet.TO, ok.scope(), ok.eligibility()));
         assertThrows(IllegalArgumentException.class, () -> new CampaignProblem("x", ok.hosts(), ok.vms(),
-                TestFleet.TO, TestFleet.FROM, Set.of(), ok.eligibility()));
+                TestFleet.FROM, TestFleet.FROM, Set.of(), ok.eligibility()));
+        assertTrue(new CampaignProblem("x", ok.hosts(), ok.vms(), TestFleet.TO, TestFleet.FROM, Set.of(),
+                ok.eligibility()).backward(), "a rollback's problem goes back to the older release");
     }
 }
