@@ -110,7 +110,9 @@ public final class CampaignRequestBench {
                         m.path("blocked").asInt(), m.path("naive").path("blocked").asInt(),
                         m.path("migrationsPerVm").asDouble(), kinds.get("planning") - kinds0.get("planning"),
                         kinds.get("jit") - kinds0.get("jit"), kinds.get("gc") - kinds0.get("gc"),
-                        kinds.get("other") - kinds0.get("other"));
+                        // The process's total keeps the time of threads that ended meanwhile; their own readings do not.
+                        cpu - (kinds.get("planning") - kinds0.get("planning")) - (kinds.get("jit") - kinds0.get("jit"))
+                                - (kinds.get("gc") - kinds0.get("gc")));
                 System.out.flush();
             }
         }

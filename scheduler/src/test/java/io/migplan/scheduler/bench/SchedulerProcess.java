@@ -128,7 +128,8 @@ final class SchedulerProcess implements AutoCloseable {
      * CPU time so far per kind of thread, in milliseconds: {@code planning} (campaign-planning
      * threads), {@code jit} (C1 and C2 compilers), {@code gc} (the collector's threads) and {@code
      * other} (requests, heartbeats, the database pool, JFR…), so that a request's cost can be split
-     * into the planner's and what the JVM and the rest of the scheduler spend meanwhile.
+     * into the planner's and what the JVM and the rest of the scheduler spend meanwhile. Threads that
+     * ended are not counted (a pool's idle threads do): take "other" as the total less the rest.
      */
     Map<String, Long> cpuMillisByKind() throws IOException {
         Map<String, Long> out = new TreeMap<>(Map.of("planning", 0L, "jit", 0L, "gc", 0L, "other", 0L));
