@@ -244,42 +244,45 @@ final class CampaignProblemBuilder {
         return book;
     }
 
+    /**
+     * The eligibility of a rolling upgrade, memoised ({@link MemoisedEligibility}): the planner asks
+     * it for every VM of a batch and every target with room, each round, so the product's answer
+     * (state, release, types, verdicts) is worked out once per kind of VM and target rather than per
+     * question.
+     */
     private Eligibility eligibility(Map<String, HostEntry> up, Map<String, VmRecord> records, VerdictBook book,
             Set<String> upgrading, String to) {
-        // The planner asks for every VM and host many times: each VM's types are listed once.
-        Map<String, Set<String>> types = new HashMap<>();
-        records.forEach((uuid, vm) -> {
-            Set<String> t = new LinkedHashSet<>();
-            vm.devices().forEach(d -> t.add(d.typeId()));
-            types.put(uuid, t);
-        });
-        return (vm, source, target) -> {
-            HostEntry t = up.get(target.id());
-            if (t == null || !takesVms(t.view(), ownMarks)) {
+        return new MemoisedEligibility(up, records, (facts, target) -> allows(up, book, upgrading, facts, target));
+    }
+
+    /**
+     * Whether a VM of {@code facts} may move to {@code target} (as it will be then): the target takes
+     * VMs, is not older, offers each device's type, and each device's verdict is compatible.
+     */
+    private boolean allows(Map<String, HostEntry> up, VerdictBook book, Set<String> upgrading,
+            MemoisedEligibility.VmFacts facts, HostView target) {
+        HostEntry t = up.get(target.id());
+        if (t == null || !takesVms(t.view(), ownMarks)) {
+            return false;
+        }
+        if (facts.unresolved()) {
+            return false;
+        }
+        if (ReleaseDirectionFilter.isOlder(facts.sourceRelease(), target.release(), allowBackward)) {
+            return false;
+        }
+        if (!DeviceTypePresentFilter.offersAll(t.view(), facts.types())) {
+            return false;
+        }
+        boolean runsItNow = !upgrading.contains(target.id())
+                && Releases.compare(t.view().release(), target.release()) == 0;
+        for (MemoisedEligibility.Device d : facts.devices()) {
+            if (!book.judge(d.type(), d.signature(), d.sourceBoard(), facts.sourceRelease(), target.id(),
+                    target.deviceGroup(), target.release(), runsItNow).compatible()) {
                 return false;
             }
-            VmRecord record = records.get(vm.uuid());
-            if (record == null || record.unresolved() != null) {
-                return false;
-            }
-            if (ReleaseDirectionFilter.isOlder(source.release(), target.release(), allowBackward)) {
-                return false;
-            }
-            if (!DeviceTypePresentFilter.offersAll(t.view(), types.get(vm.uuid()))) {
-                return false;
-            }
-            HostEntry s = up.get(source.id());
-            boolean runsItNow = !upgrading.contains(target.id())
-                    && Releases.compare(t.view().release(), target.release()) == 0;
-            for (DeviceRequest d : record.devices()) {
-                String sourceBoard = s == null ? source.deviceGroup() : boardOf(s, d.sourceParent());
-                if (!book.judge(d.typeId(), d.sourceSignature(), sourceBoard, source.release(), target.id(),
-                        target.deviceGroup(), target.release(), runsItNow).compatible()) {
-                    return false;
-                }
-            }
-            return true;
-        };
+        }
+        return true;
     }
 
     /**

@@ -27,22 +27,27 @@ import java.util.Map;
  * the matrix, the campaign planner, the naive order beside it, the plan's hosts and migrations stored).
  * The first request after the scheduler's start is cold, the next {@code --runs - 1} warm. Prints per
  * request the wall time, the scheduler's CPU time over it (every thread), the planner's own {@code
- * planMillis}, migrations against the naive order and the lower bound, and the hosts either leaves
- * blocked. A benchmark, not a test: it judges nothing.
+ * planMillis}, migrations against the naive order and the lower bound, the hosts either leaves
+ * blocked, and the CPU time split by kind of thread ({@link SchedulerProcess#cpuMillisByKind}: the
+ * planning thread, the JIT compilers, the collector, the rest, which includes serving the summary
+ * read every {@code --poll-ms}). A benchmark, not a test: it judges nothing.
  *
  * <p>Usage: {@code CampaignRequestBench --jar scheduler/target/quarkus-app/quarkus-run.jar [--hosts 1000]
  * [--seed 1] [--fill 0.80,0.85] [--runs 3] [--xmx 1g] [--port 18131] [--agents-port 18132]
  * [--db campaign_request] [--dir /tmp/campaign-request] [--policy 20,2,2,2,40,0] [--reuse true]
- * [--scheduler-opts "-X..."]}; the policy's numbers are maxHostsInMaintenance, maxPerFailureDomain,
- * maxOutboundPerHost, maxInboundPerHost, maxParallel and headroomPercent, as {@code HardFleetBench}'s.
+ * [--scheduler-opts "-X..."] [--poll-ms 20]}; the policy's numbers are maxHostsInMaintenance,
+ * maxPerFailureDomain, maxOutboundPerHost, maxInboundPerHost, maxParallel and headroomPercent, as {@code HardFleetBench}'s.
  */
 public final class CampaignRequestBench {
 
     private final Map<String, String> opts;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** How often the summary is read while the plan is made: each read is a request the scheduler serves. */
+    private final long pollMillis;
 
     private CampaignRequestBench(Map<String, String> opts) {
         this.opts = opts;
+        this.pollMillis = Long.parseLong(opts.getOrDefault("poll-ms", "20"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,24 +88,31 @@ public final class CampaignRequestBench {
                 // first request is cold. A fresh fleet's first request runs after the reports, warm or not.
                 print("note", "the database of an earlier run: the scheduler started on it, so run 1 is cold");
             }
-            System.out.printf(Locale.ROOT, "%-4s %10s %14s %10s %10s %8s %10s %8s %8s %10s%n", "run", "wall_ms",
-                    "scheduler_cpu", "plan_ms", "migrations", "naive", "lower", "blocked", "naive_bl", "per_vm");
+            System.out.printf(Locale.ROOT, "%-4s %10s %14s %10s %10s %8s %10s %8s %8s %10s %9s %7s %7s %7s%n", "run",
+                    "wall_ms", "scheduler_cpu", "plan_ms", "migrations", "naive", "lower", "blocked", "naive_bl",
+                    "per_vm", "planning", "jit", "gc", "other");
             for (int i = 1; i <= runs; i++) {
+                Map<String, Long> kinds0 = scheduler.cpuMillisByKind();
                 long cpu0 = scheduler.cpuMillis();
                 long t0 = System.nanoTime();
                 JsonNode c = campaign(base);
                 long wall = (System.nanoTime() - t0) / 1_000_000;
                 long cpu = scheduler.cpuMillis() - cpu0;
+                Map<String, Long> kinds = scheduler.cpuMillisByKind();
                 JsonNode m = c.path("metrics");
                 if (!"DRY_RUN".equals(c.path("state").asText())) {
                     throw new IllegalStateException("campaign " + c.path("id").asText() + " ended "
                             + c.path("state").asText() + ": " + c.path("failure"));
                 }
-                System.out.printf(Locale.ROOT, "%-4d %10d %14d %10d %10d %8d %10d %8d %8d %10.4f%n", i, wall, cpu,
-                        m.path("planMillis").asLong(), m.path("migrations").asInt(),
+                System.out.printf(Locale.ROOT, "%-4d %10d %14d %10d %10d %8d %10d %8d %8d %10.4f %9d %7d %7d %7d%n", i,
+                        wall, cpu, m.path("planMillis").asLong(), m.path("migrations").asInt(),
                         m.path("naive").path("migrations").asInt(), m.path("lowerBound").asInt(),
                         m.path("blocked").asInt(), m.path("naive").path("blocked").asInt(),
-                        m.path("migrationsPerVm").asDouble());
+                        m.path("migrationsPerVm").asDouble(), kinds.get("planning") - kinds0.get("planning"),
+                        kinds.get("jit") - kinds0.get("jit"), kinds.get("gc") - kinds0.get("gc"),
+                        // The process's total keeps the time of threads that ended meanwhile; their own readings do not.
+                        cpu - (kinds.get("planning") - kinds0.get("planning")) - (kinds.get("jit") - kinds0.get("jit"))
+                                - (kinds.get("gc") - kinds0.get("gc")));
                 System.out.flush();
             }
         }
@@ -129,7 +141,7 @@ public final class CampaignRequestBench {
             if (!"PLANNING".equals(c.path("state").asText())) {
                 return c;
             }
-            sleep(20);
+            sleep(pollMillis);
         }
     }
 }

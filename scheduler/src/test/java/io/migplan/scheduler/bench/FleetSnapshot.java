@@ -115,28 +115,44 @@ public final class FleetSnapshot {
     }
 
     public static FleetSnapshot of(Fleet fleet, Instant now, long seed) {
+        return of(fleet, now, seed, false);
+    }
+
+    /**
+     * The fleet as a scheduler holds it once every agent reported and answered: every host UP and
+     * ACTIVE, every verdict COMPATIBLE, as {@code ReportedFleet} makes it for the product's benchmarks
+     * (so a campaign through the product can be compared with the planner on the fleet itself).
+     */
+    public static FleetSnapshot allUp(Fleet fleet, Instant now, long seed) {
+        return of(fleet, now, seed, true);
+    }
+
+    private static FleetSnapshot of(Fleet fleet, Instant now, long seed, boolean allUp) {
         Random r = new Random(seed);
         // A report a minute ago for every host; verdicts were asked after it, so they are valid.
         Instant reported = now.minusSeconds(60);
         Instant asked = now.minusSeconds(30);
         List<HostEntry> entries = new ArrayList<>();
         Map<MatrixKey, StoredVerdict> verdicts = new ConcurrentHashMap<>();
+        // All up: UUIDs in the fleet's order of VMs, as the planner's benchmarks name them, so ties break alike.
+        Map<String, Integer> order = new HashMap<>();
+        fleet.vms().forEach(vm -> order.put(vm.name(), order.size()));
         for (Host h : fleet.hosts()) {
             long generation = 1 + r.nextInt(1_000);
             List<ParentView> parents = parents(h);
             List<VmRecord> vms = new ArrayList<>();
             Map<String, HostView.GroupMember> groups = new HashMap<>();
             for (Vm vm : fleet.vmsOn(h.id())) {
-                VmRecord record = record(h, vm, r);
+                VmRecord record = record(h, vm, r, allUp ? order.get(vm.name()) : null);
                 vms.add(record);
                 if (!vm.antiAffinityGroup().isEmpty()) {
                     groups.putIfAbsent(vm.antiAffinityGroup(), new HostView.GroupMember(vm.name(), record.uuid()));
                 }
             }
-            double x = r.nextDouble();
+            double x = allUp ? 1 : r.nextDouble();
             HostState state = x < STALE_SHARE ? HostState.STALE
                     : x < STALE_SHARE + DOWN_SHARE ? HostState.DOWN : HostState.UP;
-            double y = r.nextDouble();
+            double y = allUp ? 1 : r.nextDouble();
             AdminState admin = y < DRAINING_SHARE ? AdminState.DRAINING
                     : y < DRAINING_SHARE + MAINTENANCE_SHARE ? AdminState.MAINTENANCE : AdminState.ACTIVE;
             Instant heartbeat = now.minusSeconds(state == HostState.STALE ? STALE_SECONDS
@@ -146,7 +162,8 @@ public final class FleetSnapshot {
                     h.failureDomain(), admin, admin == AdminState.ACTIVE ? null : "campaign step 3",
                     Map.copyOf(groups));
             entries.add(new HostEntry(view, List.copyOf(vms), reported));
-            fillVerdicts(h, parents, generation, asked, r.nextDouble() < REFUSES_OTHER_DRIVER_SHARE, verdicts);
+            boolean refuses = !allUp && r.nextDouble() < REFUSES_OTHER_DRIVER_SHARE;
+            fillVerdicts(h, parents, generation, asked, refuses, verdicts);
         }
         return new FleetSnapshot(ClusterSnapshot.of(entries), verdicts,
                 fleet.vms().stream().map(Vm::name).toList());
@@ -183,7 +200,8 @@ public final class FleetSnapshot {
         return board.name() + "/" + typeId + "/" + DRIVER_BY_RELEASE.get(release);
     }
 
-    private static VmRecord record(Host h, Vm vm, Random r) {
+    /** @param rank where the VM comes in the fleet, for a UUID in that order; null for a random UUID */
+    private static VmRecord record(Host h, Vm vm, Random r, Integer rank) {
         String driver = DRIVER_BY_RELEASE.get(h.release());
         List<DeviceRequest> devices = new ArrayList<>();
         for (Fleet.Device d : vm.devices()) {
@@ -191,7 +209,8 @@ public final class FleetSnapshot {
                     signature(h.board(), d.typeId(), h.release()),
                     new SourceFacts(h.board().name(), "nvidia", driver, h.release())));
         }
-        return new VmRecord(vm.name(), new UUID(r.nextLong(), r.nextLong()).toString(), h.id(), h.release(),
+        UUID uuid = new UUID(r.nextLong(), r.nextLong());
+        return new VmRecord(vm.name(), (rank == null ? uuid : new UUID(0, rank)).toString(), h.id(), h.release(),
                 vm.vcpus(), vm.memoryMib(), List.copyOf(devices), null, vm.antiAffinityGroup());
     }
 

@@ -8,6 +8,7 @@ import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.testsupport.TestTokens;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,8 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,6 +122,47 @@ final class SchedulerProcess implements AutoCloseable {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After the command's closing parenthesis: state is field 3, utime 14 and stime 15 of the whole line.
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+    }
+
+    /**
+     * CPU time so far per kind of thread, in milliseconds: {@code planning} (campaign-planning
+     * threads), {@code jit} (C1 and C2 compilers), {@code gc} (the collector's threads) and {@code
+     * other} (requests, heartbeats, the database pool, JFR…), so that a request's cost can be split
+     * into the planner's and what the JVM and the rest of the scheduler spend meanwhile. Threads that
+     * ended are not counted (a pool's idle threads do): take "other" as the total less the rest.
+     */
+    Map<String, Long> cpuMillisByKind() throws IOException {
+        Map<String, Long> out = new TreeMap<>(Map.of("planning", 0L, "jit", 0L, "gc", 0L, "other", 0L));
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(process.pid()),
+                "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long millis = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+                out.merge(kind(name), millis, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The kind of a thread by the name the kernel shows (15 characters at most). */
+    static String kind(String thread) {
+        if (thread.startsWith("campaign-planni")) {
+            return "planning";
+        }
+        if (thread.startsWith("C1 Compiler") || thread.startsWith("C2 Compiler")) {
+            return "jit";
+        }
+        if (thread.startsWith("GC Thread") || thread.startsWith("G1 ") || thread.startsWith("VM Thread")) {
+            return "gc";
+        }
+        return "other";
     }
 
     /** The kernel's clock ticks per second, as {@code getconf CLK_TCK} says on Linux. */

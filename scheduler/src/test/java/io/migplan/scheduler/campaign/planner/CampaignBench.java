@@ -80,7 +80,7 @@ public final class CampaignBench {
     }
 
     /** The whole fleet, with or without one empty spare host per board, every host of the older release to upgrade. */
-    static CampaignProblem problem(Fleet fleet, String id, boolean spares) {
+    public static CampaignProblem problem(Fleet fleet, String id, boolean spares) {
         List<HostSpec> specs = new ArrayList<>(fleet.evacuation(id, Set.of()).hosts());
         Map<String, HostSpec> spareHosts = new LinkedHashMap<>();
         for (HostSpec h : spares ? specs : List.<HostSpec>of()) {
