@@ -170,6 +170,12 @@ public final class Reporter implements AutoCloseable {
 
     /** How long a call the scheduler answered took, from sending it to its answer ({@code "report"} or {@code "heartbeat"}). */
     default void answered(String call, long nanos) {}
+
+    /**
+     * The scheduler answered a heartbeat of {@code hostId}: {@code vouched} when it refreshed the
+     * host's liveness, false when it asked for the inventory again (the beat kept nothing alive).
+     */
+    default void heartbeatAnswered(String hostId, boolean vouched) {}
   }
 
   public void start() {
@@ -270,6 +276,7 @@ public final class Reporter implements AutoCloseable {
                       .setGeneration(lastAppliedGeneration)
                       .build());
       listener.answered("heartbeat", System.nanoTime() - sent);
+      listener.heartbeatAnswered(hostId, !response.getResendInventory());
       markReachable();
       if (response.getResendInventory()) {
         report(scan.get(), "scheduler asked to resend");

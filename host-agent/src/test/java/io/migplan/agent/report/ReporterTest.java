@@ -7,11 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.HostAgent;
+import io.migplan.agent.SharedResources;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +68,28 @@ class ReporterTest {
       int before = scheduler.reports.size();
       agent.reportNow();
       assertThat(scheduler.reports.size()).isGreaterThan(before);
+    }
+  }
+
+  @Test
+  void theListenerHearsEachAnsweredHeartbeatWithItsHostAndWhetherItWasVouched() throws Exception {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    Reporter.Listener listener = new Reporter.Listener() {
+      @Override
+      public void acknowledged(String hostId, long generation, boolean applied) {}
+
+      @Override
+      public void heartbeatAnswered(String hostId, boolean vouched) {
+        heard.add(hostId + (vouched ? " vouched" : " asked to resend"));
+      }
+    };
+    try (FakeScheduler scheduler = new FakeScheduler(0);
+        SharedResources shared = SharedResources.create(1, id -> Duration.ZERO, listener);
+        HostAgent agent = HostAgent.start(config(scheduler.target()), shared)) {
+      await("a vouched heartbeat").atMost(WAIT).pollInterval(POLL).until(() -> heard.contains("host-07 vouched"));
+      scheduler.resendOnce.set(true);
+      await("a heartbeat answered with resend_inventory").atMost(WAIT).pollInterval(POLL)
+          .until(() -> heard.contains("host-07 asked to resend"));
     }
   }
 
