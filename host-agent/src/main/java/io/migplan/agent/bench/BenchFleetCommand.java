@@ -171,6 +171,11 @@ public final class BenchFleetCommand implements Callable<Integer> {
           }
 
           @Override
+          public void failed(String call, String code) {
+            steady.failed(call, code);
+          }
+
+          @Override
           public void heartbeatAnswered(String host, boolean vouched) {
             liveness.heartbeatAnswered(host, vouched);
           }

@@ -176,6 +176,12 @@ public final class Reporter implements AutoCloseable {
      * host's liveness, false when it asked for the inventory again (the beat kept nothing alive).
      */
     default void heartbeatAnswered(String hostId, boolean vouched) {}
+
+    /**
+     * A call ({@code "report"} or {@code "heartbeat"}) failed with {@code code} (a gRPC status
+     * code: DEADLINE_EXCEEDED, UNAVAILABLE, RESOURCE_EXHAUSTED...): no answer, so no time either.
+     */
+    default void failed(String call, String code) {}
   }
 
   public void start() {
@@ -282,6 +288,7 @@ public final class Reporter implements AutoCloseable {
         report(scan.get(), "scheduler asked to resend");
       }
     } catch (StatusRuntimeException e) {
+      listener.failed("heartbeat", e.getStatus().getCode().name());
       markUnreachable(e);
     } catch (RuntimeException e) {
       LOG.warn("host {}: heartbeat tick failed: {}", hostId, e.toString());
@@ -319,6 +326,7 @@ public final class Reporter implements AutoCloseable {
         LOG.debug("host {}: reported generation {} ({})", hostId, snapshot.getGeneration(), why);
       }
     } catch (StatusRuntimeException e) {
+      listener.failed("report", e.getStatus().getCode().name());
       reportPending = true;
       markUnreachable(e);
     }

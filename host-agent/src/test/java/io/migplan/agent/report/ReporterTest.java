@@ -94,6 +94,28 @@ class ReporterTest {
   }
 
   @Test
+  void theListenerHearsACallThatGotNoAnswerWithItsStatusCode() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    List<String> failed = new CopyOnWriteArrayList<>();
+    Reporter.Listener listener = new Reporter.Listener() {
+      @Override
+      public void acknowledged(String hostId, long generation, boolean applied) {}
+
+      @Override
+      public void failed(String call, String code) {
+        failed.add(call + " " + code);
+      }
+    };
+    try (SharedResources shared = SharedResources.create(1, id -> Duration.ZERO, listener);
+        HostAgent agent = HostAgent.start(config("127.0.0.1:" + port), shared)) {
+      await("a failed report heard").atMost(WAIT).pollInterval(POLL).until(() -> failed.contains("report UNAVAILABLE"));
+    }
+  }
+
+  @Test
   void anUnreachableSchedulerIsRetriedAndTheAgentKeepsServing() throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
