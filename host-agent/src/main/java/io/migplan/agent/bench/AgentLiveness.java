@@ -41,11 +41,14 @@ final class AgentLiveness {
 
   /** One agent's times (System.nanoTime); written from its reporter's thread, read at samples. */
   private static final class Pulse {
+    /** The last two vouched times: a sample needs the last one before its request was sent. */
     private long lastVouched = NEVER;
+    private long vouchedBefore = NEVER;
     private long lastBeat = NEVER;
     private long largestGap;
 
     synchronized void vouched(long now) {
+      vouchedBefore = lastVouched;
       lastVouched = now;
     }
 
@@ -56,8 +59,12 @@ final class AgentLiveness {
       lastBeat = now;
     }
 
-    synchronized long lastVouched() {
-      return lastVouched;
+    /** The last vouched time at or before {@code at}; NEVER when unknown (two or more came since). */
+    synchronized long lastVouched(long at) {
+      if (lastVouched != NEVER && lastVouched <= at) {
+        return lastVouched;
+      }
+      return vouchedBefore != NEVER && vouchedBefore <= at ? vouchedBefore : NEVER;
     }
 
     synchronized void forgetGaps() {
@@ -123,10 +130,13 @@ final class AgentLiveness {
   }
 
   /**
-   * Divides the hosts shown not UP in a host list received at {@code sampleNanos} (the answer's
-   * arrival: the scheduler read the states before it, so the window is never too generous).
+   * Divides the hosts shown not UP in a host list asked for at {@code sentNanos} and received at
+   * {@code receivedNanos}. The scheduler read the states somewhere in between, so only what the
+   * agent heard before the request counts (a beat vouched during it may have come after the read,
+   * raising a host that was rightly STALE), and the window ends at the answer's arrival: both
+   * choices can only make a mark look less false, never more.
    */
-  Classes classify(Set<String> notUp, long sampleNanos) {
+  Classes classify(Set<String> notUp, long sentNanos, long receivedNanos) {
     Set<String> falseMarks = new TreeSet<>();
     Set<String> behind = new TreeSet<>();
     Set<String> elsewhere = new TreeSet<>();
@@ -136,8 +146,8 @@ final class AgentLiveness {
         elsewhere.add(host);
         continue;
       }
-      long vouched = p.lastVouched();
-      if (vouched != NEVER && sampleNanos - vouched <= windowNanos) {
+      long vouched = p.lastVouched(sentNanos);
+      if (vouched != NEVER && receivedNanos - vouched <= windowNanos) {
         falseMarks.add(host);
       } else {
         behind.add(host);
@@ -146,10 +156,13 @@ final class AgentLiveness {
     return new Classes(falseMarks, behind, elsewhere);
   }
 
-  /** Seconds since {@code host}'s agent last had a beat vouched or a report applied; -1 when never. */
-  double secondsSinceVouched(String host, long nowNanos) {
+  /**
+   * Seconds from {@code host}'s agent's last vouched beat or applied report at or before {@code
+   * at} to {@code now}; -1 when unknown.
+   */
+  double secondsSinceVouched(String host, long at, long nowNanos) {
     Pulse p = pulses.get(host);
-    long v = p == null ? NEVER : p.lastVouched();
+    long v = p == null ? NEVER : p.lastVouched(at);
     return v == NEVER ? -1 : (nowNanos - v) / 1e9;
   }
 
@@ -168,9 +181,9 @@ final class AgentLiveness {
   /** The rule, as the bench prints it. */
   String rule() {
     return String.format(Locale.ROOT, "a host not UP is a false mark when its agent had a beat vouched or a report"
-            + " applied within %d s before the sample (stale-after %d s less %d s: the scheduler stamps a beat when"
-            + " it writes it, at most the call's deadline before the answer, and sweeps every 5 s); otherwise the"
-            + " simulator was behind its schedule and the scheduler was right",
+            + " applied before the host list was asked for and within %d s of its answer (stale-after %d s less %d s:"
+            + " the scheduler stamps a beat when it writes it, at most the call's deadline before the answer, and"
+            + " sweeps every 5 s); otherwise the simulator was behind its schedule and the scheduler was right",
         staleAfter.minus(allowance).toSeconds(), staleAfter.toSeconds(), allowance.toSeconds());
   }
 

@@ -256,6 +256,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
       while (System.nanoTime() < holdEnd) {
         Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(holdEnd - System.nanoTime()) + 1, 10_000));
         samples++;
+        long sent = System.nanoTime();
         Optional<Set<String>> now = hostsNotUp();
         if (now.isEmpty()) {
           unread++;
@@ -264,7 +265,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
         notUp.addAll(now.get());
         worst = Math.max(worst, now.get().size());
         long received = System.nanoTime();
-        AgentLiveness.Classes classes = liveness.classify(now.get(), received);
+        AgentLiveness.Classes classes = liveness.classify(now.get(), sent, received);
         falseMarks.add(classes.falseMarks());
         behind.add(classes.simulatorBehind());
         elsewhere.add(classes.notRunHere());
@@ -273,7 +274,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
           // false mark is looked into with (the scheduler's log names its sweeps).
           print("sample_not_up", seconds(received - holdStart) + " s into the hold: " + classes.falseMarks().size()
               + " false, " + classes.simulatorBehind().size() + " simulator behind, " + classes.notRunHere().size()
-              + " not run here; e.g. " + examples(classes, liveness, received));
+              + " not run here; e.g. " + examples(classes, liveness, sent, received));
         }
       }
       print("hold_s", seconds(System.nanoTime() - holdStart));
@@ -316,11 +317,15 @@ public final class BenchFleetCommand implements Callable<Integer> {
     }
   }
 
-  /** Up to three hosts of each class with the seconds since their agent was last vouched for. */
-  private static String examples(AgentLiveness.Classes classes, AgentLiveness liveness, long at) {
+  /**
+   * Up to three hosts of each class with the seconds from their agent's last vouched call before
+   * the request to the answer (-1: none known).
+   */
+  private static String examples(AgentLiveness.Classes classes, AgentLiveness liveness, long sent, long received) {
     List<String> out = new java.util.ArrayList<>();
     for (Set<String> hosts : List.of(classes.falseMarks(), classes.simulatorBehind())) {
-      hosts.stream().limit(3).forEach(h -> out.add(h + " (" + round(liveness.secondsSinceVouched(h, at)) + " s)"));
+      hosts.stream().limit(3).forEach(h -> out.add(h + " (" + round(liveness.secondsSinceVouched(h, sent, received))
+          + " s)"));
     }
     classes.notRunHere().stream().limit(3).forEach(out::add);
     return String.join(", ", out);

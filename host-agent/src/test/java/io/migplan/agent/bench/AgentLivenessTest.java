@@ -29,7 +29,7 @@ class AgentLivenessTest {
     at(44);
     liveness.reportAnswered("h3", true); // an applied report vouches as a beat does
     at(45);
-    AgentLiveness.Classes c = liveness.classify(Set.of("h1", "h2", "h3", "h4", "h9"), clock.get());
+    AgentLiveness.Classes c = liveness.classify(Set.of("h1", "h2", "h3", "h4", "h9"), clock.get(), clock.get());
     assertThat(c.falseMarks()).containsExactly("h1", "h3");
     // h2 last vouched 45 s ago, h4 never: the agents did not keep their schedule.
     assertThat(c.simulatorBehind()).containsExactly("h2", "h4");
@@ -42,7 +42,7 @@ class AgentLivenessTest {
     liveness.heartbeatAnswered("h1", false);
     liveness.reportAnswered("h2", false);
     at(1);
-    AgentLiveness.Classes c = liveness.classify(Set.of("h1", "h2"), clock.get());
+    AgentLiveness.Classes c = liveness.classify(Set.of("h1", "h2"), clock.get(), clock.get());
     assertThat(c.falseMarks()).isEmpty();
     assertThat(c.simulatorBehind()).containsExactly("h1", "h2");
   }
@@ -52,9 +52,36 @@ class AgentLivenessTest {
     at(0);
     liveness.heartbeatAnswered("h1", true);
     clock.addAndGet(25 * S + 1);
-    assertThat(liveness.classify(Set.of("h1"), clock.get()).simulatorBehind()).containsExactly("h1");
-    assertThat(liveness.secondsSinceVouched("h1", clock.get())).isGreaterThan(25.0);
-    assertThat(liveness.secondsSinceVouched("h9", clock.get())).isEqualTo(-1);
+    assertThat(liveness.classify(Set.of("h1"), clock.get(), clock.get()).simulatorBehind()).containsExactly("h1");
+    assertThat(liveness.secondsSinceVouched("h1", clock.get(), clock.get())).isGreaterThan(25.0);
+    assertThat(liveness.secondsSinceVouched("h9", clock.get(), clock.get())).isEqualTo(-1);
+  }
+
+  /**
+   * The scheduler read the list somewhere between sending and receiving: a beat vouched meanwhile
+   * may have raised a host after the read, so it proves nothing; the one before the request does.
+   */
+  @Test
+  void aBeatVouchedWhileTheListWasReadProvesNothingTheOneBeforeDoes() {
+    at(0);
+    liveness.heartbeatAnswered("h1", true);
+    at(40);
+    long sent = clock.get();
+    clock.addAndGet(S / 2);
+    liveness.heartbeatAnswered("h2", true); // h2's first beat, during the request
+    at(41);
+    liveness.heartbeatAnswered("h1", true);
+    at(42);
+    AgentLiveness.Classes c = liveness.classify(Set.of("h1", "h2"), sent, clock.get());
+    // h1 was last heard 42 s before the answer, as far as the read could know; h2 never before it.
+    assertThat(c.simulatorBehind()).containsExactly("h1", "h2");
+    assertThat(liveness.secondsSinceVouched("h1", sent, clock.get())).isEqualTo(42.0);
+
+    at(50);
+    long sentAgain = clock.get();
+    at(51);
+    // Now h1's beat at 41 s came before the request: 10 s before the answer, a false mark.
+    assertThat(liveness.classify(Set.of("h1"), sentAgain, clock.get()).falseMarks()).containsExactly("h1");
   }
 
   @Test

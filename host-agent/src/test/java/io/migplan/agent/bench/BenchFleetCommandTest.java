@@ -88,7 +88,7 @@ class BenchFleetCommandTest {
         .contains("hosts_not_up_at_some_sample: 2\n")
         .contains("hosts_not_up_at_worst_sample: 2\n")
         .contains("false_stale_rule: a host not UP is a false mark when its agent had a beat vouched or a report"
-            + " applied within 25 s before the sample (stale-after 30 s less 5 s")
+            + " applied before the host list was asked for and within 25 s of its answer (stale-after 30 s less 5 s")
         .contains("false_marks_at_some_sample_worst_sample: 1 / 1\n")
         .contains("simulator_behind_at_some_sample_worst_sample: 0 / 0\n")
         .contains("not_run_here_at_some_sample_worst_sample: 1 / 1 (")
