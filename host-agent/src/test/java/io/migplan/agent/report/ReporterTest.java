@@ -93,6 +93,27 @@ class ReporterTest {
     }
   }
 
+  /**
+   * Agents sharing one thread: a heartbeat waiting for a slow answer must not hold it, or a
+   * simulator's thousands of agents fall behind their beat schedule whenever the scheduler
+   * slows down (each blocking beat held a thread for its whole round trip).
+   */
+  @Test
+  void aHeartbeatWaitingForItsAnswerHoldsNoThreadOfTheSharedOnes() throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler(0);
+        SharedResources shared = SharedResources.create(1, id -> Duration.ZERO, Reporter.Listener.NONE);
+        HostAgent first = HostAgent.start(config(scheduler.target()), shared);
+        HostAgent second = HostAgent.start(config(scheduler.target()).toBuilder().hostId("host-08").build(), shared)) {
+      await("both hosts reported").atMost(WAIT).pollInterval(POLL)
+          .until(() -> !scheduler.reportsFrom("host-07").isEmpty() && !scheduler.reportsFrom("host-08").isEmpty());
+      // Answers take five beat intervals, within the call's deadline: with the one thread held by a
+      // waiting beat, no second beat could be sent before the first is answered.
+      scheduler.heartbeatDelayMs.set(TICK.toMillis() * 5);
+      await("two heartbeats waiting for their answers at once").atMost(WAIT).pollInterval(POLL)
+          .until(() -> scheduler.mostHeartbeatsInFlight.get() >= 2);
+    }
+  }
+
   @Test
   void theListenerHearsACallThatGotNoAnswerWithItsStatusCode() throws Exception {
     int port;
