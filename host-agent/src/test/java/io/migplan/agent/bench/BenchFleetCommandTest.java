@@ -63,9 +63,16 @@ class BenchFleetCommandTest {
   @Test
   void hostsNotUpAreDividedIntoFalseMarksSimulatorBehindAndOtherProcesses() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> queries = new CopyOnWriteArrayList<>();
     server.createContext("/api/v1/hosts", exchange -> {
-      byte[] body = ("[{\"id\":\"host-01\",\"state\":\"STALE\"},{\"id\":\"host-02\",\"state\":\"UP\"},"
-          + "{\"id\":\"host-03\",\"state\":\"DOWN\"}]").getBytes(StandardCharsets.UTF_8);
+      String query = String.valueOf(exchange.getRequestURI().getQuery());
+      queries.add(query);
+      // The filter as the scheduler applies it: only hosts in the state asked for.
+      List<String> hosts = List.of("{\"id\":\"host-01\",\"state\":\"STALE\"}", "{\"id\":\"host-02\",\"state\":\"UP\"}",
+          "{\"id\":\"host-03\",\"state\":\"DOWN\"}");
+      byte[] body = ("[" + String.join(",", hosts.stream()
+          .filter(h -> !query.startsWith("state=") || h.contains("\"" + query.substring(6) + "\"")).toList()) + "]")
+          .getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
       exchange.close();
@@ -95,6 +102,8 @@ class BenchFleetCommandTest {
         .containsPattern("sample_not_up: [0-9.]+ s into the hold: 1 false, 0 simulator behind, 1 not run here;"
             + " e\\.g\\. host-01 \\([0-9.]+ s\\), host-03")
         .containsPattern("beat_gap_s_p50_p99_max: [0-9.]+ / [0-9.]+ / [0-9.]+ \\(per agent");
+    // The samples ask for the hosts not UP only, never the whole list.
+    assertThat(queries).contains("state=STALE", "state=DOWN");
   }
 
   @Test
