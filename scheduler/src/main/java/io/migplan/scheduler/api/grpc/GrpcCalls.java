@@ -40,11 +40,19 @@ final class GrpcCalls {
     }
 
     static <T> void answer(StreamObserver<T> observer, Supplier<T> call) {
+        ServerCallStreamObserver<T> server = observer instanceof ServerCallStreamObserver<T> s ? s : null;
+        Deadline deadline = Context.current().getDeadline();
         T value;
         try {
             value = call.get();
         } catch (RuntimeException e) {
-            fail(observer, e);
+            if (!callerGone(server, deadline)) {
+                fail(observer, e);
+            }
+            return;
+        }
+        // A caller that gave up while the call ran gets no answer, as in answerLater.
+        if (callerGone(server, deadline)) {
             return;
         }
         observer.onNext(value);

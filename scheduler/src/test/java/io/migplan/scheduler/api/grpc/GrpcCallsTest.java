@@ -98,6 +98,21 @@ class GrpcCallsTest {
         assertThat(call.written).isEmpty();
     }
 
+    /** A report the agent gave up on while it was stored: its answer would close the agents' shared connection. */
+    @Test
+    void aBlockingCallCancelledWhileItRanIsNotAnsweredAndOneStillWaitedForIs() {
+        Call gone = new Call();
+        GrpcCalls.answer(gone, () -> {
+            gone.cancelled = true;
+            return "report stored";
+        });
+        Call waiting = new Call();
+        GrpcCalls.answer(waiting, () -> "report stored");
+
+        assertThat(gone.written).isEmpty();
+        assertThat(waiting.written).containsExactly("next report stored", "completed");
+    }
+
     @Test
     void aCallPastItsDeadlineIsNotAnsweredEvenBeforeTheCancelArrives() throws Exception {
         AtomicLong now = new AtomicLong();
