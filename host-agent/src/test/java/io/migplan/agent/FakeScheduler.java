@@ -17,7 +17,12 @@ import io.migplan.proto.v1.ReportInventoryResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A real InventoryService on loopback that records what agents send. */
 public final class FakeScheduler extends InventoryServiceGrpc.InventoryServiceImplBase implements AutoCloseable {
@@ -25,6 +30,16 @@ public final class FakeScheduler extends InventoryServiceGrpc.InventoryServiceIm
   public final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
   /** The next heartbeat answers resend_inventory=true once. */
   public final AtomicBoolean resendOnce = new AtomicBoolean();
+  /** Heartbeats are answered this many milliseconds after they arrive (0: at once), holding no thread meanwhile. */
+  public final AtomicLong heartbeatDelayMs = new AtomicLong();
+  /** Heartbeats received and not yet answered, and the most there were at once. */
+  public final AtomicInteger heartbeatsInFlight = new AtomicInteger();
+  public final AtomicInteger mostHeartbeatsInFlight = new AtomicInteger();
+  private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-scheduler-later");
+    t.setDaemon(true);
+    return t;
+  });
   private final Server server;
 
   public FakeScheduler(int port) throws IOException {
@@ -61,12 +76,23 @@ public final class FakeScheduler extends InventoryServiceGrpc.InventoryServiceIm
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
     heartbeats.add(request);
-    response.onNext(HeartbeatResponse.newBuilder().setResendInventory(resendOnce.getAndSet(false)).build());
-    response.onCompleted();
+    mostHeartbeatsInFlight.accumulateAndGet(heartbeatsInFlight.incrementAndGet(), Math::max);
+    Runnable answer = () -> {
+      heartbeatsInFlight.decrementAndGet();
+      response.onNext(HeartbeatResponse.newBuilder().setResendInventory(resendOnce.getAndSet(false)).build());
+      response.onCompleted();
+    };
+    long delay = heartbeatDelayMs.get();
+    if (delay == 0) {
+      answer.run();
+    } else {
+      later.schedule(answer, delay, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
   public void close() {
+    later.shutdownNow();
     GrpcTransport.stop(server);
   }
 }

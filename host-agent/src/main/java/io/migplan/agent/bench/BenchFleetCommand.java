@@ -2,6 +2,7 @@ package io.migplan.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.report.Reporter;
 import java.util.List;
 import java.util.Optional;
@@ -85,7 +86,16 @@ public final class BenchFleetCommand implements Callable<Integer> {
   @Option(names = "--last-host", description = "run only hosts up to this one (inclusive) of the fleet (default: the last)")
   Integer lastHost;
 
+  @Option(names = "--stale-after", defaultValue = "30s", description = "the scheduler's migplan.heartbeat.stale-after, to tell false STALE marks from agents that fell behind (default: ${DEFAULT-VALUE})")
+  String staleAfter;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
+
+  /**
+   * How much older than its answer a beat's stamp may be: the agents' call deadline (a beat is
+   * stamped when written, before its answer), which is also the scheduler's sweep period.
+   */
+  static final Duration STAMP_ALLOWANCE = AgentConfig.DEFAULT_CALL_TIMEOUT;
 
   @Override
   public Integer call() throws Exception {
@@ -105,6 +115,11 @@ public final class BenchFleetCommand implements Callable<Integer> {
     }
     Duration wait = SimulateCommand.duration("--timeout", timeout, commandSpec);
     Duration holdFor = SimulateCommand.duration("--hold", hold, commandSpec);
+    Duration stale = SimulateCommand.duration("--stale-after", staleAfter, commandSpec);
+    if (stale.compareTo(STAMP_ALLOWANCE) <= 0) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(),
+          "--stale-after " + staleAfter + " must be longer than the " + STAMP_ALLOWANCE.toSeconds() + " s a beat's stamp may precede its answer");
+    }
     FleetGenerator.Slice slice;
     try {
       slice = new FleetGenerator.Slice(firstHost == null ? 1 : firstHost, lastHost == null ? spec.hosts() : lastHost);
@@ -118,7 +133,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
     boolean sliced = slice.hosts() < spec.hosts();
 
     long t0 = System.nanoTime();
-    FleetGenerator.generate(spec, dir, slice);
+    List<FleetGenerator.GeneratedHost> generatedHosts = FleetGenerator.generate(spec, dir, slice);
     long generated = System.nanoTime();
     print("hosts", spec.hosts());
     if (sliced) {
@@ -141,6 +156,8 @@ public final class BenchFleetCommand implements Callable<Integer> {
     AtomicLong allAcknowledgedAt = new AtomicLong();
     AtomicLong firstAcknowledgedAt = new AtomicLong();
     SteadyState steady = new SteadyState();
+    AgentLiveness liveness = new AgentLiveness(
+        generatedHosts.stream().map(FleetGenerator.GeneratedHost::hostId).toList(), stale, STAMP_ALLOWANCE, System::nanoTime);
     FleetSimulator.Options options = FleetSimulator.Options.defaults().withThreads(threads).withPki(transport.pki)
         .withListener(new Reporter.Listener() {
           @Override
@@ -150,6 +167,17 @@ public final class BenchFleetCommand implements Callable<Integer> {
             if (acknowledgedHosts.add(host) && acknowledgedHosts.size() == slice.hosts()) {
               allAcknowledgedAt.set(System.nanoTime());
             }
+            liveness.reportAnswered(host, applied);
+          }
+
+          @Override
+          public void failed(String call, String code) {
+            steady.failed(call, code);
+          }
+
+          @Override
+          public void heartbeatAnswered(String host, boolean vouched) {
+            liveness.heartbeatAnswered(host, vouched);
           }
 
           @Override
@@ -163,7 +191,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
     // The hold's false STALE marks are read from the host list: a list that cannot be read is
     // refused now, not counted as hosts later.
     try {
-      hosts();
+      hosts("");
     } catch (HostListRefused e) {
       System.out.println("error: " + e.getMessage());
       return 1;
@@ -216,14 +244,19 @@ public final class BenchFleetCommand implements Callable<Integer> {
       long before = acknowledged.sum();
       long holdStart = System.nanoTime();
       steady.start(schedulerPid, postgresDb);
+      liveness.measureGapsFromNow();
       Set<String> notUp = new TreeSet<>();
       int worst = 0;
       int samples = 0;
       int unread = 0;
+      Marks falseMarks = new Marks();
+      Marks behind = new Marks();
+      Marks elsewhere = new Marks();
       long holdEnd = holdStart + holdFor.toNanos();
       while (System.nanoTime() < holdEnd) {
         Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(holdEnd - System.nanoTime()) + 1, 10_000));
         samples++;
+        long sent = System.nanoTime();
         Optional<Set<String>> now = hostsNotUp();
         if (now.isEmpty()) {
           unread++;
@@ -231,47 +264,107 @@ public final class BenchFleetCommand implements Callable<Integer> {
         }
         notUp.addAll(now.get());
         worst = Math.max(worst, now.get().size());
+        long received = System.nanoTime();
+        AgentLiveness.Classes classes = liveness.classify(now.get(), sent, received);
+        falseMarks.add(classes.falseMarks());
+        behind.add(classes.simulatorBehind());
+        elsewhere.add(classes.notRunHere());
+        if (!now.get().isEmpty()) {
+          // Which hosts, and how long before the sample their agents were last vouched for: what a
+          // false mark is looked into with (the scheduler's log names its sweeps).
+          print("sample_not_up", seconds(received - holdStart) + " s into the hold: " + classes.falseMarks().size()
+              + " false, " + classes.simulatorBehind().size() + " simulator behind, " + classes.notRunHere().size()
+              + " not run here; e.g. " + examples(classes, liveness, sent, received));
+        }
       }
       print("hold_s", seconds(System.nanoTime() - holdStart));
       print("reports_per_s_steady", round((acknowledged.sum() - before) / seconds(System.nanoTime() - holdStart)));
       steady.print();
-      // Every agent of the fleet beats throughout: a host the scheduler shows STALE or DOWN is a false mark.
+      // Hosts shown STALE or DOWN at some sample, whatever the cause; the lines after them say which were
+      // false marks (the agent was heard in time) and which the simulator's own lateness (AgentLiveness).
       print("host_list_samples", samples + " (" + unread + " not read)");
       print("hosts_not_up_at_some_sample", unread == samples ? "unknown: no sample read" : String.valueOf(notUp.size()));
       print("hosts_not_up_at_worst_sample", unread == samples ? "unknown: no sample read" : String.valueOf(worst));
+      print("false_stale_rule", liveness.rule());
+      if (unread < samples) {
+        print("false_marks_at_some_sample_worst_sample", falseMarks);
+        print("simulator_behind_at_some_sample_worst_sample", behind);
+        if (sliced) {
+          print("not_run_here_at_some_sample_worst_sample", elsewhere + " (hosts of other processes: judged there)");
+        }
+      }
+      print("beat_gap_s_p50_p99_max", liveness.lag() + " (per agent, the largest gap between answered heartbeats"
+          + " over the hold; the schedule is one beat every " + AgentConfig.DEFAULT_HEARTBEAT_INTERVAL.toSeconds() + " s)");
       memory("steady");
       print("scheduler_channels", fleet.schedulerChannels());
     }
     return 0;
   }
 
+  /** Hosts of one class over the samples: every one seen, and the most at one sample. */
+  static final class Marks {
+    private final Set<String> seen = new TreeSet<>();
+    private int worst;
+
+    void add(Set<String> atSample) {
+      seen.addAll(atSample);
+      worst = Math.max(worst, atSample.size());
+    }
+
+    @Override
+    public String toString() {
+      return seen.size() + " / " + worst;
+    }
+  }
+
+  /**
+   * Up to three hosts of each class with the seconds from their agent's last vouched call before
+   * the request to the answer (-1: none known).
+   */
+  private static String examples(AgentLiveness.Classes classes, AgentLiveness liveness, long sent, long received) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Set<String> hosts : List.of(classes.falseMarks(), classes.simulatorBehind())) {
+      hosts.stream().limit(3).forEach(h -> out.add(h + " (" + round(liveness.secondsSinceVouched(h, sent, received))
+          + " s)"));
+    }
+    classes.notRunHere().stream().limit(3).forEach(out::add);
+    return String.join(", ", out);
+  }
+
   /**
    * Hosts the scheduler shows in a state other than UP, read from its REST API ({@code GET
-   * /api/v1/hosts}); empty when the list could not be read this time (the sample does not count).
+   * /api/v1/hosts?state=STALE}, then {@code DOWN}); empty when a list could not be read this time
+   * (the sample does not count). Only those hosts are asked for: the whole list of 5,000 hosts
+   * every 10 s cost the scheduler a share of the CPU the hold measures.
    */
   private Optional<Set<String>> hostsNotUp() {
-    Optional<JsonNode> hosts = readHosts();
-    if (hosts.isEmpty()) {
-      return Optional.empty();
-    }
     Set<String> out = new TreeSet<>();
-    for (JsonNode h : hosts.get()) {
-      if (!"UP".equals(h.path("state").asText())) {
-        out.add(h.path("id").asText());
+    for (String state : NOT_UP) {
+      Optional<JsonNode> hosts = readHosts("?state=" + state);
+      if (hosts.isEmpty()) {
+        return Optional.empty();
+      }
+      for (JsonNode h : hosts.get()) {
+        if (!"UP".equals(h.path("state").asText())) {
+          out.add(h.path("id").asText());
+        }
       }
     }
     return Optional.of(out);
   }
 
+  /** The states other than UP a host list can show. */
+  private static final List<String> NOT_UP = List.of("STALE", "DOWN");
+
   /** How many hosts the scheduler lists; -1 when the list could not be read this time. */
   private int hostsListed() {
-    return readHosts().map(JsonNode::size).orElse(-1);
+    return readHosts("").map(JsonNode::size).orElse(-1);
   }
 
   /** The host list, or empty (with a warning) when this reading failed; a refused token ends the bench. */
-  private Optional<JsonNode> readHosts() {
+  private Optional<JsonNode> readHosts(String query) {
     try {
-      return Optional.of(hosts());
+      return Optional.of(hosts(query));
     } catch (IOException e) {
       System.out.println("warning: hosts not read: " + e.getMessage());
       return Optional.empty();
@@ -289,9 +382,10 @@ public final class BenchFleetCommand implements Callable<Integer> {
    * {@code GET /api/v1/hosts} with the viewer token: the array of hosts. A 401 or 403 is a {@link
    * HostListRefused}; any other failure (no answer, another status, not an array) an IOException.
    */
-  private JsonNode hosts() throws IOException {
+  private JsonNode hosts(String query) throws IOException {
     String base = schedulerHttp != null ? schedulerHttp : "http://" + scheduler;
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/hosts")).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/hosts" + query))
+        .timeout(Duration.ofSeconds(30));
     String t = token != null ? token : System.getenv("MIGPLAN_TOKEN");
     if (t != null && !t.isBlank()) {
       b.header("Authorization", "Bearer " + t.strip());

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,17 @@ final class SteadyState {
   private double schedulerTicks;
   private double selfTicks;
   private double postgresTicks;
+
+  /** Failed calls while measuring, per call and status code (a handful of codes: bounded). */
+  private final Map<String, Map<String, AtomicInteger>> failures = new ConcurrentHashMap<>();
+
+  /** Counts a call that got no answer, while measuring. */
+  void failed(String call, String code) {
+    if (measuring) {
+      failures.computeIfAbsent(call, c -> new ConcurrentHashMap<>()).computeIfAbsent(code, c -> new AtomicInteger())
+          .incrementAndGet();
+    }
+  }
 
   /** Records a call's time, while measuring. */
   void answered(String call, long nanos) {
@@ -72,6 +84,11 @@ final class SteadyState {
         print("steady_" + call + "_ms_p50_p99_max", ms(sorted, 0.50) + " / " + ms(sorted, 0.99) + " / "
             + ms(sorted, 1.0));
       }
+      // Calls without an answer have no time: counted apart, so a stall shows even when the times look fine.
+      Map<String, AtomicInteger> failed = new TreeMap<>(failures.getOrDefault(call, Map.of()));
+      int total = failed.values().stream().mapToInt(AtomicInteger::get).sum();
+      print("steady_" + call + "s_failed", total + (total == 0 ? "" : " (" + String.join(", ",
+          failed.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().get()).toList()) + ")"));
     }
   }
 

@@ -1,7 +1,9 @@
 package io.migplan.agent.report;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.migplan.agent.scan.HostScanner;
 import io.migplan.agent.grpc.GrpcTransport;
 import io.migplan.proto.v1.HeartbeatRequest;
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * agent keeps serving. Every call carries a deadline.
  *
  * <p>All state lives on one thread at a time (a serial queue over its own thread, or over an
- * executor shared by many agents), so ticks never overlap. It does not decide what a snapshot
+ * executor shared by many agents), so ticks never overlap. A heartbeat holds no thread while it
+ * waits for its answer (the answer is handled as a task of the same queue): thousands of agents
+ * sharing a few threads then keep their beat schedule even when the scheduler answers slowly,
+ * which blocking calls could not (each held a thread for its whole round trip). It does not decide what a snapshot
  * holds (the scanner does) nor what the scheduler does with it.
  */
 public final class Reporter implements AutoCloseable {
@@ -53,6 +58,7 @@ public final class Reporter implements AutoCloseable {
   private final ManagedChannel channel;
   private final boolean ownsChannel;
   private final InventoryServiceGrpc.InventoryServiceBlockingStub stub;
+  private final InventoryServiceGrpc.InventoryServiceStub asyncStub;
   private final ScheduledExecutorService executor;
   private final boolean ownsExecutor;
   private final SerialExecutor serial;
@@ -154,6 +160,7 @@ public final class Reporter implements AutoCloseable {
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.stub = InventoryServiceGrpc.newBlockingStub(channel);
+    this.asyncStub = InventoryServiceGrpc.newStub(channel);
     this.executor = executor;
     this.ownsExecutor = ownsExecutor;
     this.serial = new SerialExecutor(executor, hostId);
@@ -170,6 +177,18 @@ public final class Reporter implements AutoCloseable {
 
     /** How long a call the scheduler answered took, from sending it to its answer ({@code "report"} or {@code "heartbeat"}). */
     default void answered(String call, long nanos) {}
+
+    /**
+     * The scheduler answered a heartbeat of {@code hostId}: {@code vouched} when it refreshed the
+     * host's liveness, false when it asked for the inventory again (the beat kept nothing alive).
+     */
+    default void heartbeatAnswered(String hostId, boolean vouched) {}
+
+    /**
+     * A call ({@code "report"} or {@code "heartbeat"}) failed with {@code code} (a gRPC status
+     * code: DEADLINE_EXCEEDED, UNAVAILABLE, RESOURCE_EXHAUSTED...): no answer, so no time either.
+     */
+    default void failed(String call, String code) {}
   }
 
   public void start() {
@@ -262,23 +281,45 @@ public final class Reporter implements AutoCloseable {
       }
       retryConnectionNow();
       long sent = System.nanoTime();
-      HeartbeatResponse response =
-          stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
-              .heartbeat(
-                  HeartbeatRequest.newBuilder()
-                      .setHostId(hostId)
-                      .setGeneration(lastAppliedGeneration)
-                      .build());
-      listener.answered("heartbeat", System.nanoTime() - sent);
-      markReachable();
-      if (response.getResendInventory()) {
-        report(scan.get(), "scheduler asked to resend");
-      }
-    } catch (StatusRuntimeException e) {
-      markUnreachable(e);
+      asyncStub
+          .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .heartbeat(
+              HeartbeatRequest.newBuilder().setHostId(hostId).setGeneration(lastAppliedGeneration).build(),
+              new StreamObserver<>() {
+                @Override
+                public void onNext(HeartbeatResponse response) {
+                  long took = System.nanoTime() - sent;
+                  serial.execute(() -> heartbeatAnswered(response, took));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                  Status status = Status.fromThrowable(t);
+                  serial.execute(() -> heartbeatFailed(status));
+                }
+
+                @Override
+                public void onCompleted() {}
+              });
     } catch (RuntimeException e) {
       LOG.warn("host {}: heartbeat tick failed: {}", hostId, e.toString());
     }
+  }
+
+  /** A heartbeat's answer, on the reporter's queue. */
+  private void heartbeatAnswered(HeartbeatResponse response, long nanos) {
+    listener.answered("heartbeat", nanos);
+    listener.heartbeatAnswered(hostId, !response.getResendInventory());
+    markReachable();
+    if (response.getResendInventory()) {
+      report(scan.get(), "scheduler asked to resend");
+    }
+  }
+
+  /** A heartbeat that got no answer, on the reporter's queue. */
+  private void heartbeatFailed(Status status) {
+    listener.failed("heartbeat", status.getCode().name());
+    markUnreachable(status);
   }
 
   private void report(HostSnapshot snapshot, String why) {
@@ -312,8 +353,9 @@ public final class Reporter implements AutoCloseable {
         LOG.debug("host {}: reported generation {} ({})", hostId, snapshot.getGeneration(), why);
       }
     } catch (StatusRuntimeException e) {
+      listener.failed("report", e.getStatus().getCode().name());
       reportPending = true;
-      markUnreachable(e);
+      markUnreachable(e.getStatus());
     }
   }
 
@@ -334,10 +376,10 @@ public final class Reporter implements AutoCloseable {
     reachable = true;
   }
 
-  private void markUnreachable(StatusRuntimeException e) {
+  private void markUnreachable(Status s) {
     // Log the change of state loudly, the repeats quietly, so a long outage does not flood logs.
     // The status's cause carries a full stack trace; the code and description say enough.
-    String status = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+    String status = s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
     if (reachable) {
       LOG.warn("host {}: scheduler {} unreachable ({}); retrying at the next tick", hostId, target, status);
     } else {

@@ -3,6 +3,7 @@ package io.migplan.agent.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.migplan.agent.FakeScheduler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -52,5 +53,64 @@ class BenchFleetCommandTest {
         .contains("--token or MIGPLAN_TOKEN")
         .doesNotContain("start_s");
     assertThat(authorizations).containsExactly("Bearer stale-token");
+  }
+
+  /**
+   * Each host shown not UP is judged by what its agent heard: host-01's agent had its report
+   * applied a moment before the sample (a false mark), host-03 runs in another process (judged
+   * there). The existing lines keep their names; the classes come on lines of their own.
+   */
+  @Test
+  void hostsNotUpAreDividedIntoFalseMarksSimulatorBehindAndOtherProcesses() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    List<String> queries = new CopyOnWriteArrayList<>();
+    server.createContext("/api/v1/hosts", exchange -> {
+      String query = String.valueOf(exchange.getRequestURI().getQuery());
+      queries.add(query);
+      // The filter as the scheduler applies it: only hosts in the state asked for.
+      List<String> hosts = List.of("{\"id\":\"host-01\",\"state\":\"STALE\"}", "{\"id\":\"host-02\",\"state\":\"UP\"}",
+          "{\"id\":\"host-03\",\"state\":\"DOWN\"}");
+      byte[] body = ("[" + String.join(",", hosts.stream()
+          .filter(h -> !query.startsWith("state=") || h.contains("\"" + query.substring(6) + "\"")).toList()) + "]")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (FakeScheduler scheduler = new FakeScheduler(0)) {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      int status = new CommandLine(new BenchFleetCommand()).execute("--hosts", "3", "--seed", "42", "--insecure",
+          "--scheduler", scheduler.target(), "--scheduler-http", "http://127.0.0.1:" + server.getAddress().getPort(),
+          "--dir", dir.resolve("fleet").toString(), "--first-host", "1", "--last-host", "2", "--hold", "1s",
+          "--timeout", "30s");
+      assertThat(status).isEqualTo(0);
+    } finally {
+      System.setOut(saved);
+      server.stop(0);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("hosts_not_up_at_some_sample: 2\n")
+        .contains("hosts_not_up_at_worst_sample: 2\n")
+        .contains("false_stale_rule: a host not UP is a false mark when its agent had a beat vouched or a report"
+            + " applied before the host list was asked for and within 25 s of its answer (stale-after 30 s less 5 s")
+        .contains("false_marks_at_some_sample_worst_sample: 1 / 1\n")
+        .contains("simulator_behind_at_some_sample_worst_sample: 0 / 0\n")
+        .contains("not_run_here_at_some_sample_worst_sample: 1 / 1 (")
+        .containsPattern("sample_not_up: [0-9.]+ s into the hold: 1 false, 0 simulator behind, 1 not run here;"
+            + " e\\.g\\. host-01 \\([0-9.]+ s\\), host-03")
+        .containsPattern("beat_gap_s_p50_p99_max: [0-9.]+ / [0-9.]+ / [0-9.]+ \\(per agent");
+    // The samples ask for the hosts not UP only, never the whole list.
+    assertThat(queries).contains("state=STALE", "state=DOWN");
+  }
+
+  @Test
+  void aStaleAfterWithinTheStampAllowanceIsRefusedBeforeAnythingRuns() {
+    int status = new CommandLine(new BenchFleetCommand()).execute("--hosts", "2", "--insecure",
+        "--scheduler", "127.0.0.1:1", "--dir", dir.resolve("fleet").toString(), "--stale-after", "5s");
+    assertThat(status).isEqualTo(2);
+    assertThat(dir.resolve("fleet")).doesNotExist();
   }
 }

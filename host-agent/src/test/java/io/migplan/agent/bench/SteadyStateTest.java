@@ -13,15 +13,21 @@ class SteadyStateTest {
   void callsAreCountedOnlyWhileMeasuringAndPrintedAsQuantiles() throws Exception {
     SteadyState s = new SteadyState();
     s.answered("heartbeat", 99_000_000); // before the hold: not counted
+    s.failed("heartbeat", "UNAVAILABLE");
     s.start(null, null);
     for (int i = 1; i <= 100; i++) {
       s.answered("heartbeat", i * 1_000_000L);
     }
     s.answered("report", 7_000_000);
+    s.failed("heartbeat", "DEADLINE_EXCEEDED");
+    s.failed("heartbeat", "DEADLINE_EXCEEDED");
+    s.failed("heartbeat", "UNAVAILABLE");
     String out = printed(s);
     assertThat(out).contains("steady_heartbeats: 100 answered");
     assertThat(out).contains("steady_heartbeat_ms_p50_p99_max: 50.0 / 99.0 / 100.0");
     assertThat(out).contains("steady_report_ms_p50_p99_max: 7.0 / 7.0 / 7.0");
+    assertThat(out).contains("steady_heartbeats_failed: 3 (DEADLINE_EXCEEDED 2, UNAVAILABLE 1)\n");
+    assertThat(out).contains("steady_reports_failed: 0\n");
     assertThat(out).contains("steady_simulator_cpu_share_of_one_core: ");
     assertThat(out).doesNotContain("steady_scheduler_cpu");
   }

@@ -7,11 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.migplan.agent.FakeScheduler;
 import io.migplan.agent.HostAgent;
+import io.migplan.agent.SharedResources;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.proto.v1.HostSnapshot;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +68,71 @@ class ReporterTest {
       int before = scheduler.reports.size();
       agent.reportNow();
       assertThat(scheduler.reports.size()).isGreaterThan(before);
+    }
+  }
+
+  @Test
+  void theListenerHearsEachAnsweredHeartbeatWithItsHostAndWhetherItWasVouched() throws Exception {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    Reporter.Listener listener = new Reporter.Listener() {
+      @Override
+      public void acknowledged(String hostId, long generation, boolean applied) {}
+
+      @Override
+      public void heartbeatAnswered(String hostId, boolean vouched) {
+        heard.add(hostId + (vouched ? " vouched" : " asked to resend"));
+      }
+    };
+    try (FakeScheduler scheduler = new FakeScheduler(0);
+        SharedResources shared = SharedResources.create(1, id -> Duration.ZERO, listener);
+        HostAgent agent = HostAgent.start(config(scheduler.target()), shared)) {
+      await("a vouched heartbeat").atMost(WAIT).pollInterval(POLL).until(() -> heard.contains("host-07 vouched"));
+      scheduler.resendOnce.set(true);
+      await("a heartbeat answered with resend_inventory").atMost(WAIT).pollInterval(POLL)
+          .until(() -> heard.contains("host-07 asked to resend"));
+    }
+  }
+
+  /**
+   * Agents sharing one thread: a heartbeat waiting for a slow answer must not hold it, or a
+   * simulator's thousands of agents fall behind their beat schedule whenever the scheduler
+   * slows down (each blocking beat held a thread for its whole round trip).
+   */
+  @Test
+  void aHeartbeatWaitingForItsAnswerHoldsNoThreadOfTheSharedOnes() throws Exception {
+    try (FakeScheduler scheduler = new FakeScheduler(0);
+        SharedResources shared = SharedResources.create(1, id -> Duration.ZERO, Reporter.Listener.NONE);
+        HostAgent first = HostAgent.start(config(scheduler.target()), shared);
+        HostAgent second = HostAgent.start(config(scheduler.target()).toBuilder().hostId("host-08").build(), shared)) {
+      await("both hosts reported").atMost(WAIT).pollInterval(POLL)
+          .until(() -> !scheduler.reportsFrom("host-07").isEmpty() && !scheduler.reportsFrom("host-08").isEmpty());
+      // Answers take five beat intervals, within the call's deadline: with the one thread held by a
+      // waiting beat, no second beat could be sent before the first is answered.
+      scheduler.heartbeatDelayMs.set(TICK.toMillis() * 5);
+      await("two heartbeats waiting for their answers at once").atMost(WAIT).pollInterval(POLL)
+          .until(() -> scheduler.mostHeartbeatsInFlight.get() >= 2);
+    }
+  }
+
+  @Test
+  void theListenerHearsACallThatGotNoAnswerWithItsStatusCode() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    List<String> failed = new CopyOnWriteArrayList<>();
+    Reporter.Listener listener = new Reporter.Listener() {
+      @Override
+      public void acknowledged(String hostId, long generation, boolean applied) {}
+
+      @Override
+      public void failed(String call, String code) {
+        failed.add(call + " " + code);
+      }
+    };
+    try (SharedResources shared = SharedResources.create(1, id -> Duration.ZERO, listener);
+        HostAgent agent = HostAgent.start(config("127.0.0.1:" + port), shared)) {
+      await("a failed report heard").atMost(WAIT).pollInterval(POLL).until(() -> failed.contains("report UNAVAILABLE"));
     }
   }
 

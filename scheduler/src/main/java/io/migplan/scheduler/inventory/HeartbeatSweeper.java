@@ -13,6 +13,15 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Set;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -123,20 +132,45 @@ public class HeartbeatSweeper {
         }
     }
 
-    /** Applies the rules as of {@code now}. */
+    /**
+     * Applies the rules as of {@code now}, and announces the hosts it moved by name: the snapshot
+     * then re-reads those alone, not every host of the fleet (at 10,000 hosts a sweep that moved
+     * a few hosts used to re-read all 10,000, every 5 s while any moved).
+     */
     @Transactional
     public Sweep sweep(Instant now) {
-        Instant downBefore = now.minus(config.heartbeat().downAfter());
-        Instant staleBefore = now.minus(config.heartbeat().staleAfter());
-        int down = em.createQuery("update HostEntity set state = ?1 where lastHeartbeatAt < ?2 and state <> ?1")
-                .setParameter(1, HostState.DOWN).setParameter(2, downBefore).executeUpdate();
-        int stale = em.createQuery("update HostEntity set state = ?1 where lastHeartbeatAt < ?2 and state = ?3")
-                .setParameter(1, HostState.STALE).setParameter(2, staleBefore).setParameter(3, HostState.UP)
-                .executeUpdate();
-        if (down + stale > 0) {
+        OffsetDateTime downBefore = OffsetDateTime.ofInstant(now.minus(config.heartbeat().downAfter()), ZoneOffset.UTC);
+        OffsetDateTime staleBefore = OffsetDateTime.ofInstant(now.minus(config.heartbeat().staleAfter()), ZoneOffset.UTC);
+        Set<String> moved = new HashSet<>();
+        int[] counts = em.unwrap(Session.class).doReturningWork(c -> new int[] {
+            mark(c, "update host set state = ? where last_heartbeat_at < ? and state <> ? returning id",
+                    HostState.DOWN, downBefore, HostState.DOWN, moved),
+            mark(c, "update host set state = ? where last_heartbeat_at < ? and state = ? returning id",
+                    HostState.STALE, staleBefore, HostState.UP, moved)});
+        int down = counts[0];
+        int stale = counts[1];
+        if (!moved.isEmpty()) {
             LOG.infof("heartbeat sweep: %d host(s) now STALE, %d now DOWN", stale, down);
-            changed.fire(HostChanged.any());
+            changed.fire(new HostChanged(Set.copyOf(moved)));
         }
         return new Sweep(stale, down);
+    }
+
+    /** One of the sweep's updates: sets {@code to} on hosts heard before {@code before} in state {@code state} (or not in it); adds their ids to {@code moved}. */
+    private static int mark(Connection c, String sql, HostState to, OffsetDateTime before, HostState state,
+            Set<String> moved) throws SQLException {
+        int n = 0;
+        try (PreparedStatement update = c.prepareStatement(sql)) {
+            update.setString(1, to.name());
+            update.setObject(2, before);
+            update.setString(3, state.name());
+            try (ResultSet r = update.executeQuery()) {
+                while (r.next()) {
+                    moved.add(r.getString(1));
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 }

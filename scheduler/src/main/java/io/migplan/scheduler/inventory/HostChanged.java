@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * Fired when something about hosts changed without a new report (admin state, liveness): the
- * hosts named, or null for "any host", as after a sweep.
+ * hosts named (a heartbeat sweep names those it moved), or null for "any host".
  */
 public record HostChanged(Set<String> hostIds) {
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.testsupport.Inventory;
 import jakarta.inject.Inject;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +29,8 @@ class HeartbeatSweeperTest {
     AgroalDataSource ds;
     @Inject
     Clock clock;
+    @Inject
+    ClusterSnapshotHolder snapshots;
 
     Instant reportedAt;
 
@@ -66,5 +69,19 @@ class HeartbeatSweeperTest {
 
         assertThat(sweep.down()).isEqualTo(2);
         given().get("/api/v1/hosts/h1").then().statusCode(200).body("state", equalTo("DOWN"));
+    }
+
+    /** The snapshot learns of the hosts a sweep moved by re-reading them, not every host of the fleet. */
+    @Test
+    void aSweepThatMovesAHostBringsTheSnapshotInLineWithoutReadingEveryHost() {
+        snapshots.reconcile();
+        store.heartbeat("h2", 1, reportedAt.plus(Duration.ofSeconds(20)));
+        long reads = snapshots.fullReads();
+
+        sweeper.sweep(reportedAt.plus(Duration.ofSeconds(31)));
+
+        assertThat(snapshots.current().host("h1").orElseThrow().view().state()).isEqualTo(HostState.STALE);
+        assertThat(snapshots.current().host("h2").orElseThrow().view().state()).isEqualTo(HostState.UP);
+        assertThat(snapshots.fullReads()).isEqualTo(reads);
     }
 }

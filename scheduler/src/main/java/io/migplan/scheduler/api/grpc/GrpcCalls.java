@@ -3,6 +3,8 @@ package io.migplan.scheduler.api.grpc;
 import com.google.protobuf.Any;
 import com.google.rpc.ErrorInfo;
 import com.google.rpc.RetryInfo;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -38,11 +40,19 @@ final class GrpcCalls {
     }
 
     static <T> void answer(StreamObserver<T> observer, Supplier<T> call) {
+        ServerCallStreamObserver<T> server = observer instanceof ServerCallStreamObserver<T> s ? s : null;
+        Deadline deadline = Context.current().getDeadline();
         T value;
         try {
             value = call.get();
         } catch (RuntimeException e) {
-            fail(observer, e);
+            if (!callerGone(server, deadline)) {
+                fail(observer, e);
+            }
+            return;
+        }
+        // A caller that gave up while the call ran gets no answer, as in answerLater.
+        if (callerGone(server, deadline)) {
             return;
         }
         observer.onNext(value);
@@ -52,7 +62,12 @@ final class GrpcCalls {
     /**
      * {@link #answer} for a call whose value comes later: the call's own refusals (a field out
      * of bounds) are answered at once, the value or failure when the stage completes, on
-     * whichever thread completes it, with no worker thread waiting meanwhile.
+     * whichever thread completes it, with no worker thread waiting meanwhile. A caller that gave
+     * up meanwhile (cancelled, or past its deadline) gets no answer: HTTP/2 headers written to a
+     * stream the client has reset make Netty treat it as a new stream of the server's, a protocol
+     * error that closes the whole connection (GOAWAY "Request stream N is not correct for server
+     * connection", netty/netty#3643), failing every call on it: at 10,000 agents sharing one
+     * channel, thousands of calls at once.
      */
     static <T> void answerLater(StreamObserver<T> observer, Supplier<? extends CompletionStage<T>> call) {
         CompletionStage<T> stage;
@@ -62,7 +77,12 @@ final class GrpcCalls {
             fail(observer, e);
             return;
         }
+        ServerCallStreamObserver<T> server = observer instanceof ServerCallStreamObserver<T> s ? s : null;
+        Deadline deadline = Context.current().getDeadline();
         stage.whenComplete((value, error) -> {
+            if (callerGone(server, deadline)) {
+                return;
+            }
             if (error != null) {
                 fail(observer, error instanceof CompletionException && error.getCause() != null ? error.getCause()
                         : error);
@@ -71,6 +91,11 @@ final class GrpcCalls {
                 observer.onCompleted();
             }
         });
+    }
+
+    /** Whether the caller has given up on the call: cancelled it, or its deadline passed (it cancels then). */
+    static boolean callerGone(ServerCallStreamObserver<?> server, Deadline deadline) {
+        return (server != null && server.isCancelled()) || (deadline != null && deadline.isExpired());
     }
 
     /**
