@@ -97,6 +97,21 @@ public final class FieldChecks {
     return require(value != null && !value.isEmpty(), field, sentence, null);
   }
 
+  /**
+   * Each element of the list at {@code field}: present ({@code missing} names it by index
+   * otherwise), then checking itself under its index ({@code groups[2].fill}).
+   */
+  public FieldChecks eachChecked(String field, List<? extends SelfChecking> values, String missing) {
+    for (int i = 0; values != null && i < values.size(); i++) {
+      SelfChecking v = values.get(i);
+      notNull(index(field, i), v, missing);
+      if (v != null) {
+        v.checkInto(this, index(field, i));
+      }
+    }
+    return this;
+  }
+
   /** Each element not blank; named by index in a list, by the collection's name in a set. */
   public FieldChecks eachNotBlank(String field, Collection<String> values, String sentence) {
     if (values != null) {

@@ -1,6 +1,5 @@
 package io.migplan.agent.probe;
 
-import static io.migplan.agent.config.FieldChecks.index;
 import static io.migplan.agent.config.FieldChecks.path;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -119,13 +118,7 @@ public final class ProbeRules {
     @Override
     public void checkInto(FieldChecks checks, String at) {
       checks.notEmpty(path(at, "rules"), rules, "must be a non-empty list of rules");
-      for (int i = 0; rules != null && i < rules.size(); i++) {
-        Rule rule = rules.get(i);
-        checks.notNull(index(path(at, "rules"), i), rule, "must be a mapping with name, drivers and checks");
-        if (rule != null) {
-          rule.checkInto(checks, index(path(at, "rules"), i));
-        }
-      }
+      checks.eachChecked(path(at, "rules"), rules, "must be a mapping with name, drivers and checks");
     }
   }
 

@@ -1,6 +1,5 @@
 package io.migplan.agent.sim;
 
-import static io.migplan.agent.config.FieldChecks.index;
 import static io.migplan.agent.config.FieldChecks.path;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -129,13 +128,7 @@ public record FleetSpec(Long seed, List<HostGroup> groups, List<String> failureD
       checks.ratio(path(at, "memoryAllocationRatio"), memoryAllocationRatio);
       checks.atLeast(path(at, "reservedCpus"), reservedCpus, 0, "must be 0 or more");
       checks.atLeast(path(at, "reservedMemoryMib"), reservedMemoryMib, 0, "must be 0 or more");
-      for (int i = 0; vmMix != null && i < vmMix.size(); i++) {
-        VmShape v = vmMix.get(i);
-        checks.notNull(index(path(at, "vmMix"), i), v, "must be a mapping");
-        if (v != null) {
-          v.checkInto(checks, index(path(at, "vmMix"), i));
-        }
-      }
+      checks.eachChecked(path(at, "vmMix"), vmMix, "must be a mapping");
     }
 
     /** Every common profile of the board, equally often, sized like a workstation VM. */
@@ -190,13 +183,7 @@ public record FleetSpec(Long seed, List<HostGroup> groups, List<String> failureD
   @Override
   public void checkInto(FieldChecks checks, String at) {
     checks.notEmpty(path(at, "groups"), groups, "must list at least one host group");
-    for (int i = 0; groups != null && i < groups.size(); i++) {
-      HostGroup g = groups.get(i);
-      checks.notNull(index(path(at, "groups"), i), g, "must be a mapping");
-      if (g != null) {
-        g.checkInto(checks, index(path(at, "groups"), i));
-      }
-    }
+    checks.eachChecked(path(at, "groups"), groups, "must be a mapping");
     checks.notEmpty(path(at, "failureDomains"), failureDomains, "must list at least one domain");
     checks.eachNotBlank(path(at, "failureDomains"), failureDomains, "must not be blank");
     checks.atLeast(path(at, "interleave"), interleave, 0, "must be 0 or more");

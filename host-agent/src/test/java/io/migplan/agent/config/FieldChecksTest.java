@@ -30,6 +30,11 @@ class FieldChecksTest {
     }
   }
 
+  /** A record that checks itself: its name must not be blank. */
+  private static SelfChecking named(String name) {
+    return (checks, at) -> checks.notBlank(FieldChecks.path(at, "name"), name, "must not be blank");
+  }
+
   static Stream<Arguments> checks() {
     Map<String, String> blankKey = new LinkedHashMap<>();
     blankKey.put(" ", "a");
@@ -48,6 +53,12 @@ class FieldChecksTest {
             "f: must list one"),
         Arguments.of("a blank list element, by index",
             (Consumer<FieldChecks>) c -> c.eachNotBlank("exec", Arrays.asList("a", ""), "no blanks"), "exec[1]: no blanks, got ''"),
+        Arguments.of("an absent list element of records, by index",
+            (Consumer<FieldChecks>) c -> c.eachChecked("groups", Arrays.asList(named("a"), null), "must be a mapping"),
+            "groups[1]: must be a mapping"),
+        Arguments.of("a list element's own problem, under its index",
+            (Consumer<FieldChecks>) c -> c.eachChecked("groups", List.of(named("a"), named(" ")), "must be a mapping"),
+            "groups[1].name: must not be blank, got ' '"),
         Arguments.of("a blank set element, by the set's name",
             (Consumer<FieldChecks>) c -> c.eachNotBlank("s", new LinkedHashSet<>(List.of("a", " ")), "no blanks"),
             "s: no blanks, got ' '"),
