@@ -6,6 +6,7 @@ import io.migplan.cli.client.ApiClient;
 import io.migplan.cli.output.Format;
 import io.migplan.cli.output.Table;
 import io.migplan.cli.output.Units;
+import io.migplan.cli.run.CampaignKind;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -227,13 +228,14 @@ public final class CampaignCommand {
     /** A campaign for a person: one line of state, progress, plan figures, batches, and what blocks it. */
     static String render(JsonNode c) {
         StringBuilder out = new StringBuilder();
-        boolean evacuation = "EVACUATION".equals(Json.text(c, "kind"));
+        CampaignKind kind = CampaignKind.of(c);
         String reason = Json.text(c, "reason");
-        out.append(evacuation ? "evacuation " : "campaign ").append(Json.text(c, "id")).append(' ')
+        out.append(kind.noun()).append(' ').append(Json.text(c, "id")).append(' ')
                 .append(Json.text(c, "state")).append(": ")
-                .append(evacuation ? "to maintenance" + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
+                .append(kind == CampaignKind.EVACUATION
+                        ? "to maintenance" + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
                         : Json.text(c, "fromRelease") + " -> " + Json.text(c, "toRelease")
-                                + ("ROLLBACK".equals(Json.text(c, "kind")) ? " (rollback)" : ""))
+                                + (kind == CampaignKind.ROLLBACK ? " (rollback)" : ""))
                 .append(", plan v").append(c.path("planVersion").asInt())
                 .append(c.path("dryRun").asBoolean() ? " (dry run)" : "").append('\n');
         if (c.hasNonNull("failure")) {
@@ -245,8 +247,8 @@ public final class CampaignCommand {
         JsonNode p = c.path("progress");
         if (p.isObject()) {
             out.append(String.format(java.util.Locale.ROOT,
-                    "progress: %d/%d hosts upgraded, %d migrations done, %d failed, %d in flight, %.2f per VM%n",
-                    p.path("hostsDone").asInt(), p.path("hosts").asInt(), p.path("migrationsDone").asInt(),
+                    "progress: %d/%d %s, %d migrations done, %d failed, %d in flight, %.2f per VM%n",
+                    p.path("hostsDone").asInt(), p.path("hosts").asInt(), kind.hostsDone(), p.path("migrationsDone").asInt(),
                     p.path("migrationsFailed").asInt(), p.path("inFlight").asInt(), p.path("migrationsPerVm").asDouble()));
         }
         JsonNode m = c.path("metrics");

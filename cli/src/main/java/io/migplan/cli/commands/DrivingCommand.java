@@ -9,6 +9,7 @@ import io.migplan.cli.executor.ExecutorFactory;
 import io.migplan.cli.output.Format;
 import io.migplan.cli.output.Units;
 import io.migplan.cli.run.CampaignDriver;
+import io.migplan.cli.run.CampaignKind;
 import io.migplan.cli.run.ProgressLine;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -172,9 +173,8 @@ abstract class DrivingCommand extends ApiCommand {
     static String summary(String id, CampaignDriver.Outcome o) {
         StringBuilder s = new StringBuilder();
         JsonNode view = o.view() == null ? null : o.view().json();
-        boolean evacuation = view != null && "EVACUATION".equals(view.path("kind").asText());
-        boolean rollback = view != null && "ROLLBACK".equals(view.path("kind").asText());
-        s.append(evacuation ? "evacuation " : "campaign ").append(id).append(' ').append(o.state()).append(" after ")
+        CampaignKind kind = CampaignKind.of(view);
+        s.append(kind.noun()).append(' ').append(id).append(' ').append(o.state()).append(" after ")
                 .append(Units.duration(o.elapsed()));
         switch (o.end()) {
             case STOPPED -> s.append(" (stopped here: the campaign goes on when an orchestrator drives it again)");
@@ -187,8 +187,7 @@ abstract class DrivingCommand extends ApiCommand {
         if (view != null && view.path("progress").isObject()) {
             JsonNode p = view.path("progress");
             s.append(String.format(Locale.ROOT,
-                    (evacuation ? "hosts emptied and in maintenance" : rollback ? "hosts rolled back" : "hosts upgraded")
-                            + ": %d/%d; migrations done: %d, failed: %d; migrations per VM: %.2f%n",
+                    "%s: %d/%d; migrations done: %d, failed: %d; migrations per VM: %.2f%n", kind.hostsDone(),
                     p.path("hostsDone").asInt(), p.path("hosts").asInt(), p.path("migrationsDone").asInt(),
                     p.path("migrationsFailed").asInt(), p.path("migrationsPerVm").asDouble()));
         }

@@ -16,12 +16,13 @@ import java.util.Locale;
  * @param settling  in flight from before this run (not performed again: settled at their deadline)
  * @param waiting   why nothing more can start now (the scheduler's sentences); the first is shown
  * @param batch     the batch of the latest migration issued; 0 before the first
- * @param hostsDone hosts upgraded, as the campaign counts them
+ * @param hostsDone hosts finished (upgraded, rolled back, emptied), as the campaign counts them
  * @param hosts     hosts in the campaign
+ * @param kind      the campaign's kind, which names what a finished host is
  * @param estimate  time left at the pace so far; null until something is done
  */
 public record RunStatus(Duration elapsed, int done, int failed, int issued, int inFlight, int upgrading, int settling,
-        java.util.List<String> waiting, int batch, int hostsDone, int hosts, Duration estimate) {
+        java.util.List<String> waiting, int batch, int hostsDone, int hosts, CampaignKind kind, Duration estimate) {
 
     /** One line: counts first, then the first reason for waiting, cut to {@code width} characters. */
     public String line(int width) {
@@ -41,7 +42,7 @@ public record RunStatus(Duration elapsed, int done, int failed, int issued, int 
         if (batch > 0) {
             s.append(" | batch ").append(batch);
         }
-        s.append(" | hosts ").append(hostsDone).append('/').append(hosts).append(" upgraded");
+        s.append(" | hosts ").append(hostsDone).append('/').append(hosts).append(' ').append(kind.done());
         if (estimate != null) {
             s.append(" | ~").append(Units.duration(estimate)).append(" left");
         }
@@ -57,7 +58,7 @@ public record RunStatus(Duration elapsed, int done, int failed, int issued, int 
 
     /**
      * Time left if the rest goes at the pace so far: the share of the work done is the hosts
-     * upgraded and migrations done over the hosts and migrations planned.
+     * finished and migrations done over the hosts and migrations planned.
      */
     public static Duration estimate(Duration elapsed, int hostsDone, int hosts, int migrationsDone, int migrationsPlanned) {
         int total = hosts + migrationsPlanned;

@@ -73,6 +73,35 @@ class RenderTest {
     }
 
     @Test
+    void aCampaignsProgressNamesTheHostsDoneByItsKind() throws Exception {
+        String progress = """
+                "progress":{"hosts":3,"hostsDone":1,"migrationsDone":2,"migrationsFailed":0,"inFlight":1,"migrationsPerVm":1.0}""";
+        assertThat(CampaignCommand.render(JSON.readTree("""
+                {"id":"camp-2","kind":"ROLLBACK","state":"RUNNING","fromRelease":"2025.2","toRelease":"2025.1","planVersion":1,
+                 %s}""".formatted(progress))))
+                .startsWith("campaign camp-2 RUNNING: 2025.2 -> 2025.1 (rollback), plan v1\n")
+                .contains("progress: 1/3 hosts rolled back, 2 migrations done, 0 failed, 1 in flight, 1.00 per VM");
+        assertThat(CampaignCommand.render(JSON.readTree("""
+                {"id":"evacuation-1","kind":"EVACUATION","reason":"fans","state":"RUNNING","planVersion":1,
+                 %s}""".formatted(progress))))
+                .startsWith("evacuation evacuation-1 RUNNING: to maintenance (fans), plan v1\n")
+                .contains("progress: 1/3 hosts emptied and in maintenance, 2 migrations done");
+    }
+
+    @Test
+    void aRunSummaryNamesTheHostsDoneByTheCampaignsKind() {
+        for (var kind : Map.of("ROLLBACK", "campaign camp-1 COMPLETED after 5s\nhosts rolled back: 3/3;",
+                "EVACUATION", "evacuation camp-1 COMPLETED after 5s\nhosts emptied and in maintenance: 3/3;").entrySet()) {
+            var view = new io.migplan.cli.client.ApiClient.Answer(200, """
+                    {"kind":"%s","state":"COMPLETED","progress":{"hosts":3,"hostsDone":3,"migrationsDone":4,"migrationsFailed":0,
+                     "migrationsPerVm":1.0}}""".formatted(kind.getKey()));
+            var o = new CampaignDriver.Outcome(CampaignDriver.End.CAMPAIGN_ENDED, "COMPLETED", 4, 0, 3, 0, 0,
+                    Map.of(), view, null, Duration.ofSeconds(5), 7, true);
+            assertThat(CampaignRunCommand.summary("camp-1", o)).startsWith(kind.getValue());
+        }
+    }
+
+    @Test
     void aRunSummaryGivesHostsMigrationsAndMovesPerVm() {
         var view = new io.migplan.cli.client.ApiClient.Answer(200, """
                 {"state":"COMPLETED","progress":{"hosts":40,"hostsDone":40,"migrationsDone":120,"migrationsFailed":1,"migrationsPerVm":1.01},

@@ -132,6 +132,33 @@ class CampaignDriverTest {
     }
 
     @Test
+    void theProgressLineOfARollbackCountsTheHostsRolledBack() throws Exception {
+        AtomicBoolean asked = new AtomicBoolean();
+        try (StandIn s = new StandIn(r -> {
+            if (r.method().equals("GET")) {
+                return Answer.json(200, "{\"id\":\"c1\",\"kind\":\"ROLLBACK\",\"state\":\"RUNNING\","
+                        + "\"toRelease\":\"2025.1\",\"progress\":{\"hosts\":3,\"hostsDone\":1},\"history\":[]}");
+            }
+            if (r.path().endsWith("/next") && !asked.getAndSet(true)) {
+                return Answer.json(200, NOTHING_TO_DO);
+            }
+            if (r.path().endsWith("/next")) {
+                return Answer.json(200, "{\"state\":\"COMPLETED\",\"start\":[],\"inFlight\":[],\"upgrade\":[],"
+                        + "\"waiting\":[]}");
+            }
+            return Answer.json(200, "{}");
+        })) {
+            StringWriter log = new StringWriter();
+            CampaignDriver driver = new CampaignDriver(new ApiClient(URI.create(s.url()), "t", null),
+                    new Recording(new CountDownLatch(0)), new CampaignDriver.Settings("c1", "orch-1", 2, 3600, 0,
+                    Duration.ofSeconds(5), false), new ProgressLine(new PrintWriter(log), false, 0, System::nanoTime));
+            assertThat(driver.run().end()).isEqualTo(CampaignDriver.End.CAMPAIGN_ENDED);
+            assertThat(log.toString()).contains(" | hosts 1/3 rolled back | ")
+                    .doesNotContain("upgraded");
+        }
+    }
+
+    @Test
     void withNothingToDoItWaitsForTheCampaignsNextEventFromAfterTheHistoryItRead() throws Exception {
         BlockingQueue<String> stream = new LinkedBlockingQueue<>();
         AtomicBoolean hostDone = new AtomicBoolean();

@@ -12,7 +12,11 @@ import org.junit.jupiter.api.Test;
 class RunStatusTest {
 
     static RunStatus status(List<String> waiting) {
-        return new RunStatus(Duration.ofSeconds(75), 12, 1, 20, 7, 1, 2, waiting, 3, 4, 40, Duration.ofSeconds(30));
+        return status(CampaignKind.UPGRADE, waiting);
+    }
+
+    static RunStatus status(CampaignKind kind, List<String> waiting) {
+        return new RunStatus(Duration.ofSeconds(75), 12, 1, 20, 7, 1, 2, waiting, 3, 4, 40, kind, Duration.ofSeconds(30));
     }
 
     @Test
@@ -20,6 +24,14 @@ class RunStatusTest {
         assertThat(status(List.of("host-3 waits for a fresh scan", "another")).line(0)).isEqualTo(
                 "[1m15s] done 12/20 issued, 1 failed, 7 in flight, 1 upgrading, 2 settling | batch 3 | hosts 4/40 upgraded"
                         + " | ~30s left | waiting: host-3 waits for a fresh scan (+1)");
+    }
+
+    @Test
+    void theLineNamesTheHostsDoneByWhatTheCampaignDoesToThem() {
+        assertThat(status(CampaignKind.ROLLBACK, List.of()).line(0)).contains(" | hosts 4/40 rolled back | ")
+                .doesNotContain("upgraded");
+        assertThat(status(CampaignKind.EVACUATION, List.of()).line(0)).contains(" | hosts 4/40 emptied | ")
+                .doesNotContain("upgraded");
     }
 
     @Test
