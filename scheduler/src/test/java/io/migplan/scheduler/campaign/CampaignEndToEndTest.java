@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
-import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
@@ -15,8 +14,8 @@ import io.migplan.scheduler.inventory.HeartbeatSweeper;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.Orchestrator;
+import io.migplan.scheduler.testsupport.SimulatedFleet;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -81,18 +80,12 @@ class CampaignEndToEndTest {
 
     /** 18 T4 and 18 V100 hosts and 2 spares of each: the fleet of at least 40 hosts. */
     void startFleet(int perBoard, int spares) throws Exception {
-        int hosts = 2 * (perBoard + spares);
-        fleet = FleetSimulator.start(spec(perBoard, spares), dir, "127.0.0.1:" + RestAssured.port);
-        await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
-                .then().extract().jsonPath().getList("id").size() == hosts);
+        fleet = SimulatedFleet.start(ds, spec(perBoard, spares), dir);
     }
 
     @AfterEach
     void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        Inventory.clear(ds);
+        SimulatedFleet.stop(ds, fleet);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaign;
 
+import static io.migplan.scheduler.testsupport.MigplanCli.migplan;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,19 +8,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
-import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
-import io.migplan.cli.Migplan;
 import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.MigplanCli.Run;
+import io.migplan.scheduler.testsupport.SimulatedFleet;
 import io.migplan.scheduler.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +30,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A rolling upgrade of a simulated 40-host fleet carried out by the {@code migplan} command line,
@@ -65,36 +61,15 @@ class CommandLineCampaignTest {
 
     RunningFleet fleet;
 
-    /** What one {@code migplan} call printed, and its exit code. */
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run migplan(String token, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--server", "http://localhost:" + RestAssured.port, "--token", token));
-        all.addAll(List.of(args));
-        int exit = Migplan.commandLine(new Migplan(Map.of())).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @AfterEach
     void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        Inventory.clear(ds);
+        SimulatedFleet.stop(ds, fleet);
     }
 
     @Test
     void migplanCreatesAndRunsACampaignToCompletionOnASimulatedFleet() throws Exception {
-        Inventory.clear(ds);
-        fleet = FleetSimulator.start(CampaignEndToEndTest.spec(18, 2), dir, "127.0.0.1:" + RestAssured.port);
-        int hosts = fleet.listHosts().size();
-        assertThat(hosts).isEqualTo(40);
-        await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
-                .then().extract().jsonPath().getList("id").size() == hosts);
+        fleet = SimulatedFleet.start(ds, CampaignEndToEndTest.spec(18, 2), dir);
+        assertThat(fleet.listHosts()).hasSize(40);
         int control = fleet.startControlServer("127.0.0.1", 0);
         Map<String, String> hostOfVmBefore = hostOfVm();
         assertThat(hostOfVmBefore).isNotEmpty();

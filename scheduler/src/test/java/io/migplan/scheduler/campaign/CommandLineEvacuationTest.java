@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaign;
 
+import static io.migplan.scheduler.testsupport.MigplanCli.migplan;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -10,8 +11,8 @@ import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
 import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.campaign.CommandLineCampaignTest.Run;
 import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.MigplanCli.Run;
 import io.migplan.scheduler.testsupport.SixHostFleet;
 import io.migplan.scheduler.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,7 +57,7 @@ class CommandLineEvacuationTest {
         assertThat(onScope).isPositive();
 
         // Creating needs an operator, driving an orchestrator: one token made for both roles does it all.
-        Run run = CommandLineCampaignTest.migplan(TestTokens.of(Roles.OPERATOR + "," + Roles.ORCHESTRATOR), "host",
+        Run run = migplan(TestTokens.of(Roles.OPERATOR + "," + Roles.ORCHESTRATOR), "host",
                 "drain", "host-01", "host-02",
                 "--reason", "BIOS update", "--executor", "simulator", "--simulator", "127.0.0.1:" + control,
                 "--name", "drain-test");
@@ -80,15 +81,15 @@ class CommandLineEvacuationTest {
         assertThat(view.getInt("progress.migrationsDone")).isEqualTo(onScope);
         assertThat(Inventory.count(ds, "slot_reservation where not released")).isZero();
 
-        Run listed = CommandLineCampaignTest.migplan(TestTokens.of(Roles.VIEWER), "evacuation", "list");
+        Run listed = migplan(TestTokens.of(Roles.VIEWER), "evacuation", "list");
         assertThat(listed.out()).contains(id, "COMPLETED", "1 evacuation");
-        Run shown = CommandLineCampaignTest.migplan(TestTokens.of(Roles.VIEWER), "evacuation", "get", id);
+        Run shown = migplan(TestTokens.of(Roles.VIEWER), "evacuation", "get", id);
         assertThat(shown.out()).startsWith("evacuation " + id + " COMPLETED: to maintenance (BIOS update)");
     }
 
     @Test
     void drainingAnUnknownHostIsRefusedAndStoresNothing() {
-        Run run = CommandLineCampaignTest.migplan(TestTokens.admin(), "host", "drain", "no-such-host",
+        Run run = migplan(TestTokens.admin(), "host", "drain", "no-such-host",
                 "--executor", "simulator");
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("'no-such-host', which is not a known host");

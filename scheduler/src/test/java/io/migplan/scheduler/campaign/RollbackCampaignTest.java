@@ -1,5 +1,6 @@
 package io.migplan.scheduler.campaign;
 
+import static io.migplan.scheduler.testsupport.MigplanCli.migplan;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,20 +8,19 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.agroal.api.AgroalDataSource;
-import io.migplan.agent.sim.FleetSimulator;
 import io.migplan.agent.sim.FleetSimulator.HostStatus;
 import io.migplan.agent.sim.FleetSimulator.RunningFleet;
 import io.migplan.agent.sim.FleetSpec;
 import io.migplan.agent.sim.FleetSpec.HostGroup;
 import io.migplan.agent.sim.FleetSpec.VmShape;
 import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.campaign.CommandLineCampaignTest.Run;
 import io.migplan.scheduler.testsupport.Campaigns;
 import io.migplan.scheduler.testsupport.Inventory;
+import io.migplan.scheduler.testsupport.MigplanCli.Run;
 import io.migplan.scheduler.testsupport.Orchestrator;
+import io.migplan.scheduler.testsupport.SimulatedFleet;
 import io.migplan.scheduler.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -69,10 +69,7 @@ class RollbackCampaignTest {
 
     @AfterEach
     void stopFleet() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        Inventory.clear(ds);
+        SimulatedFleet.stop(ds, fleet);
     }
 
     @Test
@@ -93,7 +90,7 @@ class RollbackCampaignTest {
         assertThat(Inventory.count(ds, "campaign_event")).isEqualTo(events);
 
         // The command line says the same, and refuses before anything is stored.
-        Run cli = CommandLineCampaignTest.migplan(TestTokens.of(Roles.OPERATOR), "campaign", "create", "--from", NEW,
+        Run cli = migplan(TestTokens.of(Roles.OPERATOR), "campaign", "create", "--from", NEW,
                 "--to", OLD, "--dry-run");
         assertThat(cli.exit()).isNotZero();
         assertThat(cli.err()).contains("a rollback campaign needs");
@@ -184,12 +181,12 @@ class RollbackCampaignTest {
                 .getList("name", String.class);
         assertThat(before).isNotEmpty();
 
-        Run created = CommandLineCampaignTest.migplan(TestTokens.of(Roles.OPERATOR), "campaign", "create", "--from",
+        Run created = migplan(TestTokens.of(Roles.OPERATOR), "campaign", "create", "--from",
                 NEW, "--to", OLD, "--rollback", "--wait");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains(NEW + " -> " + OLD + " (rollback)");
         String id = created.out().split(" ", 3)[1];
-        Run run = CommandLineCampaignTest.migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id,
+        Run run = migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id,
                 "--executor", "simulator", "--simulator", "127.0.0.1:" + control, "--name", "rollback-test");
 
         assertThat(run.exit()).as(run.err() + run.out()).isZero();
@@ -221,7 +218,7 @@ class RollbackCampaignTest {
         assertThat(first.getList("blocked.host")).as(first.prettify()).hasSize(2);
         assertThat(first.getString("blocked[0].reasons[0].message")).startsWith("NO_ROOM: VM ");
 
-        Run run = CommandLineCampaignTest.migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id,
+        Run run = migplan(TestTokens.of(Roles.ORCHESTRATOR), "campaign", "run", id,
                 "--executor", "simulator", "--simulator", "127.0.0.1:" + control, "--name", "rollback-test");
         assertThat(run.exit()).as(run.err() + run.out()).isZero();
         JsonPath view = given().get("/api/v1/campaigns/{id}", id).then().statusCode(200).extract().jsonPath();
@@ -235,11 +232,7 @@ class RollbackCampaignTest {
     }
 
     private void start(FleetSpec spec) throws Exception {
-        Inventory.clear(ds);
-        fleet = FleetSimulator.start(spec, dir, "127.0.0.1:" + RestAssured.port);
-        int hosts = spec.hosts();
-        await("every simulated host reported").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/hosts")
-                .then().extract().jsonPath().getList("id").size() == hosts);
+        fleet = SimulatedFleet.start(ds, spec, dir);
     }
 
     private static HostGroup group(String name, String board, int hosts, String release, String driver, double fill,
