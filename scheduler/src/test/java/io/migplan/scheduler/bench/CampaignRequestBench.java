@@ -75,11 +75,9 @@ public final class CampaignRequestBench {
                 opts.get("scheduler-opts"), Path.of(opts.getOrDefault("dir", "/tmp/campaign-request")), http);
                 ReportedFleet agents = ReportedFleet.of(fleet, "127.0.0.1:" + port,
                         Integer.parseInt(opts.getOrDefault("agents-port", "18132")))) {
-            scheduler.start(db, port);
+            print("scheduler_ready_s", scheduler.start(db, port));
             if (!reuse) {
-                long t0 = System.nanoTime();
-                agents.report();
-                print("reported_s", (System.nanoTime() - t0) / 1e9);
+                agents.reportTimed();
             }
             agents.heartbeats();
             awaitFleet(http, base, hosts, 15);

@@ -78,13 +78,11 @@ public final class EvacuationEndToEndBench {
                 }
                 scheduler = new SchedulerProcess(opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar"),
                         opts.getOrDefault("xmx", "1g"), opts.get("scheduler-opts"), dir.resolve(String.valueOf(size)), http);
-                scheduler.start(db, port);
+                print("scheduler_ready_s", scheduler.start(db, port));
                 agents = ReportedFleet.of(fleet, "127.0.0.1:" + port,
                         Integer.parseInt(opts.getOrDefault("agents-port", "18112")));
                 if (!reuse) {
-                    long t0 = System.nanoTime();
-                    agents.report();
-                    print("reported_s", (System.nanoTime() - t0) / 1e9);
+                    agents.reportTimed();
                 }
                 agents.heartbeats();
                 awaitFleet(http, base, size, 15);
@@ -106,7 +104,7 @@ public final class EvacuationEndToEndBench {
                     JsonNode last = null;
                     for (int i = 0; i < cold; i++) {
                         scheduler.stop();
-                        scheduler.start(db, port);
+                        print("scheduler_ready_s", scheduler.start(db, port));
                         awaitFleet(http, base, size, 5);
                         scheduler.clearPeakRss();
                         long gcFrom = scheduler.gcLogSize();

@@ -3,21 +3,14 @@ package io.migplan.scheduler.bench;
 import static io.migplan.scheduler.bench.FleetBench.awaitFleet;
 import static io.migplan.scheduler.bench.FleetBench.percentile;
 import static io.migplan.scheduler.bench.FleetBench.print;
-import static io.migplan.scheduler.bench.FleetBench.send;
 import static io.migplan.scheduler.bench.FleetBench.sleep;
 
-import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.testsupport.TestTokens;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * Not a test; run it with {@code bin/bench-metrics}.
  *
  * <p>Arguments: {@code --hosts 5000}, {@code --seed 42}, {@code --scrapes 200} (after 20 untimed),
- * {@code --xmx 1g}, {@code --port 18131}, {@code --dir /tmp/metrics-bench}; creates and drops
- * database {@code metrics_bench}.
+ * {@code --xmx 1g}, {@code --port 18131}, {@code --dir /tmp/metrics-bench}, {@code --db metrics_bench}
+ * (the database it drops and creates).
  */
 public final class MetricsBench {
 
@@ -51,80 +44,49 @@ public final class MetricsBench {
         Files.createDirectories(dir);
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("drop database if exists metrics_bench with (force)");
-            s.execute("create database metrics_bench");
-        }
-        Path keys = dir.resolve("keys");
-        FleetBench.token = TestTokens.of(keys, Roles.ADMIN);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + opts.getOrDefault("xmx", "1g"),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN",
-                "-Dmigplan.matrix.refresh-on-report=true", "-Dmigplan.planning.warm-up=false",
-                "-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath(),
-                "-jar", opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar"));
-        pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/metrics_bench");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("scheduler.log").toFile());
-        Process scheduler = pb.start();
-        ReportedFleet agents = null;
-        try {
-            while (true) {
-                if (!scheduler.isAlive()) {
-                    throw new IllegalStateException("the scheduler exited; see " + dir.resolve("scheduler.log"));
-                }
-                try {
-                    if (send(http, "GET", base + "/q/health/ready", null).statusCode() == 200) {
-                        break;
+        String db = opts.getOrDefault("db", "metrics_bench");
+        SchedulerProcess.recreate(db);
+        try (SchedulerProcess scheduler = new SchedulerProcess(
+                opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar"), opts.getOrDefault("xmx", "1g"),
+                "-Dmigplan.matrix.refresh-on-report=true -Dmigplan.planning.warm-up=false", dir, http).withoutGcLog()) {
+            scheduler.start(db, port);
+            try (ReportedFleet agents = ReportedFleet.of(FleetGenerator.generate(hosts, seed), "127.0.0.1:" + port, 0)) {
+                agents.reportTimed();
+                agents.heartbeats();
+                awaitFleet(http, base, hosts, 5);
+                // The refresher asks each host after its report; wait until every host has its probe series.
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+                int probed;
+                while ((probed = probedHosts(scrape(http, base).body())) < hosts) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("only " + probed + " of " + hosts
+                                + " hosts probed after 20 min");
                     }
-                } catch (IOException e) {
-                    // not listening yet
+                    print("hosts_probed", probed);
+                    sleep(5_000);
                 }
-                sleep(100);
-            }
-            agents = ReportedFleet.of(FleetGenerator.generate(hosts, seed), "127.0.0.1:" + port, 0);
-            long t0 = System.nanoTime();
-            agents.report();
-            print("reported_s", (System.nanoTime() - t0) / 1e9);
-            agents.heartbeats();
-            awaitFleet(http, base, hosts, 5);
-            // The refresher asks each host after its report; wait until every host has its probe series.
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
-            int probed;
-            while ((probed = probedHosts(scrape(http, base).body())) < hosts) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + probed + " of " + hosts + " hosts probed after 20 min");
+                print("probe_calls_answered_by_the_fleet", agents.probeCalls());
+                for (int i = 0; i < 20; i++) {
+                    scrape(http, base);
                 }
-                print("hosts_probed", probed);
-                sleep(5_000);
+                List<Long> micros = new ArrayList<>();
+                long bytes = 0;
+                int lines = 0;
+                for (int i = 0; i < scrapes; i++) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> answer = scrape(http, base);
+                    micros.add((System.nanoTime() - start) / 1_000);
+                    bytes = answer.body().length();
+                    lines = (int) answer.body().lines().filter(l -> !l.startsWith("#")).count();
+                }
+                String last = scrape(http, base).body();
+                print("hosts_gauge", last.lines().filter(l -> l.startsWith("migplan_hosts{")).toList());
+                System.out.printf(Locale.ROOT, "%-6s %-8s %8s %8s %8s %10s %8s%n", "hosts", "scrapes", "p50_ms",
+                        "p90_ms", "max_ms", "bytes", "samples");
+                System.out.printf(Locale.ROOT, "%-6d %-8d %8.1f %8.1f %8.1f %10d %8d%n", hosts, scrapes,
+                        percentile(micros, 50) / 1000.0, percentile(micros, 90) / 1000.0,
+                        percentile(micros, 100) / 1000.0, bytes, lines);
             }
-            print("probe_calls_answered_by_the_fleet", agents.probeCalls());
-            for (int i = 0; i < 20; i++) {
-                scrape(http, base);
-            }
-            List<Long> micros = new ArrayList<>();
-            long bytes = 0;
-            int lines = 0;
-            for (int i = 0; i < scrapes; i++) {
-                long start = System.nanoTime();
-                HttpResponse<String> answer = scrape(http, base);
-                micros.add((System.nanoTime() - start) / 1_000);
-                bytes = answer.body().length();
-                lines = (int) answer.body().lines().filter(l -> !l.startsWith("#")).count();
-            }
-            String last = scrape(http, base).body();
-            print("hosts_gauge", last.lines().filter(l -> l.startsWith("migplan_hosts{")).toList());
-            System.out.printf(Locale.ROOT, "%-6s %-8s %8s %8s %8s %10s %8s%n", "hosts", "scrapes", "p50_ms", "p90_ms",
-                    "max_ms", "bytes", "samples");
-            System.out.printf(Locale.ROOT, "%-6d %-8d %8.1f %8.1f %8.1f %10d %8d%n", hosts, scrapes,
-                    percentile(micros, 50) / 1000.0, percentile(micros, 90) / 1000.0,
-                    percentile(micros, 100) / 1000.0, bytes, lines);
-        } finally {
-            if (agents != null) {
-                agents.close();
-            }
-            scheduler.destroy();
-            scheduler.waitFor(60, TimeUnit.SECONDS);
         }
         System.exit(0);
     }

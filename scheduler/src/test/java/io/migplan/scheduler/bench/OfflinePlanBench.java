@@ -9,29 +9,22 @@ import static io.migplan.scheduler.bench.FleetBench.send;
 import static io.migplan.scheduler.bench.FleetBench.sleep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.migplan.scheduler.auth.Roles;
 import io.migplan.scheduler.evacuation.EvacuationRequest;
 import io.migplan.cli.commands.WhatIfCommand;
 import io.migplan.scheduler.offline.FleetCache;
 import io.migplan.scheduler.offline.FleetDocument;
 import io.migplan.scheduler.offline.OfflinePlans;
-import io.migplan.scheduler.testsupport.TestTokens;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The same evacuation planned through a scheduler and offline from its export ({@code plan --fleet}):
@@ -46,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * bin/bench-offline}.
  *
  * <p>Arguments: {@code --hosts 1000}, {@code --seed 42}, {@code --evacuate 8}, {@code --xmx 1g},
- * {@code --port 18122}, {@code --dir /tmp/offline-bench}; creates and drops database {@code offline_bench}.
+ * {@code --port 18122}, {@code --dir /tmp/offline-bench}, {@code --db offline_bench} (the database it drops and
+ * creates).
  */
 public final class OfflinePlanBench {
 
@@ -68,70 +62,42 @@ public final class OfflinePlanBench {
         Files.createDirectories(dir);
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("drop database if exists offline_bench with (force)");
-            s.execute("create database offline_bench");
-        }
-        Path keys = dir.resolve("keys");
-        FleetBench.token = TestTokens.of(keys, Roles.ADMIN);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + xmx, "-Dquarkus.http.port=" + port,
-                "-Dquarkus.log.level=WARN", "-Dmigplan.matrix.refresh-on-report=false",
-                "-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath(), "-jar", jar);
-        pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/offline_bench");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("scheduler.log").toFile());
-        Process scheduler = pb.start();
-        ReportedFleet agents = null;
+        String db = opts.getOrDefault("db", "offline_bench");
+        SchedulerProcess.recreate(db);
         Path file = dir.resolve("fleet.json");
         List<String> chosen;
-        try {
-            while (true) {
-                if (!scheduler.isAlive()) {
-                    throw new IllegalStateException("the scheduler exited; see " + dir.resolve("scheduler.log"));
-                }
-                try {
-                    if (send(http, "GET", base + "/q/health/ready", null).statusCode() == 200) {
-                        break;
+        try (SchedulerProcess scheduler = new SchedulerProcess(jar, xmx, "-Dmigplan.matrix.refresh-on-report=false",
+                dir, http).withoutGcLog()) {
+            scheduler.start(db, port);
+            try (ReportedFleet agents = ReportedFleet.of(FleetGenerator.generate(hosts, seed), "127.0.0.1:" + port, 0)) {
+                agents.report();
+                agents.heartbeats();
+                awaitFleet(http, base, hosts, 5);
+                chosen = new ArrayList<>();
+                for (JsonNode h : get(http, base + "/api/v1/hosts")) {
+                    if (chosen.size() < evacuate) {
+                        chosen.add(h.path("id").asText());
                     }
-                } catch (IOException e) {
-                    // not listening yet
                 }
-                sleep(100);
-            }
-            agents = ReportedFleet.of(FleetGenerator.generate(hosts, seed), "127.0.0.1:" + port, 0);
-            agents.report();
-            agents.heartbeats();
-            awaitFleet(http, base, hosts, 5);
-            chosen = new ArrayList<>();
-            for (JsonNode h : get(http, base + "/api/v1/hosts")) {
-                if (chosen.size() < evacuate) {
-                    chosen.add(h.path("id").asText());
+                print("evacuating", chosen);
+                for (String run : List.of("scheduler-cold", "scheduler-warm")) {
+                    long start = System.nanoTime();
+                    JsonNode plan = throughTheScheduler(http, base, chosen);
+                    report(run, start, plan);
                 }
+                HttpResponse<Path> export = http.send(authorized(HttpRequest.newBuilder(URI.create(base
+                        + "/api/v1/inventory/export")).timeout(Duration.ofMinutes(10))).GET().build(),
+                        HttpResponse.BodyHandlers.ofFile(file));
+                if (export.statusCode() != 200) {
+                    throw new IllegalStateException("the export answered " + export.statusCode());
+                }
+                print("export_bytes", Files.size(file));
             }
-            print("evacuating", chosen);
-            for (String run : List.of("scheduler-cold", "scheduler-warm")) {
-                long start = System.nanoTime();
-                JsonNode plan = throughTheScheduler(http, base, chosen);
-                report(run, start, plan);
-            }
-            HttpResponse<Path> export = http.send(authorized(HttpRequest.newBuilder(URI.create(base
-                    + "/api/v1/inventory/export")).timeout(Duration.ofMinutes(10))).GET().build(),
-                    HttpResponse.BodyHandlers.ofFile(file));
-            if (export.statusCode() != 200) {
-                throw new IllegalStateException("the export answered " + export.statusCode());
-            }
-            print("export_bytes", Files.size(file));
-        } finally {
-            if (agents != null) {
-                agents.close();
-            }
-            scheduler.destroy();
-            scheduler.waitFor(60, TimeUnit.SECONDS);
         }
         // The scheduler is gone: the offline plans have the machine to themselves, as it had.
         // As migplan what-if runs it: first without the cache beside the file, then writing it, then reading it.
         Files.deleteIfExists(FleetCache.of(file));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String run : List.of("offline-process-no-cache", "offline-process-1", "offline-process-2",
                 "offline-process-3")) {
             // The process's CPU time (user, system) beside its wall time: the machine is shared.

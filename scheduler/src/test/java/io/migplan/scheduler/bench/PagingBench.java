@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static io.migplan.scheduler.bench.FleetBench.percentile;
 import static io.migplan.scheduler.bench.FleetBench.print;
 import static io.migplan.scheduler.bench.FleetBench.send;
-import static io.migplan.scheduler.bench.FleetBench.sleep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.migplan.scheduler.auth.Roles;
-import io.migplan.scheduler.testsupport.TestTokens;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -30,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A page of {@code GET /api/v1/hosts} and {@code GET /api/v1/vms} through the product: a scheduler
@@ -44,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Arguments: {@code --hosts 5000}, {@code --seed 42}, {@code --limit 100}, {@code --requests 300},
  * {@code --reuse true} (the fleet a run before stored, same hosts and seed)
  * (timed per list, after as many untimed), {@code --xmx 1g}, {@code --port 18157}, {@code --dir
- * /tmp/paging-bench}; creates and drops database {@code paging_bench}.
+ * /tmp/paging-bench}, {@code --db paging_bench} (the database it drops and creates, unless reused).
  */
 public final class PagingBench {
 
@@ -63,49 +59,25 @@ public final class PagingBench {
         String base = "http://127.0.0.1:" + port;
         HttpClient http = HttpClient.newHttpClient();
         boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse", "false"));
+        String db = opts.getOrDefault("db", "paging_bench");
         if (!reuse) {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres",
-                    ""); Statement s = c.createStatement()) {
-                s.execute("drop database if exists paging_bench with (force)");
-                s.execute("create database paging_bench");
-            }
+            SchedulerProcess.recreate(db);
         }
-        Path keys = dir.resolve("keys");
-        FleetBench.token = TestTokens.of(keys, Roles.VIEWER);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + opts.getOrDefault("xmx", "1g"),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN",
-                "-Dmigplan.matrix.refresh-on-report=false", "-Dmigplan.planning.warm-up=false",
-                "-Dmigplan.heartbeat.sweep-every=off",
-                "-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath(),
-                "-jar", opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar"));
-        pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/paging_bench");
-        pb.redirectErrorStream(true).redirectOutput(dir.resolve("scheduler.log").toFile());
-        Process scheduler = pb.start();
-        try {
-            while (true) {
-                if (!scheduler.isAlive()) {
-                    throw new IllegalStateException("the scheduler exited; see " + dir.resolve("scheduler.log"));
-                }
-                try {
-                    if (send(http, "GET", base + "/q/health/ready", null).statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                sleep(100);
-            }
+        try (SchedulerProcess scheduler = new SchedulerProcess(
+                opts.getOrDefault("jar", "scheduler/target/quarkus-app/quarkus-run.jar"), opts.getOrDefault("xmx", "1g"),
+                "-Dmigplan.matrix.refresh-on-report=false -Dmigplan.planning.warm-up=false"
+                        + " -Dmigplan.heartbeat.sweep-every=off", dir, http).tokenRole(Roles.VIEWER).withoutGcLog()) {
+            scheduler.start(db, port);
             Fleet fleet = FleetGenerator.generate(hosts, seed);
             print("vms", fleet.vms().size());
             long t0 = System.nanoTime();
-            String db = "jdbc:postgresql://127.0.0.1:5432/paging_bench";
+            String jdbc = "jdbc:postgresql://127.0.0.1:5432/" + db;
             if (!reuse) {
-                store(fleet, db + "?reWriteBatchedInserts=true");
+                store(fleet, jdbc + "?reWriteBatchedInserts=true");
             }
             // The statistics autovacuum gathers soon after such a write; without them the planner guesses
             // (and at thousands of guessed rows a page's plan crosses PostgreSQL's JIT threshold).
-            try (Connection c = DriverManager.getConnection(db, "postgres", ""); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement()) {
                 s.execute("analyze");
             }
             print("stored_s", (System.nanoTime() - t0) / 1e9);
@@ -159,9 +131,6 @@ public final class PagingBench {
                 System.out.printf(Locale.ROOT, "%-28s %8s %8.1f %8.1f %8d%n", list + " whole", "-",
                         percentile(whole, 50) / 1000.0, percentile(whole, 90) / 1000.0, items);
             }
-        } finally {
-            scheduler.destroy();
-            scheduler.waitFor(60, TimeUnit.SECONDS);
         }
         System.exit(0);
     }

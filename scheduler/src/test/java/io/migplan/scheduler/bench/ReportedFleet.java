@@ -98,6 +98,13 @@ public final class ReportedFleet implements AutoCloseable {
         }
     }
 
+    /** {@link #report}, then prints {@code reported_s}: how long the reports took to be applied. */
+    public void reportTimed() throws InterruptedException, ExecutionException {
+        long t0 = System.nanoTime();
+        report();
+        FleetBench.print("reported_s", (System.nanoTime() - t0) / 1e9);
+    }
+
     /** Every host beats now and every 10 s after, as agents do, until {@link #close}. */
     public void heartbeats() {
         var stub = InventoryServiceGrpc.newFutureStub(channel);

@@ -1,6 +1,5 @@
 package io.migplan.scheduler.bench;
 
-import static io.migplan.scheduler.bench.FleetBench.print;
 import static io.migplan.scheduler.bench.FleetBench.send;
 import static io.migplan.scheduler.bench.FleetBench.sleep;
 
@@ -25,9 +24,9 @@ import java.util.regex.Pattern;
 /**
  * A scheduler started from its packaged jar as a process of its own, as the benchmarks that time
  * the product end to end use it: on a PostgreSQL database of its own, with a heap of {@code xmx},
- * its GC log, log and signing key in {@code dir}, and an admin token of that key for every call
- * ({@link FleetBench#token}). {@link #start} returns once {@code /q/health/ready} answers 200 (the
- * planner's warm-up has ended).
+ * its GC log (unless {@link #withoutGcLog}), log and signing key in {@code dir}, and a token of that
+ * key for every call ({@link FleetBench#token}; an admin's unless {@link #tokenRole}). {@link #start}
+ * returns once {@code /q/health/ready} answers 200 (the planner's warm-up has ended).
  */
 final class SchedulerProcess implements AutoCloseable {
 
@@ -38,6 +37,8 @@ final class SchedulerProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Path dir;
     private final HttpClient http;
+    private String role = Roles.ADMIN;
+    private boolean gcLog = true;
     private Process process;
 
     /**
@@ -49,6 +50,18 @@ final class SchedulerProcess implements AutoCloseable {
         this.jvmOptions = jvmOptions == null || jvmOptions.isBlank() ? List.of() : List.of(jvmOptions.trim().split(" +"));
         this.dir = Files.createDirectories(dir);
         this.http = http;
+    }
+
+    /** Calls carry a token of {@code role} instead of an admin's: what the benchmark's client may do. */
+    SchedulerProcess tokenRole(String role) {
+        this.role = role;
+        return this;
+    }
+
+    /** Starts it without a GC log, for benchmarks that read no heap figures ({@link #heapPeakMib} needs it). */
+    SchedulerProcess withoutGcLog() {
+        this.gcLog = false;
+        return this;
     }
 
     /** Drops and creates {@code db} on the local PostgreSQL (user postgres). */
@@ -64,17 +77,19 @@ final class SchedulerProcess implements AutoCloseable {
         return dir.resolve("scheduler-gc.log");
     }
 
-    /** Starts it on {@code db} and {@code port}; prints {@code scheduler_ready_s}. */
-    void start(String db, int port) throws Exception {
+    /** Starts it on {@code db} and {@code port}; returns the seconds it took to be ready. */
+    double start(String db, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx,
-                "-Xlog:gc:file=" + gcLog() + "::filecount=0", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.log.level=WARN"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx));
+        if (gcLog) {
+            command.add("-Xlog:gc:file=" + gcLog() + "::filecount=0");
+        }
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.log.level=WARN"));
         command.addAll(jvmOptions);
-        // Its own signing key beside its log, and an admin token of it for every call.
+        // Its own signing key beside its log, and a token of it for every call.
         Path keys = dir.resolve("keys");
         command.add("-Dmigplan.tokens.key-dir=" + keys.toAbsolutePath());
-        FleetBench.token = TestTokens.of(keys, Roles.ADMIN);
+        FleetBench.token = TestTokens.of(keys, role);
         command.addAll(List.of("-jar", jar));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("DB_URL", "jdbc:postgresql://127.0.0.1:5432/" + db);
@@ -96,7 +111,7 @@ final class SchedulerProcess implements AutoCloseable {
             }
             sleep(100);
         }
-        print("scheduler_ready_s", (System.nanoTime() - t0) / 1e9);
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Stops it (SIGTERM, then waits up to a minute). */
