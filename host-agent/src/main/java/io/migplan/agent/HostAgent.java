@@ -147,7 +147,6 @@ public final class HostAgent implements AutoCloseable {
               this::scan,
               scanner.generations()::advancePast,
               GrpcTransport.channel(config.schedulerTarget().get(), tls));
-      reporter.start();
     } else if (config.schedulerTarget().isPresent()) {
       String target = config.schedulerTarget().get();
       reporter =
@@ -163,17 +162,28 @@ public final class HostAgent implements AutoCloseable {
               shared.executor(),
               shared.startDelay(config.hostId()),
               shared.listener());
-      shared.whenReleased(reporter::start);
     }
-    if (reporter != null && shared == null) {
+    if (reporter != null) {
+      whenFleetReleased(reporter::start);
+      // In a held fleet, watched once it reports: a change seen before that is in the first report anyway.
       long ms = RELEASE_CHECK_INTERVAL.toMillis();
-      releaseWatch = ownWatchExecutor().scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS);
-    } else if (reporter != null) {
-      // Watched once the fleet reports: a change seen before that is in the first report anyway.
-      long ms = RELEASE_CHECK_INTERVAL.toMillis();
-      shared.whenReleased(() -> releaseWatch =
-          shared.executor().scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS));
+      whenFleetReleased(() -> releaseWatch =
+          watchExecutor().scheduleWithFixedDelay(this::checkRelease, ms, ms, TimeUnit.MILLISECONDS));
     }
+  }
+
+  /** Runs {@code task} now, or, for an agent of a simulated fleet, once its shared resources are released. */
+  private void whenFleetReleased(Runnable task) {
+    if (shared == null) {
+      task.run();
+    } else {
+      shared.whenReleased(task);
+    }
+  }
+
+  /** Where the release watch runs: the fleet's shared executor, or a thread of this agent's own. */
+  private ScheduledExecutorService watchExecutor() {
+    return shared == null ? ownWatchExecutor() : shared.executor();
   }
 
   private ScheduledExecutorService ownWatchExecutor() {
