@@ -11,10 +11,10 @@ JAR=host-agent/target/host-agent-0.1.0-SNAPSHOT.jar
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 # The JVM flags deploy/bin/migplan-agent uses (see the reasons there).
-FLAGS=(-Xmx64m -Xms8m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:+ExitOnOutOfMemoryError
+FLAGS=(-Xmx64m -Xms8m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Xss256k -XX:+ExitOnOutOfMemoryError
   -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1
   -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1
-  -Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=6)
+  -Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=3)
 
 # One generated T4 host tree; the scheduler address is a closed port, so reports just fail.
 timeout 15 java -jar "$JAR" simulate --hosts 1 --seed 1 --dir "$WORK/fleet" --scheduler 127.0.0.1:1 --insecure >/dev/null 2>&1 || true

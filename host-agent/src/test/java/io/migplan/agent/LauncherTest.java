@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,11 +35,36 @@ class LauncherTest {
   void everyJvmTheLauncherStartsHasOneNettyArenaOfSmallChunks() throws Exception {
     List<String> started = launch(dir.resolve("host-agent-0.1.0.jar"));
 
-    // The resident memory measured in docs/benchmarks.md assumes them: 512 KiB chunks, not 4 MiB.
+    // The resident memory measured in docs/benchmarks.md assumes them: 64 KiB chunks, not 4 MiB.
     assertThat(started).hasSize(2).allSatisfy(args -> assertThat(args).contains(
         "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
         "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1",
-        "-Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=6"));
+        "-Dio.grpc.netty.shaded.io.netty.allocator.maxOrder=3"));
+  }
+
+  @Test
+  void everyJvmTheLauncherStartsHasASmallYoungGeneration() throws Exception {
+    List<String> started = launch(dir.resolve("host-agent-0.1.0.jar"));
+
+    // Resident memory (docs/benchmarks.md): every eden page is resident once allocation has swept it.
+    assertThat(started).hasSize(2).allSatisfy(args -> assertThat(args.split(" ")).contains("-Xmn2m", "-Xms8m", "-Xmx64m"));
+  }
+
+  @Test
+  void thisJvmAcceptsEveryFlagTheLauncherGives() throws Exception {
+    String agentLine = launch(dir.resolve("host-agent-0.1.0.jar")).get(1);
+    List<String> flags = new ArrayList<>(List.of(agentLine.substring(0, agentLine.indexOf(" -jar ")).split(" ")));
+    flags.removeIf(f -> f.startsWith("-XX:SharedArchiveFile="));
+
+    // A flag this JVM does not know stops it before main: the agent would never start.
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(flags);
+    command.add("-version");
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(java.getInputStream().readAllBytes());
+    assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(java.exitValue()).as(flags + ": " + out).isZero();
   }
 
   /** Runs the launcher with a stand-in for {@code java}; the argument lines it was called with. */
