@@ -68,18 +68,29 @@ final class MemoisedEligibility implements Eligibility {
 
     @Override
     public boolean allows(CampaignVm vm, HostView source, HostView target) {
-        Last l = last;
-        if (l == null || l.vm() != vm || l.source() != source) {
-            VmFacts facts = facts(vm, source);
-            l = new Last(vm, source, facts, answers.computeIfAbsent(facts, f -> new ConcurrentHashMap<>()));
-            last = l;
-        }
+        Last l = last(vm, source);
         Boolean known = l.answers().get(target);
         if (known == null) {
             known = rule.allows(l.facts(), target);
             l.answers().put(target, known);
         }
         return known;
+    }
+
+    /** The VM's facts: every target answers VMs of equal facts alike. */
+    @Override
+    public Object kind(CampaignVm vm, HostView source) {
+        return last(vm, source).facts();
+    }
+
+    private Last last(CampaignVm vm, HostView source) {
+        Last l = last;
+        if (l == null || l.vm() != vm || l.source() != source) {
+            VmFacts facts = facts(vm, source);
+            l = new Last(vm, source, facts, answers.computeIfAbsent(facts, f -> new ConcurrentHashMap<>()));
+            last = l;
+        }
+        return l;
     }
 
     /** The VM's facts on {@code source}: each device's board is its parent's there, else the source's board. */

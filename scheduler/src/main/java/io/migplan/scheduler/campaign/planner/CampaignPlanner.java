@@ -67,6 +67,10 @@ public final class CampaignPlanner {
         ANY
     }
 
+    /** VMs whose candidates are the same while a problem is built: their eligibility's kind and their demands. */
+    private record Kind(Object eligibility, int vcpus, long memoryMib, List<String> types) {
+    }
+
     /** Plans one evacuation; the campaign planner calls it once per batch and round. */
     @FunctionalInterface
     public interface BatchPlanner {
@@ -261,9 +265,12 @@ public final class CampaignPlanner {
             for (String host : scope) {
                 HostView source = state.hosts.get(host).view();
                 List<String> stuck = new ArrayList<>();
+                // VMs of one kind on this host have the same answer for every other host.
+                Map<Object, Boolean> anyByKind = new HashMap<>();
                 for (FleetState.Vm vm : state.vmsOn(host)) {
-                    boolean any = finalViews.values().stream().anyMatch(t -> !t.id().equals(host)
-                            && problem.eligibility().allows(vm.base, source, t));
+                    boolean any = anyByKind.computeIfAbsent(problem.eligibility().kind(vm.base, source),
+                            k -> finalViews.values().stream().anyMatch(t -> !t.id().equals(host)
+                                    && problem.eligibility().allows(vm.base, source, t)));
                     if (!any) {
                         unmovable.add(new Unmovable(vm.base.name(), vm.base.uuid(), host, List.of(new Reason(
                                 "NO_ELIGIBLE_HOST", "no host of the fleet, at the release it will run, is eligible for "
@@ -530,7 +537,6 @@ public final class CampaignPlanner {
          */
         EvacuationProblem evacuation(int batch, int round, List<FleetState.Vm> pending, Set<String> evacuating,
                 Targets offered) {
-            boolean restricted = offered != Targets.ANY;
             Map<String, HostSpec> used = new LinkedHashMap<>();
             Comparator<FleetState.Host> order = Comparator.comparingDouble(FleetState.Host::freeShare).reversed()
                     .thenComparing(FleetState.Host::id);
@@ -541,37 +547,18 @@ public final class CampaignPlanner {
                     .filter(h -> !evacuating.contains(h.id()) && !notUpgrading.contains(h.id())).sorted(order).toList();
             int headroom = policy.headroomPercent();
             List<VmSpec> specs = new ArrayList<>();
+            // Nothing changes while the problem is built: VMs of one kind and demands have the same candidates.
+            Map<Kind, List<TargetSpec>> candidates = new HashMap<>();
             for (FleetState.Vm vm : pending) {
                 FleetState.Host src = state.hosts.get(vm.host);
                 HostView source = src.view();
-                List<TargetSpec> eligible = new ArrayList<>();
-                int hostsTaken = 0;
-                boolean upgradedTaken = false;
-                // Upgraded hosts come first, so once one has room the rest are never offered.
-                for (FleetState.Host t : targets) {
-                    if (hostsTaken >= MAX_TARGET_HOSTS) {
-                        break;
-                    }
-                    boolean upgraded = isUpgraded(t);
-                    if (restricted && upgradedTaken && !upgraded || offered == Targets.UPGRADED_ONLY && !upgraded) {
-                        break;
-                    }
-                    if (t.freeCpus(headroom) < vm.base.vcpus() || t.freeMemory(headroom) < vm.base.memoryMib()
-                            || !problem.eligibility().allows(vm.base, source, t.view())) {
-                        continue;
-                    }
-                    List<List<String>> landings = t.landings(vm.base);
-                    if (landings.isEmpty()) {
-                        continue;
-                    }
-                    hostsTaken++;
-                    upgradedTaken |= upgraded;
-                    landings.forEach(l -> eligible.add(new TargetSpec(t.id(), l)));
-                    used.computeIfAbsent(t.id(), id -> t.spec(state.rank(t.release), headroom));
-                }
+                Kind kind = new Kind(problem.eligibility().kind(vm.base, source), vm.base.vcpus(), vm.base.memoryMib(),
+                        vm.base.devices().stream().map(d -> d.typeId()).toList());
+                List<TargetSpec> eligible = candidates.computeIfAbsent(kind,
+                        k -> candidates(vm, source, targets, offered, headroom, used));
                 List<Reason> reasons = eligible.isEmpty() ? List.of(new Reason("NO_ROOM", "no eligible host has room for "
-                        + vm.base.vcpus() + " vCPUs, " + vm.base.memoryMib() + " MiB and devices "
-                        + vm.base.devices().stream().map(d -> d.typeId()).toList())) : List.of();
+                        + vm.base.vcpus() + " vCPUs, " + vm.base.memoryMib() + " MiB and devices " + kind.types()))
+                        : List.of();
                 specs.add(new VmSpec(vm.base.uuid(), vm.base.name(), src.id(), vm.base.vcpus(), vm.base.memoryMib(),
                         vm.base.devices(), vm.base.antiAffinityGroup(), src.base.failureDomain(), eligible, reasons));
             }
@@ -581,6 +568,43 @@ public final class CampaignPlanner {
             }
             return new EvacuationProblem(problem.id() + (naive ? "-naive" : "") + "-b" + batch + "-r" + round,
                     new ArrayList<>(used.values()), specs, evacuating);
+        }
+
+        /**
+         * Where {@code vm} may land now: per target host in {@code targets}' order, one landing per way
+         * it takes the VM's devices, at most {@link #MAX_TARGET_HOSTS} hosts; restricted offers stop at
+         * the first host not upgraded once an upgraded one was taken. Each host taken is added to
+         * {@code used} as the problem's target.
+         */
+        List<TargetSpec> candidates(FleetState.Vm vm, HostView source, List<FleetState.Host> targets, Targets offered,
+                int headroom, Map<String, HostSpec> used) {
+            boolean restricted = offered != Targets.ANY;
+            List<TargetSpec> eligible = new ArrayList<>();
+            int hostsTaken = 0;
+            boolean upgradedTaken = false;
+            // Upgraded hosts come first, so once one has room the rest are never offered.
+            for (FleetState.Host t : targets) {
+                if (hostsTaken >= MAX_TARGET_HOSTS) {
+                    break;
+                }
+                boolean upgraded = isUpgraded(t);
+                if (restricted && upgradedTaken && !upgraded || offered == Targets.UPGRADED_ONLY && !upgraded) {
+                    break;
+                }
+                if (t.freeCpus(headroom) < vm.base.vcpus() || t.freeMemory(headroom) < vm.base.memoryMib()
+                        || !problem.eligibility().allows(vm.base, source, t.view())) {
+                    continue;
+                }
+                List<List<String>> landings = t.landings(vm.base);
+                if (landings.isEmpty()) {
+                    continue;
+                }
+                hostsTaken++;
+                upgradedTaken |= upgraded;
+                landings.forEach(l -> eligible.add(new TargetSpec(t.id(), l)));
+                used.computeIfAbsent(t.id(), id -> t.spec(state.rank(t.release), headroom));
+            }
+            return List.copyOf(eligible);
         }
     }
 

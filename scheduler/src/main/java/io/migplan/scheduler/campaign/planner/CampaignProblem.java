@@ -110,15 +110,34 @@ public record CampaignProblem(String id, List<HostSpec> hosts, List<CampaignVm> 
         boolean allows(CampaignVm vm, HostView source, HostView target);
 
         /**
+         * What of {@code vm} on {@code source} the answer depends on: two VMs of equal kinds get the
+         * same answer for every target, so the planner works out the candidates of a kind once for
+         * all its VMs (with the same demands). By default the VM itself: no two VMs share.
+         */
+        default Object kind(CampaignVm vm, HostView source) {
+            return vm;
+        }
+
+        /**
          * GPU VMs stay on their board (device group), every VM only moves to a release not
          * older than its host's: the generated fleets' rule.
          */
         static Eligibility sameBoardNotOlder() {
             // A campaign asks this for every VM and host; the fleet has a handful of releases.
             Map<String, Boolean> notOlder = new ConcurrentHashMap<>();
-            return (vm, source, target) -> (vm.devices().isEmpty() || source.deviceGroup().equals(target.deviceGroup()))
-                    && notOlder.computeIfAbsent(target.release() + '\u0000' + source.release(),
-                            k -> Releases.compare(target.release(), source.release()) >= 0);
+            return new Eligibility() {
+                @Override
+                public boolean allows(CampaignVm vm, HostView source, HostView target) {
+                    return (vm.devices().isEmpty() || source.deviceGroup().equals(target.deviceGroup()))
+                            && notOlder.computeIfAbsent(target.release() + '\u0000' + source.release(),
+                                    k -> Releases.compare(target.release(), source.release()) >= 0);
+                }
+
+                @Override
+                public Object kind(CampaignVm vm, HostView source) {
+                    return List.of(vm.devices().isEmpty(), source.deviceGroup(), source.release());
+                }
+            };
         }
     }
 }

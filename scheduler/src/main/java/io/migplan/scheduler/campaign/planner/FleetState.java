@@ -83,6 +83,13 @@ final class FleetState {
         final Map<String, Unit> units = new LinkedHashMap<>();
         final Map<String, Integer> antiAffinity;
         private HostView view;
+        /** Counts the migrations in and out of this host: its {@link #spec} is kept while this stays. */
+        private int changes;
+        private HostSpec spec;
+        private int specChanges = -1;
+        private String specRelease;
+        private int specRank;
+        private int specHeadroom;
 
         Host(HostSpec base) {
             this.base = base;
@@ -184,8 +191,23 @@ final class FleetState {
             return List.of(chosen);
         }
 
-        /** This host as an evacuation target: {@code headroomPercent} counted as used. */
+        /**
+         * This host as an evacuation target: {@code headroomPercent} counted as used. The same
+         * (immutable) spec while nothing moved in or out and the release, rank and headroom are the same.
+         */
         HostSpec spec(int rank, int headroomPercent) {
+            if (spec == null || specChanges != changes || !release.equals(specRelease) || specRank != rank
+                    || specHeadroom != headroomPercent) {
+                spec = newSpec(rank, headroomPercent);
+                specChanges = changes;
+                specRelease = release;
+                specRank = rank;
+                specHeadroom = headroomPercent;
+            }
+            return spec;
+        }
+
+        private HostSpec newSpec(int rank, int headroomPercent) {
             List<ParentSpec> specs = new ArrayList<>();
             for (Parent p : parents) {
                 Capacity c = p.perVf()
@@ -308,6 +330,8 @@ final class FleetState {
             src.antiAffinity.merge(aa, -1, Integer::sum);
             dst.antiAffinity.merge(aa, 1, Integer::sum);
         }
+        src.changes++;
+        dst.changes++;
         vmsByHost.get(vm.host).remove(vm);
         vmsByHost.computeIfAbsent(to, h -> new ArrayList<>()).add(vm);
         vm.host = to;

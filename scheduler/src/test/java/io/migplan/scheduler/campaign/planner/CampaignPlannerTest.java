@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.migplan.scheduler.campaign.planner.CampaignPlan.Batch;
 import io.migplan.scheduler.evacuation.planner.EvacuationPlan.Migration;
 import io.migplan.scheduler.campaign.planner.CampaignProblem.CampaignVm;
+import io.migplan.scheduler.campaign.planner.CampaignProblem.Eligibility;
+import io.migplan.scheduler.campaign.planner.CampaignProblem.HostView;
 import io.migplan.scheduler.snapshot.Releases;
 import io.migplan.scheduler.evacuation.planner.EvacuationProblem.HostSpec;
 import io.migplan.scheduler.evacuation.planner.GreedyEvacuationPlanner;
@@ -257,6 +259,46 @@ class CampaignPlannerTest {
         CampaignPlan d = solver.plan(spare, ONE_AT_A_TIME);
         assertEquals(c.batches(), d.batches(), "every batch, migration, device and wave");
         assertEquals(withoutTime(c.metrics()), withoutTime(d.metrics()));
+    }
+
+    /**
+     * VMs whose eligibility names one kind (and that ask for the same) are offered the candidates
+     * worked out for the first of them: the plan is the one planned asking for every VM, with far
+     * fewer questions.
+     */
+    @Test
+    void vmsOfOneKindShareTheirCandidatesAndPlanAsWhenEachIsAsked() {
+        CampaignProblem base = TestFleet.twoBoards(true).problem();
+        Eligibility rule = Eligibility.sameBoardNotOlder();
+        java.util.concurrent.atomic.AtomicInteger perVm = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger perKind = new java.util.concurrent.atomic.AtomicInteger();
+        Eligibility everyVm = (vm, source, target) -> {
+            perVm.incrementAndGet();
+            return rule.allows(vm, source, target);
+        };
+        Eligibility byKind = new Eligibility() {
+            @Override
+            public boolean allows(CampaignVm vm, HostView source, HostView target) {
+                perKind.incrementAndGet();
+                return rule.allows(vm, source, target);
+            }
+
+            @Override
+            public Object kind(CampaignVm vm, HostView source) {
+                return rule.kind(vm, source);
+            }
+        };
+        CampaignPlanner greedy = new CampaignPlanner(new GreedyEvacuationPlanner()::plan);
+        CampaignPlan asked = greedy.plan(withEligibility(base, everyVm), ONE_AT_A_TIME);
+        CampaignPlan shared = greedy.plan(withEligibility(base, byKind), ONE_AT_A_TIME);
+
+        assertEquals(asked.batches(), shared.batches(), "every batch, migration, device and wave");
+        assertEquals(withoutTime(asked.metrics()), withoutTime(shared.metrics()));
+        assertTrue(perKind.get() * 3 < perVm.get() * 2, "questions asked: " + perKind + " by kind, " + perVm + " per VM");
+    }
+
+    private static CampaignProblem withEligibility(CampaignProblem p, Eligibility eligibility) {
+        return new CampaignProblem(p.id(), p.hosts(), p.vms(), p.fromRelease(), p.toRelease(), p.scope(), eligibility);
     }
 
     static CampaignPlan.Metrics withoutTime(CampaignPlan.Metrics m) {

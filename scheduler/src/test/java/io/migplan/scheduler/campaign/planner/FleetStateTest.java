@@ -1,6 +1,8 @@
 package io.migplan.scheduler.campaign.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +45,33 @@ class FleetStateTest {
         assertEquals(16, source.usedCpus);
         assertEquals(List.of(TestFleet.gpuAddress(0)), state.vms.get(large).parents);
         assertEquals(1, state.vms.get(large).moves);
+    }
+
+    @Test
+    void aHostsTargetSpecIsKeptUntilAVmMovesInOrOutOrItsReleaseChanges() {
+        FleetState state = new FleetState(TestFleet.twoBoards(true).problem());
+        FleetState.Host source = state.hosts.get("t4-1");
+        FleetState.Host spare = state.hosts.get("t4-4");
+        FleetState.Host other = state.hosts.get("t4-2");
+        HostSpec before = spare.spec(1, 10);
+        assertSame(before, spare.spec(1, 10), "nothing changed");
+        assertNotSame(before, spare.spec(1, 20), "another headroom");
+        assertNotSame(spare.spec(1, 10), spare.spec(2, 10), "another rank");
+        HostSpec untouched = other.spec(1, 10);
+
+        String vm = state.vmsOn("t4-1").get(0).base.uuid();
+        int cpus = state.vms.get(vm).base.vcpus();
+        HostSpec sourceBefore = source.spec(1, 0);
+        state.migrate(vm, "t4-4", spare.landings(state.vms.get(vm).base).get(0));
+
+        HostSpec after = spare.spec(1, 10);
+        assertNotSame(before, after, "a VM moved in");
+        assertEquals(before.usedCpus() + cpus, after.usedCpus());
+        assertEquals(sourceBefore.usedCpus() - cpus, source.spec(1, 0).usedCpus(), "a VM moved out");
+        assertSame(untouched, other.spec(1, 10), "a host nothing moved to or from keeps its spec");
+
+        spare.release = TestFleet.TO;
+        assertEquals(TestFleet.TO, spare.spec(1, 10).release(), "a new release");
     }
 
     @Test
