@@ -35,7 +35,7 @@ import java.util.Map;
  * <p>Usage: {@code CampaignRequestBench --jar scheduler/target/quarkus-app/quarkus-run.jar [--hosts 1000]
  * [--seed 1] [--fill 0.80,0.85] [--runs 3] [--xmx 1g] [--port 18131] [--agents-port 18132]
  * [--db campaign_request] [--dir /tmp/campaign-request] [--policy 20,2,2,2,40,0] [--reuse true]
- * [--scheduler-opts "-X..."] [--poll-ms 20]}; the policy's numbers are maxHostsInMaintenance,
+ * [--scheduler-opts "-X..."] [--poll-ms 200]}; the policy's numbers are maxHostsInMaintenance,
  * maxPerFailureDomain, maxOutboundPerHost, maxInboundPerHost, maxParallel and headroomPercent, as {@code HardFleetBench}'s.
  */
 public final class CampaignRequestBench {
@@ -47,7 +47,7 @@ public final class CampaignRequestBench {
 
     private CampaignRequestBench(Map<String, String> opts) {
         this.opts = opts;
-        this.pollMillis = Long.parseLong(opts.getOrDefault("poll-ms", "20"));
+        this.pollMillis = Long.parseLong(opts.getOrDefault("poll-ms", "200"));
     }
 
     public static void main(String[] args) throws Exception {
