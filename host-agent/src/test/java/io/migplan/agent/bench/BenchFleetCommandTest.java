@@ -27,25 +27,17 @@ class BenchFleetCommandTest {
   @Test
   void aHostListRefusedForItsTokenEndsTheBenchBeforeTheFleetStarts() throws Exception {
     List<String> authorizations = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/api/v1/hosts", exchange -> {
-      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-      byte[] body = "{\"code\":\"UNAUTHENTICATED\",\"message\":\"a bearer token is needed\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(401, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+    HttpServer server = hostList(401, (query, authorization) -> {
+      authorizations.add(authorization);
+      return "{\"code\":\"UNAUTHENTICATED\",\"message\":\"a bearer token is needed\"}";
     });
-    server.start();
-    PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int status = new CommandLine(new BenchFleetCommand()).execute("--hosts", "2", "--seed", "42", "--insecure",
+      int status = printingTo(out, "--hosts", "2", "--seed", "42", "--insecure",
           "--scheduler", "127.0.0.1:1", "--scheduler-http", "http://127.0.0.1:" + server.getAddress().getPort(),
           "--dir", dir.resolve("fleet").toString(), "--token", "stale-token");
       assertThat(status).isEqualTo(1);
     } finally {
-      System.setOut(saved);
       server.stop(0);
     }
     assertThat(out.toString(StandardCharsets.UTF_8))
@@ -62,33 +54,23 @@ class BenchFleetCommandTest {
    */
   @Test
   void hostsNotUpAreDividedIntoFalseMarksSimulatorBehindAndOtherProcesses() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     List<String> queries = new CopyOnWriteArrayList<>();
-    server.createContext("/api/v1/hosts", exchange -> {
-      String query = String.valueOf(exchange.getRequestURI().getQuery());
+    HttpServer server = hostList(200, (query, authorization) -> {
       queries.add(query);
       // The filter as the scheduler applies it: only hosts in the state asked for.
       List<String> hosts = List.of("{\"id\":\"host-01\",\"state\":\"STALE\"}", "{\"id\":\"host-02\",\"state\":\"UP\"}",
           "{\"id\":\"host-03\",\"state\":\"DOWN\"}");
-      byte[] body = ("[" + String.join(",", hosts.stream()
-          .filter(h -> !query.startsWith("state=") || h.contains("\"" + query.substring(6) + "\"")).toList()) + "]")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      return "[" + String.join(",", hosts.stream()
+          .filter(h -> !query.startsWith("state=") || h.contains("\"" + query.substring(6) + "\"")).toList()) + "]";
     });
-    server.start();
-    PrintStream saved = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (FakeScheduler scheduler = new FakeScheduler(0)) {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int status = new CommandLine(new BenchFleetCommand()).execute("--hosts", "3", "--seed", "42", "--insecure",
+      int status = printingTo(out, "--hosts", "3", "--seed", "42", "--insecure",
           "--scheduler", scheduler.target(), "--scheduler-http", "http://127.0.0.1:" + server.getAddress().getPort(),
           "--dir", dir.resolve("fleet").toString(), "--first-host", "1", "--last-host", "2", "--hold", "1s",
           "--timeout", "30s");
       assertThat(status).isEqualTo(0);
     } finally {
-      System.setOut(saved);
       server.stop(0);
     }
     assertThat(out.toString(StandardCharsets.UTF_8))
@@ -112,5 +94,30 @@ class BenchFleetCommandTest {
         "--scheduler", "127.0.0.1:1", "--dir", dir.resolve("fleet").toString(), "--stale-after", "5s");
     assertThat(status).isEqualTo(2);
     assertThat(dir.resolve("fleet")).doesNotExist();
+  }
+
+  /** A stand-in for the scheduler's {@code GET /api/v1/hosts}: {@code status} and the body made of the query and Authorization. */
+  private static HttpServer hostList(int status, java.util.function.BinaryOperator<String> body) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/api/v1/hosts", exchange -> {
+      byte[] bytes = body.apply(String.valueOf(exchange.getRequestURI().getQuery()),
+          String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  /** Runs {@code bench-fleet} with {@code args}, what it prints to standard output going to {@code out}. */
+  private static int printingTo(ByteArrayOutputStream out, String... args) {
+    PrintStream saved = System.out;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      return new CommandLine(new BenchFleetCommand()).execute(args);
+    } finally {
+      System.setOut(saved);
+    }
   }
 }
