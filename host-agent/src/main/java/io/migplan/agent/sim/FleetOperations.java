@@ -94,6 +94,10 @@ final class FleetOperations {
     return Optional.ofNullable(vmHost.get(vm));
   }
 
+  List<String> vms() {
+    return vmHost.keySet().stream().sorted().toList();
+  }
+
   Migration migrateVm(String vm, String targetHost, String targetParent) {
     require(vm, "vm");
     require(targetHost, "target_host");

@@ -159,6 +159,11 @@ public final class FleetSimulator {
       return operations.hostOf(vm);
     }
 
+    /** Every VM of the fleet by name, in name order. */
+    public List<String> vms() {
+      return operations.vms();
+    }
+
     /**
      * Moves a VM to {@code targetHost}, onto {@code targetParent} when not blank; the hosts
      * re-report at once. Throws {@link SimulationException} when refused (nothing changed).

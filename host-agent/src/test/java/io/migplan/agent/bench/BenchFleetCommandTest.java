@@ -88,6 +88,42 @@ class BenchFleetCommandTest {
     assertThat(queries).contains("state=STALE", "state=DOWN");
   }
 
+  /**
+   * With a churn, VMs move while the fleet runs and their hosts report in the hold, so report
+   * latency is measured in the steady state; the tree is written out before the fleet starts and
+   * the hold begins after the settle.
+   */
+  @Test
+  void aChurnMakesAgentsReportInTheHoldAfterTheSettle() throws Exception {
+    HttpServer server = hostList(200, (query, authorization) -> "[]");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (FakeScheduler scheduler = new FakeScheduler(0)) {
+      int status = printingTo(out, "--hosts", "4", "--seed", "42", "--insecure",
+          "--scheduler", scheduler.target(), "--scheduler-http", "http://127.0.0.1:" + server.getAddress().getPort(),
+          "--dir", dir.resolve("fleet").toString(), "--churn", "40", "--settle", "1s", "--hold", "2s",
+          "--timeout", "30s");
+      assertThat(status).isEqualTo(0);
+    } finally {
+      server.stop(0);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed)
+        .containsPattern("tree_written_out_s: [0-9.]+\n")
+        .contains("settled_s: 1.0\n")
+        .containsPattern("churn: [1-9][0-9]* moved \\([0-9.]+ per s\\), [0-9]+ refused for want of room on 4 targets tried, 0 failed\n")
+        .containsPattern("steady_reports: [1-9][0-9]* answered")
+        .containsPattern("steady_report_ms_p50_p99_max: [0-9.]+ / [0-9.]+ / [0-9.]+");
+    assertThat(printed.indexOf("settled_s")).isLessThan(printed.indexOf("hold_s"));
+  }
+
+  @Test
+  void aNegativeChurnIsRefusedBeforeAnythingRuns() {
+    int status = new CommandLine(new BenchFleetCommand()).execute("--hosts", "2", "--insecure",
+        "--scheduler", "127.0.0.1:1", "--dir", dir.resolve("fleet").toString(), "--churn", "-1");
+    assertThat(status).isEqualTo(2);
+    assertThat(dir.resolve("fleet")).doesNotExist();
+  }
+
   @Test
   void aStaleAfterWithinTheStampAllowanceIsRefusedBeforeAnythingRuns() {
     int status = new CommandLine(new BenchFleetCommand()).execute("--hosts", "2", "--insecure",
