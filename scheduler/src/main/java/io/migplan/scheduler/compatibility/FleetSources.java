@@ -27,6 +27,11 @@ final class FleetSources {
     private final Map<String, HostEntry> seen = new HashMap<>();
     /** Per source key (type id and signature), the hosts holding it and the facts each holds it with. */
     private final Map<String, TreeMap<String, Source>> byKey = new HashMap<>();
+    /**
+     * Sources whose targets were all counted against the matrix since the source last appeared in
+     * the fleet ({@link MatrixRefresher}); a source leaves the set when no host holds it any more.
+     */
+    private final Set<String> settled = new HashSet<>();
 
     /** The fleet's distinct sources in {@code snapshot}, in key order: type id, then signature. */
     synchronized List<Source> of(ClusterSnapshot snapshot) {
@@ -50,11 +55,26 @@ final class FleetSources {
                 }
             }
         }
+        // After every host: a VM that moved between two hosts of this update never left the fleet.
+        settled.retainAll(byKey.keySet());
         List<String> keys = new ArrayList<>(byKey.keySet());
         keys.sort(null);
         List<Source> out = new ArrayList<>(keys.size());
         keys.forEach(k -> out.add(byKey.get(k).firstEntry().getValue()));
         return out;
+    }
+
+    /** Whether every target was counted against the matrix for {@code s} since it last appeared. */
+    synchronized boolean settled(Source s) {
+        return settled.contains(key(s.typeId(), s.signature()));
+    }
+
+    /** Marks {@code s} settled, if a host still holds it (the last indexed snapshot's). */
+    synchronized void settle(Source s) {
+        String k = key(s.typeId(), s.signature());
+        if (byKey.containsKey(k)) {
+            settled.add(k);
+        }
     }
 
     /** The distinct sources of one host's VMs, in the order its VMs hold them. */

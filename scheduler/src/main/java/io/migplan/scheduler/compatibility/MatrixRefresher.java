@@ -15,22 +15,25 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps the compatibility matrix filled: after a report changes host H, it asks (1) H's
  * agent about every source signature in the fleet that one of H's types could receive, and
- * (2) every other live host's agent about H's own signatures, only the hosts that lack a valid
- * cell for one (a count per signature says which, so a report of a known signature asks nobody);
- * (3) a target whose agent did not answer, or whose own refresh was skipped, is asked again by
- * later refreshes. A verdict goes stale only when its target reports a change of what verdicts
+ * (2) every other live host's agent about each of H's own signatures that is new to the fleet,
+ * only the hosts that lack a valid cell for it (a count per signature says which). Once such a
+ * pass over the fleet's targets has run for a signature, later reports holding it skip it until
+ * no host holds it any more: every target since then lacks a cell only through its own report,
+ * whose (1) asks it, or because it could not answer, which (3) covers. (3) A target whose agent
+ * did not answer, that was not up, or whose own refresh was skipped, is asked again by later
+ * refreshes. A verdict goes stale only when its target reports a change of what verdicts
  * depend on ({@link TargetFacts}; any other report carries them, {@link CompatibilityMatrix}), and
  * then (1) asks again. The fleet is read from the cluster snapshot once
  * it holds the report, not from the database, its signatures kept one host at a time
@@ -82,6 +85,8 @@ public class MatrixRefresher {
     private final FleetSources fleetSources = new FleetSources();
     /** Hosts whose refresh is waiting in the queue. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Passes over every target for one source ({@link #refresh}), since the start. */
+    private final LongAdder sourcePasses = new LongAdder();
 
     /** A source signature with the facts rule-based probes read. */
     record Source(String typeId, String signature, SourceFacts facts) {
@@ -115,6 +120,11 @@ public class MatrixRefresher {
         return executor.refused();
     }
 
+    /** Passes over every target for one source since the start: one per source as it appears in the fleet. */
+    long sourcePasses() {
+        return sourcePasses.sum();
+    }
+
     /** Why the last background probe of {@code host} got no answer, if it did not. */
     public Optional<String> lastFailure(String host) {
         return Optional.ofNullable(failures.get(host));
@@ -135,19 +145,34 @@ public class MatrixRefresher {
         HostEntry reported = snapshot.host(hostId).orElse(null);
         if (reported != null && answers(reported.view())) {
             stored += ask(snapshot, reported.view(), cells(reported.view(), fleet));
+        } else if (reported != null) {
+            // Asked as a target once it answers: no later pass over its sources' targets will.
+            pending.add(hostId);
         }
         if (reported != null) {
-            List<HostView> targets = targets(snapshot);
             for (Source src : FleetSources.of(reported)) {
+                if (fleetSources.settled(src)) {
+                    // Every target was counted for it since it appeared; a target that lacks a cell
+                    // since then asks it in its own report's refresh, or waits in pending.
+                    continue;
+                }
+                sourcePasses.increment();
                 // One query says which targets already hold every cell of this source: only the others are asked.
                 Map<String, Integer> held = matrix.validCountsBySource(src.typeId(), src.signature());
-                for (HostView target : targets) {
+                for (HostEntry e : snapshot.hosts()) {
+                    HostView target = e.view();
                     // Counted before any cell is built: once the fleet has started, nearly every
-                    // target holds them all, and a refresh walks thousands of targets per source.
-                    if (!target.id().equals(hostId) && landings(target, src) > held.getOrDefault(target.id(), 0)) {
+                    // target holds them all, and a pass walks thousands of targets.
+                    if (target.id().equals(hostId) || landings(target, src) <= held.getOrDefault(target.id(), 0)) {
+                        continue;
+                    }
+                    if (answers(target)) {
                         stored += ask(snapshot, target, cells(target, List.of(src)));
+                    } else {
+                        pending.add(target.id());
                     }
                 }
+                fleetSources.settle(src);
             }
         }
         int retried = 0;
@@ -217,17 +242,6 @@ public class MatrixRefresher {
             }
         }
         return n;
-    }
-
-    /** Every host that can answer now ({@link #answers}). */
-    private static List<HostView> targets(ClusterSnapshot snapshot) {
-        List<HostView> out = new ArrayList<>();
-        for (HostEntry e : snapshot.hosts()) {
-            if (answers(e.view())) {
-                out.add(e.view());
-            }
-        }
-        return out;
     }
 
     /** A host that can answer now: up, with an endpoint. */

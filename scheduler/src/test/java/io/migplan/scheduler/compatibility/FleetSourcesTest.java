@@ -58,6 +58,32 @@ class FleetSourcesTest {
         }
     }
 
+    /** A settled source stays settled while a host holds it, and is new again once none does. */
+    @Test
+    void aSourceIsSettledUntilNoHostHoldsItAndOnlyWhileOneDoes() {
+        FleetSources sources = new FleetSources();
+        ClusterSnapshot s = ClusterSnapshot.EMPTY.with(entry("a", gpuVm("vm", "a", "sig-1")));
+        MatrixRefresher.Source sig1 = sources.of(s).get(0);
+        assertThat(sources.settled(sig1)).isFalse();
+        sources.settle(sig1);
+        assertThat(sources.settled(sig1)).isTrue();
+
+        // The VM moves from a to b: a host still holds the signature.
+        s = s.with(entry("a")).with(entry("b", gpuVm("vm", "b", "sig-1")));
+        sources.of(s);
+        assertThat(sources.settled(sig1)).isTrue();
+
+        // Gone from the fleet, then back: new again.
+        s = s.with(entry("b"));
+        assertThat(sources.of(s)).isEmpty();
+        assertThat(sources.settled(sig1)).isFalse();
+        sources.settle(sig1);
+        assertThat(sources.settled(sig1)).as("no host holds it: nothing to settle").isFalse();
+        s = s.with(entry("a", gpuVm("vm", "a", "sig-1")));
+        sources.of(s);
+        assertThat(sources.settled(sig1)).isFalse();
+    }
+
     @Test
     void aHostsSourcesAreItsVmsDistinctSignatures() {
         HostEntry e = entry("h", gpuVm("a", "h", "sig-1"), gpuVm("b", "h", "sig-1"),

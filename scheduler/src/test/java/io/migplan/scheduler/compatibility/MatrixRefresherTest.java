@@ -10,8 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.proto.v1.HeartbeatRequest;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.Verdict;
+import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.testsupport.FakeAgent;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
@@ -67,6 +69,8 @@ class MatrixRefresherTest {
     MatrixRefresher refresher;
     @Inject
     RecordingVerdicts verdicts;
+    @Inject
+    ClusterSnapshotHolder snapshots;
 
     SchedulerGrpc grpc;
     FakeAgent source;
@@ -166,6 +170,54 @@ class MatrixRefresherTest {
 
         assertThat(verdicts.calls("dst")).as("dst holds every cell of src's signature").isEqualTo(asked);
         assertThat(target.calls()).isEqualTo(calls);
+    }
+
+    /**
+     * A VM moving around the fleet makes its hosts report again and again: once every target was
+     * counted for a signature, those reports count nobody (no fleet-wide query, no walk over the
+     * targets) until no host holds the signature any more.
+     */
+    @Test
+    void aSignatureTheFleetAlreadyHoldsIsCountedOnceNotAtEveryReport() throws Exception {
+        reportTarget(1);
+        reportSource();
+        await("dst's cells are stored").atMost(WAIT).pollInterval(POLL).pollInSameThread()
+                .until(() -> matrix.valid(DST_CELLS).size() == 2);
+        // Returns once src's signature is settled, whichever refresh counted its targets.
+        refresher.refresh("src");
+        long passes = refresher.sourcePasses();
+        int calls = target.calls();
+
+        refresher.refresh("src");
+        refresher.refresh("src");
+
+        assertThat(refresher.sourcePasses()).isEqualTo(passes);
+        assertThat(target.calls()).isEqualTo(calls);
+        assertThat(matrix.valid(DST_CELLS)).hasSize(2);
+    }
+
+    /**
+     * A target that was not up when a signature appeared is not counted again by later reports of
+     * the signature: it waits as pending and is asked once it is up, at the next refresh.
+     */
+    @Test
+    void aTargetNotUpWhenASignatureAppearedIsAskedOnceItIsUpAgain() throws Exception {
+        reportTarget(1);
+        Inventory.update(ds, "update host set state = 'STALE', last_heartbeat_at = now() - interval '1 hour'"
+                + " where id = 'dst'");
+        snapshots.reconcile();
+        reportSource();
+        refresher.refresh("src");
+        assertThat(matrix.valid(DST_CELLS)).isEmpty();
+        assertThat(target.calls()).isZero();
+        long passes = refresher.sourcePasses();
+
+        grpc.inventory().heartbeat(HeartbeatRequest.newBuilder().setHostId("dst").setGeneration(1).build());
+        assertThat(snapshots.current().host("dst").orElseThrow().view().isUp()).isTrue();
+        refresher.refresh("src");
+
+        assertThat(matrix.valid(DST_CELLS)).hasSize(2);
+        assertThat(refresher.sourcePasses()).as("dst came from pending, not from counting again").isEqualTo(passes);
     }
 
     @Test
