@@ -80,6 +80,9 @@ public class InventoryStore {
                         + " last_heartbeat_at) values (?1, 0, 0, ?2, 'DOWN', ?3, ?3) on conflict (id) do nothing")
                 .setParameter(1, hostId).setParameter(2, NO_GENERATION).setParameter(3, now)
                 .executeUpdate();
+        // For update, the one lock a slot claim's key-share lock waits for (SlotReservations): a
+        // claim never reads the host's rows while this report replaces them.
+        em.createNativeQuery("select id from host where id = ?1 for update").setParameter(1, hostId).getResultList();
         HostEntity host = em.find(HostEntity.class, hostId, LockModeType.PESSIMISTIC_WRITE);
         if (s.getGeneration() <= host.generation) {
             LOG.debugf("host %s: report of generation %d ignored, %d is stored", hostId, s.getGeneration(),

@@ -14,8 +14,11 @@ import java.util.Set;
 /**
  * Claims target slots atomically in PostgreSQL. A claim for (host, parent, type) succeeds only
  * while the slot's live claims (not released, not expired) are fewer than the free instances
- * the host last reported for that type. The claim first shares the host row's lock (so a report
- * replacing the host's rows is not in the middle of it), then locks the slot's {@code device_type}
+ * the host last reported for that type. The claim first takes the host row's key-share lock,
+ * which waits only for a report replacing the host's rows (a report locks its host row {@code for
+ * update}); heartbeats, sweeps and admin-state changes update the row without waiting for claims
+ * or making them wait, so a heartbeat batch and a campaign's claims never deadlock on host rows.
+ * It then locks the slot's {@code device_type}
  * row ({@code select … for update}), so concurrent claimers on any connection or replica are
  * served one at a time and never take the same last instance; no in-process lock is involved.
  * It does not decide which slot a migration should use (the planners do), and it counts per
@@ -40,10 +43,12 @@ public class SlotReservations {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a claim needs a positive time to live, got " + ttl);
         }
-        // A report replaces the host's rows in one transaction that holds the host row; sharing
-        // that lock first means the slot is read before or after a report, never while its rows
-        // are being replaced (a row deleted under a waiting lock would read as "no such type").
-        em.createNativeQuery("select id from host where id = ?1 for share").setParameter(1, host).getResultList();
+        // A report replaces the host's rows in one transaction that holds the host row for update;
+        // the key-share lock waits for that alone, so the slot is read before or after a report,
+        // never while its rows are being replaced (a row deleted under a waiting lock would read as
+        // "no such type"), and a heartbeat's update of the row neither waits for it nor blocks it.
+        em.createNativeQuery("select id from host where id = ?1 for key share").setParameter(1, host)
+                .getResultList();
         @SuppressWarnings("unchecked")
         List<Object> locked = em.createNativeQuery("select available_instances from device_type"
                         + " where host = ?1 and parent = ?2 and type_id = ?3 for update")

@@ -5,11 +5,15 @@ import static io.migplan.scheduler.testsupport.Snapshots.parent;
 import static io.migplan.scheduler.testsupport.Snapshots.report;
 import static io.migplan.scheduler.testsupport.Snapshots.type;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.agroal.api.AgroalDataSource;
+import io.migplan.proto.v1.HeartbeatRequest;
+import io.migplan.scheduler.inventory.InventoryStore;
 import io.migplan.scheduler.reservation.SlotReservations.Claim;
 import io.migplan.scheduler.testsupport.Inventory;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -36,6 +40,8 @@ class SlotReservationsTest {
     AgroalDataSource ds;
     @Inject
     SlotReservations reservations;
+    @Inject
+    InventoryStore store;
 
     SchedulerGrpc grpc;
 
@@ -121,6 +127,89 @@ class SlotReservationsTest {
         assertThat(again.granted()).isTrue();
         assertThat(again.id()).isEqualTo(a.id());
         assertThat(reservations.liveClaims("t1", "0000:3b:00.0", "nvidia-231", NOW)).isEqualTo(1);
+    }
+
+    /**
+     * A campaign claims slots on several hosts in one transaction while heartbeat batches update
+     * those hosts' rows: a claim held open must not make the host's heartbeat wait (the two used to
+     * lock host rows in different orders, and PostgreSQL then aborted whole heartbeat batches as
+     * deadlocked).
+     */
+    @Test
+    void aClaimInAnOpenTransactionDoesNotHoldUpItsHostsHeartbeat() throws Exception {
+        reportTarget(4);
+        CountDownLatch claimed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Claim> holding = pool.submit(() -> QuarkusTransaction.requiringNew().call(() -> {
+                Claim c = reservations.claim("t1", "0000:3b:00.0", "nvidia-231", "m-1", NOW, TTL);
+                claimed.countDown();
+                release.await(30, TimeUnit.SECONDS);
+                return c;
+            }));
+            assertThat(claimed.await(20, TimeUnit.SECONDS)).isTrue();
+
+            var beat = grpc.inventoryFutures().heartbeat(HeartbeatRequest.newBuilder().setHostId("t1")
+                    .setGeneration(1).build());
+
+            assertThat(beat.get(15, TimeUnit.SECONDS).getResendInventory()).isFalse();
+            release.countDown();
+            assertThat(holding.get(20, TimeUnit.SECONDS).granted()).isTrue();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A claim still waits for a report of its host that is replacing the host's rows, and then
+     * counts the slots the report left: two free where the claim started with none.
+     */
+    @Test
+    void aClaimWaitsForAReportOfItsHostInProgressAndSeesWhatItStored() throws Exception {
+        reportTarget(0);
+        CountDownLatch reported = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> report = pool.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                store.report(report(host("t1", 2, "127.0.0.1:1")
+                        .addParents(parent("0000:3b:00.0", type("nvidia-231", 2, SIG)))), Instant.now());
+                reported.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(reported.await(20, TimeUnit.SECONDS)).isTrue();
+            Future<Claim> claim = pool.submit(() -> reservations.claim("t1", "0000:3b:00.0", "nvidia-231", "m-1",
+                    NOW, TTL));
+
+            await("the claim waits for the report's lock on the host").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> claimsWaitingForALock() == 1);
+            release.countDown();
+            report.get(20, TimeUnit.SECONDS);
+
+            Claim c = claim.get(20, TimeUnit.SECONDS);
+            assertThat(c.granted()).isTrue();
+            assertThat(c.available()).isEqualTo(2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Sessions of this database waiting for a lock in a claim's first statement. */
+    private long claimsWaitingForALock() throws java.sql.SQLException {
+        try (var c = ds.getConnection(); var s = c.createStatement(); var rs = s.executeQuery(
+                "select count(*) from pg_stat_activity where datname = current_database()"
+                        + " and wait_event_type = 'Lock' and query like 'select id from host where id = % for key share'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test
