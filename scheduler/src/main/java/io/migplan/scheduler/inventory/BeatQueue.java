@@ -12,7 +12,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,6 +21,13 @@ import org.jboss.logging.Logger;
  * that arrive while one write runs share the next, so PostgreSQL pays per batch rather than per
  * beat. A full queue refuses a beat at once (BUSY, with the delay after which to beat again),
  * nothing else: a beat that waits cannot be lost silently.
+ *
+ * <p>A batch never waits for another transaction's lock on a host row (a report replacing the
+ * host's rows holds it for its whole transaction): the writer skips such rows and says which
+ * beats it skipped, and those lead the next batch, a few milliseconds later, while the rest of
+ * their batch is answered. A beat whose host row stays held for {@link #BUSY_LIMIT} is refused
+ * (BUSY), so a row held for long delays its own beat and never the fleet's, and no beat waits
+ * forever.
  */
 final class BeatQueue implements AutoCloseable {
 
@@ -31,8 +37,24 @@ final class BeatQueue implements AutoCloseable {
     record Beat(String host, long generation) {
     }
 
-    private record Waiting(Beat beat, CompletableFuture<Boolean> vouched) {
+    /** What one write did: the beats that refreshed their host, and those skipped for a host row another transaction held. */
+    record Written(Set<Beat> vouched, Set<Beat> busy) {
     }
+
+    /** Writes beats in one transaction, skipping host rows other transactions hold. */
+    interface Writer {
+        Written write(List<Beat> beats);
+    }
+
+    /** A beat, and since when (System.nanoTime) batches skip it for a busy host row; 0 until the first skip. */
+    private record Waiting(Beat beat, CompletableFuture<Boolean> vouched, long busySince) {
+    }
+
+    /** How long a beat may be skipped for a busy host row before it is refused: the agents' call deadline. */
+    static final Duration BUSY_LIMIT = Duration.ofSeconds(5);
+
+    /** How soon beats skipped for a busy host row are tried again when no other beat comes. */
+    static final long BUSY_RETRY_MILLIS = 50;
 
     /** Beats written in one call at most: one statement's arrays stay small, and a slow write answers in parts. */
     static final int MAX_BATCH = 2_000;
@@ -42,17 +64,17 @@ final class BeatQueue implements AutoCloseable {
 
     private final BlockingQueue<Waiting> waiting;
     private final int capacity;
-    private final Function<List<Beat>, Set<Beat>> writer;
+    private final Writer writer;
     private final Thread thread;
     private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
 
     /**
      * @param capacity beats that may wait at once
-     * @param writer   writes the beats (one transaction) and returns those that refreshed their
-     *                 host: the ones whose generation is the host's stored one
+     * @param writer   writes the beats (one transaction) and says which refreshed their host (the
+     *                 ones whose generation is the host's stored one) and which it skipped
      */
-    BeatQueue(int capacity, Function<List<Beat>, Set<Beat>> writer) {
+    BeatQueue(int capacity, Writer writer) {
         this.capacity = capacity;
         this.waiting = new ArrayBlockingQueue<>(capacity);
         this.writer = writer;
@@ -69,7 +91,7 @@ final class BeatQueue implements AutoCloseable {
         CompletableFuture<Boolean> vouched = new CompletableFuture<>();
         if (closed) {
             vouched.completeExceptionally(new IllegalStateException("the scheduler is stopping"));
-        } else if (!waiting.offer(new Waiting(beat, vouched))) {
+        } else if (!waiting.offer(new Waiting(beat, vouched, 0))) {
             vouched.completeExceptionally(new RefusalException(ErrorKind.BUSY, "HEARTBEATS_BUSY", capacity
                     + " heartbeats are waiting to be written; beat again in " + RETRY_AFTER.toSeconds() + " s",
                     RETRY_AFTER));
@@ -84,15 +106,31 @@ final class BeatQueue implements AutoCloseable {
 
     private void run() {
         List<Waiting> batch = new ArrayList<>();
+        // Beats skipped for a busy host row, at most one batch's worth: they lead the next batch.
+        List<Waiting> busy = new ArrayList<>();
         while (!closed) {
             try {
-                Waiting first = waiting.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
+                Waiting first = busy.isEmpty() ? waiting.poll(1, TimeUnit.SECONDS)
+                        : waiting.poll(BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                long now = System.nanoTime();
+                for (Waiting w : busy) {
+                    if (now - w.busySince() > BUSY_LIMIT.toNanos()) {
+                        w.vouched().completeExceptionally(new RefusalException(ErrorKind.BUSY, "HEARTBEAT_ROW_BUSY",
+                                "host " + w.beat().host() + ": another transaction held its row for "
+                                        + BUSY_LIMIT.toSeconds() + " s; beat again in " + RETRY_AFTER.toSeconds()
+                                        + " s", RETRY_AFTER));
+                    } else {
+                        batch.add(w);
+                    }
                 }
-                batch.add(first);
-                waiting.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                busy.clear();
+                if (first != null) {
+                    batch.add(first);
+                }
+                waiting.drainTo(batch, MAX_BATCH - batch.size());
+                if (!batch.isEmpty()) {
+                    write(batch, busy);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -100,24 +138,33 @@ final class BeatQueue implements AutoCloseable {
                 batch.clear();
             }
         }
-        List<Waiting> left = new ArrayList<>();
+        List<Waiting> left = new ArrayList<>(busy);
         waiting.drainTo(left);
         left.forEach(w -> w.vouched().completeExceptionally(new IllegalStateException("the scheduler is stopping")));
     }
 
-    private void write(List<Waiting> batch) {
+    /** Writes {@code batch} and answers its beats, except those skipped for a busy host row: those go to {@code busy}. */
+    private void write(List<Waiting> batch, List<Waiting> busy) {
         List<Beat> beats = new ArrayList<>(batch.size());
         batch.forEach(w -> beats.add(w.beat()));
-        Set<Beat> vouched;
+        Written written;
         try {
             writes.incrementAndGet();
-            vouched = new HashSet<>(writer.apply(beats));
+            written = writer.write(beats);
         } catch (RuntimeException e) {
             LOG.debugf(e, "%d heartbeats not written", batch.size());
             batch.forEach(w -> w.vouched().completeExceptionally(e));
             return;
         }
-        batch.forEach(w -> w.vouched().complete(vouched.contains(w.beat())));
+        Set<Beat> vouched = new HashSet<>(written.vouched());
+        Set<Beat> skipped = new HashSet<>(written.busy());
+        for (Waiting w : batch) {
+            if (skipped.contains(w.beat())) {
+                busy.add(w.busySince() == 0 ? new Waiting(w.beat(), w.vouched(), System.nanoTime()) : w);
+            } else {
+                w.vouched().complete(vouched.contains(w.beat()));
+            }
+        }
     }
 
     @Override

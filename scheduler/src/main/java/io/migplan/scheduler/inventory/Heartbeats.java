@@ -28,7 +28,7 @@ public class Heartbeats {
 
     @PostConstruct
     void start() {
-        queue = new BeatQueue(CAPACITY, beats -> store.heartbeats(beats, clock.instant()));
+        queue = new BeatQueue(CAPACITY, beats -> store.heartbeats(beats, clock.instant(), false));
     }
 
     /**

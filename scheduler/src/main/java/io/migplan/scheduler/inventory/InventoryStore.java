@@ -147,19 +147,21 @@ public class InventoryStore {
      */
     @Transactional
     public boolean heartbeat(String hostId, long generation, Instant now) {
-        return !heartbeats(List.of(new BeatQueue.Beat(hostId, generation)), now).contains(
+        return !heartbeats(List.of(new BeatQueue.Beat(hostId, generation)), now, true).vouched().contains(
                 new BeatQueue.Beat(hostId, generation));
     }
 
     /**
-     * {@link #heartbeat} for many beats in one transaction, two statements whatever their
+     * {@link #heartbeat} for many beats in one transaction, a few statements whatever their
      * number (what {@link Heartbeats} writes together): returns the beats that refreshed their
-     * host. A host coming back is UP again and announced; plain beats change no state.
+     * host and, unless {@code waitForLocks}, those skipped because another transaction held their
+     * host's row (they were not written; the caller tries them again). A host coming back is UP
+     * again and announced; plain beats change no state.
      */
     @Transactional
-    public Set<BeatQueue.Beat> heartbeats(List<BeatQueue.Beat> beats, Instant now) {
+    public BeatQueue.Written heartbeats(List<BeatQueue.Beat> beats, Instant now, boolean waitForLocks) {
         if (beats.isEmpty()) {
-            return Set.of();
+            return new BeatQueue.Written(Set.of(), Set.of());
         }
         String[] ids = new String[beats.size()];
         Long[] generations = new Long[beats.size()];
@@ -169,12 +171,17 @@ public class InventoryStore {
         }
         // Targeted updates, not a read-modify-write of entities: a report committing meanwhile
         // must not have its new columns overwritten with what was read before, and the
-        // generation condition is checked in the same statement that refreshes liveness.
+        // generation condition is checked in the same statement that refreshes liveness. Rows are
+        // locked in id order, so two writers of several host rows that both keep to it never
+        // deadlock; a row another transaction holds (a report in progress) is skipped unless the
+        // caller waits for it, and its beat is said to be busy.
         return em.unwrap(Session.class).doReturningWork(c -> {
             Set<BeatQueue.Beat> vouched = new HashSet<>();
             List<String> back = new ArrayList<>();
-            try (PreparedStatement beat = c.prepareStatement("update host h set last_heartbeat_at = ?"
-                    + " from unnest(?, ?) as v(id, generation) where h.id = v.id and h.generation = v.generation"
+            try (PreparedStatement beat = c.prepareStatement("update host h set last_heartbeat_at = ? from"
+                    + " (select o.id from host o join unnest(?, ?) as v(id, generation) on o.id = v.id"
+                    + " and o.generation = v.generation order by o.id for no key update of o"
+                    + (waitForLocks ? "" : " skip locked") + ") l where h.id = l.id"
                     + " returning h.id, h.generation, h.state")) {
                 beat.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 beat.setArray(2, c.createArrayOf("text", ids));
@@ -187,6 +194,21 @@ public class InventoryStore {
                         }
                     }
                 }
+            }
+            Set<BeatQueue.Beat> busy = new HashSet<>();
+            if (!waitForLocks && vouched.size() < beats.size()) {
+                // A beat not written whose host holds its generation was skipped for the lock.
+                try (PreparedStatement held = c.prepareStatement("select id, generation from host where id = any(?)")) {
+                    held.setArray(1, c.createArrayOf("text", beats.stream().filter(b -> !vouched.contains(b))
+                            .map(BeatQueue.Beat::host).distinct().toArray(String[]::new)));
+                    try (ResultSet r = held.executeQuery()) {
+                        while (r.next()) {
+                            busy.add(new BeatQueue.Beat(r.getString(1), r.getLong(2)));
+                        }
+                    }
+                }
+                busy.retainAll(Set.copyOf(beats));
+                busy.removeAll(vouched);
             }
             if (!back.isEmpty()) {
                 // Only a host coming back changes what placement sees: the hosts of a batch that came
@@ -208,7 +230,7 @@ public class InventoryStore {
                     changed.fire(new HostChanged(Set.copyOf(up)));
                 }
             }
-            return vouched;
+            return new BeatQueue.Written(vouched, busy);
         });
     }
 }

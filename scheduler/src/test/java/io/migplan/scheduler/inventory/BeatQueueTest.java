@@ -25,7 +25,7 @@ class BeatQueueTest {
         final CountDownLatch release = new CountDownLatch(1);
         final List<List<Beat>> batches = new CopyOnWriteArrayList<>();
 
-        Set<Beat> write(List<Beat> beats) {
+        BeatQueue.Written write(List<Beat> beats) {
             batches.add(List.copyOf(beats));
             entered.countDown();
             try {
@@ -35,7 +35,7 @@ class BeatQueueTest {
             }
             Set<Beat> vouched = new HashSet<>();
             beats.stream().filter(b -> !b.host().startsWith("h-odd")).forEach(vouched::add);
-            return vouched;
+            return new BeatQueue.Written(vouched, Set.of());
         }
     }
 
@@ -91,11 +91,55 @@ class BeatQueueTest {
             if (calls.size() == 1) {
                 throw new IllegalStateException("database unreachable");
             }
-            return Set.copyOf(beats);
+            return new BeatQueue.Written(Set.copyOf(beats), Set.of());
         })) {
             CompletableFuture<Boolean> lost = q.beat(new Beat("h-1", 1));
             assertThat(lost.handle((v, e) -> e).get(10, TimeUnit.SECONDS)).hasMessage("database unreachable");
             assertThat(q.beat(new Beat("h-1", 1)).get(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * A beat whose host row another transaction holds is skipped by its batch: the rest of the batch
+     * is answered at once, and the skipped beat leads the next batches until its row is free.
+     */
+    @Test
+    void aBeatSkippedForABusyHostRowWaitsForLaterBatchesWithoutHoldingUpItsOwn() throws Exception {
+        List<List<Beat>> batches = new CopyOnWriteArrayList<>();
+        CountDownLatch rowFree = new CountDownLatch(1);
+        Beat held = new Beat("h-held", 1);
+        try (BeatQueue q = new BeatQueue(100, beats -> {
+            batches.add(List.copyOf(beats));
+            Set<Beat> busy = rowFree.getCount() > 0 && beats.contains(held) ? Set.of(held) : Set.of();
+            Set<Beat> vouched = new HashSet<>(beats);
+            vouched.removeAll(busy);
+            return new BeatQueue.Written(vouched, busy);
+        })) {
+            CompletableFuture<Boolean> skipped = q.beat(held);
+            CompletableFuture<Boolean> other = q.beat(new Beat("h-free", 1));
+
+            assertThat(other.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(skipped).isNotDone();
+            rowFree.countDown();
+            assertThat(skipped.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(batches.stream().filter(b -> b.contains(held)).count()).isGreaterThan(1);
+            assertThat(batches.get(batches.size() - 1)).containsExactly(held);
+        }
+    }
+
+    /** A host row held longer than the agents' call deadline: its beat is refused, not kept forever. */
+    @Test
+    void aBeatWhoseHostRowStaysBusyIsRefusedAfterTheLimit() throws Exception {
+        Beat held = new Beat("h-held", 1);
+        try (BeatQueue q = new BeatQueue(100, beats -> new BeatQueue.Written(Set.of(), Set.copyOf(beats)))) {
+            CompletableFuture<Boolean> skipped = q.beat(held);
+
+            Throwable why = skipped.handle((v, e) -> e).get(BeatQueue.BUSY_LIMIT.toSeconds() + 10, TimeUnit.SECONDS);
+
+            assertThat(why).isInstanceOf(RefusalException.class);
+            assertThat(((RefusalException) why).kind()).isEqualTo(ErrorKind.BUSY);
+            assertThat(why.getMessage()).isEqualTo("host h-held: another transaction held its row for 5 s;"
+                    + " beat again in 5 s");
         }
     }
 

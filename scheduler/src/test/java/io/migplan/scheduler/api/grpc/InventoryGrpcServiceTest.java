@@ -3,6 +3,13 @@ package io.migplan.scheduler.api.grpc;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.migplan.proto.v1.HeartbeatResponse;
 import io.migplan.scheduler.inventory.Heartbeats;
+import io.migplan.scheduler.inventory.InventoryStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import io.migplan.scheduler.inventory.HostState;
 import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import java.util.ArrayList;
@@ -54,6 +61,8 @@ class InventoryGrpcServiceTest {
     Heartbeats heartbeats;
     @Inject
     ClusterSnapshotHolder snapshots;
+    @Inject
+    InventoryStore store;
 
     SchedulerGrpc grpc;
 
@@ -329,6 +338,47 @@ class InventoryGrpcServiceTest {
         for (int h = 0; h < 20; h++) {
             assertThat(snapshots.current().host("h" + h).orElseThrow().view().state()).as("h" + h)
                     .isEqualTo(HostState.UP);
+        }
+    }
+
+    /**
+     * A report holds its host's row for its whole transaction. A heartbeat of that host must not
+     * hold up the other hosts' beats written with it: it is skipped and tried again, and answered
+     * once the report is done (here with "report again": the report moved the host past the
+     * generation the beat vouches for).
+     */
+    @Test
+    void aReportInProgressHoldsUpOnlyItsOwnHostsHeartbeat() throws Exception {
+        grpc.inventory().reportInventory(gpuHost("h1", 5, 6));
+        grpc.inventory().reportInventory(gpuHost("h2", 5, 6));
+        CountDownLatch reporting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> report = pool.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+                store.report(gpuHost("h1", 6, 5), Instant.now());
+                reporting.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(reporting.await(20, TimeUnit.SECONDS)).isTrue();
+
+            ListenableFuture<HeartbeatResponse> held = grpc.inventoryFutures().heartbeat(
+                    HeartbeatRequest.newBuilder().setHostId("h1").setGeneration(5).build());
+            ListenableFuture<HeartbeatResponse> free = grpc.inventoryFutures().heartbeat(
+                    HeartbeatRequest.newBuilder().setHostId("h2").setGeneration(5).build());
+
+            assertThat(free.get(15, TimeUnit.SECONDS).getResendInventory()).isFalse();
+            assertThat(held).isNotDone();
+            release.countDown();
+            report.get(20, TimeUnit.SECONDS);
+            assertThat(held.get(20, TimeUnit.SECONDS).getResendInventory()).isTrue();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
         }
     }
 
