@@ -35,10 +35,10 @@ final class FleetSources {
 
     /** The fleet's distinct sources in {@code snapshot}, in key order: type id, then signature. */
     synchronized List<Source> of(ClusterSnapshot snapshot) {
-        Set<String> present = new HashSet<>();
+        int hosts = 0;
         for (HostEntry e : snapshot.hosts()) {
+            hosts++;
             String id = e.view().id();
-            present.add(id);
             HostEntry was = seen.get(id);
             if (was != e) {
                 if (was != null) {
@@ -48,9 +48,10 @@ final class FleetSources {
                 seen.put(id, e);
             }
         }
-        if (seen.size() > present.size()) {
+        // Every host of the snapshot is seen now; more seen means some left it.
+        if (seen.size() > hosts) {
             for (String gone : new ArrayList<>(seen.keySet())) {
-                if (!present.contains(gone)) {
+                if (snapshot.host(gone).isEmpty()) {
                     remove(gone, seen.remove(gone));
                 }
             }
