@@ -3,6 +3,8 @@ package io.migplan.scheduler.reservation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,18 @@ public class SlotReservations {
     EntityManager em;
 
     /**
+     * A statement of this class. Its statements read and write {@code slot_reservation} and lock
+     * {@code host} and {@code device_type} rows, which no entity a caller's transaction holds
+     * changes (reports, which do, never claim), so they run without flushing the caller's
+     * persistence context: a campaign step claims slots while it holds its batch's migrations,
+     * and flushing before each statement dirty-checked all of them (7% of the scheduler's CPU in a
+     * 1,000-host campaign run).
+     */
+    private Query nativeQuery(String sql) {
+        return em.createNativeQuery(sql).setFlushMode(FlushModeType.COMMIT);
+    }
+
+    /**
      * Claims one slot for {@code holder} (e.g. a campaign's migration id) until {@code ttl}
      * from {@code now}. A holder that already has a live claim on the slot gets it back.
      */
@@ -47,10 +61,10 @@ public class SlotReservations {
         // the key-share lock waits for that alone, so the slot is read before or after a report,
         // never while its rows are being replaced (a row deleted under a waiting lock would read as
         // "no such type"), and a heartbeat's update of the row neither waits for it nor blocks it.
-        em.createNativeQuery("select id from host where id = ?1 for key share").setParameter(1, host)
+        nativeQuery("select id from host where id = ?1 for key share").setParameter(1, host)
                 .getResultList();
         @SuppressWarnings("unchecked")
-        List<Object> locked = em.createNativeQuery("select available_instances from device_type"
+        List<Object> locked = nativeQuery("select available_instances from device_type"
                         + " where host = ?1 and parent = ?2 and type_id = ?3 for update")
                 .setParameter(1, host).setParameter(2, parent).setParameter(3, typeId).getResultList();
         if (locked.isEmpty()) {
@@ -67,11 +81,11 @@ public class SlotReservations {
                     + parent + " to claim (" + available + " free, " + live + " already claimed)");
         }
         // An expired, unreleased claim of this holder would block the unique index: retire it first.
-        em.createNativeQuery("update slot_reservation set released = true where holder = ?1 and host = ?2"
+        nativeQuery("update slot_reservation set released = true where holder = ?1 and host = ?2"
                         + " and parent = ?3 and type_id = ?4 and not released and expires_at <= ?5")
                 .setParameter(1, holder).setParameter(2, host).setParameter(3, parent).setParameter(4, typeId)
                 .setParameter(5, now).executeUpdate();
-        Number id = (Number) em.createNativeQuery("insert into slot_reservation (host, parent, type_id, holder,"
+        Number id = (Number) nativeQuery("insert into slot_reservation (host, parent, type_id, holder,"
                         + " claimed_at, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6) returning id")
                 .setParameter(1, host).setParameter(2, parent).setParameter(3, typeId).setParameter(4, holder)
                 .setParameter(5, now).setParameter(6, now.plus(ttl)).getSingleResult();
@@ -81,7 +95,7 @@ public class SlotReservations {
     /** Releases a claim (the migration finished, failed or was abandoned). Returns whether it was live. */
     @Transactional
     public boolean release(long id) {
-        return em.createNativeQuery("update slot_reservation set released = true where id = ?1 and not released")
+        return nativeQuery("update slot_reservation set released = true where id = ?1 and not released")
                 .setParameter(1, id).executeUpdate() > 0;
     }
 
@@ -97,7 +111,7 @@ public class SlotReservations {
             return Set.of();
         }
         @SuppressWarnings("unchecked")
-        List<Object> renewed = em.createNativeQuery("update slot_reservation set expires_at = greatest(expires_at, ?3)"
+        List<Object> renewed = nativeQuery("update slot_reservation set expires_at = greatest(expires_at, ?3)"
                         + " where id = any(?1) and not released and expires_at > ?2 returning id")
                 .setParameter(1, ids.toArray(Long[]::new)).setParameter(2, now).setParameter(3, until)
                 .getResultList();
@@ -109,7 +123,7 @@ public class SlotReservations {
     /** Live claims on one slot at {@code now}. */
     @Transactional
     public int liveClaims(String host, String parent, String typeId, Instant now) {
-        return ((Number) em.createNativeQuery("select count(*) from slot_reservation where host = ?1 and parent = ?2"
+        return ((Number) nativeQuery("select count(*) from slot_reservation where host = ?1 and parent = ?2"
                         + " and type_id = ?3 and not released and expires_at > ?4")
                 .setParameter(1, host).setParameter(2, parent).setParameter(3, typeId).setParameter(4, now)
                 .getSingleResult()).intValue();
@@ -117,7 +131,7 @@ public class SlotReservations {
 
     private Optional<Long> liveClaimOf(String host, String parent, String typeId, String holder, Instant now) {
         @SuppressWarnings("unchecked")
-        List<Object> ids = em.createNativeQuery("select id from slot_reservation where holder = ?1 and host = ?2"
+        List<Object> ids = nativeQuery("select id from slot_reservation where holder = ?1 and host = ?2"
                         + " and parent = ?3 and type_id = ?4 and not released and expires_at > ?5")
                 .setParameter(1, holder).setParameter(2, host).setParameter(3, parent).setParameter(4, typeId)
                 .setParameter(5, now).getResultList();
