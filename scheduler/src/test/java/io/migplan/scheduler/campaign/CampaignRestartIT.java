@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * database. The orchestrator goes on meanwhile (the VMs it was told to move do move), the agents
  * report again once the scheduler is back, and the campaign resumes from PostgreSQL: the
  * migrations in flight come back as in flight with their slots, none is issued twice, none is
- * lost, and the campaign completes. Checked against what the fleet did and against the database.
+ * lost, and the campaign completes. Checked against what the fleet did and against the database,
+ * for a rolling upgrade and for a rollback.
  *
  * <p>Runs in the integration-test phase (failsafe), after {@code package} has built the jar.
  */
@@ -104,17 +105,52 @@ class CampaignRestartIT {
 
     @Test
     void aSchedulerKilledMidCampaignResumesWithoutLosingOrRepeatingAMigration() {
-        int vmsBefore = fleetVms();
         JsonPath created = Campaigns.create(Map.of("fromRelease", FROM, "toRelease", TO,
                 "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8), "dryRun", false));
-        String id = created.getString("id");
         assertThat(created.getList("unmovable")).isEmpty();
         assertThat(created.getDouble("metrics.migrationsPerVm")).as("each VM moves once when every board has a spare")
                 .isEqualTo(1.0);
 
+        Orchestrator o = killMidwayAndResume(created.getString("id"), TO);
+
+        assertThat(o.backward()).isEmpty();
+    }
+
+    /**
+     * The same kill in the middle of a rollback: after the fleet was upgraded, a campaign from the
+     * new release back to the old one resumes from PostgreSQL as a forward one does, and each of its
+     * moves lands on a host already back at the old release.
+     */
+    @Test
+    void aSchedulerKilledMidRollbackResumesWithoutLosingOrRepeatingAMigration() {
+        String forward = Campaigns.create(Map.of("fromRelease", FROM, "toRelease", TO,
+                "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8), "dryRun", false)).getString("id");
+        assertThat(new Orchestrator(fleet, forward, TO).runToEnd(Duration.ofMinutes(3))).isEqualTo("COMPLETED");
+        await("every host reported the new release").atMost(WAIT).pollInterval(POLL).until(() -> given()
+                .get("/api/v1/hosts").then().extract().jsonPath().getList("release", String.class).stream()
+                .allMatch(TO::equals));
+
+        JsonPath created = Campaigns.create(Map.of("fromRelease", TO, "toRelease", FROM, "rollback", true,
+                "policy", Map.of("maxHostsInMaintenance", "25%", "maxParallel", 8), "dryRun", false));
+        assertThat(created.getList("unmovable")).isEmpty();
+
+        Orchestrator o = killMidwayAndResume(created.getString("id"), FROM);
+
+        assertThat(o.performed).allSatisfy(p -> assertThat(p.toRelease()).as("release of %s's target", p.vm())
+                .isEqualTo(FROM));
+    }
+
+    /**
+     * Drives campaign {@code id} towards {@code to} until two migrations are done and more are in
+     * flight, kills the scheduler, performs the moves in flight while it is down, restarts it, and
+     * drives the campaign to the end: checks that the migrations in flight came back as they were,
+     * none was issued twice or lost, and what the database holds at the end.
+     */
+    private Orchestrator killMidwayAndResume(String id, String to) {
+        int vmsBefore = fleetVms();
         // Once two migrations are done, every migration issued is kept in flight; the scheduler
         // dies with them issued and not reported.
-        Orchestrator o = new Orchestrator(fleet, id, TO);
+        Orchestrator o = new Orchestrator(fleet, id, to);
         o.holdWhen(a -> o.performed.size() >= 2);
         await("two migrations are done and another is issued").atMost(Duration.ofMinutes(3)).pollInSameThread()
                 .pollDelay(Duration.ZERO).pollInterval(o.pace()).until(() -> {
@@ -190,13 +226,13 @@ class CampaignRestartIT {
         assertThat(view.getInt("progress.inFlight")).isZero();
         // None twice: the plan moves each VM once, and so did the orchestrator.
         assertThat(o.movesPerVm().values()).containsOnly(1);
-        assertThat(o.backward()).isEmpty();
-        assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(TO);
+        assertThat(fleet.listHosts()).extracting(HostStatus::release).containsOnly(to);
         assertThat(fleetVms()).isEqualTo(vmsBefore);
         await("the scheduler sees every VM once").atMost(WAIT).pollInterval(POLL).until(() -> given().get("/api/v1/vms")
                 .then().statusCode(200).extract().jsonPath().getList("name").size() == vmsBefore);
         assertThat(count("slot_reservation where not released")).as("slots still claimed").isZero();
         assertThat(count("campaign_migration where state = 'ISSUED'")).as("migrations still in flight").isZero();
+        return o;
     }
 
     private int fleetVms() {
