@@ -32,6 +32,8 @@ final class FleetSources {
      * the fleet ({@link MatrixRefresher}); a source leaves the set when no host holds it any more.
      */
     private final Set<String> settled = new HashSet<>();
+    /** Sources no host held for a moment during the update in progress ({@link #of}). */
+    private final Set<String> emptied = new HashSet<>();
 
     /** The fleet's distinct sources in {@code snapshot}, in key order: type id, then signature. */
     synchronized List<Source> of(ClusterSnapshot snapshot) {
@@ -57,7 +59,12 @@ final class FleetSources {
             }
         }
         // After every host: a VM that moved between two hosts of this update never left the fleet.
-        settled.retainAll(byKey.keySet());
+        for (String k : emptied) {
+            if (!byKey.containsKey(k)) {
+                settled.remove(k);
+            }
+        }
+        emptied.clear();
         List<String> keys = new ArrayList<>(byKey.keySet());
         keys.sort(null);
         List<Source> out = new ArrayList<>(keys.size());
@@ -110,6 +117,7 @@ final class FleetSources {
                 holders.remove(host);
                 if (holders.isEmpty()) {
                     byKey.remove(k);
+                    emptied.add(k);
                 }
             }
         }
