@@ -11,15 +11,17 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The distinct source signatures of the fleet (type id and signature of every device a VM
  * holds), each with the facts of the first host by id that holds it, kept up to date one host at
- * a time: a snapshot's host entries are immutable and replaced only when the host changes, so
- * bringing the index to a snapshot compares each host's entry with the one last seen and re-reads
- * only the hosts that changed. The fleet's VMs are walked once, not at every report.
+ * a time: the snapshot says which hosts changed since the one last indexed ({@link
+ * ClusterSnapshot#changedSince}), and only those are read again, and only when their VMs changed;
+ * every host is compared once at first, or when the snapshot cannot tell. The fleet's VMs are
+ * walked once, not at every report.
  */
 final class FleetSources {
 
@@ -34,30 +36,22 @@ final class FleetSources {
     private final Set<String> settled = new HashSet<>();
     /** Sources no host held for a moment during the update in progress ({@link #of}). */
     private final Set<String> emptied = new HashSet<>();
+    /** The snapshot last indexed; null before the first. */
+    private ClusterSnapshot.Mark indexed;
+    private long walks;
 
     /** The fleet's distinct sources in {@code snapshot}, in key order: type id, then signature. */
     synchronized List<Source> of(ClusterSnapshot snapshot) {
-        int hosts = 0;
-        for (HostEntry e : snapshot.hosts()) {
-            hosts++;
-            String id = e.view().id();
-            HostEntry was = seen.get(id);
-            if (was != e) {
-                if (was != null) {
-                    remove(id, was);
-                }
-                add(id, e);
-                seen.put(id, e);
+        Optional<Set<String>> changed = indexed == null ? Optional.empty() : snapshot.changedSince(indexed);
+        if (changed.isPresent()) {
+            // Only the hosts changed since the snapshot last indexed: a report's refresh costs its host.
+            for (String id : changed.get()) {
+                update(id, snapshot.host(id).orElse(null));
             }
+        } else {
+            walk(snapshot);
         }
-        // Every host of the snapshot is seen now; more seen means some left it.
-        if (seen.size() > hosts) {
-            for (String gone : new ArrayList<>(seen.keySet())) {
-                if (snapshot.host(gone).isEmpty()) {
-                    remove(gone, seen.remove(gone));
-                }
-            }
-        }
+        indexed = snapshot.mark();
         // After every host: a VM that moved between two hosts of this update never left the fleet.
         for (String k : emptied) {
             if (!byKey.containsKey(k)) {
@@ -70,6 +64,54 @@ final class FleetSources {
         List<Source> out = new ArrayList<>(keys.size());
         keys.forEach(k -> out.add(byKey.get(k).firstEntry().getValue()));
         return out;
+    }
+
+    /** Brings every host in line with {@code snapshot}: the first time, or when it is of another line than the last. */
+    private void walk(ClusterSnapshot snapshot) {
+        walks++;
+        int hosts = 0;
+        for (HostEntry e : snapshot.hosts()) {
+            hosts++;
+            update(e.view().id(), e);
+        }
+        // Every host of the snapshot is seen now; more seen means some left it.
+        if (seen.size() > hosts) {
+            for (String gone : new ArrayList<>(seen.keySet())) {
+                if (snapshot.host(gone).isEmpty()) {
+                    update(gone, null);
+                }
+            }
+        }
+    }
+
+    /**
+     * Host {@code id} as {@code e} holds it (null: gone). Its sources are read again only when
+     * its VMs changed: a liveness or admin state change keeps the host's list of VMs, and the
+     * sources are read from the VMs alone.
+     */
+    private void update(String id, HostEntry e) {
+        HostEntry was = seen.get(id);
+        if (was == e) {
+            return;
+        }
+        if (was != null && e != null && was.vms() == e.vms()) {
+            seen.put(id, e);
+            return;
+        }
+        if (was != null) {
+            remove(id, was);
+        }
+        if (e == null) {
+            seen.remove(id);
+        } else {
+            add(id, e);
+            seen.put(id, e);
+        }
+    }
+
+    /** Times every host was compared (the first index, or a snapshot of another line or too far behind). */
+    synchronized long walks() {
+        return walks;
     }
 
     /** Whether every target was counted against the matrix for {@code s} since it last appeared. */

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -26,23 +27,58 @@ public final class ClusterSnapshot {
     public record HostEntry(HostView view, List<VmRecord> vms, Instant lastReportAt) {
     }
 
-    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>(), VmIndex.EMPTY);
+    /**
+     * Where a snapshot stands in its line of descent ({@link #mark}): what an index kept beside
+     * the snapshots remembers, instead of the snapshot itself, to ask later what changed since.
+     */
+    public record Mark(Object lineage, long version) {
+    }
+
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>(), VmIndex.EMPTY,
+            new SnapshotLineage(), 0);
 
     private final TreeMap<String, HostEntry> hosts;
     /** VMs by UUID (their identity: one record per VM, the one of the newest report) and by name. */
     private final VmIndex vms;
     /** {@link #releases()}, once asked. */
     private volatile FleetReleases releases;
+    /** The hosts each snapshot of this line changed, and this one's place in it. */
+    private final SnapshotLineage lineage;
+    private final long version;
 
-    private ClusterSnapshot(TreeMap<String, HostEntry> hosts, VmIndex vms) {
+    private ClusterSnapshot(TreeMap<String, HostEntry> hosts, VmIndex vms, SnapshotLineage lineage, long version) {
         this.hosts = hosts;
         this.vms = vms;
+        this.lineage = lineage;
+        this.version = version;
     }
 
     public static ClusterSnapshot of(Collection<HostEntry> entries) {
         TreeMap<String, HostEntry> m = new TreeMap<>();
         entries.forEach(e -> m.put(e.view().id(), e));
-        return new ClusterSnapshot(m, VmIndex.of(m.values()));
+        return new ClusterSnapshot(m, VmIndex.of(m.values()), new SnapshotLineage(), 0);
+    }
+
+    /** A snapshot derived from this one with the entries of {@code changed} hosts replaced, added or dropped. */
+    private ClusterSnapshot derived(TreeMap<String, HostEntry> m, VmIndex index, Collection<String> changed) {
+        long next = lineage.next(version, changed);
+        return next < 0 ? new ClusterSnapshot(m, index, new SnapshotLineage(), 0)
+                : new ClusterSnapshot(m, index, lineage, next);
+    }
+
+    /** This snapshot's place in its line of descent, for {@link #changedSince}. */
+    public Mark mark() {
+        return new Mark(lineage, version);
+    }
+
+    /**
+     * The hosts whose entries differ between the snapshot {@code earlier} marked and this one
+     * (added, replaced or dropped; a host may be named whose entry came back the same), or empty
+     * when that cannot be told from what is remembered: the two are of different lines, or too
+     * far apart. Either may be the older.
+     */
+    public Optional<Set<String>> changedSince(Mark earlier) {
+        return earlier.lineage() == lineage ? lineage.between(earlier.version(), version) : Optional.empty();
     }
 
     /** A copy with {@code entry} added or replacing the host of the same id. */
@@ -63,7 +99,7 @@ public final class ClusterSnapshot {
         TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
         changes.forEach((id, change) -> m.computeIfPresent(id,
                 (k, e) -> new HostEntry(change.apply(e.view()), e.vms(), e.lastReportAt())));
-        return new ClusterSnapshot(m, vms);
+        return derived(m, vms, changes.keySet());
     }
 
     /** A copy with {@code entries} added or replacing their hosts and {@code removed} dropped. */
@@ -80,7 +116,9 @@ public final class ClusterSnapshot {
             }
         });
         entries.forEach(e -> changes.add(new VmIndex.Change(m.put(e.view().id(), e), e)));
-        return new ClusterSnapshot(m, vms.with(changes));
+        List<String> changed = new ArrayList<>(removed);
+        entries.forEach(e -> changed.add(e.view().id()));
+        return derived(m, vms.with(changes), changed);
     }
 
     /** The VM whose libvirt domain UUID is {@code uuid}: a VM's identity across the fleet. */

@@ -58,6 +58,44 @@ class FleetSourcesTest {
         }
     }
 
+    /**
+     * Following the snapshots of one line, whatever their order, every host is compared once, then
+     * only the hosts each snapshot changed; a snapshot of another line is walked again. The sources
+     * are the walk's every time.
+     */
+    @Test
+    void followingOneLineEveryHostIsComparedOnceThenOnlyTheChangedOnes() {
+        Random r = new Random(7);
+        List<HostEntry> first = new ArrayList<>();
+        for (int h = 0; h < 50; h++) {
+            first.add(entry("h" + h, gpuVm("h" + h + "-vm", "h" + h, "sig-" + r.nextInt(6))));
+        }
+        ClusterSnapshot s = ClusterSnapshot.of(first);
+        List<ClusterSnapshot> line = new ArrayList<>(List.of(s));
+        FleetSources sources = new FleetSources();
+        assertThat(sources.of(s)).isEqualTo(walked(s));
+        for (int step = 0; step < 200; step++) {
+            String host = "h" + r.nextInt(60);
+            switch (r.nextInt(4)) {
+                case 0 -> s = s.without(host);
+                case 1 -> s = s.withViews(Map.of(host, v -> Views.host(v.id())));
+                default -> s = s.with(entry(host, gpuVm(host + "-vm" + step, host, "sig-" + r.nextInt(6))));
+            }
+            line.add(s);
+            // Now and then an older snapshot of the line, as a refresh that read it before another ran.
+            ClusterSnapshot asked = r.nextInt(5) == 0 ? line.get(r.nextInt(line.size())) : s;
+            assertThat(sources.of(asked)).as("step %d", step).isEqualTo(walked(asked));
+        }
+        assertThat(sources.walks()).isEqualTo(1);
+
+        // A what-if derived from an older snapshot starts a line of its own: walked, and right.
+        ClusterSnapshot whatIf = line.get(100).with(entry("h1", gpuVm("h1-moved", "h1", "sig-new")));
+        assertThat(sources.of(whatIf)).isEqualTo(walked(whatIf));
+        assertThat(sources.walks()).isEqualTo(2);
+        assertThat(sources.of(s)).isEqualTo(walked(s));
+        assertThat(sources.walks()).isEqualTo(3);
+    }
+
     /** A settled source stays settled while a host holds it, and is new again once none does. */
     @Test
     void aSourceIsSettledUntilNoHostHoldsItAndOnlyWhileOneDoes() {

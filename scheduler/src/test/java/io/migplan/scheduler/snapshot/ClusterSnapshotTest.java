@@ -75,4 +75,36 @@ class ClusterSnapshotTest {
         assertThat(snapshot.vm("uuid-a")).containsSame(onTarget);
         assertThat(snapshot.resolve("test")).as("one VM, not an ambiguous name").isSameAs(onTarget);
     }
+    /** A snapshot says which hosts changed since another of its line, in either order, while it remembers. */
+    @Test
+    void aSnapshotNamesTheHostsChangedSinceAnotherOfItsLine() {
+        ClusterSnapshot s0 = ClusterSnapshot.of(List.of(entry("a", NOW), entry("b", NOW), entry("c", NOW)));
+        ClusterSnapshot s1 = s0.with(entry("a", NOW, vm("v", "uuid-v", "a")));
+        ClusterSnapshot s2 = s1.withViews(java.util.Map.of("b", v -> v, "zz-not-held", v -> v));
+        ClusterSnapshot s3 = s2.without("c");
+
+        assertThat(s3.changedSince(s0.mark())).contains(java.util.Set.of("a", "b", "zz-not-held", "c"));
+        assertThat(s1.changedSince(s3.mark())).as("either may be the older").contains(java.util.Set.of("b",
+                "zz-not-held", "c"));
+        assertThat(s2.changedSince(s2.mark())).contains(java.util.Set.of());
+        assertThat(s3.without("not-held")).as("nothing to change: the same snapshot").isSameAs(s3);
+    }
+
+    /** A snapshot derived from an older one starts a line of its own; a line remembers its last changes only. */
+    @Test
+    void anotherLineOrAChangeNoLongerRememberedCannotBeTold() {
+        ClusterSnapshot s0 = ClusterSnapshot.of(List.of(entry("a", NOW)));
+        ClusterSnapshot s1 = s0.with(entry("b", NOW));
+        ClusterSnapshot whatIf = s0.with(entry("c", NOW));
+        assertThat(whatIf.changedSince(s0.mark())).as("derived from s0 after s1 was").isEmpty();
+        assertThat(s1.changedSince(whatIf.mark())).isEmpty();
+        assertThat(ClusterSnapshot.of(List.of(entry("a", NOW))).changedSince(s0.mark())).isEmpty();
+
+        ClusterSnapshot s = s1;
+        for (int i = 0; i < SnapshotLineage.KEPT; i++) {
+            s = s.with(entry("h" + (i % 7), NOW));
+        }
+        assertThat(s.changedSince(s1.mark())).as("the last KEPT changes are remembered").isPresent();
+        assertThat(s.changedSince(s0.mark())).as("one more is not").isEmpty();
+    }
 }
