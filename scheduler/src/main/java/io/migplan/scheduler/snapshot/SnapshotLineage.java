@@ -11,13 +11,18 @@ import java.util.Set;
  * The hosts each snapshot of one line of descent changed, so that an index kept beside the
  * snapshots ({@code FleetSources}) follows them host by host instead of comparing every host at
  * every update. A line is the snapshots each derived from the newest one before it, as {@link
- * ClusterSnapshotHolder} derives them; a snapshot derived from an older one (a planner's what-if)
- * starts a line of its own, so a line never holds two snapshots of one version. It remembers the
- * last {@link #KEPT} changes: an index further behind is told so and walks the fleet once.
+ * ClusterSnapshotHolder} derives them; a snapshot derived from one that is no longer the newest
+ * (the second derived from the same one: the holder's next, or a rollback count's what-if) starts
+ * a line of its own, so a line never holds two snapshots of one version, and an index that meets
+ * another line walks the fleet once. It remembers the last {@link #KEPT} changes: an index further
+ * behind is told so and walks the fleet once.
  */
 final class SnapshotLineage {
 
-    /** Changes remembered at most: minutes of a busy fleet's reports, a few dozen kilobytes. */
+    /**
+     * Changes remembered at most: minutes of a busy fleet's reports. A change is usually one
+     * host's id (a reconcile's may name many), so the line holds a few dozen kilobytes.
+     */
     static final int KEPT = 1_024;
 
     private record Change(long version, Set<String> hosts) {
