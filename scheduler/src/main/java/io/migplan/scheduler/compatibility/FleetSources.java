@@ -27,8 +27,11 @@ final class FleetSources {
 
     /** The entry each host was last indexed from. */
     private final Map<String, HostEntry> seen = new HashMap<>();
-    /** Per source key (type id and signature), the hosts holding it and the facts each holds it with. */
-    private final Map<String, TreeMap<String, Source>> byKey = new HashMap<>();
+    /**
+     * Per source key (type id and signature), in key order, the hosts holding it and the facts each
+     * holds it with.
+     */
+    private final TreeMap<String, TreeMap<String, Source>> byKey = new TreeMap<>();
     /**
      * Sources whose targets were all counted against the matrix since the source last appeared in
      * the fleet ({@link MatrixRefresher}); a source leaves the set when no host holds it any more.
@@ -59,10 +62,8 @@ final class FleetSources {
             }
         }
         emptied.clear();
-        List<String> keys = new ArrayList<>(byKey.keySet());
-        keys.sort(null);
-        List<Source> out = new ArrayList<>(keys.size());
-        keys.forEach(k -> out.add(byKey.get(k).firstEntry().getValue()));
+        List<Source> out = new ArrayList<>(byKey.size());
+        byKey.values().forEach(holders -> out.add(holders.firstEntry().getValue()));
         return out;
     }
 
