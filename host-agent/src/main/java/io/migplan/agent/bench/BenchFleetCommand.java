@@ -271,6 +271,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
       long before = acknowledged.sum();
       long holdStart = System.nanoTime();
       steady.start(schedulerPid, postgresDb);
+      Optional<SchedulerCallTimes> callsBefore = schedulerCallTimes();
       liveness.measureGapsFromNow();
       Set<String> notUp = new TreeSet<>();
       int worst = 0;
@@ -311,6 +312,10 @@ public final class BenchFleetCommand implements Callable<Integer> {
       print("hold_s", seconds(System.nanoTime() - holdStart));
       print("reports_per_s_steady", round((acknowledged.sum() - before) / seconds(System.nanoTime() - holdStart)));
       steady.print();
+      // The same calls as the scheduler timed them, arrival to answer: without this process's own delays.
+      Optional<SchedulerCallTimes> callsAfter = callsBefore.isPresent() ? schedulerCallTimes() : Optional.empty();
+      callsAfter.ifPresent(after -> after.since(callsBefore.get()).summary()
+          .forEach((method, line) -> print("scheduler_timed_" + method, line)));
       // Hosts shown STALE or DOWN at some sample, whatever the cause; the lines after them say which were
       // false marks (the agent was heard in time) and which the simulator's own lateness (AgentLiveness).
       print("host_list_samples", samples + " (" + unread + " not read)");
@@ -414,20 +419,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
    * HostListRefused}; any other failure (no answer, another status, not an array) an IOException.
    */
   private JsonNode hosts(String query) throws IOException {
-    String base = schedulerHttp != null ? schedulerHttp : "http://" + scheduler;
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/v1/hosts" + query))
-        .timeout(Duration.ofSeconds(30));
-    String t = token != null ? token : System.getenv("MIGPLAN_TOKEN");
-    if (t != null && !t.isBlank()) {
-      b.header("Authorization", "Bearer " + t.strip());
-    }
-    HttpResponse<String> r;
-    try {
-      r = http().send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
+    HttpResponse<String> r = get("/api/v1/hosts" + query);
     if (r.statusCode() == 401 || r.statusCode() == 403) {
       throw new HostListRefused("the scheduler refused its host list (HTTP " + r.statusCode() + ": " + r.body().strip()
           + "); give a token with the viewer role: --token or MIGPLAN_TOKEN");
@@ -440,6 +432,39 @@ public final class BenchFleetCommand implements Callable<Integer> {
       throw new IOException("the host list is not an array: " + r.body().strip());
     }
     return list;
+  }
+
+  /**
+   * The scheduler's own call times so far ({@code /q/metrics}), or empty (with a warning) when they
+   * could not be read: a scheduler without the series or refusing the token.
+   */
+  private Optional<SchedulerCallTimes> schedulerCallTimes() {
+    try {
+      HttpResponse<String> r = get("/q/metrics");
+      if (r.statusCode() == 200) {
+        return Optional.of(SchedulerCallTimes.parse(r.body()));
+      }
+      System.out.println("warning: the scheduler's metrics were not read: HTTP " + r.statusCode());
+    } catch (IOException e) {
+      System.out.println("warning: the scheduler's metrics were not read: " + e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  /** {@code GET path} on the scheduler's HTTP port, with the viewer token when one is given. */
+  private HttpResponse<String> get(String path) throws IOException {
+    String base = schedulerHttp != null ? schedulerHttp : "http://" + scheduler;
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    String t = token != null ? token : System.getenv("MIGPLAN_TOKEN");
+    if (t != null && !t.isBlank()) {
+      b.header("Authorization", "Bearer " + t.strip());
+    }
+    try {
+      return http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.migplan.scheduler.metrics;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * Every series the scheduler exports at {@code /q/metrics}, named once. Names are Micrometer's
@@ -19,6 +21,12 @@ public final class MetricNames {
 
     /** Timer: an inventory report from receipt to committed, by {@link #OUTCOME} (applied, ignored, refused). */
     public static final String REPORTS = "migplan.reports";
+    /**
+     * Timer with buckets: a gRPC call to the scheduler from its arrival (headers read) to its answer
+     * written, by {@link #METHOD} and {@link #STATUS}; the buckets are {@link #CALL_BUCKETS}, so
+     * Prometheus's {@code histogram_quantile} gives the percentiles of the scheduler's own latency.
+     */
+    public static final String GRPC_CALLS = "migplan.grpc.calls";
     /** Gauge: hosts of the in-memory snapshot by liveness, {@link #STATE} UP, STALE or DOWN. */
     public static final String HOSTS = "migplan.hosts";
     /** Timer: one ProbeCompatibility call to a host's agent (answered or not), by {@link #HOST}. */
@@ -51,6 +59,19 @@ public final class MetricNames {
     public static final String HOST = "host";
     public static final String VIEW = "view";
     public static final String KIND = "kind";
+    /** A gRPC method's full name ({@code migplan.v1.InventoryService/Heartbeat}): the project's own services only. */
+    public static final String METHOD = "method";
+    /** A gRPC status code's name ({@code OK}, {@code UNAUTHENTICATED}, {@code CANCELLED}…). */
+    public static final String STATUS = "status";
+
+    /**
+     * The bucket bounds of {@link #GRPC_CALLS}: from a millisecond to ten seconds (past any
+     * agent's deadline), 50 ms among them, the report latency the scheduler is held to
+     * (docs/benchmarks.md).
+     */
+    public static final List<Duration> CALL_BUCKETS = LongStream
+            .of(1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000)
+            .mapToObj(Duration::ofMillis).toList();
 
     /**
      * The most distinct hosts the per-agent series name; calls to further hosts are counted under
@@ -64,6 +85,8 @@ public final class MetricNames {
     /** The series as Prometheus names them, each a family a dashboard may query. */
     public static final List<String> PROMETHEUS = List.of(
             "migplan_reports_seconds_count", "migplan_reports_seconds_sum", "migplan_reports_seconds_max",
+            "migplan_grpc_calls_seconds_bucket", "migplan_grpc_calls_seconds_count", "migplan_grpc_calls_seconds_sum",
+            "migplan_grpc_calls_seconds_max",
             "migplan_hosts",
             "migplan_probes_seconds_count", "migplan_probes_seconds_sum", "migplan_probes_seconds_max",
             "migplan_probe_failures_total",

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,8 @@ public class SchedulerMetrics {
     MeterRegistry registry;
     @Inject
     TransactionSynchronizationRegistry transactions;
+
+    private static final Duration[] CALL_BUCKETS = MetricNames.CALL_BUCKETS.toArray(Duration[]::new);
 
     /** The per-agent meters, by host: at most {@link MetricNames#MAX_HOST_TAGS} hosts and the overflow. */
     private final Map<String, AgentMeters> agents = new ConcurrentHashMap<>();
@@ -66,6 +69,14 @@ public class SchedulerMetrics {
             Counter.builder(MetricNames.VERDICTS_STORED).description("compatibility verdicts stored")
                     .register(registry).increment(count);
         }
+    }
+
+    /** A gRPC call to {@code method} answered with {@code status} {@code nanos} after it arrived. */
+    public void grpcCall(String method, String status, long nanos) {
+        Timer.builder(MetricNames.GRPC_CALLS).description("gRPC calls to the scheduler, arrival to answer")
+                .tag(MetricNames.METHOD, method).tag(MetricNames.STATUS, status)
+                .serviceLevelObjectives(CALL_BUCKETS)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A "where can it move" answer ({@code view} full or summary) that took {@code nanos}. */

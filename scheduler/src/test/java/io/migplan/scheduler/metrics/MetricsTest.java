@@ -58,6 +58,16 @@ class MetricsTest {
         Scrape reported = Scrape.now();
         assertThat(moved(before, reported, "migplan_reports_seconds_count", "outcome=\"applied\"")).isGreaterThanOrEqualTo(6);
         assertThat(moved(before, reported, "migplan_reports_seconds_sum", "outcome=\"applied\"")).isPositive();
+        // Every gRPC call is timed from its arrival, in buckets from which Prometheus reads percentiles.
+        String report = "method=\"migplan.v1.InventoryService/ReportInventory\"";
+        double timed = moved(before, reported, "migplan_grpc_calls_seconds_count", report);
+        assertThat(timed).isGreaterThanOrEqualTo(6);
+        assertThat(reported.sum("migplan_grpc_calls_seconds_bucket", l -> l.contains(report) && l.contains("le=\"+Inf\""))
+                - before.sum("migplan_grpc_calls_seconds_bucket", l -> l.contains(report) && l.contains("le=\"+Inf\"")))
+                .isEqualTo(timed);
+        assertThat(reported.samples().keySet()).as("a bucket at 50 ms")
+                .anyMatch(k -> k.startsWith("migplan_grpc_calls_seconds_bucket") && k.contains(report)
+                        && k.contains("le=\"0.05\"") && k.contains("status=\"OK\""));
         await("the hosts gauge counts the six hosts UP").atMost(WAIT).pollInterval(POLL)
                 .until(() -> Scrape.now().value("migplan_hosts{state=\"UP\"}").orElse(0.0) >= 6);
 
