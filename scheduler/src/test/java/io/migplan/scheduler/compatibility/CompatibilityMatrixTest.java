@@ -8,6 +8,8 @@ import static io.migplan.scheduler.testsupport.Snapshots.type;
 import static io.migplan.scheduler.testsupport.Snapshots.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.migplan.proto.v1.HostSnapshot;
 import io.migplan.proto.v1.ProbeAnswer;
@@ -19,6 +21,9 @@ import io.migplan.scheduler.snapshot.ClusterSnapshotHolder;
 import io.migplan.scheduler.testsupport.SchedulerGrpc;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +122,47 @@ class CompatibilityMatrixTest {
                 .as("the cache holds it at the new generation too")
                 .hasEntrySatisfying(CELL, v -> assertThat(v.generation()).isEqualTo(6));
         assertThat(matrix.forgetStale("t1")).isZero();
+    }
+
+    /**
+     * Carrying one host's verdicts reads that host's rows only, however many other hosts hold
+     * verdicts of the same signatures (100 of each of 30 here, as a fleet's refresher leaves them)
+     * and whatever plan the statistics suggest.
+     */
+    @Test
+    void carryingAHostsVerdictsReadsNoOtherHostsVerdicts() throws Exception {
+        reportT1(5);
+        matrix.record(5, Map.of(CELL, answer(Verdict.VERDICT_COMPATIBLE, "")), NOW);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("insert into host (id, cpus, memory_mib, generation, state, last_report_at,"
+                    + " last_heartbeat_at) select 'other-' || i, 0, 0, 1, 'DOWN', now(), now()"
+                    + " from generate_series(1, 3000) i");
+            // 30 signatures of 30 types, a type per signature as in a fleet: t1's is one of them.
+            st.executeUpdate("insert into compatibility_verdict (target_host, target_parent, target_type_id,"
+                    + " source_signature, target_generation, verdict, asked_at) select 'other-' || i,"
+                    + " '0000:3b:00.0', case when i % 30 = 0 then 'nvidia-231' else 'type-' || i % 30 end,"
+                    + " case when i % 30 = 0 then '" + SIG + "' else 'sig-' || i % 30 end, 1, 'COMPATIBLE', now()"
+                    + " from generate_series(1, 3000) i");
+            st.execute("analyze compatibility_verdict");
+            c.setAutoCommit(false);
+            String explain = "explain (analyze, format json) " + CompatibilityMatrix.CARRY.replace("?1", "'t1'")
+                    .replace("?2", "5").replace("?3", "6");
+            JsonNode plan;
+            try (ResultSet rs = st.executeQuery(explain)) {
+                rs.next();
+                plan = new ObjectMapper().readTree(rs.getString(1)).get(0).get("Plan");
+            } finally {
+                c.rollback();
+            }
+            assertThat(plan.get("Actual Rows").asLong()).as("t1's one verdict moved").isEqualTo(1);
+            // By the tuple ids it locked: a join back on the key is planned from statistics, and at
+            // 5,000 hosts the planner ran it through the signature index, reading every host's verdicts.
+            assertThat(plan.findValuesAsText("Node Type")).as("the update's plan").contains("Tid Scan");
+            assertThat(plan.findValues("Rows Removed by Filter")).as("rows of other hosts read and dropped")
+                    .allMatch(n -> n.asLong() < 10);
+        }
+        reportT1(6, CompatibilityMatrixTest::runningAVm);
+        assertThat(matrix.valid(List.of(CELL))).hasEntrySatisfying(CELL, v -> assertThat(v.generation()).isEqualTo(6));
     }
 
     @Test
