@@ -103,6 +103,13 @@ final class CampaignStep {
     private boolean stuck;
     /** Whether this step asked for the stuck hosts to be planned again. */
     private boolean triedStuck;
+    /**
+     * The devices of the VMs still to move, one per type and signature ({@link Upgrades#stillToMove});
+     * null until asked and after a host enters or leaves {@link #STILL_TO_MOVE}. Made once per step,
+     * not once per upgraded host probed: with a tenth of 1,000 hosts in maintenance, each of them walked
+     * every VM of the fleet at every step.
+     */
+    private Map<String, DeviceRequest> stillToMove;
 
     CampaignStep(Input in, StepEffects out) {
         this.in = in;
@@ -235,6 +242,8 @@ final class CampaignStep {
             "WAITING");
     /** States of hosts the campaign is working on, which take no VM meanwhile. */
     static final Set<String> BUSY_TARGET = Set.of("DRAINING", "READY_TO_UPGRADE", "UPGRADING", "PROBING", "WAITING");
+    /** States of hosts whose VMs are still to move: what an upgraded host is probed for. */
+    static final Set<String> STILL_TO_MOVE = Set.of("PENDING", "DRAINING", "WAITING");
     /** States whose hosts the plan treats as already at the new release. */
     static final Set<String> UPGRADING = Set.of("READY_TO_UPGRADE", "UPGRADING", "PROBING");
 
@@ -259,6 +268,9 @@ final class CampaignStep {
 
     private void hostState(HostRow h, String state, String note) {
         out.hostState(h, HostStep.valueOf(state), note);
+        if (STILL_TO_MOVE.contains(h.state()) != STILL_TO_MOVE.contains(state)) {
+            stillToMove = null;
+        }
         hosts.put(h.host(), new HostRow(h.host(), h.batch(), h.canary(), state, note));
     }
 
@@ -506,6 +518,21 @@ final class CampaignStep {
     /** Upgrade verification: the new release reported, then the probes the remaining VMs need answered. */
     private final class Upgrades {
 
+        /** The devices of the VMs on hosts still to be emptied, one per type and signature, in the hosts' order. */
+        private Map<String, DeviceRequest> stillToMove() {
+            if (stillToMove == null) {
+                Map<String, DeviceRequest> wanted = new LinkedHashMap<>();
+                for (HostRow other : hosts.values()) {
+                    if (STILL_TO_MOVE.contains(other.state())) {
+                        host(other.host()).ifPresent(src -> src.vms().forEach(vm -> vm.devices().forEach(d ->
+                                wanted.putIfAbsent(d.typeId() + '\u0000' + d.sourceSignature(), d))));
+                    }
+                }
+                stillToMove = wanted;
+            }
+            return stillToMove;
+        }
+
         /** An upgrading host that reports the new release is probed next. */
         void upgraded(HostRow h) {
             Optional<HostEntry> e = host(h.host());
@@ -527,16 +554,8 @@ final class CampaignStep {
             if (e == null || !e.view().isUp()) {
                 return;
             }
-            Map<String, DeviceRequest> wanted = new LinkedHashMap<>();
-            for (HostRow other : hosts.values()) {
-                if (other.state().equals("PENDING") || other.state().equals("DRAINING")
-                        || other.state().equals("WAITING")) {
-                    host(other.host()).ifPresent(src -> src.vms().forEach(vm -> vm.devices().forEach(d ->
-                            wanted.putIfAbsent(d.typeId() + '\u0000' + d.sourceSignature(), d))));
-                }
-            }
             List<Cell> cells = new ArrayList<>();
-            for (DeviceRequest d : wanted.values()) {
+            for (DeviceRequest d : stillToMove().values()) {
                 for (ParentView p : e.view().parentsWith(d.typeId())) {
                     cells.add(new Cell(new MatrixKey(h.host(), p.address(), d.typeId(), d.sourceSignature()), d));
                 }
