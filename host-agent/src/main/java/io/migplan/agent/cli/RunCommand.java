@@ -6,6 +6,8 @@ import io.migplan.agent.config.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -40,6 +42,17 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentConfig cfg;
     HostAgent agent;
+    // Installed before the agent starts, which reports at once: a SIGHUP (systemctl reload) from then
+    // on re-reads the config instead of ending the process, and one during the start is taken after it.
+    AtomicReference<HostAgent> started = new AtomicReference<>();
+    AtomicBoolean reloadAsked = new AtomicBoolean();
+    Signal.handle(new Signal("HUP"), signal -> {
+      reloadAsked.set(true);
+      HostAgent a = started.get();
+      if (a != null) {
+        a.reloadFrom(config);
+      }
+    });
     try {
       cfg = AgentConfig.load(config);
       if (cfg.plaintextRefusal().isPresent()) {
@@ -61,7 +74,10 @@ final class RunCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "agent-shutdown"));
-    Signal.handle(new Signal("HUP"), signal -> agent.reloadFrom(config));
+    started.set(agent);
+    if (reloadAsked.get()) {
+      agent.reloadFrom(config); // asked while starting (a reload asked since is done by the handler too: harmless)
+    }
     System.out.println(cfg.hostId() + " " + agent.endpoint());
     stopped.await();
     return 0;
