@@ -112,7 +112,10 @@ public class InventoryStore {
 
         // The rows of the report replace the host's in batches (ReportRows); the host's own row is
         // this entity, written at commit.
-        em.unwrap(Session.class).doWork(c -> rows.replace(c, hostId, s));
+        em.unwrap(Session.class).doWork(c -> {
+            ResentWrites.commitWithoutWaitingForFlush(c);
+            rows.replace(c, hostId, s);
+        });
         applied.fire(new InventoryApplied(hostId, s.getGeneration(), previous, s, now, host.adminState,
                 host.adminReason));
         LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
@@ -176,6 +179,7 @@ public class InventoryStore {
         // deadlock; a row another transaction holds (a report in progress) is skipped unless the
         // caller waits for it, and its beat is said to be busy.
         return em.unwrap(Session.class).doReturningWork(c -> {
+            ResentWrites.commitWithoutWaitingForFlush(c);
             Set<BeatQueue.Beat> vouched = new HashSet<>();
             List<String> back = new ArrayList<>();
             try (PreparedStatement beat = c.prepareStatement("update host h set last_heartbeat_at = ? from"
