@@ -79,6 +79,28 @@ public class AuditLog {
                 .setParameter(1, id).setParameter(2, target).executeUpdate()));
     }
 
+    /** Who the record of {@link #rehearseInside} names: no caller, since no call is made. */
+    public static final String REHEARSAL_SUBJECT = "warm-up-rehearsal";
+
+    /**
+     * The audit's statements for a made-up call, run where the caller's transaction will be rolled
+     * back: its record written as a change's is, then named as a call that created something is
+     * (in a transaction of its own that finds nothing to update, since the record never commits).
+     * So the first audited call after a start does not prepare them itself. The caller's
+     * transaction must have changed something already, and must not commit.
+     *
+     * @throws IllegalStateException when no record was written: the transaction has changed nothing
+     */
+    public void rehearseInside() {
+        AuditedCall call = new AuditedCall(REHEARSAL_SUBJECT, "", "rehearsal", "");
+        writeWithChange(call);
+        Long written = call.pending();
+        if (written == null) {
+            throw new IllegalStateException("the audit's rehearsal needs a transaction that changed something");
+        }
+        retarget(written, REHEARSAL_SUBJECT);
+    }
+
     /**
      * A transaction begun on a thread making an audited call: its commit will carry the call's
      * record. The synchronization is a plain one, not interposed: JTA runs those first, before

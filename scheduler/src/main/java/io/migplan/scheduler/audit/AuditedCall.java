@@ -63,6 +63,11 @@ final class AuditedCall {
         return committed != null || pending != null;
     }
 
+    /** The record written in a transaction that has not ended yet, or null. */
+    Long pending() {
+        return pending;
+    }
+
     Long committed() {
         return committed;
     }

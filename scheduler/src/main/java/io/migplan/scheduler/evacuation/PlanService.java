@@ -3,6 +3,7 @@ package io.migplan.scheduler.evacuation;
 import io.migplan.scheduler.error.Reason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.migplan.scheduler.audit.AuditLog;
 import io.migplan.scheduler.compatibility.Verdicts;
 import io.migplan.scheduler.config.MigplanConfig;
 import io.migplan.scheduler.error.UnknownObjectException;
@@ -89,6 +90,8 @@ public class PlanService {
     SchedulerMetrics metrics;
     @Inject
     Validator validator;
+    @Inject
+    AuditLog audit;
 
     private EvacuationJobs jobs;
     private volatile boolean warmingUp;
@@ -189,11 +192,12 @@ public class PlanService {
      * A solved plan taken the API's way outside the planner, so that the first plan an operator
      * asks for does not load and compile that code itself: a request naming the plan's hosts read
      * from JSON bytes and checked as the API checks it, the plan's row inserted as SOLVING with
-     * that request, its outcome written into the row, the row read back and shown as a GET shows
-     * it, and both answers (the id, the plan) written as the JSON bytes the API sends. The row's
-     * statements run in one transaction that is rolled back, and no audited call is open on the
-     * warm-up's thread: nothing is left behind (no row, no audit record, no metric). Returns the
-     * plan as the rolled-back row showed it.
+     * that request and the audit's record of a made-up call written beside it
+     * ({@link AuditLog#rehearseInside}), its outcome written into the row, the row read back and
+     * shown as a GET shows it, and both answers (the id, the plan) written as the JSON bytes the
+     * API sends. The row's statements run in one transaction that is rolled back, and no audited
+     * call is open on the warm-up's thread: nothing is left behind (no row, no audit record, no
+     * metric). Returns the plan as the rolled-back row showed it.
      */
     PlanView rehearse(PlanView plan) {
         Set<String> hosts = new LinkedHashSet<>();
@@ -212,6 +216,7 @@ public class PlanService {
             QuarkusTransaction.begin();
             try {
                 insertSolving(REHEARSAL, requestJson, clock.instant());
+                audit.rehearseInside();
                 update(REHEARSAL, plan.status(), write(plan), plan.progress().bestScore(),
                         plan.progress().elapsedMillis(), "");
                 shown = shown(REHEARSAL, row(REHEARSAL));
@@ -363,11 +368,18 @@ public class PlanService {
         return id;
     }
 
-    /** The request as a plan's row keeps it: the hosts to empty and the limits in force. */
+    /**
+     * The request as a plan's row keeps it: the hosts to empty and the limits in force. A record
+     * with a declared list, so one serializer writes it whatever the number of hosts (the warm-up
+     * prepares the one every request uses).
+     */
+    private record StoredRequest(List<String> hosts, int maxOutboundPerHost, int maxInboundPerHost, int maxParallel,
+            long timeLimitSeconds) {
+    }
+
     private String requestJson(Set<String> hosts, PlanLimits limits) {
-        return write(Map.of("hosts", List.copyOf(hosts), "maxOutboundPerHost", limits.maxOutboundPerHost(),
-                "maxInboundPerHost", limits.maxInboundPerHost(), "maxParallel", limits.maxParallel(),
-                "timeLimitSeconds", limits.timeLimit().toSeconds()));
+        return write(new StoredRequest(List.copyOf(hosts), limits.maxOutboundPerHost(), limits.maxInboundPerHost(),
+                limits.maxParallel(), limits.timeLimit().toSeconds()));
     }
 
     /** Inserts plan {@code id} as SOLVING, in the caller's transaction. */

@@ -27,6 +27,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.jboss.logging.Logger;
 
 /**
@@ -108,6 +109,15 @@ public class SchedulerTls {
     public ChannelCredentials channelCredentials(PeerIdentity host) {
         return TlsChannelCredentials.newBuilder().keyManager(keys)
                 .trustManager(new ExpectedPeerTrustManager(trust, host)).build();
+    }
+
+    /**
+     * What a client of this scheduler's own API trusts when TLS is on: a certificate of the
+     * configured CA naming the scheduler ({@code spiffe://migplan/scheduler}), the host name it
+     * was dialled by aside; empty when TLS is off.
+     */
+    public Optional<X509ExtendedTrustManager> ownApiTrust() {
+        return enabled() ? Optional.of(new ExpectedPeerTrustManager(trust, PeerIdentity.scheduler())) : Optional.empty();
     }
 
     private void load(TlsConfiguration tls) {

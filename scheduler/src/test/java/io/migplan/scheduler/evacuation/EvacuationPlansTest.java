@@ -200,6 +200,7 @@ class EvacuationPlansTest {
     void aRehearsedPlanIsShownAsItsRowReadBackWouldShowItAndLeavesNoRowAndNoAuditRecord() {
         long before = Inventory.count(ds, "plan");
         long audited = Inventory.count(ds, "audit_record");
+        long auditInserts = rowsInserted("audit_record");
         PlanView plan = new PlanView("warm-up-0", PlanStatus.READY, new PlanView.Progress("0hard/0medium/-3soft", 12),
                 List.of(new PlanView.Migration("vm-1", "uuid-1", "src", "dst", "mdev-1", "nvidia-1", 1)), List.of(),
                 new PlanView.Metrics(1, 1, 0, 1, 2, 12, 0, false), "");
@@ -213,14 +214,21 @@ class EvacuationPlansTest {
         assertThat(shown.metrics()).isEqualTo(plan.metrics());
         assertThat(Inventory.count(ds, "plan")).as("the row rolled back").isEqualTo(before);
         assertThat(Inventory.count(ds, "audit_record")).as("nothing audited").isEqualTo(audited);
+        await("the audit's record written beside the row, then rolled back").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(rowsInserted("audit_record")).isGreaterThan(auditInserts));
         given().get("/api/v1/plans/{id}", PlanService.REHEARSAL).then().statusCode(404);
     }
 
     /** Rows ever inserted into {@code plan}, those of rolled-back transactions included (PostgreSQL's statistics). */
     private long planRowsInserted() {
+        return rowsInserted("plan");
+    }
+
+    /** Rows ever inserted into {@code table}, those of rolled-back transactions included. */
+    private long rowsInserted(String table) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select coalesce(sum(n_tup_ins), 0) from pg_stat_user_tables"
-                        + " where relname = 'plan'")) {
+                        + " where relname = '" + table + "'")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

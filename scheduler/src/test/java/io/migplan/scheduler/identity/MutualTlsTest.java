@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.migplan.scheduler.api.rest.RequestPathWarmUp;
 import io.migplan.agent.HostAgent;
 import io.migplan.agent.config.AgentConfig;
 import io.migplan.agent.config.TlsSettings;
@@ -30,6 +31,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.Readiness;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.net.URL;
@@ -40,6 +42,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
@@ -74,6 +78,9 @@ class MutualTlsTest {
     @Inject
     SchedulerTls tls;
     @Inject
+    @Readiness // a health check: its qualifier, not @Default
+    RequestPathWarmUp warmUp;
+    @Inject
     CertificateRotation rotation;
     @Inject
     CertificateUpdates updates;
@@ -105,6 +112,17 @@ class MutualTlsTest {
     @Test
     void tlsIsOnWithTheSchedulersCertificate() {
         assertThat(tls.enabled()).isTrue();
+    }
+
+    /** Over TLS the warm-up trusts the scheduler's certificate from the CA, whatever the name it dialled. */
+    @Test
+    void theRequestPathWarmUpReachesTheApiOverTls() {
+        Map<Integer, Integer> answers = CompletableFuture.supplyAsync(warmUp::warmUp,
+                task -> new Thread(task, "request-path-warm-up").start()).join();
+
+        assertThat(answers.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(2 * RequestPathWarmUp.ROUNDS);
+        assertThat(answers).containsOnlyKeys(404, 400);
     }
 
     @Test

@@ -46,7 +46,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -112,7 +111,7 @@ public class CampaignResource {
     public Response create(@Valid @NotNull(message = "is required: \\{fromRelease, toRelease, hosts | selector, policy,"
             + " dryRun\\}") CampaignRequest body) {
         CampaignView view = campaigns.create(body);
-        return Response.accepted(view).location(URI.create("/api/v1/campaigns/" + view.id())).build();
+        return Accepted.of(view, "/api/v1/campaigns/" + view.id());
     }
 
     @GET

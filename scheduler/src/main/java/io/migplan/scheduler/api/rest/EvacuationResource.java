@@ -17,7 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -52,7 +51,7 @@ public class EvacuationResource {
     public Response create(@Valid @NotNull(message = "is required: \\{hosts, reason, policy\\}")
             EvacuationCampaignRequest body) {
         CampaignView view = campaigns.createEvacuation(body);
-        return Response.accepted(view).location(URI.create("/api/v1/campaigns/" + view.id())).build();
+        return Accepted.of(view, "/api/v1/campaigns/" + view.id());
     }
 
     @GET

@@ -19,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -44,7 +43,7 @@ public class PlanResource {
     public Response evacuation(@Valid @NotNull(message = "is required: \\{hosts, maxOutboundPerHost,"
             + " maxInboundPerHost, maxParallel, timeLimitSeconds\\}") EvacuationRequest body) {
         String id = plans.create(body);
-        return Response.accepted(Map.of("id", id)).location(URI.create("/api/v1/plans/" + id)).build();
+        return Accepted.of(Map.of("id", id), "/api/v1/plans/" + id);
     }
 
     @GET
