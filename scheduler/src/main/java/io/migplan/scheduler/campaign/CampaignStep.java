@@ -632,13 +632,17 @@ final class CampaignStep {
             });
             in.later().forEachTarget((target, moves) -> moves.stream().filter(m -> !moving.contains(m.vmUuid()))
                     .findFirst().ifPresent(m -> checkTarget(target, m.vm(), targets)));
-            // A VM on a host being emptied that no migration takes away.
+            // A VM on a host being emptied that no migration takes away. The open migrations' VMs
+            // by source, gathered once: not once per host being emptied.
+            Map<String, Set<String>> leavingBySource = new HashMap<>();
+            for (MigrationRow m : open) {
+                leavingBySource.computeIfAbsent(m.from(), k -> new HashSet<>()).add(m.vmUuid());
+            }
             for (HostRow h : hosts.values()) {
                 if (!h.state().equals("DRAINING") && !h.state().equals("READY_TO_UPGRADE")) {
                     continue;
                 }
-                Set<String> leaving = new HashSet<>();
-                open.stream().filter(m -> m.from().equals(h.host())).forEach(m -> leaving.add(m.vmUuid()));
+                Set<String> leaving = leavingBySource.getOrDefault(h.host(), Set.of());
                 host(h.host()).ifPresent(e -> e.vms().forEach(vm -> {
                     if (!leaving.contains(vm.uuid()) && !moving.contains(vm.uuid())) {
                         flag("VM " + vm.name() + " appeared on host " + h.host() + ", which is being emptied");

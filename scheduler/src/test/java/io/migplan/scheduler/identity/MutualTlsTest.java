@@ -121,7 +121,7 @@ class MutualTlsTest {
                 task -> new Thread(task, "request-path-warm-up").start()).join();
 
         assertThat(answers.values().stream().mapToInt(Integer::intValue).sum())
-                .isEqualTo(2 * RequestPathWarmUp.ROUNDS);
+                .isEqualTo(4 * RequestPathWarmUp.ROUNDS);
         assertThat(answers).containsOnlyKeys(404, 400);
     }
 

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.TrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -34,7 +37,8 @@ import org.jboss.logging.Logger;
  * or an orchestrator sends does not pay for what only a request over the network runs: the HTTP
  * server's request path, the bearer token's check, the routing, the roles' and the audit's
  * interceptors, the reading of a JSON body and the mapping of errors (about 40 ms of the first
- * request after a start, docs/benchmarks.md). Each round is two requests that change nothing
+ * request after a start, docs/benchmarks.md), over HTTP/1.1 and over HTTP/2 (cleartext upgrade,
+ * or ALPN over TLS). Each round is two requests per protocol that change nothing
  * and that the audit does not record: a read of a plan that does not exist ({@code 404}) and an
  * evacuation whose body is not JSON ({@code 400}, refused before the operation runs). They carry a
  * token this scheduler signs for {@value #SUBJECT}, valid for a minute and sent nowhere else; over
@@ -94,21 +98,31 @@ public class RequestPathWarmUp implements HealthCheck {
      */
     public Map<Integer, Integer> warmUp() {
         warming = true;
-        HttpClient client = null;
+        List<HttpClient> clients = new ArrayList<>();
         try {
             Optional<TrustOptions> trust = tls.ownApiTrust().map(TrustOptions::wrap);
-            HttpClientOptions options = new HttpClientOptions().setConnectTimeout(2_000);
-            trust.ifPresent(t -> options.setSsl(true).setTrustOptions(t).setVerifyHost(false));
-            client = vertx.createHttpClient(options);
+            // HTTP/1.1 (curl, scripts) and HTTP/2 (the JDK's client, so migplan; gRPC): the server's paths differ.
+            for (HttpVersion version : List.of(HttpVersion.HTTP_1_1, HttpVersion.HTTP_2)) {
+                HttpClientOptions options = new HttpClientOptions().setConnectTimeout(2_000).setProtocolVersion(version);
+                if (trust.isPresent()) {
+                    options.setSsl(true).setTrustOptions(trust.get()).setVerifyHost(false)
+                            .setUseAlpn(version == HttpVersion.HTTP_2);
+                } else {
+                    options.setHttp2ClearTextUpgrade(true);
+                }
+                clients.add(vertx.createHttpClient(options));
+            }
             long deadline = System.nanoTime() + LISTEN_WAIT.toNanos();
             int port = listening(trust.isPresent() ? server::getSecurePort : server::getPort, deadline);
             String token = tokens.issue(SUBJECT, Roles.OPERATOR, TOKEN_TTL, clock.instant()).token();
             Map<Integer, Integer> got = new TreeMap<>();
             for (int round = 0; round < ROUNDS; round++) {
-                got.merge(send(client, port, token, HttpMethod.GET, "/api/v1/plans/" + ABSENT_PLAN, null, deadline),
-                        1, Integer::sum);
-                got.merge(send(client, port, token, HttpMethod.POST, "/api/v1/plans/evacuation", "{\"hosts\": [",
-                        deadline), 1, Integer::sum);
+                for (HttpClient client : clients) {
+                    got.merge(send(client, port, token, HttpMethod.GET, "/api/v1/plans/" + ABSENT_PLAN, null,
+                            deadline), 1, Integer::sum);
+                    got.merge(send(client, port, token, HttpMethod.POST, "/api/v1/plans/evacuation",
+                            "{\"hosts\": [", deadline), 1, Integer::sum);
+                }
             }
             answers = Map.copyOf(got);
             LOG.debugf("request path warmed up: %s", got);
@@ -118,9 +132,7 @@ public class RequestPathWarmUp implements HealthCheck {
                     e.toString());
             return answers;
         } finally {
-            if (client != null) {
-                client.close();
-            }
+            clients.forEach(HttpClient::close);
             warming = false;
         }
     }

@@ -31,7 +31,7 @@ class RequestPathWarmUpTest {
                 task -> new Thread(task, "request-path-warm-up").start()).join();
 
         assertThat(answers).as("the token accepted: a plan not found, a body refused; nothing else")
-                .isEqualTo(Map.of(404, RequestPathWarmUp.ROUNDS, 400, RequestPathWarmUp.ROUNDS));
+                .isEqualTo(Map.of(404, 2 * RequestPathWarmUp.ROUNDS, 400, 2 * RequestPathWarmUp.ROUNDS));
         assertThat(warmUp.call().getStatus().name()).isEqualTo("UP");
         assertThat(Inventory.count(ds, "plan")).as("no plan").isEqualTo(plans);
         assertThat(Inventory.count(ds, "audit_record")).as("nothing audited").isEqualTo(audited);
