@@ -479,7 +479,28 @@ class CampaignStore {
                 .setParameter(1, id).setParameter(2, List.of(MigrationState.ISSUED, MigrationState.DONE))
                 .setParameter(3, MigrationState.PLANNED).setParameter(4, batch == null ? -1 : batch)
                 .setHint(HibernateHints.HINT_READ_ONLY, true);
-        return stored(id, () -> q.getResultList().stream().map(CampaignStore::row).toList());
+        return stored(id, () -> {
+            List<CampaignMigrationEntity> read = q.getResultList();
+            List<MigrationRow> rows = read.stream().map(CampaignStore::row).toList();
+            forgetReadOnly(read);
+            return rows;
+        });
+    }
+
+    /**
+     * Takes the entities of {@code read} that the session holds read-only out of it: a step reads
+     * a batch's unsettled migrations (hundreds to thousands) and writes a few, and each flush (the
+     * one before every native statement, the commit's) went through every entity held. One the
+     * transaction already holds writable stays, with its change. A migration written later is
+     * read again by its id ({@link #migrationEntity}).
+     */
+    private void forgetReadOnly(List<CampaignMigrationEntity> read) {
+        Session session = em.unwrap(Session.class);
+        for (CampaignMigrationEntity e : read) {
+            if (session.contains(e) && session.isReadOnly(e)) {
+                session.detach(e);
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,12 @@ public final class ClusterSnapshot {
     private final TreeMap<String, HostEntry> hosts;
     /** VMs by UUID (their identity: one record per VM, the one of the newest report) and by name. */
     private final VmIndex vms;
+    /** Look-ups by id after which {@link #host} builds a hash index of the hosts. */
+    static final int HASH_INDEX_AFTER = 256;
+    /** The hosts by id in a hash map, once {@link #host} was asked often enough; null until then. */
+    private volatile Map<String, HostEntry> byId;
+    /** Look-ups so far without the index; a racy count is enough to decide when to build it. */
+    private int lookups;
     /** {@link #releases()}, once asked. */
     private volatile FleetReleases releases;
     /** The hosts each snapshot of this line changed, and this one's place in it. */
@@ -142,7 +149,17 @@ public final class ClusterSnapshot {
     }
 
     public Optional<HostEntry> host(String id) {
-        return Optional.ofNullable(hosts.get(id));
+        Map<String, HostEntry> index = byId;
+        if (index == null) {
+            // A snapshot asked about a host or two (most, between reports) is not worth a hash
+            // index; one asked about every host of a campaign, several times a step, is.
+            if (lookups++ < HASH_INDEX_AFTER) {
+                return Optional.ofNullable(hosts.get(id));
+            }
+            index = new HashMap<>(hosts);
+            byId = index;
+        }
+        return Optional.ofNullable(index.get(id));
     }
 
     /** Every host, by id. */

@@ -30,6 +30,7 @@ final class VmIndex {
      * a 1,000-host campaign's scheduler CPU); a power of two, for the mask.
      */
     static final int SHARDS = 4096;
+    private static final int SHARD_BITS = Integer.numberOfTrailingZeros(SHARDS);
 
     static final VmIndex EMPTY = new VmIndex(emptyShards(), emptyShards(), 0);
 
@@ -158,9 +159,14 @@ final class VmIndex {
         }
     }
 
-    private static int shard(String key) {
-        int h = key.hashCode();
-        return (h ^ (h >>> 16)) & (SHARDS - 1);
+    /**
+     * The shard of {@code key}: the top bits of its hash, mixed (Fibonacci hashing). Not its low
+     * bits: a shard's {@link HashMap} picks buckets by those, so shards chosen by them put every
+     * key of a shard in one bucket, and each map of a dozen entries became a tree searched by
+     * comparing strings.
+     */
+    static int shard(String key) {
+        return (key.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - SHARD_BITS);
     }
 
     @SuppressWarnings("unchecked")

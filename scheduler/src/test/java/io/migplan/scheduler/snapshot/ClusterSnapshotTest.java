@@ -107,4 +107,18 @@ class ClusterSnapshotTest {
         assertThat(s.changedSince(s1.mark())).as("the last KEPT changes are remembered").isPresent();
         assertThat(s.changedSince(s0.mark())).as("one more is not").isEmpty();
     }
+
+    /** Past the look-ups after which a snapshot indexes its hosts by hash, it answers as before. */
+    @Test
+    void hostsAreFoundTheSameBeforeAndAfterTheSnapshotIndexesThemByHash() {
+        ClusterSnapshot snapshot = ClusterSnapshot.of(List.of(entry("h-b", NOW), entry("h-a", NOW)));
+        for (int i = 0; i <= ClusterSnapshot.HASH_INDEX_AFTER + 1; i++) {
+            assertThat(snapshot.host("h-a").orElseThrow().view().id()).isEqualTo("h-a");
+            assertThat(snapshot.host("h-b").orElseThrow().view().id()).isEqualTo("h-b");
+            assertThat(snapshot.host("h-c")).isEmpty();
+        }
+        ClusterSnapshot without = snapshot.without("h-a");
+        assertThat(without.host("h-a")).as("a copy indexes its own hosts").isEmpty();
+        assertThat(snapshot.host("h-a")).isPresent();
+    }
 }

@@ -112,4 +112,28 @@ class VmIndexTest {
             }
         }
     }
+
+    /**
+     * The keys of a shard spread over its map's buckets: a shard chosen by the same low bits of
+     * the hash as the map's bucket put a whole shard in one bucket (a tree searched by comparing
+     * strings at every look-up).
+     */
+    @Test
+    void theKeysOfAShardSpreadOverItsMapsBuckets() {
+        java.util.Map<Integer, java.util.Set<Integer>> buckets = new java.util.HashMap<>();
+        java.util.Map<Integer, Integer> keys = new java.util.HashMap<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 50_000; i++) {
+            String uuid = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+            int h = uuid.hashCode();
+            int shard = VmIndex.shard(uuid);
+            assertThat(shard).isBetween(0, VmIndex.SHARDS - 1);
+            // The bucket of a map of 16 buckets, as java.util.HashMap picks it.
+            buckets.computeIfAbsent(shard, k -> new java.util.HashSet<>()).add((h ^ (h >>> 16)) & 15);
+            keys.merge(shard, 1, Integer::sum);
+        }
+        assertThat(keys).as("every shard used").hasSize(VmIndex.SHARDS);
+        double meanBuckets = buckets.values().stream().mapToInt(java.util.Set::size).average().orElseThrow();
+        assertThat(meanBuckets).as("buckets used per shard of about 12 keys").isGreaterThan(6);
+    }
 }
