@@ -60,6 +60,8 @@ public class RequestPathWarmUp implements HealthCheck {
     /** How long the server may take to listen before the warm-up gives up. */
     private static final Duration LISTEN_WAIT = Duration.ofSeconds(30);
     private static final long ANSWER_SECONDS = 10;
+    /** The longest the scheduler stays not ready for this warm-up, its start's wait included. */
+    private static final Duration BUDGET = Duration.ofSeconds(60);
     private static final Logger LOG = Logger.getLogger(RequestPathWarmUp.class);
 
     @Inject
@@ -99,6 +101,8 @@ public class RequestPathWarmUp implements HealthCheck {
     public Map<Integer, Integer> warmUp() {
         warming = true;
         List<HttpClient> clients = new ArrayList<>();
+        Map<Integer, Integer> got = new TreeMap<>();
+        long start = System.nanoTime();
         try {
             Optional<TrustOptions> trust = tls.ownApiTrust().map(TrustOptions::wrap);
             // HTTP/1.1 (curl, scripts) and HTTP/2 (the JDK's client, so migplan; gRPC): the server's paths differ.
@@ -112,11 +116,13 @@ public class RequestPathWarmUp implements HealthCheck {
                 }
                 clients.add(vertx.createHttpClient(options));
             }
-            long deadline = System.nanoTime() + LISTEN_WAIT.toNanos();
+            long deadline = start + LISTEN_WAIT.toNanos();
             int port = listening(trust.isPresent() ? server::getSecurePort : server::getPort, deadline);
             String token = tokens.issue(SUBJECT, Roles.OPERATOR, TOKEN_TTL, clock.instant()).token();
-            Map<Integer, Integer> got = new TreeMap<>();
             for (int round = 0; round < ROUNDS; round++) {
+                if (System.nanoTime() - start > BUDGET.toNanos()) {
+                    throw new IllegalStateException("not done within " + BUDGET + ", after " + round + " rounds");
+                }
                 for (HttpClient client : clients) {
                     got.merge(send(client, port, token, HttpMethod.GET, "/api/v1/plans/" + ABSENT_PLAN, null,
                             deadline), 1, Integer::sum);
@@ -128,6 +134,7 @@ public class RequestPathWarmUp implements HealthCheck {
             LOG.debugf("request path warmed up: %s", got);
             return answers;
         } catch (Exception e) {
+            answers = Map.copyOf(got);
             LOG.warnf("the request path warm-up did not finish (%s); the first request will load what it needs",
                     e.toString());
             return answers;
