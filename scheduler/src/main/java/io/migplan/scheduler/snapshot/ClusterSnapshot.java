@@ -41,7 +41,7 @@ public final class ClusterSnapshot {
     private final TreeMap<String, HostEntry> hosts;
     /** VMs by UUID (their identity: one record per VM, the one of the newest report) and by name. */
     private final VmIndex vms;
-    /** Look-ups by id after which {@link #host} builds a hash index of the hosts. */
+    /** Look-ups by id after which {@link #host} builds a hash index of the hosts, if it has no more hosts. */
     static final int HASH_INDEX_AFTER = 256;
     /** The hosts by id in a hash map, once {@link #host} was asked often enough; null until then. */
     private volatile Map<String, HostEntry> byId;
@@ -152,8 +152,10 @@ public final class ClusterSnapshot {
         Map<String, HostEntry> index = byId;
         if (index == null) {
             // A snapshot asked about a host or two (most, between reports) is not worth a hash
-            // index; one asked about every host of a campaign, several times a step, is.
-            if (lookups++ < HASH_INDEX_AFTER) {
+            // index; one asked about every host of a campaign, several times a step, is. Built once
+            // it was asked as many times as it has hosts, so building it costs at most about what
+            // those look-ups cost, whatever the fleet's size.
+            if (lookups++ < Math.max(HASH_INDEX_AFTER, hosts.size())) {
                 return Optional.ofNullable(hosts.get(id));
             }
             index = new HashMap<>(hosts);
