@@ -162,8 +162,7 @@ final class VmIndex {
     /**
      * The shard of {@code key}: the top bits of its hash, mixed (Fibonacci hashing). Not its low
      * bits: a shard's {@link HashMap} picks buckets by those, so shards chosen by them put every
-     * key of a shard in one bucket, and each map of a dozen entries became a tree searched by
-     * comparing strings.
+     * key of a shard in one bucket, and each look-up walked that bucket's chain comparing strings.
      */
     static int shard(String key) {
         return (key.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - SHARD_BITS);

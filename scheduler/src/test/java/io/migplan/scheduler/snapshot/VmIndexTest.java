@@ -115,8 +115,8 @@ class VmIndexTest {
 
     /**
      * The keys of a shard spread over its map's buckets: a shard chosen by the same low bits of
-     * the hash as the map's bucket put a whole shard in one bucket (a tree searched by comparing
-     * strings at every look-up).
+     * the hash as the map's bucket put a whole shard in one bucket (a chain walked comparing strings
+     * at every look-up).
      */
     @Test
     void theKeysOfAShardSpreadOverItsMapsBuckets() {
