@@ -112,10 +112,7 @@ public class InventoryStore {
 
         // The rows of the report replace the host's in batches (ReportRows); the host's own row is
         // this entity, written at commit.
-        em.unwrap(Session.class).doWork(c -> {
-            ResentWrites.commitWithoutWaitingForFlush(c);
-            rows.replace(c, hostId, s);
-        });
+        em.unwrap(Session.class).doWork(c -> rows.replace(c, hostId, s));
         applied.fire(new InventoryApplied(hostId, s.getGeneration(), previous, s, now, host.adminState,
                 host.adminReason));
         LOG.debugf("host %s: generation %d stored (%d parents, %d instances, %d VMs)", hostId,
@@ -177,12 +174,13 @@ public class InventoryStore {
         // generation condition is checked in the same statement that refreshes liveness. Rows are
         // locked in id order, so two writers of several host rows that both keep to it never
         // deadlock; a row another transaction holds (a report in progress) is skipped unless the
-        // caller waits for it, and its beat is said to be busy.
+        // caller waits for it, and its beat is said to be busy. The statement's commit does not wait
+        // for the log's flush (ResentWrites): every row it updates is joined with the setting.
         return em.unwrap(Session.class).doReturningWork(c -> {
-            ResentWrites.commitWithoutWaitingForFlush(c);
             Set<BeatQueue.Beat> vouched = new HashSet<>();
             List<String> back = new ArrayList<>();
             try (PreparedStatement beat = c.prepareStatement("update host h set last_heartbeat_at = ? from"
+                    + " (select " + ResentWrites.SETTING + ") s,"
                     + " (select o.id from host o join unnest(?, ?) as v(id, generation) on o.id = v.id"
                     + " and o.generation = v.generation order by o.id for no key update of o"
                     + (waitForLocks ? "" : " skip locked") + ") l where h.id = l.id"

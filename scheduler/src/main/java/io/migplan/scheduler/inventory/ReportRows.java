@@ -29,15 +29,25 @@ final class ReportRows {
         this.mapper = mapper;
     }
 
-    /** Deletes the host's rows and inserts the snapshot's, on the transaction's connection. */
+    /**
+     * Deletes the host's rows and inserts the snapshot's, on the transaction's connection, which
+     * then commits without waiting for the log's flush ({@link ResentWrites}).
+     */
     void replace(Connection c, String hostId, HostSnapshot s) throws SQLException {
-        // The database cascades vm -> vm_device and parent_device -> device_type.
-        for (String table : new String[] {"device_type", "device_instance", "vm", "inventory_problem",
-                "parent_device"}) {
-            try (PreparedStatement delete = c.prepareStatement("delete from " + table + " where host = ?")) {
-                delete.setString(1, hostId);
-                delete.executeUpdate();
+        // One statement deletes from every table (the database cascades vm -> vm_device and
+        // parent_device -> device_type at its end) and sets the commit's durability, before any
+        // insert writes.
+        try (PreparedStatement delete = c.prepareStatement("with"
+                + " t as (delete from device_type where host = ?),"
+                + " i as (delete from device_instance where host = ?),"
+                + " v as (delete from vm where host = ?),"
+                + " p as (delete from inventory_problem where host = ?),"
+                + " d as (delete from parent_device where host = ?)"
+                + " select " + ResentWrites.SETTING)) {
+            for (int i = 1; i <= 5; i++) {
+                delete.setString(i, hostId);
             }
+            delete.executeQuery().close();
         }
         insertParents(c, hostId, s);
         insertInstances(c, hostId, s);

@@ -1,9 +1,5 @@
 package io.migplan.scheduler.inventory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-
 /**
  * The commits of what agents send again anyway (reports, heartbeats) do not wait for PostgreSQL to
  * flush their write-ahead log to disk ({@code synchronous_commit = off} for the one transaction),
@@ -20,17 +16,18 @@ import java.sql.Statement;
  *     synchronous commit (a campaign issuing a migration or an upgrade, a plan stored, an operator's
  *     change) makes every earlier one durable before it answers.</li>
  * </ul>
- * Every other transaction keeps the server's setting.
+ * Every other transaction keeps the server's setting. The setting travels inside a statement the
+ * transaction sends anyway ({@link #SETTING}), so it costs no round trip of its own.
  */
 final class ResentWrites {
 
     private ResentWrites() {
     }
 
-    /** Lets the transaction open on {@code c} commit without waiting for its log to reach the disk. */
-    static void commitWithoutWaitingForFlush(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("set local synchronous_commit = off");
-        }
-    }
+    /**
+     * An SQL expression that, once evaluated in a statement of a transaction, lets that transaction
+     * commit without waiting for its log to reach the disk ({@code set local}, as a function). The
+     * statement carrying it must evaluate it before, or whenever, it writes.
+     */
+    static final String SETTING = "set_config('synchronous_commit', 'off', true)";
 }
