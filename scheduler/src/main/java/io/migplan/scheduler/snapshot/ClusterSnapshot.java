@@ -12,12 +12,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.pcollections.TreePMap;
 
 /**
  * An immutable picture of the fleet (hosts as the filters see them, and VMs) built from
  * PostgreSQL, so "where can it move" and the planners read memory, not the database. It is a
  * cache: PostgreSQL stays the only source of truth, and {@link ClusterSnapshotHolder} swaps in
  * a new picture when a report lands. It decides nothing about placement.
+ *
+ * <p>A snapshot derived from another shares with it everything the change did not touch: the hosts
+ * are a persistent sorted map (a report replaces one host's entry in a number of steps that grows
+ * with the logarithm of the fleet's size, not a copy of every host), and the VM index copies only
+ * the shards the changed hosts' VMs fall in ({@link VmIndex}).
  */
 public final class ClusterSnapshot {
 
@@ -35,10 +41,10 @@ public final class ClusterSnapshot {
     public record Mark(Object lineage, long version) {
     }
 
-    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(new TreeMap<>(), VmIndex.EMPTY,
+    public static final ClusterSnapshot EMPTY = new ClusterSnapshot(TreePMap.empty(), VmIndex.EMPTY,
             new SnapshotLineage(), 0);
 
-    private final TreeMap<String, HostEntry> hosts;
+    private final TreePMap<String, HostEntry> hosts;
     /** VMs by UUID (their identity: one record per VM, the one of the newest report) and by name. */
     private final VmIndex vms;
     /** Look-ups by id after which {@link #host} builds a hash index of the hosts, if it has no more hosts. */
@@ -53,7 +59,7 @@ public final class ClusterSnapshot {
     private final SnapshotLineage lineage;
     private final long version;
 
-    private ClusterSnapshot(TreeMap<String, HostEntry> hosts, VmIndex vms, SnapshotLineage lineage, long version) {
+    private ClusterSnapshot(TreePMap<String, HostEntry> hosts, VmIndex vms, SnapshotLineage lineage, long version) {
         this.hosts = hosts;
         this.vms = vms;
         this.lineage = lineage;
@@ -63,11 +69,11 @@ public final class ClusterSnapshot {
     public static ClusterSnapshot of(Collection<HostEntry> entries) {
         TreeMap<String, HostEntry> m = new TreeMap<>();
         entries.forEach(e -> m.put(e.view().id(), e));
-        return new ClusterSnapshot(m, VmIndex.of(m.values()), new SnapshotLineage(), 0);
+        return new ClusterSnapshot(TreePMap.fromSortedMap(m), VmIndex.of(m.values()), new SnapshotLineage(), 0);
     }
 
     /** A snapshot derived from this one with the entries of {@code changed} hosts replaced, added or dropped. */
-    private ClusterSnapshot derived(TreeMap<String, HostEntry> m, VmIndex index, Collection<String> changed) {
+    private ClusterSnapshot derived(TreePMap<String, HostEntry> m, VmIndex index, Collection<String> changed) {
         long next = lineage.next(version, changed);
         return next < 0 ? new ClusterSnapshot(m, index, new SnapshotLineage(), 0)
                 : new ClusterSnapshot(m, index, lineage, next);
@@ -103,9 +109,13 @@ public final class ClusterSnapshot {
      * the snapshot are ignored. One copy for any number of hosts, and the VM index is reused.
      */
     public ClusterSnapshot withViews(Map<String, UnaryOperator<HostView>> changes) {
-        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
-        changes.forEach((id, change) -> m.computeIfPresent(id,
-                (k, e) -> new HostEntry(change.apply(e.view()), e.vms(), e.lastReportAt())));
+        TreePMap<String, HostEntry> m = hosts;
+        for (Map.Entry<String, UnaryOperator<HostView>> change : changes.entrySet()) {
+            HostEntry e = m.get(change.getKey());
+            if (e != null) {
+                m = m.plus(change.getKey(), new HostEntry(change.getValue().apply(e.view()), e.vms(), e.lastReportAt()));
+            }
+        }
         return derived(m, vms, changes.keySet());
     }
 
@@ -114,15 +124,19 @@ public final class ClusterSnapshot {
         if (entries.isEmpty() && removed.stream().noneMatch(hosts::containsKey)) {
             return this;
         }
-        TreeMap<String, HostEntry> m = new TreeMap<>(hosts);
+        TreePMap<String, HostEntry> m = hosts;
         List<VmIndex.Change> changes = new ArrayList<>();
-        removed.forEach(id -> {
-            HostEntry gone = m.remove(id);
+        for (String id : removed) {
+            HostEntry gone = m.get(id);
             if (gone != null) {
+                m = m.minus(id);
                 changes.add(new VmIndex.Change(gone, null));
             }
-        });
-        entries.forEach(e -> changes.add(new VmIndex.Change(m.put(e.view().id(), e), e)));
+        }
+        for (HostEntry e : entries) {
+            changes.add(new VmIndex.Change(m.get(e.view().id()), e));
+            m = m.plus(e.view().id(), e);
+        }
         List<String> changed = new ArrayList<>(removed);
         entries.forEach(e -> changed.add(e.view().id()));
         return derived(m, vms.with(changes), changed);
