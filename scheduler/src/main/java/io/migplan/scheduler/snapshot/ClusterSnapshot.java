@@ -106,7 +106,7 @@ public final class ClusterSnapshot {
 
     /**
      * A copy with host views changed (liveness, admin state), every host's VMs kept; hosts not in
-     * the snapshot are ignored. One copy for any number of hosts, and the VM index is reused.
+     * the snapshot are ignored. Each changed host costs one path of the hosts' tree; the VM index is reused.
      */
     public ClusterSnapshot withViews(Map<String, UnaryOperator<HostView>> changes) {
         TreePMap<String, HostEntry> m = hosts;

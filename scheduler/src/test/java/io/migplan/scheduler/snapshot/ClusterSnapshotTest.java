@@ -78,6 +78,7 @@ class ClusterSnapshotTest {
         assertThat(snapshot.vm("uuid-a")).containsSame(onTarget);
         assertThat(snapshot.resolve("test")).as("one VM, not an ambiguous name").isSameAs(onTarget);
     }
+
     /**
      * A report replaces one host of a large fleet: the snapshot derived for it shares every other
      * host with the one before, so what it allocates does not grow with the fleet (a copy of the
