@@ -28,6 +28,12 @@ import org.jboss.logging.Logger;
  * their batch is answered. A beat whose host row stays held for {@link #BUSY_LIMIT} is refused
  * (BUSY), so a row held for long delays its own beat and never the fleet's, and no beat waits
  * forever.
+ *
+ * <p>Writes start at least {@link #WRITE_INTERVAL} apart: a beat after a quiet spell is written at
+ * once, and while beats keep coming the next write waits out the rest of the interval and takes
+ * what came meanwhile. Without that, commits that return quickly would make batches of a beat or
+ * two, and thousands of agents would cost PostgreSQL hundreds of transactions a second (the group
+ * commit of PostgreSQL's {@code commit_delay}, for the same reason).
  */
 final class BeatQueue implements AutoCloseable {
 
@@ -59,12 +65,16 @@ final class BeatQueue implements AutoCloseable {
     /** Beats written in one call at most: one statement's arrays stay small, and a slow write answers in parts. */
     static final int MAX_BATCH = 2_000;
 
+    /** How far apart writes start at least: what a beat may wait for others to share its write. */
+    static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
+
     /** When a refused agent should beat again: its beat interval's order (agents beat every 10 s by default). */
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
     private final BlockingQueue<Waiting> waiting;
     private final int capacity;
     private final Writer writer;
+    private final long intervalNanos;
     private final Thread thread;
     private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
@@ -75,9 +85,15 @@ final class BeatQueue implements AutoCloseable {
      *                 ones whose generation is the host's stored one) and which it skipped
      */
     BeatQueue(int capacity, Writer writer) {
+        this(capacity, writer, WRITE_INTERVAL);
+    }
+
+    /** As above, with writes starting at least {@code interval} apart. */
+    BeatQueue(int capacity, Writer writer, Duration interval) {
         this.capacity = capacity;
         this.waiting = new ArrayBlockingQueue<>(capacity);
         this.writer = writer;
+        this.intervalNanos = interval.toNanos();
         this.thread = new Thread(this::run, "heartbeat-writer");
         thread.setDaemon(true);
         thread.start();
@@ -108,6 +124,8 @@ final class BeatQueue implements AutoCloseable {
         List<Waiting> batch = new ArrayList<>();
         // Beats skipped for a busy host row, at most one batch's worth: they lead the next batch.
         List<Waiting> busy = new ArrayList<>();
+        // When the last write started: none yet, so the first beat is written at once.
+        long lastWrite = System.nanoTime() - intervalNanos;
         while (!closed) {
             try {
                 Waiting first = busy.isEmpty() ? waiting.poll(1, TimeUnit.SECONDS)
@@ -127,11 +145,21 @@ final class BeatQueue implements AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                 }
+                if (!batch.isEmpty()) {
+                    // The rest of the interval since the last write: beats arriving meanwhile share this one.
+                    for (long due = lastWrite + intervalNanos, rest = due - System.nanoTime(); rest > 0;
+                            rest = due - System.nanoTime()) {
+                        TimeUnit.NANOSECONDS.sleep(rest);
+                    }
+                }
                 waiting.drainTo(batch, MAX_BATCH - batch.size());
                 if (!batch.isEmpty()) {
+                    lastWrite = System.nanoTime();
                     write(batch, busy);
                 }
             } catch (InterruptedException e) {
+                // Stopping while a batch waited out the interval: its beats are answered below.
+                busy.addAll(batch);
                 Thread.currentThread().interrupt();
                 break;
             } finally {

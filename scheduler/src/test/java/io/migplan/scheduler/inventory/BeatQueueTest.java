@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.migplan.scheduler.error.ErrorKind;
 import io.migplan.scheduler.error.RefusalException;
 import io.migplan.scheduler.inventory.BeatQueue.Beat;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +59,51 @@ class BeatQueueTest {
             assertThat(w.batches.get(1)).hasSize(50);
             assertThat(q.writes()).isEqualTo(2);
         }
+    }
+
+    /** Writes start at least the interval apart: a beat just after a write waits out the rest for others to join it. */
+    @Test
+    void aBeatJustAfterAWriteWaitsOutTheIntervalSoThatOthersShareItsWrite() throws Exception {
+        Duration interval = Duration.ofMillis(500);
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        try (BeatQueue q = new BeatQueue(100, beats -> {
+            starts.add(System.nanoTime());
+            return new BeatQueue.Written(Set.copyOf(beats), Set.of());
+        }, interval)) {
+            assertThat(q.beat(new Beat("h-0", 1)).get(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Boolean> next = q.beat(new Beat("h-1", 1));
+
+            assertThat(next.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(starts).hasSize(2);
+            assertThat(starts.get(1) - starts.get(0)).isGreaterThanOrEqualTo(interval.toNanos());
+        }
+    }
+
+    /** The interval counts from the last write: the first beat (or one after a quiet spell) is written at once. */
+    @Test
+    void theFirstBeatIsWrittenWithoutWaitingForTheInterval() throws Exception {
+        try (BeatQueue q = new BeatQueue(100, beats -> new BeatQueue.Written(Set.copyOf(beats), Set.of()),
+                Duration.ofHours(1))) {
+            assertThat(q.beat(new Beat("h-0", 1)).get(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Stopping while a batch waits out the interval fails its beats rather than dropping them. */
+    @Test
+    void closingWhileABatchWaitsOutTheIntervalFailsItsBeats() throws Exception {
+        List<List<Beat>> batches = new CopyOnWriteArrayList<>();
+        BeatQueue q = new BeatQueue(100, beats -> {
+            batches.add(List.copyOf(beats));
+            return new BeatQueue.Written(Set.copyOf(beats), Set.of());
+        }, Duration.ofHours(1));
+        assertThat(q.beat(new Beat("h-0", 1)).get(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> waiting = q.beat(new Beat("h-1", 1));
+
+        q.close();
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+        assertThat(e.getCause()).hasMessage("the scheduler is stopping");
+        assertThat(batches).hasSize(1);
     }
 
     @Test
