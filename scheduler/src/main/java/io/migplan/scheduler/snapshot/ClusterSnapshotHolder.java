@@ -42,8 +42,15 @@ public class ClusterSnapshotHolder {
     @Inject
     Event<SnapshotUpdated> updated;
 
+    /** Guarded by this object's monitor, which is held only to merge, never while the database is read. */
     private volatile ClusterSnapshot current;
-    /** The database's pulse mark when {@link #reconcile} last read every host; null before the first. */
+    /**
+     * Held while the database is read to bring hosts in line (reload, refresh, reconcile): one read
+     * at a time, each merged before the next begins, so a later read always lands after an earlier
+     * one. A report's entry is applied without it.
+     */
+    private final Object reading = new Object();
+    /** The database's pulse mark when {@link #reconcile} last read every host; null before the first; guarded by {@link #reading}. */
     private SnapshotLoader.PulseMark reconciled;
     private long fullReads;
 
@@ -87,10 +94,12 @@ public class ClusterSnapshotHolder {
     }
 
     /** Re-reads one host (or drops it when it is gone). */
-    public synchronized void reload(String hostId) {
-        ClusterSnapshot s = current();
-        List<HostEntry> fresh = loader.one(hostId);
-        current = fresh.isEmpty() ? s.without(hostId) : s.with(fresh.get(0));
+    public void reload(String hostId) {
+        synchronized (reading) {
+            current();
+            List<HostEntry> fresh = loader.one(hostId);
+            merge(s -> fresh.isEmpty() ? s.without(hostId) : newer(s, List.of(fresh.get(0)), Set.of()));
+        }
     }
 
     /**
@@ -109,16 +118,25 @@ public class ClusterSnapshotHolder {
         updated.fire(new SnapshotUpdated(event.hostId()));
     }
 
-    /** Holds {@code reported}, a report's entry, unless the entry held is as new; see {@link #onApplied}. */
-    synchronized void apply(HostEntry reported) {
-        ClusterSnapshot s = current();
+    /**
+     * Holds {@code reported}, a report's entry, unless the entry held is as new; see {@link
+     * #onApplied}. Never waits for a read of the database in progress: only the host's own re-read,
+     * when it is not held, does.
+     */
+    void apply(HostEntry reported) {
         String id = reported.view().id();
-        HostEntry held = s.host(id).orElse(null);
-        if (held == null) {
-            reload(id);
-        } else if (held.view().generation() < reported.view().generation()) {
-            current = s.with(reported);
+        ClusterSnapshot s = current();
+        synchronized (this) {
+            s = current;
+            HostEntry held = s.host(id).orElse(null);
+            if (held != null) {
+                if (held.view().generation() < reported.view().generation()) {
+                    current = s.with(reported);
+                }
+                return;
+            }
         }
+        reload(id);
     }
 
     void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) HostChanged event) {
@@ -141,66 +159,101 @@ public class ClusterSnapshotHolder {
      * {@link io.migplan.scheduler.config.MigplanConfig.Snapshot#reconcileEvery()}.
      */
     @Scheduled(every = "${migplan.snapshot.reconcile-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    public synchronized void reconcile() {
-        ClusterSnapshot s = current();
-        // Read before the hosts: a change committed between the two reads is then in the hosts
-        // read, and the next reconcile, seeing another mark, reads them again.
-        SnapshotLoader.PulseMark mark = loader.pulseMark();
-        if (mark.equals(reconciled)) {
-            return;
-        }
-        Map<String, HostPulse> pulses = loader.pulses();
-        fullReads++;
-        Set<String> removed = new HashSet<>();
-        for (HostEntry e : s.hosts()) {
-            if (!pulses.containsKey(e.view().id())) {
-                removed.add(e.view().id());
+    public void reconcile() {
+        synchronized (reading) {
+            ClusterSnapshot s = current();
+            // Read before the hosts: a change committed between the two reads is then in the hosts
+            // read, and the next reconcile, seeing another mark, reads them again.
+            SnapshotLoader.PulseMark mark = loader.pulseMark();
+            if (mark.equals(reconciled)) {
+                return;
             }
+            Map<String, HostPulse> pulses = loader.pulses();
+            fullReads++;
+            Set<String> removed = new HashSet<>();
+            for (HostEntry e : s.hosts()) {
+                if (!pulses.containsKey(e.view().id())) {
+                    removed.add(e.view().id());
+                }
+            }
+            bringInLine(s, pulses, removed);
+            reconciled = mark;
         }
-        current = apply(s, pulses, removed);
-        reconciled = mark;
     }
 
     /** Brings the hosts named in line with the database, as {@link #reconcile} does for all, in one new picture. */
-    public synchronized void refresh(Collection<String> hostIds) {
-        ClusterSnapshot s = current();
-        Map<String, HostPulse> pulses = loader.pulses(hostIds);
-        Set<String> removed = new HashSet<>();
-        for (String id : hostIds) {
-            if (!pulses.containsKey(id)) {
-                removed.add(id);
+    public void refresh(Collection<String> hostIds) {
+        synchronized (reading) {
+            ClusterSnapshot s = current();
+            Map<String, HostPulse> pulses = loader.pulses(hostIds);
+            Set<String> removed = new HashSet<>();
+            for (String id : hostIds) {
+                if (!pulses.containsKey(id)) {
+                    removed.add(id);
+                }
             }
+            bringInLine(s, pulses, removed);
         }
-        current = apply(s, pulses, removed);
     }
 
     /** Times {@link #reconcile} read every host: it does not while no host changes. */
-    public synchronized long fullReads() {
-        return fullReads;
+    public long fullReads() {
+        synchronized (reading) {
+            return fullReads;
+        }
     }
 
-    private ClusterSnapshot apply(ClusterSnapshot s, Map<String, HostPulse> pulses, Set<String> removed) {
+    /**
+     * Re-reads the hosts whose generation in {@code pulses} is not the one {@code s} holds, then
+     * merges what was read into the snapshot current by then. The reads happen outside the
+     * snapshot's lock, so reports' entries go on being applied meanwhile; the merge therefore takes
+     * an entry read only where the held one is not newer, and a pulse's state only where the held
+     * entry still has the pulse's generation (a report applied during the reads is newer than both).
+     */
+    private void bringInLine(ClusterSnapshot s, Map<String, HostPulse> pulses, Set<String> removed) {
         List<HostEntry> reread = new ArrayList<>();
-        Map<String, UnaryOperator<HostView>> changed = new HashMap<>();
         for (var e : pulses.entrySet()) {
-            HostPulse p = e.getValue();
             HostEntry held = s.host(e.getKey()).orElse(null);
-            if (held == null || held.view().generation() != p.generation()) {
+            if (held == null || held.view().generation() != e.getValue().generation()) {
                 List<HostEntry> fresh = loader.one(e.getKey());
                 if (fresh.isEmpty()) {
                     removed.add(e.getKey());
                 } else {
                     reread.add(fresh.get(0));
                 }
-            } else if (held.view().state() != p.state() || held.view().adminState() != p.adminState()
-                    || !Objects.equals(held.view().adminReason(), p.adminReason())) {
-                changed.put(e.getKey(), v -> pulse(v, p));
             }
         }
-        if (!changed.isEmpty()) {
-            s = s.withViews(changed);
+        merge(now -> {
+            Map<String, UnaryOperator<HostView>> changed = new HashMap<>();
+            for (var e : pulses.entrySet()) {
+                HostPulse p = e.getValue();
+                HostEntry held = now.host(e.getKey()).orElse(null);
+                if (held != null && held.view().generation() == p.generation()
+                        && (held.view().state() != p.state() || held.view().adminState() != p.adminState()
+                                || !Objects.equals(held.view().adminReason(), p.adminReason()))) {
+                    changed.put(e.getKey(), v -> pulse(v, p));
+                }
+            }
+            ClusterSnapshot next = changed.isEmpty() ? now : now.withViews(changed);
+            return newer(next, reread, removed);
+        });
+    }
+
+    /** {@code s} with the entries of {@code read} that are not older than those held, and without {@code removed}. */
+    private static ClusterSnapshot newer(ClusterSnapshot s, List<HostEntry> read, Set<String> removed) {
+        List<HostEntry> taken = new ArrayList<>(read.size());
+        for (HostEntry e : read) {
+            HostEntry held = s.host(e.view().id()).orElse(null);
+            if (held == null || held.view().generation() <= e.view().generation()) {
+                taken.add(e);
+            }
         }
-        return s.with(reread, removed);
+        return taken.isEmpty() && removed.isEmpty() ? s : s.with(taken, removed);
+    }
+
+    /** Replaces the snapshot with {@code change} of the current one; no database access inside. */
+    private synchronized void merge(UnaryOperator<ClusterSnapshot> change) {
+        current = change.apply(current);
     }
 
     private static HostView pulse(HostView v, HostPulse p) {
