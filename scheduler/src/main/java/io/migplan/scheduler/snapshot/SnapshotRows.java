@@ -60,15 +60,16 @@ public record SnapshotRows(List<Object[]> used, List<Object[]> types, List<Objec
         Map<String, List<TypeView>> types = new HashMap<>();
         for (Object[] r : rows.types()) {
             types.computeIfAbsent(r[0] + "\n" + r[1], k -> new ArrayList<>())
-                    .add(new TypeView((String) r[2], (String) r[3], (int) num(r[4]), (String) r[5]));
+                    .add(Canonical.type((String) r[2], (String) r[3], (int) num(r[4]), (String) r[5]));
         }
         Map<String, List<ParentView>> parents = new HashMap<>();
         Map<String, SourceFacts> facts = new HashMap<>();
         for (Object[] r : rows.parents()) {
-            parents.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(new ParentView((String) r[1],
-                    (String) r[2], (String) r[4], List.copyOf(types.getOrDefault(r[0] + "\n" + r[1], List.of())),
-                    r[6] instanceof Capacity c ? c : CapacityJson.read((String) r[6])));
-            facts.put(r[0] + "\n" + r[1], new SourceFacts((String) r[2], (String) r[3], (String) r[4], (String) r[5]));
+            parents.computeIfAbsent((String) r[0], k -> new ArrayList<>()).add(new ParentView(
+                    Canonical.text((String) r[1]), Canonical.text((String) r[2]), Canonical.text((String) r[4]),
+                    List.copyOf(types.getOrDefault(r[0] + "\n" + r[1], List.of())),
+                    Canonical.capacity(r[6] instanceof Capacity c ? c : CapacityJson.read((String) r[6]))));
+            facts.put(r[0] + "\n" + r[1], Canonical.facts((String) r[2], (String) r[3], (String) r[4], (String) r[5]));
         }
         Map<Long, List<DeviceRequest>> devices = new HashMap<>();
         Map<Long, String> unresolved = new HashMap<>();
@@ -81,17 +82,18 @@ public record SnapshotRows(List<Object[]> used, List<Object[]> types, List<Objec
                         + " until the host reports it");
                 continue;
             }
-            SourceFacts source = facts.getOrDefault(r[5] + "\n" + r[3], new SourceFacts("", "", "", (String) r[7]));
-            devices.computeIfAbsent(vm, k -> new ArrayList<>()).add(new DeviceRequest(uuid, (String) r[2],
-                    (String) r[3], r[4] == null ? "" : (String) r[4], source));
+            SourceFacts source = facts.getOrDefault(r[5] + "\n" + r[3], Canonical.facts("", "", "", (String) r[7]));
+            devices.computeIfAbsent(vm, k -> new ArrayList<>()).add(new DeviceRequest(uuid,
+                    Canonical.text((String) r[2]), Canonical.text((String) r[3]),
+                    r[4] == null ? "" : Canonical.text((String) r[4]), source));
         }
         Map<String, List<VmRecord>> vms = new HashMap<>();
         Map<String, Map<String, GroupMember>> groups = new HashMap<>();
         for (Object[] r : rows.vms()) {
             long id = num(r[0]);
-            String group = (String) r[7];
+            String group = Canonical.text((String) r[7]);
             vms.computeIfAbsent((String) r[1], k -> new ArrayList<>()).add(new VmRecord((String) r[2], (String) r[3],
-                    (String) r[1], (String) r[6], (int) num(r[4]), num(r[5]),
+                    Canonical.text((String) r[1]), Canonical.text((String) r[6]), (int) num(r[4]), num(r[5]),
                     List.copyOf(devices.getOrDefault(id, List.of())), unresolved.get(id), group));
             if (!group.isEmpty()) {
                 groups.computeIfAbsent((String) r[1], k -> new HashMap<>()).putIfAbsent(group,
@@ -100,14 +102,14 @@ public record SnapshotRows(List<Object[]> used, List<Object[]> types, List<Objec
         }
         List<HostEntry> out = new ArrayList<>();
         for (Object[] r : rows.hosts()) {
-            String id = (String) r[0];
+            String id = Canonical.text((String) r[0]);
             long[] u = used.getOrDefault(id, new long[2]);
             ComputeAllocation allocation = policy.resolve(policy.hasRules() ? labels((String) r[16]) : Map.of(),
                     new Reported(r[12] == null ? null : ((Number) r[12]).doubleValue(),
                             r[13] == null ? null : ((Number) r[13]).doubleValue(), (int) num(r[14]), num(r[15])));
             HostView view = new HostView(id, HostState.valueOf((String) r[1]), Timestamps.toInstant(r[2]), (int) num(r[3]),
                     num(r[4]), (int) u[0], u[1], (String) r[5], List.copyOf(parents.getOrDefault(id, List.of())),
-                    num(r[6]), (String) r[7], (String) r[8], AdminState.valueOf((String) r[9]), (String) r[10],
+                    num(r[6]), Canonical.text((String) r[7]), Canonical.text((String) r[8]), AdminState.valueOf((String) r[9]), (String) r[10],
                     Map.copyOf(groups.getOrDefault(id, Map.of())), allocation);
             out.add(new HostEntry(view, List.copyOf(vms.getOrDefault(id, List.of())), Timestamps.toInstant(r[11])));
         }
